@@ -1,0 +1,49 @@
+{#- Station daily statistics (HJ 663-2013 / GB 3095-2012 表4): 24-hour means need at least
+    20 valid hourly values that day; the day's maximum 8-hour O3 needs at least 14 valid
+    8-hour windows among those ending 08:00 … 24:00; the day's maximum 1-hour O3 is taken
+    under the same 20-hour rule as the 24-hour means. Values stay unrounded here; rounding
+    happens once, on the unit's concentration, before the IAQI lookup. -#}
+{%- set daily_cols = ['pm2_5', 'pm10', 'so2', 'no2', 'co'] %}
+
+with hourly as (
+    select * from {{ ref('stg_air__station_hourly') }}
+),
+
+o3_windows as (
+    select * from {{ ref('int_air__station_o3_8h') }}
+),
+
+hourly_stats as (
+    select
+        station_code,
+        obs_date,
+        {%- for c in daily_cols %}
+        count({{ c }}) as {{ c }}_hours,
+        case when count({{ c }}) >= 20 then avg({{ c }}) end as {{ c }}_24h,
+        {%- endfor %}
+        count(o3) as o3_hours,
+        case when count(o3) >= 20 then max(o3) end as o3_1h_max
+    from hourly
+    group by station_code, obs_date
+),
+
+o3_8h_stats as (
+    select
+        station_code,
+        obs_date,
+        count(o3_8h) as o3_8h_windows,
+        case when count(o3_8h) >= 14 then max(o3_8h) end as o3_8h_max
+    from o3_windows
+    group by station_code, obs_date
+),
+
+final as (
+    select
+        hourly_stats.*,
+        coalesce(o3_8h_stats.o3_8h_windows, 0) as o3_8h_windows,
+        o3_8h_stats.o3_8h_max
+    from hourly_stats
+    left join o3_8h_stats using (station_code, obs_date)
+)
+
+select * from final

@@ -1,0 +1,63 @@
+"""Where things live. Every path derives from environment variables so that tests, benchmarks
+and a second checkout never write into each other's warehouse."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths of one ecoscore installation."""
+
+    data_dir: Path
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def warehouse_path(self) -> Path:
+        override = os.environ.get("ECOSCORE_WAREHOUSE")
+        return Path(override) if override else self.data_dir / "warehouse" / "ecoscore.duckdb"
+
+    @property
+    def marts_dir(self) -> Path:
+        return self.data_dir / "marts"
+
+    @property
+    def releases_dir(self) -> Path:
+        return self.marts_dir / "releases"
+
+    @property
+    def current_release(self) -> Path:
+        """The published snapshot analysts read: a symlink switched in one step."""
+        return self.marts_dir / "current"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.warehouse_path.with_suffix(".lock")
+
+
+def get_settings() -> Settings:
+    """Settings from the environment: ECOSCORE_DATA_DIR (default `data/` in the project)."""
+    data_dir = Path(os.environ.get("ECOSCORE_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    return Settings(data_dir=data_dir)
+
+
+def export_environment(settings: Settings) -> None:
+    """Make dbt (a subprocess) see the same warehouse as Python."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["ECOSCORE_WAREHOUSE"] = str(settings.warehouse_path)
+    os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
+    # dbt runs as a subprocess: find the dbt installed beside this Python first
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

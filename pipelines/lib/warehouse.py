@@ -1,0 +1,72 @@
+"""DuckDB warehouse IO. One writer at a time (DuckDB allows one per file)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.lib.settings import Settings
+
+
+@contextmanager
+def connect(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def replace_table(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame
+) -> int:
+    """Replace schema.table with the frame's rows, in one transaction; returns the row count."""
+    con.execute(f"create schema if not exists {schema}")
+    con.register("_incoming", frame.to_arrow())
+    try:
+        con.execute("begin")
+        con.execute(f"create or replace table {schema}.{table} as select * from _incoming")
+        con.execute("commit")
+    finally:
+        con.unregister("_incoming")
+    return frame.height
+
+
+def read_table(con: duckdb.DuckDBPyConnection, relation: str) -> pl.DataFrame:
+    return con.sql(f"select * from {relation}").pl()
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another ecoscore run holds the warehouse."""
+
+
+@contextmanager
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """Hold the single-writer lock for a whole run; a second run fails at once, clearly."""
+    path: Path = settings.lock_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise WarehouseBusyError(
+                f"另一个 ecoscore 运行正在写入数仓 {settings.warehouse_path}（{holder}）。"
+                " Another ecoscore run is writing the warehouse; wait for it to finish."
+            ) from err
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,54 @@
+"""Dagster assets of the publish domain: export → dashboard → switch live, in one run."""
+
+
+import dagster as dg
+
+from pipelines.dbt.assets import mart_asset_keys
+from pipelines.lib.resources import RunParameters, WarehouseResource
+from pipelines.publish import release
+from pipelines.publish.dashboard import build_dashboard
+
+GROUP = "publish"
+
+
+def _staged(warehouse: WarehouseResource, run_id: str):
+    staged = release.staging_dir(warehouse.settings, run_id)
+    if not staged.exists():
+        raise FileNotFoundError(
+            f"{staged}: 本次运行没有待发布的数据。请在同一次运行中物化 publish 组的全部资产"
+            "（release_candidate → dashboard → published_release）。"
+        )
+    return staged
+
+
+@dg.asset(group_name=GROUP, deps=mart_asset_keys(), kinds={"parquet"},
+          description="Every mart exported to Parquet, with the quarantine lists and a read-only "
+                      "copy of the warehouse, in this run's staging release folder.")
+def release_candidate(context: dg.AssetExecutionContext,
+                      warehouse: WarehouseResource) -> dg.MaterializeResult:
+    counts = release.export_marts(warehouse.settings, context.run_id)
+    return dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
+
+
+@dg.asset(group_name=GROUP, deps=[release_candidate], kinds={"plotly", "html"},
+          description="The leadership dashboard (one offline HTML file, in Chinese).")
+def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+              run: RunParameters) -> dg.MaterializeResult:
+    staged = _staged(warehouse, context.run_id)
+    title = f"生态环境保护目标责任考核 {run.year} 年度" + (
+        f"（截至 {run.as_of}）" if run.as_of else "")
+    path = build_dashboard(staged, title)
+    return dg.MaterializeResult(metadata={"bytes": path.stat().st_size})
+
+
+@dg.asset(group_name=GROUP, deps=[dashboard],
+          description="Switches data/marts/current to this run's release in one step.")
+def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                      run: RunParameters) -> dg.MaterializeResult:
+    _staged(warehouse, context.run_id)
+    final = release.switch_live(warehouse.settings, context.run_id,
+                                {"year": run.year, "as_of": run.as_of})
+    return dg.MaterializeResult(metadata={"release": str(final)})
+
+
+defs = dg.Definitions(assets=[release_candidate, dashboard, published_release])

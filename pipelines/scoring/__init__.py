@@ -1,0 +1,1 @@
+"""Scoring: schemes as data (YAML), loaded into the warehouse; scores are SQL marts in dbt."""
