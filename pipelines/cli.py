@@ -31,11 +31,12 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
     import dagster as dg
 
     from pipelines.definitions import build_definitions
-    from pipelines.lib.resources import RunParameters
+    from pipelines.lib.resources import RunParameters, WarehouseResource
     from pipelines.lib.warehouse import writer_lock
 
     export_environment(settings)
-    defs = build_definitions(RunParameters(year=year, as_of=as_of))
+    defs = build_definitions(RunParameters(year=year, as_of=as_of),
+                             WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
     with writer_lock(settings):
         if ephemeral:

@@ -5,15 +5,23 @@ switch live). One job runs them all in one process: DuckDB allows one writer per
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from pathlib import Path
+
 import dagster as dg
 
-from pipelines.air import assets as air
-from pipelines.dbt import assets as dbt
+import pipelines
 from pipelines.lib.resources import RunParameters, WarehouseResource
-from pipelines.publish import assets as publish
-from pipelines.scoring import assets as scoring
 
-DOMAIN_DEFS = [air.defs, scoring.defs, dbt.defs, publish.defs]
+
+def domain_definitions() -> list[dg.Definitions]:
+    """`defs` of every pipelines/<domain>/assets.py (air, water, ledgers, scoring, dbt, publish…)."""
+    root = Path(pipelines.__path__[0])
+    modules = sorted(info.name for info in pkgutil.iter_modules(pipelines.__path__)
+                     if info.ispkg and (root / info.name / "assets.py").exists())
+    return [importlib.import_module(f"pipelines.{name}.assets").defs for name in modules]
+
 
 ecoscore_job = dg.define_asset_job(
     "ecoscore_all",
@@ -29,14 +37,15 @@ nightly = dg.ScheduleDefinition(
 )
 
 
-def build_definitions(run: RunParameters | None = None) -> dg.Definitions:
+def build_definitions(run: RunParameters | None = None,
+                      warehouse: WarehouseResource | None = None) -> dg.Definitions:
     shared = dg.Definitions(
         jobs=[ecoscore_job],
         schedules=[nightly],
-        resources={"warehouse": WarehouseResource(), "run": run or RunParameters()},
+        resources={"warehouse": warehouse or WarehouseResource(), "run": run or RunParameters()},
         executor=dg.in_process_executor,
     )
-    return dg.Definitions.merge(*DOMAIN_DEFS, shared)
+    return dg.Definitions.merge(*domain_definitions(), shared)
 
 
 defs = build_definitions()

@@ -4,6 +4,7 @@ the CLI, the tests and `dagster dev` always load the models as they are on disk.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -24,7 +25,9 @@ def _newest_source_mtime(project_dir: Path) -> float:
 
 def load_dbt_project() -> DbtProject:
     export_environment(get_settings())
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    # DBT_TARGET_PATH lets two checkouts' workers (or tests) parse without sharing target/
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR,
+                         target_path=os.environ.get("DBT_TARGET_PATH", "target"))
     manifest = project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(DBT_PROJECT_DIR):
         project.preparer.prepare(project)

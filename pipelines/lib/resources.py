@@ -15,10 +15,18 @@ class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse and the data folders of this installation."""
 
     data_dir: str = ""
+    warehouse_path: str = ""
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> WarehouseResource:
+        return cls(data_dir=str(settings.data_dir), warehouse_path=str(settings.warehouse_path))
 
     @property
     def settings(self) -> Settings:
-        return Settings(data_dir=Path(self.data_dir)) if self.data_dir else get_settings()
+        if not self.data_dir:
+            return get_settings()
+        override = Path(self.warehouse_path) if self.warehouse_path else None
+        return Settings(data_dir=Path(self.data_dir), warehouse_override=override)
 
     def replace(self, schema: str, table: str, frame: pl.DataFrame) -> int:
         with connect(self.settings) as con:

@@ -18,6 +18,7 @@ class Settings:
     """Paths of one ecoscore installation."""
 
     data_dir: Path
+    warehouse_override: Path | None = None
 
     @property
     def raw_dir(self) -> Path:
@@ -25,8 +26,7 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
-        override = os.environ.get("ECOSCORE_WAREHOUSE")
-        return Path(override) if override else self.data_dir / "warehouse" / "ecoscore.duckdb"
+        return self.warehouse_override or self.data_dir / "warehouse" / "ecoscore.duckdb"
 
     @property
     def marts_dir(self) -> Path:
@@ -47,9 +47,11 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """Settings from the environment: ECOSCORE_DATA_DIR (default `data/` in the project)."""
+    """Settings from the environment: ECOSCORE_DATA_DIR (default `data/` in the project) and
+    ECOSCORE_WAREHOUSE (default `<data>/warehouse/ecoscore.duckdb`)."""
     data_dir = Path(os.environ.get("ECOSCORE_DATA_DIR", PROJECT_ROOT / "data")).resolve()
-    return Settings(data_dir=data_dir)
+    warehouse = os.environ.get("ECOSCORE_WAREHOUSE")
+    return Settings(data_dir=data_dir, warehouse_override=Path(warehouse) if warehouse else None)
 
 
 def export_environment(settings: Settings) -> None:

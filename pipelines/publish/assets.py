@@ -26,7 +26,7 @@ def _staged(warehouse: WarehouseResource, run_id: str):
                       "copy of the warehouse, in this run's staging release folder.")
 def release_candidate(context: dg.AssetExecutionContext,
                       warehouse: WarehouseResource) -> dg.MaterializeResult:
-    counts = release.export_marts(warehouse.settings, context.run_id)
+    counts = release.export_marts(warehouse.settings, context.run.run_id)
     return dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
 
 
@@ -34,7 +34,7 @@ def release_candidate(context: dg.AssetExecutionContext,
           description="The leadership dashboard (one offline HTML file, in Chinese).")
 def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
               run: RunParameters) -> dg.MaterializeResult:
-    staged = _staged(warehouse, context.run_id)
+    staged = _staged(warehouse, context.run.run_id)
     title = f"生态环境保护目标责任考核 {run.year} 年度" + (
         f"（截至 {run.as_of}）" if run.as_of else "")
     path = build_dashboard(staged, title)
@@ -45,8 +45,8 @@ def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
           description="Switches data/marts/current to this run's release in one step.")
 def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                       run: RunParameters) -> dg.MaterializeResult:
-    _staged(warehouse, context.run_id)
-    final = release.switch_live(warehouse.settings, context.run_id,
+    _staged(warehouse, context.run.run_id)
+    final = release.switch_live(warehouse.settings, context.run.run_id,
                                 {"year": run.year, "as_of": run.as_of})
     return dg.MaterializeResult(metadata={"release": str(final)})
 

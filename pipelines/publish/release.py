@@ -53,7 +53,7 @@ def export_marts(settings: Settings, run_id: str) -> dict[str, int]:
         relations |= existing_relations(con, QUARANTINE_RELATIONS)
         for stem, relation in relations.items():
             path = target / f"{stem}.parquet"
-            con.execute(f"copy (select * from {relation}) to '{path}' (format parquet)")
+            con.execute(f"copy (select * from {relation} order by all) to '{path}' (format parquet)")
             counts[stem] = con.execute(f"select count(*) from {relation}").fetchone()[0]
         con.execute("checkpoint")
     finally:

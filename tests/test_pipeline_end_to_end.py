@@ -1,0 +1,98 @@
+"""The whole pipeline on the bundled sample (钦州 2024), through Dagster, as `make demo` runs it."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.lib.settings import Settings
+
+
+def read_mart(settings: Settings, name: str) -> pl.DataFrame:
+    return pl.read_parquet(settings.current_release / f"{name}.parquet")
+
+
+def test_publishes_the_first_marts_as_parquet(sample_run: Settings):
+    live = sample_run.current_release
+    for name in ("fct_air_unit_daily", "fct_air_unit_annual", "fct_unit_scores",
+                 "fct_unit_item_scores", "fct_score_movements"):
+        assert (live / f"{name}.parquet").exists(), name
+    assert (live / "ecoscore.duckdb").exists()
+    assert (live / "dashboard" / "index.html").exists()
+    assert (live / "release.json").exists()
+
+
+def test_unit_daily_has_one_row_per_unit_and_day_of_2024(sample_run: Settings):
+    daily = read_mart(sample_run, "fct_air_unit_daily").filter(pl.col("obs_year") == 2024)
+    # 6 units (5 assessed + the city) × 366 days of the leap year
+    assert daily.height == 6 * 366
+    assert daily.select(pl.struct("unit_code", "obs_date").is_unique().all()).item()
+
+
+def test_central_city_districts_share_the_three_central_stations(sample_run: Settings):
+    # seed 004 annex note: 钦南区、钦北区以中心城区 3 个空气自动监测站平均数据为考核标准
+    annual = read_mart(sample_run, "fct_air_unit_annual").filter(pl.col("obs_year") == 2024)
+    by_unit = {r["unit_code"]: r for r in annual.iter_rows(named=True)}
+    for column in ("pm2_5_annual_mean", "good_day_ratio", "comprehensive_index"):
+        assert by_unit["qinnan"][column] == by_unit["qinbei"][column] == by_unit["qinzhou"][column]
+
+
+def test_lingshan_misses_both_targets_and_loses_all_six_points(sample_run: Settings):
+    # seed 001 item 5(1)①②: −0.3 per 0.1 below/above target, capped at 3 each.
+    # 灵山县 2024 targets (seed 004 annex): good-day ratio 96.4 %, PM2.5 29.2 μg/m³.
+    scores = read_mart(sample_run, "fct_unit_scores").filter(pl.col("scheme_code") == "qinzhou_2024")
+    lingshan = scores.filter(pl.col("unit_code") == "lingshan").row(0, named=True)
+    assert float(lingshan["total_score"]) == 0.0
+    assert lingshan["score_rank"] == 5
+    assert lingshan["grade"] == "不合格"
+    others = scores.filter(pl.col("unit_code") != "lingshan")
+    assert others["total_score"].cast(pl.Float64).to_list() == [6.0] * 4
+
+
+def test_every_deduction_explains_itself_in_chinese(sample_run: Settings):
+    moves = read_mart(sample_run, "fct_score_movements")
+    pm = moves.filter((pl.col("unit_code") == "lingshan") & (pl.col("item_code") == "1.2")).row(
+        0, named=True)
+    annual = read_mart(sample_run, "fct_air_unit_annual").filter(
+        (pl.col("unit_code") == "lingshan") & (pl.col("obs_year") == 2024)).row(0, named=True)
+    value = float(annual["pm2_5_annual_mean"])
+    gap = round(value - 29.2, 1)
+    assert pm["explanation_zh"] == (
+        f"PM2.5 年均浓度 {value:g} μg/m³，高于目标 29.2 共 {gap:g}，"
+        "按每 0.1 扣 0.3 分，最高扣 3 分：扣 3 分"
+    )
+    # the cap cut the rest: raw deduction = gap / 0.1 × 0.3
+    assert float(pm["cap_cut"]) == round(gap / 0.1 * 0.3 - 3, 4)
+    assert pm["source_seed"] == "001" and pm["source_item"] == "5(1)②"
+    assert pm["source_keys"] == "fct_air_unit_annual:lingshan:2024"
+
+
+def test_totals_equal_base_minus_deductions_plus_bonuses(sample_run: Settings):
+    scores = read_mart(sample_run, "fct_unit_scores")
+    moves = read_mart(sample_run, "fct_score_movements")
+    moved = moves.group_by("scheme_code", "unit_code").agg(pl.col("points").sum().alias("moved"))
+    joined = scores.join(moved, on=["scheme_code", "unit_code"], how="left")
+    for r in joined.iter_rows(named=True):
+        assert r["total_score"] == r["base_points"] + (r["moved"] or 0), r["unit_code"]
+
+
+def test_a_second_run_gives_identical_marts(sample_run: Settings):
+    from pipelines.cli import run_pipeline
+
+    names = ("fct_air_unit_daily", "fct_air_unit_annual", "fct_unit_scores", "fct_score_movements")
+    before = {n: read_mart(sample_run, n) for n in names}
+    first_release = sample_run.current_release.resolve()
+    assert run_pipeline(sample_run, 2024, ephemeral=True).success
+    assert sample_run.current_release.resolve() != first_release
+    for name in names:
+        assert read_mart(sample_run, name).equals(before[name]), name
+
+
+def test_a_second_writer_is_refused_at_once(data_settings: Settings):
+    import pytest
+
+    from pipelines.lib.warehouse import WarehouseBusyError, writer_lock
+
+    with writer_lock(data_settings):
+        with pytest.raises(WarehouseBusyError, match="另一个 ecoscore 运行"):
+            with writer_lock(data_settings):
+                pass

@@ -1,0 +1,57 @@
+"""Scheme files are validated before anything runs; errors name the file and the place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.lib.settings import PROJECT_ROOT
+from pipelines.scoring.scheme import SchemeError, load_scheme, load_schemes
+
+DEMO = PROJECT_ROOT / "data" / "raw" / "schemes" / "qinzhou_2024.yaml"
+
+
+def write_variant(tmp_path: Path, change) -> Path:
+    body = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    change(body)
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_bundled_schemes_are_valid():
+    schemes = load_schemes(DEMO.parent)
+    assert "qinzhou_2024" in {s.code for s in schemes}
+
+
+def test_unknown_rule_shape_is_rejected_with_its_location(tmp_path: Path):
+    path = write_variant(tmp_path, lambda b: b["items"][0]["rule"].update(shape="lottery"))
+    with pytest.raises(SchemeError, match=r"variant.yaml: items/0/rule/shape"):
+        load_scheme(path)
+
+
+def test_missing_rule_parameter_is_rejected(tmp_path: Path):
+    path = write_variant(tmp_path, lambda b: b["items"][1]["rule"].pop("cap"))
+    with pytest.raises(SchemeError, match=r"items/1/rule.*'cap' is a required property"):
+        load_scheme(path)
+
+
+def test_negative_cap_is_rejected(tmp_path: Path):
+    path = write_variant(tmp_path, lambda b: b["items"][0]["rule"].update(cap=-1))
+    with pytest.raises(SchemeError, match=r"items/0/rule/cap"):
+        load_scheme(path)
+
+
+def test_target_for_an_undeclared_unit_is_rejected(tmp_path: Path):
+    path = write_variant(tmp_path, lambda b: b["items"][0]["targets"].update(nowhere=90))
+    with pytest.raises(SchemeError, match=r"未在 units 中定义的单位: nowhere"):
+        load_scheme(path)
+
+
+def test_yaml_syntax_error_names_the_file(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("scheme: [unclosed\n", encoding="utf-8")
+    with pytest.raises(SchemeError, match=r"broken.yaml: YAML 无法解析"):
+        load_scheme(path)
