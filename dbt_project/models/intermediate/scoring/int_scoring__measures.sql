@@ -1,26 +1,14 @@
-{#- Every measured value a rule can read, long: (unit, year, measure_code, value), with the
-    source rows that produced it. Domains publish marts; this is the only place scoring
-    reads them. -#}
-{%- set air_measures = ['good_day_ratio', 'heavy_pollution_ratio', 'pm2_5_annual_mean',
-                        'pm10_annual_mean', 'so2_annual_mean', 'no2_annual_mean', 'co_p95',
-                        'o3_8h_p90', 'comprehensive_index'] %}
+{#- Every measured value a rule can read, long: (unit, year, measure_code, value, source
+    keys). Each domain publishes marts/<domain>/fct_<domain>_unit_measures with these columns;
+    this is the only place scoring reads domain marts. -#}
 
-with air_annual as (
-    select * from {{ ref('fct_air_unit_annual') }}
+with air as (
+    select * from {{ ref('fct_air_unit_measures') }}
 ),
 
-air as (
-    {%- for m in air_measures %}
-    select
-        unit_code,
-        obs_year as measure_year,
-        'air.{{ m }}' as measure_code,
-        {{ m }}::decimal(18, 4) as measure_value,
-        standard_code,
-        'fct_air_unit_annual:' || unit_code || ':' || obs_year::varchar as source_keys
-    from air_annual
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+final as (
+    select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
+    from air
 )
 
-select * from air
+select * from final
