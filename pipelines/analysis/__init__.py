@@ -1,0 +1,1 @@
+"""For analysts: the data dictionary and dbt docs (`ecoscore docs`), what-if scenarios."""
