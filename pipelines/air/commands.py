@@ -1,0 +1,36 @@
+"""CLI subcommands of the air domain: `ecoscore aqi`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def cmd_aqi(args: argparse.Namespace) -> int:
+    from pipelines.air.calculator import calculate_file
+    from pipelines.lib.files import InputFileError
+
+    try:
+        result = calculate_file(Path(args.input), Path(args.output), args.mode, args.standard)
+    except (InputFileError, ValueError) as err:
+        print(err, file=sys.stderr)
+        return 2
+    unusable = result["aqi"].null_count()
+    print(f"{result.height} 行 → {args.output}（{unusable} 行无 AQI，原因见 reason 列）")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    aqi = subparsers.add_parser(
+        "aqi", help="IAQI/AQI of a CSV of concentrations (HJ 633), same SQL as the pipeline",
+        description="Input columns pm2_5, pm10, so2, no2, co, o3 (hourly: 1-hour values; daily: "
+                    "24-hour means, o3 = day's max 1-hour) and o3_8h in daily mode; optional "
+                    "timepoint picks the standard by date; hourly so2_24h is used when SO2 1 h > 800. "
+                    "Other columns pass through.")
+    aqi.add_argument("input", help="CSV file (UTF-8 or GBK)")
+    aqi.add_argument("-o", "--output", required=True, help="output CSV")
+    aqi.add_argument("--mode", choices=["hourly", "daily"], required=True)
+    aqi.add_argument("--standard", choices=["HJ633-2012", "HJ633-2026"],
+                     help="pin a standard (default: by timepoint date, else the one in force today)")
+    aqi.set_defaults(func=cmd_aqi)
