@@ -1,4 +1,4 @@
-"""CLI: `ecoscore docs` (data dictionary and dbt docs)."""
+"""CLI: `ecoscore docs` (data dictionary and dbt docs), `ecoscore whatif` (scenarios)."""
 
 from __future__ import annotations
 
@@ -27,3 +27,34 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "dictionary of the published marts")
     docs.add_argument("-o", "--output", help="output folder (default data/docs)")
     docs.set_defaults(func=cmd_docs)
+    whatif = sub.add_parser("whatif", help="re-score a unit under a scenario in a scratch copy "
+                                           "(published results untouched)")
+    whatif.add_argument("--year", type=int)
+    whatif.add_argument("--unit", help="unit code, e.g. lingshan")
+    whatif.add_argument("--set", action="append", metavar="KEY=VALUE",
+                        help="e.g. air.pm2_5.2024-12=30 (every day of the period at that value)")
+    whatif.add_argument("--excuse", action="append", metavar="LEDGER_ROW_ID",
+                        help="treat this ledger event as excused (经核实剔除)")
+    whatif.add_argument("--scenario", help="a scenario YAML file (year, unit, set, excuse)")
+    whatif.set_defaults(func=cmd_whatif)
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from pipelines.analysis.whatif import Scenario, ScenarioError, format_report, parse_setting, run_scenario
+
+    try:
+        if args.scenario:
+            scenario = Scenario.from_yaml(Path(args.scenario))
+        else:
+            if args.year is None or args.unit is None:
+                print("需要 --year 和 --unit，或 --scenario FILE")
+                return 2
+            scenario = Scenario(year=args.year, unit=args.unit)
+        scenario.settings.update(dict(parse_setting(s) for s in args.set or []))
+        scenario.excused += args.excuse or []
+        result = run_scenario(get_settings(), scenario)
+    except (ScenarioError, FileNotFoundError) as err:
+        print(err)
+        return 1
+    print(format_report(scenario, result))
+    return 0
