@@ -40,4 +40,29 @@ def raw_air_unit_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"rows": rows})
 
 
-defs = dg.Definitions(assets=[raw_air_station_hourly, raw_air_stations, raw_air_unit_stations])
+def registry_asset(table: str, file_name: str, columns: list[str], description: str) -> dg.AssetsDefinition:
+    """A registry CSV under data/raw/registry/ loaded as strings into raw.<table>."""
+
+    @dg.asset(key=["raw", table], group_name=GROUP,
+              kinds={"polars", "duckdb"}, description=description)
+    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        frame = ingest.read_registry(warehouse.settings.raw_dir, file_name, columns)
+        return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", table, frame)})
+
+    return _asset
+
+
+raw_air_peer_groups = registry_asset(
+    "air_peer_groups", "peer_groups.csv", ingest.PEER_GROUP_COLUMNS,
+    "Peer groups for ranking (同类排名) from data/raw/registry/peer_groups.csv.")
+raw_air_station_districts = registry_asset(
+    "air_station_districts", "station_districts.csv", ingest.STATION_DISTRICT_COLUMNS,
+    "The district each station stands in (站点所在辖区; seed 001 item 5(1)⑤) from "
+    "data/raw/registry/station_districts.csv.")
+raw_air_event_windows = registry_asset(
+    "air_event_windows", "event_windows.csv", ingest.EVENT_WINDOW_COLUMNS,
+    "Configured time windows (除夕 19:00 – 初一 06:00, seed 001 item 5(11)①) from "
+    "data/raw/registry/event_windows.csv.")
+
+defs = dg.Definitions(assets=[raw_air_station_hourly, raw_air_stations, raw_air_unit_stations,
+                              raw_air_peer_groups, raw_air_station_districts, raw_air_event_windows])

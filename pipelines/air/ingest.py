@@ -13,6 +13,9 @@ FEED_COLUMNS = ["timepoint", "stationcode", "area", "positionname",
 STATION_COLUMNS = ["stationcode", "positionname", "area", "level",
                    "longitude", "latitude", "feed_hour_label"]
 UNIT_STATION_COLUMNS = ["unit_code", "unit_name", "stationcode"]
+PEER_GROUP_COLUMNS = ["peer_group_code", "peer_group_name", "unit_code"]
+STATION_DISTRICT_COLUMNS = ["stationcode", "district_unit_code", "district_name"]
+EVENT_WINDOW_COLUMNS = ["event_code", "event_name", "window_start", "window_end", "source"]
 
 
 def feed_files(raw_dir: Path) -> list[Path]:

@@ -7,33 +7,29 @@
       quantile_cont is exactly this definition;
     - validity: at least 324 daily values a year and 27 in every month (25 in February),
       otherwise the statistic is flagged not valid (GB 3095-2012 表4 / 2018 amendment);
+    - year-on-year change 同比 = this year − the previous year (null without a previous year);
     - comprehensive index 综合指数 (城市环境空气质量排名技术规定): Σ C_i/S_i over SO2/60,
       NO2/40, PM10/70, PM2.5/35, CO/4, O3/160; weights are the vars `index_weight_*`. -#}
 {%- set mean_cols = ['so2_24h', 'no2_24h', 'pm10_24h', 'pm2_5_24h'] %}
+{%- set yoy_measures = ['good_day_ratio', 'heavy_pollution_ratio', 'pm2_5_annual_mean',
+                        'pm10_annual_mean', 'so2_annual_mean', 'no2_annual_mean', 'co_p95',
+                        'o3_8h_p90', 'comprehensive_index'] %}
 
 with daily as (
     select * from {{ ref('fct_air_unit_daily') }}
 ),
 
-monthly_counts as (
-    select
-        unit_code,
-        obs_year,
-        obs_month,
-        count(pm2_5_24h) as pm2_5_days,
-        count(*) filter (where is_valid_day) as valid_days,
-        case when obs_month = 2 then 25 else 27 end as min_days
-    from daily
-    group by unit_code, obs_year, obs_month
+monthly as (
+    select * from {{ ref('fct_air_unit_monthly') }}
 ),
 
 month_validity as (
     select
         unit_code,
         obs_year,
-        count(*) filter (where pm2_5_days >= min_days) as months_meeting_rule,
+        count(*) filter (where is_month_valid) as months_meeting_rule,
         count(*) as months_reporting
-    from monthly_counts
+    from monthly
     group by unit_code, obs_year
 ),
 
@@ -55,19 +51,19 @@ annual as (
         count({{ c }}) as {{ c.replace('_24h', '') }}_days,
         {%- endfor %}
         ---------- percentiles (HJ 663)
-        round_even(quantile_cont(co_24h, 0.95)::decimal(18, 6), 1) as co_p95,
-        round_even(quantile_cont(o3_8h_max, 0.90)::decimal(18, 6), 0) as o3_8h_p90,
-        round_even(quantile_cont(so2_24h, 0.98)::decimal(18, 6), 0) as so2_p98,
-        round_even(quantile_cont(no2_24h, 0.98)::decimal(18, 6), 0) as no2_p98,
-        round_even(quantile_cont(pm10_24h, 0.95)::decimal(18, 6), 0) as pm10_p95,
-        round_even(quantile_cont(pm2_5_24h, 0.95)::decimal(18, 6), 0) as pm2_5_p95,
+        round_even({{ hj663_percentile('co_24h', 0.95) }}::decimal(18, 6), 1) as co_p95,
+        round_even({{ hj663_percentile('o3_8h_max', 0.90) }}::decimal(18, 6), 0) as o3_8h_p90,
+        round_even({{ hj663_percentile('so2_24h', 0.98) }}::decimal(18, 6), 0) as so2_p98,
+        round_even({{ hj663_percentile('no2_24h', 0.98) }}::decimal(18, 6), 0) as no2_p98,
+        round_even({{ hj663_percentile('pm10_24h', 0.95) }}::decimal(18, 6), 0) as pm10_p95,
+        round_even({{ hj663_percentile('pm2_5_24h', 0.95) }}::decimal(18, 6), 0) as pm2_5_p95,
         count(co_24h) as co_days,
         count(o3_8h_max) as o3_8h_days
     from daily
     group by unit_code, obs_year
 ),
 
-final as (
+with_index as (
     select
         annual.*,
         ---------- ratios (%)
@@ -91,6 +87,19 @@ final as (
         coalesce(mv.months_meeting_rule, 0) as months_meeting_rule
     from annual
     left join month_validity as mv using (unit_code, obs_year)
+),
+
+final as (
+    select
+        with_index.*,
+        ---------- year-on-year change (同比), when the previous year is in the data
+        {%- for m in yoy_measures %}
+        case when lag(obs_year) over by_unit = obs_year - 1
+            then {{ m }} - lag({{ m }}) over by_unit
+        end as {{ m }}_yoy_change{{ "," if not loop.last }}
+        {%- endfor %}
+    from with_index
+    window by_unit as (partition by unit_code order by obs_year)
 )
 
 select * from final

@@ -8,6 +8,22 @@ with air_annual as (
     select * from {{ ref('fct_air_unit_annual') }}
 ),
 
+event_means as (
+    select * from {{ ref('fct_air_event_window_means') }}
+),
+
+outlier_days as (
+    select * from {{ ref('fct_air_station_outlier_days') }}
+),
+
+peer_ranks as (
+    select * from {{ ref('fct_air_unit_peer_ranks') }}
+),
+
+standard_of_year as (
+    select unit_code, obs_year, standard_code from air_annual
+),
+
 final as (
     {%- for m in air_measures %}
     select
@@ -18,8 +34,48 @@ final as (
         standard_code,
         'fct_air_unit_annual:' || unit_code || ':' || obs_year::varchar as source_keys
     from air_annual
-    {{ "union all" if not loop.last }}
+    union all
     {%- endfor %}
+    -- seed 001 item 5(11)① / 加分项⑦: 除夕19点至初一6点 PM2.5 小时均值
+    select
+        event_means.unit_code,
+        event_means.event_year as measure_year,
+        'air.fireworks_pm2_5_mean' as measure_code,
+        event_means.pm2_5_mean::decimal(18, 4) as measure_value,
+        standard_of_year.standard_code,
+        event_means.source_keys
+    from event_means
+    left join standard_of_year
+        on standard_of_year.unit_code = event_means.unit_code
+        and standard_of_year.obs_year = event_means.event_year
+    where event_means.event_code = 'fireworks'
+    union all
+    -- seed 001 item 5(1)⑤: station-outlier days, charged to the station's district (one per
+    -- station and day, however many units or pollutants flagged it)
+    select
+        district_unit_code as unit_code,
+        obs_year as measure_year,
+        'air.station_outlier_days' as measure_code,
+        count(distinct station_code || obs_date::varchar)::decimal(18, 4) as measure_value,
+        string_agg(distinct standard_code, ';') as standard_code,
+        string_agg(distinct source_keys, ';' order by source_keys) as source_keys
+    from outlier_days
+    where district_unit_code is not null
+    group by district_unit_code, obs_year
+    union all
+    -- 同类排名 on the comprehensive index (lower is better) in the unit's peer group
+    select
+        unit_code,
+        obs_year as measure_year,
+        'air.comprehensive_index_peer_rank' as measure_code,
+        min(peer_rank)::decimal(18, 4) as measure_value,
+        any_value(standard_of_year.standard_code) as standard_code,
+        'fct_air_unit_peer_ranks:' || string_agg(peer_group_code, ';') || ':' || unit_code
+            || ':' || obs_year::varchar as source_keys
+    from peer_ranks
+    left join standard_of_year using (unit_code, obs_year)
+    where ranked_on = 'comprehensive_index'
+    group by unit_code, obs_year
 )
 
 select * from final
