@@ -141,3 +141,28 @@ select per_key.*, c.class_name, c.label_zh as class_label
 from per_key
 left join {{ classes }} as c on c.class = per_key.class
 {%- endmacro %}
+
+
+{% macro water_exact_mean(value) -%}
+{#- An aggregate: the arithmetic mean of DECIMAL values, exact to 10 decimals (integer
+    arithmetic, rounded half up): DuckDB's avg() and DECIMAL division go through binary floating
+    point, which could move an annual mean that equals a limit across it. -#}
+((((sum({{ value }})::decimal(38, 10) * 10000000000)::hugeint * 2 + count({{ value }}))
+    // (2 * count({{ value }})))::decimal(38, 0) * 0.0000000001::decimal(38, 10))
+{%- endmacro %}
+
+
+{% macro water_cwqi_term(value, l) -%}
+{#- 城市地表水环境质量排名技术规定（试行）2017: the single-indicator water-quality index is
+    C / class-III limit; DO: class-III limit / C; pH: (7 − pH) / (7 − 6) when pH ≤ 7, else
+    (pH − 7) / (9 − 7). -#}
+case
+    when {{ value }} is null then null
+    when {{ l }}.direction = 'range' then
+        case when {{ value }} <= 7 then (7 - ({{ value }})::double) / 1
+             else (({{ value }})::double - 7) / 2 end
+    when {{ l }}.direction = 'lower' then
+        case when {{ value }} > 0 then ({{ l }}.limit_3)::double / ({{ value }})::double end
+    else ({{ value }})::double / ({{ l }}.limit_3)::double
+end
+{%- endmacro %}

@@ -1,0 +1,29 @@
+with source as (
+    select * from {{ source('raw_water', 'water_drinking_samples') }}
+),
+
+aliases as (
+    select * from {{ ref('std_gb3838_indicator_aliases') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        upper(trim(s.source_code)) as source_code,
+        trim(s.source_name) as source_name,
+        lower(trim(s.unit_code)) as unit_code,
+        try_strptime(trim(s.sample_date), ['%Y-%m-%d', '%Y/%m/%d'])::date as sample_date,
+        aliases.indicator,
+        ---------- properties
+        case when lower(trim(s.waterbody)) in ('lake', 'reservoir', '湖库', '湖泊', '水库') then 'lake'
+             else 'river' end as waterbody,
+        ---------- measures
+        {{ water_parse_value('s.value') }} as value,
+        trim(s.factor) as factor,
+        s.source_file,
+        s.source_row
+    from source as s
+    left join aliases on lower(trim(aliases.alias)) = lower(trim(s.factor))
+)
+
+select * from renamed
