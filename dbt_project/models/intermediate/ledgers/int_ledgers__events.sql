@@ -1,0 +1,42 @@
+{#- LEDGER EVENTS CONTRACT: the valid ledger rows scoring reads. Only rows with no problem and
+    not a repeat; no personal data (contact names and phones stay in restricted.duckdb). -#}
+
+with rows as (
+    select * from {{ ref('int_ledgers__rows_resolved') }}
+),
+
+rejected as (
+    select ledger_row_id from {{ ref('int_ledgers__row_problems') }}
+    union
+    select ledger_row_id from {{ ref('int_ledgers__duplicates') }}
+),
+
+final as (
+    select
+        ---------- ids
+        rows.ledger_row_id::varchar as ledger_row_id,
+        rows.scheme_code::varchar as scheme_code,
+        rows.unit_code::varchar as unit_code,
+        rows.item_code::varchar as item_code,
+        ---------- event
+        rows.event_date::date as event_date,
+        rows.event_kind::varchar as event_kind,
+        coalesce(rows.quantity, 1)::decimal(18, 4) as quantity,
+        rows.amount_yuan::decimal(18, 2) as amount_yuan,
+        rows.severity::varchar as severity,
+        rows.issuing_level::varchar as issuing_level,
+        rows.status::varchar as status,
+        rows.approval_ref::varchar as approval_ref,
+        rows.evidence_ref::varchar as evidence_ref,
+        rows.deadline::date as deadline,
+        rows.completed_date::date as completed_date,
+        rows.description::varchar as description,
+        ---------- source
+        rows.source_file::varchar as source_file,
+        rows.source_sheet::varchar as source_sheet,
+        rows.source_row::integer as source_row
+    from rows
+    where rows.ledger_row_id not in (select ledger_row_id from rejected)
+)
+
+select * from final

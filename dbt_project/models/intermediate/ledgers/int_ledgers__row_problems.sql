@@ -1,0 +1,103 @@
+{#- Every reason a ledger row cannot be used, one row per (ledger row, problem), quoting the cell
+    as written (SPEC §5: bad rows go to quarantine with file, row, column and reason). -#}
+{%- set year = var('year') %}
+
+with rows as (
+    select * from {{ ref('int_ledgers__rows_resolved') }}
+),
+
+problems as (
+    select ledger_row_id, null as column_name, null as value, row_problem as reason
+    from rows where row_problem is not null
+
+    union all
+    select ledger_row_id, 'scheme_code', scheme_written,
+        '方案编码不是 {{ year }} 年的考核方案'
+    from rows where row_problem is null and not is_known_scheme
+
+    union all
+    select ledger_row_id, 'unit_code', unit_written,
+        case when unit_written is null then '单位编码为空'
+            else '单位不在考核方案的单位名单中（请填单位编码或单位全称）' end
+    from rows where row_problem is null and is_known_scheme and unit_code is null
+
+    union all
+    select ledger_row_id, 'item_code', item_written,
+        case when item_written is null then '指标编号为空'
+            else '指标编号不在考核方案中' end
+    from rows where row_problem is null and unit_code is not null and not is_known_item
+
+    union all
+    select ledger_row_id, 'event_date', event_date_written,
+        case
+            when event_date_written is null then '日期为空'
+            when event_date is null
+                then '日期无法识别（可写 2024-03-05、2024/3/5、2024年3月5日、2024.3.5）'
+            else '日期不在考核年度 {{ year }} 年内'
+        end
+    from rows
+    where row_problem is null
+        and (event_date is null or extract(year from event_date) <> {{ year }})
+
+    union all
+    select ledger_row_id, 'event_kind', event_kind_written,
+        case when event_kind_written is null then '事项类型为空'
+            else '事项类型无法识别（见模板“填写说明”中的事项类型列表）' end
+    from rows where row_problem is null and event_kind is null
+
+    union all
+    select ledger_row_id, 'quantity', quantity_written, '数量不是正数'
+    from rows
+    where row_problem is null and quantity_written is not null
+        and (quantity is null or quantity <= 0)
+
+    union all
+    select ledger_row_id, 'amount', amount_written,
+        '金额无法识别（应为数字，可带单位 元 或 万元，且与金额单位不矛盾）'
+    from rows where row_problem is null and amount_written is not null and amount_yuan is null
+
+    union all
+    select ledger_row_id, 'amount_unit', amount_unit, '金额单位只能是 元 或 万元'
+    from rows
+    where row_problem is null and amount_unit is not null and amount_unit not in ('元', '万元', '万')
+
+    union all
+    select ledger_row_id, 'deadline', deadline_written, '截止日期无法识别'
+    from rows where row_problem is null and deadline_written is not null and deadline is null
+
+    union all
+    select ledger_row_id, 'completed_date', completed_date_written, '完成日期无法识别'
+    from rows
+    where row_problem is null and completed_date_written is not null and completed_date is null
+
+    union all
+    select ledger_row_id, 'status', status_written,
+        '状态只能是 已确认（confirmed）或 已剔除（excused）'
+    from rows where row_problem is null and status is null
+
+    union all
+    select ledger_row_id, 'approval_ref', approval_ref, '已剔除的事项缺少批准文号'
+    from rows where row_problem is null and status = 'excused' and approval_ref is null
+
+    union all
+    select ledger_row_id, 'evidence_ref', evidence_ref, '扣分事项缺少证据编号'
+    from rows where row_problem is null and is_deduction and evidence_ref is null
+
+    union all
+    select ledger_row_id, 'issuing_level', issuing_level,
+        '发文层级只能是 国家、自治区、省、市、县、区'
+    from rows
+    where row_problem is null and issuing_level is not null
+        and issuing_level not in ('国家', '自治区', '省', '市', '县', '区')
+),
+
+final as (
+    select
+        problems.ledger_row_id,
+        problems.column_name::varchar as column_name,
+        problems.value::varchar as value,
+        problems.reason::varchar as reason
+    from problems
+)
+
+select * from final

@@ -1,0 +1,50 @@
+{#- One row per ledger file: what was read, loaded and quarantined, and whether the file is new,
+    changed or unchanged since the last run (SPEC §5: no row is dropped silently). -#}
+
+with files as (
+    select
+        source_file,
+        any_value(file_hash) as file_hash,
+        any_value(change) as change,
+        max(rows_read) as rows_read,
+        count(file_problem) as file_problems
+    from {{ ref('stg_ledgers__files') }}
+    group by source_file
+),
+
+loaded as (
+    select source_file, count(*) as rows_loaded
+    from {{ ref('int_ledgers__events') }}
+    group by source_file
+),
+
+quarantined as (
+    select source_file, count(distinct ledger_row_id) as rows_quarantined
+    from {{ ref('int_ledgers__quarantine') }}
+    where ledger_row_id is not null
+    group by source_file
+),
+
+final as (
+    select
+        ---------- ids
+        files.source_file,
+        files.file_hash,
+        files.change,
+        ---------- counts
+        files.rows_read::integer as rows_read,
+        coalesce(loaded.rows_loaded, 0)::integer as rows_loaded,
+        coalesce(quarantined.rows_quarantined, 0)::integer as rows_quarantined,
+        files.file_problems::integer as file_problems,
+        ---------- for people
+        case
+            when files.file_problems > 0 then '文件有问题，见隔离清单'
+            when coalesce(quarantined.rows_quarantined, 0) > 0 then '部分行被隔离，见隔离清单'
+            else '全部载入'
+        end as status_zh
+    from files
+    left join loaded using (source_file)
+    left join quarantined using (source_file)
+)
+
+select * from final

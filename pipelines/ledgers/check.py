@@ -1,0 +1,67 @@
+"""Check ledgers without the whole pipeline: the schemes and ledger files are loaded and only the
+ledger models are built (the same dbt SQL the nightly run uses), into a given warehouse.
+`ecoscore ledger-check` uses it so a department can check its file before sending it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from pipelines.lib.resources import RunParameters, WarehouseResource
+from pipelines.lib.settings import DBT_PROJECT_DIR, Settings, export_environment
+
+LEDGER_MARTS = "+fct_ledger_file_report"
+
+
+class LedgerCheckError(RuntimeError):
+    """Loading or building the ledger models failed; the message says where."""
+
+
+def load_raw(settings: Settings, year: int) -> None:
+    """Materialise the scheme and ledger ingest assets into the settings' warehouse."""
+    from pipelines.ledgers.assets import raw_ledgers
+    from pipelines.scoring.assets import raw_schemes
+
+    result = dg.materialize([raw_schemes, raw_ledgers], raise_on_error=False,
+                            resources={"warehouse": WarehouseResource.for_settings(settings),
+                                       "run": RunParameters(year=year)})
+    if not result.success:
+        failures = [e.step_failure_data.error.message.strip()
+                    for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        raise LedgerCheckError("读取方案或台账失败: " + " | ".join(failures))
+
+
+def build_models(settings: Settings, year: int) -> None:
+    """dbt build of the ledger models and everything they read (scheme staging), with tests."""
+    export_environment(settings)
+    dbt = Path(sys.executable).parent / "dbt"
+    command = [str(dbt), "build", "--select", LEDGER_MARTS, "--vars", json.dumps({"year": year}),
+               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
+    if done.returncode != 0:
+        lines = [ln for ln in done.stdout.splitlines() if "Error" in ln or "FAIL" in ln]
+        raise LedgerCheckError("台账模型构建失败:\n" + "\n".join(lines[-20:] or [done.stdout[-2000:]]))
+
+
+def check_ledgers(settings: Settings, year: int) -> dict[str, pl.DataFrame]:
+    """Load and build; returns the loaded events, the quarantine and the per-file report."""
+    load_raw(settings, year)
+    build_models(settings, year)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return {
+            "events": con.sql("select * from intermediate.int_ledgers__events "
+                              "order by source_file, source_sheet, source_row").pl(),
+            "quarantine": con.sql("select * from intermediate.int_ledgers__quarantine "
+                                  "order by source_file, source_sheet, source_row, column_name").pl(),
+            "files": con.sql("select * from marts.fct_ledger_file_report order by source_file").pl(),
+        }
+    finally:
+        con.close()
