@@ -6,9 +6,16 @@ with air as (
     select * from {{ ref('fct_air_unit_measures') }}
 ),
 
+water as (
+    select * from {{ ref('fct_water_unit_measures') }}
+),
+
 final as (
     select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
     from air
+    union all
+    select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
+    from water
 )
 
 select * from final

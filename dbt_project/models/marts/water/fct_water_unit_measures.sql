@@ -1,0 +1,97 @@
+{#- The water measures a scoring rule can read, long: one row per unit, year and measure, with
+    the section-months / section-years / samplings behind it. Scoring reads domains only
+    through *_unit_measures. Measure codes are listed in README "## Water quality". -#}
+
+with sections as (
+    select * from {{ ref('int_water__section_annual') }}
+),
+
+{#- (measure, value per section-year, filter, source keys per section-year) -#}
+{%- set counted = [
+    ('section_months_below_target', 'months_below_target', 'true', 'below_target_keys'),
+    ('section_months_class_6', 'months_class_6', 'true', 'class_6_keys'),
+    ('section_months_below_target_charged', 'months_below_target', 'not monthly_deductions_waived',
+     'below_target_keys'),
+    ('section_months_class_6_charged', 'months_class_6', 'not monthly_deductions_waived', 'class_6_keys'),
+    ('national_section_months_below_target', 'months_below_target', "section_level = '国控'",
+     'below_target_keys'),
+    ('regional_section_months_below_target', 'months_below_target', "section_level = '区控'",
+     'below_target_keys'),
+    ('sections_missing_annual_target', '(not annual_meets_target)::integer', 'true', 'section_year_key'),
+    ('sections_class_improved', '(class_change > 0)::integer', 'true', 'section_year_key'),
+    ('national_class_steps_improved', 'greatest(class_change, 0)', "section_level = '国控'",
+     'section_year_key'),
+    ('regional_class_steps_improved', 'greatest(class_change, 0)', "section_level = '区控'",
+     'section_year_key'),
+] %}
+{#- seed 003 item 一.1: months below target / at 劣V (all, and "_charged": those left after the
+    waiver "年均值达到年度目标的，月度扣分免扣"); seed 001 item 6(5)①: 国控 / 区控 sections,
+    each month exceeding; seed 001 item 6(1)①: 考核断面水质目标（按年均值计算）; seed 003 item
+    一.1: "年均水质类别较上一年度升类的，每个断面加5分"; seed 001 bonus 7②: "国控断面水质每提升
+    一类加1分，区考断面水质每提升一类加0.5分". -#}
+section_rows as (
+    select *, section_code || ':' || obs_year::varchar as section_year_key from sections
+),
+
+section_measures as (
+    {%- for measure, value, filter, keys in counted %}
+    select
+        unit_code,
+        obs_year as measure_year,
+        'water.{{ measure }}' as measure_code,
+        coalesce(sum({{ value }}) filter (where {{ filter }}), 0)::decimal(18, 4) as measure_value,
+        '{{ "fct_water_section_annual:" if keys == "section_year_key" else "fct_water_section_monthly:" }}'
+            as key_relation,
+        coalesce(string_agg({{ keys }}, ';' order by section_code)
+                 filter (where {{ filter }} and coalesce({{ value }}, 0) > 0), '') as keys,
+        string_agg(section_year_key, ';' order by section_code) as all_section_years
+    from section_rows
+    group by all
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+cwqi as (
+    select * from {{ ref('int_water__unit_cwqi') }}
+),
+
+drinking as (
+    select * from {{ ref('int_water__drinking_water') }}
+),
+
+plants as (
+    select * from {{ ref('int_water__wastewater_plants') }}
+),
+
+long as (
+    select unit_code, measure_year, measure_code, measure_value,
+        case when keys = '' then 'fct_water_section_annual:' || all_section_years
+             else key_relation || keys end as source_keys
+    from section_measures
+    union all
+    {%- for measure in ['cwqi', 'cwqi_rank', 'cwqi_rank_change'] %}
+    select unit_code, obs_year, 'water.{{ measure }}', {{ measure }}::decimal(18, 4),
+        'fct_water_section_annual:' || section_codes || ':' || obs_year::varchar
+    from cwqi
+    where {{ measure }} is not null
+    union all
+    {%- endfor %}
+    {%- for measure in ['attainment_rate', 'points_ratio', 'exceedances'] %}
+    select unit_code, obs_year, 'water.drinking_water_{{ measure }}', {{ measure }}::decimal(18, 4),
+        'stg_water__drinking_samples:' || unit_code || ':' || obs_year::varchar
+            || coalesce(':' || exceedance_keys, '')
+    from drinking
+    union all
+    {%- endfor %}
+    select unit_code, obs_year, 'water.wastewater_completion_rate', completion_rate::decimal(18, 4),
+        'stg_water__wastewater_plants:' || plant_codes || ':' || obs_year::varchar
+    from plants
+),
+
+final as (
+    select unit_code, measure_year, measure_code, measure_value,
+        'GB3838-2002' as standard_code, source_keys
+    from long
+)
+
+select * from final
