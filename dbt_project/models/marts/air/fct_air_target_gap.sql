@@ -124,6 +124,9 @@ final as (
             as rest_of_year_good_days_needed,
         case
             when days_so_far is null or days_so_far = 0 then null
+            when days_left = 0 and measure_code != 'air.good_day_ratio'
+                and sum_so_far / days_so_far <= target
+                then '全年已结束，' || pollutant_label || ' 达到目标'
             when measure_code = 'air.good_day_ratio' and good_days_needed <= days_left
                 then '余下 ' || days_left || ' 天中至少 ' || greatest(good_days_needed, 0)
                      || ' 天须为优良'
@@ -138,6 +141,8 @@ final as (
                 then '百分位数或综合指数不能按日均值倒推'
             when measure_code = 'air.good_day_ratio' and good_days_needed > days_left
                 then '余下 ' || days_left || ' 天即使全部优良也无法达到 ' || target::decimal(18, 1)::varchar || '%'
+            when days_left = 0 and measure_code != 'air.good_day_ratio'
+                and sum_so_far / days_so_far <= target then null
             when measure_code != 'air.good_day_ratio' and (days_left = 0 or mean_needed < 0)
                 then '余下 ' || days_left || ' 天即使浓度为 0 也无法达到 ' || target::decimal(18, 1)::varchar
         end as reason
