@@ -78,14 +78,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return 3
     if not result.success:
-        failed = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        from pipelines.quality.summary import failure_lines
+
         print("\n运行失败 (run failed); 上次发布的结果保持不变 (last published results kept).",
               file=sys.stderr)
-        for event in failed:
-            error = event.step_failure_data.error
-            message = error.message.strip() if error else ""
-            print(f"  步骤 {event.step_key}: {message.splitlines()[-1] if message else ''}",
-                  file=sys.stderr)
+        print("\n".join(failure_lines(settings, result)), file=sys.stderr)
         print_summary(settings)
         return 1
     print_summary(settings)

@@ -42,6 +42,11 @@ class Settings:
         return self.marts_dir / "current"
 
     @property
+    def quality_dir(self) -> Path:
+        """Data-quality findings and HTML report per run (`<run id>/`), kept for failed runs too."""
+        return self.data_dir / "quality"
+
+    @property
     def lock_path(self) -> Path:
         return self.warehouse_path.with_suffix(".lock")
 

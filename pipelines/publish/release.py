@@ -60,7 +60,16 @@ def export_marts(settings: Settings, run_id: str) -> dict[str, int]:
     finally:
         con.close()
     shutil.copy2(settings.warehouse_path, target / "ecoscore.duckdb")
+    include_quality_report(settings, run_id, target)
     return counts
+
+
+def include_quality_report(settings: Settings, run_id: str, target: Path) -> None:
+    """The run's data-quality report (pipelines/quality; its checks all run before the export)
+    goes into the release as quality/, beside the dashboard."""
+    report = settings.quality_dir / run_id
+    if report.is_dir():
+        shutil.copytree(report, target / "quality", dirs_exist_ok=True)
 
 
 def switch_live(settings: Settings, run_id: str, record: dict) -> Path:

@@ -1,0 +1,1 @@
+"""Data quality: Great Expectations suites as Dagster asset checks, the report, the gate."""

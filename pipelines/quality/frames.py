@@ -1,0 +1,202 @@
+"""The DataFrame (and expectation parameters) each suite validates, fetched from the warehouse.
+
+Raw feeds are parsed with the very same dbt macros the staging models use
+(dbt_project/macros/air/feed.sql, rendered with plain jinja2): no second parser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import duckdb
+import jinja2
+import polars as pl
+
+from pipelines.lib.settings import DBT_PROJECT_DIR
+
+AIR_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
+BOUNDS_SEED = DBT_PROJECT_DIR / "seeds" / "standards" / "std_air_physical_bounds.csv"
+# A mobile number (11 digits from 13x–19x) or a labelled landline: personal data (SPEC §6).
+PHONE_PATTERN = r"(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"
+# Published relations: the marts and the quarantine lists exported beside them.
+PUBLISHED_FILTER = ("(table_schema = 'marts' or (table_schema = 'staging' "
+                    "and table_name like '%quarantine%'))")
+
+Frame = tuple[pl.DataFrame, dict[str, Any]]
+
+
+@cache
+def feed_macros() -> jinja2.runtime.TemplateModule:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    source = (DBT_PROJECT_DIR / "macros" / "air" / "feed.sql").read_text(encoding="utf-8")
+    return env.from_string(source).module
+
+
+def air_bounds() -> dict[str, Any]:
+    """Physical bounds per pollutant from the standards seed, as expectation parameters."""
+    bounds = pl.read_csv(BOUNDS_SEED)
+    params: dict[str, Any] = {}
+    for r in bounds.iter_rows(named=True):
+        params[f"{r['column_name']}_min"] = float(r["min_value"])
+        params[f"{r['column_name']}_max"] = float(r["max_value"])
+    return params
+
+
+def _parsed_air_sql() -> str:
+    macros = feed_macros()
+    values = ",\n".join(
+        f"{macros.air_parse_value(c)}::double as {c}, case when {macros.air_parse_value(c)} is null "
+        f"and {c} is not null and lower(trim({c})) not in {macros.air_missing_tokens()} "
+        f"then {c} end as {c}_not_number"
+        for c in AIR_COLUMNS)
+    return f"""
+        select
+            h.source_file, h.source_row::bigint as source_row,
+            upper(trim(h.stationcode)) as station_code,
+            trim(h.timepoint) as timepoint_text,
+            {macros.air_parse_timepoint('h.timepoint')} as timepoint,
+            {values}
+        from raw.air_station_hourly as h
+    """
+
+
+def _labelled_air_ctes() -> str:
+    """`parsed` and `labelled` (with the hour's period_start, by the feed's hour label)."""
+    return f"""
+        parsed as ({_parsed_air_sql()}),
+        labelled as (
+            select parsed.*,
+                case when s.feed_hour_label = 'start' then timepoint
+                     else timepoint - interval 1 hour end as period_start
+            from parsed
+            left join raw.air_stations as s on upper(trim(s.stationcode)) = parsed.station_code
+        )"""
+
+
+def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    frame = con.sql(f"""
+        with {_labelled_air_ctes()}
+        select *,
+            year(period_start) as period_year,
+            -- the feed may be an hour ahead of the clock, never more
+            epoch(timepoint - current_timestamp::timestamp) / 3600 as hours_ahead,
+            pm2_5 - pm10 as pm2_5_above_pm10
+        from labelled
+    """).pl()
+    stations = con.sql("select distinct upper(trim(stationcode)) from raw.air_stations").fetchall()
+    return frame, {"known_stations": sorted(r[0] for r in stations), "year": year, **air_bounds()}
+
+
+def raw_air_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Valid days (≥ 20 hours, GB 3095-2012 §7 / HJ 663) per station-month; the annual
+    statistic needs ≥ 27 valid days in every month (25 in February)."""
+    cutoff = f"and period_start::date <= '{as_of}'::date" if as_of else ""
+    bounds = air_bounds()
+    frame = con.sql(f"""
+        with {_labelled_air_ctes()},
+        hours as (
+            select distinct station_code, period_start
+            from labelled
+            where pm2_5 between {bounds['pm2_5_min']} and {bounds['pm2_5_max']}
+                and period_start is not null
+        ),
+        days as (
+            select station_code, period_start::date as obs_date, count(*) as hours
+            from hours
+            where year(period_start) = {int(year)} {cutoff}
+            group by all
+        ),
+        months as (
+            select station_code, strftime(obs_date, '%Y-%m') as month,
+                count(*) filter (where hours >= 20) as valid_days,
+                max(obs_date) as last_date,
+                case when month(any_value(obs_date)) = 2 then 25 else 27 end as required_days
+            from days
+            group by all
+        )
+        select station_code, month, valid_days, required_days,
+            -- a month still running (as-of) is judged on the days it has had
+            least(required_days, day(last_date)) - valid_days as days_short
+        from months
+        order by station_code, month
+    """).pl()
+    return frame, {}
+
+
+def raw_schemes(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    frame = con.sql("""
+        select t.scheme_code, t.item_code, t.unit_code, i.points, i.item_name, i.source_seed,
+            i.source_item, u.unit_code is not null as unit_is_defined,
+            i.item_code is not null as item_is_defined
+        from raw.scheme_targets as t
+        left join raw.scheme_items as i using (scheme_code, item_code)
+        left join raw.scheme_units as u using (scheme_code, unit_code)
+    """).pl()
+    return frame, {}
+
+
+def mart_unit_item_scores(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    frame = con.sql("""
+        select scheme_code, unit_code, item_code, points::double as points,
+            score::double as score
+        from marts.fct_unit_item_scores
+    """).pl()
+    return frame, {}
+
+
+def mart_score_movements(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    frame = con.sql("""
+        select scheme_code, unit_code, item_code, source_seed, source_item, source_keys,
+            explanation_zh
+        from marts.fct_score_movements
+    """).pl()
+    return frame, {}
+
+
+def mart_unit_scores(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Totals against the movements: score = base − deductions + bonuses (SPEC §4)."""
+    frame = con.sql("""
+        with moved as (
+            select scheme_code, unit_code, sum(points)::double as moved
+            from marts.fct_score_movements
+            group by all
+        )
+        select s.scheme_code, s.unit_code, s.total_score::double as total_score,
+            s.base_points::double as base_points, coalesce(m.moved, 0) as moved,
+            round(s.total_score::double - s.base_points::double - coalesce(m.moved, 0), 6)
+                as unexplained_points
+        from marts.fct_unit_scores as s
+        left join moved as m using (scheme_code, unit_code)
+    """).pl()
+    return frame, {}
+
+
+def published_columns(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Every published column, with any text value in it that looks like a phone number."""
+    columns = con.sql(f"""
+        select table_schema, table_name as relation, column_name, data_type
+        from information_schema.columns where {PUBLISHED_FILTER}
+    """).pl()
+    parts = [
+        f"select distinct '{r['relation']}' as relation, '{r['column_name']}' as column_name, "
+        f"\"{r['column_name']}\" as text_value from {r['table_schema']}.\"{r['relation']}\" "
+        f"where regexp_matches(\"{r['column_name']}\", '{PHONE_PATTERN}')"
+        for r in columns.filter(pl.col("data_type") == "VARCHAR").iter_rows(named=True)
+    ]
+    phones = con.sql(" union all ".join(parts)).pl() if parts else None
+    frame = columns.select("relation", "column_name")
+    if phones is None or phones.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias("text_value")), {}
+    return frame.join(phones, on=["relation", "column_name"], how="left"), {}
+
+
+FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, int, str], Frame]] = {
+    "raw_air_station_hourly": raw_air_station_hourly,
+    "raw_air_completeness": raw_air_completeness,
+    "raw_schemes": raw_schemes,
+    "mart_unit_item_scores": mart_unit_item_scores,
+    "mart_score_movements": mart_score_movements,
+    "mart_unit_scores": mart_unit_scores,
+    "published_personal_data": published_columns,
+}

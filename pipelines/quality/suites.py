@@ -1,0 +1,179 @@
+"""Expectation suites (expectations/*.yaml) run by Great Expectations on DataFrames.
+
+GX's SQL datasource returns empty results on DuckDB through duckdb_engine (GX #10738, #11579:
+the result is read after the connection rolls back), so every suite validates a pandas
+DataFrame fetched from the warehouse instead.
+
+Each expectation carries in its `meta`:
+- `severity`: `block` (stops publishing) or `warn` (reported, never blocks);
+- `why`: the reason a person reads, in Chinese;
+- `unusable_file_share` (row-level expectations of raw feeds): the staging models already
+  quarantine single bad rows, so a few failing rows only get listed; when more than this share
+  of one file's rows fail, the whole file is unusable (e.g. CO sent in μg/m³) and the
+  expectation blocks.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from pipelines.lib.settings import EXPECTATIONS_DIR
+
+BLOCK, WARN, QUARANTINED, PASS = "block", "warn", "quarantined", "pass"
+LEVEL_ORDER = {BLOCK: 0, WARN: 1, QUARANTINED: 2, PASS: 3}
+MAX_LISTED_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    asset: list[str]
+    title: str
+    index_columns: list[str]
+    expectations: list[dict[str, Any]]
+    path: Path
+
+
+@dataclass
+class Finding:
+    """What one expectation found, in words a person can act on."""
+
+    suite: str
+    expectation: str
+    column: str
+    level: str
+    why: str
+    unexpected: int
+    total: int
+    files: dict[str, int] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def where(self) -> str:
+        """`file: rows 3, 7, …` for the first files, or the listed keys."""
+        if self.files:
+            parts = []
+            for name, count in list(self.files.items())[:3]:
+                rows = [r["source_row"] for r in self.rows if r.get("source_file") == name][:8]
+                listed = ", ".join(str(r) for r in rows)
+                parts.append(f"{name} 第 {listed}{' …' if count > len(rows) else ''} 行（共 {count} 行）")
+            more = len(self.files) - 3
+            return "；".join(parts) + (f"；另有 {more} 个文件" if more > 0 else "")
+        keys = ["/".join(str(v) for k, v in r.items() if k != self.column or len(r) == 1)
+                for r in self.rows[:8]]
+        return "、".join(keys) + (" …" if self.unexpected > len(keys) else "")
+
+
+def load_suite(path: Path) -> Suite:
+    body = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Suite(name=body["name"], asset=list(body["asset"]), title=body["title"],
+                 index_columns=list(body["index_columns"]), expectations=body["expectations"],
+                 path=path)
+
+
+def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
+    return [load_suite(p) for p in sorted(directory.glob("*.yaml"))]
+
+
+@cache
+def _gx_context():
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    return context
+
+
+def validate(suite: Suite, frame: pl.DataFrame, parameters: dict[str, Any]) -> list[Finding]:
+    """Run the suite on the frame with GX; one Finding per expectation."""
+    import great_expectations as gx
+
+    context = _gx_context()
+    source = context.data_sources.add_or_update_pandas(f"ecoscore_{suite.name}")
+    asset = source.add_dataframe_asset(suite.name)
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
+        batch_parameters={"dataframe": frame.to_pandas()})
+    gx_suite = gx.ExpectationSuite(name=suite.name, expectations=[
+        {"type": e["type"], "kwargs": e["kwargs"], "meta": e.get("meta", {})}
+        for e in suite.expectations])
+    result = batch.validate(gx_suite, expectation_parameters=parameters, result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": suite.index_columns})
+    file_sizes = _file_sizes(frame)
+    return [_finding(suite, r, frame.height, file_sizes) for r in result.results]
+
+
+def _file_sizes(frame: pl.DataFrame) -> dict[str, int]:
+    if "source_file" not in frame.columns:
+        return {}
+    counts = frame.group_by("source_file").len()
+    return dict(zip(counts["source_file"].to_list(), counts["len"].to_list(), strict=True))
+
+
+def _finding(suite: Suite, result: Any, total: int, file_sizes: dict[str, int]) -> Finding:
+    config = result.expectation_config
+    meta = config.meta or {}
+    kwargs = config.kwargs
+    column = kwargs.get("column") or "+".join(
+        kwargs.get("column_list") or [kwargs.get("column_A", ""), kwargs.get("column_B", "")])
+    outcome = result.result or {}
+    index = outcome.get("unexpected_index_list") or []
+    unexpected = int(outcome.get("unexpected_count") or len(index))
+    rows = [{k: _plain(v) for k, v in r.items()} for r in index]
+    files: dict[str, int] = {}
+    for r in rows:
+        if "source_file" in r:
+            files[r["source_file"]] = files.get(r["source_file"], 0) + 1
+    level = _level(meta, result.success, unexpected, files, file_sizes)
+    why = meta.get("why", config.type)
+    share = meta.get("unusable_file_share")
+    if level == BLOCK and share is not None:
+        worst = max(files, key=lambda f: files[f] / file_sizes[f])
+        why += f"：{worst} 中 {files[worst]}/{file_sizes[worst]} 行不合格，整份文件不可用"
+    return Finding(suite=suite.name, expectation=config.type, column=column, level=level,
+                   why=why, unexpected=unexpected, total=total,
+                   files=dict(sorted(files.items(), key=lambda kv: -kv[1])),
+                   rows=rows[:MAX_LISTED_ROWS] if not files else _rows_per_file(rows))
+
+
+def _rows_per_file(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept: dict[str, int] = {}
+    out = []
+    for r in sorted(rows, key=lambda r: (r["source_file"], r.get("source_row", 0))):
+        if kept.get(r["source_file"], 0) < MAX_LISTED_ROWS:
+            kept[r["source_file"]] = kept.get(r["source_file"], 0) + 1
+            out.append(r)
+    return out
+
+
+def _level(meta: dict[str, Any], success: bool, unexpected: int, files: dict[str, int],
+           file_sizes: dict[str, int]) -> str:
+    severity = meta.get("severity", BLOCK)
+    share = meta.get("unusable_file_share")
+    if share is None:
+        return PASS if success else severity
+    if severity == BLOCK and any(n / file_sizes[f] > share for f, n in files.items()):
+        return BLOCK
+    return QUARANTINED if unexpected else PASS
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and timestamps → JSON-friendly Python values."""
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def worst_level(findings: list[Finding]) -> str:
+    return min((f.level for f in findings), key=LEVEL_ORDER.__getitem__, default=PASS)

@@ -1,0 +1,36 @@
+"""The one-screen summary `ecoscore run` prints when a run fails: which step or check failed,
+on which file and rows, and why — in words, not a traceback."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipelines.lib.settings import Settings
+from pipelines.quality.report import terminal_summary
+
+EXCEPTION_PREFIX = re.compile(r"^[\w.]+(Error|Exception): ")
+BLOCKED_BY_CHECK = "Blocking check"
+
+
+def innermost_message(error: Any) -> str:
+    """The message of the error that started it all (Dagster wraps user errors)."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    lines = [line for line in (error.message or "").strip().splitlines() if line.strip()]
+    text = lines[0] if lines else ""
+    return EXCEPTION_PREFIX.sub("", text)
+
+
+def failure_lines(settings: Settings, result: Any) -> list[str]:
+    """Failed steps (with the cause's own message), then the quality gates' findings."""
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = event.step_failure_data.error
+        message = innermost_message(error) if error else ""
+        if message.startswith(BLOCKED_BY_CHECK):
+            message = "数据质量检查未通过，停止发布 (a blocking quality check failed)"
+        lines.append(f"  步骤 {event.step_key}: {message}")
+    return lines + terminal_summary(settings, result.run_id)
