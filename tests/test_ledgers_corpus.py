@@ -153,5 +153,5 @@ def test_contacts_stay_in_the_restricted_file_only(checked, corpus_settings: Set
 
 
 if __name__ == "__main__":  # write the corpus for people to open: tests/corpus/ledgers/
-    write_corpus(CORPUS_DIR)
+    write_corpus(CORPUS_DIR.parent)
     print(f"corpus written to {CORPUS_DIR}", file=sys.stderr)
