@@ -20,10 +20,24 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --python $(BIN)/python
 	@touch $@
 
-demo: setup
+# The dashboard's PNG/PDF export (kaleido) needs a Chromium and CJK fonts: Debian's chromium and
+# fonts-noto-cjk, installed when missing and we are root with apt-get. Otherwise it says what is
+# missing and carries on: the dashboard is then HTML only.
+browser:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing=" chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then echo "browser: chromium and fonts-noto-cjk present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: installing$$missing (apt-get)"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+	  || echo "browser: apt-get install$$missing failed: dashboard will be HTML only (no PNG/PDF)"; \
+	else echo "browser: missing$$missing; as root run 'apt-get install chromium fonts-noto-cjk'" \
+	  "(or set BROWSER_PATH to a Chrome/Chromium): until then the dashboard is HTML only (no PNG/PDF)"; fi
+
+demo: setup browser
 	$(BIN)/ecoscore run --year 2024
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 ui: setup

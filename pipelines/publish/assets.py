@@ -6,7 +6,7 @@ import dagster as dg
 from pipelines.dbt.assets import mart_asset_keys
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.publish import release
-from pipelines.publish.dashboard import build_dashboard
+from pipelines.publish.dashboard.asof import build_dashboard_for_run
 
 GROUP = "publish"
 
@@ -31,14 +31,17 @@ def release_candidate(context: dg.AssetExecutionContext,
 
 
 @dg.asset(group_name=GROUP, deps=[release_candidate], kinds={"plotly", "html"},
-          description="The leadership dashboard (one offline HTML file, in Chinese).")
+          description="The leadership dashboard: one offline HTML file in Chinese, a PNG per panel "
+                      "and one PDF (PNG/PDF only where a Chromium is installed).")
 def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
               run: RunParameters) -> dg.MaterializeResult:
     staged = _staged(warehouse, context.run.run_id)
-    title = f"生态环境保护目标责任考核 {run.year} 年度" + (
-        f"（截至 {run.as_of}）" if run.as_of else "")
-    path = build_dashboard(staged, title)
-    return dg.MaterializeResult(metadata={"bytes": path.stat().st_size})
+    result = build_dashboard_for_run(warehouse.settings, staged, run.year, run.as_of)
+    if result.static.message:
+        context.log.warning(result.static.message)
+    return dg.MaterializeResult(metadata={
+        "bytes": result.html.stat().st_size, "seconds": result.seconds, "as_of": str(result.as_of),
+        "pngs": len(result.static.pngs), "pdf": str(result.static.pdf or result.static.message)})
 
 
 @dg.asset(group_name=GROUP, deps=[dashboard],

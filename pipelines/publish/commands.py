@@ -1,0 +1,93 @@
+"""CLI of the publish domain.
+
+    ecoscore dashboard --year 2024 --as-of 2024-09-30   the dashboard as of a date
+    ecoscore dashboard --year 2024                       rebuild the live release's dashboard"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from datetime import date
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from pipelines.lib.settings import get_settings
+    from pipelines.publish.dashboard.asof import AsOfRunError, build_as_of
+
+    settings = get_settings()
+    if not args.as_of:
+        return rebuild_live(settings, args.year, not args.html_only)
+    try:
+        as_of = date.fromisoformat(args.as_of)
+    except ValueError:
+        print(f"--as-of 应为 YYYY-MM-DD，收到 {args.as_of!r}", file=sys.stderr)
+        return 2
+    if as_of.year != args.year:
+        print(f"--as-of {as_of} 不在考核年度 {args.year} 内", file=sys.stderr)
+        return 2
+    try:
+        made = build_as_of(settings, args.year, as_of, static=not args.html_only)
+    except AsOfRunError as err:
+        print(err, file=sys.stderr)
+        return 1
+    report(made.result, made.out_dir)
+    print(f"计算（截至 {as_of}" + (f" 与上月末 {made.previous_as_of}" if made.previous_as_of else "")
+          + f"）：{made.pipeline_seconds} 秒；已发布的全年结果未改动。")
+    return 0
+
+
+def rebuild_live(settings, year: int, static: bool) -> int:
+    """Rebuild the dashboard of the live release in place (after a code or font change)."""
+    import json
+
+    from pipelines.publish.dashboard import build_dashboard
+    from pipelines.publish.dashboard.asof import previous_label, published_previous_scores, title_for
+    from pipelines.publish.dashboard.data import data_as_of, read_mart
+    from pipelines.publish.release import live_release
+
+    live = live_release(settings)
+    if live is None:
+        print("尚无已发布的结果：先运行 ecoscore run --year YEAR", file=sys.stderr)
+        return 1
+    record = json.loads((live / "release.json").read_text(encoding="utf-8"))
+    as_of = record.get("as_of") or ""
+    daily = read_mart(live, "fct_air_unit_daily")
+    found = published_previous_scores(settings, year, data_as_of(daily, year, as_of))
+    fresh, current, old = live / "dashboard.new", live / "dashboard", live / "dashboard.old"
+    for stale in (fresh, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    result = build_dashboard(live, title_for(year, as_of), year=year, as_of=as_of, static=static,
+                             out_dir=fresh, previous=found[0] if found else None,
+                             previous_label=previous_label(found[1]) if found else "")
+    # readers see the old folder or the new one, never a half-written one
+    if current.exists():
+        current.rename(old)
+    fresh.rename(current)
+    shutil.rmtree(old, ignore_errors=True)
+    result.html = current / result.html.name
+    report(result, current)
+    return 0
+
+
+def report(result, out_dir) -> None:
+    size_mb = result.html.stat().st_size / 1e6
+    print(f"驾驶舱 dashboard: {result.html}（{size_mb:.1f} MB，截至 {result.as_of}，"
+          f"生成 {result.seconds} 秒）")
+    if result.static.pdf is not None:
+        print(f"  打印版 PDF: {result.static.pdf}（{len(result.static.pngs)} 页）；PNG: {out_dir}/*.png")
+    else:
+        print(f"  {result.static.message}")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "dashboard", help="the leadership dashboard as of a date (领导驾驶舱)",
+        description="With --as-of: run the pipeline as of that date (and as of the previous month end, "
+                    "for the change column) in scratch folders and write data/marts/dashboards/"
+                    "<year>-asof-<date>/; the live release is not touched. Without: rebuild the live "
+                    "release's dashboard.")
+    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--as-of", help="YYYY-MM-DD: data after this date is ignored")
+    parser.add_argument("--html-only", action="store_true", help="skip the PNG/PDF export")
+    parser.set_defaults(func=cmd_dashboard)

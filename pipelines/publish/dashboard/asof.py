@@ -1,0 +1,130 @@
+"""A dashboard as of a date (`ecoscore dashboard --year 2024 --as-of 2024-09-30`), as the
+meeting after that date would see it, without touching the live release.
+
+The whole pipeline runs twice in scratch data folders under `data/scratch/` (raw inputs linked,
+own warehouse, own releases): once as of the date, once as of the end of the month before —
+the previous meeting's scores, re-computed on the same inputs and the same scheme, so "change
+since last month" means what the rules say, not what an older run happened to publish. The
+result goes to `data/marts/dashboards/<year>-asof-<date>/` (index.html, PNGs, PDF, and the
+scores it showed); the scratch folders are removed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.lib.settings import Settings
+from pipelines.publish.dashboard.data import month_end_before
+from pipelines.publish.dashboard.page import DashboardResult, build_dashboard
+
+SCORES_FILE = "fct_unit_scores.parquet"
+
+
+class AsOfRunError(RuntimeError):
+    """The pipeline run as of a date failed; nothing was written to data/marts/dashboards/."""
+
+
+@dataclass
+class AsOfDashboard:
+    result: DashboardResult
+    out_dir: Path
+    previous_as_of: date | None
+    pipeline_seconds: float
+
+
+def dashboards_dir(settings: Settings) -> Path:
+    return settings.marts_dir / "dashboards"
+
+
+def asof_dir(settings: Settings, year: int, as_of: date) -> Path:
+    return dashboards_dir(settings) / f"{year}-asof-{as_of.isoformat()}"
+
+
+def title_for(year: int, as_of: str) -> str:
+    return f"生态环境保护目标责任考核 {year} 年度" + (f"（截至 {as_of}）" if as_of else "")
+
+
+def previous_label(previous_as_of: date) -> str:
+    return f"上月末（{previous_as_of.month} 月 {previous_as_of.day} 日，按同一数据与方案重新计分）"
+
+
+def published_previous_scores(settings: Settings, year: int, as_of: date) -> tuple[pl.DataFrame, date] | None:
+    """For the nightly dashboard: the scores of an as-of dashboard made for the end of the
+    previous month (by `ecoscore dashboard --as-of`), when one exists."""
+    previous = month_end_before(as_of)
+    path = asof_dir(settings, year, previous) / SCORES_FILE
+    return (pl.read_parquet(path), previous) if previous.year == year and path.exists() else None
+
+
+def scratch_settings(settings: Settings, name: str) -> Settings:
+    """A scratch data folder under data/scratch/<name>: raw inputs linked, nothing else shared."""
+    root = settings.data_dir / "scratch" / name
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    (root / "raw").symlink_to(settings.raw_dir.resolve(), target_is_directory=True)
+    return Settings(data_dir=root)
+
+
+def scores_as_of(settings: Settings, year: int, as_of: date, name: str) -> Path:
+    """Run the whole pipeline as of a date in a scratch folder; returns its published release."""
+    from pipelines.cli import run_pipeline
+
+    scratch = scratch_settings(settings, name)
+    result = run_pipeline(scratch, year, as_of.isoformat(), ephemeral=True)
+    if not result.success:
+        raise AsOfRunError(f"截至 {as_of} 的计算失败（临时目录 {scratch.data_dir} 保留以便排查）。")
+    return scratch.current_release.resolve()
+
+
+def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True) -> AsOfDashboard:
+    """The as-of dashboard with the change since the previous month end."""
+    saved = {k: os.environ.get(k) for k in ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE")}
+    started = time.perf_counter()
+    previous_as_of = month_end_before(as_of) if as_of.month > 1 else None
+    try:
+        previous = None
+        if previous_as_of is not None:
+            release = scores_as_of(settings, year, previous_as_of, f"asof-{previous_as_of}")
+            previous = pl.read_parquet(release / SCORES_FILE)
+        release = scores_as_of(settings, year, as_of, f"asof-{as_of}")
+        pipeline_seconds = time.perf_counter() - started
+        out = asof_dir(settings, year, as_of)
+        if out.exists():
+            shutil.rmtree(out)
+        result = build_dashboard(release, title_for(year, as_of.isoformat()), year=year,
+                                 as_of=as_of.isoformat(), out_dir=out, previous=previous,
+                                 previous_label=previous_label(previous_as_of) if previous_as_of else "",
+                                 static=static)
+        shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    shutil.rmtree(settings.data_dir / "scratch" / f"asof-{as_of}", ignore_errors=True)
+    if previous_as_of is not None:
+        shutil.rmtree(settings.data_dir / "scratch" / f"asof-{previous_as_of}", ignore_errors=True)
+    return AsOfDashboard(result=result, out_dir=out, previous_as_of=previous_as_of,
+                         pipeline_seconds=round(pipeline_seconds, 1))
+
+
+def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as_of: str) -> DashboardResult:
+    """The dashboard of a pipeline run, in its staging release; the change column compares
+    with an as-of dashboard made for the previous month end, when there is one."""
+    from pipelines.publish.dashboard.data import data_as_of, read_mart
+
+    daily = read_mart(release_dir, "fct_air_unit_daily")
+    if daily is not None:
+        daily = daily.filter(pl.col("obs_year") == year)
+    found = published_previous_scores(settings, year, data_as_of(daily, year, as_of))
+    return build_dashboard(release_dir, title_for(year, as_of), year=year, as_of=as_of,
+                           previous=found[0] if found else None,
+                           previous_label=previous_label(found[1]) if found else "")

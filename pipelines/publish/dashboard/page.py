@@ -1,0 +1,125 @@
+"""Assemble the panels of one release into the dashboard folder: index.html (self-contained,
+plotly.js embedded once), and, where a Chromium is available, a PNG per panel and one PDF."""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from plotly.offline import get_plotlyjs
+
+from pipelines.publish.dashboard import data, panels
+from pipelines.publish.dashboard.panels import FONT, Panel
+from pipelines.publish.dashboard.static import PDF_NAME, StaticExport, export_static
+
+
+@dataclass
+class DashboardResult:
+    html: Path
+    as_of: date
+    static: StaticExport
+    seconds: float
+
+
+def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | None,
+                   previous_label: str) -> list[Panel]:
+    scores = data.read_mart(release_dir, "fct_unit_scores")
+    movements = data.read_mart(release_dir, "fct_score_movements")
+    daily = data.read_mart(release_dir, "fct_air_unit_daily")
+    if daily is not None:
+        daily = daily.filter(pl.col("obs_year") == year, pl.col("obs_date") <= as_of)
+    ranked = data.ranking(scores, previous) if scores is not None else None
+    unit_order = ranked["unit_code"].to_list() if ranked is not None else []
+    targets = data.air_targets(movements)
+    return [
+        panels.ranking_panel(ranked, previous_label if previous is not None else ""),
+        panels.scorecard_panel(ranked, movements),
+        panels.air_calendar_panel(daily, data.aqi_levels(release_dir), year, unit_order),
+        panels.air_monthly_panel(_monthly(release_dir, daily, year), targets, unit_order),
+        panels.target_gap_panel(None if daily is None else data.target_gap(daily, targets, as_of), as_of),
+        panels.missing_panel("06_water", "地表水：断面逐月水质类别与目标", "地表水断面逐月水质类别"),
+        panels.completeness_panel(data.station_completeness(release_dir, year, as_of), _gate_note()),
+    ]
+
+
+def _monthly(release_dir: Path, daily: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
+    """Monthly air statistics: the air domain's mart when published, else from the daily mart."""
+    mart = data.read_mart(release_dir, "fct_air_unit_monthly")
+    if mart is not None and daily is not None:
+        last_month = daily["obs_month"].max() if daily.height else 0
+        return (mart.filter(pl.col("obs_year") == year, pl.col("obs_month") <= last_month)
+                .select("unit_code", "unit_name", "obs_month",
+                        pl.col("good_day_ratio").cast(pl.Float64),
+                        pm2_5_mean=pl.col("pm2_5_monthly_mean").cast(pl.Float64)))
+    return None if daily is None else data.monthly_air(daily)
+
+
+def _gate_note() -> str:
+    return "质控闸门：本期未发布闸门结果。"
+
+
+def section_html(panel: Panel) -> str:
+    parts = [f"<section id='{panel.key}'><h2>{html.escape(panel.title)}</h2>"]
+    if panel.note:
+        parts.append(f"<p class='note'>{html.escape(panel.note)}</p>")
+    if panel.missing:
+        parts.append(f"<p class='missing'>{html.escape(panel.missing)}</p>")
+    for i, fig in enumerate(panel.figures):
+        parts.append(fig.to_html(include_plotlyjs=False, full_html=False, div_id=f"{panel.key}-{i}",
+                                 default_width="100%",
+                                 config={"displaylogo": False, "responsive": True, "locale": "zh-CN"}))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def export_note(static: StaticExport) -> str:
+    if static.pdf is None:
+        return f"<p class='missing'>{html.escape(static.message)}</p>"
+    links = " ".join(f"<a href='{p.name}'>{p.name}</a>" for p in static.pngs)
+    return (f"<p class='note'>打印版：<a href='{PDF_NAME}'>{PDF_NAME}</a>（每页一幅图）；"
+            f"各图 PNG：{links}</p>")
+
+
+CSS = f"""body{{font-family:{FONT};margin:24px auto;max-width:1280px;color:#222;}}
+h1{{font-size:26px;margin-bottom:4px;}} h2{{font-size:20px;border-left:6px solid #1F4E79;padding-left:8px;}}
+.sub{{color:#555;}} .note{{color:#555;font-size:14px;}} nav a{{margin-right:14px;}}
+.missing{{background:#FFF3E0;border:1px solid #FFB74D;padding:8px 12px;}}
+@media print{{section{{page-break-before:always;}} nav{{display:none;}}}}"""
+
+
+def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExport) -> str:
+    nav = "".join(f"<a href='#{p.key}'>{html.escape(p.title.split('：')[0])}</a>" for p in sections)
+    body = "\n".join(section_html(p) for p in sections)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>{CSS}</style></head>
+<body><h1>{html.escape(title)}</h1>
+<p class="sub">数据截至 {as_of.year} 年 {as_of.month} 月 {as_of.day} 日；此后的数据不计入。</p>
+<nav>{nav}</nav>
+{body}
+<footer>{export_note(static)}</footer>
+</body></html>"""
+
+
+def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = "",
+                    out_dir: Path | None = None, previous: pl.DataFrame | None = None,
+                    previous_label: str = "", static: bool = True) -> DashboardResult:
+    """Write <out_dir or release_dir/dashboard>/index.html (+ PNGs and dashboard.pdf)."""
+    started = time.perf_counter()
+    daily = data.read_mart(release_dir, "fct_air_unit_daily")
+    as_of_date = data.data_as_of(daily.filter(pl.col("obs_year") == year) if daily is not None else None,
+                                 year, as_of)
+    sections = collect_panels(release_dir, year, as_of_date, previous, previous_label)
+    out = out_dir or release_dir / "dashboard"
+    out.mkdir(parents=True, exist_ok=True)
+    exported = export_static(sections, out) if static else StaticExport(message="未要求导出 PNG/PDF。")
+    path = out / "index.html"
+    path.write_text(page_html(title, as_of_date, sections, exported), encoding="utf-8")
+    return DashboardResult(html=path, as_of=as_of_date, static=exported,
+                           seconds=round(time.perf_counter() - started, 2))

@@ -1,0 +1,325 @@
+"""The dashboard's panels: each is a Chinese heading, a short note on method and source, and
+plotly figures (the same figures go on screen, into the PNGs and into the PDF). A panel whose
+mart is not published says so in `missing` instead of drawing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from pipelines.publish.dashboard.data import TargetGap
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+WIDTH = 1200  # px, the static export width (A4 landscape at ~110 dpi)
+INVALID_COLOUR = "#D9D9D9"
+UNIT_COLOURS = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
+                "#BCBD22", "#17BECF"]
+GRADE_COLOURS = {"优秀": "#2E7D32", "良好": "#558B2F", "合格": "#F9A825", "不合格": "#C62828"}
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    note: str = ""
+    figures: list[go.Figure] = field(default_factory=list)
+    missing: str = ""
+
+
+def styled(fig: go.Figure, height: int, title: str = "") -> go.Figure:
+    fig.update_layout(font={"family": FONT, "size": 13}, height=height, width=None,
+                      title={"text": title, "x": 0.01} if title else None,
+                      margin={"l": 70, "r": 30, "t": 60 if title else 30, "b": 40},
+                      paper_bgcolor="white", plot_bgcolor="white")
+    return fig
+
+
+def missing_panel(key: str, title: str, what: str) -> Panel:
+    return Panel(key=key, title=title, missing=f"本期未发布{what}，此栏暂缺。")
+
+
+# ---------- ranking
+
+
+def _arrow(change: int | None) -> str:
+    if change is None:
+        return "—"
+    return "持平" if change == 0 else (f"↑{change}" if change > 0 else f"↓{-change}")
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
+
+
+def ranking_panel(ranked: pl.DataFrame | None, previous_label: str) -> Panel:
+    title = "考核单位排名"
+    if ranked is None:
+        return missing_panel("01_ranking", title, "考核得分（fct_unit_scores）")
+    rows = ranked.to_dicts()
+    table = go.Table(
+        columnwidth=[40, 130, 60, 50, 50, 50, 60, 60, 70],
+        header={"values": ["排名", "考核单位", "总分", "分值", "扣分", "加分", "等次", "名次变化",
+                           "得分变化"], "fill_color": "#1F4E79", "font": {"color": "white"},
+                "align": "center"},
+        cells={"values": [
+            [r["score_rank"] for r in rows], [r["unit_name"] for r in rows],
+            [f"{r['total_score']:.2f}" for r in rows], [f"{float(r['base_points']):g}" for r in rows],
+            [f"{float(r['deductions']):.2f}" for r in rows], [f"{float(r['bonuses']):.2f}" for r in rows],
+            [r["grade"] or "" for r in rows], [_arrow(r["rank_change"]) for r in rows],
+            [_signed(r["total_change"]) for r in rows]],
+            "align": "center", "height": 28,
+            "fill_color": [["#F7F9FC" if i % 2 else "white" for i in range(len(rows))]]},
+    )
+    bars = go.Bar(x=[r["total_score"] for r in rows], y=[r["unit_name"] for r in rows], orientation="h",
+                  marker_color=[GRADE_COLOURS.get(r["grade"] or "", "#607D8B") for r in rows],
+                  text=[f"{r['total_score']:.2f}（{r['grade'] or ''}）" for r in rows],
+                  textposition="auto", hovertemplate="%{y}：%{x:.2f} 分<extra></extra>")
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.06,
+                        specs=[[{"type": "table"}, {"type": "xy"}]])
+    fig.add_trace(table, row=1, col=1)
+    fig.add_trace(bars, row=1, col=2)
+    fig.update_yaxes(autorange="reversed", row=1, col=2)
+    fig.update_xaxes(title_text="总分", range=[0, float(ranked["base_points"].cast(pl.Float64).max())],
+                     row=1, col=2)
+    fig.update_layout(showlegend=False)
+    note = (f"名次变化、得分变化：与{previous_label}相比。" if previous_label
+            else "名次变化、得分变化：暂无上月末的计分结果可比"
+                 "（运行 ecoscore dashboard --as-of 上月末日期 即可生成）。")
+    return Panel(key="01_ranking", title=title, note=note,
+                 figures=[styled(fig, 120 + 32 * len(rows))])
+
+
+# ---------- scorecards
+
+
+def _step_label(row: dict) -> str:
+    return f"{row['item_code']} {row['item_name']}"
+
+
+def scorecard_figure(unit: dict, moves: pl.DataFrame) -> go.Figure:
+    """Waterfall from base points through each loss and gain to the total, over the movement
+    rows with their explanations and sources."""
+    moves = moves.sort("item_code", "movement_kind")
+    rows = moves.to_dicts()
+    labels = ["分值"] + [_step_label(r) for r in rows] + ["总分"]
+    values = ([float(unit["base_points"])] + [float(r["points"]) for r in rows]
+              + [float(unit["total_score"])])
+    waterfall = go.Waterfall(
+        x=labels, y=values, measure=["absolute"] + ["relative"] * len(rows) + ["total"],
+        text=[f"{v:+.2f}" if 0 < i < len(values) - 1 else f"{v:.2f}" for i, v in enumerate(values)],
+        textposition="outside", connector={"line": {"color": "#9E9E9E"}},
+        decreasing={"marker": {"color": "#C62828"}}, increasing={"marker": {"color": "#2E7D32"}},
+        totals={"marker": {"color": "#1F4E79"}}, hovertemplate="%{x}：%{text}<extra></extra>")
+    table = go.Table(
+        columnwidth=[110, 60, 60, 60, 330, 110],
+        header={"values": ["指标", "实际值", "目标值", "分数变动", "说明", "依据"],
+                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
+        cells={"values": [
+            [_step_label(r) for r in rows],
+            [_number(r["measure_value"]) for r in rows], [_number(r["target"]) for r in rows],
+            [f"{float(r['points']):+.2f}" for r in rows],
+            [r["explanation_zh"] or "" for r in rows],
+            [f"方案第{r['source_item']}项（seed {r['source_seed']}）" for r in rows]],
+            "align": ["left", "center", "center", "center", "left", "left"], "height": 26})
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.5, 0.5], vertical_spacing=0.08,
+                        specs=[[{"type": "xy"}], [{"type": "table"}]])
+    fig.add_trace(waterfall, row=1, col=1)
+    fig.add_trace(table, row=2, col=1)
+    top = float(unit["base_points"]) + float(unit["bonuses"])
+    fig.update_yaxes(range=[0, top * 1.2], title_text="分", row=1, col=1)
+    fig.update_layout(showlegend=False)
+    title = (f"{unit['unit_name']}：{float(unit['total_score']):.2f} 分，第 {unit['score_rank']} 名，"
+             f"{unit['grade'] or ''}")
+    return styled(fig, 330 + 58 * max(len(rows), 1), title)
+
+
+def _number(value) -> str:
+    return "—" if value is None else f"{float(value):g}"
+
+
+def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None) -> Panel:
+    title = "单位得分卡：扣分与加分从何而来"
+    if ranked is None or movements is None:
+        return missing_panel("02_scorecards", title, "扣分加分明细（fct_score_movements）")
+    figures = [scorecard_figure(unit, movements.filter(pl.col("unit_code") == unit["unit_code"]))
+               for unit in ranked.to_dicts()]
+    return Panel(key="02_scorecards", title=title, figures=figures,
+                 note="瀑布图自分值起，逐项减去扣分、加上加分，得到总分；下表为每条计分规则的实际值、"
+                      "目标值、分数变动、说明及方案依据。")
+
+
+# ---------- air calendar
+
+
+def _level_scale(levels: pl.DataFrame) -> tuple[list, list[int], list[str]]:
+    """A discrete colourscale over z = 0 (invalid day) … 6, in the official colours."""
+    colours = [INVALID_COLOUR] + levels.sort("level")["colour"].to_list()
+    names = ["无效"] + levels.sort("level")["category"].to_list()
+    n = len(colours)
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale, list(range(n)), names
+
+
+def _calendar_grid(unit_days: pl.DataFrame, year: int) -> tuple[list, list]:
+    """Months (rows) × day of month (columns): z = AQI level (0 for an invalid day),
+    None where the date does not exist or has no data yet."""
+    by_date = {r["obs_date"]: r for r in unit_days.iter_rows(named=True)}
+    z, text = [], []
+    for month in range(1, 13):
+        z_row, t_row = [], []
+        for day in range(1, 32):
+            try:
+                d = date(year, month, day)
+            except ValueError:
+                z_row.append(None)
+                t_row.append("")
+                continue
+            r = by_date.get(d)
+            if r is None:
+                z_row.append(None)
+                t_row.append(f"{d}：无数据")
+            elif not r["is_valid_day"] or r["aqi"] is None:
+                z_row.append(0)
+                t_row.append(f"{d}：无效日")
+            else:
+                z_row.append(r["level"])
+                pollutant = f"，首要污染物 {r['primary_pollutants']}" if r.get("primary_pollutants") else ""
+                t_row.append(f"{d}：AQI {r['aqi']}（{r['category']}）{pollutant}")
+        z.append(z_row)
+        text.append(t_row)
+    return z, text
+
+
+def air_calendar_panel(daily: pl.DataFrame | None, levels: pl.DataFrame | None, year: int,
+                       unit_order: list[str]) -> Panel:
+    title = "空气质量日历：每日 AQI 类别"
+    if daily is None or levels is None:
+        return missing_panel("03_air_calendar", title, "每日空气质量（fct_air_unit_daily）")
+    units = _ordered_units(daily, unit_order)
+    cols = 2
+    rows = (len(units) + 1) // cols
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[name for _, name in units],
+                        horizontal_spacing=0.05, vertical_spacing=0.09 / max(rows / 3, 1))
+    scale, ticks, names = _level_scale(levels)
+    for i, (code, _) in enumerate(units):
+        z, text = _calendar_grid(daily.filter(pl.col("unit_code") == code), year)
+        fig.add_trace(go.Heatmap(
+            z=z, x=list(range(1, 32)), y=[f"{m}月" for m in range(1, 13)], text=text,
+            hoverinfo="text", zmin=-0.5, zmax=len(ticks) - 0.5, colorscale=scale, xgap=1, ygap=1,
+            showscale=i == 0,
+            colorbar={"tickvals": ticks, "ticktext": names, "title": {"text": "类别"}, "len": 0.6}),
+            row=i // cols + 1, col=i % cols + 1)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
+    fig.update_xaxes(tickvals=[1, 5, 10, 15, 20, 25, 31], tickfont={"size": 10})
+    return Panel(key="03_air_calendar", title=title, figures=[styled(fig, 80 + 300 * rows)],
+                 note="每格一天（行：月份，列：日），颜色为 HJ 633-2012 表2 的空气质量指数类别官方颜色；"
+                      "灰色为有效监测不足的无效日，空白为无数据或尚未到来的日期。")
+
+
+def _ordered_units(daily: pl.DataFrame, unit_order: list[str]) -> list[tuple[str, str]]:
+    """Units in ranking order, then any other unit in the mart (e.g. the city as a whole)."""
+    names = dict(daily.select("unit_code", "unit_name").unique().iter_rows())
+    ordered = [c for c in unit_order if c in names] + sorted(c for c in names if c not in unit_order)
+    return [(c, names[c]) for c in ordered]
+
+
+# ---------- air monthly and year to date
+
+
+def air_monthly_panel(monthly: pl.DataFrame | None, targets: pl.DataFrame, unit_order: list[str]) -> Panel:
+    title = "空气质量逐月走势与目标"
+    if monthly is None:
+        return missing_panel("04_air_monthly", title, "每日空气质量（fct_air_unit_daily）")
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
+                        subplot_titles=["优良天数比率（%）", "PM2.5 月均浓度（μg/m³）"])
+    for n, (code, name) in enumerate(_ordered_units(monthly, unit_order)):
+        colour = UNIT_COLOURS[n % len(UNIT_COLOURS)]
+        unit = monthly.filter(pl.col("unit_code") == code).sort("obs_month")
+        months = [f"{m}月" for m in unit["obs_month"]]
+        for col, column in ((1, "good_day_ratio"), (2, "pm2_5_mean")):
+            fig.add_trace(go.Scatter(x=months, y=unit[column].to_list(), name=name, legendgroup=code,
+                                     showlegend=col == 1, mode="lines+markers", line_color=colour,
+                                     hovertemplate=f"{name} %{{x}}：%{{y}}<extra></extra>"), row=1, col=col)
+    for col, measure in ((1, "air.good_day_ratio"), (2, "air.pm2_5_annual_mean")):
+        for k, (target, names) in enumerate(_targets_by_value(targets, measure)):
+            fig.add_hline(y=target, line_dash="dash", line_color="#C62828", row=1, col=col,
+                          annotation_text=f"目标 {target:g}（{names}）",
+                          annotation_position="bottom left" if k % 2 == 0 else "top right",
+                          annotation_font_size=11)
+    fig.update_layout(legend={"orientation": "h", "y": -0.15})
+    return Panel(key="04_air_monthly", title=title, figures=[styled(fig, 460)],
+                 note="月度值由日均值计算（优良天数比率 = AQI ≤ 100 的天数 ÷ 有效天数；PM2.5 月均 = 有效日"
+                      "日均浓度的算术平均）；红色虚线为方案的年度目标。")
+
+
+def _targets_by_value(targets: pl.DataFrame, measure: str) -> list[tuple[float, str]]:
+    rows = targets.filter(pl.col("measure_code") == measure)
+    grouped = rows.group_by("target").agg(pl.col("unit_name").sort()).sort("target")
+    return [(t, "、".join(n)) for t, n in grouped.iter_rows()]
+
+
+def target_gap_panel(gaps: list[TargetGap] | None, as_of: date) -> Panel:
+    title = "距年度目标：截至目前与全年剩余时段须达到的水平"
+    if gaps is None:
+        return missing_panel("05_air_target_gap", title, "每日空气质量或考核目标")
+    if not gaps:
+        return missing_panel("05_air_target_gap", title, "空气质量考核目标")
+    verdict_colour = {"已无法达标": "#FFCDD2", "目前未达标，须改善": "#FFE0B2", "未达标": "#FFCDD2"}
+    table = go.Table(
+        columnwidth=[120, 110, 60, 70, 60, 60, 90, 110],
+        header={"values": ["考核单位", "指标", "年度目标", f"截至{as_of:%m月%d日}", "已计天数", "剩余天数",
+                           "剩余时段须达到", "判断"],
+                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
+        cells={"values": [
+            [g.unit_name for g in gaps], [f"{g.measure}（{g.unit_of_measure}）" for g in gaps],
+            [f"{g.target:g}" for g in gaps], [_number(g.year_to_date) for g in gaps],
+            [g.days_counted for g in gaps], [g.days_left for g in gaps],
+            [_needed_text(g) for g in gaps], [g.verdict for g in gaps]],
+            "align": "center", "height": 26,
+            "fill_color": [["white"] * len(gaps)] * 7 + [
+                [verdict_colour.get(g.verdict, "#C8E6C9") for g in gaps]]})
+    fig = go.Figure(table)
+    return Panel(key="05_air_target_gap", title=title, figures=[styled(fig, 90 + 27 * len(gaps))],
+                 note="剩余时段须达到：假定余下每天均为有效日，全年要达到目标，余下日子须平均达到的优良天数比率"
+                      "或 PM2.5 浓度（= (目标 × 全年天数 − 已累计) ÷ 剩余天数）。")
+
+
+def _needed_text(gap: TargetGap) -> str:
+    if gap.needed_rest_of_year is None:
+        return "—"
+    if gap.verdict == "已锁定达标":
+        return "已确保"
+    if gap.verdict == "已无法达标":
+        return f"{gap.needed_rest_of_year:g}（不可能）"
+    prefix = "≥" if gap.unit_of_measure == "%" else "≤"
+    return f"{prefix}{gap.needed_rest_of_year:g}"
+
+
+# ---------- data quality
+
+
+def completeness_panel(completeness: pl.DataFrame | None, gate_note: str) -> Panel:
+    title = "数据质量：质控闸门与各站逐月数据完整率"
+    if completeness is None:
+        return Panel(key="07_quality", title=title, note=gate_note,
+                     missing="本期未发布站点日统计（int_air__station_daily），完整率暂缺。")
+    stations = completeness.select("station_code", "station_name").unique().sort("station_code")
+    labels = [f"{c} {n or ''}" for c, n in stations.iter_rows()]
+    months = sorted(completeness["obs_month"].unique().to_list())
+    lookup = {(r["station_code"], r["obs_month"]): r["completeness"]
+              for r in completeness.iter_rows(named=True)}
+    z = [[lookup.get((code, m)) for m in months] for code in stations["station_code"]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[f"{m}月" for m in months], y=labels, zmin=0, zmax=100, xgap=2, ygap=2,
+        colorscale=[[0, "#C62828"], [0.75, "#FFEB3B"], [0.9, "#C8E6C9"], [1, "#2E7D32"]],
+        text=[[("" if v is None else f"{v:g}") for v in row] for row in z], texttemplate="%{text}",
+        hovertemplate="%{y} %{x}：完整率 %{z}%<extra></extra>", colorbar={"title": {"text": "%"}}))
+    fig.update_yaxes(autorange="reversed")
+    return Panel(key="07_quality", title=title, figures=[styled(fig, 120 + 34 * len(labels))],
+                 note=gate_note + " 完整率 = 当月收到的 PM2.5 小时值个数 ÷ 当月应有小时数（截至统计日）。")
