@@ -1,0 +1,52 @@
+"""CLI subcommands of the ledgers domain: `ecoscore ledger-template`, `ecoscore ledger-check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pipelines.ledgers.template import TemplateError, build_template
+
+    try:
+        sheets = build_template(Path(args.scheme), args.unit, Path(args.output))
+    except TemplateError as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(f"{args.output}: 填写说明 + {'、'.join(sheets)}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Load data/raw/ledgers (of ECOSCORE_DATA_DIR) and print the per-file report and the
+    quarantine, without running the rest of the pipeline."""
+    from pipelines.ledgers.check import LedgerCheckError, check_ledgers
+    from pipelines.lib.settings import get_settings
+
+    try:
+        result = check_ledgers(get_settings(), args.year)
+    except LedgerCheckError as err:
+        print(err, file=sys.stderr)
+        return 2
+    for f in result["files"].iter_rows(named=True):
+        print(f"{f['source_file']}: 读取 {f['rows_read']} 行，载入 {f['rows_loaded']}，"
+              f"隔离 {f['rows_quarantined']}（{f['change']}）— {f['status_zh']}")
+    for q in result["quarantine"].iter_rows(named=True):
+        where = f"{q['source_file']} {q['source_sheet'] or ''} 第 {q['source_row']} 行".replace("  ", " ")
+        print(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")
+    return 1 if result["quarantine"].height else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    template = subparsers.add_parser(
+        "ledger-template", help="write a unit's fill-in ledger workbook (.xlsx) from a scheme")
+    template.add_argument("--scheme", required=True, help="scheme YAML (data/raw/schemes/…)")
+    template.add_argument("--unit", required=True, help="unit code as in the scheme's units")
+    template.add_argument("-o", "--output", required=True, help="output .xlsx")
+    template.set_defaults(func=cmd_template)
+    check = subparsers.add_parser(
+        "ledger-check", help="load data/raw/ledgers and list rows that would be quarantined")
+    check.add_argument("--year", type=int, default=2024)
+    check.set_defaults(func=cmd_check)

@@ -1,0 +1,193 @@
+"""Fill-in ledger workbooks generated from a scheme, one per unit (SPEC §5: "the ledger a person
+fills is already valid"): a Chinese instructions sheet, one sheet per ledger kind the unit's items
+need, frozen headers, drop-down lists for unit, item and event kind, date and number formats and
+an example row above the header (rows above the header are never read)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS
+
+# Which event kinds a ledger-read measure counts (schemes' `measure: ledger.*`).
+MEASURE_KINDS = {
+    "ledger.amount_wan": ["amount_spent"],
+    "ledger.count_done": ["count_done", "count_required"],
+    "ledger.count_required": ["count_done", "count_required"],
+    "ledger.completion_pct": ["count_done", "count_required"],
+    "ledger.days_late": ["task_completed", "days_late"],
+}
+FIRST_DATA_ROW = 4
+LAST_FORMATTED_ROW = 500
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+class TemplateError(ValueError):
+    """The scheme or unit asked for cannot make a template; the message says why."""
+
+
+def load_scheme_body(path: Path) -> dict[str, Any]:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise TemplateError(f"{path}: 方案文件无法读取（{err}）") from err
+
+
+def event_kinds_of(node: Any) -> list[str]:
+    """Every `event_kinds` list anywhere inside an item (rule, conditions), plus ledger measures."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        found += MEASURE_KINDS.get(str(node.get("measure", "")), [])
+        for key, value in node.items():
+            found += list(value) if key == "event_kinds" else event_kinds_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += event_kinds_of(value)
+    return [k for k in dict.fromkeys(found) if k in KINDS]
+
+
+def unit_items(body: dict[str, Any], unit: str) -> list[dict[str, Any]]:
+    """Items the unit answers for: listed in `units`, `responsible` or `targets`; an item naming
+    none of these applies to every assessed unit."""
+    chosen = []
+    for item in body.get("items", []):
+        named = set(item.get("units", [])) | set(item.get("targets", {}))
+        named |= {r.get("unit") for r in item.get("responsible", [])}
+        if unit in named or not named:
+            chosen.append(item)
+    return chosen
+
+
+def ledger_plan(body: dict[str, Any], unit: str) -> dict[str, list[tuple[str, str, list[str]]]]:
+    """Ledger kind → [(item code, item name, event kinds)] for the unit's ledger-read items."""
+    plan: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for item in unit_items(body, unit):
+        for kind in event_kinds_of(item):
+            entries = plan.setdefault(KINDS[kind].ledger, [])
+            known = next((e for e in entries if e[0] == str(item["code"])), None)
+            if known:
+                known[2].append(kind)
+            else:
+                entries.append((str(item["code"]), item.get("name", ""), [kind]))
+    return {ledger: plan[ledger] for ledger in LEDGERS if ledger in plan}
+
+
+def sheet_columns(ledger: str) -> list[str]:
+    return ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
+            *LEDGERS[ledger][1], "description", "contact_name", "contact_phone"]
+
+
+def add_list(lists: Worksheet, column: int, title: str, values: list[str]) -> str:
+    """Values in a hidden sheet's column; returns the range a drop-down can point at."""
+    lists.cell(1, column, title)
+    for row, value in enumerate(values, 2):
+        lists.cell(row, column, value)
+    letter = lists.cell(1, column).column_letter
+    return f"'{lists.title}'!${letter}$2:${letter}${len(values) + 1}"
+
+
+def add_dropdown(sheet: Worksheet, column: int, source: str, prompt: str) -> None:
+    letter = sheet.cell(1, column).column_letter
+    check = DataValidation(type="list", formula1=f"={source}", allow_blank=True,
+                           showErrorMessage=True, errorTitle="输入有误", error=prompt,
+                           promptTitle=LABELS.get(sheet.cell(3, column).value, ""), prompt=prompt)
+    check.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_FORMATTED_ROW}")
+    sheet.add_data_validation(check)
+
+
+def example_value(code: str, scheme: str, unit: str, item: str, kind: str) -> object:
+    examples = {"scheme_code": scheme, "unit_code": unit, "item_code": item,
+                "event_date": "2024-03-05", "event_kind": KINDS[kind].label_zh, "quantity": 1,
+                "amount": 3.5, "amount_unit": "万元", "severity": "一般", "issuing_level": "市",
+                "status": STATUS_LABELS["confirmed"], "approval_ref": "（剔除时填写）",
+                "evidence_ref": "ZJ-2024-001", "deadline": "2024-06-30",
+                "completed_date": "2024-06-20", "description": "示例行（在表头之上，不会被读取）",
+                "contact_name": "（填报人）", "contact_phone": "（电话）"}
+    return examples[code]
+
+
+def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: str, unit: str,
+                       entries: list[tuple[str, str, list[str]]], list_column: int) -> None:
+    title, _ = LEDGERS[ledger]
+    sheet = book.create_sheet(title)
+    columns = sheet_columns(ledger)
+    kinds = list(dict.fromkeys(k for _, _, ks in entries for k in ks))
+    sheet.cell(1, 1, f"{title}（{unit}）— 从第 {FIRST_DATA_ROW} 行起每行填写一件事项；第 2 行为示例")
+    for column, code in enumerate(columns, 1):
+        sheet.cell(2, column, example_value(code, scheme, unit, entries[0][0], kinds[0])).font = EXAMPLE_FONT
+        header = sheet.cell(3, column, LABELS[code])
+        header.font, header.fill = Font(bold=True), HEADER_FILL
+        sheet.column_dimensions[header.column_letter].width = 16
+        for row in range(FIRST_DATA_ROW, LAST_FORMATTED_ROW + 1):
+            if code in ("event_date", "deadline", "completed_date"):
+                sheet.cell(row, column).number_format = "yyyy-mm-dd"
+            elif code in ("quantity", "amount"):
+                sheet.cell(row, column).number_format = "0.00"
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 1)
+    drops = {"scheme_code": add_list(lists, list_column, "方案", [scheme]),
+             "unit_code": add_list(lists, list_column + 1, "单位", [unit]),
+             "item_code": add_list(lists, list_column + 2, f"{title}指标", [e[0] for e in entries]),
+             "event_kind": add_list(lists, list_column + 3, f"{title}事项类型",
+                                    [KINDS[k].label_zh for k in kinds]),
+             "status": add_list(lists, list_column + 4, "状态", list(STATUS_LABELS.values())),
+             "amount_unit": add_list(lists, list_column + 5, "金额单位", ["元", "万元"]),
+             "issuing_level": add_list(lists, list_column + 6, "发文层级", ["国家", "自治区", "市", "县"])}
+    for column, code in enumerate(columns, 1):
+        if code in drops:
+            add_dropdown(sheet, column, drops[code], f"请从下拉列表中选择{LABELS[code]}")
+
+
+def write_instructions(sheet: Worksheet, scheme: dict[str, Any], unit: dict[str, Any],
+                       plan: dict[str, list[tuple[str, str, list[str]]]]) -> None:
+    head = scheme["scheme"]
+    lines = [
+        f"{head.get('name', head['code'])} — {unit['name']}（{unit['code']}）台账填写说明",
+        "",
+        "1. 每个工作表是一类台账；从第 4 行起，每行填写一件事项（一次通报、一个火点、一笔资金……）。",
+        "2. 不要修改第 3 行表头；第 2 行是示例，不会被读取。",
+        "3. 单位、指标编号、事项类型请用下拉列表选择；日期写成 2024-03-05（或 2024/3/5、2024年3月5日）。",
+        "4. 扣分类事项（通报、约谈、挂牌督办、火点、检查发现问题等）必须填写证据编号。",
+        "5. 状态为“已剔除”的事项必须填写批准文号；其余填“已确认”或留空。",
+        "6. 金额可填元或万元，在“金额单位”列注明；数量须为正数。",
+        "7. 联系人和联系电话只用于核实，不会出现在任何发布结果中。",
+        "",
+        "本单位需要填写的台账：",
+    ]
+    for ledger, entries in plan.items():
+        for code, name, kinds in entries:
+            lines.append(f"  {LEDGERS[ledger][0]}：指标 {code} {name}（"
+                         + "、".join(KINDS[k].label_zh for k in kinds) + "）")
+    for row, text in enumerate(lines, 1):
+        sheet.cell(row, 1, text)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 100
+
+
+def build_template(scheme_path: Path, unit_code: str, output: Path) -> list[str]:
+    """Write the unit's workbook; returns the ledger sheet names written."""
+    body = load_scheme_body(scheme_path)
+    units = {u["code"]: u for u in body.get("units", [])}
+    if unit_code not in units:
+        raise TemplateError(f"{scheme_path}: 方案中没有单位 {unit_code}（有: {', '.join(units)}）")
+    plan = ledger_plan(body, unit_code)
+    if not plan:
+        raise TemplateError(f"{scheme_path}: 单位 {unit_code} 的指标都不需要台账（没有 event_kinds "
+                            "或 ledger.* 指标）")
+    book = Workbook()
+    write_instructions(book.active, body, units[unit_code], plan)
+    book.active.title = "填写说明"
+    lists = book.create_sheet("下拉列表")
+    for n, (ledger, entries) in enumerate(plan.items()):
+        write_ledger_sheet(book, lists, ledger, body["scheme"]["code"], unit_code, entries, 1 + 7 * n)
+    lists.sheet_state = "hidden"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    book.save(output)
+    return [LEDGERS[ledger][0] for ledger in plan]
