@@ -55,3 +55,14 @@ def test_item_numbers_follow_the_seed_numbering(written, code):
 def test_phone_numbers_in_free_text_are_masked():
     text = "联系 13812345678 或 0777-2812345"
     assert values.without_phones(text) == "联系 [电话已隐去] 或 [电话已隐去]"
+
+
+def test_every_event_kind_has_its_chinese_label_in_the_glossary():
+    import csv
+
+    from pipelines.ledgers.kinds import EVENT_KINDS
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+
+    with open(DBT_PROJECT_DIR / "seeds" / "glossary.csv", encoding="utf-8") as handle:
+        glossary = {r["term"]: r["label_zh"] for r in csv.DictReader(handle)}
+    assert {k.code: glossary.get(k.code) for k in EVENT_KINDS} == {k.code: k.label_zh for k in EVENT_KINDS}
