@@ -68,11 +68,17 @@ def test_every_deduction_explains_itself_in_chinese(sample_run: Settings):
 
 def test_totals_equal_base_minus_deductions_plus_bonuses(sample_run: Settings):
     scores = read_mart(sample_run, "fct_unit_scores")
-    moves = read_mart(sample_run, "fct_score_movements")
-    moved = moves.group_by("scheme_code", "unit_code").agg(pl.col("points").sum().alias("moved"))
-    joined = scores.join(moved, on=["scheme_code", "unit_code"], how="left")
+    # SPEC §4: 年度目标考核得分=各单项目标分值-扣分+加分, after composition (caps, pools,
+    # overflow into the total), so the check is against the composed item scores.
+    items = read_mart(sample_run, "fct_unit_item_scores")
+    summed = items.group_by("scheme_code", "unit_code").agg(
+        pl.col("points").sum().alias("base"), pl.col("deductions").sum().alias("deducted"),
+        pl.col("bonuses").sum().alias("added"))
+    joined = scores.join(summed, on=["scheme_code", "unit_code"], how="left")
+    assert joined.height == scores.height
     for r in joined.iter_rows(named=True):
-        assert r["total_score"] == r["base_points"] + (r["moved"] or 0), r["unit_code"]
+        assert r["total_score"] == r["base_points"] - r["deductions"] + r["bonuses"], r["unit_code"]
+        assert r["total_score"] == r["base"] - r["deducted"] + r["added"], r["unit_code"]
 
 
 def test_a_second_run_gives_identical_marts(sample_run: Settings):

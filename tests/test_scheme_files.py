@@ -33,8 +33,8 @@ def test_unknown_rule_shape_is_rejected_with_its_location(tmp_path: Path):
 
 
 def test_missing_rule_parameter_is_rejected(tmp_path: Path):
-    path = write_variant(tmp_path, lambda b: b["items"][1]["rule"].pop("cap"))
-    with pytest.raises(SchemeError, match=r"items/1/rule.*'cap' is a required property"):
+    path = write_variant(tmp_path, lambda b: b["items"][1]["rule"].pop("step"))
+    with pytest.raises(SchemeError, match=r"items/1/rule.*'step' is a required property"):
         load_scheme(path)
 
 
@@ -55,3 +55,26 @@ def test_yaml_syntax_error_names_the_file(tmp_path: Path):
     path.write_text("scheme: [unclosed\n", encoding="utf-8")
     with pytest.raises(SchemeError, match=r"broken.yaml: YAML 无法解析"):
         load_scheme(path)
+
+
+def test_pool_naming_a_missing_item_is_rejected(tmp_path: Path):
+    # seed 001 5(5)–(11): "不设基础分…从第（1）—（4）项得分中扣分" — the named items must exist
+    path = write_variant(tmp_path, lambda b: b["items"][1].update(points=0, charged_to=["9.9"]))
+    with pytest.raises(SchemeError, match=r"items/1 \(1.2\)/charged_to: 指标 9.9 不存在"):
+        load_scheme(path)
+
+
+def test_pool_cycle_is_rejected(tmp_path: Path):
+    def cycle(body):
+        body["items"][0]["charged_to"] = ["1.2"]
+        body["items"][1]["charged_to"] = ["1.1"]
+    with pytest.raises(SchemeError, match=r"charged_to 形成循环: 1.1 → 1.2 → 1.1"):
+        load_scheme(write_variant(tmp_path, cycle))
+
+
+def test_ziyuan_scheme_encodes_100_base_points_and_a_bonus_cap_of_10():
+    # seed 001: 总分 100; 二、加分项 "加分上限不超过10分"
+    scheme = load_scheme(DEMO.parent / "ziyuan_2024.yaml")
+    base = sum(i["points"] for i in scheme.body["items"] if "rule" in i and i.get("kind") != "bonus")
+    assert base == 100
+    assert scheme.body["scheme"]["bonus_cap"] == 10

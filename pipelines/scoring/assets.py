@@ -1,13 +1,13 @@
-"""Dagster assets of the scoring domain: scheme files → raw scheme tables."""
-
+"""Dagster assets of the scoring domain: scheme files → raw scheme tables; peer tables and
+self scores → raw tables. The scores themselves are dbt models (models/*/scoring)."""
 
 import dagster as dg
 
 from pipelines.lib.resources import RunParameters, WarehouseResource
-from pipelines.scoring.scheme import SchemeError, load_schemes, scheme_tables
+from pipelines.scoring.inputs import read_peers, read_self_scores
+from pipelines.scoring.scheme import TABLES, SchemeError, load_schemes, scheme_tables
 
 GROUP = "scoring"
-TABLES = ("schemes", "units", "items", "targets", "grades")
 
 
 @dg.multi_asset(
@@ -18,6 +18,8 @@ TABLES = ("schemes", "units", "items", "targets", "grades")
 )
 def raw_schemes(context: dg.AssetExecutionContext, run: RunParameters,
                 warehouse: WarehouseResource):
+    # Only the schemes of the run's year: the data of other years is not in data/raw, so a
+    # scheme is scored by a run of its own year (`ecoscore run --year 2023`).
     raw_dir = warehouse.settings.raw_dir
     schemes = load_schemes(raw_dir / "schemes", year=run.year)
     if not schemes:
@@ -30,4 +32,20 @@ def raw_schemes(context: dg.AssetExecutionContext, run: RunParameters,
                                              "schemes": ", ".join(s.code for s in schemes)})
 
 
-defs = dg.Definitions(assets=[raw_schemes])
+@dg.asset(key=["raw", "scoring_peers"], group_name=GROUP, kinds={"csv", "duckdb"},
+          description="Published peer tables (data/raw/peers/*.csv): value, rank (ties as "
+                      "published) and last year's value of each county on each indicator.")
+def raw_scoring_peers(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    rows = warehouse.replace("raw", "scoring_peers", read_peers(warehouse.settings.raw_dir))
+    return dg.MaterializeResult(metadata={"rows": rows})
+
+
+@dg.asset(key=["raw", "scoring_self_scores"], group_name=GROUP, kinds={"csv", "duckdb"},
+          description="Units' self scores (自评分) from data/raw/schemes/self_scores/*.csv.")
+def raw_scoring_self_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    rows = warehouse.replace("raw", "scoring_self_scores",
+                             read_self_scores(warehouse.settings.raw_dir))
+    return dg.MaterializeResult(metadata={"rows": rows})
+
+
+defs = dg.Definitions(assets=[raw_schemes, raw_scoring_peers, raw_scoring_self_scores])

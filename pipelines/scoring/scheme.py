@@ -16,6 +16,8 @@ import polars as pl
 import yaml
 
 SCHEMA_PATH = Path(__file__).with_name("scheme_schema.yaml")
+TABLES = ("schemes", "units", "items", "targets", "grades", "groups", "group_items", "pools",
+          "peer_groups")
 
 
 class SchemeError(ValueError):
@@ -41,24 +43,106 @@ def _location(error: jsonschema.ValidationError) -> str:
     return "/".join(str(p) for p in error.absolute_path) or "(文件顶层)"
 
 
-def _check_references(path: Path, body: dict[str, Any]) -> None:
-    """What a JSON Schema cannot say: codes must be unique and every reference must exist."""
-    unit_codes = [u["code"] for u in body["units"]]
-    item_codes = [i["code"] for i in body["items"]]
-    for kind, codes in (("单位", unit_codes), ("指标", item_codes)):
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
-        if dupes:
-            raise SchemeError(f"{path}: {kind}编码重复: {', '.join(dupes)}")
-    known = set(unit_codes)
+def parent_code(item: dict[str, Any]) -> str | None:
+    """The tree: `5.1.2` sits under `5.1`, `5.1` under `5`; `parent` overrides."""
+    if "parent" in item:
+        return item["parent"]
+    code = item["code"]
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def _duplicates(codes: list[str]) -> list[str]:
+    return sorted({c for c in codes if codes.count(c) > 1})
+
+
+def _check_units(path: Path, body: dict[str, Any]) -> None:
+    known = {u["code"] for u in body["units"]}
+    city = body["scheme"].get("city_unit")
+    if city is not None and city not in known:
+        raise SchemeError(f"{path}: scheme/city_unit: 未在 units 中定义的单位: {city}")
     for n, item in enumerate(body["items"]):
-        named = set(item.get("units", [])) | set(item.get("targets", {}))
+        named = (set(item.get("units", [])) | set(item.get("targets", {}))
+                 | {r["unit"] for r in item.get("responsible", [])})
         unknown = sorted(named - known)
         if unknown:
             raise SchemeError(
-                f"{path}: items/{n} ({item['code']}): 未在 units 中定义的单位: {', '.join(unknown)}"
-            )
-        if "measure" in item and "target" not in item and "targets" not in item:
+                f"{path}: items/{n} ({item['code']}): 未在 units 中定义的单位: {', '.join(unknown)}")
+        if "measure" in item and "target" not in item and "targets" not in item \
+                and item.get("rule", {}).get("shape") in ("step_shortfall", "step_surplus"):
             raise SchemeError(f"{path}: items/{n} ({item['code']}): 有 measure 但没有 target/targets")
+        leads = [r for r in item.get("responsible", []) if r["role"] == "lead"]
+        if item.get("responsible") and len(leads) != 1:
+            raise SchemeError(f"{path}: items/{n} ({item['code']}): responsible 必须恰有一个牵头单位(lead)")
+
+
+def _check_pools(path: Path, body: dict[str, Any], codes: set[str]) -> None:
+    """Pools (不设基础分，从第…项得分中扣分, seed 001 5(5)–(11)): named items exist, no cycle."""
+    edges = {i["code"]: i.get("charged_to", []) for i in body["items"]}
+    for n, item in enumerate(body["items"]):
+        for target in item.get("charged_to", []):
+            if target not in codes:
+                raise SchemeError(f"{path}: items/{n} ({item['code']})/charged_to: 指标 {target} 不存在")
+            if target == item["code"]:
+                raise SchemeError(f"{path}: items/{n} ({item['code']})/charged_to: 不能从本项扣分")
+
+    def visit(code: str, trail: list[str]) -> None:
+        for nxt in edges.get(code, []):
+            if nxt in trail:
+                cycle = " → ".join([*trail[trail.index(nxt):], nxt])
+                raise SchemeError(f"{path}: charged_to 形成循环: {cycle}")
+            visit(nxt, [*trail, nxt])
+
+    for code in edges:
+        visit(code, [code])
+
+
+def _check_tree(path: Path, body: dict[str, Any], codes: set[str]) -> None:
+    items = body["items"]
+    for n, item in enumerate(items):
+        parent = parent_code(item)
+        if "parent" in item and parent not in codes:
+            raise SchemeError(f"{path}: items/{n} ({item['code']})/parent: 指标 {parent} 不存在")
+        if "rule" not in item:
+            children = [i for i in items if parent_code(i) == item["code"]]
+            if not children:
+                raise SchemeError(f"{path}: items/{n} ({item['code']}): 既没有 rule 也没有下级指标")
+            total = sum(c["points"] for c in children)
+            if item["points"] and abs(total - item["points"]) > 1e-9:
+                raise SchemeError(f"{path}: items/{n} ({item['code']}): 分值 {item['points']} 与下级指标"
+                                  f"分值合计 {total:g} 不一致")
+
+
+def _check_groups(path: Path, body: dict[str, Any], codes: set[str]) -> None:
+    peer_codes = {p["code"] for p in body.get("peer_groups", [])}
+    for n, group in enumerate(body.get("groups", [])):
+        missing = sorted(set(group["items"]) - codes)
+        if missing:
+            raise SchemeError(f"{path}: groups/{n} ({group['code']})/items: 指标不存在: {', '.join(missing)}")
+    for n, item in enumerate(body["items"]):
+        rule = item.get("rule", {})
+        if rule.get("shape") == "ranking" and rule["peer_group"] not in peer_codes:
+            raise SchemeError(f"{path}: items/{n} ({item['code']})/rule/peer_group: "
+                              f"peer_groups 中没有 {rule['peer_group']}")
+    grades = {g["grade"] for g in body.get("grades", [])}
+    for n, item in enumerate(body["items"]):
+        rule = item.get("rule", {})
+        named = rule.get("grade") or rule.get("max_grade")
+        if named is not None and named not in grades:
+            raise SchemeError(f"{path}: items/{n} ({item['code']})/rule: 等次 {named} 不在 grades 中")
+
+
+def _check_references(path: Path, body: dict[str, Any]) -> None:
+    """What a JSON Schema cannot say: codes unique, every reference exists, pools acyclic."""
+    unit_codes = [u["code"] for u in body["units"]]
+    item_codes = [i["code"] for i in body["items"]]
+    for kind, codes in (("单位", unit_codes), ("指标", item_codes)):
+        dupes = _duplicates(codes)
+        if dupes:
+            raise SchemeError(f"{path}: {kind}编码重复: {', '.join(dupes)}")
+    _check_units(path, body)
+    _check_tree(path, body, set(item_codes))
+    _check_pools(path, body, set(item_codes))
+    _check_groups(path, body, set(item_codes))
 
 
 def load_scheme(path: Path) -> Scheme:
@@ -83,17 +167,66 @@ def load_schemes(schemes_dir: Path, year: int | None = None) -> list[Scheme]:
     schemes = [load_scheme(f) for f in files]
     if year is not None:
         schemes = [s for s in schemes if s.year == year]
-    codes = [s.code for s in schemes]
-    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    dupes = _duplicates([s.code for s in schemes])
     if dupes:
         raise SchemeError(f"{schemes_dir}: 多个方案文件使用同一编码: {', '.join(dupes)}")
     return schemes
 
 
+def _item_row(s: Scheme, order: int, item: dict[str, Any]) -> dict[str, Any]:
+    rule = dict(item.get("rule", {"shape": "header"}))
+    kind = item.get("kind", "bonus" if item["code"].startswith("B") else "base")
+    return {
+        "scheme_code": s.code, "item_code": item["code"], "item_order": order,
+        "parent_code": parent_code(item), "item_name": item["name"], "item_kind": kind,
+        "points": float(item["points"]), "is_scored": "rule" in item,
+        "rule_shape": rule.pop("shape"), "rule_params": json.dumps(rule, ensure_ascii=False),
+        "measure_code": item.get("measure"),
+        "overflow_to_total": bool(item.get("overflow_to_total", False)),
+        "source_seed": item["source"]["seed"], "source_item": item["source"]["item"],
+        "source_text": item["source"]["text"],
+    }
+
+
+def _target_rows(s: Scheme, item: dict[str, Any], assessed: list[str]) -> list[dict[str, Any]]:
+    """One row per unit assessed on the item, with its target and its points (lead/cooperating
+    shares of seed 000 replace the item's points)."""
+    if "rule" not in item:
+        return []
+    if item.get("responsible"):
+        return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": r["unit"],
+                 "target": _target(item, r["unit"]), "unit_points": float(r["points"]),
+                 "unit_role": r["role"], "zero_if_notices": r.get("zero_if_notices")}
+                for r in item["responsible"]]
+    return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": unit,
+             "target": _target(item, unit), "unit_points": float(item["points"]),
+             "unit_role": None, "zero_if_notices": None}
+            for unit in item.get("units", assessed)]
+
+
+def _target(item: dict[str, Any], unit: str) -> float | None:
+    target = item.get("targets", {}).get(unit, item.get("target"))
+    return None if target is None else float(target)
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "targets": {"scheme_code": pl.String, "item_code": pl.String, "unit_code": pl.String,
+                "target": pl.Float64, "unit_points": pl.Float64, "unit_role": pl.String,
+                "zero_if_notices": pl.Int64},
+    "grades": {"scheme_code": pl.String, "grade": pl.String, "min_score": pl.Float64},
+    "groups": {"scheme_code": pl.String, "group_code": pl.String, "group_name": pl.String,
+               "deduction_cap": pl.Float64, "bonus_cap": pl.Float64, "highest_only": pl.Boolean,
+               "overflow_to_total": pl.Boolean, "source_item": pl.String, "source_text": pl.String},
+    "group_items": {"scheme_code": pl.String, "group_code": pl.String, "item_code": pl.String},
+    "pools": {"scheme_code": pl.String, "item_code": pl.String, "charged_to": pl.String},
+    "peer_groups": {"scheme_code": pl.String, "peer_group": pl.String, "peer_group_name": pl.String,
+                    "peer_group_size": pl.Int64},
+}
+
+
 def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
-    """The raw scheme tables: schemes, units, items (rule parameters as JSON), targets, grades."""
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in
-                                              ("schemes", "units", "items", "targets", "grades")}
+    """The raw scheme tables (rule parameters as JSON), one list of rows per table."""
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in TABLES}
     for s in schemes:
         head = s.body["scheme"]
         file_name = str(s.path.relative_to(root)) if s.path.is_relative_to(root) else str(s.path)
@@ -102,34 +235,33 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
             "government": head.get("government"), "scheme_year": s.year,
             "scheme_version": head.get("version", s.sha256[:12]), "source": head["source"],
             "standard_code": head.get("standard"), "scheme_file": file_name,
-            "scheme_sha256": s.sha256,
+            "scheme_sha256": s.sha256, "city_unit": head.get("city_unit"),
+            "bonus_cap": head.get("bonus_cap"),
         })
         for u in s.body["units"]:
-            rows["units"].append({"scheme_code": s.code, "unit_code": u["code"],
-                                  "unit_name": u["name"], "unit_kind": u.get("kind")})
+            rows["units"].append({"scheme_code": s.code, "unit_code": u["code"], "unit_name": u["name"],
+                                  "unit_kind": u.get("kind"), "is_assessed": u.get("assessed", True)})
         for g in s.body.get("grades", []):
             rows["grades"].append({"scheme_code": s.code, "grade": g["grade"],
                                    "min_score": float(g["min_score"])})
-        all_units = [u["code"] for u in s.body["units"]]
+        for g in s.body.get("groups", []):
+            rows["groups"].append({
+                "scheme_code": s.code, "group_code": g["code"], "group_name": g["name"],
+                "deduction_cap": g.get("deduction_cap"), "bonus_cap": g.get("bonus_cap"),
+                "highest_only": g.get("highest_only", False),
+                "overflow_to_total": g.get("overflow_to_total", False),
+                "source_item": g.get("source", {}).get("item"),
+                "source_text": g.get("source", {}).get("text")})
+            rows["group_items"] += [{"scheme_code": s.code, "group_code": g["code"], "item_code": c}
+                                    for c in g["items"]]
+        for p in s.body.get("peer_groups", []):
+            rows["peer_groups"].append({"scheme_code": s.code, "peer_group": p["code"],
+                                        "peer_group_name": p["name"], "peer_group_size": p["size"]})
+        assessed = [u["code"] for u in s.body["units"] if u.get("assessed", True)]
         for order, item in enumerate(s.body["items"]):
-            rule = dict(item["rule"])
-            rows["items"].append({
-                "scheme_code": s.code, "item_code": item["code"], "item_order": order,
-                "item_name": item["name"], "points": float(item["points"]),
-                "rule_shape": rule.pop("shape"), "rule_params": json.dumps(rule, ensure_ascii=False),
-                "measure_code": item.get("measure"),
-                "source_seed": item["source"]["seed"], "source_item": item["source"]["item"],
-                "source_text": item["source"]["text"],
-            })
-            for unit in item.get("units", all_units):
-                target = item.get("targets", {}).get(unit, item.get("target"))
-                rows["targets"].append({"scheme_code": s.code, "item_code": item["code"],
-                                        "unit_code": unit,
-                                        "target": None if target is None else float(target)})
-    schemas = {
-        "targets": {"scheme_code": pl.String, "item_code": pl.String, "unit_code": pl.String,
-                    "target": pl.Float64},
-        "grades": {"scheme_code": pl.String, "grade": pl.String, "min_score": pl.Float64},
-    }
-    return {name: pl.DataFrame(r, schema=schemas.get(name), infer_schema_length=None)
+            rows["items"].append(_item_row(s, order, item))
+            rows["targets"] += _target_rows(s, item, assessed)
+            rows["pools"] += [{"scheme_code": s.code, "item_code": item["code"], "charged_to": c}
+                              for c in item.get("charged_to", [])]
+    return {name: pl.DataFrame(r, schema=SCHEMAS.get(name), infer_schema_length=None)
             for name, r in rows.items()}

@@ -1,24 +1,27 @@
-{#- The deduction ledger (扣分/加分明细): one row per rule evaluated for a unit and item, with
-    the points it moved (negative = deduction), how much a cap cut, the source rows behind
-    it, the rule's quoted source and a sentence a person would write. -#}
+{#- The deduction ledger (扣分/加分明细): one row per movement of points (every rule evaluated
+    for a unit and item leaves at least one row): the points it moved (negative = deduction),
+    how much the item's cap cut, the source rows behind it (ledger_row_ids, station-days,
+    section-months, peer-table rows), the rule's quoted source and a sentence a person would
+    write. Group caps, pools and the bonus total cap are composition: fct_unit_item_scores. -#}
 
-with step_shortfall as (
-    select * from {{ ref('int_scoring__step_shortfall') }}
+with movements as (
+    {% for shape in ['steps', 'per_event', 'all_or_nothing', 'interpolation', 'tiers', 'proportional',
+                     'ranking', 'lateness', 'monthly_waiver', 'station_outlier_days', 'vetoes',
+                     'share_conditions'] %}
+    select * from {{ ref('int_scoring__' ~ shape) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 items as (
     select * from {{ ref('stg_scoring__items') }}
 ),
 
-movements as (
-    select * from step_shortfall
-),
-
 final as (
     select
         ---------- ids
-        md5(concat_ws('|', m.scheme_code, m.unit_code, m.item_code, m.rule_shape, m.source_keys))
-            as movement_id,
+        md5(concat_ws('|', m.scheme_code, m.unit_code, m.item_code, m.rule_shape, m.movement_kind,
+            m.source_keys)) as movement_id,
         m.scheme_code,
         m.scheme_year,
         m.unit_code,

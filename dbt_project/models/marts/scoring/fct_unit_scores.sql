@@ -1,5 +1,7 @@
 {#- Each unit's total: Σ item points − deductions + bonuses (SPEC §4: 年度目标考核得分=各单项
-    目标分值-扣分+加分), its grade by the scheme's thresholds and its rank (ties share a rank). -#}
+    目标分值-扣分+加分), after composition (fct_unit_item_scores); its grade by the scheme's
+    thresholds, overridden by a veto (一票否决 → 不合格, seed 001 21(2)) and bounded by grade caps
+    (不得确定为优秀); its rank (ties share a rank); the self score (自评分) beside it. -#}
 
 with item_scores as (
     select * from {{ ref('fct_unit_item_scores') }}
@@ -7,6 +9,15 @@ with item_scores as (
 
 grades as (
     select * from {{ ref('stg_scoring__grades') }}
+),
+
+bounds as (
+    select scheme_code, unit_code, movement_kind, rule_shape,
+        string_agg(distinct source_item, '、') as bound_items,
+        any_value(regexp_extract(explanation_zh, '“(.*)”', 1)) as bound_grade
+    from {{ ref('fct_score_movements') }}
+    where movement_kind in ('veto', 'grade_cap')
+    group by all
 ),
 
 totals as (
@@ -19,6 +30,8 @@ totals as (
         sum(deductions)::decimal(18, 4) as deductions,
         sum(bonuses)::decimal(18, 4) as bonuses,
         sum(score)::decimal(18, 4) as total_score,
+        sum(self_score)::decimal(18, 4) as self_score,
+        count(self_score) as self_scored_items,
         bool_and(is_complete) as is_complete
     from item_scores
     group by scheme_code, unit_code
@@ -32,13 +45,35 @@ graded as (
             where g.scheme_code = totals.scheme_code and totals.total_score >= g.min_score
             order by g.min_score desc
             limit 1
-        ) as grade
+        ) as score_grade,
+        veto.bound_grade as veto_grade,
+        veto.bound_items as veto_items,
+        cap.bound_grade as cap_grade,
+        (select min_score from grades as g where g.scheme_code = totals.scheme_code
+            and g.grade = cap.bound_grade) as cap_min_score
     from totals
+    left join bounds as veto
+        on veto.scheme_code = totals.scheme_code and veto.unit_code = totals.unit_code
+        and veto.movement_kind = 'veto'
+    left join bounds as cap
+        on cap.scheme_code = totals.scheme_code and cap.unit_code = totals.unit_code
+        and cap.movement_kind = 'grade_cap'
 ),
 
 final as (
     select
-        *,
+        * exclude (cap_min_score),
+        case
+            when veto_grade is not null then veto_grade
+            when cap_grade is not null and total_score >= cap_min_score then cap_grade
+            else score_grade
+        end as grade,
+        case
+            when veto_grade is not null then '一票否决（' || veto_items || '）：' || veto_grade
+            when cap_grade is not null and total_score >= cap_min_score
+                then '等次封顶为' || cap_grade || '（得分 ' || {{ fmt_num('total_score') }} || ' 不变）'
+        end as grade_note_zh,
+        (total_score - self_score)::decimal(18, 4) as score_minus_self_score,
         rank() over (partition by scheme_code order by total_score desc) as score_rank
     from graded
 )

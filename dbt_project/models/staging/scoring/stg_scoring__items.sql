@@ -8,12 +8,16 @@ renamed as (
         scheme_code,
         item_code,
         item_order,
+        parent_code,
         ---------- rule
         item_name,
+        item_kind,
         points::decimal(18, 4) as points,
+        is_scored,
         rule_shape,
         rule_params::json as rule_params,
         measure_code,
+        overflow_to_total,
         ---------- source (seed file, item, quoted text)
         source_seed,
         source_item,

@@ -1,0 +1,165 @@
+{#- Rule shape `per_event` (SPEC §4): a fixed amount for every confirmed ledger event of the
+    item's kinds, capped per item. Seed 001 item 2(3): "每发现1起扣0.2分，扣完1分为止".
+    Variants: amount by severity class (001 10(2): 日处理规模100吨及以上扣1分，100吨以下扣0.5分),
+    escalating repeats on the same evidence_ref (001 5(10): 同台锅炉第一次扣0.2分，第二次扣0.5分，
+    第三次及以上扣1分), amount × quantity (001 5(4)②: 每少1台扣0.1分).
+    Excused events (经自治区核实剔除的火点不扣分, 001 5(2)②) are shown, not counted.
+    Highest clause only (按最高分项扣分, 001 18(1)/(2)): within a `highest_only` group, one
+    issue (same evidence_ref) counts once, at its highest clause. Bonus items add instead. -#}
+
+with grid as (
+    select * from {{ ref('int_scoring__unit_items') }}
+    where rule_shape = 'per_event'
+),
+
+events as (
+    select * from {{ ref('int_scoring__events') }}
+),
+
+highest_groups as (
+    select gi.scheme_code, gi.item_code, gi.group_code
+    from {{ ref('stg_scoring__group_items') }} as gi
+    inner join {{ ref('stg_scoring__groups') }} as g using (scheme_code, group_code)
+    where g.highest_only
+),
+
+matched as (
+    select
+        grid.*,
+        events.ledger_row_id,
+        events.event_date,
+        events.event_kind,
+        events.severity,
+        events.status,
+        events.approval_ref,
+        coalesce(events.evidence_ref, events.ledger_row_id) as issue_key,
+        coalesce(events.quantity, 1) as quantity,
+        {{ param_num('amount') }} as base_amount,
+        coalesce({{ param_num('cap') }}, 1e9) as cap,
+        coalesce((rule_params ->> 'per_quantity')::boolean, false) as per_quantity
+    from grid
+    inner join events
+        on events.scheme_code = grid.scheme_code
+        and events.unit_code = grid.unit_code
+        and events.item_code = grid.item_code
+        and list_contains(
+            json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'), events.event_kind)
+),
+
+repeats as (
+    select
+        *,
+        -- repeats are counted among confirmed events on the same thing (同台锅炉)
+        count(*) filter (where status = 'confirmed') over (
+            partition by scheme_code, unit_code, item_code, issue_key
+            order by event_date, ledger_row_id rows between unbounded preceding and current row
+        ) as repeat_no,
+        json_array_length(rule_params -> 'escalation') as escalation_steps
+    from matched
+),
+
+amounts as (
+    select
+        *,
+        (case
+            when status <> 'confirmed' then 0
+            when (rule_params -> 'severity_amounts' ->> severity) is not null
+                then (rule_params -> 'severity_amounts' ->> severity)::decimal(18, 4)
+            when escalation_steps > 0
+                then (rule_params -> 'escalation' ->> (least(repeat_no, escalation_steps) - 1)::integer)
+                    ::decimal(18, 4)
+            else base_amount
+        end * case when per_quantity then quantity else 1 end)::decimal(18, 4) as event_amount
+    from repeats
+),
+
+highest as (
+    select
+        amounts.*,
+        hg.group_code as highest_group,
+        case
+            when hg.group_code is null or status <> 'confirmed' then 1
+            else row_number() over (
+                partition by amounts.scheme_code, amounts.unit_code, hg.group_code, issue_key,
+                    (status = 'confirmed')
+                order by event_amount desc, item_order, ledger_row_id)
+        end as clause_rank
+    from amounts
+    left join highest_groups as hg
+        on hg.scheme_code = amounts.scheme_code and hg.item_code = amounts.item_code
+),
+
+counted as (
+    select
+        *,
+        case when clause_rank = 1 then event_amount else 0 end as counted_amount
+    from highest
+),
+
+capped as (
+    select
+        *,
+        coalesce(sum(counted_amount) over (
+            partition by scheme_code, unit_code, item_code
+            order by event_date, ledger_row_id rows between unbounded preceding and 1 preceding
+        ), 0) as before_amount
+    from counted
+),
+
+applied as (
+    select
+        *,
+        greatest(least(counted_amount, cap - before_amount), 0) as applied_points,
+        case
+            when status <> 'confirmed' then 'excused'
+            when clause_rank > 1 then 'superseded'
+            when item_kind = 'bonus' then 'bonus'
+            else 'deduction'
+        end as movement_kind
+    from capped
+),
+
+event_rows as (
+    select
+        * exclude (source_keys, points),
+        ledger_row_id as source_keys,
+        counted_amount as raw_points,
+        counted_amount - applied_points as cap_cut,
+        case movement_kind when 'bonus' then applied_points else -applied_points end as points,
+        strftime(event_date, '%Y-%m-%d') || ' ' || coalesce(severity || ' ', '') || event_kind
+            || case
+                when movement_kind = 'excused'
+                    then '：已剔除（批准文号 ' || coalesce(approval_ref, '无') || '），不计分'
+                when movement_kind = 'superseded'
+                    then '：同一事项按最高分项扣分，本项不重复扣分'
+                else '：' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('applied_points') }} || ' 分'
+                    || case when counted_amount > applied_points
+                        then '（本项最高' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('cap') }}
+                            || ' 分，封顶少' || {{ verb('item_kind') }} || ' '
+                            || {{ fmt_num('counted_amount - applied_points') }} || ' 分）'
+                        else '' end
+            end as explanation_zh
+    from applied
+),
+
+quiet_rows as (
+    -- every rule evaluated leaves a row, even when nothing was recorded
+    select
+        grid.* exclude (source_keys, points),
+        null::varchar as source_keys,
+        case grid.item_kind when 'bonus' then 'bonus' else 'deduction' end as movement_kind,
+        0 as points,
+        0 as raw_points,
+        0 as cap_cut,
+        '无相关记录：不' || {{ verb('grid.item_kind') }} || '分' as explanation_zh
+    from grid
+    anti join matched using (scheme_code, unit_code, item_code)
+),
+
+final as (
+    select {{ movement_columns() }} from event_rows
+    union all
+    select {{ movement_columns() }} from quiet_rows
+)
+
+select * from final
