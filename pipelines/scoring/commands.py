@@ -1,0 +1,75 @@
+"""`ecoscore explain`: one unit's item — the rule (quoted source), the measure, every movement
+with its explanation and source rows, and the composed item score — from the published
+warehouse copy (read-only)."""
+
+from __future__ import annotations
+
+import argparse
+
+import duckdb
+
+from pipelines.lib.settings import get_settings
+
+ITEM_SQL = """
+select s.scheme_code, s.scheme_year, s.unit_name, s.item_name, s.points, s.deductions, s.bonuses,
+       s.score, s.self_score, s.composition_zh, i.source_seed, i.source_item, i.source_text
+from marts.fct_unit_item_scores as s
+join marts.fct_score_movements as i using (scheme_code, unit_code, item_code)
+where s.unit_code = ? and s.item_code = ? and (? is null or s.scheme_year = ?)
+  and (? is null or s.scheme_code = ?)
+limit 1
+"""
+
+MOVES_SQL = """
+select rule_shape, movement_kind, points, cap_cut, measure_code, measure_value, target,
+       source_keys, explanation_zh
+from marts.fct_score_movements
+where unit_code = ? and item_code = ? and scheme_code = ?
+order by movement_id
+"""
+
+
+def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
+    """The explanation as printed; raises LookupError when nothing is published for it."""
+    path = get_settings().current_release / "ecoscore.duckdb"
+    if not path.exists():
+        raise LookupError(f"{path}: 尚无已发布的结果，请先运行 ecoscore run")
+    with duckdb.connect(str(path), read_only=True) as con:
+        head = con.execute(ITEM_SQL, [unit, item, year, year, scheme, scheme]).fetchone()
+        if head is None:
+            raise LookupError(f"没有找到单位 {unit} 的指标 {item}（年份 {year or '任意'}）")
+        moves = con.execute(MOVES_SQL, [unit, item, head[0]]).fetchall()
+    (scheme_code, scheme_year, unit_name, item_name, points, deductions, bonuses, score, self_score,
+     composition, seed, seed_item, seed_text) = head
+    lines = [f"{scheme_code} {scheme_year} · {unit_name} · {item} {item_name}（分值 {float(points):g}）",
+             f"规则 seed {seed} {seed_item}: {seed_text}"]
+    for shape, kind, pts, cut, measure, value, target, keys, text in moves:
+        lines.append(f"  [{shape}/{kind}] {float(pts):+g} 分" + (f"（封顶少计 {float(cut):g}）" if cut else "")
+                     + f"  {text}")
+        if measure:
+            lines.append(f"      指标 {measure} = {value}，目标 {target}")
+        if keys:
+            lines.append(f"      来源 {keys}")
+    lines.append(f"扣分 {float(deductions):g}，加分 {float(bonuses):g}，本项得分 {float(score):g}"
+                 + (f"（自评 {float(self_score):g}）" if self_score is not None else ""))
+    if composition:
+        lines.append(f"组合规则: {composition}")
+    return "\n".join(lines)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    try:
+        print(explain(args.unit, args.item, args.year, args.scheme))
+    except LookupError as err:
+        print(err)
+        return 1
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("explain", help="一个单位一项指标的得分说明 (rule, measure, movements)")
+    parser.add_argument("--unit", required=True, help="unit code, e.g. ziyuan")
+    parser.add_argument("--item", required=True, help="item code, e.g. 5.1.1")
+    parser.add_argument("--year", type=int, default=None)
+    parser.add_argument("--scheme", default=None, help="scheme code when several score the unit")
+    parser.set_defaults(func=cmd_explain)
