@@ -44,8 +44,8 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     lines = [f"{scheme_code} {scheme_year} · {unit_name} · {item} {item_name}（分值 {float(points):g}）",
              f"规则 seed {seed} {seed_item}: {seed_text}"]
     for shape, kind, pts, cut, measure, value, target, keys, text in moves:
-        lines.append(f"  [{shape}/{kind}] {float(pts):+g} 分" + (f"（封顶少计 {float(cut):g}）" if cut else "")
-                     + f"  {text}")
+        capped = f"（封顶少计 {float(cut):g}）" if cut else ""
+        lines.append(f"  [{shape}/{kind}] {float(pts):+g} 分{capped}  {text}")
         if measure:
             lines.append(f"      指标 {measure} = {value}，目标 {target}")
         if keys:
