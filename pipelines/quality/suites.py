@@ -6,7 +6,8 @@ DataFrame fetched from the warehouse instead.
 
 Each expectation carries in its `meta`:
 - `severity`: `block` (stops publishing) or `warn` (reported, never blocks);
-- `why`: the reason a person reads, in Chinese;
+- `why`: the reason a person reads, in Chinese; `file_column`: the input column to fix when the
+  validated column is derived from it;
 - `unusable_file_share` (row-level expectations of raw feeds): the staging models already
   quarantine single bad rows, so a few failing rows only get listed; when more than this share
   of one file's rows fail, the whole file is unusable (e.g. CO sent in μg/m³) and the
@@ -68,8 +69,7 @@ class Finding:
                 parts.append(f"{name} 第 {listed}{' …' if count > len(rows) else ''} 行（共 {count} 行）")
             more = len(self.files) - 3
             return "；".join(parts) + (f"；另有 {more} 个文件" if more > 0 else "")
-        keys = ["/".join(str(v) for k, v in r.items() if k != self.column or len(r) == 1)
-                for r in self.rows[:8]]
+        keys = ["/".join(str(v) for v in r.values()) for r in self.rows[:8]]
         return "、".join(keys) + (" …" if self.unexpected > len(keys) else "")
 
 
@@ -123,12 +123,12 @@ def _finding(suite: Suite, result: Any, total: int, file_sizes: dict[str, int]) 
     config = result.expectation_config
     meta = config.meta or {}
     kwargs = config.kwargs
-    column = kwargs.get("column") or "+".join(
+    column = meta.get("file_column") or kwargs.get("column") or "+".join(
         kwargs.get("column_list") or [kwargs.get("column_A", ""), kwargs.get("column_B", "")])
     outcome = result.result or {}
     index = outcome.get("unexpected_index_list") or []
     unexpected = int(outcome.get("unexpected_count") or len(index))
-    rows = [{k: _plain(v) for k, v in r.items()} for r in index]
+    rows = [{k: _plain(r[k]) for k in suite.index_columns if k in r} for r in index]
     files: dict[str, int] = {}
     for r in rows:
         if "source_file" in r:

@@ -1,0 +1,197 @@
+"""The quality gates on their own (no pipeline run): the bad-input corpus at the file and suite
+level. Each fault says which file (and row and column where there is one) and why."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.air.ingest import STATION_COLUMNS, read_registry, read_station_hourly
+from pipelines.lib.files import InputFileError
+from pipelines.lib.settings import PROJECT_ROOT
+from pipelines.lib.warehouse import replace_table
+from pipelines.quality.frames import FRAMES
+from pipelines.quality.suites import BLOCK, PASS, QUARANTINED, Finding, load_suites, validate
+from pipelines.scoring.scheme import SchemeError, load_scheme
+
+SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
+JANUARY = "station_hourly_2024-01.csv"
+SUITES = {s.name: s for s in load_suites()}
+
+
+@pytest.fixture
+def raw_dir(tmp_path: Path) -> Path:
+    """The registry and one month of the sample feed (fast to validate)."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW / "registry", raw / "registry")
+    (raw / "air").mkdir()
+    shutil.copy(SAMPLE_RAW / "air" / JANUARY, raw / "air" / JANUARY)
+    return raw
+
+
+def feed(raw_dir: Path) -> Path:
+    return raw_dir / "air" / JANUARY
+
+
+def rewrite(path: Path, edit) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+
+
+def air_findings(raw_dir: Path) -> dict[str, Finding]:
+    """The raw air suite on raw_dir's feed, findings by reason."""
+    con = duckdb.connect()
+    replace_table(con, "raw", "air_station_hourly", read_station_hourly(raw_dir))
+    replace_table(con, "raw", "air_stations", read_registry(raw_dir, "stations.csv", STATION_COLUMNS))
+    frame, parameters = FRAMES["raw_air_station_hourly"](con, 2024, "")
+    return {f.why.split("：")[0]: f for f in validate(SUITES["raw_air_station_hourly"], frame, parameters)}
+
+
+def not_passing(findings: dict[str, Finding]) -> dict[str, str]:
+    return {why: f.level for why, f in findings.items() if f.level != PASS}
+
+
+def test_the_clean_sample_month_passes_every_air_expectation(raw_dir: Path):
+    assert not_passing(air_findings(raw_dir)) == {}
+
+
+def test_co_sent_in_ug_per_m3_for_a_whole_file_blocks_and_names_the_file(raw_dir: Path):
+    # CO is reported in mg/m³ (HJ 633-2012 表1): 1.1 mg/m³ sent as 1100 μg/m³
+    def to_micrograms(lines: list[str]) -> list[str]:
+        out = [lines[0]]
+        for line in lines[1:]:
+            cells = line.split(",")
+            if cells[8] not in ("", "-;"):
+                cells[8] = f"{float(cells[8]) * 1000:g}"
+            out.append(",".join(cells))
+        return out
+
+    rewrite(feed(raw_dir), to_micrograms)
+    finding = air_findings(raw_dir)["CO 超出物理范围（CO 以 mg/m³ 报送，数值上百通常是误用了 μg/m³）"]
+    assert finding.level == BLOCK
+    assert f"air/{JANUARY}" in finding.why and "整份文件不可用" in finding.why
+    assert finding.column == "co"
+
+
+def test_a_few_bad_rows_are_listed_with_file_and_row_and_do_not_block(raw_dir: Path):
+    def add_faults(lines: list[str]) -> list[str]:
+        row = lines[1].split(",")  # 2024-01-01T01:00:00,3101A,…
+        unknown = ",".join([row[0], "9999A", *row[2:]])
+        future = ",".join(["2031-01-01T01:00:00", *row[1:]])
+        half_hour = ",".join(["2024-01-01T01:30:00", "3102A", *row[2:]])
+        negative = ",".join(["2024-02-01T01:00:00", "3101A", *row[2:4], "-5", *row[5:]])
+        return [*lines, unknown, future, lines[1], half_hour, negative]
+
+    rewrite(feed(raw_dir), add_faults)
+    findings = air_findings(raw_dir)
+    n = len(feed(raw_dir).read_text(encoding="utf-8").splitlines())  # header = row 1
+    expected_rows = {"站点不在站点名录中": [n - 4], "时间在未来": [n - 3], "时间不是整点": [n - 1]}
+    for why, rows in expected_rows.items():
+        assert findings[why].level == QUARANTINED, why
+        assert [r["source_row"] for r in findings[why].rows] == rows, why
+        assert findings[why].files == {f"air/{JANUARY}": 1}
+    # the copy of row 2 is a duplicate station-hour: both rows are named, the later is quarantined
+    assert [r["source_row"] for r in findings["同一站点同一时刻重复"].rows] == [2, n - 2]
+    assert findings["PM2.5 超出物理范围（μg/m³）"].rows[0]["source_row"] == n
+    assert all(f.level != BLOCK for f in findings.values())
+
+
+@pytest.mark.parametrize("token", ["NaN", "--", "-;", ""])
+def test_missing_value_tokens_are_missing_values_not_faults(raw_dir: Path, token: str):
+    rewrite(feed(raw_dir), lambda lines: [lines[0], ",".join(
+        [*lines[1].split(",")[:4], token, *lines[1].split(",")[5:]]), *lines[2:]])
+    assert not_passing(air_findings(raw_dir)) == {}
+
+
+@pytest.mark.parametrize("value, why", [("1e9", "PM2.5 超出物理范围（μg/m³）"),
+                                        ("-3", "PM2.5 超出物理范围（μg/m³）"),
+                                        ("abc", "PM2.5 不是数值")])
+def test_a_bad_cell_is_named_by_file_row_and_column(raw_dir: Path, value: str, why: str):
+    rewrite(feed(raw_dir), lambda lines: [lines[0], ",".join(
+        [*lines[1].split(",")[:4], value, *lines[1].split(",")[5:]]), *lines[2:]])
+    finding = air_findings(raw_dir)[why]
+    assert (finding.level, finding.column, finding.rows) == (
+        QUARANTINED, "pm2_5", [{"source_file": f"air/{JANUARY}", "source_row": 2}])
+
+
+def test_a_24_00_timepoint_is_on_the_hour_of_the_day_it_names(raw_dir: Path):
+    # SPEC §2.2: a timestamp written `24:00` belongs to the day it names
+    rewrite(feed(raw_dir), lambda lines: [line.replace("2024-01-02T00:00:00", "2024-01-01 24:00")
+                                          for line in lines])
+    assert not_passing(air_findings(raw_dir)) == {}
+
+
+def test_an_empty_file_is_an_error_naming_the_file(raw_dir: Path):
+    feed(raw_dir).write_bytes(b"")
+    with pytest.raises(InputFileError, match=f"air/{JANUARY}: 文件为空"):
+        read_station_hourly(raw_dir)
+
+
+def test_a_semicolon_delimited_file_is_an_error_naming_the_file_and_the_missing_columns(raw_dir: Path):
+    rewrite(feed(raw_dir), lambda lines: [line.replace(",", ";") for line in lines])
+    with pytest.raises(InputFileError, match=f"air/{JANUARY}: 缺少列 timepoint"):
+        read_station_hourly(raw_dir)
+
+
+def test_a_gbk_file_without_declaration_reads_like_its_utf8_original(raw_dir: Path):
+    utf8 = read_station_hourly(raw_dir)
+    text = feed(raw_dir).read_text(encoding="utf-8")
+    feed(raw_dir).write_bytes(text.encode("gbk"))
+    assert read_station_hourly(raw_dir).equals(utf8)
+
+
+def test_a_scheme_yaml_error_names_the_file_and_the_line(tmp_path: Path):
+    broken = tmp_path / "broken_2024.yaml"
+    broken.write_text("scheme:\n  code: x\n  year: [2024\nunits: []\n", encoding="utf-8")
+    with pytest.raises(SchemeError, match=r"(?s)broken_2024\.yaml: YAML 无法解析.*line 3"):
+        load_scheme(broken)
+
+
+def test_a_score_above_its_item_points_blocks():
+    frame = pl.DataFrame({"scheme_code": ["s", "s"], "unit_code": ["a", "b"], "item_code": ["1", "1"],
+                          "points": [3.0, 3.0], "score": [3.0, 3.5]})
+    findings = {f.why: f for f in validate(SUITES["mart_unit_item_scores"], frame, {})}
+    finding = findings["单项得分超过该项分值"]
+    assert finding.level == BLOCK
+    assert finding.rows == [{"scheme_code": "s", "unit_code": "b", "item_code": "1"}]
+
+
+def test_a_total_that_does_not_reconcile_with_its_movements_blocks():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_unit_scores as select * from (values "
+                "('s', 'a', 6.0, 6.0), ('s', 'b', 4.0, 6.0)) t(scheme_code, unit_code, total_score, "
+                "base_points)")
+    con.execute("create table marts.fct_score_movements as select * from (values "
+                "('s', 'b', -1.5)) t(scheme_code, unit_code, points)")
+    frame, parameters = FRAMES["mart_unit_scores"](con, 2024, "")
+    findings = {f.why.split("（")[0]: f for f in validate(SUITES["mart_unit_scores"], frame, parameters)}
+    assert findings["总分与扣分加分明细对不上"].level == BLOCK
+    assert findings["总分与扣分加分明细对不上"].rows == [{"scheme_code": "s", "unit_code": "b"}]
+
+
+def test_a_phone_number_or_a_contact_column_in_a_published_table_blocks():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_x as select 'a' as unit_code, '联系 13812345678' as note, "
+                "'张三' as contact_person")
+    frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
+    findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
+    assert findings["发布的数据中出现手机号码"].rows == [{"relation": "fct_x", "column_name": "note"}]
+    assert findings["发布的数据含有个人信息列（姓名、电话等）"].rows == [
+        {"relation": "fct_x", "column_name": "contact_person"}]
+
+
+def test_every_suite_is_a_blocking_asset_check_of_the_nightly_job():
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("ecoscore_all")
+    checks = {k.name: k for k in job.asset_layer.asset_graph.asset_check_keys}
+    for suite in SUITES.values():
+        assert suite.name in checks, suite.name
+        assert checks[suite.name].asset_key.path == suite.asset
+        assert job.asset_layer.asset_graph.get_check_spec(checks[suite.name]).blocking
