@@ -75,7 +75,8 @@ def report(result, out_dir) -> None:
     print(f"驾驶舱 dashboard: {result.html}（{size_mb:.1f} MB，截至 {result.as_of}，"
           f"生成 {result.seconds} 秒）")
     if result.static.pdf is not None:
-        print(f"  打印版 PDF: {result.static.pdf}（{len(result.static.pngs)} 页）；PNG: {out_dir}/*.png")
+        print(f"  打印版 PDF: {out_dir / result.static.pdf.name}（{len(result.static.pngs)} 页）；"
+              f"PNG: {out_dir}/*.png")
     else:
         print(f"  {result.static.message}")
 

@@ -82,7 +82,7 @@ def ranking_panel(ranked: pl.DataFrame | None, previous_label: str) -> Panel:
                         specs=[[{"type": "table"}, {"type": "xy"}]])
     fig.add_trace(table, row=1, col=1)
     fig.add_trace(bars, row=1, col=2)
-    fig.update_yaxes(autorange="reversed", row=1, col=2)
+    fig.update_yaxes(autorange="reversed", automargin=True, row=1, col=2)
     fig.update_xaxes(title_text="总分", range=[0, float(ranked["base_points"].cast(pl.Float64).max())],
                      row=1, col=2)
     fig.update_layout(showlegend=False)
