@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +12,8 @@ from plotly.offline import get_plotlyjs
 from pipelines.lib.settings import Settings
 from pipelines.publish.dashboard import build_dashboard
 from pipelines.publish.dashboard.asof import asof_dir, build_as_of, published_previous_scores
-from pipelines.publish.dashboard.data import month_end_before, ranking, target_gap
+from pipelines.publish.dashboard.data import gap_verdict, month_end_before, ranking
+from pipelines.publish.dashboard.panels import water_panel, waterfall_steps
 
 
 def test_previous_meeting_is_the_end_of_the_month_before():
@@ -21,40 +22,50 @@ def test_previous_meeting_is_the_end_of_the_month_before():
 
 
 def test_ranking_change_compares_with_the_previous_scoring():
-    scores = pl.DataFrame({"unit_code": ["a", "b"], "score_rank": [1, 2], "total_score": [5.7, 5.1]})
-    previous = pl.DataFrame({"unit_code": ["a", "b"], "score_rank": [2, 1], "total_score": [5.0, 5.4]})
+    scores = pl.DataFrame({"scheme_code": "s", "unit_code": ["a", "b"], "score_rank": [1, 2],
+                           "total_score": [5.7, 5.1]})
+    previous = pl.DataFrame({"scheme_code": "s", "unit_code": ["a", "b"], "score_rank": [2, 1],
+                             "total_score": [5.0, 5.4]})
     ranked = ranking(scores, previous).select("unit_code", "rank_change", "total_change").rows()
     assert ranked == [("a", 1, 0.7), ("b", -1, -0.3)]
 
 
-def _days(as_of: date, aqi: list[int], pm2_5: list[float]) -> pl.DataFrame:
-    dates = [as_of - timedelta(days=i) for i in range(len(aqi))]
-    return pl.DataFrame({"unit_code": "u", "obs_date": dates, "aqi": aqi, "pm2_5_24h": pm2_5,
-                         "is_valid_day": True})
+def test_waterfall_steps_add_up_to_the_total_even_after_group_caps():
+    # two items lose 2 + 3 points, but a group cap (composition) limits the loss to 4
+    unit = {"base_points": 100, "total_score": 96}
+    moved = pl.DataFrame({"item_code": ["1.1", "1.2"], "item_name": ["甲", "乙"], "points": [-2.0, -3.0]})
+    steps = waterfall_steps(unit, moved)
+    assert steps == [("1.1 甲", -2.0), ("1.2 乙", -3.0), ("组合规则调整（分组封顶、加分上限等）", 1.0)]
+    assert 100 + sum(p for _, p in steps) == 96
 
 
-def _targets(measure: str, target: float) -> pl.DataFrame:
-    return pl.DataFrame({"unit_code": ["u"], "unit_name": ["甲县"], "measure_code": [measure],
-                         "target": [target]})
+def _gap(**row) -> dict:
+    base = {"measure_code": "air.pm2_5_annual_mean", "target": 29.2, "year_to_date_value": 28.9,
+            "days_left": 92, "reason": None, "rest_of_year_good_days_needed": None}
+    return base | row
 
 
-def test_rest_of_year_pm2_5_must_average_what_brings_the_annual_mean_to_target():
-    # 10 days so far at 30 μg/m³, 10 days left (as of 12-21), target 25:
-    # (25 × 20 − 300) / 10 = 20
-    as_of = date(2024, 12, 21)
-    gap, = target_gap(_days(as_of, [60] * 10, [30.0] * 10), _targets("air.pm2_5_annual_mean", 25), as_of)
-    assert (gap.year_to_date, gap.days_left, gap.needed_rest_of_year) == (30.0, 10, 20.0)
-    assert gap.verdict == "目前未达标，须改善"
+def test_target_gap_verdicts_for_the_meeting():
+    assert gap_verdict(_gap()) == "目前达标，须保持"
+    assert gap_verdict(_gap(year_to_date_value=30.1)) == "目前未达标，须改善"
+    assert gap_verdict(_gap(reason="余下 92 天即使浓度为 0 也无法达到 29.2")) == "已无法达标"
+    assert gap_verdict(_gap(days_left=0, year_to_date_value=29.3)) == "未达标"
+    good = _gap(measure_code="air.good_day_ratio", target=96.4, year_to_date_value=97.8,
+                rest_of_year_good_days_needed=0)
+    assert gap_verdict(good) == "已锁定达标"  # higher is better for the good-day ratio
 
 
-def test_rest_of_year_good_days_needed_and_when_the_target_is_out_of_reach():
-    as_of = date(2024, 12, 21)
-    days = _days(as_of, [60] * 9 + [120], [20.0] * 10)  # 9 good days of 10
-    reachable, = target_gap(days, _targets("air.good_day_ratio", 90), as_of)
-    assert (reachable.year_to_date, reachable.needed_rest_of_year) == (90.0, 90.0)  # 100×(0.9×20−9)/10
-    assert reachable.verdict == "目前达标，须保持"
-    out_of_reach, = target_gap(days, _targets("air.good_day_ratio", 99), as_of)
-    assert out_of_reach.needed_rest_of_year == 108.0 and out_of_reach.verdict == "已无法达标"
+def test_water_matrix_marks_the_months_a_section_missed_its_target():
+    monthly = pl.DataFrame({"section_code": "S1", "section_name": "甲断面", "unit_code": "u",
+                            "target_class": 3, "obs_month": [1, 2], "class": [3, 4],
+                            "meets_target": [True, False]})
+    classes = pl.DataFrame({"class": [1, 2, 3, 4, 5, 6],
+                            "label_zh": ["Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类", "Ⅴ类", "劣Ⅴ类"],
+                            "colour": ["#44C5FD", "#1C89E6", "#05B050", "#FFFF00", "#FF9B00", "#FF0000"]})
+    fig = water_panel(monthly, classes, {"u": "甲县"}).figures[0]
+    heatmap, misses = fig.data
+    assert list(heatmap.y) == ["甲县 甲断面（目标Ⅲ类）"] and list(heatmap.text[0][:2]) == ["Ⅲ类", "Ⅳ类"]
+    assert list(misses.x) == ["2月"]
 
 
 def test_nightly_dashboard_finds_the_previous_month_end_scores(tmp_path: Path):
@@ -77,7 +88,7 @@ def test_published_dashboard_is_one_offline_chinese_file(sample_run: Settings):
     assert '<html lang="zh-CN">' in page and "Noto Sans CJK SC" in page
     top = pl.read_parquet(sample_run.current_release / "fct_unit_scores.parquet").sort("score_rank")
     assert top["unit_name"][0] in page
-    for heading in ("考核单位排名", "单位得分卡", "空气质量日历", "距年度目标", "数据质量"):
+    for heading in ("考核单位排名", "单位得分卡", "空气质量日历", "距年度目标", "地表水", "数据质量"):
         assert heading in page
 
 
@@ -87,7 +98,7 @@ def test_a_panel_whose_mart_is_missing_says_so(sample_run: Settings, tmp_path: P
     (release / "fct_air_unit_daily.parquet").unlink()
     result = build_dashboard(release, "测试", year=2024, out_dir=tmp_path / "out", static=False)
     page = result.html.read_text(encoding="utf-8")
-    assert "本期未发布每日空气质量（fct_air_unit_daily），此栏暂缺。" in page
+    assert "本期未发布每日空气质量（fct_air_unit_daily），此栏暂缺。" in page  # the calendar
     assert "考核单位排名" in page
 
 

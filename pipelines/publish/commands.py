@@ -50,7 +50,8 @@ def rebuild_live(settings, year: int, static: bool) -> int:
     if live is None:
         print("尚无已发布的结果：先运行 ecoscore run --year YEAR", file=sys.stderr)
         return 1
-    record = json.loads((live / "release.json").read_text(encoding="utf-8"))
+    record_file = live / "release.json"
+    record = json.loads(record_file.read_text(encoding="utf-8")) if record_file.exists() else {}
     as_of = record.get("as_of") or ""
     daily = read_mart(live, "fct_air_unit_daily")
     found = published_previous_scores(settings, year, data_as_of(daily, year, as_of))

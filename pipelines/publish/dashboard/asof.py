@@ -98,10 +98,13 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
         out = asof_dir(settings, year, as_of)
         if out.exists():
             shutil.rmtree(out)
+        out.mkdir(parents=True)
+        if (release / "quality").is_dir():  # the scratch release goes; its quality report stays
+            shutil.copytree(release / "quality", out / "quality")
         result = build_dashboard(release, title_for(year, as_of.isoformat()), year=year,
                                  as_of=as_of.isoformat(), out_dir=out, previous=previous,
                                  previous_label=previous_label(previous_as_of) if previous_as_of else "",
-                                 static=static)
+                                 static=static, quality_report=out / "quality" / "index.html")
         shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
     finally:
         for key, value in saved.items():

@@ -4,6 +4,7 @@ plotly.js embedded once), and, where a Chromium is available, a PNG per panel an
 from __future__ import annotations
 
 import html
+import os
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -26,40 +27,41 @@ class DashboardResult:
 
 
 def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | None,
-                   previous_label: str) -> list[Panel]:
+                   previous_label: str, report_link: str = "") -> list[Panel]:
     scores = data.read_mart(release_dir, "fct_unit_scores")
     movements = data.read_mart(release_dir, "fct_score_movements")
     daily = data.read_mart(release_dir, "fct_air_unit_daily")
     if daily is not None:
         daily = daily.filter(pl.col("obs_year") == year, pl.col("obs_date") <= as_of)
+    gaps = data.read_mart(release_dir, "fct_air_target_gap")
+    water = data.read_mart(release_dir, "fct_water_section_monthly")
+    if water is not None:
+        water = water.filter(pl.col("obs_year") == year, pl.col("obs_month") <= as_of.month)
     ranked = data.ranking(scores, previous) if scores is not None else None
     unit_order = ranked["unit_code"].to_list() if ranked is not None else []
-    targets = data.air_targets(movements)
+    names = data.unit_names(scores, daily)
     return [
-        panels.ranking_panel(ranked, previous_label if previous is not None else ""),
+        panels.ranking_panel(ranked, previous_label if previous is not None else "",
+                             data.scheme_names(release_dir)),
         panels.scorecard_panel(ranked, movements),
         panels.air_calendar_panel(daily, data.aqi_levels(release_dir), year, unit_order),
-        panels.air_monthly_panel(_monthly(release_dir, daily, year), targets, unit_order),
-        panels.target_gap_panel(None if daily is None else data.target_gap(daily, targets, as_of), as_of),
-        panels.missing_panel("06_water", "地表水：断面逐月水质类别与目标", "地表水断面逐月水质类别"),
-        panels.completeness_panel(data.station_completeness(release_dir, year, as_of), _gate_note()),
+        panels.air_monthly_panel(_monthly(release_dir, year, as_of), data.air_targets(gaps, names),
+                                 unit_order),
+        panels.target_gap_panel(gaps, names, unit_order, as_of),
+        panels.water_panel(water, data.water_classes(release_dir), names),
+        panels.quality_panel(data.quality_gates(release_dir),
+                             data.station_completeness(release_dir, year, as_of), report_link),
     ]
 
 
-def _monthly(release_dir: Path, daily: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
-    """Monthly air statistics: the air domain's mart when published, else from the daily mart."""
+def _monthly(release_dir: Path, year: int, as_of: date) -> pl.DataFrame | None:
+    """Monthly air statistics (the air domain's fct_air_unit_monthly) up to the as-of month."""
     mart = data.read_mart(release_dir, "fct_air_unit_monthly")
-    if mart is not None and daily is not None:
-        last_month = daily["obs_month"].max() if daily.height else 0
-        return (mart.filter(pl.col("obs_year") == year, pl.col("obs_month") <= last_month)
-                .select("unit_code", "unit_name", "obs_month",
-                        pl.col("good_day_ratio").cast(pl.Float64),
-                        pm2_5_mean=pl.col("pm2_5_monthly_mean").cast(pl.Float64)))
-    return None if daily is None else data.monthly_air(daily)
-
-
-def _gate_note() -> str:
-    return "质控闸门：本期未发布闸门结果。"
+    if mart is None:
+        return None
+    return (mart.filter(pl.col("obs_year") == year, pl.col("obs_month") <= as_of.month)
+            .select("unit_code", "unit_name", "obs_month", pl.col("good_day_ratio").cast(pl.Float64),
+                    pm2_5_mean=pl.col("pm2_5_monthly_mean").cast(pl.Float64)))
 
 
 def section_html(panel: Panel) -> str:
@@ -109,14 +111,17 @@ def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExpo
 
 def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = "",
                     out_dir: Path | None = None, previous: pl.DataFrame | None = None,
-                    previous_label: str = "", static: bool = True) -> DashboardResult:
+                    previous_label: str = "", static: bool = True,
+                    quality_report: Path | None = None) -> DashboardResult:
     """Write <out_dir or release_dir/dashboard>/index.html (+ PNGs and dashboard.pdf)."""
     started = time.perf_counter()
     daily = data.read_mart(release_dir, "fct_air_unit_daily")
     as_of_date = data.data_as_of(daily.filter(pl.col("obs_year") == year) if daily is not None else None,
                                  year, as_of)
-    sections = collect_panels(release_dir, year, as_of_date, previous, previous_label)
     out = out_dir or release_dir / "dashboard"
+    report = quality_report or release_dir / "quality" / "index.html"
+    link = os.path.relpath(report, out) if report.exists() else ""
+    sections = collect_panels(release_dir, year, as_of_date, previous, previous_label, link)
     out.mkdir(parents=True, exist_ok=True)
     exported = export_static(sections, out) if static else StaticExport(message="未要求导出 PNG/PDF。")
     path = out / "index.html"

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from pipelines.publish.dashboard.data import TargetGap
+from pipelines.publish.dashboard import data
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 WIDTH = 1200  # px, the static export width (A4 landscape at ~110 dpi)
@@ -55,11 +55,7 @@ def _signed(value: float | None) -> str:
     return "—" if value is None else f"{value:+.2f}"
 
 
-def ranking_panel(ranked: pl.DataFrame | None, previous_label: str) -> Panel:
-    title = "考核单位排名"
-    if ranked is None:
-        return missing_panel("01_ranking", title, "考核得分（fct_unit_scores）")
-    rows = ranked.to_dicts()
+def ranking_figure(rows: list[dict], title: str) -> go.Figure:
     table = go.Table(
         columnwidth=[40, 130, 60, 50, 50, 50, 60, 60, 70],
         header={"values": ["排名", "考核单位", "总分", "分值", "扣分", "加分", "等次", "名次变化",
@@ -83,14 +79,24 @@ def ranking_panel(ranked: pl.DataFrame | None, previous_label: str) -> Panel:
     fig.add_trace(table, row=1, col=1)
     fig.add_trace(bars, row=1, col=2)
     fig.update_yaxes(autorange="reversed", automargin=True, row=1, col=2)
-    fig.update_xaxes(title_text="总分", range=[0, float(ranked["base_points"].cast(pl.Float64).max())],
-                     row=1, col=2)
+    top = max(float(r["base_points"]) + float(r["bonuses"]) for r in rows)
+    fig.update_xaxes(title_text="总分", range=[0, top], row=1, col=2)
     fig.update_layout(showlegend=False)
+    return styled(fig, 140 + 32 * len(rows), title)
+
+
+def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names: dict[str, str]) -> Panel:
+    """One ranking per scheme (each government ranks its own units)."""
+    title = "考核单位排名"
+    if ranked is None:
+        return missing_panel("01_ranking", title, "考核得分（fct_unit_scores）")
+    figures = [ranking_figure(ranked.filter(pl.col("scheme_code") == code).to_dicts(),
+                              scheme_names.get(code, code))
+               for code in ranked["scheme_code"].unique(maintain_order=True)]
     note = (f"名次变化、得分变化：与{previous_label}相比。" if previous_label
             else "名次变化、得分变化：暂无上月末的计分结果可比"
                  "（运行 ecoscore dashboard --as-of 上月末日期 即可生成）。")
-    return Panel(key="01_ranking", title=title, note=note,
-                 figures=[styled(fig, 120 + 32 * len(rows))])
+    return Panel(key="01_ranking", title=title, note=note, figures=figures)
 
 
 # ---------- scorecards
@@ -100,41 +106,61 @@ def _step_label(row: dict) -> str:
     return f"{row['item_code']} {row['item_name']}"
 
 
+def waterfall_steps(unit: dict, moved: pl.DataFrame) -> list[tuple[str, float]]:
+    """(label, points) from the base points to the total: one step per item that lost or gained
+    points, then — when the scheme's composition rules (group caps, pools, bonus cap) change
+    the sum — one step for that adjustment, so the steps always add up to the total."""
+    per_item = (moved.group_by("item_code", "item_name", maintain_order=True)
+                .agg(pl.col("points").cast(pl.Float64).sum()).filter(pl.col("points") != 0))
+    steps = [(_step_label(r), r["points"]) for r in per_item.iter_rows(named=True)]
+    rest = round(float(unit["total_score"]) - float(unit["base_points"]) - sum(p for _, p in steps), 4)
+    if rest:
+        steps.append(("组合规则调整（分组封顶、加分上限等）", rest))
+    return steps
+
+
 def scorecard_figure(unit: dict, moves: pl.DataFrame) -> go.Figure:
     """Waterfall from base points through each loss and gain to the total, over the movement
-    rows with their explanations and sources."""
-    moves = moves.sort("item_code", "movement_kind")
-    rows = moves.to_dicts()
-    labels = ["分值"] + [_step_label(r) for r in rows] + ["总分"]
-    values = ([float(unit["base_points"])] + [float(r["points"]) for r in rows]
-              + [float(unit["total_score"])])
+    rows that moved points, with their explanations and sources."""
+    moved = (moves.filter(pl.col("points") != 0)
+             .with_columns(_order=pl.col("item_code").str.extract_all(r"\d+").cast(pl.List(pl.Int64)))
+             .sort("_order", "item_code", "movement_kind").drop("_order"))
+    steps = waterfall_steps(unit, moved)
+    values = [float(unit["base_points"])] + [p for _, p in steps] + [float(unit["total_score"])]
     waterfall = go.Waterfall(
-        x=labels, y=values, measure=["absolute"] + ["relative"] * len(rows) + ["total"],
+        x=["分值"] + [label for label, _ in steps] + ["总分"], y=values,
+        measure=["absolute"] + ["relative"] * len(steps) + ["total"],
         text=[f"{v:+.2f}" if 0 < i < len(values) - 1 else f"{v:.2f}" for i, v in enumerate(values)],
         textposition="outside", connector={"line": {"color": "#9E9E9E"}},
         decreasing={"marker": {"color": "#C62828"}}, increasing={"marker": {"color": "#2E7D32"}},
         totals={"marker": {"color": "#1F4E79"}}, hovertemplate="%{x}：%{text}<extra></extra>")
+    rows = moved.to_dicts() or [{"item_code": "", "item_name": "本单位没有扣分或加分", "measure_value": None,
+                                  "target": None, "points": 0, "explanation_zh": "", "source_item": None}]
     table = go.Table(
-        columnwidth=[110, 60, 60, 60, 330, 110],
+        columnwidth=[120, 55, 55, 55, 330, 100],
         header={"values": ["指标", "实际值", "目标值", "分数变动", "说明", "依据"],
                 "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
         cells={"values": [
-            [_step_label(r) for r in rows],
+            [_step_label(r).strip() for r in rows],
             [_number(r["measure_value"]) for r in rows], [_number(r["target"]) for r in rows],
-            [f"{float(r['points']):+.2f}" for r in rows],
-            [r["explanation_zh"] or "" for r in rows],
-            [f"方案第{r['source_item']}项（seed {r['source_seed']}）" for r in rows]],
+            [f"{float(r['points']):+.2f}" for r in rows], [r["explanation_zh"] or "" for r in rows],
+            [f"方案第{r['source_item']}项" if r["source_item"] else "" for r in rows]],
             "align": ["left", "center", "center", "center", "left", "left"], "height": 26})
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.5, 0.5], vertical_spacing=0.08,
+    table_height = 40 + 34 * len(rows)
+    chart_height = 330
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.04,
+                        row_heights=[chart_height / (chart_height + table_height),
+                                     table_height / (chart_height + table_height)],
                         specs=[[{"type": "xy"}], [{"type": "table"}]])
     fig.add_trace(waterfall, row=1, col=1)
     fig.add_trace(table, row=2, col=1)
     top = float(unit["base_points"]) + float(unit["bonuses"])
-    fig.update_yaxes(range=[0, top * 1.2], title_text="分", row=1, col=1)
+    fig.update_yaxes(range=[min(0, min(values)), top * 1.15], title_text="分", row=1, col=1)
+    fig.update_xaxes(tickangle=-30 if len(steps) > 6 else 0, tickfont={"size": 11}, row=1, col=1)
     fig.update_layout(showlegend=False)
     title = (f"{unit['unit_name']}：{float(unit['total_score']):.2f} 分，第 {unit['score_rank']} 名，"
              f"{unit['grade'] or ''}")
-    return styled(fig, 330 + 58 * max(len(rows), 1), title)
+    return styled(fig, 80 + chart_height + table_height, title)
 
 
 def _number(value) -> str:
@@ -145,11 +171,12 @@ def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None)
     title = "单位得分卡：扣分与加分从何而来"
     if ranked is None or movements is None:
         return missing_panel("02_scorecards", title, "扣分加分明细（fct_score_movements）")
-    figures = [scorecard_figure(unit, movements.filter(pl.col("unit_code") == unit["unit_code"]))
+    figures = [scorecard_figure(unit, movements.filter(pl.col("scheme_code") == unit["scheme_code"],
+                                                       pl.col("unit_code") == unit["unit_code"]))
                for unit in ranked.to_dicts()]
     return Panel(key="02_scorecards", title=title, figures=figures,
-                 note="瀑布图自分值起，逐项减去扣分、加上加分，得到总分；下表为每条计分规则的实际值、"
-                      "目标值、分数变动、说明及方案依据。")
+                 note="瀑布图自分值起，逐项减去扣分、加上加分，得到总分（方案的分组封顶、加分上限等组合规则"
+                      "另列一步）；下表为扣了分或加了分的每条计分规则：实际值、目标值、分数变动、说明及方案依据。")
 
 
 # ---------- air calendar
@@ -264,51 +291,91 @@ def _targets_by_value(targets: pl.DataFrame, measure: str) -> list[tuple[float, 
     return [(t, "、".join(n)) for t, n in grouped.iter_rows()]
 
 
-def target_gap_panel(gaps: list[TargetGap] | None, as_of: date) -> Panel:
+def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_order: list[str],
+                     as_of: date) -> Panel:
     title = "距年度目标：截至目前与全年剩余时段须达到的水平"
     if gaps is None:
-        return missing_panel("05_air_target_gap", title, "每日空气质量或考核目标")
-    if not gaps:
-        return missing_panel("05_air_target_gap", title, "空气质量考核目标")
-    verdict_colour = {"已无法达标": "#FFCDD2", "目前未达标，须改善": "#FFE0B2", "未达标": "#FFCDD2"}
+        return missing_panel("05_air_target_gap", title, "空气质量目标差距（fct_air_target_gap）")
+    position = {code: i for i, code in enumerate(unit_order)}
+    rows = sorted(gaps.to_dicts(), key=lambda r: (position.get(r["unit_code"], 99), r["item_code"]))
+    verdicts = [data.gap_verdict(r) for r in rows]
+    alarm = {"已无法达标": "#FFCDD2", "未达标": "#FFCDD2", "目前未达标，须改善": "#FFE0B2"}
     table = go.Table(
-        columnwidth=[120, 110, 60, 70, 60, 60, 90, 110],
-        header={"values": ["考核单位", "指标", "年度目标", f"截至{as_of:%m月%d日}", "已计天数", "剩余天数",
-                           "剩余时段须达到", "判断"],
+        columnwidth=[110, 130, 55, 70, 55, 55, 260, 100],
+        header={"values": ["考核单位", "指标", "年度目标", f"截至{as_of.month}月{as_of.day}日", "已计天数",
+                           "剩余天数", "余下时段须达到", "判断"],
                 "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
         cells={"values": [
-            [g.unit_name for g in gaps], [f"{g.measure}（{g.unit_of_measure}）" for g in gaps],
-            [f"{g.target:g}" for g in gaps], [_number(g.year_to_date) for g in gaps],
-            [g.days_counted for g in gaps], [g.days_left for g in gaps],
-            [_needed_text(g) for g in gaps], [g.verdict for g in gaps]],
-            "align": "center", "height": 26,
-            "fill_color": [["white"] * len(gaps)] * 7 + [
-                [verdict_colour.get(g.verdict, "#C8E6C9") for g in gaps]]})
-    fig = go.Figure(table)
-    return Panel(key="05_air_target_gap", title=title, figures=[styled(fig, 90 + 27 * len(gaps))],
-                 note="剩余时段须达到：假定余下每天均为有效日，全年要达到目标，余下日子须平均达到的优良天数比率"
-                      "或 PM2.5 浓度（= (目标 × 全年天数 − 已累计) ÷ 剩余天数）。")
+            [names.get(r["unit_code"], r["unit_code"]) for r in rows], [r["item_name"] for r in rows],
+            [_number(r["target"]) for r in rows], [_number(r["year_to_date_value"]) for r in rows],
+            [r["days_so_far"] for r in rows], [r["days_left"] for r in rows],
+            [r["requirement"] or r["reason"] or "—" for r in rows], verdicts],
+            "align": ["center", "left", "center", "center", "center", "center", "left", "center"],
+            "height": 26,
+            "fill_color": [["white"] * len(rows)] * 7 + [[alarm.get(v, "#C8E6C9") for v in verdicts]]})
+    return Panel(key="05_air_target_gap", title=title,
+                 figures=[styled(go.Figure(table), 90 + 27 * len(rows))],
+                 note="余下时段须达到：假定余下每天均为有效日，全年要达到目标，余下日子须满足的条件"
+                      "（年均浓度：(目标 × 全年天数 − 已累计) ÷ 剩余天数；优良天数：至少须有的优良天数）。")
 
 
-def _needed_text(gap: TargetGap) -> str:
-    if gap.needed_rest_of_year is None:
-        return "—"
-    if gap.verdict == "已锁定达标":
-        return "已确保"
-    if gap.verdict == "已无法达标":
-        return f"{gap.needed_rest_of_year:g}（不可能）"
-    prefix = "≥" if gap.unit_of_measure == "%" else "≤"
-    return f"{prefix}{gap.needed_rest_of_year:g}"
+# ---------- water
+
+
+def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, names: dict[str, str]) -> Panel:
+    title = "地表水：断面逐月水质类别与目标"
+    if monthly is None or classes is None:
+        return missing_panel("06_water", title, "地表水断面逐月水质类别（fct_water_section_monthly）")
+    sections = (monthly.select("section_code", "section_name", "unit_code", "target_class").unique()
+                .sort("unit_code", "section_code"))
+    label_of = dict(classes.select("class", "label_zh").iter_rows())
+    labels = [f"{names.get(u, u or '')} {n}（目标{label_of.get(t, '—')}）"
+              for _, n, u, t in sections.iter_rows()]
+    months = list(range(1, 13))
+    cell = {(r["section_code"], r["obs_month"]): r for r in monthly.iter_rows(named=True)}
+    z = [[(cell.get((code, m)) or {}).get("class") for m in months] for code in sections["section_code"]]
+    text = [[label_of.get(v, "") if v is not None else "" for v in row] for row in z]
+    colours = classes.sort("class")["colour"].to_list()
+    n = len(colours)
+    scale = [pair for i, c in enumerate(colours) for pair in ([i / n, c], [(i + 1) / n, c])]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[f"{m}月" for m in months], y=labels, text=text, texttemplate="%{text}", zmin=0.5,
+        zmax=n + 0.5, colorscale=scale, xgap=2, ygap=2, hovertemplate="%{y} %{x}：%{text}<extra></extra>",
+        colorbar={"tickvals": list(range(1, n + 1)), "ticktext": classes.sort("class")["label_zh"].to_list(),
+                  "title": {"text": "水质类别"}}))
+    misses = [(f"{m}月", labels[i]) for i, code in enumerate(sections["section_code"]) for m in months
+              if (cell.get((code, m)) or {}).get("meets_target") is False]
+    if misses:
+        fig.add_trace(go.Scatter(x=[x for x, _ in misses], y=[y for _, y in misses], mode="markers",
+                                 name="未达目标", hoverinfo="skip",
+                                 marker={"symbol": "square-open", "size": 22, "color": "black",
+                                         "line": {"width": 3}}))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 0})
+    return Panel(key="06_water", title=title, figures=[styled(fig, 140 + 26 * len(labels))],
+                 note="颜色为 GB 3838-2002 水质类别（Ⅰ～劣Ⅴ类）；纵轴注明断面的考核目标类别，"
+                      "黑框为当月未达到目标的断面。")
 
 
 # ---------- data quality
 
 
-def completeness_panel(completeness: pl.DataFrame | None, gate_note: str) -> Panel:
-    title = "数据质量：质控闸门与各站逐月数据完整率"
-    if completeness is None:
-        return Panel(key="07_quality", title=title, note=gate_note,
-                     missing="本期未发布站点日统计（int_air__station_daily），完整率暂缺。")
+def gates_figure(gates: pl.DataFrame) -> go.Figure:
+    colour = {"阻断发布": "#FFCDD2", "警告": "#FFE0B2", "已隔离问题行": "#FFF9C4", "通过": "#C8E6C9"}
+    rows = gates.to_dicts()
+    table = go.Table(
+        columnwidth=[300, 110, 80, 80],
+        header={"values": ["质控检查", "闸门状态", "检查项", "未通过项"], "fill_color": "#1F4E79",
+                "font": {"color": "white"}, "align": "center"},
+        cells={"values": [[r["title"] for r in rows], [r["status"] for r in rows],
+                          [r["expectations"] for r in rows], [r["failing"] for r in rows]],
+               "align": ["left", "center", "center", "center"], "height": 26,
+               "fill_color": [["white"] * len(rows), [colour.get(r["status"], "white") for r in rows],
+                              ["white"] * len(rows), ["white"] * len(rows)]})
+    return styled(go.Figure(table), 90 + 27 * len(rows), "质控闸门")
+
+
+def completeness_figure(completeness: pl.DataFrame) -> go.Figure:
     stations = completeness.select("station_code", "station_name").unique().sort("station_code")
     labels = [f"{c} {n or ''}" for c, n in stations.iter_rows()]
     months = sorted(completeness["obs_month"].unique().to_list())
@@ -318,8 +385,19 @@ def completeness_panel(completeness: pl.DataFrame | None, gate_note: str) -> Pan
     fig = go.Figure(go.Heatmap(
         z=z, x=[f"{m}月" for m in months], y=labels, zmin=0, zmax=100, xgap=2, ygap=2,
         colorscale=[[0, "#C62828"], [0.75, "#FFEB3B"], [0.9, "#C8E6C9"], [1, "#2E7D32"]],
-        text=[[("" if v is None else f"{v:g}") for v in row] for row in z], texttemplate="%{text}",
+        text=[[("" if v is None else f"{v:.1f}") for v in row] for row in z], texttemplate="%{text}",
         hovertemplate="%{y} %{x}：完整率 %{z}%<extra></extra>", colorbar={"title": {"text": "%"}}))
-    fig.update_yaxes(autorange="reversed")
-    return Panel(key="07_quality", title=title, figures=[styled(fig, 120 + 34 * len(labels))],
-                 note=gate_note + " 完整率 = 当月收到的 PM2.5 小时值个数 ÷ 当月应有小时数（截至统计日）。")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return styled(fig, 150 + 34 * len(labels), "各站逐月数据完整率（%）")
+
+
+def quality_panel(gates: pl.DataFrame | None, completeness: pl.DataFrame | None, report_link: str) -> Panel:
+    title = "数据质量：质控闸门与各站逐月数据完整率"
+    figures = ([gates_figure(gates)] if gates is not None else []) + (
+        [completeness_figure(completeness)] if completeness is not None else [])
+    missing = "；".join(m for m in (
+        "本期未发布质控闸门结果" if gates is None else "",
+        "本期未发布站点日统计（int_air__station_daily），完整率暂缺" if completeness is None else "") if m)
+    link = f"详细报告（问题行、文件）：{report_link}。" if report_link and gates is not None else ""
+    return Panel(key="07_quality", title=title, figures=figures, missing=missing + ("。" if missing else ""),
+                 note=link + "完整率 = 当月收到的 PM2.5 小时值个数 ÷ 当月应有小时数（截至统计日）。")
