@@ -74,7 +74,7 @@ def ranking_figure(rows: list[dict], title: str) -> go.Figure:
                   marker_color=[GRADE_COLOURS.get(r["grade"] or "", "#607D8B") for r in rows],
                   text=[f"{r['total_score']:.2f}（{r['grade'] or ''}）" for r in rows],
                   textposition="auto", hovertemplate="%{y}：%{x:.2f} 分<extra></extra>")
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.06,
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.12,
                         specs=[[{"type": "table"}, {"type": "xy"}]])
     fig.add_trace(table, row=1, col=1)
     fig.add_trace(bars, row=1, col=2)
@@ -147,7 +147,7 @@ def scorecard_figure(unit: dict, moves: pl.DataFrame) -> go.Figure:
             [f"方案第{r['source_item']}项" if r["source_item"] else "" for r in rows]],
             "align": ["left", "center", "center", "center", "left", "left"], "height": 26})
     table_height = 40 + 34 * len(rows)
-    chart_height = 330
+    chart_height = 330 if steps else 200
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.04,
                         row_heights=[chart_height / (chart_height + table_height),
                                      table_height / (chart_height + table_height)],
