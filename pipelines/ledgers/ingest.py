@@ -19,7 +19,7 @@ import polars as pl
 from pipelines.ledgers import values
 from pipelines.ledgers.kinds import DATE_FIELDS, EVENT_KINDS, FIELDS, LABELS, PERSONAL_FIELDS
 from pipelines.ledgers.sheets import SUFFIXES, Table, find_table, missing_required, read_grids
-from pipelines.lib.files import InputFileError
+from pipelines.lib.files import InputFileError, check_csv_integrity
 from pipelines.lib.settings import Settings
 
 CACHE_VERSION = 1
@@ -130,6 +130,8 @@ def read_ledger_file(path: Path, label: str, digest: str) -> FileResult:
     exception, so the other files still load."""
     result = FileResult()
     try:
+        if path.suffix.lower() == ".csv":  # a cut-off transfer names its line (pipelines/lib/files.py)
+            check_csv_integrity(path, label, allow_header_only=True)
         grids = read_grids(path, label)
     except InputFileError as err:
         result.findings.append(finding(label, digest, None, None, None, str(err)))

@@ -3,6 +3,7 @@ its file and row number so an error can name the cell to fix."""
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -17,21 +18,70 @@ class InputFileError(ValueError):
 
 def decode_text(path: Path) -> str:
     """The file's text: UTF-8 (with or without BOM), else GBK/GB18030."""
-    data = path.read_bytes()
+    return decode_bytes(path.read_bytes(), str(path))
+
+
+def decode_bytes(data: bytes, name: str) -> str:
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputFileError(f"{path}: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）")
+    raise InputFileError(f"{name}: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）")
+
+
+def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False) -> None:
+    """Raise InputFileError, naming the file and the line, unless the file is a whole CSV: not
+    empty, not a header alone (unless allowed: a ledger with nothing to report), not cut off (a
+    quote left open, or a last line with no newline and fewer fields than the header — a transfer
+    that stopped half-way). Works on bytes (commas, quotes and newlines are single bytes in UTF-8
+    and GBK alike), so a large feed costs a few scans, not a parse."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputFileError(f"{label}: 文件为空 (empty file)")
+    records = _csv_records(data, label)
+    if len(records) < 2:
+        if allow_header_only:
+            return
+        raise InputFileError(f"{label}: 只有表头，没有数据行（第 1 行之后为空）(header only)")
+    # the widest record before the last: the header (a ledger may open with a one-cell title)
+    width = max(fields for _, fields in records[:-1])
+    last_line, last = records[-1]
+    if not data.endswith((b"\n", b"\r")) and last < width:
+        raise InputFileError(
+            f"{label}: 第 {last_line} 行不完整，文件被截断（末行没有换行，只有 {last} 个字段，"
+            f"表头有 {width} 个）(truncated file)")
+
+
+def _csv_records(data: bytes, label: str) -> list[tuple[int, int]]:
+    """(line where the record starts, number of fields) of the non-blank records — all of them
+    when the file quotes, else the first 30 and the last; a quote still open at the end of the
+    file names the line it was opened on."""
+    if b'"' not in data:  # no quoting: one record per line, and only the ends matter
+        lines = data.splitlines()
+        numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip(b" ,\t")]
+        head = numbered[:30] if len(numbered) > 30 else numbered[:-1]
+        return [(n, line.count(b",") + 1) for n, line in [*head, *numbered[-1:]]]
+    reader = csv.reader(io.StringIO(decode_bytes(data, label).lstrip("\ufeff")), strict=True)
+    records: list[tuple[int, int]] = []
+    start = 1
+    try:
+        for fields in reader:
+            if any(f.strip() for f in fields):
+                records.append((start, len(fields)))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise InputFileError(
+            f"{label}: 第 {start} 行的引号没有闭合，文件被截断或格式错误（{err}）(unclosed quote)"
+        ) from err
+    return records
 
 
 def read_csv_strings(path: Path, required: list[str], label: str) -> pl.DataFrame:
     """All cells as strings, plus `source_file` (the name as given) and `source_row` (the line
     number in the file, header = 1). Raises InputFileError naming the file when unusable."""
+    check_csv_integrity(path, label)
     text = decode_text(path)
-    if not text.strip():
-        raise InputFileError(f"{label}: 文件为空 (empty file)")
     try:
         frame = pl.read_csv(
             io.StringIO(text), infer_schema=False, truncate_ragged_lines=False
