@@ -17,7 +17,9 @@ params as (
         rule_params ->> 'direction' as direction,
         {{ param_num('step') }} as step,
         {{ param_num('amount_per_step') }} as amount_per_step,
-        coalesce({{ param_num('cap') }}, points) as cap,
+        -- a shortfall takes at most the item's points; a surplus bonus without a cap has none
+        -- (001 bonus 11: 每增加10万元加0.1分, no cap of its own; the bonus total cap still applies)
+        coalesce({{ param_num('cap') }}, case rule_shape when 'step_shortfall' then points end) as cap,
         coalesce(rule_params ->> 'rounding', 'proportional') as step_rounding,
         case rule_shape when 'step_surplus' then 'bonus' else 'deduction' end as movement_kind
     from grid
@@ -72,8 +74,10 @@ explained as (
                     when 'down' then '（不足 ' || {{ fmt_num('step') }} || ' 的部分不计）'
                     else '' end
                 || '，按每 ' || {{ fmt_num('step') }} || ' ' || {{ verb('movement_kind') }} || ' '
-                || {{ fmt_num('amount_per_step') }} || ' 分，最高' || {{ verb('movement_kind') }} || ' '
-                || {{ fmt_num('cap') }} || ' 分：' || {{ verb('movement_kind') }} || ' '
+                || {{ fmt_num('amount_per_step') }} || ' 分'
+                || case when cap is null then '' else '，最高' || {{ verb('movement_kind') }} || ' '
+                    || {{ fmt_num('cap') }} || ' 分' end
+                || '：' || {{ verb('movement_kind') }} || ' '
                 || {{ fmt_num('applied_points') }} || ' 分'
         end as explanation_zh
     from amounts

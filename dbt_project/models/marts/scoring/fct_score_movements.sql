@@ -1,20 +1,102 @@
-{#- The deduction ledger (扣分/加分明细): one row per movement of points (every rule evaluated
-    for a unit and item leaves at least one row): the points it moved (negative = deduction),
-    how much the item's cap cut, the source rows behind it (ledger_row_ids, station-days,
-    section-months, peer-table rows), the rule's quoted source and a sentence a person would
-    write. Group caps, pools and the bonus total cap are composition: fct_unit_item_scores. -#}
+{#- The deduction ledger (扣分/加分明细): one row per movement of points. Every rule evaluated
+    for a unit and item leaves at least one row (int_scoring__rule_movements: points moved,
+    negative = deduction, and what the item's cap cut); composition leaves its own rows
+    (rule_shape 'composition': a group cap, an item or pool floor giving points back, a pool
+    item's deduction moved onto the siblings it is charged to, a bonus cap taking points back).
+    So for every unit: total = base points + Σ points here (SPEC §4: 得分=分值-扣分+加分).
+    source_keys points to the rows behind a movement (ledger_row_ids, station-days,
+    section-months, peer-table rows); when a rule found no row, it names what was looked for
+    (has_source_rows = false), e.g. an all-or-nothing item without a completion record. -#}
 
-with movements as (
-    {% for shape in ['steps', 'per_event', 'all_or_nothing', 'interpolation', 'tiers', 'proportional',
-                     'ranking', 'lateness', 'monthly_waiver', 'station_outlier_days', 'vetoes',
-                     'share_conditions'] %}
-    select * from {{ ref('int_scoring__' ~ shape) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+with rule_movements as (
+    select * from {{ ref('int_scoring__rule_movements') }}
+),
+
+item_scores as (
+    select * from {{ ref('fct_unit_item_scores') }}
+),
+
+grid as (
+    select * from {{ ref('int_scoring__unit_items') }}
 ),
 
 items as (
     select * from {{ ref('stg_scoring__items') }}
+),
+
+composition_steps as (
+    -- one row per composition step that changed the item: points given back or taken
+    select s.*, 'group_cap' as movement_kind, (s.group_cap_cut)::decimal(18, 4) as moved,
+        '同组（' || s.group_codes || '）扣分已达封顶：本项少扣 ' || {{ fmt_num('s.group_cap_cut') }}
+            || ' 分' as explanation_zh
+    from item_scores as s
+    where s.group_cap_cut <> 0
+    union all
+    select s.*, 'item_floor' as movement_kind, (s.item_floor_cut)::decimal(18, 4) as moved,
+        '扣分超出本项分值 ' || {{ fmt_num('s.points') }} || ' 分，扣至零分为止：少扣 '
+            || {{ fmt_num('s.item_floor_cut') }} || ' 分' as explanation_zh
+    from item_scores as s
+    where s.item_floor_cut <> 0
+    union all
+    select s.*, 'pool_transfer' as movement_kind, (s.pool_charged)::decimal(18, 4) as moved,
+        '本项不设基础分：扣分 ' || {{ fmt_num('s.pool_charged') }} || ' 分转从第 ' || s.charged_to
+            || ' 项得分中扣减' as explanation_zh
+    from item_scores as s
+    where s.pool_charged <> 0
+    union all
+    select s.*, 'pool_charge' as movement_kind, (-s.pool_received)::decimal(18, 4) as moved,
+        '承担第 ' || s.pool_received_from || ' 项（不设基础分）的扣分：从本项得分中扣减 '
+            || {{ fmt_num('s.pool_received') }} || ' 分' as explanation_zh
+    from item_scores as s
+    where s.pool_received <> 0
+    union all
+    select s.*, 'pool_floor' as movement_kind, (s.pool_floor_cut)::decimal(18, 4) as moved,
+        '第 ' || s.charged_to || ' 项得分已扣至零，不再扣减：少扣 ' || {{ fmt_num('s.pool_floor_cut') }} || ' 分' as explanation_zh
+    from item_scores as s
+    where s.pool_floor_cut <> 0
+    union all
+    select s.*, 'group_bonus_cap' as movement_kind, (-s.group_bonus_cap_cut)::decimal(18, 4) as moved,
+        '同组（' || s.group_codes || '）加分已达封顶：本项少加 '
+            || {{ fmt_num('s.group_bonus_cap_cut') }} || ' 分' as explanation_zh
+    from item_scores as s
+    where s.group_bonus_cap_cut <> 0
+    union all
+    select s.*, 'bonus_total_cap' as movement_kind, (-s.bonus_cap_cut)::decimal(18, 4) as moved,
+        '加分项合计已达封顶：本项少加 ' || {{ fmt_num('s.bonus_cap_cut') }} || ' 分' as explanation_zh
+    from item_scores as s
+    where s.bonus_cap_cut <> 0
+),
+
+composition_movements as (
+    select
+        c.scheme_code,
+        c.scheme_year,
+        c.unit_code,
+        c.unit_name,
+        c.item_code,
+        c.item_kind,
+        'composition' as rule_shape,
+        c.movement_kind,
+        c.moved as points,
+        abs(c.moved) as raw_points,
+        0::decimal(18, 4) as cap_cut,
+        null::varchar as measure_code,
+        null::decimal(18, 4) as measure_value,
+        null::decimal(18, 4) as target,
+        'fct_unit_item_scores:' || c.scheme_code || ':' || c.unit_code || ':'
+            || coalesce(c.pool_received_from, c.item_code) as source_keys,
+        grid.standard_code,
+        grid.scheme_file,
+        grid.scheme_version,
+        c.explanation_zh
+    from composition_steps as c
+    inner join grid using (scheme_code, unit_code, item_code)
+),
+
+movements as (
+    select *, source_keys is not null as has_source_rows from rule_movements
+    union all
+    select *, true as has_source_rows from composition_movements
 ),
 
 final as (
@@ -39,7 +121,15 @@ final as (
         m.measure_code,
         m.measure_value,
         m.target,
-        m.source_keys,
+        coalesce(m.source_keys,
+            case
+                when m.measure_code is not null and not starts_with(m.measure_code, 'ledger.')
+                    then 'int_scoring__measures:' || m.unit_code || ':' || m.scheme_year || ':'
+                        || m.measure_code || ':无数据'
+                else 'int_scoring__events:' || m.scheme_code || ':' || m.unit_code || ':' || m.item_code
+                    || ':无台账记录'
+            end) as source_keys,
+        m.has_source_rows,
         m.standard_code,
         ---------- the rule's source
         m.scheme_file,

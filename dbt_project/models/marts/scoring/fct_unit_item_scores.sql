@@ -1,20 +1,23 @@
 {#- Score of each unit on each scored item, after composition (SPEC §4):
-    1. the item's movements (item caps already applied, fct_score_movements);
+    1. the item's rule movements (item caps already applied, int_scoring__rule_movements);
     2. group caps, in item order (001 18(2): "从总分中予以扣分，最高扣10分"; bonus 5 最高加1.5分);
-    3. an item never below zero, unless its deductions overflow into the total (001 18(1):
-       "不够扣减的分数从总分中扣减");
-    4. pools: items without base points (不设基础分) charged to named siblings, never below
-       zero for the group (001 5(5)–(11): "从第（1）—（4）项得分中扣分");
-    5. a cooperating unit's share zeroed (000: 被通报2次以上的，本项不得分) is a movement already;
+    3. an item's score stays within [0, points]: deductions beyond its points come off the total
+       when the item or its group overflows (001 18(1): "不够扣减的分数从总分中扣减":
+       overflow_deductions), and are dropped otherwise (item_floor_cut);
+    4. pools: an item without base points (不设基础分) is charged to the scores of its named
+       siblings (a heading names all its scored sub-items), which take it in item order down to
+       zero and never below (001 5(5)–(11): "从第（1）—（4）项得分中扣分"); pool items are charged
+       in item order; what no sibling can hold overflows or is dropped (pool_floor_cut);
+    5. a cooperating unit's share zeroed (000: 被通报2次以上的，本项不得分) is a rule movement;
     6. the bonus total cap (001 二、加分项: 加分上限不超过10分), in item order.
-    score = points − deductions + bonuses, so Σ score = base − deductions + bonuses per unit. -#}
+    score = points − deductions + bonuses; the unit total also takes off overflow_deductions. -#}
 
-with grid as (
+with recursive grid as (
     select * from {{ ref('int_scoring__unit_items') }}
 ),
 
 movements as (
-    select * from {{ ref('fct_score_movements') }}
+    select * from {{ ref('int_scoring__rule_movements') }}
 ),
 
 schemes as (
@@ -22,13 +25,19 @@ schemes as (
 ),
 
 groups as (
-    select gi.scheme_code, gi.item_code, g.*  exclude (scheme_code)
+    select gi.scheme_code, gi.item_code, g.* exclude (scheme_code)
     from {{ ref('stg_scoring__group_items') }} as gi
     inner join {{ ref('stg_scoring__groups') }} as g using (scheme_code, group_code)
 ),
 
-pools as (
-    select * from {{ ref('stg_scoring__pools') }}
+pool_items as (
+    select
+        scheme_code,
+        item_code,
+        list(charged_to order by charged_to) as charged_to_list,
+        string_agg(charged_to, '、' order by charged_to) as charged_to_codes
+    from {{ ref('stg_scoring__pools') }}
+    group by all
 ),
 
 self_scores as (
@@ -70,8 +79,7 @@ grouped as (
     group by all
 ),
 
-floored as (
-    -- 3. never below zero, unless the item or its group overflows into the total
+capped as (
     select
         grid.*,
         summed.item_deductions,
@@ -81,65 +89,119 @@ floored as (
         coalesce(grouped.group_capped_deductions, summed.item_deductions) as capped_deductions,
         coalesce(grouped.group_capped_bonuses, summed.item_bonuses) as capped_bonuses,
         grid.overflow_to_total or coalesce(grouped.group_overflow, false) as overflows,
-        exists (select 1 from pools as p where p.scheme_code = grid.scheme_code
-                and p.item_code = grid.item_code) as is_pool_item
+        pool_items.item_code is not null as is_pool_item,
+        pool_items.charged_to_list,
+        pool_items.charged_to_codes
     from grid
     inner join summed using (scheme_code, unit_code, item_code)
     left join grouped using (scheme_code, unit_code, item_code)
+    left join pool_items using (scheme_code, item_code)
 ),
 
 own as (
+    -- 3. what an item with base points takes itself, within [0, points]
     select
         *,
-        case
-            when is_pool_item then 0
-            when overflows then capped_deductions
-            else least(capped_deductions, points)
-        end as own_deductions
-    from floored
+        case when is_pool_item then 0 else least(capped_deductions, points) end as own_deductions
+    from capped
 ),
 
-pool_keys as (
-    select scheme_code, item_code, string_agg(charged_to, ',' order by charged_to) as pool_key
-    from pools
+pool_steps as (
+    -- 4. pool items, charged one after another in item order
+    select
+        scheme_code, unit_code, item_code as pool_item_code, capped_deductions as charge_wanted,
+        charged_to_list,
+        row_number() over (partition by scheme_code, unit_code order by item_order) as step
+    from own
+    where is_pool_item
+),
+
+rooms(scheme_code, unit_code, step, item_code, item_order, room, taken) as (
+    -- what each item with base points still holds, after each pool step
+    select scheme_code, unit_code, 0, item_code, item_order, points - own_deductions, 0::decimal(18, 4)
+    from own
+    where not is_pool_item and points > 0
+    union all
+    select
+        scheme_code, unit_code, next_step, item_code, item_order,
+        room - take, take
+    from (
+        select
+            *,
+            case when is_member then greatest(least(room,
+                least(charge_wanted, sum(room) filter (where is_member) over unit_rooms)
+                - coalesce(sum(room) filter (where is_member) over (unit_rooms order by item_order
+                    rows between unbounded preceding and 1 preceding), 0)), 0)
+            else 0 end::decimal(18, 4) as take
+        from (
+            select
+                r.scheme_code, r.unit_code, r.item_code, r.item_order, r.room,
+                p.step as next_step,
+                p.charge_wanted,
+                list_bool_or(list_transform(p.charged_to_list,
+                    lambda c: r.item_code = c or starts_with(r.item_code, c || '.'))) as is_member
+            from rooms as r
+            inner join pool_steps as p
+                on p.scheme_code = r.scheme_code and p.unit_code = r.unit_code and p.step = r.step + 1
+        )
+        window unit_rooms as (partition by scheme_code, unit_code)
+    )
+),
+
+takes as (
+    select rooms.scheme_code, rooms.unit_code, rooms.item_code, p.pool_item_code, rooms.taken
+    from rooms
+    inner join pool_steps as p using (scheme_code, unit_code, step)
+    where rooms.taken > 0
+),
+
+received as (
+    select scheme_code, unit_code, item_code,
+        sum(taken) as pool_received,
+        string_agg(pool_item_code, '、' order by pool_item_code) as received_from
+    from takes
     group by all
 ),
 
-pool_room as (
-    -- what the named siblings still hold, per unit and pool
-    select k.scheme_code, o.unit_code, k.pool_key,
-        sum(greatest(o.points - o.own_deductions, 0)) as room
-    from (select distinct scheme_code, pool_key from pool_keys) as k
-    inner join own as o
-        on o.scheme_code = k.scheme_code and list_contains(string_split(k.pool_key, ','), o.item_code)
+charged as (
+    select scheme_code, unit_code, pool_item_code as item_code, sum(taken) as pool_charged
+    from takes
     group by all
 ),
 
-pooled as (
-    -- 4. pool items take, in item order, what the siblings still hold
+composed as (
     select
         own.*,
-        pool_keys.pool_key,
-        case when own.is_pool_item then greatest(least(own.capped_deductions,
-            coalesce(pool_room.room, 0) - coalesce(sum(own.capped_deductions) over (
-                partition by own.scheme_code, own.unit_code, pool_keys.pool_key
-                order by own.item_order rows between unbounded preceding and 1 preceding), 0)), 0)
-        else own.own_deductions end as deductions
+        coalesce(received.pool_received, 0) as pool_received,
+        received.received_from,
+        coalesce(charged.pool_charged, 0) as pool_charged,
+        case when is_pool_item then 0 else own_deductions + coalesce(received.pool_received, 0) end
+            as deductions,
+        case
+            when not overflows then 0
+            when is_pool_item then capped_deductions - coalesce(charged.pool_charged, 0)
+            else capped_deductions - own_deductions
+        end as overflow_deductions,
+        item_deductions - capped_deductions as group_cap_cut,
+        case when is_pool_item or overflows then 0 else capped_deductions - own_deductions end
+            as item_floor_cut,
+        case when is_pool_item and not overflows then capped_deductions - coalesce(charged.pool_charged, 0)
+            else 0 end as pool_floor_cut
     from own
-    left join pool_keys using (scheme_code, item_code)
-    left join pool_room using (scheme_code, unit_code, pool_key)
+    left join received using (scheme_code, unit_code, item_code)
+    left join charged using (scheme_code, unit_code, item_code)
 ),
 
 bonus_capped as (
     -- 6. the bonus total cap, in item order
     select
-        pooled.*,
+        composed.*,
         case when schemes.bonus_cap is null then capped_bonuses
         else greatest(least(capped_bonuses, schemes.bonus_cap - coalesce(sum(capped_bonuses) over (
-            partition by pooled.scheme_code, pooled.unit_code
-            order by pooled.item_order rows between unbounded preceding and 1 preceding), 0)), 0)
+            partition by composed.scheme_code, composed.unit_code
+            order by composed.item_order rows between unbounded preceding and 1 preceding), 0)), 0)
         end as bonuses
-    from pooled
+    from composed
     inner join schemes using (scheme_code)
 ),
 
@@ -163,22 +225,41 @@ final as (
         b.item_bonuses::decimal(18, 4) as bonuses_before_composition,
         b.bonuses::decimal(18, 4) as bonuses,
         (b.points - b.deductions + b.bonuses)::decimal(18, 4) as score,
+        b.overflow_deductions::decimal(18, 4) as overflow_deductions,
         ss.self_score,
         b.is_complete,
         ---------- how it composed
         b.group_codes,
-        b.pool_key as charged_to,
+        b.charged_to_codes as charged_to,
+        b.pool_charged::decimal(18, 4) as pool_charged,
+        b.pool_received::decimal(18, 4) as pool_received,
+        b.received_from as pool_received_from,
+        b.group_cap_cut::decimal(18, 4) as group_cap_cut,
+        b.item_floor_cut::decimal(18, 4) as item_floor_cut,
+        b.pool_floor_cut::decimal(18, 4) as pool_floor_cut,
+        (b.capped_bonuses - b.bonuses)::decimal(18, 4) as bonus_cap_cut,
+        (b.item_bonuses - b.capped_bonuses)::decimal(18, 4) as group_bonus_cap_cut,
         b.overflows as overflows_to_total,
-        concat_ws('；',
-            case when b.is_pool_item then '不设基础分，从第 ' || b.pool_key || ' 项得分中扣减 '
-                || {{ fmt_num('b.deductions') }} || ' 分' end,
-            case when b.item_deductions > b.deductions and not b.is_pool_item
-                then '组合规则少扣 ' || {{ fmt_num('b.item_deductions - b.deductions') }} || ' 分' end,
-            case when b.overflows and b.deductions > b.points
-                then '超出本项分值的 ' || {{ fmt_num('b.deductions - b.points') }} || ' 分从总分中扣减' end,
-            case when b.item_bonuses > b.bonuses
-                then '加分封顶少加 ' || {{ fmt_num('b.item_bonuses - b.bonuses') }} || ' 分' end
-        ) as composition_zh,
+        nullif(concat_ws('；',
+            case when b.group_cap_cut > 0
+                then '组内最高扣分封顶（' || b.group_codes || '）少扣 ' || {{ fmt_num('b.group_cap_cut') }} || ' 分' end,
+            case when b.item_floor_cut > 0
+                then '扣至本项零分为止，少扣 ' || {{ fmt_num('b.item_floor_cut') }} || ' 分' end,
+            case when b.is_pool_item and b.pool_charged > 0
+                then '不设基础分，从第 ' || b.charged_to_codes || ' 项得分中扣减 '
+                    || {{ fmt_num('b.pool_charged') }} || ' 分' end,
+            case when b.pool_floor_cut > 0
+                then '第 ' || b.charged_to_codes || ' 项得分已扣至零，少扣 ' || {{ fmt_num('b.pool_floor_cut') }} || ' 分' end,
+            case when b.pool_received > 0
+                then '承担不设基础分项目（第 ' || b.received_from || ' 项）的扣分 '
+                    || {{ fmt_num('b.pool_received') }} || ' 分' end,
+            case when b.overflow_deductions > 0
+                then '不够扣减的 ' || {{ fmt_num('b.overflow_deductions') }} || ' 分从总分中扣减' end,
+            case when b.item_bonuses > b.capped_bonuses
+                then '本组最高加分封顶少加 ' || {{ fmt_num('b.item_bonuses - b.capped_bonuses') }} || ' 分' end,
+            case when b.capped_bonuses > b.bonuses
+                then '加分总分封顶少加 ' || {{ fmt_num('b.capped_bonuses - b.bonuses') }} || ' 分' end
+        ), '') as composition_zh,
         ---------- source
         b.source_seed,
         b.source_item

@@ -1,5 +1,6 @@
 {#- Each unit's total: Σ item points − deductions + bonuses (SPEC §4: 年度目标考核得分=各单项
-    目标分值-扣分+加分), after composition (fct_unit_item_scores); its grade by the scheme's
+    目标分值-扣分+加分), after composition (fct_unit_item_scores), with the deductions that
+    overflow into the total (不够扣减的分数从总分中扣减, 001 18(1)); its grade by the scheme's
     thresholds, overridden by a veto (一票否决 → 不合格, seed 001 21(2)) and bounded by grade caps
     (不得确定为优秀); its rank (ties share a rank); the self score (自评分) beside it. -#}
 
@@ -27,9 +28,11 @@ totals as (
         unit_code,
         any_value(unit_name) as unit_name,
         sum(points)::decimal(18, 4) as base_points,
-        sum(deductions)::decimal(18, 4) as deductions,
+        -- deductions beyond an item's points that come off the total (001 18(1)) count here
+        sum(deductions + overflow_deductions)::decimal(18, 4) as deductions,
+        sum(overflow_deductions)::decimal(18, 4) as overflow_deductions,
         sum(bonuses)::decimal(18, 4) as bonuses,
-        sum(score)::decimal(18, 4) as total_score,
+        sum(score - overflow_deductions)::decimal(18, 4) as total_score,
         sum(self_score)::decimal(18, 4) as self_score,
         count(self_score) as self_scored_items,
         bool_and(is_complete) as is_complete
