@@ -1,0 +1,90 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 情景分析（what-if）：如果……能拿回多少分？
+#
+# "如果灵山县 12 月 PM2.5 平均为 30，能拿回多少分、排名能升几位？" 情景分析把已发布的只读数仓
+# 复制到临时目录，改动输入（空气日均浓度、剔除某条台账记录），只重跑受影响的 dbt 模型，给出
+# 逐项得分和排名的前后对比；**已发布结果不受任何影响**。与命令行
+# `ecoscore whatif --year 2024 --unit lingshan --set air.pm2_5.2024-12=30` 是同一实现
+# （`pipelines/analysis/whatif.py`）。情景也可以写成 YAML 文件（`notebooks/scenarios/*.yaml`）分享。
+#
+# - `air.<污染物>.<时段>=<数值>`：该单位在时段内（YYYY、YYYY-MM 或 YYYY-MM-DD）每天的日均浓度设为
+#   该值，"12 月 PM2.5 平均为 30" 即 12 月每天为 30；污染物：pm2_5、pm10、so2、no2、co、o3_1h、o3_8h。
+# - `excused=[台账行编号]`：该台账事件按"经核实剔除"处理。
+
+# %% tags=["parameters"]
+UNIT = "lingshan"
+YEAR = 2024
+SETTINGS = {"air.pm2_5.2024-12": 30}
+EXCUSED: list[str] = []
+SCENARIO_FILE = None  # 例如 "scenarios/lingshan_december_pm25_30.yaml"，给出时代替上面三项
+
+# %%
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.analysis.notebooks import release_dir
+from pipelines.analysis.whatif import Scenario, format_report, run_scenario
+from pipelines.lib.settings import Settings
+
+pl.Config.set_tbl_hide_dataframe_shape(True)
+pl.Config.set_tbl_hide_column_data_types(True)
+pl.Config.set_fmt_str_lengths(60)
+pl.Config.set_tbl_width_chars(200)
+
+release = release_dir()
+# run_scenario reads <data>/marts/current of these settings: the release's data folder
+settings = Settings(data_dir=release.parent.parent)
+scenario = (Scenario.from_yaml(Path(SCENARIO_FILE)) if SCENARIO_FILE
+            else Scenario(year=YEAR, unit=UNIT, settings=dict(SETTINGS), excused=list(EXCUSED)))
+result = run_scenario(settings, scenario)
+print(format_report(scenario, result))
+
+# %% [markdown]
+# ## 逐项得分前后对比
+
+# %%
+items = result["items"].rename({"scheme_code": "方案", "unit_code": "单位编码", "item_code": "指标编号",
+                                "item_name": "指标", "score_before": "原得分", "score_after": "情景得分",
+                                "change": "变化"})
+items
+
+# %% [markdown]
+# ## 排名前后对比
+
+# %%
+ranking = result["ranking"].rename({"scheme_code": "方案", "unit_code": "单位编码", "unit_name": "单位",
+                                    "total_before": "原总分", "rank_before": "原排名",
+                                    "total_after": "情景总分", "rank_after": "情景排名"})
+ranking
+
+# %% [markdown]
+# ## 要点
+
+# %%
+me = result["ranking"].filter(pl.col("unit_code") == scenario.unit)
+summary = {
+    "points_back": {r["scheme_code"]: float(r["total_after"] - r["total_before"])
+                    for r in me.iter_rows(named=True)},
+    "rank_before": {r["scheme_code"]: r["rank_before"] for r in me.iter_rows(named=True)},
+    "rank_after": {r["scheme_code"]: r["rank_after"] for r in me.iter_rows(named=True)},
+    "item_changes": {f"{r['scheme_code']}:{r['item_code']}": float(r["change"])
+                     for r in result["items"].iter_rows(named=True) if r["change"] != 0},
+}
+for r in me.iter_rows(named=True):
+    gained = float(r["total_after"] - r["total_before"])
+    print(f"{r['unit_name']}（{r['scheme_code']}）：总分 {float(r['total_before']):g} → "
+          f"{float(r['total_after']):g}（{gained:+g} 分），排名第 {r['rank_before']} → 第 {r['rank_after']}")

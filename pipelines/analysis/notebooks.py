@@ -1,0 +1,156 @@
+"""The analyst notebooks (`notebooks/*.py`, jupytext percent format) and what they share.
+
+- `release_dir()` — the published release a notebook reads: `<ECOSCORE_DATA_DIR>/marts/current`
+  (default `data/marts/current`), or `ECOSCORE_RELEASE` when set (a test's private release).
+- `open_marts(release)` — an in-memory DuckDB with one view per Parquet mart of the release, so
+  notebooks speak SQL and never open, let alone lock, a warehouse file.
+- `scores_as_of(release, year, dates)` — the ranking re-scored as of month ends. An
+  `ecoscore run --as-of D` differs from the full-year run only where the `as_of` var is read:
+  `stg_air__station_hourly` (hours after D dropped) and `fct_air_target_gap`. So a scratch copy
+  of the release's read-only warehouse and `dbt run` of the models between that view and
+  `fct_unit_scores` with `as_of = D` give the same scores as a full as-of run (about 30 s per
+  date on two cores instead of about 90 s), and the release is never touched.
+- `execute_notebook(path, parameters)` — runs a notebook top to bottom in a fresh kernel;
+  `python -m pipelines.analysis.notebooks [-o DIR] [NAME …]` writes executed `.ipynb` files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.lib.settings import DBT_PROJECT_DIR, PROJECT_ROOT, get_settings
+
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+# the models an as-of date can change on the way to the scores (see the module docstring)
+AS_OF_SELECTION = "stg_air__station_hourly+,+fct_unit_scores"
+
+
+def release_dir() -> Path:
+    """The published release the notebooks read."""
+    override = os.environ.get("ECOSCORE_RELEASE")
+    release = Path(override) if override else get_settings().current_release
+    if not (release / "fct_unit_scores.parquet").exists():
+        raise FileNotFoundError(f"{release}: 没有已发布的结果，请先运行 ecoscore run --year 2024")
+    return release
+
+
+def open_marts(release: Path) -> duckdb.DuckDBPyConnection:
+    """In-memory DuckDB, one view per `<release>/*.parquet` named after the file."""
+    con = duckdb.connect()
+    for path in sorted(release.glob("*.parquet")):
+        con.execute(f"create view {path.stem} as select * from read_parquet('{path.as_posix()}')")
+    return con
+
+
+def month_ends(year: int, through_month: int = 12) -> list[date]:
+    """Last day of each month of the year, January … `through_month`."""
+    ends = []
+    for month in range(1, through_month + 1):
+        first_next = date(year + (month == 12), month % 12 + 1, 1)
+        ends.append(date.fromordinal(first_next.toordinal() - 1))
+    return ends
+
+
+def _rescore(db: Path, year: int, as_of: date, workdir: Path) -> None:
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    env = {**os.environ, "ECOSCORE_WAREHOUSE": str(db)}
+    done = subprocess.run(
+        [dbt, "run", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+         str(DBT_PROJECT_DIR), "--target-path", str(workdir / "target"), "--select", AS_OF_SELECTION,
+         "--vars", json.dumps({"year": year, "as_of": as_of.isoformat()})],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"截至 {as_of} 的重新计分失败 (dbt run):\n"
+                           f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
+
+
+def scores_as_of(release: Path, year: int, dates: Iterable[date]) -> dict[str, pl.DataFrame]:
+    """`fct_unit_scores` ("units") and `fct_unit_item_scores` ("items") re-scored as of each
+    date, with an `as_of_date` column; the release's own scores are not included (read them
+    from its Parquet files)."""
+    units, items = [], []
+    with tempfile.TemporaryDirectory(prefix="ecoscore-asof-") as scratch:
+        db = Path(scratch) / "asof.duckdb"
+        shutil.copy2(release / "ecoscore.duckdb", db)
+        for as_of in sorted(dates):
+            _rescore(db, year, as_of, Path(scratch))
+            con = duckdb.connect(str(db), read_only=True)
+            try:
+                for frames, mart in ((units, "fct_unit_scores"), (items, "fct_unit_item_scores")):
+                    frames.append(con.sql(
+                        f"select ?::date as as_of_date, * from marts.{mart} where scheme_year = ?",
+                        params=[as_of, year]).pl())
+            finally:
+                con.close()
+    return {"units": pl.concat(units) if units else pl.DataFrame(),
+            "items": pl.concat(items) if items else pl.DataFrame()}
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(p for p in NOTEBOOKS_DIR.glob("[0-9]*.py"))
+
+
+def execute_notebook(path: Path, parameters: dict[str, object] | None = None, timeout: int = 600):
+    """Run a percent-format notebook top to bottom in a fresh kernel; returns the executed
+    notebook (nbformat). `parameters` become a cell right after the cell tagged `parameters`
+    (the papermill convention), so a test can pick the release or fewer month ends."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(path)
+    if parameters:
+        lines = [f"{name} = {value!r}" for name, value in parameters.items()]
+        cell = nbformat.v4.new_code_cell("# injected parameters\n" + "\n".join(lines))
+        tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+        nb.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    return nb
+
+
+def cell_text(nb) -> str:
+    """Every text output of an executed notebook (stdout and text/plain), for checks."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                parts.append(out["text"])
+            elif "text/plain" in out.get("data", {}):
+                parts.append(out["data"]["text/plain"])
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import nbformat
+
+    parser = argparse.ArgumentParser(description="执行分析笔记本 (run the analyst notebooks)")
+    parser.add_argument("names", nargs="*", help="notebook names, e.g. 01_unit_score_explained (default all)")
+    parser.add_argument("-o", "--out", type=Path, default=NOTEBOOKS_DIR / "_build",
+                        help="where the executed .ipynb files go (default notebooks/_build)")
+    args = parser.parse_args(argv)
+    paths = [p for p in notebook_paths() if not args.names or p.stem in args.names]
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        nb = execute_notebook(path)
+        target = args.out / f"{path.stem}.ipynb"
+        nbformat.write(nb, target)
+        print(f"{path.name} → {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
