@@ -36,16 +36,22 @@ def test_central_city_districts_share_the_three_central_stations(sample_run: Set
         assert by_unit["qinnan"][column] == by_unit["qinbei"][column] == by_unit["qinzhou"][column]
 
 
-def test_lingshan_misses_both_targets_and_loses_all_six_points(sample_run: Settings):
+def test_lingshan_misses_both_air_targets_and_loses_all_six_points(sample_run: Settings):
     # seed 001 item 5(1)①②: −0.3 per 0.1 below/above target, capped at 3 each.
     # 灵山县 2024 targets (seed 004 annex): good-day ratio 96.4 %, PM2.5 29.2 μg/m³.
+    items = read_mart(sample_run, "fct_unit_item_scores").filter(
+        (pl.col("scheme_code") == "qinzhou_2024") & pl.col("item_code").is_in(["1.1", "1.2"]))
+    by_unit = items.group_by("unit_code").agg(pl.col("score").cast(pl.Float64).sum())
+    scores = dict(zip(by_unit["unit_code"], by_unit["score"], strict=True))
+    assert scores.pop("lingshan") == 0.0
+    assert set(scores.values()) == {6.0}
+
+
+def test_lingshan_ranks_last_of_the_five_units(sample_run: Settings):
     scores = read_mart(sample_run, "fct_unit_scores").filter(pl.col("scheme_code") == "qinzhou_2024")
+    assert scores.height == 5
     lingshan = scores.filter(pl.col("unit_code") == "lingshan").row(0, named=True)
-    assert float(lingshan["total_score"]) == 0.0
     assert lingshan["score_rank"] == 5
-    assert lingshan["grade"] == "不合格"
-    others = scores.filter(pl.col("unit_code") != "lingshan")
-    assert others["total_score"].cast(pl.Float64).to_list() == [6.0] * 4
 
 
 def test_every_deduction_explains_itself_in_chinese(sample_run: Settings):
