@@ -119,3 +119,23 @@ def test_cli_refuses_an_as_of_date_outside_the_year(capsys):
 
     assert main(["dashboard", "--year", "2024", "--as-of", "2023-12-31"]) == 2
     assert "不在考核年度 2024 内" in capsys.readouterr().err
+
+
+def _scores(scheme: str, year: int, unit: str, name: str) -> dict:
+    return {"scheme_code": scheme, "scheme_year": year, "unit_code": unit, "unit_name": name,
+            "base_points": 100.0, "deductions": 0.0, "bonuses": 0.0, "total_score": 100.0,
+            "grade": "优秀", "score_rank": 1}
+
+
+def test_a_year_dashboard_shows_only_that_year_schemes_and_says_what_is_missing(tmp_path: Path):
+    release = tmp_path / "release"
+    release.mkdir()
+    rows = [_scores("a_2024", 2024, "jia", "甲县"), _scores("b_2022", 2022, "yi", "乙县")]
+    pl.DataFrame(rows).write_parquet(release / "fct_unit_scores.parquet")
+    result = build_dashboard(release, "测试", year=2024, as_of="2024-09-30", out_dir=tmp_path / "out",
+                             static=False)
+    page = result.html.read_text(encoding="utf-8")
+    assert "甲县" in page and "乙县" not in page
+    for missing in ("扣分加分明细（fct_score_movements）", "空气质量目标差距（fct_air_target_gap）",
+                    "地表水断面逐月水质类别（fct_water_section_monthly）"):
+        assert f"本期未发布{missing}，此栏暂缺。" in page

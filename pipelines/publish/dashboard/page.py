@@ -28,8 +28,8 @@ class DashboardResult:
 
 def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | None,
                    previous_label: str, report_link: str = "") -> list[Panel]:
-    scores = data.read_mart(release_dir, "fct_unit_scores")
-    movements = data.read_mart(release_dir, "fct_score_movements")
+    scores = _of_year(data.read_mart(release_dir, "fct_unit_scores"), year)
+    movements = _of_year(data.read_mart(release_dir, "fct_score_movements"), year)
     daily = data.read_mart(release_dir, "fct_air_unit_daily")
     if daily is not None:
         daily = daily.filter(pl.col("obs_year") == year, pl.col("obs_date") <= as_of)
@@ -52,6 +52,11 @@ def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataF
         panels.quality_panel(data.quality_gates(release_dir),
                              data.station_completeness(release_dir, year, as_of), report_link),
     ]
+
+
+def _of_year(frame: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
+    """The schemes of the assessed year only (a release may hold several years' schemes)."""
+    return None if frame is None else frame.filter(pl.col("scheme_year") == year)
 
 
 def _monthly(release_dir: Path, year: int, as_of: date) -> pl.DataFrame | None:
