@@ -26,7 +26,10 @@ from pipelines.quality.suites import (
 # What a suite reads besides the asset it checks.
 EXTRA_DEPS = {"raw_air_station_hourly": [["raw", "air_stations"]],
               "raw_air_completeness": [["raw", "air_stations"]],
-              "raw_schemes": [["raw", "scheme_items"], ["raw", "scheme_units"]]}
+              "raw_schemes": [["raw", "scheme_items"], ["raw", "scheme_units"]],
+              "raw_water_section_monthly": [["raw", "water_sections"]],
+              "ledger_events": [["raw", "ledger_rows"], ["raw", "ledger_files"],
+                                ["intermediate", "int_ledgers__quarantine"]]}
 
 
 def run_suite(suite: Suite, warehouse: WarehouseResource, run: RunParameters) -> list[Finding]:

@@ -1,7 +1,8 @@
 """The DataFrame (and expectation parameters) each suite validates, fetched from the warehouse.
 
 Raw feeds are parsed with the very same dbt macros the staging models use
-(dbt_project/macros/air/feed.sql, rendered with plain jinja2): no second parser."""
+(dbt_project/macros/air/feed.sql, macros/water/gb3838.sql, rendered with plain jinja2): no second
+parser. Ledgers are checked after dbt, on the rows and reasons int_ledgers__quarantine sets aside."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ from pipelines.lib.settings import DBT_PROJECT_DIR
 
 AIR_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
 BOUNDS_SEED = DBT_PROJECT_DIR / "seeds" / "standards" / "std_air_physical_bounds.csv"
+WATER_ALIAS_SEED = DBT_PROJECT_DIR / "seeds" / "standards" / "std_gb3838_indicator_aliases.csv"
+# The month formats stg_water__section_monthly_checked accepts (a test keeps the two equal).
+WATER_MONTH_FORMATS = "['%Y-%m', '%Y/%m', '%Y-%m-%d', '%Y/%m/%d', '%Y年%m月']"
+# Ledger columns int_ledgers__row_problems / int_ledgers__duplicates quarantine a row for.
+LEDGER_CHECKED_COLUMNS = ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
+                          "quantity", "amount", "amount_unit", "deadline", "completed_date", "status",
+                          "approval_ref", "evidence_ref", "issuing_level"]
 # A mobile number (11 digits from 13x–19x) or a labelled landline: personal data (SPEC §6).
 PHONE_PATTERN = r"(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"
 # Published relations: the marts and the quarantine lists exported beside them.
@@ -27,10 +35,14 @@ Frame = tuple[pl.DataFrame, dict[str, Any]]
 
 
 @cache
-def feed_macros() -> jinja2.runtime.TemplateModule:
+def macros(relative: str) -> jinja2.runtime.TemplateModule:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    source = (DBT_PROJECT_DIR / "macros" / "air" / "feed.sql").read_text(encoding="utf-8")
+    source = (DBT_PROJECT_DIR / "macros" / relative).read_text(encoding="utf-8")
     return env.from_string(source).module
+
+
+def feed_macros() -> jinja2.runtime.TemplateModule:
+    return macros("air/feed.sql")
 
 
 def air_bounds() -> dict[str, Any]:
@@ -191,10 +203,90 @@ def published_columns(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> 
     return frame.join(phones, on=["relation", "column_name"], how="left"), {}
 
 
+def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """One row per monitoring cell that names a GB 3838 indicator, parsed as
+    stg_water__section_monthly_checked parses it, with what makes it unusable."""
+    water = macros("water/gb3838.sql")
+    aliases = pl.read_csv(WATER_ALIAS_SEED, infer_schema=False)  # noqa: F841 (read by DuckDB)
+    frame = con.sql(f"""
+        with sections as (
+            select upper(trim(section_code)) as section_code, trim(section_name) as section_name
+            from raw.water_sections
+        ),
+        parsed as (
+            select cells.source_file, cells.source_row::bigint as source_row,
+                cells.header as source_column,
+                coalesce(cells.section_code, cells.section_name) as section_text,
+                coalesce(upper(trim(cells.section_code)), by_name.section_code) as section_code,
+                try_strptime(trim(cells.monitor_month), {WATER_MONTH_FORMATS}) as month_start,
+                {water.water_parse_value('cells.raw_value')} as value,
+                case when {water.water_parse_value('cells.raw_value')} is null
+                    and lower(trim(coalesce(cells.raw_value, ''))) not in ({water.water_missing_tokens()})
+                    then cells.raw_value end as value_not_number
+            from raw.water_section_monthly as cells
+            inner join aliases on lower(trim(aliases.alias)) = lower(trim(cells.header))
+            left join sections as by_name on by_name.section_name = trim(cells.section_name)
+        )
+        select parsed.* exclude (value), value::double as value,
+            known.section_code is not null as section_is_known,
+            year(month_start) as period_year
+        from parsed
+        left join sections as known on known.section_code = parsed.section_code
+    """).pl()
+    return frame, {"year": year, "year_before": year - 1}
+
+
+def raw_water_sections(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    frame = con.sql("""
+        select source_file, source_row::bigint as source_row, upper(trim(section_code)) as section_code,
+            trim(section_name) as section_name, trim(target_class) as target_class,
+            upstream_section_code,
+            nullif(upper(trim(upstream_section_code)), '') is null
+                or upper(trim(upstream_section_code)) in (
+                    select upper(trim(section_code)) from raw.water_sections) as upstream_is_known
+        from raw.water_sections
+    """).pl()
+    return frame, {}
+
+
+def ledger_events(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """One row per ledger data row (titles and footers left out), with the quarantine's reasons
+    per column (`<column>_problem`); plus one row per file-level problem (`file_problem`)."""
+    pivot = ",\n".join(
+        f"string_agg(q.reason, '；') filter (where q.column_name = '{c}') as {c}_problem"
+        for c in LEDGER_CHECKED_COLUMNS)
+    frame = con.sql(f"""
+        with data_rows as (
+            select ledger_row_id, source_file, coalesce(source_sheet, '') as source_sheet,
+                source_row::bigint as source_row
+            from raw.ledger_rows where row_problem is null
+        ),
+        per_row as (
+            select d.source_file, d.source_sheet, d.source_row, {pivot},
+                null::varchar as file_problem
+            from data_rows as d
+            left join intermediate.int_ledgers__quarantine as q using (ledger_row_id)
+            group by all
+        ),
+        per_file as (
+            select source_file, coalesce(source_sheet, '') as source_sheet,
+                header_row::bigint as source_row,
+                {", ".join(f"null::varchar as {c}_problem" for c in LEDGER_CHECKED_COLUMNS)},
+                file_problem
+            from raw.ledger_files where file_problem is not null
+        )
+        select * from per_row union all by name select * from per_file
+    """).pl()
+    return frame, {}
+
+
 FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, int, str], Frame]] = {
     "raw_air_station_hourly": raw_air_station_hourly,
     "raw_air_completeness": raw_air_completeness,
     "raw_schemes": raw_schemes,
+    "raw_water_section_monthly": raw_water_section_monthly,
+    "raw_water_sections": raw_water_sections,
+    "ledger_events": ledger_events,
     "mart_unit_item_scores": mart_unit_item_scores,
     "mart_score_movements": mart_score_movements,
     "mart_unit_scores": mart_unit_scores,

@@ -7,7 +7,8 @@ DataFrame fetched from the warehouse instead.
 Each expectation carries in its `meta`:
 - `severity`: `block` (stops publishing) or `warn` (reported, never blocks);
 - `why`: the reason a person reads, in Chinese; `file_column`: the input column to fix when the
-  validated column is derived from it;
+  validated column is derived from it; `list_value: true` lists each failing row's value (the
+  cell as written, or the quarantine's own reason) beside its file and row;
 - `unusable_file_share` (row-level expectations of raw feeds): the staging models already
   quarantine single bad rows, so a few failing rows only get listed; when more than this share
   of one file's rows fail, the whole file is unusable (e.g. CO sent in μg/m³) and the
@@ -64,13 +65,26 @@ class Finding:
         if self.files:
             parts = []
             for name, count in list(self.files.items())[:3]:
-                rows = [r["source_row"] for r in self.rows if r.get("source_file") == name][:8]
-                listed = ", ".join(str(r) for r in rows)
-                parts.append(f"{name} 第 {listed}{' …' if count > len(rows) else ''} 行（共 {count} 行）")
+                rows = [r for r in self.rows if r.get("source_file") == name][:8]
+                more = " …" if count > len(rows) else ""
+                if any(set(r) - {"source_file", "source_row"} for r in rows):
+                    listed = "；".join(_cell_label(r) for r in rows)
+                    parts.append(f"{name} {listed}{more}（共 {count} 行）")
+                else:
+                    listed = ", ".join(str(r["source_row"]) for r in rows)
+                    parts.append(f"{name} 第 {listed}{more} 行（共 {count} 行）")
             more = len(self.files) - 3
             return "；".join(parts) + (f"；另有 {more} 个文件" if more > 0 else "")
         keys = ["/".join(str(v) for v in r.values()) for r in self.rows[:8]]
         return "、".join(keys) + (" …" if self.unexpected > len(keys) else "")
+
+
+def _cell_label(row: dict[str, Any]) -> str:
+    """「sheet」第 n 行 column 列：value — whichever of these the row carries."""
+    sheet = f"「{row['source_sheet']}」" if row.get("source_sheet") else ""
+    column = f" {row['source_column']} 列" if row.get("source_column") else ""
+    value = f"：{row['value']}" if row.get("value") not in (None, "") else ""
+    return f"{sheet}第 {row['source_row']} 行{column}{value}"
 
 
 def load_suite(path: Path) -> Suite:
@@ -129,6 +143,9 @@ def _finding(suite: Suite, result: Any, total: int, file_sizes: dict[str, int]) 
     index = outcome.get("unexpected_index_list") or []
     unexpected = int(outcome.get("unexpected_count") or len(index))
     rows = [{k: _plain(r[k]) for k in suite.index_columns if k in r} for r in index]
+    if meta.get("list_value") and kwargs.get("column"):  # the bad value, or the reason, as found
+        rows = [{**row, "value": _plain(r.get(kwargs["column"]))} for row, r in zip(rows, index,
+                                                                                     strict=True)]
     files: dict[str, int] = {}
     for r in rows:
         if "source_file" in r:

@@ -1,0 +1,167 @@
+"""The water and ledger gates on their own (no pipeline run): a few bad cells or rows are listed
+as quarantined with file, (sheet,) row, column and reason; a whole unusable input blocks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.lib.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from pipelines.lib.warehouse import replace_table
+from pipelines.quality.frames import FRAMES, WATER_MONTH_FORMATS
+from pipelines.quality.suites import BLOCK, PASS, QUARANTINED, Finding, load_suites, validate
+from pipelines.water.ingest import SECTION_COLUMNS, read_section_monthly, read_table
+
+SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
+MONTHLY = "water/section_monthly_2024.csv"  # the national export: 断面名称, 监测时间, pH(无量纲), …
+SUITES = {s.name: s for s in load_suites()}
+
+
+@pytest.fixture
+def water_raw(tmp_path: Path) -> Path:
+    shutil.copytree(SAMPLE_RAW / "water", tmp_path / "water")
+    return tmp_path
+
+
+def rewrite(path: Path, edit) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+
+
+def findings_of(name: str, con: duckdb.DuckDBPyConnection) -> dict[str, Finding]:
+    frame, parameters = FRAMES[name](con, 2024, "")
+    return {f.why.split("：")[0]: f for f in validate(SUITES[name], frame, parameters)}
+
+
+def water_findings(raw: Path, name: str = "raw_water_section_monthly") -> dict[str, Finding]:
+    con = duckdb.connect()
+    replace_table(con, "raw", "water_section_monthly", read_section_monthly(raw))
+    replace_table(con, "raw", "water_sections", read_table(raw, "sections.csv", SECTION_COLUMNS, "断面名录"))
+    return findings_of(name, con)
+
+
+def failing(findings: dict[str, Finding]) -> dict[str, str]:
+    return {why: f.level for why, f in findings.items() if f.level != PASS}
+
+
+def test_the_sample_water_inputs_pass_every_expectation(water_raw: Path):
+    assert failing(water_findings(water_raw)) == {}
+    assert failing(water_findings(water_raw, "raw_water_sections")) == {}
+
+
+def test_the_month_formats_are_the_staging_models_own():
+    staging = DBT_PROJECT_DIR / "models" / "staging" / "water" / "stg_water__section_monthly_checked.sql"
+    assert WATER_MONTH_FORMATS in staging.read_text(encoding="utf-8")
+
+
+def test_a_few_bad_water_cells_are_quarantined_with_file_row_and_column(water_raw: Path):
+    def add_faults(lines: list[str]) -> list[str]:
+        cells = lines[1].split(",")  # 钦江高速公路桥,2024-01,7.18,5.96,…
+        unknown = ",".join(["不存在的断面", *cells[1:]])
+        text = ",".join([*cells[:3], "abc", *cells[4:]])
+        negative = ",".join([*cells[:4], "-0.5", *cells[5:]])
+        return [*lines, unknown, text, negative]
+
+    rewrite(water_raw / MONTHLY, add_faults)
+    n = len((water_raw / MONTHLY).read_text(encoding="utf-8").splitlines())
+    findings = water_findings(water_raw)
+    assert failing(findings) == {"断面不在断面名录中（sections.csv）": QUARANTINED,
+                                 "监测值不是数值（缺测请留空或写 --）": QUARANTINED,
+                                 "监测值为负": QUARANTINED}
+    assert {r["source_row"] for r in findings["断面不在断面名录中（sections.csv）"].rows} == {n - 2}
+    assert findings["监测值不是数值（缺测请留空或写 --）"].rows == [
+        {"source_file": MONTHLY, "source_row": n - 1, "source_column": "溶解氧(mg/L)", "value": "abc"}]
+    negative = findings["监测值为负"]
+    assert negative.rows == [{"source_file": MONTHLY, "source_row": n,
+                              "source_column": "高锰酸盐指数(mg/L)", "value": -0.5}]
+    assert negative.where() == f"{MONTHLY} 第 {n} 行 高锰酸盐指数(mg/L) 列：-0.5（共 1 行）"
+
+
+def test_a_monthly_file_of_unknown_sections_blocks_and_names_the_file(water_raw: Path):
+    rewrite(water_raw / MONTHLY, lambda lines: [lines[0], *("某" + line for line in lines[1:])])
+    finding = water_findings(water_raw)["断面不在断面名录中（sections.csv）"]
+    assert finding.level == BLOCK
+    assert f"{MONTHLY} 中" in finding.why and "整份文件不可用" in finding.why
+
+
+@pytest.mark.parametrize("token", ["--", "NaN", "", "-;"])
+def test_missing_water_value_tokens_are_missing_values_not_faults(water_raw: Path, token: str):
+    rewrite(water_raw / MONTHLY, lambda lines: [lines[0], ",".join(
+        [*lines[1].split(",")[:3], token, *lines[1].split(",")[4:]]), *lines[2:]])
+    assert failing(water_findings(water_raw)) == {}
+
+
+def test_a_section_registered_twice_or_with_an_unreadable_target_class_blocks(water_raw: Path):
+    def break_registry(lines: list[str]) -> list[str]:
+        second = lines[2].split(",")
+        second[6] = "三类水"
+        return [lines[0], lines[1], ",".join(second), *lines[3:], lines[1]]
+
+    rewrite(water_raw / "water" / "sections.csv", break_registry)
+    findings = water_findings(water_raw, "raw_water_sections")
+    assert findings["断面编码重复"].level == BLOCK
+    assert [r["source_row"] for r in findings["断面编码重复"].rows] == [2, 12]
+    target = findings["目标水质类别无法识别（应为 I–V、Ⅰ–Ⅴ 或 1–5）"]
+    assert (target.level, target.rows) == (BLOCK, [{"source_file": "water/sections.csv", "source_row": 3,
+                                                    "value": "三类水"}])
+
+
+# ---------- ledgers: the quarantine int_ledgers__quarantine writes, as the gate reads it
+
+FUNDS = "ledgers/财政局/资金投入台账.xlsx"
+
+
+def ledger_warehouse(rows: list[tuple[str, str, int]], quarantine: list[tuple[int, str, str]],
+                     file_problems: list[tuple[str, str]] = ()) -> duckdb.DuckDBPyConnection:
+    """raw.ledger_rows (file, sheet, row), the quarantine (row index, column, reason) and
+    raw.ledger_files, shaped as the ledger models write them."""
+    con = duckdb.connect()
+    ledger_rows = pl.DataFrame(  # noqa: F841 (read by DuckDB)
+        [(f"id{i}", f, s, r, None) for i, (f, s, r) in enumerate(rows)],
+        schema={"ledger_row_id": pl.String, "source_file": pl.String, "source_sheet": pl.String,
+                "source_row": pl.Int64, "row_problem": pl.String}, orient="row")
+    found = pl.DataFrame(  # noqa: F841
+        [(f"id{i}", c, r) for i, c, r in quarantine],
+        schema={"ledger_row_id": pl.String, "column_name": pl.String, "reason": pl.String}, orient="row")
+    files = pl.DataFrame(  # noqa: F841
+        [(f, None, None, p) for f, p in file_problems],
+        schema={"source_file": pl.String, "source_sheet": pl.String, "header_row": pl.Int64,
+                "file_problem": pl.String}, orient="row")
+    con.execute("create schema raw; create schema intermediate")
+    con.execute("create table raw.ledger_rows as select * from ledger_rows")
+    con.execute("create table raw.ledger_files as select * from files")
+    con.execute("create table intermediate.int_ledgers__quarantine as select * from found")
+    return con
+
+
+UNKNOWN_UNIT = "单位不在考核方案的单位名单中（请填单位编码或单位全称）"
+
+
+def test_a_ledger_row_with_an_unknown_unit_is_quarantined_with_file_sheet_row_column_and_reason():
+    con = ledger_warehouse([(FUNDS, "资金投入", r) for r in (5, 6, 7)], [(2, "unit_code", UNKNOWN_UNIT)])
+    findings = findings_of("ledger_events", con)
+    assert failing(findings) == {"单位有误": QUARANTINED}
+    unit = findings["单位有误"]
+    assert unit.column == "unit_code"
+    assert unit.rows == [{"source_file": FUNDS, "source_sheet": "资金投入", "source_row": 7,
+                          "value": UNKNOWN_UNIT}]
+    assert unit.where() == f"{FUNDS} 「资金投入」第 7 行：{UNKNOWN_UNIT}（共 1 行）"
+
+
+def test_a_ledger_file_whose_rows_mostly_name_unknown_units_blocks():
+    con = ledger_warehouse([(FUNDS, "资金投入", r) for r in (5, 6, 7)],
+                           [(1, "unit_code", UNKNOWN_UNIT), (2, "unit_code", UNKNOWN_UNIT)])
+    finding = findings_of("ledger_events", con)["单位有误"]
+    assert finding.level == BLOCK
+    assert finding.why == f"单位有误：{FUNDS} 中 2/3 行不合格，整份文件不可用"
+
+
+def test_a_ledger_file_that_cannot_be_read_blocks_naming_it():
+    problem = f"{FUNDS}: 找不到表头行"
+    con = ledger_warehouse([], [], [(FUNDS, problem)])
+    finding = findings_of("ledger_events", con)["台账文件或工作表无法使用，其中的事项全部缺失"]
+    assert finding.level == BLOCK and finding.files == {FUNDS: 1} and finding.rows[0]["value"] == problem
