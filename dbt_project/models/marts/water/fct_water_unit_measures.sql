@@ -63,6 +63,13 @@ plants as (
     select * from {{ ref('int_water__wastewater_plants') }}
 ),
 
+{#- 地表水环境质量评价办法（试行）2011 §4: the year's water status of the unit's sections (and the
+    city's, under var water_city_code): 1 优 … 5 重度污染, and the share of classes I–III. -#}
+group_status as (
+    select * from {{ ref('int_water__group_status') }}
+    where period = 'year'
+),
+
 long as (
     select unit_code, measure_year, measure_code, measure_value,
         case when keys = '' then 'fct_water_section_annual:' || all_section_years
@@ -86,6 +93,13 @@ long as (
     select unit_code, obs_year, 'water.wastewater_completion_rate', completion_rate::decimal(18, 4),
         'stg_water__wastewater_plants:' || plant_codes || ':' || obs_year::varchar
     from plants
+    {%- for measure in ['status_level', 'share_class_1_3'] %}
+    union all
+    select group_code, obs_year, 'water.{{ measure }}', {{ measure }}::decimal(18, 4),
+        'fct_water_group_status:' || group_code || ':' || obs_year::varchar
+            || ':' || section_codes
+    from group_status
+    {%- endfor %}
 ),
 
 final as (
