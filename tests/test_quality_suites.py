@@ -186,6 +186,16 @@ def test_a_phone_number_or_a_contact_column_in_a_published_table_blocks():
         {"relation": "fct_x", "column_name": "contact_person"}]
 
 
+def test_digits_inside_a_hash_are_not_a_phone_number():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_x as select * from (values ('6cefd3ae01d14105491866d7314abf92', "
+                "'电话13812345678')) t(movement_id, note)")
+    frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
+    findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
+    assert findings["发布的数据中出现手机号码"].rows == [{"relation": "fct_x", "column_name": "note"}]
+
+
 def test_every_suite_is_a_blocking_asset_check_of_the_nightly_job():
     from pipelines.definitions import defs
 

@@ -25,8 +25,9 @@ WATER_MONTH_FORMATS = "['%Y-%m', '%Y/%m', '%Y-%m-%d', '%Y/%m/%d', '%Y年%m月']"
 LEDGER_CHECKED_COLUMNS = ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
                           "quantity", "amount", "amount_unit", "deadline", "completed_date", "status",
                           "approval_ref", "evidence_ref", "issuing_level"]
-# A mobile number (11 digits from 13x–19x) or a labelled landline: personal data (SPEC §6).
-PHONE_PATTERN = r"(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"
+# A mobile number (11 digits from 13x–19x): personal data (SPEC §6). Not glued to Latin letters
+# or digits, so a hex hash (movement_id `…d14105491866d…`) is not taken for a phone number.
+PHONE_PATTERN = r"(^|[^0-9A-Za-z])1[3-9][0-9]{9}([^0-9A-Za-z]|$)"
 # Published relations: the marts and the quarantine lists exported beside them.
 PUBLISHED_FILTER = ("(table_schema = 'marts' or (table_schema = 'staging' "
                     "and table_name like '%quarantine%'))")
