@@ -10,7 +10,8 @@
        in item order; what no sibling can hold overflows or is dropped (pool_floor_cut);
     5. a cooperating unit's share zeroed (000: 被通报2次以上的，本项不得分) is a rule movement;
     6. the bonus total cap (001 二、加分项: 加分上限不超过10分), in item order.
-    score = points − deductions + bonuses; the unit total also takes off overflow_deductions. -#}
+    score = points − deductions (得分, within [0, points]); bonuses (加分) sit beside it and
+    score_with_bonuses = score + bonuses; the unit total = Σ score_with_bonuses − Σ overflow. -#}
 
 with recursive grid as (
     select * from {{ ref('int_scoring__unit_items') }}
@@ -224,7 +225,9 @@ final as (
         b.deductions::decimal(18, 4) as deductions,
         b.item_bonuses::decimal(18, 4) as bonuses_before_composition,
         b.bonuses::decimal(18, 4) as bonuses,
-        (b.points - b.deductions + b.bonuses)::decimal(18, 4) as score,
+        -- 得分 within [0, points]; 加分 beside it; the item adds score_with_bonuses to the total
+        (b.points - b.deductions)::decimal(18, 4) as score,
+        (b.points - b.deductions + b.bonuses)::decimal(18, 4) as score_with_bonuses,
         b.overflow_deductions::decimal(18, 4) as overflow_deductions,
         ss.self_score,
         b.is_complete,

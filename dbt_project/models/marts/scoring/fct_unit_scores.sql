@@ -32,7 +32,7 @@ totals as (
         sum(deductions + overflow_deductions)::decimal(18, 4) as deductions,
         sum(overflow_deductions)::decimal(18, 4) as overflow_deductions,
         sum(bonuses)::decimal(18, 4) as bonuses,
-        sum(score - overflow_deductions)::decimal(18, 4) as total_score,
+        sum(score_with_bonuses - overflow_deductions)::decimal(18, 4) as total_score,
         sum(self_score)::decimal(18, 4) as self_score,
         count(self_score) as self_scored_items,
         bool_and(is_complete) as is_complete
