@@ -78,7 +78,7 @@ def load_raw(settings: Settings) -> int:
     stations = ingest.read_registry(settings.raw_dir, "stations.csv", ingest.STATION_COLUMNS)
     units = ingest.read_registry(settings.raw_dir, "unit_stations.csv", ingest.UNIT_STATION_COLUMNS)
     with connect(settings) as con:
-        rows = replace_table(con, "raw", "air_station_hourly", hourly)
+        rows = ingest.replace_months(con, hourly, None)
         replace_table(con, "raw", "air_stations", stations)
         replace_table(con, "raw", "air_unit_stations", units)
     return rows
@@ -93,13 +93,15 @@ def dbt(*args: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stations", type=int, default=1700)
+    parser.add_argument("--keep", type=Path, help="folder to keep (and reuse) the generated feed in")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecoscore-air-bench-") as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data")
+        settings = Settings(data_dir=(args.keep or Path(tmp)) / "data")
         os.environ["ECOSCORE_WAREHOUSE"] = str(settings.warehouse_path)
         os.environ["DBT_TARGET_PATH"] = "target-bench-air"
         t0 = time.perf_counter()
-        generate(settings.raw_dir, args.stations)
+        if not (settings.raw_dir / "air").exists():
+            generate(settings.raw_dir, args.stations)
         t1 = time.perf_counter()
         rows = load_raw(settings)
         t2 = time.perf_counter()
@@ -107,7 +109,7 @@ def main() -> int:
             "std_standards", "std_air_physical_bounds")
         t3 = time.perf_counter()
         dbt("run", "--select", "+fct_air_unit_annual", "--exclude", "resource_type:seed",
-            "--vars", "{year: 2024}")
+            "--vars", "{year: 2024}", "--full-refresh")
         t4 = time.perf_counter()
         with connect(settings, read_only=True) as con:
             daily = con.execute("select count(*) from marts.fct_air_unit_daily").fetchone()[0]

@@ -1,6 +1,7 @@
 """The `ecoscore` command line.
 
     ecoscore run --year 2024 [--as-of 2024-09-30]   the whole pipeline through Dagster
+    ecoscore backfill --from 2024-03-01 --to 2024-04-15   re-run the months holding those days
     ecoscore paths                                   where the warehouse and marts are
 
 Domain commands live beside their domain (pipelines/<domain>/commands.py) and register
@@ -9,6 +10,7 @@ themselves here."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
 import pkgutil
@@ -26,25 +28,41 @@ def prepare_dagster_home() -> None:
     Path(storage).mkdir(parents=True, exist_ok=True)
 
 
-def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool = False):
-    """Materialise every asset in one in-process Dagster run; returns the run result."""
+def year_months(settings: Settings, year: int) -> tuple[str, str]:
+    """The month partitions `ecoscore run --year` covers in one run: every month with a feed file
+    and every month of the year (earlier years feed year-on-year change), up to the current one."""
+    from pipelines.air.ingest import feed_files, feed_month
+    from pipelines.lib.partitions import monitoring_months
+
+    months = {feed_month(f) for f in feed_files(settings.raw_dir)} | {f"{year}-01", f"{year}-12"}
+    last = monitoring_months.get_last_partition_key()
+    return min(months), min(max(months), last)
+
+
+def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool = False,
+                 months: tuple[str, str] | None = None, full_refresh: bool = False,
+                 instance=None):
+    """Materialise every asset in one in-process Dagster run; the hourly air path for the month
+    partitions `months` (first, last; default: the year's, see year_months). Returns the result."""
     import dagster as dg
 
     from pipelines.definitions import build_definitions
+    from pipelines.lib.partitions import range_tags
     from pipelines.lib.resources import RunParameters, WarehouseResource
     from pipelines.lib.warehouse import writer_lock
 
     export_environment(settings)
-    defs = build_definitions(RunParameters(year=year, as_of=as_of),
+    defs = build_definitions(RunParameters(year=year, as_of=as_of, full_refresh=full_refresh),
                              WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
+    tags = range_tags(*(months or year_months(settings, year)))
     with writer_lock(settings):
-        if ephemeral:
-            return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                          raise_on_error=False)
+        if instance is not None or ephemeral:
+            return job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral(),
+                                          raise_on_error=False, tags=tags)
         prepare_dagster_home()
         with dg.DagsterInstance.get() as instance:
-            return job.execute_in_process(instance=instance, raise_on_error=False)
+            return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
 
 
 def print_summary(settings: Settings) -> None:
@@ -69,11 +87,30 @@ def print_summary(settings: Settings) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    return run_and_report(year=args.year, as_of=args.as_of or "",
+                          full_refresh=getattr(args, "full_refresh", False))
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from pipelines.lib.partitions import month_key
+
+    first, last = dt.date.fromisoformat(args.from_date), dt.date.fromisoformat(args.to_date)
+    if first > last:
+        print(f"--from {first} 晚于 --to {last} (from is after to)", file=sys.stderr)
+        return 2
+    months = (month_key(first), month_key(last))
+    print(f"重算月份 re-running months {months[0]} … {months[1]} in one run")
+    return run_and_report(year=args.year or last.year, as_of="", months=months,
+                          full_refresh=args.full_refresh)
+
+
+def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
+                   full_refresh: bool = False) -> int:
     from pipelines.lib.warehouse import WarehouseBusyError
 
     settings = get_settings()
     try:
-        result = run_pipeline(settings, args.year, args.as_of or "")
+        result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh)
     except WarehouseBusyError as err:
         print(err, file=sys.stderr)
         return 3
@@ -114,7 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the whole pipeline (ingest → dbt → publish)")
     run.add_argument("--year", type=int, default=2024)
     run.add_argument("--as-of", help="YYYY-MM-DD: ignore data after this date")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild the incremental air models from scratch")
     run.set_defaults(func=cmd_run)
+    backfill = sub.add_parser("backfill", help="re-run the month partitions holding a date range "
+                                               "(one run), then everything downstream")
+    backfill.add_argument("--from", dest="from_date", required=True, help="YYYY-MM-DD")
+    backfill.add_argument("--to", dest="to_date", required=True, help="YYYY-MM-DD")
+    backfill.add_argument("--year", type=int, help="assessment year of the marts (default: --to's)")
+    backfill.add_argument("--full-refresh", action="store_true",
+                          help="rebuild the incremental air models from scratch")
+    backfill.set_defaults(func=cmd_backfill)
     paths = sub.add_parser("paths", help="print where the warehouse and marts are")
     paths.set_defaults(func=cmd_paths)
     for module in domain_command_modules():

@@ -4,21 +4,33 @@
 import dagster as dg
 
 from pipelines.air import ingest
+from pipelines.lib.partitions import monitoring_months
 from pipelines.lib.resources import WarehouseResource
+from pipelines.lib.warehouse import connect
 
 GROUP = "air"
 
 
 @dg.asset(key=["raw", "air_station_hourly"], group_name=GROUP, kinds={"polars", "duckdb"},
+          partitions_def=monitoring_months, backfill_policy=dg.BackfillPolicy.single_run(),
           description="Hourly station concentrations from data/raw/air/*.csv (national feed "
-                      "layout), as strings, with file and row number.")
-def raw_air_station_hourly(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = ingest.read_station_hourly(warehouse.settings.raw_dir)
-    rows = warehouse.replace("raw", "air_station_hourly", frame)
+                      "layout), as strings, with file, row and the file's month. Partitioned by "
+                      "month: a run reads only the files of its months (the month is in the file "
+                      "name) and replaces only their rows.")
+def raw_air_station_hourly(context: dg.AssetExecutionContext,
+                           warehouse: WarehouseResource) -> dg.MaterializeResult:
+    months = set(context.partition_keys)
+    frame = ingest.read_station_hourly(warehouse.settings.raw_dir, months)
+    with connect(warehouse.settings) as con:
+        rows = ingest.replace_months(con, frame, months)
+        table_rows = con.execute("select count(*) from raw.air_station_hourly").fetchone()[0]
+    files = sorted(frame["source_file"].unique().to_list())
     return dg.MaterializeResult(metadata={
         "rows": rows,
-        "files": frame["source_file"].n_unique(),
+        "files_read": len(files),
+        "files": dg.MetadataValue.text("\n".join(files) or "（本月无文件 no file for these months）"),
         "stations": frame["stationcode"].n_unique(),
+        "table_rows": table_rows,
     })
 
 

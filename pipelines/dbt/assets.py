@@ -2,17 +2,29 @@
 the UI's groups match the folders (models/<layer>/<domain>/...)."""
 
 
+import datetime as dt
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.dbt.project import dbt_project
-from pipelines.lib.resources import RunParameters
+from pipelines.lib.partitions import monitoring_months, window_dates
+from pipelines.lib.resources import RunParameters, WarehouseResource
+from pipelines.lib.warehouse import connect
 
 LAYERS = ("staging", "intermediate", "marts")
+
+# Dagster runs the dbt assets in several steps (the partitioned air path sits between models of
+# the other asset). dbt's default "eager" selection would run a test as soon as one of its
+# models is built — a singular test over scoring marts in the step that builds only their
+# staging inputs. "buildable" runs a test in the step where all its models are built or built
+# before. (dagster-dbt still sets "empty" itself when a run excludes some checks.)
+os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
 
 
 class DomainTranslator(DagsterDbtTranslator):
@@ -27,15 +39,83 @@ class DomainTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-def dbt_vars(run: RunParameters) -> str:
-    return json.dumps({"year": run.year, "as_of": run.as_of})
+# The heavy air path (station hourly → station daily → unit daily → daily AQI): partitioned by
+# month and incremental; selected by the tag its models carry (dbt_project/models/.../air/).
+AIR_HOURLY_PATH = "tag:air_hourly_path"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=DomainTranslator())
+def dbt_vars(run: RunParameters, window: tuple[dt.date, dt.date] | None = None) -> str:
+    values: dict[str, Any] = {"year": run.year, "as_of": run.as_of}
+    if window is not None:
+        values |= {"air_from": window[0].isoformat(), "air_to": window[1].isoformat()}
+    return json.dumps(values)
+
+
+def relations_by_key() -> dict[dg.AssetKey, str]:
+    """Each dbt model's asset key → its relation in the warehouse (schema.name)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    translator = DomainTranslator()
+    return {translator.get_asset_key(node): f"{node['schema']}.{node['alias']}"
+            for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")}
+
+
+def with_row_counts(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                    events: list[Any]) -> Iterator[Any]:
+    """The dbt events, materialisations with `dagster/row_count` (and, where rows record it,
+    the standards that produced them) attached. Counted after dbt exits: DuckDB lets no reader
+    in beside its writer, so dagster-dbt's fetch_row_counts (counting while dbt writes) fails."""
+    relations = relations_by_key()
+    keyed = {id(e): context.asset_key_for_output(e.output_name) for e in events
+             if isinstance(e, dg.Output)}
+    with connect(warehouse.settings, read_only=True) as con:
+        for event in events:
+            relation = relations.get(keyed.get(id(event)))
+            yield event.with_metadata({**event.metadata, **relation_metadata(con, relation)}) \
+                if relation else event
+
+
+def relation_metadata(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, Any]:
+    try:
+        metadata: dict[str, Any] = {
+            "dagster/row_count": con.execute(f"select count(*) from {relation}").fetchone()[0]}
+        columns = {r[0] for r in con.execute(f"describe {relation}").fetchall()}
+        for column, label in (("standard_code", "standards"), ("scheme_code", "schemes")):
+            if column in columns:
+                metadata[label] = con.execute(
+                    f"select coalesce(string_agg(distinct {column}, ', ' order by {column}), '') "
+                    f"from {relation}").fetchone()[0]
+        return metadata
+    except duckdb.Error:
+        return {}
+
+
+def build_args(run: RunParameters, window: tuple[dt.date, dt.date] | None = None) -> list[str]:
+    args = ["build", "--vars", dbt_vars(run, window)]
+    return [*args, "--full-refresh"] if run.full_refresh else args
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_air_hourly",
+            dagster_dbt_translator=DomainTranslator(), select=AIR_HOURLY_PATH,
+            partitions_def=monitoring_months, backfill_policy=dg.BackfillPolicy.single_run())
+def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, run: RunParameters,
+                       warehouse: WarehouseResource):
+    """The months of the run (one or a range, in one dbt invocation): their days are deleted
+    and rebuilt in every incremental model, then the tests run."""
+    window = window_dates(*context.partition_time_window)
+    context.log.info(f"重算 rebuilding days {window[0]} … {window[1]} "
+                     f"(partitions {context.partition_key_range.start} … "
+                     f"{context.partition_key_range.end})")
+    events = list(dbt.cli(build_args(run, window), context=context).stream())
+    yield from with_row_counts(context, warehouse, events)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_models",
+            dagster_dbt_translator=DomainTranslator(), exclude=AIR_HOURLY_PATH)
 def ecoscore_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                        run: RunParameters):
-    yield from dbt.cli(["build", "--vars", dbt_vars(run)], context=context).stream()
+                        run: RunParameters, warehouse: WarehouseResource):
+    """Seeds, every other model (marts per assessment year via the `year` var) and their tests."""
+    events = list(dbt.cli(build_args(run), context=context).stream())
+    yield from with_row_counts(context, warehouse, events)
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:
@@ -50,6 +130,6 @@ def mart_asset_keys() -> list[dg.AssetKey]:
 
 
 defs = dg.Definitions(
-    assets=[ecoscore_dbt_models],
+    assets=[air_hourly_models, ecoscore_dbt_models],
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},
 )

@@ -43,3 +43,5 @@ class RunParameters(dg.ConfigurableResource):
 
     year: int = 2024
     as_of: str = ""
+    # rebuild the incremental models from scratch (dbt --full-refresh) instead of by month
+    full_refresh: bool = False

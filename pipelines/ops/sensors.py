@@ -5,16 +5,19 @@ nothing, and a removed file counts as a change (its rows must disappear)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines.lib.partitions import month_key, range_tags
 from pipelines.lib.settings import get_settings
 from pipelines.ops.schedules import ecoscore_job
 
 LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls"}
+BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 def ledger_fingerprints(ledgers_dir: Path) -> dict[str, str]:
@@ -49,8 +52,11 @@ def ledger_files_sensor(context: dg.SensorEvaluationContext):
     state = hashlib.sha256(json.dumps(after, sort_keys=True).encode()).hexdigest()[:16]
     summary = "; ".join(f"{kind}: {', '.join(files)}" for kind, files in changes.items() if files)
     context.log.info(f"台账文件变化 ledger files changed — {summary}")
-    return dg.RunRequest(run_key=f"ledgers-{state}", tags={"ecoscore/trigger": "ledger-files",
-                                                            "ecoscore/changes": summary[:200]})
+    # ledgers are not partitioned: the run rebuilds them whole, with the current month's air
+    month = month_key(dt.datetime.now(BEIJING).date())
+    return dg.RunRequest(run_key=f"ledgers-{state}", tags={
+        **range_tags(month, month), "ecoscore/trigger": "ledger-files",
+        "ecoscore/changes": summary[:200]})
 
 
 defs = dg.Definitions(sensors=[ledger_files_sensor])

@@ -3,14 +3,23 @@
     8-hour windows among those ending 08:00 … 24:00; the day's maximum 1-hour O3 is taken
     under the same 20-hour rule as the 24-hour means. Values stay unrounded here; rounding
     happens once, on the unit's concentration, before the IAQI lookup. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['air_hourly_path'],
+    pre_hook="{{ air_window_delete('obs_date') }}",
+) }}
 {%- set daily_cols = ['pm2_5', 'pm10', 'so2', 'no2', 'co'] %}
 
 with hourly as (
     select * from {{ ref('stg_air__station_hourly') }}
+    where {{ air_window_where('obs_date') }}
 ),
 
 o3_windows as (
     select * from {{ ref('int_air__station_o3_8h') }}
+    where {{ air_window_where('obs_date') }}
 ),
 
 hourly_stats as (

@@ -3,10 +3,18 @@
     stations whose daily value is valid. It is rounded before the IAQI lookup — μg/m³ to whole
     numbers, CO (mg/m³) to one decimal — half to even (GB/T 8170 修约, as HJ 663 requires).
     The standard in force on the day is chosen by date unless the `standard` var pins one. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['air_hourly_path'],
+    pre_hook="{{ air_window_delete('obs_date') }}",
+) }}
 {%- set daily_cols = ['pm2_5_24h', 'pm10_24h', 'so2_24h', 'no2_24h', 'co_24h', 'o3_1h_max', 'o3_8h_max'] %}
 
 with station_daily as (
     select * from {{ ref('int_air__station_daily') }}
+    where {{ air_window_where('obs_date') }}
 ),
 
 unit_stations as (

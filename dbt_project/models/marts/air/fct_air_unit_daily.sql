@@ -1,9 +1,17 @@
 {#- Daily AQI of each assessment unit (日报, HJ 633-2012 §5.1.2): the IAQI of the seven daily
     values — 24-hour SO2, NO2, PM10, PM2.5, CO, the day's maximum 1-hour O3 and maximum
     8-hour O3 — then AQI, level, category, primary and exceeding pollutants. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['air_hourly_path'],
+    pre_hook="{{ air_window_delete('obs_date') }}",
+) }}
 
 with unit_daily as (
     select * from {{ ref('int_air__unit_daily') }}
+    where {{ air_window_where('obs_date') }}
 ),
 
 pollutants as (

@@ -1,3 +1,4 @@
+{{ config(tags=['air_hourly_path']) }}
 {%- set cols = air_raw_columns() %}
 
 with checked as (

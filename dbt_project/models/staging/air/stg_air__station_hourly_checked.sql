@@ -1,5 +1,15 @@
 {#- Every raw row, parsed, with what is wrong with it. stg_air__station_hourly keeps the good
-    part, stg_air__quarantine lists the rest with a reason: nothing is dropped silently. -#}
+    part, stg_air__quarantine lists the rest with a reason: nothing is dropped silently.
+    Materialised (incrementally, by day) so the strings are parsed once per run, not once per
+    model reading them; `obs_date` is the natural day of the hour (the file's month for a row
+    whose time cannot be read), the key the incremental window deletes and inserts by. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    tags=['air_hourly_path'],
+    pre_hook="{{ air_window_delete('obs_date') }}",
+) }}
 {%- set cols = air_raw_columns() %}
 
 with source as (
@@ -14,11 +24,23 @@ bounds as (
     select * from {{ ref('std_air_physical_bounds') }}
 ),
 
+-- one row holding every pollutant's bounds: a cross join, not six joins over the feed
+bounds_wide as (
+    select
+        {%- for c in cols %}
+        any_value(min_value) filter (where column_name = '{{ c }}') as {{ c }}_min,
+        any_value(max_value) filter (where column_name = '{{ c }}') as {{ c }}_max,
+        any_value(unit) filter (where column_name = '{{ c }}') as {{ c }}_unit{{ "," if not loop.last }}
+        {%- endfor %}
+    from bounds
+),
+
 parsed as (
     select
         ---------- lineage
         source_file,
         source_row::integer as source_row,
+        feed_month,
         ---------- ids
         upper(trim(stationcode)) as station_code,
         timepoint as timepoint_raw,
@@ -44,13 +66,21 @@ with_period as (
     left join stations using (station_code)
 ),
 
+in_window as (
+    select
+        * exclude (feed_month),
+        coalesce(period_start::date, (feed_month || '-01')::date) as obs_date
+    from with_period
+    where {{ air_window_where("coalesce(period_start::date, (feed_month || '-01')::date)") }}
+),
+
 ranked as (
     select
         *,
         row_number() over (
             partition by station_code, timepoint order by source_file, source_row
         ) as copy_number
-    from with_period
+    from in_window
 ),
 
 final as (
@@ -71,19 +101,17 @@ final as (
             when ranked.{{ c }}_raw is not null
                 and lower(trim(ranked.{{ c }}_raw)) not in {{ air_missing_tokens() }}
                 and ranked.{{ c }}_parsed is null then '不是数值'
-            when ranked.{{ c }}_parsed < b_{{ c }}.min_value then '负值'
-            when ranked.{{ c }}_parsed > b_{{ c }}.max_value
-                then '超出物理上限 ' || b_{{ c }}.max_value::varchar || ' ' || b_{{ c }}.unit
+            when ranked.{{ c }}_parsed < b.{{ c }}_min then '负值'
+            when ranked.{{ c }}_parsed > b.{{ c }}_max
+                then '超出物理上限 ' || b.{{ c }}_max::varchar || ' ' || b.{{ c }}_unit
         end as {{ c }}_problem,
         case
-            when ranked.{{ c }}_parsed between b_{{ c }}.min_value and b_{{ c }}.max_value
+            when ranked.{{ c }}_parsed between b.{{ c }}_min and b.{{ c }}_max
                 then ranked.{{ c }}_parsed
         end as {{ c }}{{ "," if not loop.last }}
         {%- endfor %}
     from ranked
-    {%- for c in cols %}
-    left join bounds as b_{{ c }} on b_{{ c }}.column_name = '{{ c }}'
-    {%- endfor %}
+    cross join bounds_wide as b
 )
 
 select * from final
