@@ -105,3 +105,21 @@ def test_a_ledger_with_only_its_header_is_a_ledger_with_nothing_to_report(tmp_pa
     ledger.write_bytes(("\n".join(lines[: header + 1]) + "\n").encode("gb18030"))
     result = read_ledger_file(ledger, FIRE_LEDGER, "digest")
     assert result.rows == [] and all(f["file_problem"] is None for f in result.findings)
+
+
+def test_a_truncated_or_header_only_air_feed_file_is_refused_naming_the_line(tmp_path):
+    # the air feed reader (pipelines/air/ingest.read_feed_file) runs the same integrity check
+    from pipelines.air.ingest import read_feed_file
+    from pipelines.lib.files import InputFileError
+    from pipelines.lib.settings import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "data/raw/air/station_hourly_2024-01.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    cut = tmp_path / "station_hourly_2024-01.csv"
+    cut.write_text("\n".join(lines[:100]) + "\n" + lines[100][:20], encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"第 101 行不完整"):
+        read_feed_file(cut, "air/station_hourly_2024-01.csv")
+    header_only = tmp_path / "station_hourly_2024-02.csv"
+    header_only.write_text(lines[0] + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="只有表头"):
+        read_feed_file(header_only, "air/station_hourly_2024-02.csv")

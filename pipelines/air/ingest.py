@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.lib.files import InputFileError, read_csv_strings
+from pipelines.lib.files import InputFileError, check_csv_integrity, read_csv_strings
 
 FEED_COLUMNS = ["timepoint", "stationcode", "area", "positionname",
                 "pm2_5", "pm10", "so2", "no2", "co", "o3"]
@@ -43,7 +43,9 @@ def feed_month(path: Path) -> str:
 
 def read_feed_file(path: Path, label: str) -> pl.DataFrame:
     """One feed file as strings with file and row (header = 1). UTF-8 is read by polars directly
-    from disk; anything else (GBK exports) goes through the encoding-detecting reader."""
+    from disk; anything else (GBK exports) goes through the encoding-detecting reader. A file that
+    is empty, header-only, cut off mid-line or has an unclosed quote is refused, naming the line."""
+    check_csv_integrity(path, label)
     try:
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8", row_index_name="source_row",
                             row_index_offset=2)
