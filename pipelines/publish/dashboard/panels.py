@@ -348,10 +348,10 @@ def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, name
     if misses:
         fig.add_trace(go.Scatter(x=[x for x, _ in misses], y=[y for _, y in misses], mode="markers",
                                  name="未达目标", hoverinfo="skip",
-                                 marker={"symbol": "square-open", "size": 22, "color": "black",
-                                         "line": {"width": 3}}))
+                                 marker={"symbol": "square-open", "size": 30, "color": "black",
+                                         "line": {"width": 2}}))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 0})
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"})
     return Panel(key="06_water", title=title, figures=[styled(fig, 140 + 26 * len(labels))],
                  note="颜色为 GB 3838-2002 水质类别（Ⅰ～劣Ⅴ类）；纵轴注明断面的考核目标类别，"
                       "黑框为当月未达到目标的断面。")
