@@ -39,9 +39,12 @@ def test_central_city_districts_share_the_three_central_stations(sample_run: Set
 def test_lingshan_misses_both_air_targets_and_loses_all_six_points(sample_run: Settings):
     # seed 001 item 5(1)①②: −0.3 per 0.1 below/above target, capped at 3 each.
     # 灵山县 2024 targets (seed 004 annex): good-day ratio 96.4 %, PM2.5 29.2 μg/m³.
+    # Item 1.5 (fireworks night, 不设基础分) is charged to 1.1–1.3 ("从第（1）—（4）项得分中扣分"), so
+    # the targets' own effect is the points less the rule deductions, before pool charges.
     items = read_mart(sample_run, "fct_unit_item_scores").filter(
         (pl.col("scheme_code") == "qinzhou_2024") & pl.col("item_code").is_in(["1.1", "1.2"]))
-    by_unit = items.group_by("unit_code").agg(pl.col("score").cast(pl.Float64).sum())
+    by_unit = items.group_by("unit_code").agg(
+        (pl.col("points") - pl.col("deductions_before_composition")).cast(pl.Float64).sum().alias("score"))
     scores = dict(zip(by_unit["unit_code"], by_unit["score"], strict=True))
     assert scores.pop("lingshan") == 0.0
     assert set(scores.values()) == {6.0}
@@ -75,10 +78,12 @@ def test_every_deduction_explains_itself_in_chinese(sample_run: Settings):
 def test_totals_equal_base_minus_deductions_plus_bonuses(sample_run: Settings):
     scores = read_mart(sample_run, "fct_unit_scores")
     # SPEC §4: 年度目标考核得分=各单项目标分值-扣分+加分, after composition (caps, pools,
-    # overflow into the total), so the check is against the composed item scores.
+    # overflow into the total), so the check is against the composed item scores; deductions
+    # beyond an item's points (001 18(1): 不够扣减的分数从总分中扣减) are its overflow_deductions.
     items = read_mart(sample_run, "fct_unit_item_scores")
     summed = items.group_by("scheme_code", "unit_code").agg(
-        pl.col("points").sum().alias("base"), pl.col("deductions").sum().alias("deducted"),
+        pl.col("points").sum().alias("base"),
+        (pl.col("deductions") + pl.col("overflow_deductions")).sum().alias("deducted"),
         pl.col("bonuses").sum().alias("added"))
     joined = scores.join(summed, on=["scheme_code", "unit_code"], how="left")
     assert joined.height == scores.height
