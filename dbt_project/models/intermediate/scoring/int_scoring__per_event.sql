@@ -29,6 +29,7 @@ matched as (
         events.ledger_row_id,
         events.event_date,
         events.event_kind,
+        coalesce(kind_labels.label_zh, events.event_kind) as event_label,
         events.severity,
         events.status,
         events.approval_ref,
@@ -44,6 +45,8 @@ matched as (
         and events.item_code = grid.item_code
         and list_contains(
             json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'), events.event_kind)
+    -- people read 火点, not fire_point (glossary: the one English↔Chinese list)
+    left join {{ ref('glossary') }} as kind_labels on kind_labels.term = events.event_kind
 ),
 
 repeats as (
@@ -126,7 +129,7 @@ event_rows as (
         counted_amount as raw_points,
         counted_amount - applied_points as cap_cut,
         case movement_kind when 'bonus' then applied_points else -applied_points end as points,
-        strftime(event_date, '%Y-%m-%d') || ' ' || coalesce(severity || ' ', '') || event_kind
+        strftime(event_date, '%Y-%m-%d') || ' ' || coalesce(severity || ' ', '') || event_label
             || case
                 when movement_kind = 'excused'
                     then '：已剔除（批准文号 ' || coalesce(approval_ref, '无') || '），不计分'
