@@ -51,17 +51,27 @@ final as (
     where event_means.event_code = 'fireworks'
     union all
     -- seed 001 item 5(1)⑤: station-outlier days, charged to the station's district (one per
-    -- station and day, however many units or pollutants flagged it)
+    -- station and day, however many units or pollutants flagged it); a unit with air data and
+    -- no such day has 0 days, not a missing value
     select
-        district_unit_code as unit_code,
-        obs_year as measure_year,
+        standard_of_year.unit_code,
+        standard_of_year.obs_year as measure_year,
         'air.station_outlier_days' as measure_code,
-        count(distinct station_code || obs_date::varchar)::decimal(18, 4) as measure_value,
-        string_agg(distinct standard_code, ';') as standard_code,
-        string_agg(distinct source_keys, ';' order by source_keys) as source_keys
-    from outlier_days
-    where district_unit_code is not null
-    group by district_unit_code, obs_year
+        coalesce(days.outlier_days, 0)::decimal(18, 4) as measure_value,
+        standard_of_year.standard_code,
+        coalesce(days.source_keys, 'fct_air_station_outlier_days:' || standard_of_year.unit_code || ':'
+            || standard_of_year.obs_year::varchar || ':无异常站点日') as source_keys
+    from standard_of_year
+    left join (
+        select
+            district_unit_code as unit_code,
+            obs_year,
+            count(distinct station_code || obs_date::varchar) as outlier_days,
+            string_agg(distinct source_keys, ';' order by source_keys) as source_keys
+        from outlier_days
+        where district_unit_code is not null
+        group by district_unit_code, obs_year
+    ) as days using (unit_code, obs_year)
     union all
     -- 同类排名 on the comprehensive index (lower is better) in the unit's peer group
     select
