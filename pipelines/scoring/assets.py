@@ -4,7 +4,7 @@ self scores → raw tables. The scores themselves are dbt models (models/*/scori
 import dagster as dg
 
 from pipelines.lib.resources import RunParameters, WarehouseResource
-from pipelines.scoring.inputs import read_peers, read_self_scores
+from pipelines.scoring.inputs import read_peers, read_published_measures, read_self_scores
 from pipelines.scoring.scheme import TABLES, SchemeError, load_schemes, scheme_tables
 
 GROUP = "scoring"
@@ -48,4 +48,14 @@ def raw_scoring_self_scores(warehouse: WarehouseResource) -> dg.MaterializeResul
     return dg.MaterializeResult(metadata={"rows": rows})
 
 
-defs = dg.Definitions(assets=[raw_schemes, raw_scoring_peers, raw_scoring_self_scores])
+@dg.asset(key=["raw", "scoring_published_measures"], group_name=GROUP, kinds={"csv", "duckdb"},
+          description="Published measure values (data/raw/measures/*.csv): a unit's value of a "
+                      "measure the domains cannot compute for it; a domain value wins.")
+def raw_scoring_published_measures(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    rows = warehouse.replace("raw", "scoring_published_measures",
+                             read_published_measures(warehouse.settings.raw_dir))
+    return dg.MaterializeResult(metadata={"rows": rows})
+
+
+defs = dg.Definitions(assets=[raw_schemes, raw_scoring_peers, raw_scoring_self_scores,
+                              raw_scoring_published_measures])

@@ -1,6 +1,8 @@
 """Tabular inputs of scoring besides the scheme: published peer tables (data/raw/peers/*.csv,
-rankings among counties ecoscore has no station data for, seed 001 5(1)④) and units' self
-scores (data/raw/schemes/self_scores/*.csv, 自评分 of seed 001's table)."""
+rankings among counties ecoscore has no station data for, seed 001 5(1)④), units' self
+scores (data/raw/schemes/self_scores/*.csv, 自评分 of seed 001's table) and published measure
+values (data/raw/measures/*.csv: a unit's annual value of a measure the domains cannot compute
+for it — no station data, a grade the province publishes; seed 003 XX市 2020)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pipelines.lib.files import InputFileError, read_csv_strings
 PEER_COLUMNS = ["peer_group", "year", "county", "unit_code", "indicator", "value", "rank",
                 "last_year_value"]
 SELF_SCORE_COLUMNS = ["scheme_code", "unit_code", "item_code", "self_score"]
+PUBLISHED_MEASURE_COLUMNS = ["unit_code", "year", "measure_code", "value", "published_by"]
 NUMERIC = {"year": pl.Int64, "value": pl.Float64, "rank": pl.Int64, "last_year_value": pl.Float64,
            "self_score": pl.Float64}
 
@@ -49,3 +52,7 @@ def read_peers(raw_dir: Path) -> pl.DataFrame:
 
 def read_self_scores(raw_dir: Path) -> pl.DataFrame:
     return _read_all(raw_dir / "schemes" / "self_scores", SELF_SCORE_COLUMNS, raw_dir)
+
+
+def read_published_measures(raw_dir: Path) -> pl.DataFrame:
+    return _read_all(raw_dir / "measures", PUBLISHED_MEASURE_COLUMNS, raw_dir)

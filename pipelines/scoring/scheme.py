@@ -70,6 +70,9 @@ def _check_units(path: Path, body: dict[str, Any]) -> None:
         if "measure" in item and "target" not in item and "targets" not in item \
                 and item.get("rule", {}).get("shape") in ("step_shortfall", "step_surplus"):
             raise SchemeError(f"{path}: items/{n} ({item['code']}): 有 measure 但没有 target/targets")
+        if "measure_weights" in item and "measure" not in item:
+            raise SchemeError(
+                f"{path}: items/{n} ({item['code']}): measure_weights 需要 measure 命名其加权和")
         leads = [r for r in item.get("responsible", []) if r["role"] == "lead"]
         if item.get("responsible") and len(leads) != 1:
             raise SchemeError(f"{path}: items/{n} ({item['code']}): responsible 必须恰有一个牵头单位(lead)")
@@ -182,6 +185,7 @@ def _item_row(s: Scheme, order: int, item: dict[str, Any]) -> dict[str, Any]:
         "points": float(item["points"]), "is_scored": "rule" in item,
         "rule_shape": rule.pop("shape"), "rule_params": json.dumps(rule, ensure_ascii=False),
         "measure_code": item.get("measure"),
+        "measure_weights": json.dumps(item.get("measure_weights", []), ensure_ascii=False),
         "overflow_to_total": bool(item.get("overflow_to_total", False)),
         "source_seed": item["source"]["seed"], "source_item": item["source"]["item"],
         "source_text": item["source"]["text"],
@@ -209,7 +213,21 @@ def _target(item: dict[str, Any], unit: str) -> float | None:
     return None if target is None else float(target)
 
 
+# Every table typed: a column no scheme of the run fills (city_unit, bonus_cap in a year whose
+# only scheme sets neither) must still be VARCHAR / DOUBLE, not polars' Null type.
 SCHEMAS: dict[str, dict[str, Any]] = {
+    "schemes": {"scheme_code": pl.String, "scheme_name": pl.String, "government": pl.String,
+                "scheme_year": pl.Int64, "scheme_version": pl.String, "source": pl.String,
+                "standard_code": pl.String, "scheme_file": pl.String, "scheme_sha256": pl.String,
+                "city_unit": pl.String, "bonus_cap": pl.Float64},
+    "units": {"scheme_code": pl.String, "unit_code": pl.String, "unit_name": pl.String,
+              "unit_kind": pl.String, "is_assessed": pl.Boolean},
+    "items": {"scheme_code": pl.String, "item_code": pl.String, "item_order": pl.Int64,
+              "parent_code": pl.String, "item_name": pl.String, "item_kind": pl.String,
+              "points": pl.Float64, "is_scored": pl.Boolean, "rule_shape": pl.String,
+              "rule_params": pl.String, "measure_code": pl.String, "measure_weights": pl.String,
+              "overflow_to_total": pl.Boolean, "source_seed": pl.String, "source_item": pl.String,
+              "source_text": pl.String},
     "targets": {"scheme_code": pl.String, "item_code": pl.String, "unit_code": pl.String,
                 "target": pl.Float64, "unit_points": pl.Float64, "unit_role": pl.String,
                 "zero_if_notices": pl.Int64},

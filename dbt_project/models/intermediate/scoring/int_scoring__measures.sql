@@ -1,6 +1,8 @@
 {#- Every measured value a rule can read, long: (unit, year, measure_code, value, source
     keys). Each domain publishes marts/<domain>/fct_<domain>_unit_measures with these columns;
-    this is the only place scoring reads domain marts. -#}
+    this is the only place scoring reads domain marts. Water measures by section level come
+    from the water marts too (int_scoring__water_level_measures). Published values
+    (stg_scoring__published_measures) fill only a (unit, year, measure) no domain computes. -#}
 
 with air as (
     select * from {{ ref('fct_air_unit_measures') }}
@@ -10,12 +12,43 @@ water as (
     select * from {{ ref('fct_water_unit_measures') }}
 ),
 
-final as (
+water_levels as (
+    select * from {{ ref('int_scoring__water_level_measures') }}
+),
+
+published as (
+    select * from {{ ref('stg_scoring__published_measures') }}
+),
+
+domains as (
     select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
     from air
     union all
     select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
     from water
+    union all
+    select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
+    from water_levels
+),
+
+published_gaps as (
+    select
+        published.unit_code,
+        published.measure_year,
+        published.measure_code,
+        published.measure_value,
+        null::varchar as standard_code,
+        'published_measures:' || published.source_file || ':' || published.source_row::varchar
+            as source_keys
+    from published
+    anti join (select * from domains where measure_value is not null) as d
+        using (unit_code, measure_year, measure_code)
+),
+
+final as (
+    select * from domains
+    union all
+    select * from published_gaps
 )
 
 select * from final

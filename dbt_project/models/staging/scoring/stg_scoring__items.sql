@@ -17,6 +17,8 @@ renamed as (
         rule_shape,
         rule_params::json as rule_params,
         measure_code,
+        -- [{measure, weight}]: the measure is Σ weight × these (seed 003 一.3); null when none
+        nullif(measure_weights, '[]')::json as measure_weights,
         overflow_to_total,
         ---------- source (seed file, item, quoted text)
         source_seed,

@@ -1,0 +1,23 @@
+{#- Published measure values (data/raw/measures/*.csv): one unit's annual value of a measure
+    code, with who published it. Scoring uses them only where no domain mart has the measure. -#}
+
+with source as (
+    select * from {{ source('raw_scoring', 'scoring_published_measures') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        trim(unit_code) as unit_code,
+        year::integer as measure_year,
+        trim(measure_code) as measure_code,
+        ---------- as published
+        value::decimal(18, 4) as measure_value,
+        published_by,
+        ---------- lineage
+        source_file,
+        source_row
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,131 @@
+"""Seed 003 (XX市 2020 生态文明建设目标责任书), sections 一、水环境质量 and 二、大气环境质量, as
+data/raw/schemes/xxcity_2020.yaml, scored end to end once on data/samples/xxcity_2020 (sample
+monitoring and published values; targets are the scheme's clearly-labelled sample targets)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.lib.settings import PROJECT_ROOT, Settings
+from pipelines.scoring.scheme import load_scheme
+
+SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
+SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
+
+
+def test_xxcity_scheme_validates_and_sections_1_and_2_total_400_base_points():
+    """Seed 003: 一、水环境质量(基本分200分), 二、大气环境质量(基本分200分)."""
+    body = load_scheme(SCHEME).body
+    items = {i["code"]: i for i in body["items"]}
+    assert items["1"]["points"] == 200 and items["2"]["points"] == 200
+    scored_base = [i for i in body["items"] if "rule" in i and i.get("kind", "base") == "base"]
+    assert sum(i["points"] for i in scored_base) == 400
+    # every item quotes seed 003 and its item number
+    assert all(i["source"]["seed"] == "003" and i["source"]["item"] for i in body["items"])
+    assert {i["source"]["item"] for i in scored_base} == {
+        "一.1", "一.2(1)", "一.3", "一.4(1)", "一.4(2)", "二.1", "二.2", "二.3", "二.4"}
+
+
+@pytest.fixture(scope="module")
+def xxcity_release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One pipeline run (2020) on a copy of the sample (symlinked scheme copied as a file)."""
+    from pipelines.cli import run_pipeline
+
+    data_dir = tmp_path_factory.mktemp("xxcity") / "data"
+    shutil.copytree(SAMPLE / "raw", data_dir / "raw", symlinks=False)
+    settings = Settings(data_dir=data_dir)
+    saved = {k: os.environ.get(k) for k in ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE")}
+    os.environ["ECOSCORE_DATA_DIR"] = str(data_dir)
+    os.environ.pop("ECOSCORE_WAREHOUSE", None)
+    try:
+        assert run_pipeline(settings, 2020, ephemeral=True).success, "the xxcity 2020 run failed"
+        yield settings.current_release
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _movements(release: Path, unit: str, item: str) -> dict[str, Decimal]:
+    frame = pl.read_parquet(release / "fct_score_movements.parquet").filter(
+        (pl.col("scheme_code") == "xxcity_2020") & (pl.col("unit_code") == unit)
+        & (pl.col("item_code") == item))
+    return {row["movement_kind"]: row["points"] for row in frame.iter_rows(named=True)}
+
+
+def _score(release: Path, unit: str, item: str) -> Decimal:
+    frame = pl.read_parquet(release / "fct_unit_item_scores.parquet").filter(
+        (pl.col("scheme_code") == "xxcity_2020") & (pl.col("unit_code") == unit)
+        & (pl.col("item_code") == item))
+    return frame["score"].item()
+
+
+def test_003_1_1_monthly_deductions_waived_by_the_annual_mean_and_class_bonus(xxcity_release):
+    """003 一.1 "部分月份水质不达标的,每月次分别扣5分;水质反弹为劣Ⅴ类的,每月次10分 …
+    年均值达到年度目标的,月度扣分免扣 … 升类的,每个断面加5分": 甲区's 国控 XX01 misses in two
+    months but its annual mean is III (waived) and rose from IV (+5); 省控 XX02 misses in May (IV)
+    and August (劣V) with an annual IV: −5 − 10 = −15."""
+    assert _movements(xxcity_release, "jia", "1.1") == {"deduction": Decimal(-15), "bonus": Decimal(5)}
+    assert _score(xxcity_release, "jia", "1.1") == 85
+
+
+def test_003_1_2_cross_boundary_grade_and_bonus_capped_at_10(xxcity_release):
+    """003 一.2(1) "优秀、良好、合格…分别得基本分60、45、30、10和0分": grade 2 (良好) → 45;
+    (2) improvement 25 % → +3, "提高一个等级的,加10分(不重复加)", (3) "总加分不超过10分" → 10."""
+    assert _score(xxcity_release, "jia", "1.2") == 45
+    bonuses = pl.read_parquet(xxcity_release / "fct_unit_item_scores.parquet").filter(
+        (pl.col("unit_code") == "jia") & pl.col("item_code").is_in(["B1.2.1", "B1.2.2"]))
+    assert bonuses["bonuses"].sum() == 10
+
+
+def test_003_1_3_class_6_months_provincial_10_local_5_halved_when_annual_v(xxcity_release):
+    """003 一.3 "省控断面每月次扣10分 … 市控、县控及交接断面每月次扣5分 … 断面年均值达到或优于
+    V类的,该断面月度扣分按50%计算": 甲区 省控 XX02 August 劣V (annual IV) 5 + 县控 XX03 August
+    劣V (annual IV) 2.5 = −7.5; 乙县 市控 XX05 劣V all year (annual 劣V) 12 × 5 → 扣完为止 20."""
+    assert _movements(xxcity_release, "jia", "1.3") == {"deduction": Decimal("-7.5")}
+    assert _score(xxcity_release, "yi", "1.3") == 0
+
+
+def test_003_1_4_drinking_water_interpolation_between_90_and_100(xxcity_release):
+    """003 一.4(1) "90%≤达标率<100%的,得分=10分×(达标率-90%)÷10%": DW01 57 of 60
+    factor-measurements within class III = 95 % → 5; 一.4(2) backup sources 92 % → 2."""
+    assert _score(xxcity_release, "jia", "1.4.1") == 5
+    assert _score(xxcity_release, "yi", "1.4.2") == 2
+
+
+def test_003_2_2_good_days_between_ensure_and_strive_and_below(xxcity_release):
+    """003 二.2 "达到确保目标值,得54分;在确保值和力争值之间的,按比例得分;未达到确保目标值的,
+    每差1个百分点扣2分(其中…≥90%的部分,每差1个百分点扣1分)": sample 确保 91 / 力争 93;
+    甲区 92.2 % → 54 + 6 × 1.2 / 2 = 57.6; 乙县 89.5 % → 54 − 1 × 1 − 2 × 0.5 = 52."""
+    assert _score(xxcity_release, "jia", "2.2") == Decimal("57.6")
+    assert _score(xxcity_release, "yi", "2.2") == 52
+
+
+def test_003_2_3_pm10_16_at_target_plus_2_minus_3_per_microgram(xxcity_release):
+    """003 二.3 "达到考核要求,得16分;…每改善1微克/立方米,加2分,加满为止;每增加1微克/立方米,
+    扣3分": sample target 60; 甲区 61 → 13; 乙县 59 → 18."""
+    assert _score(xxcity_release, "jia", "2.3") == 13
+    assert _score(xxcity_release, "yi", "2.3") == 18
+
+
+def test_003_2_4_dustfall_above_target_scores_nothing(xxcity_release):
+    """003 二.4 "低于考核目标值得20分,高于考核目标值不得分": 乙县 4.3 > 4.0 → 0; 甲区 3.5 → 20."""
+    assert _score(xxcity_release, "yi", "2.4") == 0
+    assert _score(xxcity_release, "jia", "2.4") == 20
+
+
+def test_xxcity_totals_are_base_minus_deductions_plus_bonuses(xxcity_release):
+    """Both districts' totals by hand from the items above (400 base points each)."""
+    totals = pl.read_parquet(xxcity_release / "fct_unit_scores.parquet").filter(
+        pl.col("scheme_code") == "xxcity_2020")
+    by_unit = {r["unit_code"]: r["total_score"] for r in totals.iter_rows(named=True)}
+    assert by_unit == {"jia": Decimal("363.1"), "yi": Decimal("337.5")}
