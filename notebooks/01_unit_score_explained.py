@@ -67,14 +67,16 @@ totals
 # %% [markdown]
 # ## 逐项得分
 #
-# `失分` = 分值 − 得分（加分项为负，表示得到的加分）。`组合说明` 写出分组封顶、不设基础分的
-# 项从其他项扣减、超出分值部分从总分扣减等方案规则的作用。
+# 得分在 0 与分值之间，`失分` = 分值 − 得分；加分单列。每项计入总分的是 得分 + 加分，超出本项
+# 分值、按方案从总分扣减的部分列在 `从总分扣减`。`组合说明` 写出分组封顶、不设基础分的项从
+# 其他项扣减、扣至零分为止、加分封顶等方案规则的作用。
 
 # %%
 items = con.sql("""
     select scheme_code as 方案, item_code as 指标编号, item_name as 指标, item_kind as 类别,
            points as 分值, deductions as 扣分, bonuses as 加分, score as 得分,
-           points - score as 失分, composition_zh as 组合说明
+           points - score as 失分, score_with_bonuses as 计入总分,
+           overflow_deductions as 从总分扣减, composition_zh as 组合说明
     from fct_unit_item_scores
     where unit_code = ? and scheme_year = ?
     order by scheme_code, item_order

@@ -131,5 +131,11 @@ summary = {
     "totals": {f"{r['as_of_date']}:{r['unit_code']}": float(r["total_score"])
                for r in units.iter_rows(named=True)},
     "rank_changes": changes.height,
+    # each re-scored date's own air deductions (seed 001 5(1)①②), before composition
+    "air_steps": {f"{r['as_of_date']}:{r['unit_code']}:{r['item_code']}": float(r["points"])
+                  for r in rescored["movements"].filter(
+                      in_scheme,
+                      pl.col("measure_code").is_in(["air.good_day_ratio", "air.pm2_5_annual_mean"]),
+                      pl.col("rule_shape") == "step_shortfall").iter_rows(named=True)},
 }
 print(f"比较了 {len(steps)} 个截止日，共 {summary['rank_changes']} 次名次变化。")

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.analysis.notebooks import release_dir
+from pipelines.analysis.notebooks import open_marts, release_dir
 from pipelines.analysis.whatif import Scenario, format_report, run_scenario
 from pipelines.lib.settings import Settings
 
@@ -63,6 +63,27 @@ items = result["items"].rename({"scheme_code": "方案", "unit_code": "单位编
 items
 
 # %% [markdown]
+# ### 为什么拿回的分可能比指标本身少
+#
+# 方案中"不设基础分"的项（如 1.4 国控站点异常偏高、1.5 除夕烟花爆竹时段 PM2.5）的扣分从指定的
+# 兄弟项得分中扣减，扣至零分为止；没扣完的部分（`少扣`）会在兄弟项腾出分数时接着扣。下表是本单位
+# 在已发布结果中尚未扣完的这类扣分：情景中某项多得的分，先用于抵扣它们。
+
+# %%
+release_con = open_marts(release)
+unpaid = release_con.sql("""
+    select scheme_code as 方案, item_code as 指标编号, item_name as 指标, charged_to as 从这些项扣减,
+           deductions_before_composition as 应扣, pool_charged as 已扣, pool_floor_cut as 尚未扣完,
+           composition_zh as 组合说明
+    from fct_unit_item_scores
+    where unit_code = ? and scheme_year = ? and pool_floor_cut > 0
+    order by scheme_code, item_order
+""", params=[scenario.unit, scenario.year]).pl()
+print("本单位没有尚未扣完的不设基础分扣分" if unpaid.is_empty()
+      else f"尚未扣完的不设基础分扣分共 {float(unpaid['尚未扣完'].sum()):g} 分，情景中腾出的分数先抵扣这些")
+unpaid
+
+# %% [markdown]
 # ## 排名前后对比
 
 # %%
@@ -83,6 +104,7 @@ summary = {
     "rank_after": {r["scheme_code"]: r["rank_after"] for r in me.iter_rows(named=True)},
     "item_changes": {f"{r['scheme_code']}:{r['item_code']}": float(r["change"])
                      for r in result["items"].iter_rows(named=True) if r["change"] != 0},
+    "unpaid_pool_deductions": float(unpaid["尚未扣完"].sum()) if unpaid.height else 0.0,
 }
 for r in me.iter_rows(named=True):
     gained = float(r["total_after"] - r["total_before"])

@@ -78,10 +78,10 @@ def _rescore(db: Path, year: int, as_of: date, workdir: Path) -> None:
 
 
 def scores_as_of(release: Path, year: int, dates: Iterable[date]) -> dict[str, pl.DataFrame]:
-    """`fct_unit_scores` ("units") and `fct_unit_item_scores` ("items") re-scored as of each
-    date, with an `as_of_date` column; the release's own scores are not included (read them
-    from its Parquet files)."""
-    units, items = [], []
+    """`fct_unit_scores` ("units"), `fct_unit_item_scores` ("items") and `fct_score_movements`
+    ("movements") re-scored as of each date, with an `as_of_date` column; the release's own
+    scores are not included (read them from its Parquet files)."""
+    units, items, movements = [], [], []
     with tempfile.TemporaryDirectory(prefix="ecoscore-asof-") as scratch:
         db = Path(scratch) / "asof.duckdb"
         shutil.copy2(release / "ecoscore.duckdb", db)
@@ -89,14 +89,15 @@ def scores_as_of(release: Path, year: int, dates: Iterable[date]) -> dict[str, p
             _rescore(db, year, as_of, Path(scratch))
             con = duckdb.connect(str(db), read_only=True)
             try:
-                for frames, mart in ((units, "fct_unit_scores"), (items, "fct_unit_item_scores")):
+                for frames, mart in ((units, "fct_unit_scores"), (items, "fct_unit_item_scores"),
+                                     (movements, "fct_score_movements")):
                     frames.append(con.sql(
                         f"select ?::date as as_of_date, * from marts.{mart} where scheme_year = ?",
                         params=[as_of, year]).pl())
             finally:
                 con.close()
-    return {"units": pl.concat(units) if units else pl.DataFrame(),
-            "items": pl.concat(items) if items else pl.DataFrame()}
+    return {name: pl.concat(frames) if frames else pl.DataFrame()
+            for name, frames in (("units", units), ("items", items), ("movements", movements))}
 
 
 def notebook_paths() -> list[Path]:
