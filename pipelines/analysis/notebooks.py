@@ -8,8 +8,8 @@
   `ecoscore run --as-of D` differs from the full-year run only where the `as_of` var is read:
   `stg_air__station_hourly` (hours after D dropped) and `fct_air_target_gap`. So a scratch copy
   of the release's read-only warehouse and `dbt run` of the models between that view and
-  `fct_unit_scores` with `as_of = D` give the same scores as a full as-of run (about 30 s per
-  date on two cores instead of about 90 s), and the release is never touched.
+  `fct_unit_scores` with `as_of = D` give the same scores as a full as-of run (15–30 s per
+  date on two shared cores instead of about 90 s), and the release is never touched.
 - `execute_notebook(path, parameters)` — runs a notebook top to bottom in a fresh kernel;
   `python -m pipelines.analysis.notebooks [-o DIR] [NAME …]` writes executed `.ipynb` files.
 """
