@@ -7,20 +7,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from pipelines.ledgers.template import build_template
 from pipelines.lib.settings import PROJECT_ROOT, Settings
 
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "qinzhou_2024.yaml"
-# seed 001 item 2(3): "每发现1起扣0.2分，扣完1分为止"; bonus-free money item as in 001 bonus 11.
-LEDGER_ITEMS = """
-  - code: "2.3"
-    name: 秸秆露天焚烧火点
-    points: 1
-    source: {seed: "001", item: "2(3)", text: "每发现1起扣0.2分，扣完1分为止。"}
-    rule: {shape: per_event, event_kinds: [fire_point, notice], amount: 0.2, cap: 1}
-"""
+# seed 001 item 2(3): "每发现1起扣0.2分，扣完1分为止" — one ledger-driven item on the demo's units,
+# so the template's sheets are exactly the kinds this item reads (the demo scheme has many more).
+LEDGER_ITEM = {
+    "code": "2.3", "name": "秸秆露天焚烧火点", "points": 1,
+    "source": {"seed": "001", "item": "2(3)", "text": "每发现1起扣0.2分，扣完1分为止。"},
+    "rule": {"shape": "per_event", "event_kinds": ["fire_point", "notice"], "amount": 0.2, "cap": 1},
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,10 @@ def scheme_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("ledger_template") / "data"
     schemes = data / "raw" / "schemes"
     schemes.mkdir(parents=True)
-    (schemes / SCHEME.name).write_text(SCHEME.read_text(encoding="utf-8") + LEDGER_ITEMS,
-                                       encoding="utf-8")
+    body = yaml.safe_load(SCHEME.read_text(encoding="utf-8"))
+    body["items"] = [LEDGER_ITEM]
+    body.pop("groups", None)
+    (schemes / SCHEME.name).write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
     return data
 
 

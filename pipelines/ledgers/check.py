@@ -42,8 +42,10 @@ def build_models(settings: Settings, year: int) -> None:
     """dbt build of the ledger models and everything they read (scheme staging), with tests."""
     export_environment(settings)
     dbt = Path(sys.executable).parent / "dbt"
-    command = [str(dbt), "build", "--select", LEDGER_MARTS, "--vars", json.dumps({"year": year}),
-               "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    # cautious: only the tests of the selected models, not e.g. scoring tests that also read them
+    command = [str(dbt), "build", "--indirect-selection", "cautious", "--select", LEDGER_MARTS,
+               "--vars", json.dumps({"year": year}), "--project-dir", str(DBT_PROJECT_DIR),
+               "--profiles-dir", str(DBT_PROJECT_DIR)]
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
     if done.returncode != 0:
         lines = [ln for ln in done.stdout.splitlines() if "Error" in ln or "FAIL" in ln]
