@@ -1,7 +1,6 @@
 {#- Every measured value a rule can read, long: (unit, year, measure_code, value, source
     keys). Each domain publishes marts/<domain>/fct_<domain>_unit_measures with these columns;
-    this is the only place scoring reads domain marts. Water measures by section level come
-    from the water marts too (int_scoring__water_level_measures). Published values
+    this is the only place scoring reads domain marts. Published values
     (stg_scoring__published_measures) fill only a (unit, year, measure) no domain computes. -#}
 
 with air as (
@@ -10,10 +9,6 @@ with air as (
 
 water as (
     select * from {{ ref('fct_water_unit_measures') }}
-),
-
-water_levels as (
-    select * from {{ ref('int_scoring__water_level_measures') }}
 ),
 
 published as (
@@ -26,9 +21,6 @@ domains as (
     union all
     select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
     from water
-    union all
-    select unit_code, measure_year, measure_code, measure_value, standard_code, source_keys
-    from water_levels
 ),
 
 published_gaps as (

@@ -24,6 +24,26 @@ with sections as (
     ('regional_class_steps_improved', 'greatest(class_change, 0)', "section_level = '区控'",
      'section_year_key'),
 ] %}
+{#- seed 003 (XX市 2020) scores 省控 and local sections apart: provincial = 国控 and 省控 sections
+    (the “水十条”考核断面 of 一.1); local = the other registered levels (市控, 县控, 交接 — 一.3
+    "市控、县控及交接断面"). 一.3 also halves the months of sections whose annual mean is V or
+    better ("断面年均值达到或优于V类的，该断面月度扣分按50%计算"). -#}
+{%- set level_scopes = [('provincial', "section_level in ('国控', '省控')"),
+                        ('local', "section_level not in ('国控', '省控')")] %}
+{%- set by_level = [
+    ('section_months_below_target_charged', 'months_below_target', 'not monthly_deductions_waived',
+     'below_target_keys'),
+    ('section_months_class_6_charged', 'months_class_6', 'not monthly_deductions_waived', 'class_6_keys'),
+    ('section_months_class_6', 'months_class_6', 'true', 'class_6_keys'),
+    ('section_months_class_6_annual_v', 'months_class_6', 'annual_class <= 5', 'class_6_keys'),
+    ('sections_class_improved', '(class_change > 0)::integer', 'true', 'section_year_key'),
+    ('sections_missing_annual_target', '(not annual_meets_target)::integer', 'true', 'section_year_key'),
+] %}
+{%- for scope, scope_filter in level_scopes %}
+{%- for measure, value, filter, keys in by_level %}
+{%- do counted.append((scope ~ '_' ~ measure, value, '(' ~ scope_filter ~ ') and ' ~ filter, keys)) %}
+{%- endfor %}
+{%- endfor %}
 {#- seed 003 item 一.1: months below target / at 劣V (all, and "_charged": those left after the
     waiver "年均值达到年度目标的，月度扣分免扣"); seed 001 item 6(5)①: 国控 / 区控 sections,
     each month exceeding; seed 001 item 6(1)①: 考核断面水质目标（按年均值计算）; seed 003 item
@@ -102,10 +122,19 @@ long as (
     {%- endfor %}
 ),
 
+-- 1 when every provincial section's annual mean meets its target (the unit-level flag of the
+-- monthly_waiver shape, seed 003 一.1; the per-section waiver is in the *_charged counts)
+all_met as (
+    select unit_code, measure_year, 'water.provincial_annual_targets_all_met' as measure_code,
+        (measure_value = 0)::integer::decimal(18, 4) as measure_value, source_keys
+    from long
+    where measure_code = 'water.provincial_sections_missing_annual_target'
+),
+
 final as (
     select unit_code, measure_year, measure_code, measure_value,
         'GB3838-2002' as standard_code, source_keys
-    from long
+    from (select * from long union all select * from all_met)
 )
 
 select * from final
