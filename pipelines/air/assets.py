@@ -11,26 +11,27 @@ from pipelines.lib.warehouse import connect
 GROUP = "air"
 
 
-@dg.asset(key=["raw", "air_station_hourly"], group_name=GROUP, kinds={"polars", "duckdb"},
+@dg.asset(key=["raw", "air_station_hourly"], group_name=GROUP, kinds={"polars", "parquet", "duckdb"},
           partitions_def=monitoring_months, backfill_policy=dg.BackfillPolicy.single_run(),
           description="Hourly station concentrations from data/raw/air/*.csv (national feed "
-                      "layout), as strings, with file, row and the file's month. Partitioned by "
-                      "month: a run reads only the files of its months (the month is in the file "
-                      "name) and replaces only their rows.")
+                      "layout), as strings, with file, row and the file's month: one Parquet "
+                      "file per month beside the warehouse, read through the view "
+                      "raw.air_station_hourly. Partitioned by month: a run reads only the files "
+                      "of its months (the month is in the file name) and replaces only theirs.")
 def raw_air_station_hourly(context: dg.AssetExecutionContext,
                            warehouse: WarehouseResource) -> dg.MaterializeResult:
-    months = set(context.partition_keys)
-    frame = ingest.read_station_hourly(warehouse.settings.raw_dir, months)
-    with connect(warehouse.settings) as con:
-        rows = ingest.replace_months(con, frame, months)
+    settings = warehouse.settings
+    with connect(settings) as con:
+        stored = ingest.store_months(con, settings.raw_dir, settings.air_hourly_store,
+                                     set(context.partition_keys))
         table_rows = con.execute("select count(*) from raw.air_station_hourly").fetchone()[0]
-    files = sorted(frame["source_file"].unique().to_list())
     return dg.MaterializeResult(metadata={
-        "rows": rows,
-        "files_read": len(files),
-        "files": dg.MetadataValue.text("\n".join(files) or "（本月无文件 no file for these months）"),
-        "stations": frame["stationcode"].n_unique(),
+        "rows": stored.rows,
+        "files_read": len(stored.files),
+        "files": dg.MetadataValue.text("\n".join(stored.files) or "（本月无文件 no file for these months）"),
+        "stations": stored.stations,
         "table_rows": table_rows,
+        "store": dg.MetadataValue.path(str(settings.air_hourly_store)),
     })
 
 

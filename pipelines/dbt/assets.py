@@ -3,6 +3,7 @@ the UI's groups match the folders (models/<layer>/<domain>/...)."""
 
 
 import datetime as dt
+import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -89,9 +90,48 @@ def relation_metadata(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str
         return {}
 
 
-def build_args(run: RunParameters, window: tuple[dt.date, dt.date] | None = None) -> list[str]:
+def build_args(run: RunParameters, window: tuple[dt.date, dt.date] | None = None,
+               full_refresh: bool | None = None) -> list[str]:
     args = ["build", "--vars", dbt_vars(run, window)]
-    return [*args, "--full-refresh"] if run.full_refresh else args
+    rebuild = run.full_refresh if full_refresh is None else full_refresh
+    return [*args, "--full-refresh"] if rebuild else args
+
+
+FINGERPRINT_TABLE = "ops.air_hourly_path_fingerprint"
+
+
+def air_path_fingerprint() -> str:
+    """A hash of the SQL the incremental air path is built from (its models and every macro
+    they call). Rows an incremental table keeps from earlier runs were made by the SQL of those
+    runs: when the SQL changes, the whole path is rebuilt, so an upgrade never mixes the two
+    (nor stops on a table whose columns the new SQL no longer has)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    nodes = sorted((n for n in manifest["nodes"].values()
+                    if n["resource_type"] == "model" and "air_hourly_path" in n.get("tags", [])),
+                   key=lambda n: n["unique_id"])
+    macros = sorted({m for n in nodes for m in n["depends_on"]["macros"]})
+    digest = hashlib.sha256()
+    for node in nodes:
+        digest.update(f"{node['unique_id']}:{node['checksum']['checksum']}\n".encode())
+    for macro in macros:
+        digest.update(f"{macro}:{manifest['macros'][macro]['macro_sql']}\n".encode())
+    return digest.hexdigest()
+
+
+def stored_fingerprint(warehouse: WarehouseResource) -> str | None:
+    with connect(warehouse.settings, read_only=True) as con:
+        try:
+            row = con.execute(f"select fingerprint from {FINGERPRINT_TABLE}").fetchone()
+        except duckdb.CatalogException:
+            return None
+    return row[0] if row else None
+
+
+def store_fingerprint(warehouse: WarehouseResource, fingerprint: str) -> None:
+    with connect(warehouse.settings) as con:
+        con.execute("create schema if not exists ops")
+        con.execute(f"create or replace table {FINGERPRINT_TABLE} as "
+                    "select ? as fingerprint, current_timestamp as built_at", [fingerprint])
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_air_hourly",
@@ -105,7 +145,14 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
     context.log.info(f"重算 rebuilding days {window[0]} … {window[1]} "
                      f"(partitions {context.partition_key_range.start} … "
                      f"{context.partition_key_range.end})")
-    events = list(dbt.cli(build_args(run, window), context=context).stream())
+    fingerprint = air_path_fingerprint()
+    stored = stored_fingerprint(warehouse)
+    rebuild = run.full_refresh or stored != fingerprint
+    if rebuild and not run.full_refresh:
+        context.log.info("空气小时模型的 SQL 与上次构建不同（或首次构建）：整条路径全量重算 "
+                         "(the air path's SQL changed since the last build, or none yet: full refresh)")
+    events = list(dbt.cli(build_args(run, window, full_refresh=rebuild), context=context).stream())
+    store_fingerprint(warehouse, fingerprint)
     yield from with_row_counts(context, warehouse, events)
 
 

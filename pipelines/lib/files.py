@@ -37,7 +37,7 @@ def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False)
     that stopped half-way). Works on bytes (commas, quotes and newlines are single bytes in UTF-8
     and GBK alike), so a large feed costs a few scans, not a parse."""
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         raise InputFileError(f"{label}: 文件为空 (empty file)")
     records = _csv_records(data, label)
     if len(records) < 2:
@@ -53,11 +53,37 @@ def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False)
             f"表头有 {width} 个）(truncated file)")
 
 
+_END_CHUNK = 1 << 20
+
+
+def _unquoted_ends(data: bytes) -> list[tuple[int, int]] | None:
+    """The first 30 non-blank lines and the last one of a large unquoted file without splitting
+    the whole of it (a national feed month is 100 MB): lines are counted, not built. None when
+    the ends do not hold them (a small file, or long blank stretches): the caller splits."""
+    if len(data) <= 4 * _END_CHUNK:
+        return None
+    head = [(n, line) for n, line in enumerate(data[:_END_CHUNK].splitlines()[:-1], 1)
+            if line.strip(b" ,\t")][:30]
+    tail = data[-_END_CHUNK:].splitlines()[1:]  # the first piece may start mid-line
+    last = next((i for i in range(len(tail) - 1, -1, -1) if tail[i].strip(b" ,\t")), None)
+    if len(head) < 30 or last is None:
+        return None
+    breaks = data.count(b"\n")
+    if b"\r" in data:  # \r\n is one break, a lone \r another
+        breaks += data.count(b"\r") - data.count(b"\r\n")
+    total = breaks + (0 if data.endswith((b"\n", b"\r")) else 1)
+    last_line = total - (len(tail) - 1 - last)
+    return [(n, line.count(b",") + 1) for n, line in [*head, (last_line, tail[last])]]
+
+
 def _csv_records(data: bytes, label: str) -> list[tuple[int, int]]:
     """(line where the record starts, number of fields) of the non-blank records — all of them
     when the file quotes, else the first 30 and the last; a quote still open at the end of the
     file names the line it was opened on."""
     if b'"' not in data:  # no quoting: one record per line, and only the ends matter
+        ends = _unquoted_ends(data)
+        if ends is not None:
+            return ends
         lines = data.splitlines()
         numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip(b" ,\t")]
         head = numbered[:30] if len(numbered) > 30 else numbered[:-1]

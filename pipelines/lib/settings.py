@@ -29,6 +29,13 @@ class Settings:
         return self.warehouse_override or self.data_dir / "warehouse" / "ecoscore.duckdb"
 
     @property
+    def air_hourly_store(self) -> Path:
+        """The hourly air feed as one Parquet file per month, beside the warehouse file it
+        belongs to (named after it, so scratch warehouses in one folder never share it); the
+        warehouse reads it through the view raw.air_station_hourly."""
+        return self.warehouse_path.parent / f"{self.warehouse_path.stem}.air_hourly"
+
+    @property
     def marts_dir(self) -> Path:
         return self.data_dir / "marts"
 

@@ -60,7 +60,7 @@ def _parsed_air_sql() -> str:
     macros = feed_macros()
     values = ",\n".join(
         f"{macros.air_parse_value(c)}::double as {c}, case when {macros.air_parse_value(c)} is null "
-        f"and {c} is not null and lower(trim({c})) not in {macros.air_missing_tokens()} "
+        f"and {c} is not null and not list_contains({macros.air_missing_tokens()}, lower(trim({c}))) "
         f"then {c} end as {c}_not_number"
         for c in AIR_COLUMNS)
     return f"""

@@ -1,8 +1,11 @@
 {#- 8-hour moving means of O3 (GB 3095-2012 表4 / HJ 663-2013): a window holds the 8 hours
     ending at its last hour and is valid with at least 6 valid hours. Only windows ending
     08:00 … 24:00 count for the day (the 17 windows that lie inside the natural day), so a
-    day's windows need no hour of another day: the frame runs over the hour of the day (an
-    integer) within one station-day, which sorts 24 rows at a time instead of a station-year. -#}
+    day's windows need no hour of another day. A window counts the valid hours among its 8
+    whether or not the feed has a row for its last hour; one with no valid hour is left out.
+    The day's 24 hours are laid side by side (one row per station-day) and each window is a
+    sum over 8 of them: one grouping pass over the feed instead of a moving-window sort, which
+    a national year (15 M hours) feels. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -12,36 +15,49 @@
 ) }}
 
 with hourly as (
-    select station_code, period_start, obs_date, hour(period_start) as hour_of_day, o3
+    select station_code, obs_date, hour(period_start) as hour_of_day, o3
     from {{ ref('stg_air__station_hourly') }}
     where {{ air_window_where('obs_date') }}
 ),
 
+-- one row per station-day, hour h's value in o3_hHH (a station-hour is unique after staging)
+day_hours as (
+    select
+        station_code,
+        obs_date,
+        {%- for h in range(24) %}
+        any_value(o3) filter (where hour_of_day = {{ h }}) as o3_h{{ '%02d' % h }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from hourly
+    group by station_code, obs_date
+),
+
+-- the window whose last hour starts at hour e holds hours e-7 … e
 windows as (
     select
         station_code,
         obs_date,
-        period_start as last_hour_start,
-        hour_of_day,
-        avg(o3) over w as o3_8h_mean,
-        count(o3) over w as n_valid_hours
-    from hourly
-    window w as (
-        partition by station_code, obs_date
-        order by hour_of_day
-        range between 7 preceding and current row
-    )
+        unnest([
+            {%- for e in range(7, 24) %}
+            {
+                'hour_of_day': {{ e }},
+                'n_valid_hours': {% for h in range(e - 7, e + 1) %}(o3_h{{ '%02d' % h }} is not null)::integer{{ " + " if not loop.last }}{% endfor %},
+                'o3_sum': {% for h in range(e - 7, e + 1) %}coalesce(o3_h{{ '%02d' % h }}, 0){{ " + " if not loop.last }}{% endfor %}
+            }{{ "," if not loop.last }}
+            {%- endfor %}
+        ]) as w
+    from day_hours
 ),
 
 final as (
     select
         station_code,
         obs_date,
-        last_hour_start,
-        n_valid_hours,
-        case when n_valid_hours >= 6 then o3_8h_mean end as o3_8h
+        obs_date + to_hours(w.hour_of_day) as last_hour_start,
+        w.n_valid_hours::bigint as n_valid_hours,
+        case when w.n_valid_hours >= 6 then w.o3_sum / w.n_valid_hours end as o3_8h
     from windows
-    where hour_of_day >= 7
+    where w.n_valid_hours > 0
 )
 
 select * from final
