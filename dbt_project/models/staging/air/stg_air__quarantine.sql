@@ -1,5 +1,4 @@
 {#- Rows and cells of the air feed that were not used, with the reason in Chinese. -#}
-{%- set cols = air_raw_columns() %}
 
 with checked as (
     select * from {{ ref('stg_air__station_hourly_checked') }}
@@ -26,19 +25,16 @@ row_faults as (
 ),
 
 cell_faults as (
-    {%- for c in cols %}
     select
         source_file,
         source_row,
         station_code,
         timepoint_raw,
-        '{{ c }}' as column_name,
-        {{ c }}_raw as value,
-        {{ c }}_problem as reason
-    from checked
-    where row_problem is null and {{ c }}_problem is not null
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+        fault.column_name,
+        fault.value,
+        fault.reason
+    from checked, unnest(cell_faults) as t(fault)
+    where row_problem is null
 ),
 
 final as (

@@ -4,10 +4,11 @@
     model reading them; `obs_date` is the natural day of the hour (the file's month for a row
     whose time cannot be read), the key the incremental window deletes and inserts by.
 
-    Built for a national year (15 M rows) in one pass over the feed: the raw text of a cell is
-    kept only where the cell has a problem (and the raw time only on a row that has one), and
-    duplicates are found on a hash of station and hour first, so only the few candidate rows
-    are sorted to tell the first copy from the others. -#}
+    Built for a national year (15 M rows) in one pass over the feed: a cell's problem and text
+    as written are kept only where it has one (`cell_faults`, a list, null on a clean row; the
+    time as written only on a row with a problem), and duplicates are found on a hash of
+    station and hour first, so only the few candidate rows are sorted to tell the first copy
+    from the others. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -141,16 +142,25 @@ checked as (
 
 final as (
     select
-        checked.* exclude (timepoint_raw, {% for c in cols %}{{ c }}_raw{{ ", " if not loop.last }}{% endfor %}),
-        ---------- raw text, where something is wrong with it (what the quarantine reports)
+        checked.* exclude (
+            timepoint_raw,
+            {%- for c in cols %} {{ c }}_raw, {{ c }}_problem{{ "," if not loop.last }}{% endfor %}
+        ),
+        ---------- what is wrong, with the text as written (what the quarantine reports)
         case
             when row_problem is not null
                 {%- for c in cols %} or {{ c }}_problem is not null{% endfor %}
                 then timepoint_raw
         end as timepoint_raw,
-        {%- for c in cols %}
-        case when {{ c }}_problem is not null then {{ c }}_raw end as {{ c }}_raw{{ "," if not loop.last }}
-        {%- endfor %}
+        -- one list, null on a clean row, instead of twelve mostly empty columns
+        case
+            when {% for c in cols %}{{ c }}_problem is not null{{ " or " if not loop.last }}{% endfor %}
+                then list_filter([
+                    {%- for c in cols %}
+                    {'column_name': '{{ c }}', 'value': {{ c }}_raw, 'reason': {{ c }}_problem}{{ "," if not loop.last }}
+                    {%- endfor %}
+                ], lambda f: f.reason is not null)
+        end as cell_faults
     from checked
 )
 
