@@ -27,6 +27,9 @@ PEER_GROUP_COLUMNS = ["peer_group_code", "peer_group_name", "unit_code"]
 STATION_DISTRICT_COLUMNS = ["stationcode", "district_unit_code", "district_name"]
 EVENT_WINDOW_COLUMNS = ["event_code", "event_name", "window_start", "window_end", "source"]
 
+# raw.air_station_hourly: the feed's columns as written, where each row came from, its month
+HOURLY_SCHEMA = {**{c: pl.String for c in FEED_COLUMNS}, "source_file": pl.String,
+                 "source_row": pl.Int64, "feed_month": pl.String}
 MONTH_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
 HOURLY_TABLE = "air_station_hourly"
 
@@ -67,17 +70,14 @@ def read_feed_file(path: Path, label: str) -> pl.DataFrame:
 
 def read_station_hourly(raw_dir: Path, months: set[str] | None = None) -> pl.DataFrame:
     """The hourly feed files under data/raw/air/ (those of `months`, or all), stacked, with
-    file, row and the file's month (`feed_month`) kept."""
+    file, row and the file's month (`feed_month`) kept: the rows store_months stores, in one
+    frame (the pipeline itself stores a month at a time)."""
     files = feed_files(raw_dir)
     if not files:
         raise InputFileError(f"{raw_dir / 'air'}: 没有空气站点小时数据文件 (no *.csv)")
     chosen = [f for f in files if months is None or feed_month(f) in months]
     frames = [_read_month_file(raw_dir, f) for f in chosen]
     return pl.concat(frames) if frames else pl.DataFrame(schema=HOURLY_SCHEMA)
-
-
-HOURLY_SCHEMA = {**{c: pl.String for c in FEED_COLUMNS}, "source_file": pl.String,
-                 "source_row": pl.Int64, "feed_month": pl.String}
 
 
 def _read_month_file(raw_dir: Path, path: Path) -> pl.DataFrame:
