@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lib.settings import PROJECT_ROOT, Settings
+from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
 
 SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -38,19 +38,12 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     from pipelines.cli import run_pipeline
 
     settings = make_data_dir(tmp_path_factory.mktemp("sample") / "data")
-    saved = {k: os.environ.get(k) for k in ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE")}
-    os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
-    os.environ.pop("ECOSCORE_WAREHOUSE", None)
-    try:
+    with environment_restored():
+        os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
+        os.environ.pop("ECOSCORE_WAREHOUSE", None)
         result = run_pipeline(settings, 2024, ephemeral=True)
         assert result.success, "the sample pipeline run failed"
         yield settings
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

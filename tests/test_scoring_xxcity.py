@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.lib.settings import PROJECT_ROOT, Settings
+from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
 from pipelines.scoring.scheme import load_scheme
 
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
@@ -41,18 +41,11 @@ def xxcity_release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data_dir = tmp_path_factory.mktemp("xxcity") / "data"
     shutil.copytree(SAMPLE / "raw", data_dir / "raw", symlinks=False)
     settings = Settings(data_dir=data_dir)
-    saved = {k: os.environ.get(k) for k in ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE")}
-    os.environ["ECOSCORE_DATA_DIR"] = str(data_dir)
-    os.environ.pop("ECOSCORE_WAREHOUSE", None)
-    try:
+    with environment_restored():
+        os.environ["ECOSCORE_DATA_DIR"] = str(data_dir)
+        os.environ.pop("ECOSCORE_WAREHOUSE", None)
         assert run_pipeline(settings, 2020, ephemeral=True).success, "the xxcity 2020 run failed"
         yield settings.current_release
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _movements(release: Path, unit: str, item: str) -> dict[str, Decimal]:

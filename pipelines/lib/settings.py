@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +66,24 @@ def get_settings() -> Settings:
     data_dir = Path(os.environ.get("ECOSCORE_DATA_DIR", PROJECT_ROOT / "data")).resolve()
     warehouse = os.environ.get("ECOSCORE_WAREHOUSE")
     return Settings(data_dir=data_dir, warehouse_override=Path(warehouse) if warehouse else None)
+
+
+ENVIRONMENT_KEYS = ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE")
+
+
+@contextmanager
+def environment_restored() -> Iterator[None]:
+    """ECOSCORE_DATA_DIR / ECOSCORE_WAREHOUSE as they were on entry, whatever ran inside (a
+    pipeline run points them at its own data folder: export_environment)."""
+    saved = {key: os.environ.get(key) for key in ENVIRONMENT_KEYS}
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def export_environment(settings: Settings) -> None:

@@ -10,7 +10,6 @@ scores it showed); the scratch folders are removed."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.lib.settings import Settings
+from pipelines.lib.settings import Settings, environment_restored
 from pipelines.publish.dashboard.data import month_end_before
 from pipelines.publish.dashboard.page import DashboardResult, build_dashboard
 
@@ -85,10 +84,9 @@ def scores_as_of(settings: Settings, year: int, as_of: date, name: str) -> Path:
 
 def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True) -> AsOfDashboard:
     """The as-of dashboard with the change since the previous month end."""
-    saved = {k: os.environ.get(k) for k in ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE")}
     started = time.perf_counter()
     previous_as_of = month_end_before(as_of) if as_of.month > 1 else None
-    try:
+    with environment_restored():
         previous = None
         if previous_as_of is not None:
             release = scores_as_of(settings, year, previous_as_of, f"asof-{previous_as_of}")
@@ -106,12 +104,6 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
                                  previous_label=previous_label(previous_as_of) if previous_as_of else "",
                                  static=static, quality_report=out / "quality" / "index.html")
         shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     shutil.rmtree(settings.data_dir / "scratch" / f"asof-{as_of}", ignore_errors=True)
     if previous_as_of is not None:
         shutil.rmtree(settings.data_dir / "scratch" / f"asof-{previous_as_of}", ignore_errors=True)
