@@ -70,19 +70,16 @@ def read_feed_file(path: Path, label: str) -> pl.DataFrame:
 
 def read_station_hourly(raw_dir: Path, months: set[str] | None = None) -> pl.DataFrame:
     """The hourly feed files under data/raw/air/ (those of `months`, or all), stacked, with
-    file, row and the file's month (`feed_month`) kept: the rows store_months stores, in one
-    frame (the pipeline itself stores a month at a time)."""
+    file, row and the file's month (`feed_month`) kept. store_months reads a month at a time
+    through it."""
     files = feed_files(raw_dir)
     if not files:
         raise InputFileError(f"{raw_dir / 'air'}: 没有空气站点小时数据文件 (no *.csv)")
     chosen = [f for f in files if months is None or feed_month(f) in months]
-    frames = [_read_month_file(raw_dir, f) for f in chosen]
+    frames = [read_feed_file(f, str(f.relative_to(raw_dir))).with_columns(
+                  pl.lit(feed_month(f)).alias("feed_month"))
+              for f in chosen]
     return pl.concat(frames) if frames else pl.DataFrame(schema=HOURLY_SCHEMA)
-
-
-def _read_month_file(raw_dir: Path, path: Path) -> pl.DataFrame:
-    return read_feed_file(path, str(path.relative_to(raw_dir))).with_columns(
-        pl.lit(feed_month(path)).alias("feed_month"))
 
 
 @dataclass(frozen=True)
@@ -121,7 +118,7 @@ def store_months(con: duckdb.DuckDBPyConnection, raw_dir: Path, store: Path,
             if month not in by_month:
                 staged.append((target, None))
                 continue
-            frame = pl.concat([_read_month_file(raw_dir, f) for f in by_month[month]])
+            frame = read_station_hourly(raw_dir, {month})
             temporary = store / f".{month}.parquet.tmp"
             frame.write_parquet(temporary, compression="lz4", statistics=False)
             staged.append((target, temporary))
