@@ -37,8 +37,11 @@ published_gaps as (
         using (unit_code, measure_year, measure_code)
 ),
 
+-- a domain row without a value (e.g. a year short of valid days) gives way to the published
+-- value: one row per unit, year and measure either way
 final as (
     select * from domains
+    anti join published_gaps using (unit_code, measure_year, measure_code)
     union all
     select * from published_gaps
 )

@@ -36,9 +36,7 @@ weighted_measures as (
         m.unit_code,
         m.measure_year,
         sum(p.part.weight::decimal(18, 4) * m.measure_value) as measure_value,
-        string_agg(m.source_keys, ';' order by p.part.measure) as source_keys,
-        count(*) as parts_found,
-        any_value(json_array_length(items.measure_weights)) as parts
+        string_agg(m.source_keys, ';' order by p.part.measure) as source_keys
     from items,
         unnest(json_transform(items.measure_weights, '[{"measure":"VARCHAR","weight":"DOUBLE"}]')) as p(part)
     inner join domain_measures as m on m.measure_code = p.part.measure
