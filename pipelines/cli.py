@@ -1,7 +1,7 @@
 """The `ecoscore` command line.
 
-    ecoscore run --year 2024 [--as-of 2024-09-30]   the whole pipeline through Dagster
-    ecoscore backfill --from 2024-03-01 --to 2024-04-15   re-run the months holding those days
+    ecoscore run [--year YEAR] [--as-of YYYY-MM-DD]  the whole pipeline through Dagster
+    ecoscore backfill --from YYYY-MM-DD --to YYYY-MM-DD   re-run the months holding those days
     ecoscore paths                                   where the warehouse and marts are
 
 Domain commands live beside their domain (pipelines/<domain>/commands.py) and register
@@ -49,20 +49,36 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
     from pipelines.definitions import build_definitions
     from pipelines.lib.partitions import range_tags
     from pipelines.lib.resources import RunParameters, WarehouseResource
-    from pipelines.lib.warehouse import writer_lock
 
     export_environment(settings)
     defs = build_definitions(RunParameters(year=year, as_of=as_of, full_refresh=full_refresh),
                              WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
-    tags = range_tags(*(months or year_months(settings, year)))
-    with writer_lock(settings):
-        if instance is not None or ephemeral:
-            return job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral(),
-                                          raise_on_error=False, tags=tags)
-        prepare_dagster_home()
-        with dg.DagsterInstance.get() as instance:
-            return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+    tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year)}
+    # the warehouse's single-writer lock is taken by the run itself (WarehouseResource)
+    if instance is not None or ephemeral:
+        return job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral(),
+                                      raise_on_error=False, tags=tags)
+    prepare_dagster_home()
+    with dg.DagsterInstance.get() as instance:
+        return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+
+
+def busy_message(result) -> str | None:
+    """The lock's message when the run could not start because another run writes the
+    warehouse (the warehouse resource failed to initialise), else None."""
+    from pipelines.lib.warehouse import BUSY_MARKER
+
+    for event in result.all_events:
+        text = str(event.message or "")
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None:
+            text += "\n" + (error.message or "")
+            error = error.cause
+        for line in text.splitlines():
+            if BUSY_MARKER in line:
+                return line[line.index(BUSY_MARKER):].strip()
+    return None
 
 
 def print_summary(settings: Settings) -> None:
@@ -87,7 +103,9 @@ def print_summary(settings: Settings) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return run_and_report(year=args.year, as_of=args.as_of or "",
+    from pipelines.lib.calendar import current_year
+
+    return run_and_report(year=args.year or current_year(), as_of=args.as_of or "",
                           full_refresh=getattr(args, "full_refresh", False))
 
 
@@ -113,6 +131,10 @@ def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
         result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh)
     except WarehouseBusyError as err:
         print(err, file=sys.stderr)
+        return 3
+    busy = None if result.success else busy_message(result)
+    if busy:
+        print(busy, file=sys.stderr)
         return 3
     if not result.success:
         from pipelines.quality.summary import failure_lines
@@ -149,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the whole pipeline (ingest → dbt → publish)")
-    run.add_argument("--year", type=int, default=2024)
+    run.add_argument("--year", type=int, default=None,
+                     help="assessment year (default: the current year, Beijing time)")
     run.add_argument("--as-of", help="YYYY-MM-DD: ignore data after this date")
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild the incremental air models from scratch")

@@ -22,6 +22,16 @@ def glossary() -> dict[str, str]:
         return {row["term"]: row["label_zh"] for row in csv.DictReader(handle)}
 
 
+def release_year(settings: Settings) -> int:
+    """The assessment year of the live release (its release.json), for dbt's `year` var."""
+    record = settings.current_release / "release.json"
+    if record.exists():
+        return int(json.loads(record.read_text(encoding="utf-8"))["year"])
+    from pipelines.lib.calendar import current_year
+
+    return current_year()
+
+
 def generate_dbt_docs(settings: Settings, out_dir: Path) -> Path:
     """Run `dbt docs generate --static` against a scratch copy of the published warehouse (so the
     catalog has real column types and the pipeline's writer is never touched); copy the
@@ -38,7 +48,8 @@ def generate_dbt_docs(settings: Settings, out_dir: Path) -> Path:
         dbt = str(Path(sys.executable).with_name("dbt"))
         subprocess.run(
             [dbt, "docs", "generate", "--static", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
+             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target),
+             "--vars", json.dumps({"year": release_year(settings)})],
             check=True, env=env,
         )
         for name in ("static_index.html", "manifest.json", "catalog.json"):

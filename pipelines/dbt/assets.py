@@ -46,7 +46,7 @@ AIR_HOURLY_PATH = "tag:air_hourly_path"
 
 
 def dbt_vars(run: RunParameters, window: tuple[dt.date, dt.date] | None = None) -> str:
-    values: dict[str, Any] = {"year": run.year, "as_of": run.as_of}
+    values: dict[str, Any] = {"year": run.assessment_year, "as_of": run.as_of}
     if window is not None:
         values |= {"air_from": window[0].isoformat(), "air_to": window[1].isoformat()}
     return json.dumps(values)

@@ -1,11 +1,12 @@
 """Check ledgers without the whole pipeline: the schemes and ledger files are loaded and only the
-ledger models are built (the same dbt SQL the nightly run uses), into a given warehouse.
+ledger models are built (the same dbt SQL the nightly run uses), into a scratch warehouse.
 `ecoscore ledger-check` uses it so a department can check its file before sending it."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,12 @@ import duckdb
 import polars as pl
 
 from pipelines.lib.resources import RunParameters, WarehouseResource
-from pipelines.lib.settings import DBT_PROJECT_DIR, Settings, export_environment
+from pipelines.lib.settings import (
+    DBT_PROJECT_DIR,
+    Settings,
+    environment_restored,
+    export_environment,
+)
 
 LEDGER_MARTS = "+fct_ledger_file_report"
 
@@ -52,10 +58,53 @@ def build_models(settings: Settings, year: int) -> None:
         raise LedgerCheckError("台账模型构建失败:\n" + "\n".join(lines[-20:] or [done.stdout[-2000:]]))
 
 
+def scratch_for(settings: Settings) -> Settings:
+    """A scratch data folder (data/scratch/ledger-check-<pid>/) reading the same raw inputs,
+    with its own warehouse: the check never writes the live warehouse, so it needs no lock and
+    runs beside a nightly run. The parse cache (restricted.duckdb) is copied when no run is
+    writing it, so "new / changed / unchanged" still compares with the last run."""
+    from pipelines.ledgers.ingest import restricted_path
+
+    root = settings.data_dir / "scratch" / f"ledger-check-{os.getpid()}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    (root / "raw").symlink_to(settings.raw_dir.resolve(), target_is_directory=True)
+    scratch = Settings(data_dir=root)
+    copy_cache(restricted_path(settings), restricted_path(scratch))
+    return scratch
+
+
+def copy_cache(source: Path, target: Path) -> None:
+    if not source.exists():
+        return
+    try:
+        con = duckdb.connect(str(source), read_only=True)
+    except duckdb.Error:  # a run is writing it: start from an empty cache
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f"attach '{target}' as scratch_cache")
+        con.execute(f"copy from database {con.execute('select current_database()').fetchone()[0]}"
+                    " to scratch_cache")
+    finally:
+        con.close()
+
+
 def check_ledgers(settings: Settings, year: int) -> dict[str, pl.DataFrame]:
-    """Load and build; returns the loaded events, the quarantine and the per-file report."""
-    load_raw(settings, year)
-    build_models(settings, year)
+    """Load and build in a scratch copy (scratch_for); returns the loaded events, the
+    quarantine and the per-file report. The scratch folder is removed afterwards (it holds a
+    copy of the restricted contacts)."""
+    scratch = scratch_for(settings)
+    try:
+        with environment_restored():
+            load_raw(scratch, year)
+            build_models(scratch, year)
+        return read_results(scratch)
+    finally:
+        shutil.rmtree(scratch.data_dir, ignore_errors=True)
+
+
+def read_results(settings: Settings) -> dict[str, pl.DataFrame]:
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         return {

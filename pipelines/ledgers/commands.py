@@ -23,10 +23,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Load data/raw/ledgers (of ECOSCORE_DATA_DIR) and print the per-file report and the
     quarantine, without running the rest of the pipeline."""
     from pipelines.ledgers.check import LedgerCheckError, check_ledgers
+    from pipelines.lib.calendar import current_year
     from pipelines.lib.settings import get_settings
 
     try:
-        result = check_ledgers(get_settings(), args.year)
+        result = check_ledgers(get_settings(), args.year or current_year())
     except LedgerCheckError as err:
         print(err, file=sys.stderr)
         return 2
@@ -48,5 +49,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     template.set_defaults(func=cmd_template)
     check = subparsers.add_parser(
         "ledger-check", help="load data/raw/ledgers and list rows that would be quarantined")
-    check.add_argument("--year", type=int, default=2024)
+    check.add_argument("--year", type=int, default=None,
+                       help="assessment year (default: the current year, Beijing time)")
     check.set_defaults(func=cmd_check)

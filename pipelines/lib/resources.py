@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from pipelines.lib.calendar import current_year
 from pipelines.lib.settings import Settings, get_settings
-from pipelines.lib.warehouse import connect, replace_table
+from pipelines.lib.warehouse import connect, replace_table, writer_lock
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse and the data folders of this installation."""
+    """The DuckDB warehouse and the data folders of this installation.
+
+    Every asset that writes (ingest, dbt, publish) uses this resource, and Dagster enters it
+    once per run (in-process executor) — so the run holds the warehouse's single-writer lock
+    from its first step to its last, however it was started (`ecoscore run`, the schedule, the
+    sensor, the UI). A second run on the same warehouse fails at once with a clear message."""
 
     data_dir: str = ""
     warehouse_path: str = ""
@@ -20,6 +28,12 @@ class WarehouseResource(dg.ConfigurableResource):
     @classmethod
     def for_settings(cls, settings: Settings) -> WarehouseResource:
         return cls(data_dir=str(settings.data_dir), warehouse_path=str(settings.warehouse_path))
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        run_id = context.run.run_id if context.run else "?"
+        with writer_lock(self.settings, holder=f"run {run_id}"):
+            yield self
 
     @property
     def settings(self) -> Settings:
@@ -39,9 +53,23 @@ class WarehouseResource(dg.ConfigurableResource):
 
 class RunParameters(dg.ConfigurableResource):
     """What a run assesses: the year and an optional as-of date (YYYY-MM-DD; data after it is
-    ignored, as a mid-year meeting would see it)."""
+    ignored, as a mid-year meeting would see it). Year 0 (a run launched from the UI without
+    config) means the current assessment year from the clock (Beijing time); the nightly
+    schedule and the sensor set the year of each run they request."""
 
-    year: int = 2024
+    year: int = 0
     as_of: str = ""
     # rebuild the incremental models from scratch (dbt --full-refresh) instead of by month
     full_refresh: bool = False
+    # a finalised (定稿) year is republished only when reopened, with a reason (recorded)
+    reopen: bool = False
+    reopen_reason: str = ""
+
+    @property
+    def assessment_year(self) -> int:
+        return self.year or current_year()
+
+
+def run_config_for(year: int, **values: object) -> dict:
+    """Run config that sets the run's RunParameters (for RunRequests and the launchpad)."""
+    return {"resources": {"run": {"config": {"year": year, **values}}}}

@@ -47,8 +47,18 @@ class Settings:
 
     @property
     def current_release(self) -> Path:
-        """The published snapshot analysts read: a symlink switched in one step."""
+        """The published snapshot analysts read: a symlink switched in one step. With several
+        assessment years it points at the newest year's live release."""
         return self.marts_dir / "current"
+
+    def year_dir(self, year: int) -> Path:
+        """One assessment year's folder: `current` (its live release), `final.json` (定稿
+        record) and `history.jsonl` (finalisations and reopenings)."""
+        return self.marts_dir / str(year)
+
+    def year_release(self, year: int) -> Path:
+        """The live release of one assessment year: a symlink like `current`."""
+        return self.year_dir(year) / "current"
 
     @property
     def quality_dir(self) -> Path:

@@ -47,9 +47,13 @@ class WarehouseBusyError(RuntimeError):
     """Another ecoscore run holds the warehouse."""
 
 
+BUSY_MARKER = "另一个 ecoscore 运行正在写入数仓"
+
+
 @contextmanager
-def writer_lock(settings: Settings) -> Iterator[None]:
-    """Hold the single-writer lock for a whole run; a second run fails at once, clearly."""
+def writer_lock(settings: Settings, holder: str = "") -> Iterator[None]:
+    """Hold the single-writer lock for a whole run; a second run fails at once, clearly. Taken
+    by the warehouse resource when a Dagster run starts (pipelines/lib/resources.py)."""
     path: Path = settings.lock_path
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+")
@@ -58,14 +62,14 @@ def writer_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            current = handle.read().strip() or "another process"
             raise WarehouseBusyError(
-                f"另一个 ecoscore 运行正在写入数仓 {settings.warehouse_path}（{holder}）。"
+                f"{BUSY_MARKER} {settings.warehouse_path}（{current}）。"
                 " Another ecoscore run is writing the warehouse; wait for it to finish."
             ) from err
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()}")
+        handle.write(f"{holder + ', ' if holder else ''}pid {os.getpid()}")
         handle.flush()
         yield
     finally:

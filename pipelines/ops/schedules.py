@@ -6,7 +6,11 @@ import datetime as dt
 
 import dagster as dg
 
+from pipelines.lib.calendar import beijing_date, open_years
 from pipelines.lib.partitions import month_key, range_tags
+from pipelines.lib.resources import run_config_for
+from pipelines.lib.settings import get_settings
+from pipelines.publish.release import finalised_years
 
 ecoscore_job = dg.define_asset_job(
     "ecoscore_all",
@@ -23,17 +27,41 @@ def nightly_months(now: dt.datetime) -> tuple[str, str]:
     """The months a night's run covers: yesterday's and today's (Beijing time). They are the
     same month except on the 1st, when the previous month's last hours (the 24:00 reading, late
     files) still arrive."""
-    today = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    today = beijing_date(now)
     return month_key(today - dt.timedelta(days=1)), month_key(today)
+
+
+def year_months(now: dt.datetime, year: int) -> tuple[str, str]:
+    """The months of `year` a night's run re-reads: the nightly months within the year; for
+    the closing year (scored in January), its December, whose data still arrives."""
+    first, last = nightly_months(now)
+    if year < beijing_date(now).year:
+        return f"{year}-12", f"{year}-12"
+    return max(first, f"{year}-01"), last
+
+
+def year_run_requests(now: dt.datetime, trigger: str, key_prefix: str,
+                      extra_tags: dict[str, str] | None = None) -> list[dg.RunRequest]:
+    """One run per open assessment year at `now` (finalised years left alone), each with its
+    own year (run config), months and run key."""
+    years = open_years(now, finalised=finalised_years(get_settings()))
+    return [dg.RunRequest(
+        run_key=f"{key_prefix}-{year}",
+        run_config=run_config_for(year),
+        tags={**range_tags(*year_months(now, year)), "ecoscore/trigger": trigger,
+              "ecoscore/year": str(year), **(extra_tags or {})})
+        for year in years]
 
 
 @dg.schedule(name="nightly", job=ecoscore_job, cron_schedule="0 2 * * *",
              execution_timezone="Asia/Shanghai",
-             description="Every night at 02:00 Beijing time: the current month's (on the 1st also "
-                         "the last month's) new files in, scores and dashboard out.")
-def nightly(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    first, last = nightly_months(context.scheduled_execution_time)
-    return dg.RunRequest(tags={**range_tags(first, last), "ecoscore/trigger": "nightly"})
+             description="Every night at 02:00 Beijing time, one run per open assessment year "
+                         "(in January until ECOSCORE_CLOSE_BY also the closing year, unless "
+                         "finalised): new files in, scores and that year's dashboard out.")
+def nightly(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
+    now = context.scheduled_execution_time
+    requests = year_run_requests(now, "nightly", f"nightly-{beijing_date(now).isoformat()}")
+    return requests or dg.SkipReason("所有考核年度均已定稿 (every open year is finalised)")
 
 
 defs = dg.Definitions(jobs=[ecoscore_job], schedules=[nightly])

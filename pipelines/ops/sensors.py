@@ -12,12 +12,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.lib.partitions import month_key, range_tags
 from pipelines.lib.settings import get_settings
-from pipelines.ops.schedules import ecoscore_job
+from pipelines.ops.schedules import ecoscore_job, year_run_requests
 
 LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls"}
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 def ledger_fingerprints(ledgers_dir: Path) -> dict[str, str]:
@@ -52,11 +50,11 @@ def ledger_files_sensor(context: dg.SensorEvaluationContext):
     state = hashlib.sha256(json.dumps(after, sort_keys=True).encode()).hexdigest()[:16]
     summary = "; ".join(f"{kind}: {', '.join(files)}" for kind, files in changes.items() if files)
     context.log.info(f"台账文件变化 ledger files changed — {summary}")
-    # ledgers are not partitioned: the run rebuilds them whole, with the current month's air
-    month = month_key(dt.datetime.now(BEIJING).date())
-    return dg.RunRequest(run_key=f"ledgers-{state}", tags={
-        **range_tags(month, month), "ecoscore/trigger": "ledger-files",
-        "ecoscore/changes": summary[:200]})
+    # ledgers are not partitioned: each open year's run rebuilds them whole (a row counts in
+    # the year of its scheme), with the current month's air
+    requests = year_run_requests(dt.datetime.now(dt.UTC), "ledger-files", f"ledgers-{state}",
+                                 {"ecoscore/changes": summary[:200]})
+    return requests or dg.SkipReason("所有考核年度均已定稿 (every open year is finalised)")
 
 
 defs = dg.Definitions(sensors=[ledger_files_sensor])

@@ -36,7 +36,7 @@ def release_candidate(context: dg.AssetExecutionContext,
 def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
               run: RunParameters) -> dg.MaterializeResult:
     staged = _staged(warehouse, context.run.run_id)
-    result = build_dashboard_for_run(warehouse.settings, staged, run.year, run.as_of)
+    result = build_dashboard_for_run(warehouse.settings, staged, run.assessment_year, run.as_of)
     if result.static.message:
         context.log.warning(result.static.message)
     return dg.MaterializeResult(metadata={
@@ -50,7 +50,7 @@ def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                       run: RunParameters) -> dg.MaterializeResult:
     _staged(warehouse, context.run.run_id)
     final = release.switch_live(warehouse.settings, context.run.run_id,
-                                {"year": run.year, "as_of": run.as_of})
+                                {"year": run.assessment_year, "as_of": run.as_of})
     return dg.MaterializeResult(metadata={"release": str(final)})
 
 

@@ -1,7 +1,7 @@
 """CLI of the publish domain.
 
-    ecoscore dashboard --year 2024 --as-of 2024-09-30   the dashboard as of a date
-    ecoscore dashboard --year 2024                       rebuild the live release's dashboard"""
+    ecoscore dashboard [--year YEAR] --as-of YYYY-MM-DD   the dashboard as of a date
+    ecoscore dashboard [--year YEAR]                       rebuild a live release's dashboard"""
 
 from __future__ import annotations
 
@@ -17,12 +17,17 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if not args.as_of:
-        return rebuild_live(settings, args.year, not args.html_only)
+        year = args.year or newest_published_year(settings)
+        if year is None:
+            print("尚无已发布的结果：先运行 ecoscore run --year YEAR", file=sys.stderr)
+            return 1
+        return rebuild_live(settings, year, not args.html_only)
     try:
         as_of = date.fromisoformat(args.as_of)
     except ValueError:
         print(f"--as-of 应为 YYYY-MM-DD，收到 {args.as_of!r}", file=sys.stderr)
         return 2
+    args.year = args.year or as_of.year
     if as_of.year != args.year:
         print(f"--as-of {as_of} 不在考核年度 {args.year} 内", file=sys.stderr)
         return 2
@@ -37,6 +42,19 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def newest_published_year(settings) -> int | None:
+    """The newest year with a live release (or, before per-year folders, `current`'s year)."""
+    import json
+
+    from pipelines.publish.release import published_years
+
+    years = published_years(settings)
+    if years:
+        return years[-1]
+    record = settings.current_release / "release.json"
+    return json.loads(record.read_text(encoding="utf-8"))["year"] if record.exists() else None
+
+
 def rebuild_live(settings, year: int, static: bool) -> int:
     """Rebuild the dashboard of the live release in place (after a code or font change)."""
     import json
@@ -46,9 +64,9 @@ def rebuild_live(settings, year: int, static: bool) -> int:
     from pipelines.publish.dashboard.data import data_as_of, read_mart
     from pipelines.publish.release import live_release
 
-    live = live_release(settings)
+    live = live_release(settings, year)
     if live is None:
-        print("尚无已发布的结果：先运行 ecoscore run --year YEAR", file=sys.stderr)
+        print(f"尚无 {year} 年已发布的结果：先运行 ecoscore run --year {year}", file=sys.stderr)
         return 1
     record_file = live / "release.json"
     record = json.loads(record_file.read_text(encoding="utf-8")) if record_file.exists() else {}
@@ -89,7 +107,9 @@ def register(subparsers) -> None:
                     "for the change column) in scratch folders and write data/marts/dashboards/"
                     "<year>-asof-<date>/; the live release is not touched. Without: rebuild the live "
                     "release's dashboard.")
-    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--year", type=int, default=None,
+                        help="assessment year (default: --as-of's year, else the newest "
+                             "published year)")
     parser.add_argument("--as-of", help="YYYY-MM-DD: data after this date is ignored")
     parser.add_argument("--html-only", action="store_true", help="skip the PNG/PDF export")
     parser.set_defaults(func=cmd_dashboard)

@@ -73,7 +73,8 @@ def include_quality_report(settings: Settings, run_id: str, target: Path) -> Non
 
 
 def switch_live(settings: Settings, run_id: str, record: dict) -> Path:
-    """Make the run's staging folder the live release in one step; returns its path."""
+    """Make the run's staging folder the live release of its year (`record["year"]`) in one
+    step, and `current` the newest year's live release; returns the release's path."""
     staged = staging_dir(settings, run_id)
     final = settings.releases_dir / run_id
     record = {**record, "run_id": run_id, "published_at": datetime.now(UTC).isoformat()}
@@ -82,28 +83,98 @@ def switch_live(settings: Settings, run_id: str, record: dict) -> Path:
     if final.exists():
         shutil.rmtree(final)
     staged.rename(final)
-    link = settings.current_release
-    tmp_link = link.with_name(".current.tmp")
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    tmp_link.symlink_to(Path("releases") / run_id)
-    os.replace(tmp_link, link)
+    adopt_legacy_current(settings)
+    year_link = settings.year_release(int(record["year"]))
+    year_link.parent.mkdir(parents=True, exist_ok=True)
+    swap_link(year_link, Path("..") / "releases" / run_id)
+    point_current_at_newest_year(settings)
     prune_releases(settings, keep=run_id)
     return final
 
 
+def swap_link(link: Path, target: Path) -> None:
+    """Point the symlink `link` at `target` in one rename (readers never see it missing)."""
+    tmp_link = link.with_name(f".{link.name}.tmp")
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target)
+    os.replace(tmp_link, link)
+
+
+def adopt_legacy_current(settings: Settings) -> None:
+    """A release published before per-year folders existed: `current` alone. Give it its
+    year's link so publishing another year does not hide it."""
+    link = settings.current_release
+    record = link / "release.json"
+    if not record.exists():
+        return
+    year = int(json.loads(record.read_text(encoding="utf-8"))["year"])
+    if not settings.year_release(year).exists():
+        settings.year_dir(year).mkdir(parents=True, exist_ok=True)
+        swap_link(settings.year_release(year), Path("..") / "releases" / link.resolve().name)
+
+
+def published_years(settings: Settings) -> list[int]:
+    """Assessment years with a live release (data/marts/<year>/current), oldest first."""
+    if not settings.marts_dir.exists():
+        return []
+    return sorted(int(p.name) for p in settings.marts_dir.iterdir()
+                  if p.name.isdigit() and settings.year_release(int(p.name)).exists())
+
+
+def point_current_at_newest_year(settings: Settings) -> None:
+    """data/marts/current → the newest year's live release (kept for readers of one year)."""
+    years = published_years(settings)
+    if years:
+        swap_link(settings.current_release,
+                  Path("releases") / settings.year_release(years[-1]).resolve().name)
+
+
+def pinned_releases(settings: Settings) -> set[str]:
+    """Release folders that must stay: every year's live release and every finalised one."""
+    pinned = {settings.year_release(y).resolve().name for y in published_years(settings)}
+    for record in settings.marts_dir.glob("*/final.json"):
+        pinned.add(json.loads(record.read_text(encoding="utf-8"))["run_id"])
+    if settings.current_release.exists():
+        pinned.add(settings.current_release.resolve().name)
+    return pinned
+
+
 def prune_releases(settings: Settings, keep: str) -> None:
-    """Keep the newest few releases (for rollback); drop failed runs' staging folders."""
+    """Keep the newest few releases (for rollback), every year's live and finalised release;
+    drop failed runs' staging folders."""
     folders = sorted((p for p in settings.releases_dir.iterdir() if p.is_dir()),
                      key=lambda p: p.stat().st_mtime, reverse=True)
     finished = [p for p in folders if not p.name.endswith(".staging")]
+    pinned = pinned_releases(settings) | {keep}
     for old in finished[KEEP_RELEASES:]:
-        if old.name != keep:
+        if old.name not in pinned:
             shutil.rmtree(old)
     for stale in (p for p in folders if p.name.endswith(".staging")):
         shutil.rmtree(stale)
 
 
-def live_release(settings: Settings) -> Path | None:
-    link = settings.current_release
-    return link.resolve() if link.exists() else None
+def live_release(settings: Settings, year: int | None = None) -> Path | None:
+    """The live release of `year` (default: `current`, the newest year's). A release published
+    before per-year folders existed is found through `current` when its year matches."""
+    link = settings.current_release if year is None else settings.year_release(year)
+    if link.exists():
+        return link.resolve()
+    record = settings.current_release / "release.json"
+    if year is not None and record.exists() and \
+            json.loads(record.read_text(encoding="utf-8")).get("year") == year:
+        return settings.current_release.resolve()
+    return None
+
+
+def final_record(settings: Settings, year: int) -> dict | None:
+    """The 定稿 record of a finalised year (data/marts/<year>/final.json), else None."""
+    path = settings.year_dir(year) / "final.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def finalised_years(settings: Settings) -> list[int]:
+    if not settings.marts_dir.exists():
+        return []
+    return sorted(int(p.parent.name) for p in settings.marts_dir.glob("*/final.json")
+                  if p.parent.name.isdigit())

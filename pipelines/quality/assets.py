@@ -34,7 +34,7 @@ EXTRA_DEPS = {"raw_air_station_hourly": [["raw", "air_stations"]],
 
 def run_suite(suite: Suite, warehouse: WarehouseResource, run: RunParameters) -> list[Finding]:
     with connect(warehouse.settings, read_only=False) as con:
-        frame, parameters = FRAMES[suite.name](con, run.year, run.as_of)
+        frame, parameters = FRAMES[suite.name](con, run.assessment_year, run.as_of)
     return validate(suite, frame, parameters)
 
 

@@ -21,9 +21,9 @@ def raw_schemes(context: dg.AssetExecutionContext, run: RunParameters,
     # Only the schemes of the run's year: the data of other years is not in data/raw, so a
     # scheme is scored by a run of its own year (`ecoscore run --year 2023`).
     raw_dir = warehouse.settings.raw_dir
-    schemes = load_schemes(raw_dir / "schemes", year=run.year)
+    schemes = load_schemes(raw_dir / "schemes", year=run.assessment_year)
     if not schemes:
-        raise SchemeError(f"{raw_dir / 'schemes'}: 没有 {run.year} 年的考核方案文件")
+        raise SchemeError(f"{raw_dir / 'schemes'}: 没有 {run.assessment_year} 年的考核方案文件")
     context.log.info("schemes: " + ", ".join(f"{s.code} ({s.path.name})" for s in schemes))
     for name, frame in scheme_tables(schemes, raw_dir).items():
         rows = warehouse.replace("raw", f"scheme_{name}", frame)
