@@ -41,7 +41,7 @@ def year_months(settings: Settings, year: int) -> tuple[str, str]:
 
 def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool = False,
                  months: tuple[str, str] | None = None, full_refresh: bool = False,
-                 instance=None):
+                 instance=None, reopen_reason: str | None = None):
     """Materialise every asset in one in-process Dagster run; the hourly air path for the month
     partitions `months` (first, last; default: the year's, see year_months). Returns the result."""
     import dagster as dg
@@ -51,8 +51,9 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
     from pipelines.lib.resources import RunParameters, WarehouseResource
 
     export_environment(settings)
-    defs = build_definitions(RunParameters(year=year, as_of=as_of, full_refresh=full_refresh),
-                             WarehouseResource.for_settings(settings))
+    run = RunParameters(year=year, as_of=as_of, full_refresh=full_refresh,
+                        reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
+    defs = build_definitions(run, WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
     tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year)}
     # the warehouse's single-writer lock is taken by the run itself (WarehouseResource)
@@ -106,7 +107,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.lib.calendar import current_year
 
     return run_and_report(year=args.year or current_year(), as_of=args.as_of or "",
-                          full_refresh=getattr(args, "full_refresh", False))
+                          full_refresh=getattr(args, "full_refresh", False),
+                          reopen_reason=args.reason if args.reopen else None)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -123,12 +125,19 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
-                   full_refresh: bool = False) -> int:
+                   full_refresh: bool = False, reopen_reason: str | None = None) -> int:
     from pipelines.lib.warehouse import WarehouseBusyError
+    from pipelines.publish.finalize import FinalisedYearError, guard_publish
 
     settings = get_settings()
+    try:  # a finalised year: refuse before computing anything (the publish step checks again)
+        guard_publish(settings, year, reopen_reason is not None, reopen_reason or "")
+    except FinalisedYearError as err:
+        print(err, file=sys.stderr)
+        return 4
     try:
-        result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh)
+        result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh,
+                              reopen_reason=reopen_reason)
     except WarehouseBusyError as err:
         print(err, file=sys.stderr)
         return 3
@@ -176,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", help="YYYY-MM-DD: ignore data after this date")
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild the incremental air models from scratch")
+    run.add_argument("--reopen", action="store_true",
+                     help="republish a finalised (定稿) year; needs --reason, which is recorded")
+    run.add_argument("--reason", default="", help="why a finalised year is reopened")
     run.set_defaults(func=cmd_run)
     backfill = sub.add_parser("backfill", help="re-run the month partitions holding a date range "
                                                "(one run), then everything downstream")

@@ -7,6 +7,7 @@ from pipelines.dbt.assets import mart_asset_keys
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.publish import release
 from pipelines.publish.dashboard.asof import build_dashboard_for_run
+from pipelines.publish.finalize import guard_publish, record_reopen, status_zh
 
 GROUP = "publish"
 
@@ -36,7 +37,10 @@ def release_candidate(context: dg.AssetExecutionContext,
 def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
               run: RunParameters) -> dg.MaterializeResult:
     staged = _staged(warehouse, context.run.run_id)
-    result = build_dashboard_for_run(warehouse.settings, staged, run.assessment_year, run.as_of)
+    status = status_zh(warehouse.settings, run.assessment_year,
+                       run.reopen_reason if run.reopen else "")
+    result = build_dashboard_for_run(warehouse.settings, staged, run.assessment_year, run.as_of,
+                                     status=status)
     if result.static.message:
         context.log.warning(result.static.message)
     return dg.MaterializeResult(metadata={
@@ -45,13 +49,20 @@ def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
 
 
 @dg.asset(group_name=GROUP, deps=[dashboard],
-          description="Switches data/marts/current to this run's release in one step.")
+          description="Switches the year's live release (data/marts/<year>/current, and "
+                      "data/marts/current to the newest year's) to this run's release in one "
+                      "step; refuses a finalised (定稿) year unless the run reopens it.")
 def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                       run: RunParameters) -> dg.MaterializeResult:
     _staged(warehouse, context.run.run_id)
-    final = release.switch_live(warehouse.settings, context.run.run_id,
-                                {"year": run.assessment_year, "as_of": run.as_of})
-    return dg.MaterializeResult(metadata={"release": str(final)})
+    settings, year = warehouse.settings, run.assessment_year
+    guard_publish(settings, year, run.reopen, run.reopen_reason)
+    record = {"year": year, "as_of": run.as_of,
+              "reopened": run.reopen_reason if run.reopen else ""}
+    final = release.switch_live(settings, context.run.run_id, record)
+    if run.reopen:
+        record_reopen(settings, year, run.reopen_reason, context.run.run_id)
+    return dg.MaterializeResult(metadata={"release": str(final), "year": year})
 
 
 defs = dg.Definitions(assets=[release_candidate, dashboard, published_release])

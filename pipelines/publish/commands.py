@@ -55,9 +55,19 @@ def newest_published_year(settings) -> int | None:
     return json.loads(record.read_text(encoding="utf-8"))["year"] if record.exists() else None
 
 
-def rebuild_live(settings, year: int, static: bool) -> int:
-    """Rebuild the dashboard of the live release in place (after a code or font change)."""
+def rebuild_live(settings, year: int, static: bool, status: str | None = None) -> int:
+    """Rebuild the dashboard of the year's live release in place (after a code or font
+    change). A finalised year's release is frozen: only `ecoscore finalize` redraws it (its
+    status line), before hashing."""
     import json
+
+    from pipelines.publish.finalize import status_zh
+    from pipelines.publish.release import final_record
+
+    if status is None and final_record(settings, year) is not None:
+        print(f"{year} 年已定稿，发布内容不再改动 (finalised: the release is frozen)",
+              file=sys.stderr)
+        return 1
 
     from pipelines.publish.dashboard import build_dashboard
     from pipelines.publish.dashboard.asof import previous_label, published_previous_scores, title_for
@@ -78,7 +88,8 @@ def rebuild_live(settings, year: int, static: bool) -> int:
         shutil.rmtree(stale, ignore_errors=True)
     result = build_dashboard(live, title_for(year, as_of), year=year, as_of=as_of, static=static,
                              out_dir=fresh, previous=found[0] if found else None,
-                             previous_label=previous_label(found[1]) if found else "")
+                             previous_label=previous_label(found[1]) if found else "",
+                             status=status or status_zh(settings, year))
     # readers see the old folder or the new one, never a half-written one
     if current.exists():
         current.rename(old)
@@ -100,7 +111,46 @@ def report(result, out_dir) -> None:
         print(f"  {result.static.message}")
 
 
+def cmd_finalize(args: argparse.Namespace) -> int:
+    from pipelines.lib.settings import get_settings
+    from pipelines.publish.finalize import FinalisedYearError, finalize, verify
+
+    settings = get_settings()
+    if args.verify:
+        changed = verify(settings, args.year)
+        for name in changed:
+            print(f"  与定稿清单不符 differs from the manifest: {name}")
+        verdict = "完好 (intact)" if not changed else f"有 {len(changed)} 个文件不符"
+        print(f"{args.year} 年定稿发布{verdict}")
+        return 1 if changed else 0
+    if not args.reason:
+        print("定稿须写明理由：--reason \"…\"", file=sys.stderr)
+        return 2
+    try:
+        record = finalize(settings, args.year, args.reason, by=args.by,
+                          rebuild_dashboard=lambda status: rebuild_live(
+                              settings, args.year, not args.html_only, status=status))
+    except FinalisedYearError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"{args.year} 年已定稿：发布 {record['run_id']}，{len(record['manifest'])} 个文件的 SHA-256 "
+          f"记入 {settings.year_dir(args.year) / 'final.json'}（{record['finalised_by']}，"
+          f"{record['finalised_at']}）")
+    return 0
+
+
 def register(subparsers) -> None:
+    final = subparsers.add_parser(
+        "finalize", help="定稿: freeze a year's live release (manifest with file hashes, "
+                         "who/when/why); later runs leave it alone unless --reopen")
+    final.add_argument("--year", type=int, required=True)
+    final.add_argument("--reason", help="why (e.g. 年度考核结果经市政府常务会议审定)")
+    final.add_argument("--by", help="who finalises (default: ECOSCORE_USER or the login name)")
+    final.add_argument("--html-only", action="store_true",
+                       help="redraw only the dashboard page with the 定稿 status, not PNG/PDF")
+    final.add_argument("--verify", action="store_true",
+                       help="check the finalised release's files against its manifest")
+    final.set_defaults(func=cmd_finalize)
     parser = subparsers.add_parser(
         "dashboard", help="the leadership dashboard as of a date (领导驾驶舱)",
         description="With --as-of: run the pipeline as of that date (and as of the previous month end, "

@@ -135,6 +135,11 @@ def pinned_releases(settings: Settings) -> set[str]:
     pinned = {settings.year_release(y).resolve().name for y in published_years(settings)}
     for record in settings.marts_dir.glob("*/final.json"):
         pinned.add(json.loads(record.read_text(encoding="utf-8"))["run_id"])
+    for history in settings.marts_dir.glob("*/history.jsonl"):  # once finalised, kept
+        for line in history.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            if entry.get("action") == "finalise":
+                pinned.add(entry["run_id"])
     if settings.current_release.exists():
         pinned.add(settings.current_release.resolve().name)
     return pinned

@@ -111,7 +111,8 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
                          pipeline_seconds=round(pipeline_seconds, 1))
 
 
-def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as_of: str) -> DashboardResult:
+def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as_of: str,
+                            status: str = "") -> DashboardResult:
     """The dashboard of a pipeline run, in its staging release; the change column compares
     with an as-of dashboard made for the previous month end, when there is one."""
     from pipelines.publish.dashboard.data import data_as_of, read_mart
@@ -122,4 +123,5 @@ def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as
     found = published_previous_scores(settings, year, data_as_of(daily, year, as_of))
     return build_dashboard(release_dir, title_for(year, as_of), year=year, as_of=as_of,
                            previous=found[0] if found else None,
-                           previous_label=previous_label(found[1]) if found else "")
+                           previous_label=previous_label(found[1]) if found else "",
+                           status=status)

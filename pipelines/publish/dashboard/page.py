@@ -98,7 +98,21 @@ h1{{font-size:26px;margin-bottom:4px;}} h2{{font-size:20px;border-left:6px solid
 @media print{{section{{page-break-before:always;}} nav{{display:none;}}}}"""
 
 
-def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExport) -> str:
+def status_html(status: str) -> str:
+    """The year's status line: 初步 (preliminary) or 定稿 (final)."""
+    return f"<p class='status'><b>考核状态：</b>{html.escape(status)}</p>\n" if status else ""
+
+
+def notes_html(notes: list[str]) -> str:
+    """Lines under the title (an as-of dashboard lists what its date cut)."""
+    if not notes:
+        return ""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return f"<div class='cut'><b>截至日之后未计入的数据：</b><ul>{items}</ul></div>\n"
+
+
+def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExport,
+              status: str = "", notes: list[str] | None = None) -> str:
     nav = "".join(f"<a href='#{p.key}'>{html.escape(p.title.split('：')[0])}</a>" for p in sections)
     body = "\n".join(section_html(p) for p in sections)
     return f"""<!DOCTYPE html>
@@ -108,7 +122,7 @@ def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExpo
 <style>{CSS}</style></head>
 <body><h1>{html.escape(title)}</h1>
 <p class="sub">数据截至 {as_of.year} 年 {as_of.month} 月 {as_of.day} 日；此后的数据不计入。</p>
-<nav>{nav}</nav>
+{status_html(status)}{notes_html(notes or [])}<nav>{nav}</nav>
 {body}
 <footer>{export_note(static)}</footer>
 </body></html>"""
@@ -117,7 +131,8 @@ def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExpo
 def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = "",
                     out_dir: Path | None = None, previous: pl.DataFrame | None = None,
                     previous_label: str = "", static: bool = True,
-                    quality_report: Path | None = None) -> DashboardResult:
+                    quality_report: Path | None = None, status: str = "",
+                    notes: list[str] | None = None) -> DashboardResult:
     """Write <out_dir or release_dir/dashboard>/index.html (+ PNGs and dashboard.pdf)."""
     started = time.perf_counter()
     daily = data.read_mart(release_dir, "fct_air_unit_daily")
@@ -130,6 +145,7 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
     out.mkdir(parents=True, exist_ok=True)
     exported = export_static(sections, out) if static else StaticExport(message="未要求导出 PNG/PDF。")
     path = out / "index.html"
-    path.write_text(page_html(title, as_of_date, sections, exported), encoding="utf-8")
+    path.write_text(page_html(title, as_of_date, sections, exported, status, notes),
+                    encoding="utf-8")
     return DashboardResult(html=path, as_of=as_of_date, static=exported,
                            seconds=round(time.perf_counter() - started, 2))
