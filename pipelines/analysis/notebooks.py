@@ -6,9 +6,10 @@
   notebooks speak SQL and never open, let alone lock, a warehouse file.
 - `scores_as_of(release, year, dates)` — the ranking re-scored as of month ends. An
   `ecoscore run --as-of D` differs from the full-year run only where the `as_of` var is read:
-  `stg_air__station_hourly` (hours after D dropped) and `fct_air_target_gap`. So a scratch copy
-  of the release's read-only warehouse and `dbt run` of the models between that view and
-  `fct_unit_scores` with `as_of = D` give the same scores as a full as-of run (15–30 s per
+  the models tagged `as_of` that cut each dated input (air hours, ledger events, water months,
+  published measures, self scores; macros/ops/as_of.sql) and `fct_air_target_gap`. So a
+  scratch copy of the release's read-only warehouse and `dbt run` of the models between those
+  and `fct_unit_scores` with `as_of = D` give the same scores as a full as-of run (15–30 s per
   date on two shared cores instead of about 90 s), and the release is never touched.
 - `execute_notebook(path, parameters)` — runs a notebook top to bottom in a fresh kernel;
   `python -m pipelines.analysis.notebooks [-o DIR] [NAME …]` writes executed `.ipynb` files.
@@ -33,8 +34,9 @@ import polars as pl
 from pipelines.lib.settings import DBT_PROJECT_DIR, PROJECT_ROOT, get_settings
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-# the models an as-of date can change on the way to the scores (see the module docstring)
-AS_OF_SELECTION = "stg_air__station_hourly+,+fct_unit_scores"
+# the models an as-of date can change on the way to the scores: from every model that cuts a
+# dated input (tag `as_of`, macros/ops/as_of.sql) down to the scores
+AS_OF_SELECTION = "tag:as_of+,+fct_unit_scores"
 
 
 def release_dir() -> Path:

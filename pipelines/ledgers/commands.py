@@ -33,7 +33,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     for f in result["files"].iter_rows(named=True):
         print(f"{f['source_file']}: 读取 {f['rows_read']} 行，载入 {f['rows_loaded']}，"
-              f"隔离 {f['rows_quarantined']}（{f['change']}）— {f['status_zh']}")
+              f"隔离 {f['rows_quarantined']}"
+              + (f"，属其他考核年度 {f['rows_other_year']}" if f["rows_other_year"] else "")
+              + f"（{f['change']}）— {f['status_zh']}")
     for q in result["quarantine"].iter_rows(named=True):
         where = f"{q['source_file']} {q['source_sheet'] or ''} 第 {q['source_row']} 行".replace("  ", " ")
         print(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")

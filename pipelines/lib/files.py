@@ -103,9 +103,11 @@ def _csv_records(data: bytes, label: str) -> list[tuple[int, int]]:
     return records
 
 
-def read_csv_strings(path: Path, required: list[str], label: str) -> pl.DataFrame:
+def read_csv_strings(path: Path, required: list[str], label: str,
+                     optional: tuple[str, ...] = ()) -> pl.DataFrame:
     """All cells as strings, plus `source_file` (the name as given) and `source_row` (the line
-    number in the file, header = 1). Raises InputFileError naming the file when unusable."""
+    number in the file, header = 1); `optional` columns are null where the file has none.
+    Raises InputFileError naming the file when unusable."""
     check_csv_integrity(path, label)
     text = decode_text(path)
     try:
@@ -121,7 +123,9 @@ def read_csv_strings(path: Path, required: list[str], label: str) -> pl.DataFram
         raise InputFileError(
             f"{label}: 缺少列 {', '.join(missing)}（找到的列: {', '.join(frame.columns)}）"
         )
-    return frame.select(required).with_columns(
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(c)
+                               for c in optional if c not in frame.columns)
+    return frame.select(*required, *optional).with_columns(
         pl.lit(label).alias("source_file"),
         (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("source_row"),
     )

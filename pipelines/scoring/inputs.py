@@ -35,13 +35,15 @@ def _typed(frame: pl.DataFrame, label: str) -> pl.DataFrame:
     return frame
 
 
-def _read_all(folder: Path, columns: list[str], root: Path) -> pl.DataFrame:
+def _read_all(folder: Path, columns: list[str], root: Path,
+              optional: tuple[str, ...] = ()) -> pl.DataFrame:
     frames = []
     for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
         label = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        frames.append(_typed(read_csv_strings(path, columns, label), label))
+        frame = read_csv_strings(path, columns, label, optional=optional)
+        frames.append(_typed(frame, label))
     if not frames:
-        schema = {c: NUMERIC.get(c, pl.String) for c in columns}
+        schema = {c: NUMERIC.get(c, pl.String) for c in [*columns, *optional]}
         return pl.DataFrame(schema={**schema, "source_file": pl.String, "source_row": pl.Int64})
     return pl.concat(frames, how="vertical")
 
@@ -51,8 +53,10 @@ def read_peers(raw_dir: Path) -> pl.DataFrame:
 
 
 def read_self_scores(raw_dir: Path) -> pl.DataFrame:
-    return _read_all(raw_dir / "schemes" / "self_scores", SELF_SCORE_COLUMNS, raw_dir)
+    return _read_all(raw_dir / "schemes" / "self_scores", SELF_SCORE_COLUMNS, raw_dir,
+                     optional=("submitted_on",))
 
 
 def read_published_measures(raw_dir: Path) -> pl.DataFrame:
-    return _read_all(raw_dir / "measures", PUBLISHED_MEASURE_COLUMNS, raw_dir)
+    return _read_all(raw_dir / "measures", PUBLISHED_MEASURE_COLUMNS, raw_dir,
+                     optional=("published_on",))

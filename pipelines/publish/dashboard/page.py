@@ -128,6 +128,22 @@ def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExpo
 </body></html>"""
 
 
+def cut_notes(release_dir: Path) -> list[str]:
+    """One line per dated input an as-of run left out (the mart fct_as_of_cuts)."""
+    cuts = data.read_mart(release_dir, "fct_as_of_cuts")
+    if cuts is None or cuts.is_empty():
+        return []
+    lines = []
+    for c in cuts.sort("input_code").iter_rows(named=True):
+        text = f"{c['input_zh']}（{c['date_rule_zh']}）：未计入 {c['rows_cut']} 条"
+        if c["rows_cut"]:
+            text += f"，{c['first_date_cut']} 至 {c['last_date_cut']}"
+        if c["rows_undated_kept"]:
+            text += f"；未注明日期而保留 {c['rows_undated_kept']} 条"
+        lines.append(text)
+    return lines
+
+
 def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = "",
                     out_dir: Path | None = None, previous: pl.DataFrame | None = None,
                     previous_label: str = "", static: bool = True,
@@ -145,6 +161,8 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
     out.mkdir(parents=True, exist_ok=True)
     exported = export_static(sections, out) if static else StaticExport(message="未要求导出 PNG/PDF。")
     path = out / "index.html"
+    if notes is None and as_of:
+        notes = cut_notes(release_dir)
     path.write_text(page_html(title, as_of_date, sections, exported, status, notes),
                     encoding="utf-8")
     return DashboardResult(html=path, as_of=as_of_date, static=exported,

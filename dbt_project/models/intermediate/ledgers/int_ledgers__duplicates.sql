@@ -10,6 +10,7 @@ with clean as (
         where p.ledger_row_id = rows.ledger_row_id
     )
         and rows.evidence_ref is not null
+        and not rows.other_year
 ),
 
 ranked as (

@@ -1,3 +1,4 @@
+{{ config(tags=['as_of']) }}
 {#- LEDGER EVENTS CONTRACT: the valid ledger rows scoring reads. Only rows with no problem and
     not a repeat; no personal data (contact names and phones stay in restricted.duckdb). -#}
 
@@ -37,6 +38,9 @@ final as (
         rows.source_row::integer as source_row
     from rows
     where rows.ledger_row_id not in (select ledger_row_id from rejected)
+        and not rows.other_year
+        -- as of a date: an event counts from its event date (listed in fct_as_of_cuts)
+        and {{ known_as_of('rows.event_date') }}
 )
 
 select * from final

@@ -3,7 +3,9 @@
 {%- set year = var('year') %}
 
 with rows as (
+    -- a row of another assessment year is that year's run's to check
     select * from {{ ref('int_ledgers__rows_resolved') }}
+    where not other_year
 ),
 
 problems as (

@@ -1,6 +1,8 @@
 {#- Ledger rows placed in a scheme of the assessment year: the unit may be written as its code
     or its name; a row without scheme_code belongs to the one scheme of the year that lists the
-    unit (none or several → left unresolved, and quarantined). -#}
+    unit (none or several → left unresolved, and quarantined). A row of another year that has a
+    scheme (its scheme_code is that year's, or, without one, its date falls in that year) is
+    `other_year`: it belongs to that year's run, and here is neither used nor quarantined. -#}
 
 with rows as (
     select * from {{ ref('stg_ledgers__rows') }}
@@ -9,6 +11,10 @@ with rows as (
 schemes as (
     select scheme_code from {{ ref('stg_scoring__schemes') }}
     where scheme_year = {{ var('year') }}
+),
+
+catalog as (
+    select scheme_code, scheme_year from {{ source('raw_scoring', 'scheme_catalog') }}
 ),
 
 units as (
@@ -47,8 +53,15 @@ final as (
             select 1 from {{ ref('stg_scoring__items') }} as items
             where items.scheme_code = unique_matches.scheme_code
                 and items.item_code = rows.item_code
-        ) as is_known_item
+        ) as is_known_item,
+        coalesce(
+            coalesce(written_scheme.scheme_year, year(rows.event_date)) <> {{ var('year') }}
+            and coalesce(written_scheme.scheme_year, year(rows.event_date))
+                in (select scheme_year from catalog),
+            false
+        ) as other_year
     from rows
+    left join catalog as written_scheme on written_scheme.scheme_code = rows.scheme_code
     left join unique_matches using (ledger_row_id)
 )
 

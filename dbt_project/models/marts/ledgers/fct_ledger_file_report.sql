@@ -18,6 +18,13 @@ loaded as (
     group by source_file
 ),
 
+other_year as (
+    select source_file, count(*) as rows_other_year
+    from {{ ref('int_ledgers__rows_resolved') }}
+    where other_year
+    group by source_file
+),
+
 quarantined as (
     select source_file, count(distinct ledger_row_id) as rows_quarantined
     from {{ ref('int_ledgers__quarantine') }}
@@ -35,6 +42,8 @@ final as (
         files.rows_read::integer as rows_read,
         coalesce(loaded.rows_loaded, 0)::integer as rows_loaded,
         coalesce(quarantined.rows_quarantined, 0)::integer as rows_quarantined,
+        -- rows of another assessment year's scheme: loaded by that year's run
+        coalesce(other_year.rows_other_year, 0)::integer as rows_other_year,
         files.file_problems::integer as file_problems,
         ---------- for people
         case
@@ -45,6 +54,7 @@ final as (
     from files
     left join loaded using (source_file)
     left join quarantined using (source_file)
+    left join other_year using (source_file)
 )
 
 select * from final

@@ -1,4 +1,4 @@
-{{ config(tags=['air_hourly_path']) }}
+{{ config(tags=['air_hourly_path', 'as_of']) }}
 {%- set cols = air_raw_columns() %}
 
 with checked as (
@@ -22,9 +22,7 @@ final as (
     from checked
     where row_problem is null
         -- a mid-year view (`--as-of`) sees nothing after its date
-        {%- if var('as_of', '') %}
-        and period_start::date <= '{{ var("as_of") }}'::date
-        {%- endif %}
+        and {{ known_as_of('period_start::date') }}
 )
 
 select * from final

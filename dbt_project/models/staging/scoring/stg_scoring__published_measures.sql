@@ -1,3 +1,4 @@
+{{ config(tags=['as_of']) }}
 {#- Published measure values (data/raw/measures/*.csv): one unit's annual value of a measure
     code, with who published it. Scoring uses them only where no domain mart has the measure. -#}
 
@@ -14,6 +15,9 @@ renamed as (
         ---------- as published
         value::decimal(18, 4) as measure_value,
         published_by,
+        -- optional: the day it was published (an as-of run cuts values published after it;
+        -- an undated value is taken as known all year, and fct_as_of_cuts says so)
+        try_strptime(trim(published_on), ['%Y-%m-%d', '%Y/%m/%d'])::date as published_on,
         ---------- lineage
         source_file,
         source_row
@@ -21,3 +25,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ known_as_of('published_on') }}

@@ -1,3 +1,4 @@
+{{ config(tags=['as_of']) }}
 with source as (
     select * from {{ source('raw_water', 'water_drinking_samples') }}
 ),
@@ -27,3 +28,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ known_as_of('sample_date') }}

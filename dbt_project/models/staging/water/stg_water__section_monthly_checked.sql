@@ -1,3 +1,4 @@
+{{ config(tags=['as_of']) }}
 {#- Every monitoring cell that names a GB 3838 indicator, parsed, with the reason it cannot be
     used (null = usable). Headers that are not GB 3838 indicators (水温, 电导率, 浊度…) are not
     part of the class (地表水环境质量评价办法（试行）2011 §2.1) and are left out. -#}
@@ -63,3 +64,5 @@ select
     source_row,
     problem
 from checked
+-- as of a date: a month's value counts once the month has ended (macros/ops/as_of.sql)
+where {{ known_as_of('last_day(month_start::date)') }}

@@ -1,3 +1,4 @@
+{{ config(tags=['as_of']) }}
 with source as (
     select * from {{ source('raw_water', 'water_wastewater_plants') }}
 ),
@@ -22,3 +23,4 @@ renamed as (
 )
 
 select * from renamed
+where obs_year is null or {{ known_as_of(month_end('obs_year', 'obs_month')) }}
