@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import polars as pl
 import pytest
 
 from pipelines.lib.calendar import CalendarError, close_by, open_years
@@ -164,3 +165,39 @@ def test_a_changed_file_in_a_finalised_release_is_found(data_settings: Settings)
     finalize(data_settings, 2024, "审定", by="考核办")
     (data_settings.releases_dir / "first" / "fct_unit_scores.parquet").write_text("edited")
     assert verify(data_settings, 2024) == ["fct_unit_scores.parquet"]
+
+
+def scores_frame(year: int, totals: dict[str, float]) -> pl.DataFrame:
+    ranked = sorted(totals, key=lambda u: -totals[u])
+    return pl.DataFrame({"scheme_code": f"qinzhou_{year}", "scheme_year": year,
+                         "unit_code": list(totals), "unit_name": [f"{u}县" for u in totals],
+                         "total_score": list(totals.values()), "grade": "良好",
+                         "score_rank": [ranked.index(u) + 1 for u in totals]})
+
+
+def test_each_units_score_and_rank_over_the_years(data_settings: Settings):
+    """Issue 16 part 5 (marts and dashboard): fct_unit_score_history holds every published
+    year's total and rank per unit, the year's status and the change against the year before."""
+    from pipelines.publish.dashboard.panels import history_panel
+
+    settings = data_settings
+    publish(settings, "run-2023", 2023)
+    scores_frame(2023, {"lingshan": 80.0, "qinnan": 90.0}).write_parquet(
+        settings.releases_dir / "run-2023" / "fct_unit_scores.parquet")
+    finalize(settings, 2023, "审定", by="考核办")
+    staged = release.staging_dir(settings, "run-2024")
+    staged.mkdir(parents=True)
+    scores_frame(2024, {"lingshan": 95.5, "qinnan": 90.0}).write_parquet(
+        staged / "fct_unit_scores.parquet")
+    assert release.write_score_history(settings, staged, 2024) == 4
+    history = pl.read_parquet(staged / "fct_unit_score_history.parquet").sort(
+        "unit_code", "assessment_year")
+    assert history.select("unit_code", "assessment_year", "score_rank", "year_status",
+                          "rank_change").rows() == [
+        ("lingshan", 2023, 2, "定稿", None), ("lingshan", 2024, 1, "初步", 1),
+        ("qinnan", 2023, 1, "定稿", None), ("qinnan", 2024, 2, "初步", -1)]
+    assert [float(v) if v is not None else None for v in history["total_change"]] == [
+        None, 15.5, None, 0.0]
+    panel = history_panel(history)
+    assert panel is not None and panel.title == "历年得分与排名" and len(panel.figures) == 1
+    assert history_panel(history.filter(pl.col("assessment_year") == 2024)) is None

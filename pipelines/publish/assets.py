@@ -23,11 +23,13 @@ def _staged(warehouse: WarehouseResource, run_id: str):
 
 
 @dg.asset(group_name=GROUP, deps=mart_asset_keys(), kinds={"parquet"},
-          description="Every mart exported to Parquet, with the quarantine lists and a read-only "
-                      "copy of the warehouse, in this run's staging release folder.")
-def release_candidate(context: dg.AssetExecutionContext,
-                      warehouse: WarehouseResource) -> dg.MaterializeResult:
-    counts = release.export_marts(warehouse.settings, context.run.run_id)
+          description="Every mart exported to Parquet, with the quarantine lists, a read-only "
+                      "copy of the warehouse and the units' scores over the years "
+                      "(fct_unit_score_history, from every year's live release), in this run's "
+                      "staging release folder.")
+def release_candidate(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                      run: RunParameters) -> dg.MaterializeResult:
+    counts = release.export_marts(warehouse.settings, context.run.run_id, run.assessment_year)
     return dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
 
 

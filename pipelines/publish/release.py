@@ -40,9 +40,10 @@ def existing_relations(con: duckdb.DuckDBPyConnection, relations: dict[str, str]
     return {name: rel for name, rel in relations.items() if rel in present}
 
 
-def export_marts(settings: Settings, run_id: str) -> dict[str, int]:
+def export_marts(settings: Settings, run_id: str, year: int | None = None) -> dict[str, int]:
     """Write every mart (and the quarantine lists) as Parquet into the run's staging folder,
-    plus a read-only copy of the warehouse. Returns row counts by file stem."""
+    plus a read-only copy of the warehouse, and (given the run's year) the units' scores over
+    the years. Returns row counts by file stem."""
     target = staging_dir(settings, run_id)
     if target.exists():
         shutil.rmtree(target)
@@ -61,6 +62,8 @@ def export_marts(settings: Settings, run_id: str) -> dict[str, int]:
         con.close()
     shutil.copy2(settings.warehouse_path, target / "ecoscore.duckdb")
     include_quality_report(settings, run_id, target)
+    if year is not None:
+        counts[HISTORY_STEM] = write_score_history(settings, target, year)
     return counts
 
 
@@ -183,3 +186,54 @@ def finalised_years(settings: Settings) -> list[int]:
         return []
     return sorted(int(p.parent.name) for p in settings.marts_dir.glob("*/final.json")
                   if p.parent.name.isdigit())
+
+
+HISTORY_STEM = "fct_unit_score_history"
+HISTORY_SQL = """
+with years as ({union}),
+final as (
+    select
+        ---------- ids
+        unit_code, assessment_year, scheme_code,
+        ---------- the year's result
+        unit_name, total_score, grade, score_rank, year_status, release_run_id,
+        ---------- against the unit's previous assessed year
+        total_score - lag(total_score) over by_unit as total_change,
+        lag(score_rank) over by_unit - score_rank as rank_change
+    from years
+    window by_unit as (partition by unit_code order by assessment_year)
+)
+select * from final order by all
+"""
+
+
+def history_sources(settings: Settings, target: Path, year: int) -> dict[int, tuple[Path, str, str]]:
+    """{year: (its fct_unit_scores.parquet, status, release run id)}: this run's year from the
+    staged release, every other year from its live release."""
+    sources = {year: (target / "fct_unit_scores.parquet", "初步", target.name.removesuffix(".staging"))}
+    for other in published_years(settings):
+        path = settings.year_release(other) / "fct_unit_scores.parquet"
+        if other != year and path.exists():
+            status = "定稿" if final_record(settings, other) is not None else "初步"
+            sources[other] = (path, status, settings.year_release(other).resolve().name)
+    return sources
+
+
+def write_score_history(settings: Settings, target: Path, year: int) -> int:
+    """`fct_unit_score_history`: each unit's total, grade and rank in every assessment year
+    with a live release (this run's year from its own scores), the year's status (初步/定稿),
+    and the change against the unit's previous year. Returns its row count."""
+    sources = history_sources(settings, target, year)
+    if not sources[year][0].exists():
+        return 0
+    union = " union all ".join(
+        f"select unit_code, {y} as assessment_year, scheme_code, unit_name, "
+        f"total_score::decimal(18, 4) as total_score, grade, score_rank::integer as score_rank, "
+        f"'{status}' as year_status, '{run_id}' as release_run_id "
+        f"from read_parquet('{path.as_posix()}') where scheme_year = {y}"
+        for y, (path, status, run_id) in sorted(sources.items()))
+    out = target / f"{HISTORY_STEM}.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"copy ({HISTORY_SQL.format(union=union)}) to '{out.as_posix()}' "
+                    "(format parquet)")
+        return con.execute(f"select count(*) from read_parquet('{out.as_posix()}')").fetchone()[0]

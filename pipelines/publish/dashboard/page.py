@@ -40,9 +40,11 @@ def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataF
     ranked = data.ranking(scores, previous) if scores is not None else None
     unit_order = ranked["unit_code"].to_list() if ranked is not None else []
     names = data.unit_names(scores, daily)
+    history = panels.history_panel(data.read_mart(release_dir, "fct_unit_score_history"))
     return [
         panels.ranking_panel(ranked, previous_label if previous is not None else "",
                              data.scheme_names(release_dir)),
+        *([history] if history is not None else []),
         panels.scorecard_panel(ranked, movements),
         panels.air_calendar_panel(daily, data.aqi_levels(release_dir), year, unit_order),
         panels.air_monthly_panel(_monthly(release_dir, year, as_of), data.air_targets(gaps, names),

@@ -99,6 +99,53 @@ def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names
     return Panel(key="01_ranking", title=title, note=note, figures=figures)
 
 
+# ---------- over the years
+
+
+def _history_cell(row: dict | None) -> str:
+    if row is None:
+        return "—"
+    return f"{float(row['total_score']):.2f}（第 {row['score_rank']} 名）"
+
+
+def history_figure(history: pl.DataFrame) -> go.Figure:
+    """Units × years: total and rank per year (its status in the header), and a line per unit."""
+    years = sorted(history["assessment_year"].unique().to_list())
+    status = dict(history.select("assessment_year", "year_status").unique().iter_rows())
+    units = history.sort("assessment_year", "score_rank").unique("unit_code", keep="last",
+                                                                  maintain_order=True)
+    by_key = {(r["unit_code"], r["assessment_year"]): r for r in history.to_dicts()}
+    table = go.Table(
+        header={"values": ["考核单位", *[f"{y} 年（{status[y]}）" for y in years]],
+                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
+        cells={"values": [units["unit_name"].to_list(),
+                          *[[_history_cell(by_key.get((u, y))) for u in units["unit_code"]]
+                            for y in years]], "align": "center", "height": 28})
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.08,
+                        specs=[[{"type": "table"}, {"type": "xy"}]])
+    fig.add_trace(table, row=1, col=1)
+    for i, unit in enumerate(units.iter_rows(named=True)):
+        rows = history.filter(pl.col("unit_code") == unit["unit_code"]).sort("assessment_year")
+        fig.add_trace(go.Scatter(
+            x=rows["assessment_year"].to_list(), y=[float(v) for v in rows["total_score"]],
+            mode="lines+markers", name=unit["unit_name"],
+            line={"color": UNIT_COLOURS[i % len(UNIT_COLOURS)]},
+            hovertemplate=unit["unit_name"] + " %{x} 年：%{y:.2f} 分<extra></extra>"), row=1, col=2)
+    fig.update_xaxes(tickmode="array", tickvals=years, title_text="考核年度", row=1, col=2)
+    fig.update_yaxes(title_text="总分", row=1, col=2)
+    return styled(fig, 160 + 32 * units.height)
+
+
+def history_panel(history: pl.DataFrame | None) -> Panel | None:
+    """Each unit's score and rank over the assessment years (fct_unit_score_history); only
+    when more than one year is published."""
+    if history is None or history["assessment_year"].n_unique() < 2:
+        return None
+    return Panel(key="01b_history", title="历年得分与排名", figures=[history_figure(history)],
+                 note="每年的总分与名次取自该年度的发布结果（初步：仍在更新；定稿：已冻结）；"
+                      "名次为各年度考核方案内的排名。")
+
+
 # ---------- scorecards
 
 
