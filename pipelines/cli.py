@@ -82,14 +82,14 @@ def busy_message(result) -> str | None:
     return None
 
 
-def print_summary(settings: Settings) -> None:
+def print_summary(settings: Settings, year: int | None = None) -> None:
     import polars as pl
 
     from pipelines.publish.release import live_release
 
-    live = live_release(settings)
+    live = live_release(settings, year)
     if live is None:
-        print("尚无已发布的结果 (nothing published yet)")
+        print(f"尚无{f' {year} 年' if year else ''}已发布的结果 (nothing published yet)")
         return
     scores = pl.read_parquet(live / "fct_unit_scores.parquet").sort("scheme_code", "score_rank")
     print(f"\n{'方案 scheme':<16} {'单位 unit':<14} {'得分 score':>10} {'排名 rank':>8}  等次 grade")
@@ -97,10 +97,13 @@ def print_summary(settings: Settings) -> None:
         print(f"{r['scheme_code']:<16} {r['unit_name']:<14} {float(r['total_score']):>10.2f} "
               f"{r['score_rank']:>8}  {r['grade'] or ''}")
     print(f"\n数仓 warehouse (writer):   {settings.warehouse_path}")
-    print(f"已发布 published release:  {settings.current_release} -> {live.name}")
-    print(f"  Parquet marts:           {settings.current_release}/*.parquet")
-    print(f"  只读数仓 read-only copy: {settings.current_release}/ecoscore.duckdb")
-    print(f"  驾驶舱 dashboard:        {settings.current_release}/dashboard/index.html")
+    link = settings.current_release if year is None else settings.year_release(year)
+    if not link.exists():  # published before per-year folders
+        link = settings.current_release
+    print(f"已发布 published release:  {link} -> {live.name}")
+    print(f"  Parquet marts:           {link}/*.parquet")
+    print(f"  只读数仓 read-only copy: {link}/ecoscore.duckdb")
+    print(f"  驾驶舱 dashboard:        {link}/dashboard/index.html")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -151,9 +154,9 @@ def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
         print("\n运行失败 (run failed); 上次发布的结果保持不变 (last published results kept).",
               file=sys.stderr)
         print("\n".join(failure_lines(settings, result)), file=sys.stderr)
-        print_summary(settings)
+        print_summary(settings, year)
         return 1
-    print_summary(settings)
+    print_summary(settings, year)
     return 0
 
 

@@ -44,7 +44,7 @@ def release_dir() -> Path:
     override = os.environ.get("ECOSCORE_RELEASE")
     release = Path(override) if override else get_settings().current_release
     if not (release / "fct_unit_scores.parquet").exists():
-        raise FileNotFoundError(f"{release}: 没有已发布的结果，请先运行 ecoscore run --year 2024")
+        raise FileNotFoundError(f"{release}: 没有已发布的结果，请先运行 ecoscore run --year YEAR")
     return release
 
 

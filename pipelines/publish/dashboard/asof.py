@@ -1,4 +1,4 @@
-"""A dashboard as of a date (`ecoscore dashboard --year 2024 --as-of 2024-09-30`), as the
+"""A dashboard as of a date (`ecoscore dashboard --year YEAR --as-of YYYY-MM-DD`), as the
 meeting after that date would see it, without touching the live release.
 
 The whole pipeline runs twice in scratch data folders under `data/scratch/` (raw inputs linked,
