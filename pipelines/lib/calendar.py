@@ -8,8 +8,11 @@ when (ECOSCORE_CLOSE_BY, month-day, default 01-31). From then on, or once the ye
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterable
+
+from pipelines.lib.settings import Settings
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 CLOSE_BY_ENV = "ECOSCORE_CLOSE_BY"
@@ -58,3 +61,17 @@ def open_years(now: dt.datetime | None = None, finalised: Iterable[int] = (),
     years = [today.year - 1] if today <= close_by(today.year, setting) else []
     years.append(today.year)
     return [y for y in years if y not in done]
+
+
+def final_record(settings: Settings, year: int) -> dict | None:
+    """The 定稿 record of a finalised year (data/marts/<year>/final.json), else None."""
+    path = settings.year_dir(year) / "final.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def finalised_years(settings: Settings) -> list[int]:
+    if not settings.marts_dir.exists():
+        return []
+    return sorted(int(p.parent.name) for p in settings.marts_dir.glob("*/final.json")
+                  if p.parent.name.isdigit())
+

@@ -6,11 +6,10 @@ import datetime as dt
 
 import dagster as dg
 
-from pipelines.lib.calendar import beijing_date, open_years
+from pipelines.lib.calendar import beijing_date, finalised_years, open_years
 from pipelines.lib.partitions import month_key, range_tags
 from pipelines.lib.resources import run_config_for
 from pipelines.lib.settings import get_settings
-from pipelines.publish.release import finalised_years
 
 ecoscore_job = dg.define_asset_job(
     "ecoscore_all",

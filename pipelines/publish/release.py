@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib.calendar import final_record, finalised_years  # noqa: F401 (re-exported)
 from pipelines.lib.settings import Settings
 
 KEEP_RELEASES = 5
@@ -173,19 +174,6 @@ def live_release(settings: Settings, year: int | None = None) -> Path | None:
             json.loads(record.read_text(encoding="utf-8")).get("year") == year:
         return settings.current_release.resolve()
     return None
-
-
-def final_record(settings: Settings, year: int) -> dict | None:
-    """The 定稿 record of a finalised year (data/marts/<year>/final.json), else None."""
-    path = settings.year_dir(year) / "final.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
-def finalised_years(settings: Settings) -> list[int]:
-    if not settings.marts_dir.exists():
-        return []
-    return sorted(int(p.parent.name) for p in settings.marts_dir.glob("*/final.json")
-                  if p.parent.name.isdigit())
 
 
 HISTORY_STEM = "fct_unit_score_history"

@@ -31,12 +31,10 @@ order by movement_id
 
 def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     """The explanation as printed; raises LookupError when nothing is published for it."""
-    from pipelines.publish.release import live_release
-
     settings = get_settings()
     # the year's own release (data/marts/<year>/current), else the newest year's
-    release = (live_release(settings, year) if year else None) or settings.current_release
-    path = release / "ecoscore.duckdb"
+    release = settings.year_release(year) if year else settings.current_release
+    path = (release if release.exists() else settings.current_release) / "ecoscore.duckdb"
     if not path.exists():
         raise LookupError(f"{path}: 尚无已发布的结果，请先运行 ecoscore run")
     with duckdb.connect(str(path), read_only=True) as con:
