@@ -129,7 +129,9 @@ def read_scores(db: Path, year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFrame]:
     """Before/after item scores of the unit and the ranking, from a scratch re-score."""
-    live = settings.current_release / "ecoscore.duckdb"
+    # the scenario year's own release (data/marts/<year>/current), else the newest year's
+    release = settings.year_release(scenario.year)
+    live = (release if release.exists() else settings.current_release) / "ecoscore.duckdb"
     if not live.exists():
         raise FileNotFoundError(f"{live}: 尚无已发布的数仓，请先运行 ecoscore run")
     before_items, before_units = read_scores(live, scenario.year)
