@@ -135,7 +135,14 @@ def test_phone_numbers_in_descriptions_are_masked(checked):
 
 
 def test_contacts_stay_in_the_restricted_file_only(checked, corpus_settings: Settings):
+    from pipelines.ledgers.check import build_models, load_raw
     from pipelines.ledgers.ingest import restricted_path
+    from pipelines.lib.settings import environment_restored
+
+    # ledger-check works in a scratch copy it removes: load the corpus as the nightly run does
+    with environment_restored():
+        load_raw(corpus_settings, 2024)
+        build_models(corpus_settings, 2024)
 
     restricted = duckdb.connect(str(restricted_path(corpus_settings)), read_only=True)
     names = {r[0] for r in restricted.execute("select contact_name from ledger_contacts").fetchall()}

@@ -55,7 +55,8 @@ def newest_published_year(settings) -> int | None:
     return json.loads(record.read_text(encoding="utf-8"))["year"] if record.exists() else None
 
 
-def rebuild_live(settings, year: int, static: bool, status: str | None = None) -> int:
+def rebuild_live(settings, year: int, static: bool, status: str | None = None,
+                 keep_static: bool = False) -> int:
     """Rebuild the dashboard of the year's live release in place (after a code or font
     change). A finalised year's release is frozen: only `ecoscore finalize` redraws it (its
     status line), before hashing."""
@@ -90,6 +91,9 @@ def rebuild_live(settings, year: int, static: bool, status: str | None = None) -
                              out_dir=fresh, previous=found[0] if found else None,
                              previous_label=previous_label(found[1]) if found else "",
                              status=status or status_zh(settings, year))
+    if keep_static and not static and current.exists():  # finalising: the figures stay
+        for old_file in [*current.glob("*.png"), *current.glob("*.pdf")]:
+            shutil.copy2(old_file, fresh / old_file.name)
     # readers see the old folder or the new one, never a half-written one
     if current.exists():
         current.rename(old)
@@ -129,7 +133,8 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     try:
         record = finalize(settings, args.year, args.reason, by=args.by,
                           rebuild_dashboard=lambda status: rebuild_live(
-                              settings, args.year, not args.html_only, status=status))
+                              settings, args.year, not args.html_only, status=status,
+                              keep_static=True))
     except FinalisedYearError as err:
         print(err, file=sys.stderr)
         return 1
@@ -147,7 +152,7 @@ def register(subparsers) -> None:
     final.add_argument("--reason", help="why (e.g. 年度考核结果经市政府常务会议审定)")
     final.add_argument("--by", help="who finalises (default: ECOSCORE_USER or the login name)")
     final.add_argument("--html-only", action="store_true",
-                       help="redraw only the dashboard page with the 定稿 status, not PNG/PDF")
+                       help="redraw only the dashboard page with the 定稿 status (PNG/PDF kept)")
     final.add_argument("--verify", action="store_true",
                        help="check the finalised release's files against its manifest")
     final.set_defaults(func=cmd_finalize)

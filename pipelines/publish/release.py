@@ -189,7 +189,7 @@ final as (
         total_score - lag(total_score) over by_unit as total_change,
         lag(score_rank) over by_unit - score_rank as rank_change
     from years
-    window by_unit as (partition by unit_code order by assessment_year)
+    window by_unit as (partition by unit_code order by assessment_year, scheme_code)
 )
 select * from final order by all
 """
