@@ -1,6 +1,7 @@
 """`ecoscore explain`: one unit's item — the rule (quoted source), the measure, every movement
 with its explanation and source rows, and the composed item score — from the published
-warehouse copy (read-only)."""
+warehouse copy (read-only). `ecoscore scheme draft`: a scheme drafted from the government's
+table (pipelines/scoring/draft)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--scheme", default=None, help="scheme code when several score the unit")
     parser.set_defaults(func=cmd_explain)
+    register_scheme(subparsers)
+
+
+def register_scheme(subparsers: argparse._SubParsersAction) -> None:
+    """`ecoscore scheme …`: scheme files — `draft` one from the government's table."""
+    from pipelines.scoring.draft.command import register_draft
+
+    scheme = subparsers.add_parser("scheme", help="方案文件: draft（从评分表起草）")
+    scheme_sub = scheme.add_subparsers(dest="scheme_command", required=True)
+    register_draft(scheme_sub)

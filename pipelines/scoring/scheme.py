@@ -148,6 +148,30 @@ def _check_references(path: Path, body: dict[str, Any]) -> None:
     _check_groups(path, body, set(item_codes))
 
 
+def unreviewed(body: Any) -> list[str]:
+    """Where a draft (ecoscore scheme draft) still waits for a person: `needs_review: true` on the
+    scheme head or on an item, each with its reason."""
+    if not isinstance(body, dict):
+        return []
+    found = []
+    head = body.get("scheme")
+    if isinstance(head, dict) and head.get("needs_review"):
+        found.append(f"scheme: {head.get('review_reason', '待确认')}")
+    for n, item in enumerate(body.get("items") or []):
+        if isinstance(item, dict) and item.get("needs_review"):
+            found.append(f"items/{n} ({item.get('code')}): {item.get('review_reason', '待确认')}")
+    return found
+
+
+def refuse_unreviewed(path: Path, body: Any) -> None:
+    """A draft with items still marked needs_review is not a scheme: refuse it, listing them."""
+    found = unreviewed(body)
+    if found:
+        listed = "\n  ".join(found)
+        raise SchemeError(f"{path}: 草稿仍有 {len(found)} 处待人工确认（needs_review: true），"
+                          f"确认后删除该标记再使用:\n  {listed}")
+
+
 def load_scheme(path: Path) -> Scheme:
     """Parse and validate one scheme file; raises SchemeError naming file and location."""
     raw = path.read_bytes()
@@ -155,6 +179,7 @@ def load_scheme(path: Path) -> Scheme:
         body = yaml.safe_load(raw.decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise SchemeError(f"{path}: YAML 无法解析: {err}") from err
+    refuse_unreviewed(path, body)
     schema = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))

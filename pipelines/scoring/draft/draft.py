@@ -1,0 +1,604 @@
+"""Records of the government's table → a draft scheme (the body of a scheme YAML file).
+
+Numbering: indicator `5．` → "5", `（1）` → "5.1", `①` → "5.1.1"; a clause holding several rules
+(得1分，否则不得分。每发现一例…扣0.1分) becomes one item per rule ("3.1.1", "3.1.2"); bonus
+section items are "B<k>". Every item quotes its clause (`source.text`). An item read with a guess,
+or not read, carries `needs_review: true` and `review_reason`; load_scheme refuses such a file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.scoring.draft import grammar
+from pipelines.scoring.draft.numbers import cn_int, normalize
+from pipelines.scoring.draft.tables import Document, Record
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
+ADDS = re.compile(r"(?<![扣另])加\d")
+LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
+WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
+                grammar.interpolation_targets, grammar.interpolation_rate, grammar.ranking,
+                grammar.tiers, grammar.escalation)
+SENTENCE = (grammar.step, grammar.proportional, grammar.once_voids, grammar.per_event,
+            grammar.all_or_nothing)
+
+
+@dataclass
+class Clause:
+    """A numbered piece of a criteria cell: its number, its own text (lead-in for a parent), its
+    children, and the item fields the draft gives it."""
+    number: str
+    text: str
+    children: list[Clause] = field(default_factory=list)
+
+
+@dataclass
+class Indicator:
+    code: str
+    label: str
+    name: str
+    points_text: str
+    criteria: str
+    units: str
+    bonus: bool
+    rows: list[int]
+    lead: str = ""
+    coop: list[tuple[str, str]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- segmentation
+
+def split_level(text: str, pattern: re.Pattern[str], group: int) -> tuple[str, list[tuple[str, str]]]:
+    """(lead-in, [(number, text)]) split at the markers of one level."""
+    cuts = [(m.start(group), m.group(group)) for m in pattern.finditer(text)]
+    if not cuts:
+        return text.strip(), []
+    parts = []
+    for n, (start, marker) in enumerate(cuts):
+        end = cuts[n + 1][0] if n + 1 < len(cuts) else len(text)
+        parts.append((marker, text[start:end].strip()))
+    return text[:cuts[0][0]].strip(), parts
+
+
+def level1_number(marker: str) -> str:
+    return re.sub(r"\D", "", marker)
+
+
+def level2_number(marker: str) -> str:
+    return str(CIRCLED.index(marker) + 1)
+
+
+def segment(criteria: str) -> Clause:
+    lead, parts = split_level(criteria, LEVEL1, 3)
+    root = Clause("", lead)
+    if not parts:
+        lead2, subs = split_level(criteria, LEVEL2, 1)
+        if subs:
+            root.text = lead2
+            root.children = [Clause(level2_number(m), t) for m, t in subs]
+        return root
+    for marker, text in parts:
+        number = level1_number(marker)
+        if root.children and root.children[-1].number == number:   # a clause continued in a later row
+            root.children[-1].text += "\n" + text
+            continue
+        root.children.append(Clause(number, text))
+    for child in root.children:
+        lead2, subs = split_level(child.text, LEVEL2, 1)
+        if subs:
+            child.text = lead2
+            child.children = [Clause(level2_number(m), t) for m, t in subs]
+    return root
+
+
+# ---------------------------------------------------------------- indicators from records
+
+def _indicator_head(record: Record) -> tuple[str, str]:
+    """(number, name) from 序号 or from the indicator cell「5．打好蓝天保卫战」."""
+    number = record.cells.get("number", "").strip()
+    name = record.cells.get("indicator", "").strip()
+    m = re.match(r"^\s*(\d+)\s*[．.、]\s*(.*)$", name, re.S)
+    if m:
+        number = number or m.group(1)
+        name = m.group(2)
+    if not number:
+        m = re.match(r"^\s*(\d+)\s*$", record.cells.get("number", ""))
+        number = m.group(1) if m else ""
+    name = re.sub(r"\s+", "", re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]\s*$", "", name))
+    return number, name
+
+
+def _section_number(text: str) -> str | None:
+    m = re.match(r"^\s*([一二三四五六七八九十]+)\s*[、.．]", text)
+    return str(cn_int(m.group(1))) if m else None
+
+
+def indicators(doc: Document) -> tuple[list[Indicator], dict[str, tuple[str, str]]]:
+    """Rows → indicators (rows of one indicator joined, a row without a number continues the one
+    above); codes prefixed by the section (一 → "1") when numbering restarts in each section.
+    Also returns the sections {number: (title, points text)}."""
+    out: list[Indicator] = []
+    sections: dict[str, tuple[str, str]] = {}
+    seen: dict[str, str] = {}
+    restart = False
+    for rec in doc.records:
+        number, _ = _indicator_head(rec)
+        section = _section_number(rec.cells.get("section", ""))
+        if number and section:
+            if number in seen and seen[number] != section:
+                restart = True
+            seen.setdefault(number, section)
+    for rec in doc.records:
+        number, name = _indicator_head(rec)
+        section_text = rec.cells.get("section", "")
+        section = _section_number(section_text)
+        if section and section not in sections:
+            sections[section] = (section_text, section_text)
+        criteria = rec.cells.get("criteria", "")
+        if rec.bonus:
+            code, label = "B", "加分项"
+        elif number:
+            code = f"{section}.{number}" if restart and section else number
+            label = f"{_zh_section(section)}.{number}" if restart and section else number
+        elif out:
+            code, label, name = out[-1].code, out[-1].label, out[-1].name
+        else:
+            continue
+        coop = rec.cells.get("coop", "")
+        if out and out[-1].code == code and not rec.bonus:
+            last = out[-1]
+            if criteria and criteria not in last.criteria:
+                last.criteria += "\n" + criteria
+            if rec.cells.get("units") and rec.cells["units"] not in last.units:
+                last.units += "\n" + rec.cells["units"]
+            if coop:
+                last.coop.append((coop, rec.cells.get("coop_points", "")))
+            last.rows.append(rec.row)
+            continue
+        if rec.bonus and out and out[-1].bonus:
+            out[-1].criteria += "\n" + criteria
+            out[-1].rows.append(rec.row)
+            continue
+        out.append(Indicator(code=code, label=label, name=name, points_text=rec.cells.get("points", ""),
+                             criteria=criteria, units=rec.cells.get("units", ""), bonus=rec.bonus,
+                             rows=[rec.row], lead=rec.cells.get("lead", ""),
+                             coop=[(coop, rec.cells.get("coop_points", ""))] if coop else []))
+    return out, sections
+
+
+def _zh_section(section: str | None) -> str:
+    digits = "一二三四五六七八九十"
+    return digits[int(section) - 1] if section and 0 < int(section) <= 10 else str(section)
+
+
+# ---------------------------------------------------------------- reading
+
+def points_of(text: str, bare: bool = True) -> float | int | None:
+    """(9分) in a clause title, else「…，3分。」(bare), else the 得N分 of the clause added up."""
+    norm = normalize(text)
+    first_line = norm.split("\n", 1)[0]
+    m = re.search(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]", first_line)
+    if m:
+        return grammar.num(m.group(1))
+    m = re.match(r"^[^。]*?[,，]\s*(\d+(?:\.\d+)?)\s*分[。.]", norm)     # …，3分。(001 6(4)②)
+    if m and bare:
+        return grammar.num(m.group(1))
+    found = [float(v) for v in re.findall(r"(?<!均)得(?:分)?\s*(\d+(?:\.\d+)?)\s*分", norm)]
+    if not found:
+        return None
+    # 得1分；…得2分 add up (001 5(2)①); 力争 得60分 / 确保 得54分 are alternatives (003 二.2)
+    return grammar.num(str(max(found) if "力争" in norm or "确保" in norm else round(sum(found), 6)))
+
+
+def column_points(text: str) -> float | int | None:
+    text = normalize(text).strip()
+    if re.search(r"不设基础分|未设分值|不设分值", text):
+        return 0
+    m = re.match(r"^(\d+(?:\.\d+)?)", text)
+    return grammar.num(m.group(1)) if m else None
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
+
+
+def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Reading]]:
+    """A leaf clause → [(text, reading)]: one whole-clause pattern, or one reading per rule
+    sentence (the sentences without a rule — 得3分 / 最高扣3分 — join the rule next to them)."""
+    norm = normalize(text)
+    for pattern in WHOLE_CLAUSE:
+        reading = pattern(norm, ctx)
+        if reading is not None:
+            return [(text, reading)]
+    groups: list[list[str]] = []
+    kinds: list[str] = []
+    pending: list[str] = []
+    for sentence in _sentences(norm):
+        hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
+        merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" \
+            and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None)
+        if hit is not None and not merge:
+            groups.append(pending + [sentence])
+            kinds.append(hit.__name__)
+            pending = []
+        elif groups:
+            groups[-1].append(sentence)
+        else:
+            pending.append(sentence)
+    if not groups:
+        return [(text, grammar.read_clause(norm, ctx))]
+    if pending:
+        groups[-1] += pending
+    out = []
+    for group in groups:
+        joined = "".join(group)
+        reading = grammar.read_clause(joined, ctx)
+        out.append((joined, reading))
+    return out
+
+
+@dataclass
+class Drafter:
+    seed: str
+    targets: dict[str, float] = field(default_factory=dict)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    bonus_cap: float | int | None = None
+
+    def item(self, code: str, name: str, points: float | int, label: str, text: str,
+             bonus: bool, units: list[str]) -> dict[str, Any]:
+        item: dict[str, Any] = {"code": code, "name": name or code, "points": points}
+        if bonus:
+            item["kind"] = "bonus"
+        item["source"] = {"seed": self.seed, "item": label, "text": re.sub(r"\s*\n\s*", "", text).strip()}
+        if units:
+            item["responsible_units"] = units
+        self.items.append(item)
+        return item
+
+    def leaf(self, code: str, name: str, label: str, text: str, points: float | int | None,
+             bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
+        ctx = {"points": points or 0, "targets": self.targets, "pool": not points}
+        pieces = read_pieces(text, ctx)
+        if len(pieces) == 1 and pieces[0][1].pattern == "ranking" and pieces[0][1].fields.get("indicators"):
+            pieces = ranking_pieces(pieces[0][0], pieces[0][1])
+        if inherited.get("veto") and all(r.rule is None for _, r in pieces):
+            pieces = [(text, grammar.Reading("veto", dict(inherited["veto"])))]
+        if len(pieces) == 1:
+            self.place(code, name, label, text, points if points is not None else 0, bonus, units,
+                       pieces[0][1], inherited)
+            return
+        self.item(code, name, points or 0, label, text, bonus, units)
+        base = []
+        for j, (piece, reading) in enumerate(pieces, start=1):
+            own = points_of(piece, bare=False)
+            if reading.rule and reading.rule["shape"] == "all_or_nothing":
+                base.append(f"{code}.{j}")
+            self.place(f"{code}.{j}", name, label, piece, own or 0, bonus, units, reading, inherited)
+        for n, (_, reading) in enumerate(pieces, start=1):
+            child = self.items[-len(pieces) + n - 1]
+            if not child["points"] and base and f"{code}.{n}" not in base and not bonus:
+                child["charged_to"] = base
+        total = sum(self.items[-k]["points"] for k in range(1, len(pieces) + 1))
+        parent = next(i for i in self.items if i["code"] == code)
+        if points and abs(total - points) > 1e-9:
+            flag(parent, f"分值 {points:g} 与拆出的各条规则分值合计 {total:g} 不一致")
+
+    def place(self, code: str, name: str, label: str, text: str, points: float | int, bonus: bool,
+              units: list[str], reading: grammar.Reading, inherited: dict[str, Any]) -> None:
+        item = self.item(code, name, points, label, text, bonus, units)
+        for key in ("measure", "target"):
+            if key in reading.fields:
+                item[key] = reading.fields[key]
+        if reading.fields.get("overflow_to_total") or inherited.get("overflow"):
+            item["overflow_to_total"] = True
+        elif not points and not bonus and not inherited.get("pooled") and reading.rule \
+                and reading.rule["shape"] not in ("veto", "grade_cap"):
+            item["overflow_to_total"] = True        # 不设基础分: deductions come off the total
+        if reading.rule is not None:
+            rule = dict(reading.rule)
+            if "cap" in inherited and "cap" not in rule and rule["shape"] in ("per_event", "step_shortfall"):
+                rule["cap"] = inherited["cap"]
+            if rule["shape"] == "ranking":
+                rule.pop("_size", None)
+            if "bonus_cap" in inherited and "cap" not in rule and rule["shape"] in ("per_event", "step_surplus"):
+                rule["cap"] = inherited["bonus_cap"]
+            item["rule"] = rule
+        if reading.status != grammar.PARSED:
+            flag(item, "；".join(reading.reasons))
+        item["_status"] = reading.status
+
+    def clause(self, node: Clause, code: str, name: str, label: str, points: float | int | None,
+               bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
+        if not node.children:
+            self.leaf(code, name, label, node.text, points, bonus, units, inherited)
+            return
+        lead = normalize(node.text)
+        inherited = dict(inherited)
+        veto = grammar.veto(lead, {})
+        if veto is not None and veto.rule:
+            inherited["veto"] = veto.rule
+        if re.search(r"从总分中(?:予以)?扣", lead):
+            inherited["overflow"] = True
+        cap = grammar.deduction_cap(lead)
+        if bonus and grammar.bonus_cap(lead) is not None and code == "B":
+            self.bonus_cap = grammar.bonus_cap(lead)
+        pools = pool_notes(node)
+        each_cap = re.search(r"以上每项最高(扣|加)(\d+(?:\.\d+)?)分",
+                             normalize("\n".join(c.text for c in node.children)))
+        if each_cap:
+            inherited["cap" if each_cap.group(1) == "扣" else "bonus_cap"] = grammar.num(each_cap.group(2))
+        if code != "B":
+            self.item(code, name, points or 0, label, node.text or name, bonus, units)
+        first = len(self.items)
+        for child in node.children:
+            child_code = f"{code}{child.number}" if code == "B" else f"{code}.{child.number}"
+            child_label = f"{label}({child.number})" if len(label) < 4 or code == "B" else \
+                f"{label}{CIRCLED[int(child.number) - 1]}"
+            if code.count(".") >= 1 and code != "B" and not code.startswith("B"):
+                child_label = f"{label}{CIRCLED[int(child.number) - 1]}"
+            if code.startswith("B") and code != "B":
+                child_label = f"{label}{CIRCLED[int(child.number) - 1]}"
+            child_units = units_for(units, child.number)
+            child_points = points_of(child.text.split("\n", 1)[0]) if child.children else points_of(child.text)
+            if child.number in pools:
+                child_points = 0
+            child_inherited = dict(inherited)
+            if child.number in pools:
+                child_inherited["pooled"] = True
+            self.clause(child, child_code, _title(child.text) or name, child_label, child_points, bonus,
+                        child_units, child_inherited)
+        placed = {i["code"]: i for i in self.items[first:]}
+        for number, targets in pools.items():
+            child_code = f"{code}.{number}"
+            target_codes = [f"{code}.{t}" for t in targets if placed.get(f"{code}.{t}", {}).get("points")]
+            for item in self.items[first:]:
+                pooled = item["code"] == child_code or item["code"].startswith(child_code + ".")
+                if pooled:
+                    item["points"] = 0
+                if pooled and "rule" in item:
+                    item["charged_to"] = target_codes
+                    item.pop("overflow_to_total", None)
+        if re.search(r"按以下情形扣分", lead) and points:
+            flag(self.items[first - 1], f"「按以下情形扣分」：{points:g} 分由下列情形扣减，"
+                                        "请确定各情形从哪一项扣分（charged_to / groups）")
+        if cap is not None and code != "B":
+            children = [i["code"] for i in self.items[first:] if parent_of(i["code"]) == code]
+            group: dict[str, Any] = {"code": code, "name": f"{name}（最高扣{cap:g}分）", "items": children,
+                                     "deduction_cap": cap}
+            if "按最高分项扣分" in lead or "按最高分项扣分" in normalize(node.children[-1].text):
+                group["highest_only"] = True
+            if inherited.get("overflow") or "从总分中扣减" in lead:
+                group["overflow_to_total"] = True
+            group["source"] = {"seed": self.seed, "item": label, "text": re.sub(r"\s*\n\s*", "", node.text)}
+            self.groups.append(group)
+
+
+def ranking_pieces(text: str, reading: grammar.Reading) -> list[tuple[str, grammar.Reading]]:
+    """001 5(1)④ 全年优良天数比率，PM10、PM2.5年均浓度，年度综合指数4项指标分别排名… → one
+    ranking item per indicator (each with its own direction)."""
+    out = []
+    for indicator, direction in reading.fields.pop("indicators"):
+        rule = dict(reading.rule or {}, indicator=indicator, direction=direction)
+        piece = grammar.Reading("ranking", rule, dict(reading.fields), reading.status, list(reading.reasons))
+        out.append((text, piece))
+    return out
+
+
+def parent_of(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def flag(item: dict[str, Any], reason: str) -> None:
+    item["needs_review"] = True
+    item["review_reason"] = "；".join(filter(None, [item.get("review_reason"), reason]))
+
+
+def _title(text: str) -> str:
+    first = normalize(text).split("\n", 1)[0]
+    first = re.sub(r"^[(]\d+[)]\s*|^[①-⑳]\s*", "", first)
+    m = re.match(r"^([^。，,；;(]{2,30}?)\s*(?:[(]\d+(?:\.\d+)?分[)])?\s*$", first)
+    return m.group(1).strip() if m else ""
+
+
+def pool_notes(node: Clause) -> dict[str, list[str]]:
+    """第（5）—（11）项不设基础分，…从第（1）—（4）项得分中扣分 (001 5) → {"5": [1..4], …};
+    ④项不设基础分，…从第（5）项得分中扣分 (001 6(5)) → the other clauses of (5)."""
+    text = normalize("\n".join([node.text] + [c.text for c in node.children]
+                               + [g.text for c in node.children for g in c.children]))
+    own = normalize("\n".join([node.text] + [c.text for c in node.children]))
+    pools: dict[str, list[str]] = {}
+    rng = r"[(]?(\d+)[)]?(?:\s*[—\-－~至]\s*[(]?(\d+)[)]?)?"
+    for m in re.finditer(rf"第?{rng}\s*项(?:不设基础分|未设分值)[^。]*?从(?:第)?\s*((?:[(]\d+[)]\s*[—\-－~、至]?\s*)+)项?得分中扣",
+                         text):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        refs = [int(x) for x in re.findall(r"\d+", m.group(3))]
+        if re.search(r"[—\-－~至]", m.group(3)) and len(refs) == 2:
+            refs = list(range(refs[0], refs[1] + 1))
+        for k in range(first, last + 1):
+            pools[str(k)] = [str(r) for r in refs]
+    for m in re.finditer(r"([①-⑳])项(?:不设基础分|未设分值)", own):
+        number = str(CIRCLED.index(m.group(1)) + 1)
+        siblings = [c.number for c in node.children if c.number != number]
+        if any(c.number == number for c in node.children):
+            pools[number] = siblings
+    return pools
+
+
+def units_for(units: list[str], number: str) -> list[str]:
+    return units
+
+
+def unit_names(cell: str) -> list[str]:
+    """县水利局、县科工商贸局 … from the 责任单位 cell, numbering removed."""
+    text = re.sub(r"[（(]\d+[）)]|[①-⑳]", "\n", cell)
+    names = [n.strip(" 　") for n in re.split(r"[、，,；;\n]", text)]
+    out: list[str] = []
+    for name in names:
+        if name and name not in out and len(name) <= 30:
+            out.append(name)
+    return out
+
+
+def document_targets(text: str) -> dict[str, float]:
+    """001 5(1) 城市环境空气质量优良天数比率控制目标：资源县96.5% … PM2.5控制目标：资源县26.5."""
+    targets: dict[str, float] = {}
+    for m in re.finditer(r"([^\n。]{0,30}?)控制目标[:：]\s*[^\d\n]{0,12}?(\d+(?:\.\d+)?)", normalize(text)):
+        measure, _ = grammar.measure_of(m.group(1), None)
+        if measure and measure not in targets:
+            targets[measure] = grammar.num(m.group(2))
+    return targets
+
+
+def lead_coop(ind: Indicator, points: float | int | None) -> list[dict[str, Any]]:
+    """seed 000: 牵头部门 (its share from (3.2分) in the task text, else the rest) and 配合部门
+    with 配合分值."""
+    shares = []
+    for name, share in ind.coop:
+        value = re.match(r"^\s*(\d+(?:\.\d+)?)", normalize(share))
+        shares.append({"unit": re.sub(r"\s+", "", name), "role": "cooperating",
+                       "points": grammar.num(value.group(1)) if value else None})
+    lead_points = None
+    m = re.findall(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]", normalize(ind.criteria))
+    if m:
+        lead_points = grammar.num(m[-1])
+    elif points is not None:
+        lead_points = points - sum(s["points"] or 0 for s in shares)
+    return [{"unit": re.sub(r"\s+", "", ind.lead), "role": "lead", "points": lead_points}] + shares
+
+
+def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]],
+                 year: int | None = None, name: str | None = None) -> dict[str, Any]:
+    """The draft scheme body (items flagged needs_review where a person must decide)."""
+    inds, sections = indicators(doc)
+    drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)))
+    prefixed = any("." in i.code for i in inds if not i.bonus)
+    if prefixed:
+        for number, (title, _) in sections.items():
+            pts = re.search(r"(\d+)\s*分", normalize(title))
+            drafter.item(number, re.sub(r"^[一二三四五六七八九十]+[、.．]\s*|[(（].*$", "", title).strip(),
+                         grammar.num(pts.group(1)) if pts else 0, _zh_section(number), title, False, [])
+    for ind in inds:
+        points = None if ind.bonus else column_points(ind.points_text)
+        if points is None and not ind.bonus:
+            points = points_of(ind.name) or points_of(ind.criteria.split("\n", 1)[0])
+        root = segment(ind.criteria)
+        units_ = unit_names(ind.units)
+        if ind.lead:
+            _lead_coop_item(drafter, ind, points)
+            continue
+        if ind.bonus:
+            drafter.clause(root, "B", "加分项", "加分项", 0, True, units_, {})
+            continue
+        if not root.children:
+            drafter.leaf(ind.code, ind.name, ind.label, ind.criteria, points, False, units_, {})
+        else:
+            drafter.clause(root, ind.code, ind.name, ind.label, points, False, units_, {})
+        if points is None:
+            first = next(i for i in drafter.items if i["code"] == ind.code)
+            first["points"] = 0
+            flag(first, "分值未载明：按 0 分（只扣分）读取")
+            first["_status"] = grammar.GUESSED if first.get("_status") == grammar.PARSED \
+                else first.get("_status")
+    _check_sums(drafter.items)
+    scheme: dict[str, Any] = {"code": code, "name": name or doc.title, "year": year or _year(doc.title),
+                              "source": f"seed {seed} ({doc.path.name})" if seed else doc.path.name}
+    if drafter.bonus_cap is not None:
+        scheme["bonus_cap"] = drafter.bonus_cap
+    body: dict[str, Any] = {"scheme": scheme}
+    unit_list, reasons = _units(units, drafter.items)
+    body["units"] = unit_list
+    vetoes = {i["rule"].get("grade") or i["rule"].get("max_grade") for i in drafter.items
+              if i.get("rule", {}).get("shape") in ("veto", "grade_cap")}
+    if vetoes:
+        body["grades"] = [{"grade": g, "min_score": 0} for g in sorted(vetoes)]
+        reasons.append("等次门槛（grades）未载明：已列出条款提到的等次，min_score 需填写")
+    if reasons:
+        scheme["needs_review"] = True
+        scheme["review_reason"] = "；".join(reasons)
+    if drafter.groups:
+        body["groups"] = drafter.groups
+    peers = {i["rule"]["peer_group"] for i in drafter.items if i.get("rule", {}).get("shape") == "ranking"}
+    if peers:
+        body["peer_groups"] = [{"code": p, "name": f"全区{p[5:]}个县区" if p[5:] else "待填写：排名比较范围",
+                                "size": int(p[5:]) if p[5:] else 2} for p in sorted(peers)]
+    body["items"] = drafter.items
+    return body
+
+
+def _lead_coop_item(drafter: Drafter, ind: Indicator, points: float | int | None) -> None:
+    item = drafter.item(ind.code, ind.name, points or 0, ind.label, ind.criteria, False, [])
+    item["responsible"] = lead_coop(ind, points)
+    item["rule"] = {"shape": "all_or_nothing", "event_kinds": ["task_completed"]}
+    item["_status"] = grammar.PARSED
+    if any(r["points"] is None for r in item["responsible"]):
+        flag(item, "牵头/配合分值未全部载明")
+        item["_status"] = grammar.GUESSED
+    total = sum(r["points"] or 0 for r in item["responsible"])
+    if points and abs(total - points) > 1e-6:
+        flag(item, f"牵头与配合分值合计 {total:g} 与分值 {points:g} 不一致")
+        item["_status"] = grammar.GUESSED
+
+
+def _check_sums(items: list[dict[str, Any]]) -> None:
+    for item in items:
+        if "rule" in item or not item["points"]:
+            continue
+        children = [i for i in items if parent_of(i["code"]) == item["code"]]
+        total = sum(c["points"] for c in children)
+        if children and abs(total - item["points"]) > 1e-9 and not item.get("needs_review"):
+            flag(item, f"分值 {item['points']:g} 与下级指标分值合计 {total:g} 不一致")
+
+
+def _units(units: list[dict[str, str]], items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    reasons = []
+    out: list[dict[str, Any]] = [dict(u) for u in units]
+    named = [r["unit"] for i in items for r in i.get("responsible", [])]
+    if named:                        # seed 000: the departments are the assessed units
+        codes: dict[str, str] = {}
+        for n, name in enumerate(dict.fromkeys(named), start=1):
+            codes[name] = f"u{n:02d}"
+            out.append({"code": f"u{n:02d}", "name": name, "kind": "department"})
+        for item in items:
+            for r in item.get("responsible", []):
+                r["unit"] = codes[r["unit"]]
+                if r["points"] is None:
+                    r["points"] = 0
+        reasons.append("部门编码为自动生成（u01…），请改为简短英文编码")
+    if not out:
+        out = [{"code": "unit", "name": "待填写：被考核单位"}]
+        reasons.append("被考核单位未载明：请用 --unit CODE=名称 指定")
+    return out, reasons
+
+
+def _year(title: str) -> int:
+    m = re.search(r"(20\d\d)\s*年", title)
+    return int(m.group(1)) if m else 0
+
+
+def summary(body: dict[str, Any]) -> dict[str, int]:
+    """Rule items by how they were read: parsed / guessed / not_parsed."""
+    counts = {grammar.PARSED: 0, grammar.GUESSED: 0, grammar.UNPARSED: 0}
+    for item in body["items"]:
+        status = item.get("_status")
+        if status:
+            counts[status] += 1
+    return counts
+
+
+def finish(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as written to YAML: internal keys dropped."""
+    for item in body["items"]:
+        item.pop("_status", None)
+    return body
+
+
+def draft_file(path: Path, seed: str, code: str, units: list[dict[str, str]],
+               year: int | None = None) -> dict[str, Any]:
+    from pipelines.scoring.draft.tables import read_document
+
+    return draft_scheme(read_document(path), seed, code, units, year)
