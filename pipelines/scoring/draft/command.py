@@ -32,7 +32,7 @@ def cmd_scheme_draft(args: argparse.Namespace) -> int:
     doc = Path(args.document)
     code = args.code or re.sub(r"[^a-z0-9_]+", "_", doc.stem.lower()).strip("_") or "draft"
     try:
-        body = draft_file(doc, args.seed or doc.stem, code, args.unit or [], args.year)
+        body = draft_file(doc, args.seed or doc.stem, code, args.unit or [], args.year, args.name)
         print(summary_text(body))
         if args.resolve:
             body = apply_resolutions(body, load_answers(Path(args.resolve)), args.resolve)
@@ -66,6 +66,7 @@ def register_draft(scheme_sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", help="source label quoted in every item (default: the file name)")
     parser.add_argument("--code", help="scheme code (lowercase ASCII; default from the file name)")
     parser.add_argument("--year", type=int, help="assessment year (default: from the title)")
+    parser.add_argument("--name", help="scheme name (default: the document's title)")
     parser.add_argument("--unit", type=_unit, action="append",
                         help="assessed unit CODE=名称 (repeat for several)")
     parser.add_argument("--resolve", help="a person's answers for the flagged items (YAML)")

@@ -82,6 +82,7 @@ def agreement(rows: list[ItemComparison]) -> dict[str, float | int]:
     return {"items": n, "same_rule": sum(r.same_rule for r in rows),
             "same_rule_share": round(sum(r.same_rule for r in rows) / n, 4) if n else 0.0,
             "same_events": sum(r.same_events for r in rows),
+            "same_shape": sum(r.hand_shape == r.draft_shape for r in rows),
             "same_points": sum(r.same_points for r in rows)}
 
 
@@ -92,5 +93,6 @@ def report(rows: list[ItemComparison]) -> str:
                      f"{'是' if r.flagged else ''}\t{r.difference}")
     a = agreement(rows)
     lines.append(f"可计分条款 {a['items']} 项：形状与参数一致 {a['same_rule']} 项（{a['same_rule_share']:.1%}），"
-                 f"连同事件类别一致 {a['same_events']} 项，分值一致 {a['same_points']} 项")
+                 f"形状一致 {a['same_shape']} 项，连同事件类别一致 {a['same_events']} 项，分值一致 {a['same_points']} 项，"
+                 f"一致者中待审 {sum(r.same_rule and r.flagged for r in rows)} 项")
     return "\n".join(lines)

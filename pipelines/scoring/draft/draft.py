@@ -21,9 +21,11 @@ LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]
 ADDS = re.compile(r"(?<![扣另])加\d")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
-                grammar.interpolation_targets, grammar.interpolation_rate, grammar.ranking,
+                grammar.interpolation_targets, grammar.interpolation_rate,
+                grammar.interpolation_around_target, grammar.grade_points, grammar.threshold,
+                grammar.ranking,
                 grammar.tiers, grammar.escalation)
-SENTENCE = (grammar.step, grammar.proportional, grammar.once_voids, grammar.per_event,
+SENTENCE = (grammar.step, grammar.threshold, grammar.proportional, grammar.once_voids, grammar.per_event,
             grammar.all_or_nothing)
 
 
@@ -34,6 +36,7 @@ class Clause:
     number: str
     text: str
     children: list[Clause] = field(default_factory=list)
+    marker: str = ""
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Indicator:
     units: str
     bonus: bool
     rows: list[int]
+    raw_name: str = ""
     lead: str = ""
     coop: list[tuple[str, str]] = field(default_factory=list)
 
@@ -79,19 +83,19 @@ def segment(criteria: str) -> Clause:
         lead2, subs = split_level(criteria, LEVEL2, 1)
         if subs:
             root.text = lead2
-            root.children = [Clause(level2_number(m), t) for m, t in subs]
+            root.children = [Clause(level2_number(m), t, marker=m) for m, t in subs]
         return root
     for marker, text in parts:
         number = level1_number(marker)
         if root.children and root.children[-1].number == number:   # a clause continued in a later row
             root.children[-1].text += "\n" + text
             continue
-        root.children.append(Clause(number, text))
+        root.children.append(Clause(number, text, marker=f"({number})"))
     for child in root.children:
         lead2, subs = split_level(child.text, LEVEL2, 1)
         if subs:
             child.text = lead2
-            child.children = [Clause(level2_number(m), t) for m, t in subs]
+            child.children = [Clause(level2_number(m), t, marker=m) for m, t in subs]
     return root
 
 
@@ -166,6 +170,7 @@ def indicators(doc: Document) -> tuple[list[Indicator], dict[str, tuple[str, str
         out.append(Indicator(code=code, label=label, name=name, points_text=rec.cells.get("points", ""),
                              criteria=criteria, units=rec.cells.get("units", ""), bonus=rec.bonus,
                              rows=[rec.row], lead=rec.cells.get("lead", ""),
+                             raw_name=rec.cells.get("indicator", ""),
                              coop=[(coop, rec.cells.get("coop_points", ""))] if coop else []))
     return out, sections
 
@@ -186,6 +191,9 @@ def points_of(text: str, bare: bool = True) -> float | int | None:
         return grammar.num(m.group(1))
     m = re.match(r"^[^。]*?[,，]\s*(\d+(?:\.\d+)?)\s*分[。.]", norm)     # …，3分。(001 6(4)②)
     if m and bare:
+        return grammar.num(m.group(1))
+    m = re.search(r"分别得(?:基本分)?\s*(\d+(?:\.\d+)?)[、,，]", norm)      # 003 一.2(1)
+    if m:
         return grammar.num(m.group(1))
     found = [float(v) for v in re.findall(r"(?<!均)得(?:分)?\s*(\d+(?:\.\d+)?)\s*分", norm)]
     if not found:
@@ -262,7 +270,7 @@ class Drafter:
 
     def leaf(self, code: str, name: str, label: str, text: str, points: float | int | None,
              bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
-        ctx = {"points": points or 0, "targets": self.targets, "pool": not points}
+        ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name}
         pieces = read_pieces(text, ctx)
         if len(pieces) == 1 and pieces[0][1].pattern == "ranking" and pieces[0][1].fields.get("indicators"):
             pieces = ranking_pieces(pieces[0][0], pieces[0][1])
@@ -337,12 +345,7 @@ class Drafter:
         first = len(self.items)
         for child in node.children:
             child_code = f"{code}{child.number}" if code == "B" else f"{code}.{child.number}"
-            child_label = f"{label}({child.number})" if len(label) < 4 or code == "B" else \
-                f"{label}{CIRCLED[int(child.number) - 1]}"
-            if code.count(".") >= 1 and code != "B" and not code.startswith("B"):
-                child_label = f"{label}{CIRCLED[int(child.number) - 1]}"
-            if code.startswith("B") and code != "B":
-                child_label = f"{label}{CIRCLED[int(child.number) - 1]}"
+            child_label = f"{label}{child.marker}"
             child_units = units_for(units, child.number)
             child_points = points_of(child.text.split("\n", 1)[0]) if child.children else points_of(child.text)
             if child.number in pools:
@@ -439,7 +442,7 @@ def unit_names(cell: str) -> list[str]:
     names = [n.strip(" 　") for n in re.split(r"[、，,；;\n]", text)]
     out: list[str] = []
     for name in names:
-        if name and name not in out and len(name) <= 30:
+        if name and name not in out and len(name) <= 30 and re.search(r"\w", name):
             out.append(name)
     return out
 
@@ -485,12 +488,14 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
     for ind in inds:
         points = None if ind.bonus else column_points(ind.points_text)
         if points is None and not ind.bonus:
-            points = points_of(ind.name) or points_of(ind.criteria.split("\n", 1)[0])
+            points = points_of(ind.raw_name) or points_of(ind.criteria.split("\n", 1)[0])
         root = segment(ind.criteria)
         units_ = unit_names(ind.units)
-        if ind.lead:
+        if ind.lead and ind.coop and any(p for _, p in ind.coop):
             _lead_coop_item(drafter, ind, points)
             continue
+        if ind.lead:
+            units_ = unit_names(ind.lead) + [u for u in units_ if u not in unit_names(ind.lead)]
         if ind.bonus:
             drafter.clause(root, "B", "加分项", "加分项", 0, True, units_, {})
             continue
@@ -517,6 +522,8 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
     if vetoes:
         body["grades"] = [{"grade": g, "min_score": 0} for g in sorted(vetoes)]
         reasons.append("等次门槛（grades）未载明：已列出条款提到的等次，min_score 需填写")
+    if not scheme["year"]:
+        reasons.append("年度未载明：请用 --year 指定")
     if reasons:
         scheme["needs_review"] = True
         scheme["review_reason"] = "；".join(reasons)
@@ -598,7 +605,7 @@ def finish(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def draft_file(path: Path, seed: str, code: str, units: list[dict[str, str]],
-               year: int | None = None) -> dict[str, Any]:
+               year: int | None = None, name: str | None = None) -> dict[str, Any]:
     from pipelines.scoring.draft.tables import read_document
 
-    return draft_scheme(read_document(path), seed, code, units, year)
+    return draft_scheme(read_document(path), seed, code, units, year, name)

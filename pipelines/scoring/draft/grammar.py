@@ -158,15 +158,51 @@ def monthly_waiver(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 
 def lateness(text: str, ctx: dict[str, Any]) -> Reading | None:
-    """003 三.16(7)④ 按时…满分；逾期1-30天的，按比例扣至50%；逾期30天以上的，扣80%."""
-    m = re.search(rf"逾期\d+\s*[-—~至到]\s*(\d+)\s*天.{{0,20}}?扣(?:至|到|减至)?{N}%"
-                  rf".{{0,30}}?逾期\d+天以上.{{0,10}}?扣(?:除|减)?{N}%", text, re.S)
+    """003 三.16(7)④ 规定时间完成得满分;推迟30天扣50%分数,推迟1-30天按比例扣分,推迟30天以上扣80%分数
+    (also written 逾期1-30天的，按比例扣至50%；逾期30天以上的，扣80%)."""
+    late = r"(?:逾期|推迟|延期)"
+    within = re.search(rf"{late}(\d+)天(?:的)?[,，]?扣(?:至|到|减)?{N}%", text) \
+        or re.search(rf"{late}\d+\s*[-—~至到]\s*(\d+)天[^;；。]{{0,12}}?扣(?:至|到|减至)?{N}%", text)
+    beyond = re.search(rf"{late}\d+天以上[^;；。]{{0,6}}?扣(?:除|减)?{N}%", text)
+    if not (within and beyond):
+        return None
+    return Reading("lateness", {"shape": "lateness", "within_days": int(within.group(1)),
+                                "within_share": num(within.group(2)) / 100,
+                                "beyond_share": num(beyond.group(1)) / 100},
+                   {"measure": "ledger.days_late"})
+
+
+def grade_points(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """003 一.2(1) 评定等级达到优秀、良好、合格、…五个等次,分别得基本分60、45、30、10和0分 → tiers on
+    the grade number (1 = best): 1 → 0, 2 → −15, 3 → −30, 4 → −50, 5 → −60."""
+    m = re.search(r"分别得(?:基本分)?((?:\d+(?:\.\d+)?[、,，])+\d+(?:\.\d+)?和\d+(?:\.\d+)?)分", text)
     if not m:
         return None
-    return Reading("lateness", {"shape": "lateness", "within_days": int(m.group(1)),
-                                "within_share": num(m.group(2)) / 100,
-                                "beyond_share": num(m.group(3)) / 100},
-                   {"measure": "ledger.days_late"})
+    values = [num(v) for v in re.findall(r"\d+(?:\.\d+)?", m.group(1))]
+    tiers_ = [{"op": "eq", "value": k, "points": num(str(v - values[0]))} for k, v in enumerate(values, 1)]
+    return Reading("grade_points", {"shape": "tiers", "tiers": tiers_}).guess(
+        f"等次得分：等次按 1（最好）…{len(values)} 编号，需指定读取等次的指标（measure）")
+
+
+def interpolation_around_target(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """003 二.3 达到考核要求,得16分;在考核目标的基础上每改善1微克/立方米,加2分,加满为止;
+    每增加1微克/立方米,扣3分,扣完为止(不足1微克/立方米的,按比例加扣分) → anchors around the
+    target T: T − (P−B)/A·S → P, T → B, T + B/D·S → 0."""
+    base = re.search(rf"达到考核要求[,，]?得{N}分", text)
+    better = re.search(rf"每改善{N}\s*(?:微克/立方米|个百分点|%)[,，]?加{N}分[,，]?加满为止", text)
+    worse = re.search(rf"每增加{N}\s*(?:微克/立方米|个百分点|%)[,，]?扣{N}分[,，]?扣完为止", text)
+    points = ctx.get("points")
+    if not (base and better and worse and points):
+        return None
+    b, step_up, a = num(base.group(1)), num(better.group(1)), num(better.group(2))
+    step_down, d = num(worse.group(1)), num(worse.group(2))
+    up = round((points - b) / a * step_up, 4)
+    down = round(b / d * step_down, 4)
+    rule = {"shape": "interpolation", "below_per_unit": 0,
+            "anchors": [{"points": points}, {"points": b}, {"points": 0}]}
+    measure, _ = measure_of(text + ctx.get("name", ""), None)
+    reading = Reading("interpolation_around_target", rule, {"measure": measure} if measure else {})
+    return reading.guess(f"考核目标值 T 未载明：anchors 的 value 依次为 T−{up:g}、T、T+{down:g}")
 
 
 def interpolation_targets(text: str, ctx: dict[str, Any]) -> Reading | None:
@@ -186,7 +222,7 @@ def interpolation_targets(text: str, ctx: dict[str, Any]) -> Reading | None:
                      "below_per_unit_under_floor": num(below.group(1))})
     elif below:
         rule["below_per_unit"] = num(below.group(1))
-    measure, _ = measure_of(text, None)
+    measure, _ = measure_of(text + ctx.get("name", ""), None)
     fields = {"measure": measure} if measure else {}
     reading = Reading("interpolation_targets", rule, fields)
     reading.guess("确保值、力争值的数值未载明：请填写 anchors 的 value（确保值在前）")
@@ -197,7 +233,7 @@ def interpolation_targets(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 def interpolation_rate(text: str, ctx: dict[str, Any]) -> Reading | None:
     """003 一.4(1) 达标率达到100%,得分10分;达标率低于90%的,得0分;90%≤达标率<100%的 … 按比例."""
-    top = re.search(rf"达到{N}%[,，]?得(?:分)?{N}分", text)
+    top = re.search(rf"(?:达到|率){N}%[,，]?得(?:分)?{N}分", text)
     low = re.search(rf"低于{N}%的?[,，]?得0分", text)
     if not (top and low):
         return None
@@ -205,7 +241,7 @@ def interpolation_rate(text: str, ctx: dict[str, Any]) -> Reading | None:
         {"value": num(low.group(1)), "points": 0},
         {"value": num(top.group(1)), "points": num(top.group(2))}]}
     fields: dict[str, Any] = {}
-    measure, sure = measure_of(text, "%")
+    measure, sure = measure_of(text + ctx.get("name", ""), "%")
     reading = Reading("interpolation_rate", rule, fields)
     if "饮用水" in text:
         fields["measure"] = "water.drinking_water_attainment_rate"
@@ -284,7 +320,7 @@ def tiers(text: str, ctx: dict[str, Any]) -> Reading | None:
     if "除夕" in text and "PM2.5" in text:
         reading.fields["measure"] = "air.fireworks_pm2_5_mean"
     else:
-        measure, sure = measure_of(text, None)
+        measure, sure = measure_of(text + ctx.get("name", ""), None)
         if measure:
             reading.fields["measure"] = measure
         if not sure:
@@ -327,7 +363,7 @@ def step(text: str, ctx: dict[str, Any]) -> Reading | None:
     else:
         rule["rounding"] = "proportional" if sign == "扣" else "down"
     reading = Reading("step", rule)
-    measure, sure = measure_of(text, unit)
+    measure, sure = measure_of(text + ctx.get("name", ""), unit)
     if measure:
         reading.fields["measure"] = measure
     if not sure:
@@ -355,6 +391,26 @@ def step_target(text: str, unit: str) -> float | int | None:
         or re.search(rf"(?:完成率|达标率|比率|比例|覆盖率)低于{N}%", text) \
         or re.search(rf"(?:达到|稳定在|不低于){N}%(?:以上)?", text)
     return num(m.group(1)) if m else None
+
+
+def threshold(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """003 二.4 低于考核目标值得20分,高于考核目标值不得分 → a measured threshold: any excess over the
+    target costs the whole item (step 1, rounding up, capped at the points)."""
+    m = re.search(rf"(低于|不高于|高于|不低于|达到)(?:考核)?目标值(?:的)?[,，]?得{N}分[,，;；]\s*"
+                  r"(高于|低于|未达到)(?:考核)?目标值(?:的)?[,，]?不得分", text)
+    if not m:
+        return None
+    points = num(m.group(2))
+    direction = "lower_is_better" if m.group(1) in ("低于", "不高于") else "higher_is_better"
+    reading = Reading("threshold", {"shape": "step_shortfall", "direction": direction, "step": 1,
+                                    "amount_per_step": points, "cap": points, "rounding": "up"})
+    measure, sure = measure_of(text + ctx.get("name", ""), None)
+    if measure:
+        reading.fields["measure"] = measure
+    if not sure:
+        reading.guess("未识别考核指标（measure）")
+    reading.guess("考核目标值未载明：请填写 target 或 targets；step 1 按「超出即扣」读取，请确认单位")
+    return reading
 
 
 def proportional(text: str, ctx: dict[str, Any]) -> Reading | None:
@@ -449,7 +505,7 @@ def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 PATTERNS: tuple[Callable[[str, dict[str, Any]], Reading | None], ...] = (
     veto, station_outlier, monthly_waiver, lateness, interpolation_targets, interpolation_rate,
-    ranking, tiers, step, proportional, escalation, once_voids, per_event, all_or_nothing, earned,
+    interpolation_around_target, grade_points, ranking, tiers, step, proportional, escalation, once_voids, per_event, all_or_nothing, earned,
 )
 
 

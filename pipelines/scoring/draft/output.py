@@ -16,6 +16,13 @@ class ResolutionError(ValueError):
     """A resolution file names an item the draft does not have, or is malformed."""
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Every list written out in full (no &id001 / *id001 anchors a person would not follow)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def review_items(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in body["items"] if i.get("needs_review")]
 
@@ -36,7 +43,8 @@ def summary_text(body: dict[str, Any]) -> str:
 def dump(body: dict[str, Any], path: Path | None = None) -> str:
     """The YAML text; written to path when given."""
     counts = summary(body)
-    text = yaml.safe_dump(finish(copy.deepcopy(body)), allow_unicode=True, sort_keys=False, width=100)
+    text = yaml.dump(finish(copy.deepcopy(body)), Dumper=_NoAliases, allow_unicode=True, sort_keys=False,
+                     width=100)
     header = (f"# 草稿 — ecoscore scheme draft 由 {body['scheme']['source']} 生成。\n"
               f"# 已解析 {counts['parsed']}，推测 {counts['guessed']}，未能解析 {counts['not_parsed']}。"
               "标有 needs_review: true 的条目须人工确认后删除该标记（或用 --resolve 应答文件），\n"

@@ -61,6 +61,10 @@ def _header_roles(row: list[str]) -> dict[int, str] | None:
     roles: dict[int, str] = {}
     for n, cell in enumerate(row):
         role = _role(cell)
+        if role == "indicator" and "indicator" in roles.values() and "section" not in roles.values():
+            # 考核指标 | 序号 | 考核内容 (seed 003): the first indicator-like column is the section
+            first = next(k for k, v in roles.items() if v == "indicator")
+            roles[first] = "section"
         if role and role not in roles.values():
             roles[n] = role
     return roles if all(r in roles.values() for r in HEADER_NEEDS) and len(roles) >= 2 else None
