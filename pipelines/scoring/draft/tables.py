@@ -16,14 +16,16 @@ from pathlib import Path
 # header keyword → column role; the first role a header cell matches wins (order matters)
 ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("coop_points", ("配合分值",)),
+    ("criteria", ("评分标准", "计分标准", "评分规则", "考核标准", "评分细则", "评分办法", "计分方法",
+                  "所占分值")),
+    ("ignore", ("主要工作任务", "完成时限", "联系人", "备注", "自评分", "考核分")),
     ("coop", ("配合部门", "配合单位")),
     ("lead", ("牵头部门", "牵头单位")),
     ("number", ("序号", "编号")),
     ("section", ("一级指标", "考核类别", "类别")),
-    ("criteria", ("评分标准", "计分标准", "评分规则", "考核标准", "评分细则", "评分办法", "计分方法")),
+    ("indicator", ("二级指标", "考核指标", "指标名称", "考核内容", "考核项目", "指标")),
     ("points", ("分值",)),
     ("units", ("责任单位", "考核单位", "评分单位", "责任部门")),
-    ("indicator", ("二级指标", "考核指标", "指标名称", "考核内容", "考核项目", "工作任务", "指标")),
 )
 HEADER_NEEDS = ("criteria",)
 
@@ -93,7 +95,8 @@ def records_from_rows(tables: list[list[list[str]]]) -> list[Record]:
                 continue
             if row and row[0].strip() in ("总分", "合计", "总计"):
                 continue
-            cells = {role: (row[n] if n < len(row) else "").strip() for n, role in roles.items()}
+            cells = {role: (row[n] if n < len(row) else "").strip() for n, role in roles.items()
+                     if role != "ignore"}
             if _is_bonus_marker(list(cells.values())) and not cells.get("criteria"):
                 continue
             records.append(Record(cells=cells, row=r, table=t + 1, bonus=bonus))
