@@ -92,7 +92,9 @@ def report(rows: list[ItemComparison]) -> str:
         lines.append(f"{r.code}\t{r.hand_shape}\t{r.draft_shape or '-'}\t{'是' if r.same_rule else '否'}\t"
                      f"{'是' if r.flagged else ''}\t{r.difference}")
     a = agreement(rows)
-    lines.append(f"可计分条款 {a['items']} 项：形状与参数一致 {a['same_rule']} 项（{a['same_rule_share']:.1%}），"
-                 f"形状一致 {a['same_shape']} 项，连同事件类别一致 {a['same_events']} 项，分值一致 {a['same_points']} 项，"
-                 f"一致者中待审 {sum(r.same_rule and r.flagged for r in rows)} 项")
+    flagged = sum(r.same_rule and r.flagged for r in rows)
+    lines.append(f"可计分条款 {a['items']} 项：形状与参数一致 {a['same_rule']} 项"
+                 f"（{a['same_rule_share']:.1%}），"
+                 f"形状一致 {a['same_shape']} 项，连同事件类别一致 {a['same_events']} 项，"
+                 f"分值一致 {a['same_points']} 项，一致者中待审 {flagged} 项")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from pipelines.scoring.draft.tables import Document, Record
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
+DELEGATED = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
 ADDS = re.compile(r"(?<![扣另])加\d")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
@@ -221,7 +222,7 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
     for pattern in WHOLE_CLAUSE:
         reading = pattern(norm, ctx)
         if reading is not None:
-            return [(text, reading)]
+            return [(text, delegated(norm, reading))]
     groups: list[list[str]] = []
     kinds: list[str] = []
     pending: list[str] = []
@@ -238,15 +239,21 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
         else:
             pending.append(sentence)
     if not groups:
-        return [(text, grammar.read_clause(norm, ctx))]
+        return [(text, delegated(norm, grammar.read_clause(norm, ctx)))]
     if pending:
         groups[-1] += pending
     out = []
     for group in groups:
         joined = "".join(group)
-        reading = grammar.read_clause(joined, ctx)
-        out.append((joined, reading))
-    return out
+        out.append((joined, grammar.read_clause(joined, ctx)))
+    return [(t, delegated(norm, r)) for t, r in out]
+
+
+def delegated(text: str, reading: grammar.Reading) -> grammar.Reading:
+    """A clause whose rule lives in another document (按照…标准进行, 详见《…》) is flagged."""
+    if reading.rule is not None and DELEGATED.search(text):
+        reading.guess("评分标准引用其他文件（按照…进行 / 详见…）：请按该文件核对规则")
+    return reading
 
 
 @dataclass
@@ -287,7 +294,7 @@ class Drafter:
             if reading.rule and reading.rule["shape"] == "all_or_nothing":
                 base.append(f"{code}.{j}")
             self.place(f"{code}.{j}", name, label, piece, own or 0, bonus, units, reading, inherited)
-        for n, (_, reading) in enumerate(pieces, start=1):
+        for n in range(1, len(pieces) + 1):
             child = self.items[-len(pieces) + n - 1]
             if not child["points"] and base and f"{code}.{n}" not in base and not bonus:
                 child["charged_to"] = base
@@ -313,7 +320,8 @@ class Drafter:
                 rule["cap"] = inherited["cap"]
             if rule["shape"] == "ranking":
                 rule.pop("_size", None)
-            if "bonus_cap" in inherited and "cap" not in rule and rule["shape"] in ("per_event", "step_surplus"):
+            if "bonus_cap" in inherited and "cap" not in rule \
+                    and rule["shape"] in ("per_event", "step_surplus"):
                 rule["cap"] = inherited["bonus_cap"]
             item["rule"] = rule
         if reading.status != grammar.PARSED:
@@ -347,7 +355,7 @@ class Drafter:
             child_code = f"{code}{child.number}" if code == "B" else f"{code}.{child.number}"
             child_label = f"{label}{child.marker}"
             child_units = units_for(units, child.number)
-            child_points = points_of(child.text.split("\n", 1)[0]) if child.children else points_of(child.text)
+            child_points = points_of(child.text.split("\n", 1)[0] if child.children else child.text)
             if child.number in pools:
                 child_points = 0
             child_inherited = dict(inherited)
@@ -416,8 +424,8 @@ def pool_notes(node: Clause) -> dict[str, list[str]]:
     own = normalize("\n".join([node.text] + [c.text for c in node.children]))
     pools: dict[str, list[str]] = {}
     rng = r"[(]?(\d+)[)]?(?:\s*[—\-－~至]\s*[(]?(\d+)[)]?)?"
-    for m in re.finditer(rf"第?{rng}\s*项(?:不设基础分|未设分值)[^。]*?从(?:第)?\s*((?:[(]\d+[)]\s*[—\-－~、至]?\s*)+)项?得分中扣",
-                         text):
+    refs = r"((?:[(]\d+[)]\s*[—\-－~、至]?\s*)+)"
+    for m in re.finditer(rf"第?{rng}\s*项(?:不设基础分|未设分值)[^。]*?从(?:第)?\s*{refs}项?得分中扣", text):
         first, last = int(m.group(1)), int(m.group(2) or m.group(1))
         refs = [int(x) for x in re.findall(r"\d+", m.group(3))]
         if re.search(r"[—\-－~至]", m.group(3)) and len(refs) == 2:
@@ -561,7 +569,8 @@ def _check_sums(items: list[dict[str, Any]]) -> None:
             flag(item, f"分值 {item['points']:g} 与下级指标分值合计 {total:g} 不一致")
 
 
-def _units(units: list[dict[str, str]], items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+def _units(units: list[dict[str, str]],
+           items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
     reasons = []
     out: list[dict[str, Any]] = [dict(u) for u in units]
     named = [r["unit"] for i in items for r in i.get("responsible", [])]

@@ -121,7 +121,8 @@ def veto(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 def station_outlier(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 5(1)⑤ 单个国控站点日均值较高（高出其他站点平均值5%以上）…每出现1天，扣…1分，扣分不封顶."""
-    m = re.search(rf"站点.{{0,40}}高出其他站点平均值.{{0,80}}每出现1天.{{0,20}}?扣[^,，。\d]{{0,12}}{N}分", text, re.S)
+    m = re.search(rf"站点.{{0,40}}高出其他站点平均值.{{0,80}}每出现1天.{{0,20}}?扣[^,，。\d]{{0,12}}{N}分",
+                  text, re.S)
     if not m:
         return None
     rule: dict[str, Any] = {"shape": "station_outlier_days", "amount_per_day": num(m.group(1))}
@@ -367,7 +368,8 @@ def step(text: str, ctx: dict[str, Any]) -> Reading | None:
     if measure:
         reading.fields["measure"] = measure
     if not sure:
-        reading.guess(f"考核指标（measure）推断为 {measure}，请确认" if measure else "未识别考核指标（measure）")
+        reading.guess(f"考核指标（measure）推断为 {measure}，请确认" if measure
+                      else "未识别考核指标（measure）")
     target = step_target(text, unit)
     if target is not None:
         reading.fields["target"] = target
@@ -505,7 +507,8 @@ def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 PATTERNS: tuple[Callable[[str, dict[str, Any]], Reading | None], ...] = (
     veto, station_outlier, monthly_waiver, lateness, interpolation_targets, interpolation_rate,
-    interpolation_around_target, grade_points, ranking, tiers, step, proportional, escalation, once_voids, per_event, all_or_nothing, earned,
+    interpolation_around_target, grade_points, ranking, tiers, step, threshold, proportional,
+    escalation, once_voids, per_event, all_or_nothing, earned,
 )
 
 

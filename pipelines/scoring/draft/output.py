@@ -69,7 +69,8 @@ def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
-def apply_resolutions(body: dict[str, Any], answers: dict[str, Any], source: str = "应答文件") -> dict[str, Any]:
+def apply_resolutions(body: dict[str, Any], answers: dict[str, Any],
+                      source: str = "应答文件") -> dict[str, Any]:
     """A person's answers → the resolved body. `scheme:` merges into the head; `units`, `grades`,
     `groups`, `peer_groups` replace; `items: {code: {field: value}}` merges into that item
     (`rule` without `shape` merges into the drafted rule; a field set to null is removed;

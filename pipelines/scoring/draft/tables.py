@@ -186,7 +186,8 @@ def _word_text_cells(text: str) -> tuple[list[str], list[str]]:
 
 
 def _header_like(cell: str) -> bool:
-    return 0 < len(cell) <= 12 and "\n" not in cell and not re.match(r"^(\d|[一二三四五六七八九十]+[、.．]|[（(])", cell)
+    numbered = re.match(r"^(\d|[一二三四五六七八九十]+[、.．]|[（(])", cell)
+    return 0 < len(cell) <= 12 and "\n" not in cell and not numbered
 
 
 def _chunk_cells(cells: list[str]) -> list[list[list[str]]]:
