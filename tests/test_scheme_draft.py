@@ -180,6 +180,29 @@ def test_pattern_ranking_bottom_n_001_5_1_4():
     assert r.status == grammar.GUESSED
 
 
+def test_pattern_ranking_rank_change_001_6_5_4():
+    """001 6(5)④ 2024年度水质指数排名同比下降的，每下降1名扣0.3分，最高扣3分."""
+    r = grammar.ranking(normalize("辖区内国控断面2024年度水质指数排名倒数第一的扣3分，排名倒数第二的扣2分，"
+                                  "排名倒数第三的扣1分；2024年度水质指数排名同比下降的，每下降1名扣0.3分，"
+                                  "最高扣3分。"), {})
+    assert r.rule["mode"] == "rank_change" and r.rule["per_place"] == 0.3 and r.rule["cap"] == 3
+    assert r.rule["indicator"] == "water_quality_index" and r.status == grammar.GUESSED
+
+
+def test_pattern_earned_points_001_22_3():
+    """001 22(3) 开展环保设施向公众开放活动，得0.25分；开展…创建工作…得0.25分 → all_or_nothing."""
+    r = read("（3）广泛动员社会参与。开展环保设施向公众开放活动，得0.25分；开展国际生态学校生态环境教育"
+             "实践基地、生态环境科普基地等创建工作（三项中任何一项均可）得0.25分。", 0.5)
+    assert r.rule == {"shape": "all_or_nothing", "event_kinds": ["task_completed"]}
+
+
+def test_pattern_bonus_per_event_001_bonus_8():
+    """001 加分项 (8) 每超额完成1个行政村加0.2分，最多加1分 → per_event bonus, per quantity."""
+    r = read("（8）完成桂林市下达的年度农村生活污水治理任务，每超额完成1个行政村加0.2分，最多加1分。")
+    assert r.rule == {"shape": "per_event", "event_kinds": ["task_completed"], "amount": 0.2, "cap": 1,
+                      "per_quantity": True}
+
+
 def test_pattern_station_outlier_001_5_1_5():
     """001 5(1)⑤ …每出现1天，扣该站点所在辖区1分，扣分不封顶。"""
     r = read("⑤当全市发生污染天时，单个国控站点日均值较高（高出其他站点平均值5%以上），"
