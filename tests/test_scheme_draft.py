@@ -417,6 +417,9 @@ def test_seed_001_pools_and_bonus_cap(docx_001):
     assert items["5.1.1"]["source"]["seed"] == "001" and items["5.1.1"]["source"]["item"] == "5(1)①"
     assert items["5.1.1"]["source"]["text"].startswith("①完成年度环境空气质量优良天数比率控制目标")
     assert "资源生态环境局" in items["5.1.1"]["responsible_units"]
+    # 责任单位 cell「（1）县督效办（2）县委办、县政府办、资源生态环境局，各乡（镇）…」per clause
+    assert items["1.1"]["responsible_units"] == ["县督效办"]
+    assert items["1.2"]["responsible_units"] == ["县委办", "县政府办", "资源生态环境局", "各乡（镇）"]
 
 
 def test_draft_with_review_items_is_refused_by_load_scheme(docx_001, tmp_path):

@@ -263,6 +263,8 @@ class Drafter:
     items: list[dict[str, Any]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
     bonus_cap: float | int | None = None
+    unit_map: dict[str, list[str]] = field(default_factory=dict)
+    indicator: str = ""
 
     def item(self, code: str, name: str, points: float | int, label: str, text: str,
              bonus: bool, units: list[str]) -> dict[str, Any]:
@@ -354,7 +356,7 @@ class Drafter:
         for child in node.children:
             child_code = f"{code}{child.number}" if code == "B" else f"{code}.{child.number}"
             child_label = f"{label}{child.marker}"
-            child_units = units_for(units, child.number)
+            child_units = units_for(units, self.unit_map if code == self.indicator else {}, child.number)
             child_points = points_of(child.text.split("\n", 1)[0] if child.children else child.text)
             if child.number in pools:
                 child_points = 0
@@ -440,8 +442,26 @@ def pool_notes(node: Clause) -> dict[str, list[str]]:
     return pools
 
 
-def units_for(units: list[str], number: str) -> list[str]:
-    return units
+def unit_map(cell: str) -> dict[str, list[str]]:
+    """「（1）县督效办（2）（4）资源生态环境局」→ {"1": [县督效办], "2": [资源生态环境局], "4": [...]}:
+    markers with no text between them share the text after them (circled markers count with the
+    clause before them)."""
+    out: dict[str, list[str]] = {}
+    pending: list[str] = []
+    for part in re.split(r"([（(]\s*\d{1,2}\s*[）)])", cell):
+        m = re.fullmatch(r"[（(]\s*(\d{1,2})\s*[）)]", part)
+        if m:
+            pending.append(m.group(1))
+        elif unit_names(part):
+            for number in pending:
+                out.setdefault(number, [])
+                out[number] += [n for n in unit_names(part) if n not in out[number]]
+            pending = []
+    return out
+
+
+def units_for(units: list[str], mapping: dict[str, list[str]], number: str) -> list[str]:
+    return mapping.get(number, units)
 
 
 def unit_names(cell: str) -> list[str]:
@@ -499,6 +519,7 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
             points = points_of(ind.raw_name) or points_of(ind.criteria.split("\n", 1)[0])
         root = segment(ind.criteria)
         units_ = unit_names(ind.units)
+        drafter.unit_map, drafter.indicator = unit_map(ind.units), ind.code
         if ind.lead and ind.coop and any(p for _, p in ind.coop):
             _lead_coop_item(drafter, ind, points)
             continue
