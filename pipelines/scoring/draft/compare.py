@@ -1,7 +1,8 @@
 """How far a draft agrees with a hand-written scheme: for every scorable item of the hand-written
 scheme (an item with a rule), the draft item of the same code has the same rule shape and the same
-parameters (every rule key but `event_kinds`, plus `target`). `event_kinds` — which ledger kinds a
-clause counts — are compared separately: they name the project's ledger vocabulary, not the text."""
+parameters (every rule key but `event_kinds`, plus measure, measure_weights, target, targets; a
+ranking's peer group by its size). `event_kinds` — which ledger kinds a clause counts — are compared
+separately: they name the project's ledger vocabulary, not the text."""
 
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ def _params(item: dict[str, Any], peer_sizes: dict[str, int] | None = None) -> d
     rule = {k: v for k, v in item.get("rule", {}).items() if k != "event_kinds"}
     if "peer_group" in rule:
         rule["peer_group"] = (peer_sizes or {}).get(rule["peer_group"], rule["peer_group"])
-    if "target" in item:
-        rule["target"] = item["target"]
+    for key in ("target", "targets", "measure", "measure_weights"):
+        if key in item:
+            rule[key] = item[key]
     return _norm(rule)
 
 

@@ -244,7 +244,7 @@ def interpolation_rate(text: str, ctx: dict[str, Any]) -> Reading | None:
     fields: dict[str, Any] = {}
     measure, sure = measure_of(text + ctx.get("name", ""), "%")
     reading = Reading("interpolation_rate", rule, fields)
-    if "饮用水" in text:
+    if "饮用水" in text or "水源地" in text:
         fields["measure"] = "water.drinking_water_attainment_rate"
         if "备用" in text:
             fields["measure"] = "water.backup_drinking_water_attainment_rate"
