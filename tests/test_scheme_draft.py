@@ -301,6 +301,14 @@ def test_delegated_and_unreadable_clauses_are_flagged_001_12_2():
 
 # ---------------------------------------------------------------- tables built from the seed text
 
+def test_vendored_seed_001_is_the_seed_unchanged():
+    """tests/data/seeds/001_….txt is seed 001 byte for byte (its sha256 is in that folder's README)."""
+    import hashlib
+
+    digest = hashlib.sha256(SEED_001.read_bytes()).hexdigest()
+    assert digest in (SEEDS / "README.md").read_text(encoding="utf-8")
+
+
 def seed_001_tables() -> list[list[list[str]]]:
     """Seed 001 as its two tables (the Word plain-text export the seed is)."""
     _, cells = _word_text_cells(SEED_001.read_text(encoding="utf-8"))
