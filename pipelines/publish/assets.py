@@ -57,8 +57,10 @@ def office_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     daily = read_mart(staged, "fct_air_unit_daily")
     if daily is not None:
         daily = daily.filter(pl.col("obs_year") == run.year)
+    # the run's parameters are what release.json will record (a finalisation flag, when runs
+    # carry one, makes the files say 定稿; otherwise 初步)
     made = build_office_files(staged, run.year, data_as_of(daily, run.year, run.as_of), staged / OFFICE_DIR,
-                              record={})
+                              record=run.model_dump())
     for files in made:
         if files.chart is None:
             context.log.warning(f"{files.report.name}: 驾驶舱排名图未导出（无 Chromium），通报中注明缺图。")

@@ -46,6 +46,10 @@ class OfficeData:
     file_report: pl.DataFrame       # per input file: rows read / loaded / quarantined
     quarantine: pl.DataFrame        # every quarantined row or cell, with its reason
     grades: list[str]               # the scheme's grades, best first
+    subject: str = ""               # 钦州市2024年度生态环境保护目标责任考核 (titles)
+
+    def __post_init__(self) -> None:
+        self.subject = self.subject or self.scheme_name
 
 
 def release_status(record: dict) -> str:
@@ -193,6 +197,17 @@ def scheme_codes(release_dir: Path, year: int) -> list[str]:
     return sorted(scores.filter(pl.col("scheme_year") == year)["scheme_code"].unique().to_list())
 
 
+def assessment_subject(release_dir: Path, scheme_code: str, year: int) -> str:
+    """What the titles call the assessment: 资源县2024年度生态环境保护目标责任考核 (the scheme's
+    government without 人民政府); empty when the release has no scheme table."""
+    frame = query_release(release_dir, "select government from staging.stg_scoring__schemes "
+                                       f"where scheme_code = '{scheme_code}'")
+    if frame is None or frame.is_empty() or not frame["government"][0]:
+        return ""
+    place = frame["government"][0].removesuffix("人民政府")
+    return f"{place}{year}年度生态环境保护目标责任考核"
+
+
 def grade_order(release_dir: Path, scheme_code: str, scores: pl.DataFrame) -> list[str]:
     frame = query_release(release_dir, "select grade from staging.stg_scoring__grades "
                                        f"where scheme_code = '{scheme_code}' order by min_score desc")
@@ -224,4 +239,5 @@ def load_office_data(release_dir: Path, scheme_code: str, year: int, as_of: date
                                   scores["unit_code"].to_list()),
         sections=scheme_sections(items, _item_tree(release_dir, scheme_code)),
         file_report=file_report(release_dir, quarantine), quarantine=quarantine,
-        grades=grade_order(release_dir, scheme_code, scores))
+        grades=grade_order(release_dir, scheme_code, scores),
+        subject=assessment_subject(release_dir, scheme_code, year))

@@ -118,13 +118,12 @@ def grade_counts(data: OfficeData) -> str:
 
 
 def opening(data: OfficeData) -> str:
-    units = data.scores.height
-    text = (f"根据《{data.scheme_name}》，现将{data.year}年度考核结果通报如下。本次考核对象共{units}个单位，"
-            f"考核期为{data.year}年1月1日至{_date_zh(data.as_of)}。"
+    text = (f"根据《{data.scheme_name}》，对{data.scores.height}个考核单位{data.year}年度生态环境保护目标"
+            f"责任完成情况进行了考核，考核期为{data.year}年1月1日至{_date_zh(data.as_of)}。"
             f"考核结果：{grade_counts(data)}。")
     if data.status != FINAL:
         text += "本通报所列为初步结果，待数据补充和复核后定稿，定稿前请勿对外引用。"
-    return text
+    return text + "现将有关情况通报如下。"
 
 
 def ranking_table(doc: DocumentObject, data: OfficeData) -> None:
@@ -223,7 +222,7 @@ def write_report(data: OfficeData, out_dir: Path, chart: Path | None, workbook: 
     define_styles(doc)
     page_setup(doc)
     page_number_footer(doc)
-    doc.add_paragraph(f"关于{data.scheme_name}结果的通报", style=TITLE_STYLE)
+    doc.add_paragraph(f"关于{data.subject}结果的通报", style=TITLE_STYLE)
     status = doc.add_paragraph(status_line(data))
     status.alignment = WD_ALIGN_PARAGRAPH.CENTER
     status.paragraph_format.first_line_indent = Pt(0)
@@ -246,7 +245,7 @@ def write_report(data: OfficeData, out_dir: Path, chart: Path | None, workbook: 
         signature = doc.add_paragraph(text)
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         signature.paragraph_format.right_indent = Cm(1.2)
-    doc.core_properties.title = f"关于{data.scheme_name}结果的通报"
+    doc.core_properties.title = f"关于{data.subject}结果的通报"
     doc.core_properties.author = "ecoscore"
     path = out_dir / report_name(data.scheme_code, data.year)
     doc.save(path)

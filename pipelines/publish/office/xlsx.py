@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.publish.office.data import FINAL, OfficeData, has_missing_status, missing_counts
@@ -40,7 +41,8 @@ SUMMARY_NOTE = ("注：总分 = 分值 − 扣分 + 加分（F 列为公式，�
                 "等次按考核方案的分档确定，一票否决或等次封顶的情形见“否决或降档说明”。")
 DETAIL_NOTE = ("注：合计 = 各项得分（含加分）之和 − 从总分扣减的分数（公式，可与汇总表总分核对）。"
                "灰色：该单位不考核此项；黄色：数据缺失，该项得分待补充数据后确定。")
-ITEMS_PER_PAGE = 12
+ITEMS_PER_PAGE = 11
+DETAIL_SCALE = 68  # % : 排名, 考核单位 and 11 item columns across A4 landscape
 DETAIL_MAX_ROWS = 20000  # quarantined rows listed one by one; beyond this the sheet says how many more
 
 
@@ -56,11 +58,14 @@ def _font(bold: bool = False, colour: str = "000000", size: int = 11, head: bool
     return Font(name=HEAD_FONT if head else BODY_FONT, bold=bold, color=colour, size=size)
 
 
-def _title(ws: Worksheet, text: str, subtitle: str, width: int) -> None:
+def _title(ws: Worksheet, text: str, subtitle: str, width: int, merge: bool = True) -> None:
+    """Title and subtitle rows; merged across the table unless the sheet prints in column strips
+    (a merged title would be cut at each strip's edge; unmerged, it overflows from A1)."""
     ws.cell(1, 1, text).font = _font(size=16, head=True)
     ws.cell(2, 1, subtitle).font = _font(colour="595959")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    if merge:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     ws.row_dimensions[1].height = 28
 
 
@@ -89,19 +94,22 @@ def _widths(ws: Worksheet, widths: list[float]) -> None:
 
 
 def _print_setup(ws: Worksheet, data: OfficeData, title_rows: str, sheet_title: str,
-                 pages_wide: int = 1) -> None:
-    """A4 landscape, fit to pages_wide pages across, title rows on every page, footer with page
-    numbers and the as-of date."""
+                 scale: int | None = None) -> None:
+    """A4 landscape, one page wide (or at `scale` % with the sheet's own column breaks), title
+    rows on every page, footer with page numbers and the as-of date."""
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = pages_wide
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if scale is None:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = scale
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.75
     ws.print_title_rows = title_rows
-    ws.oddHeader.center.text = f"{data.scheme_name} · {sheet_title}"
+    ws.oddHeader.center.text = f"{data.subject} · {sheet_title}"
     ws.oddHeader.center.font = HEAD_FONT
     ws.oddHeader.right.text = "初步结果，仅供审核" if data.status != FINAL else "定稿"
     ws.oddFooter.left.text = as_of_text(data)
@@ -119,7 +127,8 @@ def _number(value) -> float | None:
 def summary_sheet(ws: Worksheet, data: OfficeData) -> None:
     """One row per unit by rank; 总分 = 分值 − 扣分 + 加分 as a formula beside the published total."""
     ws.title = "汇总"
-    _title(ws, f"{data.scheme_name}考核结果汇总表", as_of_text(data), len(SUMMARY_HEADERS))
+    _title(ws, f"{data.subject}结果汇总表", f"考核方案：{data.scheme_name}；{as_of_text(data)}",
+           len(SUMMARY_HEADERS))
     _header(ws, 3, SUMMARY_HEADERS)
     missing = missing_counts(data.item_scores)
     for r, unit in enumerate(data.scores.iter_rows(named=True), start=4):
@@ -164,8 +173,8 @@ def detail_sheet(ws: Worksheet, data: OfficeData) -> None:
     ws.title = "得分明细"
     items = [item for section in data.sections for item in section.items]
     first, width = 3, 2 + len(items) + 2
-    _title(ws, f"{data.scheme_name}得分明细表", as_of_text(data) + "；单元格为各项得分（加分项为加分）",
-           width)
+    _title(ws, f"{data.subject}得分明细表", as_of_text(data) + "；单元格为各项得分（加分项为加分）",
+           width, merge=False)
     col = first
     for section in data.sections:
         end = col + len(section.items) - 1
@@ -201,9 +210,29 @@ def detail_sheet(ws: Worksheet, data: OfficeData) -> None:
     _widths(ws, [6, 20] + [11] * len(items) + [11, 10])
     ws.row_dimensions[4].height = 66
     ws.freeze_panes = "C6"
-    # about 12 item columns per A4 page, 排名 and 考核单位 repeated on each
-    _print_setup(ws, data, "1:5", "得分明细", pages_wide=-(-len(items) // ITEMS_PER_PAGE))
+    # about 11 item columns per A4 page, a page starting at a section where one fits;
+    # the header rows and 排名, 考核单位 repeat on every page (the title is in the page header)
+    _print_setup(ws, data, "3:5", "得分明细", scale=DETAIL_SCALE)
     ws.print_title_cols = "A:B"
+    for column in page_break_columns(data, first):
+        ws.col_breaks.append(Break(id=column))
+
+
+def page_break_columns(data: OfficeData, first: int) -> list[int]:
+    """Columns after which a printed page ends: at a section's end when the next section does
+    not fit on the page, inside a section longer than a page every ITEMS_PER_PAGE items."""
+    breaks, column, on_page = [], first, 0
+    for section in data.sections:
+        size = len(section.items)
+        if on_page and on_page + size > ITEMS_PER_PAGE:
+            breaks.append(column - 1)
+            on_page = 0
+        while size > ITEMS_PER_PAGE - on_page:
+            take = ITEMS_PER_PAGE - on_page
+            column, size, on_page = column + take, size - take, 0
+            breaks.append(column - 1)
+        column, on_page = column + size, on_page + size
+    return breaks
 
 
 def _score_lookup(data: OfficeData) -> dict[tuple[str, str], dict]:
@@ -232,7 +261,7 @@ def movements_sheet(ws: Worksheet, data: OfficeData) -> None:
     ws.title = "扣分说明"
     has_status = "status" in data.movements.columns
     headers = MOVEMENT_HEADERS + (["数据状态"] if has_status else [])
-    _title(ws, f"{data.scheme_name}扣分加分说明", as_of_text(data) + "；负数为扣分，正数为加分", len(headers))
+    _title(ws, f"{data.subject}扣分加分说明", as_of_text(data) + "；负数为扣分，正数为加分", len(headers))
     _header(ws, 3, headers)
     for r, m in enumerate(data.movements.iter_rows(named=True), start=4):
         values = [m["unit_name"], m["item_code"], m["item_name"], float(m["points"]),
@@ -296,7 +325,7 @@ def write_workbook(data: OfficeData, out_dir: Path) -> Path:
     detail_sheet(workbook.create_sheet(), data)
     movements_sheet(workbook.create_sheet(), data)
     quality_sheet(workbook.create_sheet(), data)
-    workbook.properties.title = f"{data.scheme_name}考核结果"
+    workbook.properties.title = f"{data.subject}结果"
     workbook.properties.creator = "ecoscore"
     path = out_dir / workbook_name(data.scheme_code, data.year)
     workbook.save(path)
