@@ -242,7 +242,7 @@ def test_workbook_summary_matches_the_scores_and_its_formulas_give_the_totals(sa
             assert row[8] == 0  # the sample's marts have no 数据缺失 status yet
         assert ws.cell(4 + scores.height, 2).value is None  # no unit more, no unit less
         assert ws.freeze_panes == "C4" and ws.print_title_rows == "$1:$3"
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == ws.PAPERSIZE_A4
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert "&P" in ws.oddFooter.center.text and "数据截至" in ws.oddFooter.left.text
 
 
