@@ -356,3 +356,20 @@ def test_export_command_writes_both_files_for_the_live_release(sample_run: Setti
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(office_file_names("qinzhou_2024", 2024))
     assert main(["export", "--year", "2024", "--scheme", "nosuch_2024", "-o", str(tmp_path / "x")]) == 1
     assert main(["export", "--year", "2024", "--as-of", "2023-06-30"]) == 2
+
+
+def test_export_as_of_writes_beside_the_as_of_dashboard(sample_run: Settings, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    """`ecoscore export --as-of D` scores as of D in a scratch folder (here: the sample's release
+    stands in for that run) and writes data/marts/dashboards/<year>-asof-<D>/office/."""
+    from pipelines.cli import main
+    from pipelines.publish.dashboard import asof
+
+    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(asof, "scores_as_of", lambda *args: sample_run.current_release.resolve())
+    assert main(["export", "--year", "2024", "--scheme", "ziyuan_2024", "--as-of", "2024-09-30"]) == 0
+    out = tmp_path / "data" / "marts" / "dashboards" / "2024-asof-2024-09-30" / OFFICE_DIR
+    workbook, report = office_file_names("ziyuan_2024", 2024)
+    assert (out / workbook).exists() and (out / "排名图_ziyuan_2024.png").exists()
+    text = "\n".join(p.text for p in Document(out / report).paragraphs)
+    assert "数据截至2024年9月30日" in text and "考核期为2024年1月1日至2024年9月30日" in text

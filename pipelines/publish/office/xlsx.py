@@ -7,6 +7,8 @@ Printing: A4 landscape, title rows repeated, page numbers and the as-of date in 
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from pathlib import Path
 
 import polars as pl
@@ -93,6 +95,25 @@ def _widths(ws: Worksheet, widths: list[float]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
+def _text_width(text: str) -> int:
+    """Display width in Excel's character units: a CJK or full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_row_heights(ws: Worksheet, first_row: int, last_row: int, line_height: float = 15.0) -> None:
+    """Row heights for wrapped text (openpyxl stores no computed heights and LibreOffice does not
+    grow rows on opening): lines needed by the fullest cell, from the column widths."""
+    for row in range(first_row, last_row + 1):
+        lines = 1
+        for cell in ws[row]:
+            if not isinstance(cell.value, str) or cell.value.startswith("=") or not cell.alignment.wrap_text:
+                continue
+            width = ws.column_dimensions[cell.column_letter].width or 10
+            lines = max(lines, *(math.ceil(_text_width(part) / max(width - 1, 1)) or 1
+                                 for part in cell.value.split("\n")))
+        ws.row_dimensions[row].height = line_height * lines + 2
+
+
 def _print_setup(ws: Worksheet, data: OfficeData, title_rows: str, sheet_title: str,
                  scale: int | None = None) -> None:
     """A4 landscape, one page wide (or at `scale` % with the sheet's own column breaks), title
@@ -149,6 +170,7 @@ def summary_sheet(ws: Worksheet, data: OfficeData) -> None:
     ws.cell(note, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[note].height = 32
     _widths(ws, [7, 24, 10, 10, 10, 10, 9, 44, 12])
+    fit_row_heights(ws, 4, last)
     ws.freeze_panes = "C4"
     _print_setup(ws, data, "1:3", "汇总")
 
@@ -276,6 +298,7 @@ def movements_sheet(ws: Worksheet, data: OfficeData) -> None:
         ws.cell(4, 1, "本期各单位均无扣分或加分。").font = _font()
     _widths(ws, [16, 9, 20, 10, 48, 18, 48, 36] + ([10] if has_status else []))
     ws.freeze_panes = "B4"
+    fit_row_heights(ws, 4, 3 + data.movements.height)
     ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{max(4, 3 + data.movements.height)}"
     _print_setup(ws, data, "1:3", "扣分说明")
 
@@ -315,6 +338,7 @@ def quality_sheet(ws: Worksheet, data: OfficeData) -> None:
     elif data.quarantine.is_empty():
         ws.cell(row, 1, "本期没有被隔离的数据。").font = _font()
     _widths(ws, [16, 44, 12, 8, 14, 22, 44])
+    fit_row_heights(ws, 5, row)
     ws.freeze_panes = "A5"
     _print_setup(ws, data, "1:2", "数据质量")
 
