@@ -142,7 +142,7 @@ def ranking_table(doc: DocumentObject, data: OfficeData) -> None:
                   unit["grade"] or "", "；".join(notes)]
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
-    widths = [Cm(1.2), Cm(3.6), Cm(1.5), Cm(1.5), Cm(1.5), Cm(1.6), Cm(1.4), Cm(3.3)]
+    widths = [Cm(1.2), Cm(3.4), Cm(1.5), Cm(1.5), Cm(1.5), Cm(1.6), Cm(1.6), Cm(3.3)]
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
@@ -188,8 +188,9 @@ def deductions_section(doc: DocumentObject, data: OfficeData) -> None:
     doc.add_paragraph("二、各单位主要扣分情况", style="Heading 1")
     for n, unit in enumerate(data.scores.iter_rows(named=True), start=1):
         numeral = CHINESE_NUMERALS[n - 1] if n <= len(CHINESE_NUMERALS) else str(n)
+        grade = unit["grade_note_zh"] or unit["grade"] or "未定等次"  # 一票否决（21(2)①）：不合格
         doc.add_paragraph(f"（{numeral}）{unit['unit_name']}：总分{_points(unit['total_score'])}分，"
-                          f"排名第{unit['score_rank']}，{unit['grade'] or '未定等次'}。", style="Heading 2")
+                          f"排名第{unit['score_rank']}，{grade}。", style="Heading 2")
         rows = largest_deductions(data, unit["unit_code"])
         if rows.is_empty():
             doc.add_paragraph("本期各项均未扣分。")
