@@ -150,7 +150,7 @@ def _small_scheme(with_status: bool) -> OfficeData:
                                       "column_name": pl.String, "value": pl.String, "reason": pl.String})
     return OfficeData(scheme_code="t", scheme_name="测试方案", year=2024, as_of=date(2024, 12, 31),
                       status=PRELIMINARY, scores=scores, item_scores=items,
-                      movements=shown_movements(movements, ["a", "b"]),
+                      movements=shown_movements(movements, ["a", "b"], {"1.1": 1, "1.2": 2, "B1": 3}),
                       sections=scheme_sections(items, tree), file_report=empty, quarantine=quarantine,
                       grades=["优秀", "良好", "合格", "不合格"])
 
@@ -242,7 +242,8 @@ def test_workbook_summary_matches_the_scores_and_its_formulas_give_the_totals(sa
             assert row[8] == 0  # the sample's marts have no 数据缺失 status yet
         assert ws.cell(4 + scores.height, 2).value is None  # no unit more, no unit less
         assert ws.freeze_panes == "C4" and ws.print_title_rows == "$1:$3"
-        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.page_setup.orientation == "landscape"
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4)
         assert "&P" in ws.oddFooter.center.text and "数据截至" in ws.oddFooter.left.text
 
 

@@ -77,14 +77,21 @@ def missing_counts(item_scores: pl.DataFrame) -> dict[str, int]:
     return {r["unit_code"]: int(r["n"]) for r in counted.iter_rows(named=True)}
 
 
-def shown_movements(movements: pl.DataFrame, unit_order: list[str]) -> pl.DataFrame:
+def shown_movements(movements: pl.DataFrame, unit_order: list[str],
+                    item_order: dict[str, int]) -> pl.DataFrame:
     """Every movement that moved points, and every row marked 数据缺失, units in rank order,
     items in scheme order, largest loss first."""
     rank = {code: i for i, code in enumerate(unit_order)}
     return (movements.filter(pl.col("is_movement") | has_missing_status(movements))
             .with_columns(_unit=pl.col("unit_code").replace_strict(rank, default=len(rank)),
-                          _item=pl.col("item_code").str.extract_all(r"\d+").cast(pl.List(pl.Int64)))
+                          _item=pl.col("item_code").replace_strict(item_order, default=len(item_order),
+                                                                   return_dtype=pl.Int64))
             .sort("_unit", "_item", "item_code", "points", "movement_id").drop("_unit", "_item"))
+
+
+def item_positions(item_scores: pl.DataFrame) -> dict[str, int]:
+    """item_code → its position in the scheme (item_order)."""
+    return dict(item_scores.group_by("item_code").agg(pl.col("item_order").min()).iter_rows())
 
 
 def _item_tree(release_dir: Path, scheme_code: str) -> dict[str, dict]:
@@ -113,6 +120,8 @@ def section_label(number: int, root: str, tree: dict[str, dict], codes: list[str
     heading = tree.get(root)
     if heading is not None and heading["item_code"] not in codes:
         return f"{numeral}、{heading['item_name']}（{float(heading['points']):g} 分）"
+    if heading is not None and codes == [heading["item_code"]]:  # a top-level item scored itself
+        return f"{numeral}、{heading['item_name']}"
     span = codes[0] if len(codes) == 1 else f"{codes[0]}—{codes[-1]}"
     return f"{numeral}、第 {span} 项"
 
@@ -236,7 +245,7 @@ def load_office_data(release_dir: Path, scheme_code: str, year: int, as_of: date
         status=release_status(record if record is not None else read_record(release_dir)),
         scores=scores, item_scores=items,
         movements=shown_movements(movements.filter(pl.col("scheme_code") == scheme_code),
-                                  scores["unit_code"].to_list()),
+                                  scores["unit_code"].to_list(), item_positions(items)),
         sections=scheme_sections(items, _item_tree(release_dir, scheme_code)),
         file_report=file_report(release_dir, quarantine), quarantine=quarantine,
         grades=grade_order(release_dir, scheme_code, scores),
