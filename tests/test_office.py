@@ -161,6 +161,18 @@ def test_items_are_grouped_under_the_scheme_headings_and_bonuses_last():
     assert [[i["item_code"] for i in s.items] for s in sections] == [["1.1", "1.2"], ["B1"]]
 
 
+def test_a_top_level_item_without_sub_items_is_a_section_of_its_own():
+    """fangchenggang_2022.yaml (seed 000 items 3–9): top-level items scored themselves."""
+    items = pl.DataFrame({"unit_code": "a", "item_code": ["3", "4"],
+                          "item_name": ["地表水水质达标", "饮用水"],
+                          "item_kind": "base", "parent_code": [None, None], "item_order": [1, 2],
+                          "points": [4.0, 3.0]})
+    tree = {r["item_code"]: r for r in items.select("item_code", "item_name", "parent_code", "points")
+            .iter_rows(named=True)}
+    assert [s.label for s in scheme_sections(items, tree)] == ["一、地表水水质达标", "二、饮用水"]
+    assert [s.label for s in scheme_sections(items, {})] == ["一、第 3 项", "二、第 4 项"]
+
+
 def test_workbook_and_report_mark_missing_data_when_the_marts_carry_a_status(tmp_path: Path):
     """数据缺失 (issue 14): counted in 汇总, coloured in 得分明细, listed in 扣分说明 (even at 0
     points), stated in the 通报's data-quality note. Without the column: 0, and no 数据状态."""
