@@ -11,7 +11,6 @@ import math
 import unicodedata
 from pathlib import Path
 
-import polars as pl
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -355,8 +354,3 @@ def write_workbook(data: OfficeData, out_dir: Path) -> Path:
     workbook.save(path)
     return path
 
-
-def summary_frame(data: OfficeData) -> pl.DataFrame:
-    """The 汇总 rows as written (for the Word report, which shows the same table)."""
-    missing = missing_counts(data.item_scores)
-    return data.scores.with_columns(missing_items=pl.col("unit_code").replace_strict(missing, default=0))
