@@ -14,6 +14,7 @@ from pipelines.publish.dashboard import build_dashboard
 from pipelines.publish.dashboard.asof import asof_dir, build_as_of, published_previous_scores
 from pipelines.publish.dashboard.data import gap_verdict, month_end_before, ranking
 from pipelines.publish.dashboard.panels import water_panel, waterfall_steps
+from pipelines.publish.office import office_file_names
 
 
 def test_previous_meeting_is_the_end_of_the_month_before():
@@ -110,6 +111,8 @@ def test_as_of_dashboard_ignores_later_data_and_leaves_the_live_release_alone(da
     assert "数据截至 2024 年 1 月 31 日" in page
     assert "2024-01-31：AQI" in page and "2024-02-01：AQI" not in page  # February not counted
     assert (made.out_dir / "fct_unit_scores.parquet").exists()
+    for name in office_file_names("qinzhou_2024", 2024):  # issue 17: the as-of Excel and Word, linked
+        assert (made.out_dir / "office" / name).exists() and f"href='office/{name}'" in page
     assert not data_settings.current_release.exists()  # no live release was made or replaced
     assert not (data_settings.data_dir / "scratch" / "asof-2024-01-31").exists()
 
