@@ -250,3 +250,8 @@ def load_office_data(release_dir: Path, scheme_code: str, year: int, as_of: date
         file_report=file_report(release_dir, quarantine), quarantine=quarantine,
         grades=grade_order(release_dir, scheme_code, scores),
         subject=assessment_subject(release_dir, scheme_code, year))
+
+
+def scheme_year_stem(scheme_code: str, year: int) -> str:
+    """`<scheme>_<year>`, the year once: qinzhou_2024 stays qinzhou_2024, a code without it gains it."""
+    return scheme_code if scheme_code.endswith(f"_{year}") else f"{scheme_code}_{year}"

@@ -21,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from pipelines.publish.office.data import FINAL, OfficeData, missing_counts
+from pipelines.publish.office.data import FINAL, OfficeData, missing_counts, scheme_year_stem
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -36,7 +36,7 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 def report_name(scheme_code: str, year: int) -> str:
-    return f"考核通报_{scheme_code}_{year}.docx"
+    return f"考核通报_{scheme_year_stem(scheme_code, year)}.docx"
 
 
 def _date_zh(day: date) -> str:

@@ -18,7 +18,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.publish.office.data import FINAL, OfficeData, has_missing_status, missing_counts
+from pipelines.publish.office.data import (
+    FINAL,
+    OfficeData,
+    has_missing_status,
+    missing_counts,
+    scheme_year_stem,
+)
 
 BODY_FONT = "宋体"
 HEAD_FONT = "黑体"
@@ -48,7 +54,7 @@ DETAIL_MAX_ROWS = 20000  # quarantined rows listed one by one; beyond this the s
 
 
 def workbook_name(scheme_code: str, year: int) -> str:
-    return f"考核结果_{scheme_code}_{year}.xlsx"
+    return f"考核结果_{scheme_year_stem(scheme_code, year)}.xlsx"
 
 
 def as_of_text(data: OfficeData) -> str:
