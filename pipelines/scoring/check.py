@@ -8,6 +8,7 @@ item whose data no unit has, a unit with no data for any item that reads a measu
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ class ItemCoverage:
     units: list[str]
     with_data: list[str]
     needs_data: bool  # a measure item: no data = missing; an event item: no rows is an outcome
+    bonus: bool  # a bonus without data adds nothing: a warning, never an error
 
     @property
     def without_data(self) -> list[str]:
@@ -83,6 +85,15 @@ def _event_units(con: duckdb.DuckDBPyConnection, scheme_code: str, item_code: st
     return {r[0] for r in rows}
 
 
+def _peer_units(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], year: int) -> set[str]:
+    """Units with a published rank in the peer table a ranking rule reads."""
+    rows = con.execute("""select distinct unit_code from staging.stg_scoring__peers
+                          where peer_group = ? and indicator = ? and peer_year = ?
+                            and published_rank is not null""",
+                       [rule["peer_group"], rule["indicator"], year]).fetchall()
+    return {r[0] for r in rows}
+
+
 def _coverage(con: duckdb.DuckDBPyConnection | None, scheme: Scheme, year: int) -> list[ItemCoverage]:
     out = []
     for item in scheme.body["items"]:
@@ -90,18 +101,26 @@ def _coverage(con: duckdb.DuckDBPyConnection | None, scheme: Scheme, year: int) 
             continue
         measures = [code for _, code in item_measures(item)]
         kinds = item_event_kinds(item)
-        every_kind = item["rule"]["shape"] in ("veto", "grade_cap") and "event_kinds" not in item["rule"]
+        rule = item["rule"]
+        every_kind = rule["shape"] in ("veto", "grade_cap") and "event_kinds" not in rule
+        ranking = rule["shape"] == "ranking"
         reads = [_label(c) for c in measures] + (
             ["台账 任何事项类型"] if every_kind else [f"台账 {_label(k)}" for k in kinds])
+        if ranking:
+            reads.append(f"排名表 {rule['peer_group']} · {rule['indicator']}")
         units = _assessed(item, scheme.body)
         with_data: set[str] = set()
-        if con is not None and measures:
+        if con is not None and ranking:
+            with_data = _peer_units(con, rule, year)
+        elif con is not None and measures:
             with_data = _measure_units(con, scheme.code, item["code"], measures, year)
         elif con is not None and kinds:
             with_data = _event_units(con, scheme.code, item["code"], kinds)
         out.append(ItemCoverage(code=item["code"], name=item["name"], reads=reads, units=units,
                                 with_data=[u for u in units if u in with_data],
-                                needs_data=bool(measures)))
+                                needs_data=bool(measures) or ranking,
+                                bonus=item.get("kind", "bonus" if item["code"].startswith("B") else "base")
+                                == "bonus"))
     return out
 
 
@@ -127,14 +146,17 @@ def _unused(con: duckdb.DuckDBPyConnection, scheme: Scheme, year: int) -> list[s
 
 def _judge(report: CheckReport) -> None:
     units = [u["code"] for u in report.scheme.body["units"] if u.get("assessed", True)]
-    measured = [c for c in report.items if c.needs_data]
+    measured = [c for c in report.items if c.needs_data]  # measures and peer ranks
     for c in measured:
-        if c.units and not c.with_data:
-            report.errors.append(f"指标 {c.code}：{len(c.units)} 个单位都没有数据（{'、'.join(c.reads)}）")
+        if c.units and not c.with_data and c.bonus:
+            report.warnings.append(f"加分指标 {c.code}：考核的 {len(c.units)} 个单位都没有数据，不加分")
+        elif c.units and not c.with_data:
+            report.errors.append(f"指标 {c.code}：考核的 {len(c.units)} 个单位都没有数据"
+                                 f"（{'、'.join(c.reads)}）")
         elif c.without_data:
             report.warnings.append(f"指标 {c.code}：{'、'.join(c.without_data)} 没有数据，将标为数据缺失")
     for unit in units:
-        mine = [c for c in measured if unit in c.units]
+        mine = [c for c in measured if unit in c.units and not c.bonus]
         if mine and not any(unit in c.with_data for c in mine):
             report.errors.append(f"单位 {unit}：{len(mine)} 项读取数据的指标全部没有数据"
                                  "（无站点、断面或台账）")
@@ -161,6 +183,17 @@ def check_scheme(path: Path, year: int | None, warehouse: Path | None) -> CheckR
     return report
 
 
+def _by_domain(codes: list[str]) -> list[str]:
+    """`  air（7）: co_p95, comprehensive_index, …` wrapped, one block per domain."""
+    out = []
+    for domain in dict.fromkeys(c.split(".", 1)[0] for c in codes):
+        names = [c.split(".", 1)[1] for c in codes if c.startswith(domain + ".")]
+        text = textwrap.fill(", ".join(names), width=96, initial_indent=" " * 4, break_long_words=False,
+                             subsequent_indent=" " * 4)
+        out += [f"  {domain}（{len(names)}）:", text]
+    return out
+
+
 def render(report: CheckReport) -> str:
     s = report.scheme
     lines = [f"方案 {s.code}（{s.path}）：文件校验通过，{len(report.items)} 项计分指标，"
@@ -180,7 +213,7 @@ def render(report: CheckReport) -> str:
         lines += [f"  {item} · {_label(kind)} · {src} · {n}" for item, kind, src, n in report.unread_rows]
         lines.append("各领域产出、本方案没有指标使用的数据项："
                      + ("无" if not report.unused_measures else ""))
-        lines += [f"  {_label(code)}" for code in report.unused_measures]
+        lines += _by_domain(report.unused_measures)
     lines += [f"警告：{w}" for w in report.warnings]
     lines += [f"错误：{e}" for e in report.errors]
     lines.append("结论：" + ("有错误" if report.errors else "可以计分"))
