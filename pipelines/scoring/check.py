@@ -201,7 +201,9 @@ def render(report: CheckReport) -> str:
     if report.warehouse is None:
         lines += [f"  {c.code:<10} {c.name}  读取 {'、'.join(c.reads) or '—'}" for c in report.items]
     else:
-        lines.append(f"数据：{report.warehouse}（{report.year} 年）")
+        where = report.warehouse.absolute()
+        shown = where.relative_to(Path.cwd()) if where.is_relative_to(Path.cwd()) else where
+        lines.append(f"数据：{shown}（{report.year} 年）")
         lines.append("指标        有数据的单位  读取")
         for c in report.items:
             gaps = c.without_data if c.needs_data else []
