@@ -183,3 +183,13 @@ def test_scheme_check_without_a_warehouse_validates_and_says_so(tmp_path: Path):
     assert report.warehouse is None and not report.errors
     assert any("没有已发布的数仓" in w for w in report.warnings)
     assert [c.code for c in report.items][:2] == ["1.1", "1.2"]
+
+
+def test_registry_labels_are_the_glossary_labels():
+    """One Chinese label per term: the registries repeat the glossary's, never another one."""
+    with (PROJECT_ROOT / "dbt_project" / "seeds" / "glossary.csv").open(encoding="utf-8") as handle:
+        glossary = {r["term"]: r["label_zh"] for r in csv.DictReader(handle)}
+    for code, measure in registry.measures().items():
+        assert glossary.get(code.split(".", 1)[1]) == measure.label_zh, code
+    for code, kind in registry.event_kinds().items():
+        assert glossary.get(code) == kind.label_zh, code
