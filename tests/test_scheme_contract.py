@@ -193,3 +193,30 @@ def test_registry_labels_are_the_glossary_labels():
         assert glossary.get(code.split(".", 1)[1]) == measure.label_zh, code
     for code, kind in registry.event_kinds().items():
         assert glossary.get(code) == kind.label_zh, code
+
+
+def test_dashboard_ranking_shows_missing_data_in_red():
+    """Issue 14: a unit not ranked for missing data reads 数据缺失·不排名 in red, without a rank,
+    below the ranked units; a ranked unit with gaps shows their count in red."""
+    from pipelines.publish.dashboard.data import ranking
+    from pipelines.publish.dashboard.panels import MISSING_RED, ranking_figure
+
+    base = {"scheme_code": "s", "base_points": 100.0, "deductions": 0.0, "bonuses": 0.0,
+            "missing_points": 0.0}
+    scores = pl.DataFrame([
+        {**base, "unit_code": "ghost", "unit_name": "幽灵区", "total_score": 40.0, "score_rank": None,
+         "grade": None, "is_ranked": False, "missing_items": 12, "missing_points": 60.0},
+        {**base, "unit_code": "a", "unit_name": "甲县", "total_score": 90.0, "score_rank": 1,
+         "grade": "优秀", "is_ranked": True, "missing_items": 1},
+    ])
+    rows = ranking(scores, None).to_dicts()
+    assert [r["unit_code"] for r in rows] == ["a", "ghost"]
+    table = ranking_figure(rows, "s").data[0]
+    header = list(table.header.values)
+    cells = {h: list(v) for h, v in zip(header, table.cells.values, strict=True)}
+    assert cells["排名"] == [1, "—"]
+    assert cells["等次"] == ["优秀", "数据缺失·不排名"]
+    assert cells["数据缺失"] == ["1 项", "12 项"]
+    colours = table.cells.font.color
+    assert list(colours[header.index("等次")]) == ["#212121", MISSING_RED]
+    assert list(colours[header.index("数据缺失")]) == [MISSING_RED, MISSING_RED]

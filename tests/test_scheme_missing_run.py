@@ -47,12 +47,15 @@ def test_unit_without_data_gets_no_grade_and_no_rank(db: duckdb.DuckDBPyConnecti
     1–5 among themselves."""
     rows = {r[0]: r[1:] for r in db.execute("""
         select unit_code, score_rank, grade, is_ranked, is_complete, missing_items, base_items,
-               grade_note_zh
+               missing_points, base_points, grade_note_zh
         from marts.fct_unit_scores where scheme_code = 'qinzhou_2024'""").fetchall()}
-    rank, grade, ranked, complete, missing, base, note = rows["ghost"]
+    rank, grade, ranked, complete, missing, base, lost, points, note = rows["ghost"]
     assert (rank, grade, ranked, complete) == (None, None, False, False)
-    assert missing * 2 > base
-    assert note.startswith(f"数据缺失（{missing}/{base} 项无数据")
+    # its event items (no notice, no fire point) are results, not gaps: what is missing is more
+    # than half of its points (air 10, water 35, 2.3 completion, 4.5 lateness)
+    assert lost * 2 > points
+    assert note.startswith(f"数据缺失（{missing}/{base} 项、")
+    assert note.endswith("不评定等次、不排名")
     assert sorted(r[0] for u, r in rows.items() if u != "ghost") == [1, 2, 3, 4, 5]
 
 

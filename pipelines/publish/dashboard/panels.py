@@ -76,7 +76,7 @@ def ranking_figure(rows: list[dict], title: str) -> go.Figure:
                                   [MISSING_RED if (r.get("missing_items") or 0) else black for r in rows]] \
         + [black] * 2
     table = go.Table(
-        columnwidth=[40, 130, 60, 50, 50, 50, 50, 80, 60, 60, 70],
+        columnwidth=[40, 120, 55, 45, 50, 55, 50, 80, 70, 70, 70],
         header={"values": ["排名", "考核单位", "总分", "分值", "扣分", "未计分", "加分", "等次",
                            MISSING_ZH, "名次变化", "得分变化"],
                 "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
@@ -121,7 +121,7 @@ def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names
             else "名次变化、得分变化：暂无上月末的计分结果可比"
                  "（运行 ecoscore dashboard --as-of 上月末日期 即可生成）。")
     note += ("数据缺失：计分规则找不到输入数据的指标数（红色），其分值不计入（“未计分”列）；"
-             "半数以上指标数据缺失的单位不评定等次、不排名。")
+             "半数以上指标（按项数或分值）数据缺失的单位不评定等次、不排名。")
     return Panel(key="01_ranking", title=title, note=note, figures=figures)
 
 

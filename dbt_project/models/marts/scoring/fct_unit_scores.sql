@@ -5,8 +5,8 @@
     (不得确定为优秀); its rank (ties share a rank); the self score (自评分) beside it.
     Missing data (fct_unit_item_scores step 7): a base item whose rule found no input makes the
     result incomplete (is_complete = false, missing_items, missing_points); under the scheme's
-    missing_data flag or block, a unit with more than half of its base items missing gets no
-    grade and no rank (数据缺失，不排名), so it cannot outrank units that were scored; under zero
+    missing_data flag or block, a unit with more than half of its base items, or of its base
+    points, missing gets no grade and no rank (数据缺失，不排名), so it cannot outrank units that were scored; under zero
     the gaps are scored 0 and the unit is ranked. Bonus items without data add nothing and do
     not make a result incomplete (a bonus needs its evidence). -#}
 
@@ -78,7 +78,10 @@ assessable as (
     select
         *,
         missing_items = 0 as is_complete,
-        not (missing_data in ('flag', 'block') and missing_items * 2 > base_items) as is_ranked
+        -- most of the assessment without data, by items or by points (an office weighs both)
+        not (missing_data in ('flag', 'block')
+             and (missing_items * 2 > base_items or coalesce(missing_points, 0) * 2 > base_points))
+            as is_ranked
     from graded
 ),
 
@@ -93,8 +96,9 @@ final as (
         end as grade,
         nullif(concat_ws('；',
             case
-                when not is_ranked then '数据缺失（' || missing_items || '/' || base_items
-                    || ' 项无数据：' || missing_item_codes || '），不评定等次、不排名'
+                when not is_ranked then '数据缺失（' || missing_items || '/' || base_items || ' 项、'
+                    || {{ fmt_num('missing_points') }} || '/' || {{ fmt_num('base_points') }}
+                    || ' 分无数据：' || missing_item_codes || '），不评定等次、不排名'
                 when veto_grade is not null then '一票否决（' || veto_items || '）：' || veto_grade
                 when cap_grade is not null and total_score >= cap_min_score
                     then '等次封顶为' || cap_grade || '（得分 ' || {{ fmt_num('total_score') }} || ' 不变）'
