@@ -220,3 +220,14 @@ def test_dashboard_ranking_shows_missing_data_in_red():
     colours = table.cells.font.color
     assert list(colours[header.index("等次")]) == ["#212121", MISSING_RED]
     assert list(colours[header.index("数据缺失")]) == [MISSING_RED, MISSING_RED]
+
+
+def test_scheme_check_cli_exits_2_on_an_invalid_file(tmp_path: Path, capsys):
+    """`ecoscore scheme check` on the misspelt qinzhou 1.2 measure: exit 2, the message on stderr."""
+    from pipelines.cli import main
+
+    path = variant(tmp_path, lambda b: item(b, "1.2").update(measure="air.pm25_annual_mean"))
+    assert main(["scheme", "check", str(path), "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "是否应为 air.pm2_5_annual_mean" in capsys.readouterr().err
+    assert main(["scheme", "check", str(DEMO), "--warehouse", str(tmp_path / "none.duckdb")]) == 0
+    assert "没有已发布的数仓" in capsys.readouterr().out
