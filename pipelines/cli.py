@@ -74,11 +74,15 @@ def print_summary(settings: Settings) -> None:
     if live is None:
         print("尚无已发布的结果 (nothing published yet)")
         return
-    scores = pl.read_parquet(live / "fct_unit_scores.parquet").sort("scheme_code", "score_rank")
+    scores = pl.read_parquet(live / "fct_unit_scores.parquet").sort("scheme_code", "score_rank",
+                                                                     nulls_last=True)
     print(f"\n{'方案 scheme':<16} {'单位 unit':<14} {'得分 score':>10} {'排名 rank':>8}  等次 grade")
     for r in scores.iter_rows(named=True):
+        rank = "—" if r["score_rank"] is None else r["score_rank"]
+        grade = r["grade"] or ("数据缺失·不排名" if r.get("is_ranked") is False else "")
+        gaps = f"  数据缺失 {r['missing_items']} 项" if r.get("missing_items") else ""
         print(f"{r['scheme_code']:<16} {r['unit_name']:<14} {float(r['total_score']):>10.2f} "
-              f"{r['score_rank']:>8}  {r['grade'] or ''}")
+              f"{rank:>8}  {grade}{gaps}")
     print(f"\n数仓 warehouse (writer):   {settings.warehouse_path}")
     print(f"已发布 published release:  {settings.current_release} -> {live.name}")
     print(f"  Parquet marts:           {settings.current_release}/*.parquet")

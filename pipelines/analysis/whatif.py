@@ -153,7 +153,7 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
                                    pl.col("score_rank").alias("rank_before"))
                .join(after_units.select(*ukeys, pl.col("total_score").alias("total_after"),
                                         pl.col("score_rank").alias("rank_after")), on=ukeys)
-               .sort("scheme_code", "rank_after"))
+               .sort("scheme_code", "rank_after", nulls_last=True))
     return {"items": items, "ranking": ranking}
 
 
@@ -169,6 +169,8 @@ def format_report(scenario: Scenario, result: dict[str, pl.DataFrame]) -> str:
     lines += ["", f"{'方案':<14} {'单位':<12} {'原总分':>8} {'原排名':>6} {'情景总分':>8} {'情景排名':>6}"]
     for r in result["ranking"].iter_rows(named=True):
         mark = " ←" if r["unit_code"] == scenario.unit else ""
+        # a unit with most of its items missing has no rank (数据缺失，不排名): shown as —
+        before, after = (("—" if r[k] is None else r[k]) for k in ("rank_before", "rank_after"))
         lines.append(f"{r['scheme_code']:<14} {r['unit_name']:<12} {float(r['total_before']):>8.2f} "
-                     f"{r['rank_before']:>6} {float(r['total_after']):>8.2f} {r['rank_after']:>6}{mark}")
+                     f"{before:>6} {float(r['total_after']):>8.2f} {after:>6}{mark}")
     return "\n".join(lines)

@@ -36,6 +36,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     for q in result["quarantine"].iter_rows(named=True):
         where = f"{q['source_file']} {q['source_sheet'] or ''} 第 {q['source_row']} 行".replace("  ", " ")
         print(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")
+    for u in result["unread"].iter_rows(named=True):
+        where = f"{u['source_file']} {u['source_sheet'] or ''} 第 {u['source_row']} 行".replace("  ", " ")
+        print(f"  警告 {where}: {u['reason_zh']}")
     return 1 if result["quarantine"].height else 0
 
 

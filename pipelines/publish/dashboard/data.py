@@ -66,7 +66,7 @@ def data_as_of(daily: pl.DataFrame | None, year: int, as_of: str) -> date:
 def ranking(scores: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
     """Scores ordered by scheme and rank, with rank and total changes against a previous
     scoring (null when there is none). rank_change > 0 means the unit moved up."""
-    ordered = (scores.sort("scheme_code", "score_rank", "unit_code")
+    ordered = (scores.sort("scheme_code", "score_rank", "unit_code", nulls_last=True)
                .with_columns(pl.col("total_score").cast(pl.Float64)))
     if previous is None:
         return ordered.with_columns(previous_rank=pl.lit(None, pl.Int64),

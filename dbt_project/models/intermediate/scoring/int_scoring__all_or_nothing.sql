@@ -47,7 +47,8 @@ explained as (
             when evaluate_on = 'city'
                 then '未见市级指标完成记录，各县均不得分：扣 ' || {{ fmt_num('points') }} || ' 分'
             else '未见完成记录：不得分，扣 ' || {{ fmt_num('points') }} || ' 分'
-        end as explanation_zh
+        end as explanation_zh,
+        'scored' as status
     from evaluated
 ),
 

@@ -87,12 +87,13 @@ final as (
             * exclude (points),
             points_moved as points,
             case
-                when measure_value is null then measure_label || ' 缺少有效数据，无法评分'
+                when measure_value is null then '数据缺失：' || measure_label || ' 无数据，本项无法评分'
                 else measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                     || '，在 ' || {{ fmt_num('low_value') }} || '–' || {{ fmt_num('high_value') }}
                     || ' 之间按线性插值计分：得 ' || {{ fmt_num('item_score') }} || ' 分，扣 '
                     || {{ fmt_num('raw_points') }} || ' 分'
-            end as explanation_zh
+            end as explanation_zh,
+            case when measure_value is null then 'missing' else 'scored' end as status
         from explained
     )
 )

@@ -24,7 +24,10 @@ looked_up as (
         {{ param_num('per_worst_month') }} as per_worst_month,
         coalesce({{ param_num('cap') }}, grid.points) as cap,
         coalesce({{ param_num('per_class_improved') }}, 0) as per_class,
-        coalesce({{ param_num('bonus_cap') }}, 1e9) as bonus_cap
+        coalesce({{ param_num('bonus_cap') }}, 1e9) as bonus_cap,
+        -- the rule names an annual-mean measure the unit has no value of: no waiver can be judged
+        (grid.rule_params ->> 'annual_met_measure') is not null and met.measure_value is null
+            as annual_met_missing
     from grid
     {% for alias, param in [('below', 'months_below_measure'), ('worst', 'months_worst_measure'),
                             ('met', 'annual_met_measure'), ('improved', 'improvement_measure')] %}
@@ -49,12 +52,13 @@ deductions as (
         * exclude (points, source_keys),
         month_keys as source_keys,
         'deduction' as movement_kind,
-        case when annual_met >= 1 or months_below is null then 0 else -least(monthly_points, cap) end as points,
+        case when annual_met >= 1 or months_below is null or annual_met_missing then 0 else -least(monthly_points, cap) end as points,
         coalesce(monthly_points, 0) as raw_points,
-        case when annual_met >= 1 or months_below is null then 0
+        case when annual_met >= 1 or months_below is null or annual_met_missing then 0
             else greatest(monthly_points - cap, 0) end as cap_cut,
         case
-            when months_below is null then '断面月度数据缺少有效数据，无法评分'
+            when months_below is null then '数据缺失：断面月度达标数据无数据，本项无法评分'
+            when annual_met_missing then '数据缺失：断面年均值达标数据无数据，本项无法评分'
             when annual_met >= 1 and monthly_points > 0
                 then '月度未达标 ' || {{ fmt_num('months_below') }} || ' 个月（劣V类 '
                     || {{ fmt_num('coalesce(months_worst, 0)') }} || ' 个月），月度扣分 ' || {{ fmt_num('monthly_points') }}
@@ -64,7 +68,8 @@ deductions as (
                 || {{ fmt_num('coalesce(months_worst, 0)') }} || ' 个月），按每月扣 ' || {{ fmt_num('per_month') }}
                 || ' 分、劣V类每月扣 ' || {{ fmt_num('per_worst_month') }} || ' 分，年均值未达标：扣 '
                 || {{ fmt_num('least(monthly_points, cap)') }} || ' 分'
-        end as explanation_zh
+        end as explanation_zh,
+        case when months_below is null or annual_met_missing then 'missing' else 'scored' end as status
     from computed
 ),
 
@@ -77,7 +82,8 @@ bonuses as (
         bonus_raw as raw_points,
         bonus_raw - bonus_points as cap_cut,
         '水质同比提升 ' || {{ fmt_num('classes_improved') }} || ' 个类别，每类加 ' || {{ fmt_num('per_class') }}
-            || ' 分：加 ' || {{ fmt_num('bonus_points') }} || ' 分' as explanation_zh
+            || ' 分：加 ' || {{ fmt_num('bonus_points') }} || ' 分' as explanation_zh,
+        'scored' as status
     from (select *, null::varchar as improved_keys from computed)
     where classes_improved > 0 and per_class > 0
 ),

@@ -141,7 +141,8 @@ event_rows as (
                             || ' 分，封顶少' || {{ verb('item_kind') }} || ' '
                             || {{ fmt_num('counted_amount - applied_points') }} || ' 分）'
                         else '' end
-            end as explanation_zh
+            end as explanation_zh,
+        'scored' as status
     from applied
 ),
 
@@ -154,7 +155,8 @@ quiet_rows as (
         0 as points,
         0 as raw_points,
         0 as cap_cut,
-        '无相关记录：不' || {{ verb('grid.item_kind') }} || '分' as explanation_zh
+        '无相关记录：不' || {{ verb('grid.item_kind') }} || '分' as explanation_zh,
+        'scored' as status
     from grid
     anti join matched using (scheme_code, unit_code, item_code)
 ),

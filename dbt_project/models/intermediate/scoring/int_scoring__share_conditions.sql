@@ -34,7 +34,8 @@ final as (
                     || '分值 ' || {{ fmt_num('grid.points') }} || ' 分清零'
                 else '被通报 ' || coalesce(notices.notice_count, 0) || ' 次，未达 ' || grid.zero_if_notices
                     || ' 次：分值保留'
-            end as explanation_zh
+            end as explanation_zh,
+            'scored' as status
         from grid
         left join notices using (scheme_code, unit_code, item_code)
     )

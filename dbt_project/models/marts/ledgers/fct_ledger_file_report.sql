@@ -1,5 +1,6 @@
 {#- One row per ledger file: what was read, loaded and quarantined, and whether the file is new,
-    changed or unchanged since the last run (SPEC §5: no row is dropped silently). -#}
+    changed or unchanged since the last run (SPEC §5: no row is dropped silently), and how many
+    loaded rows no scheme item reads (int_ledgers__unread: a warning, they load but never score). -#}
 
 with files as (
     select
@@ -15,6 +16,13 @@ with files as (
 loaded as (
     select source_file, count(*) as rows_loaded
     from {{ ref('int_ledgers__events') }}
+    group by source_file
+),
+
+unread as (
+    -- loaded rows whose event kind no item reads (they can never move a point)
+    select source_file, count(*) as rows_unread
+    from {{ ref('int_ledgers__unread') }}
     group by source_file
 ),
 
@@ -36,15 +44,18 @@ final as (
         coalesce(loaded.rows_loaded, 0)::integer as rows_loaded,
         coalesce(quarantined.rows_quarantined, 0)::integer as rows_quarantined,
         files.file_problems::integer as file_problems,
+        coalesce(unread.rows_unread, 0)::integer as rows_unread,
         ---------- for people
         case
             when files.file_problems > 0 then '文件有问题，见隔离清单'
             when coalesce(quarantined.rows_quarantined, 0) > 0 then '部分行被隔离，见隔离清单'
             else '全部载入'
-        end as status_zh
+        end || case when coalesce(unread.rows_unread, 0) > 0
+            then '；警告：' || unread.rows_unread || ' 行的事项类型没有指标读取，不计分' else '' end as status_zh
     from files
     left join loaded using (source_file)
     left join quarantined using (source_file)
+    left join unread using (source_file)
 )
 
 select * from final

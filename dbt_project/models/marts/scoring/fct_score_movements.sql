@@ -6,7 +6,9 @@
     So for every unit: total = base points + Σ points here (SPEC §4: 得分=分值-扣分+加分).
     source_keys points to the rows behind a movement (ledger_row_ids, station-days,
     section-months, peer-table rows); when a rule found no row, it names what was looked for
-    (has_source_rows = false), e.g. an all-or-nothing item without a completion record. -#}
+    (has_source_rows = false), e.g. an all-or-nothing item without a completion record.
+    status = 'missing' marks a rule that found no input, and the missing_data row of the points
+    that gap cost the item (fct_unit_item_scores step 7). -#}
 
 with rule_movements as (
     select * from {{ ref('int_scoring__rule_movements') }}
@@ -55,6 +57,14 @@ composition_steps as (
     from item_scores as s
     where s.pool_floor_cut <> 0
     union all
+    select s.*, 'missing_data' as movement_kind, (-s.missing_points)::decimal(18, 4) as moved,
+        case when s.missing_data = 'zero'
+            then '数据缺失：按方案规定（missing_data: zero）本项计 0 分，扣 ' || {{ fmt_num('s.missing_points') }} || ' 分'
+            else '数据缺失：本项 ' || {{ fmt_num('s.missing_points') }} || ' 分未计入（待补充数据后重算）'
+        end as explanation_zh
+    from item_scores as s
+    where s.missing_points <> 0
+    union all
     select s.*, 'group_bonus_cap' as movement_kind, (-s.group_bonus_cap_cut)::decimal(18, 4) as moved,
         '同组（' || s.group_codes || '）加分已达封顶：本项少加 '
             || {{ fmt_num('s.group_bonus_cap_cut') }} || ' 分' as explanation_zh
@@ -88,7 +98,8 @@ composition_movements as (
         grid.standard_code,
         grid.scheme_file,
         grid.scheme_version,
-        c.explanation_zh
+        c.explanation_zh,
+        case when c.movement_kind = 'missing_data' then 'missing' else 'scored' end as status
     from composition_steps as c
     inner join grid using (scheme_code, unit_code, item_code)
 ),
@@ -117,6 +128,8 @@ final as (
         m.raw_points,
         m.cap_cut,
         m.points <> 0 as is_movement,
+        -- 'missing': the rule found no input (or the points that gap cost, missing_data)
+        coalesce(m.status, 'scored') as status,
         ---------- what it was computed from
         m.measure_code,
         m.measure_value,
