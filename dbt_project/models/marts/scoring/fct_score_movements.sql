@@ -6,7 +6,10 @@
     So for every unit: total = base points + Σ points here (SPEC §4: 得分=分值-扣分+加分).
     source_keys points to the rows behind a movement (ledger_row_ids, station-days,
     section-months, peer-table rows); when a rule found no row, it names what was looked for
-    (has_source_rows = false), e.g. an all-or-nothing item without a completion record. -#}
+    (has_source_rows = false), e.g. an all-or-nothing item without a completion record.
+    movement_order: the order the rule applied them — an item's rule movements first (ledger events
+    by date and row, the order a cap is used up), then its composition steps in the order
+    composition runs (group cap, item floor, pool transfer and charge, pool floor, bonus caps). -#}
 
 with rule_movements as (
     select * from {{ ref('int_scoring__rule_movements') }}
@@ -22,6 +25,10 @@ grid as (
 
 items as (
     select * from {{ ref('stg_scoring__items') }}
+),
+
+events as (
+    select ledger_row_id, event_date from {{ ref('int_scoring__events') }}
 ),
 
 composition_steps as (
@@ -94,9 +101,25 @@ composition_movements as (
 ),
 
 movements as (
-    select *, source_keys is not null as has_source_rows from rule_movements
+    select *, source_keys is not null as has_source_rows, 0 as step_rank from rule_movements
     union all
-    select *, true as has_source_rows from composition_movements
+    select *, true as has_source_rows,
+        case movement_kind when 'group_cap' then 1 when 'item_floor' then 2 when 'pool_transfer' then 3
+            when 'pool_charge' then 4 when 'pool_floor' then 5 when 'group_bonus_cap' then 6
+            else 7 end as step_rank
+    from composition_movements
+),
+
+ordered as (
+    select
+        movements.* exclude (step_rank),
+        row_number() over (
+            partition by movements.scheme_code, movements.unit_code, movements.item_code
+            order by movements.step_rank, events.event_date nulls first, movements.source_keys nulls first,
+                movements.rule_shape, movements.movement_kind
+        ) as movement_order
+    from movements
+    left join events on events.ledger_row_id = movements.source_keys
 ),
 
 final as (
@@ -110,6 +133,7 @@ final as (
         m.unit_name,
         m.item_code,
         items.item_name,
+        m.movement_order,
         ---------- movement
         m.movement_kind,
         m.rule_shape,
@@ -139,7 +163,7 @@ final as (
         items.source_text,
         ---------- for people
         m.explanation_zh
-    from movements as m
+    from ordered as m
     inner join items using (scheme_code, item_code)
 )
 
