@@ -133,6 +133,8 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
     if not live.exists():
         raise FileNotFoundError(f"{live}: 尚无已发布的数仓，请先运行 ecoscore run")
     before_items, before_units = read_scores(live, scenario.year)
+    by_name = dict(zip(before_units["unit_name"], before_units["unit_code"], strict=True))
+    scenario.unit = by_name.get(scenario.unit, scenario.unit)  # the Chinese name works too
     if scenario.unit not in set(before_units["unit_code"]):
         raise ScenarioError(f"{scenario.unit}: {scenario.year} 年考核单位中没有这个单位")
     with tempfile.TemporaryDirectory() as scratch:

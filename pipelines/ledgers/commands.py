@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     template = subparsers.add_parser(
         "ledger-template", help="write a unit's fill-in ledger workbook (.xlsx) from a scheme")
     template.add_argument("--scheme", required=True, help="scheme YAML (data/raw/schemes/…)")
-    template.add_argument("--unit", required=True, help="unit code as in the scheme's units")
+    template.add_argument("--unit", required=True, help="unit code or Chinese name as in the scheme's units")
     template.add_argument("-o", "--output", required=True, help="output .xlsx")
     template.set_defaults(func=cmd_template)
     check = subparsers.add_parser(

@@ -324,6 +324,7 @@ def _item_row(s: Scheme, order: int, item: dict[str, Any]) -> dict[str, Any]:
         "rule_shape": rule.pop("shape"), "rule_params": json.dumps(rule, ensure_ascii=False),
         "measure_code": item.get("measure"),
         "measure_weights": json.dumps(item.get("measure_weights", []), ensure_ascii=False),
+        "measure_window": json.dumps(item["measure_window"]) if item.get("measure_window") else None,
         "overflow_to_total": bool(item.get("overflow_to_total", False)),
         "source_seed": item["source"]["seed"], "source_item": item["source"]["item"],
         "source_text": item["source"]["text"],
@@ -338,11 +339,12 @@ def _target_rows(s: Scheme, item: dict[str, Any], assessed: list[str]) -> list[d
     if item.get("responsible"):
         return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": r["unit"],
                  "target": _target(item, r["unit"]), "unit_points": float(r["points"]),
-                 "unit_role": r["role"], "zero_if_notices": r.get("zero_if_notices")}
+                 "unit_role": r["role"], "zero_if_notices": r.get("zero_if_notices"),
+                 "notices_within": json.dumps(r["notices_within"]) if r.get("notices_within") else None}
                 for r in item["responsible"]]
     return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": unit,
              "target": _target(item, unit), "unit_points": float(item["points"]),
-             "unit_role": None, "zero_if_notices": None}
+             "unit_role": None, "zero_if_notices": None, "notices_within": None}
             for unit in item.get("units", assessed)]
 
 
@@ -373,11 +375,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
               "parent_code": pl.String, "item_name": pl.String, "item_kind": pl.String,
               "points": pl.Float64, "is_scored": pl.Boolean, "rule_shape": pl.String,
               "rule_params": pl.String, "measure_code": pl.String, "measure_weights": pl.String,
-              "overflow_to_total": pl.Boolean, "source_seed": pl.String, "source_item": pl.String,
-              "source_text": pl.String},
+              "measure_window": pl.String, "overflow_to_total": pl.Boolean, "source_seed": pl.String,
+              "source_item": pl.String, "source_text": pl.String},
     "targets": {"scheme_code": pl.String, "item_code": pl.String, "unit_code": pl.String,
                 "target": pl.Float64, "unit_points": pl.Float64, "unit_role": pl.String,
-                "zero_if_notices": pl.Int64},
+                "zero_if_notices": pl.Int64, "notices_within": pl.String},
     "grades": {"scheme_code": pl.String, "grade": pl.String, "min_score": pl.Float64},
     "groups": {"scheme_code": pl.String, "group_code": pl.String, "group_name": pl.String,
                "deduction_cap": pl.Float64, "bonus_cap": pl.Float64, "highest_only": pl.Boolean,

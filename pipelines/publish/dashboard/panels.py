@@ -203,6 +203,10 @@ def _number(value) -> str:
     return "—" if value is None else f"{float(value):g}"
 
 
+def _count(value) -> str:
+    return "—" if value is None else str(int(value))
+
+
 def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None) -> Panel:
     title = "单位得分卡：扣分与加分从何而来"
     if ranked is None or movements is None:
@@ -335,7 +339,6 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
     position = {code: i for i, code in enumerate(unit_order)}
     rows = sorted(gaps.to_dicts(), key=lambda r: (position.get(r["unit_code"], 99), r["item_code"]))
     verdicts = [data.gap_verdict(r) for r in rows]
-    alarm = {"已无法达标": "#FFCDD2", "未达标": "#FFCDD2", "目前未达标，须改善": "#FFE0B2"}
     table = go.Table(
         columnwidth=[110, 130, 55, 70, 55, 55, 260, 100],
         header={"values": ["考核单位", "指标", "年度目标", f"截至{as_of.month}月{as_of.day}日", "已计天数",
@@ -344,15 +347,17 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
         cells={"values": [
             [names.get(r["unit_code"], r["unit_code"]) for r in rows], [r["item_name"] for r in rows],
             [_number(r["target"]) for r in rows], [_number(r["year_to_date_value"]) for r in rows],
-            [r["days_so_far"] for r in rows], [r["days_left"] for r in rows],
+            [_count(r["days_so_far"]) for r in rows], [_count(r["days_left"]) for r in rows],
             [r["requirement"] or r["reason"] or "—" for r in rows], verdicts],
             "align": ["center", "left", "center", "center", "center", "center", "left", "center"],
             "height": 26,
-            "fill_color": [["white"] * len(rows)] * 7 + [[alarm.get(v, "#C8E6C9") for v in verdicts]]})
+            "fill_color": [["white"] * len(rows)] * 7 + [[data.verdict_colour(v) for v in verdicts]]})
     return Panel(key="05_air_target_gap", title=title,
                  figures=[styled(go.Figure(table), 90 + 27 * len(rows))],
                  note="余下时段须达到：假定余下每天均为有效日，全年要达到目标，余下日子须满足的条件"
-                      "（年均浓度：(目标 × 全年天数 − 已累计) ÷ 剩余天数；优良天数：至少须有的优良天数）。")
+                      "（年均浓度：(目标 × 全年天数 − 已累计) ÷ 剩余天数；优良天数：至少须有的优良天数；"
+                      "重度及以上污染：至多可有的天数）。绿色为已达标或目前达标，橙色为目前未达标，红色为"
+                      "未达标或已无法达标，灰色为缺少数据或不能按日推算（不表示达标）。")
 
 
 # ---------- water

@@ -8,7 +8,10 @@
     section-months, peer-table rows); when a rule found no row, it names what was looked for
     (has_source_rows = false), e.g. an all-or-nothing item without a completion record.
     status = 'missing' marks a rule that found no input, and the missing_data row of the points
-    that gap cost the item (fct_unit_item_scores step 7). -#}
+    that gap cost the item (fct_unit_item_scores step 7).
+    movement_order: the order the rule applied them — an item's rule movements first (ledger events
+    by date and row, the order a cap is used up), then its composition steps in the order
+    composition runs (group cap, item floor, pool transfer and charge, pool floor, bonus caps). -#}
 
 with rule_movements as (
     select * from {{ ref('int_scoring__rule_movements') }}
@@ -24,6 +27,10 @@ grid as (
 
 items as (
     select * from {{ ref('stg_scoring__items') }}
+),
+
+events as (
+    select ledger_row_id, event_date from {{ ref('int_scoring__events') }}
 ),
 
 composition_steps as (
@@ -105,9 +112,25 @@ composition_movements as (
 ),
 
 movements as (
-    select *, source_keys is not null as has_source_rows from rule_movements
+    select *, source_keys is not null as has_source_rows, 0 as step_rank from rule_movements
     union all
-    select *, true as has_source_rows from composition_movements
+    select *, true as has_source_rows,
+        case movement_kind when 'group_cap' then 1 when 'item_floor' then 2 when 'pool_transfer' then 3
+            when 'pool_charge' then 4 when 'pool_floor' then 5 when 'group_bonus_cap' then 6
+            else 7 end as step_rank
+    from composition_movements
+),
+
+ordered as (
+    select
+        movements.* exclude (step_rank),
+        row_number() over (
+            partition by movements.scheme_code, movements.unit_code, movements.item_code
+            order by movements.step_rank, events.event_date nulls first, movements.source_keys nulls first,
+                movements.rule_shape, movements.movement_kind
+        ) as movement_order
+    from movements
+    left join events on events.ledger_row_id = movements.source_keys
 ),
 
 final as (
@@ -121,6 +144,7 @@ final as (
         m.unit_name,
         m.item_code,
         items.item_name,
+        m.movement_order,
         ---------- movement
         m.movement_kind,
         m.rule_shape,
@@ -152,7 +176,7 @@ final as (
         items.source_text,
         ---------- for people
         m.explanation_zh
-    from movements as m
+    from ordered as m
     inner join items using (scheme_code, item_code)
 )
 

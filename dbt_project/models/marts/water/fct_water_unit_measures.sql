@@ -31,6 +31,7 @@ with sections as (
 {%- set level_scopes = [('provincial', "section_level in ('国控', '省控')"),
                         ('local', "section_level not in ('国控', '省控')")] %}
 {%- set by_level = [
+    ('section_months_below_target', 'months_below_target', 'true', 'below_target_keys'),
     ('section_months_below_target_charged', 'months_below_target', 'not monthly_deductions_waived',
      'below_target_keys'),
     ('section_months_class_6_charged', 'months_class_6', 'not monthly_deductions_waived', 'class_6_keys'),
