@@ -174,6 +174,9 @@ def test_a_total_that_does_not_reconcile_with_its_movements_blocks():
     assert findings["总分与扣分加分明细对不上"].rows == [{"scheme_code": "s", "unit_code": "b"}]
 
 
+PII = "发布的数据中出现个人信息（身份证号、电话号码或签名姓名）"
+
+
 def test_a_phone_number_or_a_contact_column_in_a_published_table_blocks():
     con = duckdb.connect()
     con.execute("create schema marts")
@@ -181,9 +184,9 @@ def test_a_phone_number_or_a_contact_column_in_a_published_table_blocks():
                 "'张三' as contact_person")
     frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
     findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
-    assert findings["发布的数据中出现手机号码"].rows == [{"relation": "fct_x", "column_name": "note"}]
+    assert findings[PII].rows == [{"relation": "marts.fct_x", "column_name": "note"}]
     assert findings["发布的数据含有个人信息列（姓名、电话等）"].rows == [
-        {"relation": "fct_x", "column_name": "contact_person"}]
+        {"relation": "marts.fct_x", "column_name": "contact_person"}]
 
 
 def test_digits_inside_a_hash_are_not_a_phone_number():
@@ -193,7 +196,32 @@ def test_digits_inside_a_hash_are_not_a_phone_number():
                 "'电话13812345678')) t(movement_id, note)")
     frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
     findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
-    assert findings["发布的数据中出现手机号码"].rows == [{"relation": "fct_x", "column_name": "note"}]
+    assert findings[PII].rows == [{"relation": "marts.fct_x", "column_name": "note"}]
+
+
+def test_personal_data_in_any_schema_of_the_published_warehouse_blocks():
+    """Issue 15 part 4: the release copies the whole warehouse, so raw, staging and intermediate
+    tables are published too; an ID number, a spaced or dashed mobile, a landline or a signed
+    name in any of them blocks, and the report shows the value masked."""
+    con = duckdb.connect()
+    for schema in ("raw", "staging", "intermediate", "marts"):
+        con.execute(f"create schema {schema}")
+    con.execute("create table raw.ledger_rows as select * from (values "
+                "('备注 45070219800101123X', 'ok'), ('ok', 'ok')) t(description, evidence_ref)")
+    con.execute("create table staging.stg_x as select '+86 138 0000 1234' as note")
+    con.execute("create view intermediate.int_x as select '座机 (0777)2800123' as note, "
+                "'填表人：吴小兰' as footer, 'HD-2024-001' as evidence_ref")
+    con.execute("create table marts.fct_x as select '6cefd3ae01d14105491866d7314abf92' as id")
+    frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
+    findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
+    assert findings[PII].level == BLOCK
+    assert sorted(findings[PII].rows, key=str) == [
+        {"relation": "intermediate.int_x", "column_name": "footer"},
+        {"relation": "intermediate.int_x", "column_name": "note"},
+        {"relation": "raw.ledger_rows", "column_name": "description"},
+        {"relation": "staging.stg_x", "column_name": "note"}]
+    values = frame.drop_nulls("text_value")["text_value"].to_list()
+    assert "备注 [证件号已隐去]" in values and "138" not in str(values)
 
 
 def test_every_suite_is_a_blocking_asset_check_of_the_nightly_job():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib import personal
 from pipelines.lib.settings import Settings
 
 KEEP_RELEASES = 5
@@ -60,8 +61,37 @@ def export_marts(settings: Settings, run_id: str) -> dict[str, int]:
     finally:
         con.close()
     shutil.copy2(settings.warehouse_path, target / "ecoscore.duckdb")
+    refuse_personal_data(target)
     include_quality_report(settings, run_id, target)
     return counts
+
+
+class PersonalDataError(RuntimeError):
+    """A file about to be published holds personal data: the run stops before the switch."""
+
+
+def refuse_personal_data(target: Path) -> None:
+    """Scan every Parquet file of the staged release with the masking rule's pattern
+    (pipelines/lib/personal.py; the warehouse copy is scanned by the `published_personal_data`
+    gate before the export) and stop the run, naming file and column, on any hit."""
+    pattern = personal.sql_literal(personal.sql_pattern())
+    con = duckdb.connect()
+    hits = []
+    try:
+        for path in sorted(target.glob("*.parquet")):
+            source = f"read_parquet('{path}')"
+            columns = [r[0] for r in con.execute(f"describe select * from {source}").fetchall()
+                       if r[1] == "VARCHAR"]
+            for column in columns:
+                found = con.execute(f'select "{column}" from {source} '
+                                    f'where regexp_matches("{column}", {pattern}) limit 1').fetchone()
+                if found:
+                    hits.append(f"{path.name} 列 {column}：{personal.mask(found[0])}")
+    finally:
+        con.close()
+    if hits:
+        raise PersonalDataError("待发布的文件中有个人信息（身份证号、电话号码或签名姓名），未发布："
+                                + "；".join(hits))
 
 
 def include_quality_report(settings: Settings, run_id: str, target: Path) -> None:
