@@ -61,9 +61,45 @@ def export_marts(settings: Settings, run_id: str) -> dict[str, int]:
     finally:
         con.close()
     shutil.copy2(settings.warehouse_path, target / "ecoscore.duckdb")
+    include_air_store(settings, run_id, target)
     refuse_personal_data(target)
     include_quality_report(settings, run_id, target)
     return counts
+
+
+def include_air_store(settings: Settings, run_id: str, target: Path) -> None:
+    """The hourly feed as this release was built from it, inside the release.
+
+    The writer's raw.air_station_hourly is a view over its own Parquet store
+    (`<warehouse>.air_hourly/`), which the next run's ingest rewrites — even a run that is then
+    rejected. The release gets its own copy of the month files (hard links where the file system
+    allows: the store replaces files, never edits them, so a link keeps this release's bytes) and
+    its warehouse copy's view is pointed at them. DuckDB resolves a relative path in a view against
+    the reader's working folder, not the database file, so the view names the release folder's
+    absolute path (releases/<run>/air_hourly, the folder's name once published)."""
+    store = settings.air_hourly_store.resolve()
+    copies = target / "air_hourly"
+    copies.mkdir()
+    files = sorted(store.glob("*.parquet")) if store.is_dir() else []
+    for part in files:
+        try:
+            os.link(part, copies / part.name)
+        except OSError:
+            shutil.copy2(part, copies / part.name)
+    published = settings.releases_dir.resolve() / run_id / "air_hourly"
+    con = duckdb.connect(str(target / "ecoscore.duckdb"))
+    try:
+        views = con.execute("select schema_name, view_name, sql from duckdb_views() "
+                            "where not internal").fetchall()
+        for schema, name, sql in views:
+            if str(store) not in sql:
+                continue
+            paths = ", ".join("'" + str(published / p.name).replace("'", "''") + "'" for p in files)
+            con.execute(f'create or replace view "{schema}"."{name}" as '
+                        f"select * from read_parquet([{paths}])")
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
 class PersonalDataError(RuntimeError):
