@@ -220,3 +220,30 @@ def test_a_stop_signal_is_seen_even_when_a_handler_swallows_it():
         with pytest.raises(StopRequested, match="SIGTERM.*未发布"):
             raise_if_stopped("published_release")
     assert stop_signal() is None
+
+
+def test_the_release_view_reads_its_own_feed_copy_from_any_folder(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    """Part 5, without a whole run: export + switch on a warehouse whose raw.air_station_hourly
+    reads the store; afterwards the store changes and the published view does not."""
+    from pipelines.publish import release
+
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.air_hourly_store.mkdir(parents=True)
+    month = settings.air_hourly_store / "2024-03.parquet"
+    pl.DataFrame({"co": ["1.1", "0.9"]}).write_parquet(month)
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute("create schema raw")
+    con.execute(f"create view raw.air_station_hourly as select * from read_parquet(['{month}'])")
+    con.close()
+    release.export_marts(settings, "run1")
+    final = release.switch_live(settings, "run1", {"year": 2024})
+    pl.DataFrame({"co": ["1100"]}).write_parquet(month.with_suffix(".tmp"))
+    os.replace(month.with_suffix(".tmp"), month)  # the next (rejected) run's ingest
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    published = duckdb.connect(str(settings.current_release / "ecoscore.duckdb"), read_only=True)
+    assert published.execute("select list(co order by co) from raw.air_station_hourly").fetchone()[0] \
+        == ["0.9", "1.1"]
+    published.close()
+    assert (final / "air_hourly" / "2024-03.parquet").exists()

@@ -83,20 +83,24 @@ def test_a_few_bad_rows_are_listed_with_file_and_row_and_do_not_block(raw_dir: P
         unknown = ",".join([row[0], "9999A", *row[2:]])
         future = ",".join(["2031-01-01T01:00:00", *row[1:]])
         half_hour = ",".join(["2024-01-01T01:30:00", "3102A", *row[2:]])
+        # issue 15 part 7: whole hours written otherwise (24:00, one-digit month and hour) are not
+        # reported as 时间不是整点
+        midnight = ",".join(["2023/12/1 24:00", "3102A", *row[2:]])
+        short = ",".join(["2023/12/31 8:00", "3102A", *row[2:]])
         negative = ",".join(["2024-02-01T01:00:00", "3101A", *row[2:4], "-5", *row[5:]])
-        return [*lines, unknown, future, lines[1], half_hour, negative]
+        return [*lines, unknown, future, lines[1], half_hour, negative, midnight, short]
 
     rewrite(feed(raw_dir), add_faults)
     findings = air_findings(raw_dir)
     n = len(feed(raw_dir).read_text(encoding="utf-8").splitlines())  # header = row 1
-    expected_rows = {"站点不在站点名录中": [n - 4], "时间在未来": [n - 3], "时间不是整点": [n - 1]}
+    expected_rows = {"站点不在站点名录中": [n - 6], "时间在未来": [n - 5], "时间不是整点": [n - 3]}
     for why, rows in expected_rows.items():
         assert findings[why].level == QUARANTINED, why
         assert [r["source_row"] for r in findings[why].rows] == rows, why
         assert findings[why].files == {f"air/{JANUARY}": 1}
     # the copy of row 2 is a duplicate station-hour: both rows are named, the later is quarantined
-    assert [r["source_row"] for r in findings["同一站点同一时刻重复"].rows] == [2, n - 2]
-    assert findings["PM2.5 超出物理范围（μg/m³）"].rows[0]["source_row"] == n
+    assert [r["source_row"] for r in findings["同一站点同一时刻重复"].rows] == [2, n - 4]
+    assert findings["PM2.5 超出物理范围（μg/m³）"].rows[0]["source_row"] == n - 2
     assert all(f.level != BLOCK for f in findings.values())
 
 

@@ -94,6 +94,8 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
             year(period_start) as period_year,
             -- the feed may be an hour ahead of the clock, never more
             epoch(timepoint - current_timestamp::timestamp) / 3600 as hours_ahead,
+            case when minute(timepoint) <> 0 or second(timepoint) <> 0 then timepoint_text end
+                as timepoint_not_whole_hour,
             pm2_5 - pm10 as pm2_5_above_pm10
         from labelled
     """).pl()
