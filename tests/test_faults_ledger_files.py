@@ -174,6 +174,15 @@ def test_ids_phones_and_signatures_are_masked_before_the_warehouse(checked, corp
         warehouse.close()
 
 
+def test_ledger_check_places_a_file_problem_on_the_whole_file(checked):
+    """Part 7: a file-level problem reads 整个文件, not 第 None 行."""
+    from pipelines.ledgers.commands import report_lines
+
+    lines = report_lines(checked)
+    assert any(line.startswith(f"  {WORD} 整个文件") and "不是台账表格" in line for line in lines)
+    assert not [line for line in lines if "None 行" in line or "nan 行" in line]
+
+
 @pytest.mark.parametrize(("text", "masked"), [
     ("身份证号 450702198506123016。", "身份证号 [证件号已隐去]。"),
     ("证件 45070219850612301x", "证件 [证件号已隐去]"),
