@@ -33,7 +33,7 @@ BROKEN = "ledgers/办公室/损坏的台账.xls"
 NO_AMOUNT = "ledgers/财政局/资金情况台账.csv"
 PERSONAL = "ledgers/生态环境局/通报_备注含个人信息.csv"
 SECRETS = ["45070219850612301X", "139 0000 5678", "139-0000-5679", "13900005680", "5551234",
-           "李小梅"]
+           "李小梅", "韦小芳", "王小军"]
 
 NO_AMOUNT_CSV = """单位编码,指标编号,日期,事项类型,资金情况,证据编号
 ,,,,到位资金,
@@ -43,7 +43,9 @@ PERSONAL_CSV = """单位编码,指标编号,日期,事项类型,证据编号,备
 qinnan,1.2,2024-09-10,通报,TB-2024-901,当事人身份证 45070219850612301X
 qinbei,1.2,2024-09-11,通报,TB-2024-902,联系 +86 139 0000 5678 或 139-0000-5679
 pubei,1.2,2024-09-12,通报,TB-2024-903,回电 86-13900005680、座机（0771）5551234
+lingshan,1.2,2024-09-13,通报,TB-2024-904,经办人：韦小芳 已核实
 填表人：李小梅,电话：0771-5551234,,,,
+审核人：,王小军,,,,
 """
 
 
@@ -159,10 +161,11 @@ def test_ids_phones_and_signatures_are_masked_before_the_warehouse(checked, corp
     notes = [r["description"] for r in checked["events"].iter_rows(named=True)
              if r["source_file"] == PERSONAL]
     assert notes == ["当事人身份证 [证件号已隐去]", "联系 [电话已隐去] 或 [电话已隐去]",
-                     "回电 [电话已隐去]、座机[电话已隐去]"]
+                     "回电 [电话已隐去]、座机[电话已隐去]", "经办人:[姓名已隐去] 已核实"]
     footer = [(r["source_row"], r["value"], r["reason"]) for r in checked["quarantine"].iter_rows(named=True)
               if r["source_file"] == PERSONAL]
-    assert footer == [(5, None, "落款行（填表人、联系人、电话等个人信息），未载入")]
+    signature = "落款行（填表人、联系人、电话等个人信息），未载入"
+    assert footer == [(6, None, signature), (7, None, signature)]  # a remark's 经办人 row loads
     warehouse = duckdb.connect(str(corpus_settings.warehouse_path), read_only=True)
     try:
         for schema, table in warehouse.execute(

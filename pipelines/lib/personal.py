@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 BEFORE = r"(^|[^0-9A-Za-z.])"  # what may precede a number (as a group: RE2 has no look-behind)
 AFTER = r"([^0-9A-Za-z]|$)"
+FOOTER_LABELS = ["电话", "联系电话", "手机", "联系方式", "填表日期", "填报日期", "日期", "单位盖章", "盖章"]
 SIGNATURE_LABELS = ["填表人", "制表人", "填报人", "审核人", "审批人", "经办人", "联系人", "负责人",
                     "统计人", "签字", "签名"]
 
@@ -80,9 +81,20 @@ def has_personal_data(text: str | None) -> bool:
     return bool(text) and mask(text) != text
 
 
+FOOTER_CELL = re.compile(r"^ *(?:" + "|".join([*SIGNATURE_LABELS, *FOOTER_LABELS]) + r") *(?:[:：]|$)")
+
+
 def is_signature_row(cells: list[str]) -> bool:
-    """A footer such as 填表人：吴小兰 | 电话：… — its cells are never data."""
-    return any(SIGNATURE_LABEL.search(c) or c.rstrip("：:") in SIGNATURE_LABELS for c in cells)
+    """A footer such as 填表人：吴小兰 | 电话：…: every filled cell starts with a signature or
+    contact label and one names a person. A data row whose remark mentions 经办人：… is data."""
+    follows_bare_label = False  # 填表人： | 李小梅 — the name in the cell after its label
+    for cell in cells:
+        match = FOOTER_CELL.match(cell)
+        if not (match or follows_bare_label):
+            return False
+        follows_bare_label = bool(match) and match.end() == len(cell.rstrip())
+    return any(SIGNATURE_LABEL.match(c.strip()) or c.strip().rstrip("：:") in SIGNATURE_LABELS
+               for c in cells)
 
 
 def sql_pattern() -> str:
