@@ -126,14 +126,14 @@ def test_a_file_no_reader_takes_stops_the_run_naming_it_and_keeps_the_release(
     assert settings.current_release.resolve() == live and tree_digest(live) == before
 
 
-def hourly_view(release: Path, cwd: Path) -> tuple[int, float, str]:
+def hourly_view(release: Path, cwd: Path) -> tuple[int, object, str]:
     """Rows and CO sum of raw.air_station_hourly read through the published copy, opened from
     another folder, and the view's definition."""
     here = Path.cwd()
     os.chdir(cwd)
     try:
         con = duckdb.connect(str(release / "ecoscore.duckdb"), read_only=True)
-        rows, co = con.execute("select count(*), sum(try_cast(co as double)) "
+        rows, co = con.execute("select count(*), sum(try_cast(co as decimal(18, 3))) "
                                "from raw.air_station_hourly").fetchone()
         sql = con.execute("select sql from duckdb_views() "
                           "where view_name = 'air_station_hourly'").fetchone()[0]
@@ -164,7 +164,7 @@ def test_a_rejected_feed_month_is_invisible_to_readers_of_the_release(
     assert settings.current_release.resolve() == live
     assert hourly_view(live, tmp_path / "elsewhere")[:2] == (rows, co)
     store = duckdb.connect()  # the writer's store did take the rejected month
-    stored = store.execute(f"select sum(try_cast(co as double)) from "
+    stored = store.execute(f"select sum(try_cast(co as decimal(18, 3))) from "
                            f"read_parquet('{settings.air_hourly_store}/*.parquet')").fetchone()[0]
     assert stored > co * 10
 
