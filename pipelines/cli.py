@@ -110,14 +110,27 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
                    full_refresh: bool = False) -> int:
+    from pipelines.lib.interrupts import stop_signal, watch_for_stop
     from pipelines.lib.warehouse import WarehouseBusyError
 
     settings = get_settings()
-    try:
-        result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh)
-    except WarehouseBusyError as err:
-        print(err, file=sys.stderr)
-        return 3
+    result = None
+    with watch_for_stop():  # a SIGTERM / Ctrl-C anywhere in the run: nothing is published
+        try:
+            result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh)
+        except WarehouseBusyError as err:
+            print(err, file=sys.stderr)
+            return 3
+        except KeyboardInterrupt:
+            pass
+        stopped = stop_signal()
+    if stopped is not None or result is None:
+        import signal
+
+        number = stopped or int(signal.SIGINT)
+        print(f"\n运行被中止 (run stopped by {signal.Signals(number).name}); 未发布，上次发布的结果"
+              "保持不变 (nothing published, last published results kept).", file=sys.stderr)
+        return 128 + number
     if not result.success:
         from pipelines.quality.summary import failure_lines
 

@@ -30,16 +30,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     except LedgerCheckError as err:
         print(err, file=sys.stderr)
         return 2
-    for f in result["files"].iter_rows(named=True):
-        print(f"{f['source_file']}: 读取 {f['rows_read']} 行，载入 {f['rows_loaded']}，"
-              f"隔离 {f['rows_quarantined']}（{f['change']}）— {f['status_zh']}")
+    print("\n".join(report_lines(result)))
+    return 1 if result["quarantine"].height else 0
+
+
+def report_lines(result: dict) -> list[str]:
+    """Per file: rows read, loaded, quarantined and its status; then every quarantined cell (a
+    file-level problem is placed as 整个文件, never 第 None 行)."""
+    lines = [f"{f['source_file']}: 读取 {f['rows_read']} 行，载入 {f['rows_loaded']}，"
+             f"隔离 {f['rows_quarantined']}（{f['change']}）— {f['status_zh']}"
+             for f in result["files"].iter_rows(named=True)]
     for q in result["quarantine"].iter_rows(named=True):
-        where = f"{q['source_file']} {q['source_sheet'] or ''} 第 {q['source_row']} 行".replace("  ", " ")
-        print(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")
+        place = "整个文件" if q["source_row"] is None else f"第 {q['source_row']} 行"
+        where = f"{q['source_file']} {q['source_sheet'] or ''} {place}".replace("  ", " ")
+        lines.append(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")
     for u in result["unread"].iter_rows(named=True):
         where = f"{u['source_file']} {u['source_sheet'] or ''} 第 {u['source_row']} 行".replace("  ", " ")
-        print(f"  警告 {where}: {u['reason_zh']}")
-    return 1 if result["quarantine"].height else 0
+        lines.append(f"  警告 {where}: {u['reason_zh']}")
+    return lines
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.dbt.assets import mart_asset_keys
+from pipelines.lib.interrupts import raise_if_stopped
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.publish import release
 from pipelines.publish.dashboard.asof import build_dashboard_for_run
@@ -29,6 +30,7 @@ def _staged(warehouse: WarehouseResource, run_id: str):
                       "copy of the warehouse, in this run's staging release folder.")
 def release_candidate(context: dg.AssetExecutionContext,
                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+    raise_if_stopped("release_candidate")
     counts = release.export_marts(warehouse.settings, context.run.run_id)
     return dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
 
@@ -74,6 +76,7 @@ def office_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                       run: RunParameters) -> dg.MaterializeResult:
     _staged(warehouse, context.run.run_id)
+    raise_if_stopped("published_release")  # the last moment a stop can still be honoured
     final = release.switch_live(warehouse.settings, context.run.run_id,
                                 {"year": run.year, "as_of": run.as_of})
     return dg.MaterializeResult(metadata={"release": str(final)})

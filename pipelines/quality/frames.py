@@ -14,6 +14,7 @@ import duckdb
 import jinja2
 import polars as pl
 
+from pipelines.lib import personal
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 AIR_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
@@ -25,12 +26,11 @@ WATER_MONTH_FORMATS = "['%Y-%m', '%Y/%m', '%Y-%m-%d', '%Y/%m/%d', '%Y年%m月']"
 LEDGER_CHECKED_COLUMNS = ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
                           "quantity", "amount", "amount_unit", "deadline", "completed_date", "status",
                           "approval_ref", "evidence_ref", "issuing_level"]
-# A mobile number (11 digits from 13x–19x): personal data (SPEC §6). Not glued to Latin letters
-# or digits, so a hex hash (movement_id `…d14105491866d…`) is not taken for a phone number.
-PHONE_PATTERN = r"(^|[^0-9A-Za-z])1[3-9][0-9]{9}([^0-9A-Za-z]|$)"
-# Published relations: the marts and the quarantine lists exported beside them.
-PUBLISHED_FILTER = ("(table_schema = 'marts' or (table_schema = 'staging' "
-                    "and table_name like '%quarantine%'))")
+# Published relations: the whole warehouse, since the release carries a read-only copy of it
+# (every schema: raw, staging, intermediate, marts, standards), and the Parquet files are exports
+# of its marts and quarantine lists.
+PUBLISHED_FILTER = ("table_catalog = current_database() "
+                    "and table_schema not in ('information_schema', 'pg_catalog')")
 
 Frame = tuple[pl.DataFrame, dict[str, Any]]
 
@@ -94,6 +94,8 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
             year(period_start) as period_year,
             -- the feed may be an hour ahead of the clock, never more
             epoch(timepoint - current_timestamp::timestamp) / 3600 as hours_ahead,
+            case when minute(timepoint) <> 0 or second(timepoint) <> 0 then timepoint_text end
+                as timepoint_not_whole_hour,
             pm2_5 - pm10 as pm2_5_above_pm10
         from labelled
     """).pl()
@@ -189,22 +191,31 @@ def mart_unit_scores(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> F
 
 
 def published_columns(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
-    """Every published column, with any text value in it that looks like a phone number."""
+    """Every published column, with the first text value in it that holds personal data (an ID
+    number, a phone number, a signed name: the one rule of pipelines/lib/personal.py), masked —
+    the report says where, never what."""
     columns = con.sql(f"""
-        select table_schema, table_name as relation, column_name, data_type
+        select table_schema, table_name, table_schema || '.' || table_name as relation,
+            column_name, data_type
         from information_schema.columns where {PUBLISHED_FILTER}
     """).pl()
-    parts = [
-        f"select distinct '{r['relation']}' as relation, '{r['column_name']}' as column_name, "
-        f"\"{r['column_name']}\" as text_value from {r['table_schema']}.\"{r['relation']}\" "
-        f"where regexp_matches(\"{r['column_name']}\", '{PHONE_PATTERN}')"
-        for r in columns.filter(pl.col("data_type") == "VARCHAR").iter_rows(named=True)
-    ]
-    phones = con.sql(" union all ".join(parts)).pl() if parts else None
+    hits = personal_data_hits(con, columns.filter(pl.col("data_type") == "VARCHAR"))
     frame = columns.select("relation", "column_name")
-    if phones is None or phones.is_empty():
-        return frame.with_columns(pl.lit(None, dtype=pl.String).alias("text_value")), {}
-    return frame.join(phones, on=["relation", "column_name"], how="left"), {}
+    return frame.join(hits, on=["relation", "column_name"], how="left"), {}
+
+
+def personal_data_hits(con: duckdb.DuckDBPyConnection, columns: pl.DataFrame) -> pl.DataFrame:
+    """relation, column_name, text_value (masked) for each text column holding personal data."""
+    pattern = personal.sql_literal(personal.sql_pattern())
+    hits = []
+    for r in columns.iter_rows(named=True):
+        found = con.execute(f'select "{r["column_name"]}" from "{r["table_schema"]}"."{r["table_name"]}" '
+                        f'where regexp_matches("{r["column_name"]}", {pattern}) limit 1').fetchone()
+        if found:
+            hits.append({"relation": r["relation"], "column_name": r["column_name"],
+                         "text_value": personal.mask(found[0])})
+    return pl.DataFrame(hits, schema={"relation": pl.String, "column_name": pl.String,
+                                      "text_value": pl.String})
 
 
 def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:

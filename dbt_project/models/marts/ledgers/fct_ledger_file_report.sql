@@ -8,7 +8,9 @@ with files as (
         any_value(file_hash) as file_hash,
         any_value(change) as change,
         max(rows_read) as rows_read,
-        count(file_problem) as file_problems
+        count(file_problem) as file_problems,
+        -- why a file (or one of its sheets) was not read: named in the report itself
+        string_agg(distinct file_problem, '；' order by file_problem) as file_problem_zh
     from {{ ref('stg_ledgers__files') }}
     group by source_file
 ),
@@ -45,9 +47,10 @@ final as (
         coalesce(quarantined.rows_quarantined, 0)::integer as rows_quarantined,
         files.file_problems::integer as file_problems,
         coalesce(unread.rows_unread, 0)::integer as rows_unread,
+        files.file_problem_zh,
         ---------- for people
         case
-            when files.file_problems > 0 then '文件有问题，见隔离清单'
+            when files.file_problems > 0 then '文件未读取或未载入，运行被阻止：' || files.file_problem_zh
             when coalesce(quarantined.rows_quarantined, 0) > 0 then '部分行被隔离，见隔离清单'
             else '全部载入'
         end || case when coalesce(unread.rows_unread, 0) > 0
