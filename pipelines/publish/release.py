@@ -19,6 +19,7 @@ from pipelines.lib.settings import Settings
 KEEP_RELEASES = 5
 # Quarantine views published beside the marts (what was not used, and why).
 QUARANTINE_RELATIONS = {"quarantine_air": "staging.stg_air__quarantine",
+                        "quarantine_water": "staging.stg_water__quarantine",
                         "quarantine_ledgers": "intermediate.int_ledgers__quarantine"}
 
 

@@ -1,6 +1,14 @@
 {#- Every monitoring cell that names a GB 3838 indicator, parsed, with the reason it cannot be
     used (null = usable). Headers that are not GB 3838 indicators (水温, 电导率, 浊度…) are not
-    part of the class (地表水环境质量评价办法（试行）2011 §2.1) and are left out. -#}
+    part of the class (地表水环境质量评价办法（试行）2011 §2.1) and are left out.
+
+    A section-month sent more than once (two rows, in one file or several; issue 15 part 1):
+    when every copy gives every indicator the same value (compared as parsed; a missing cell
+    equals only a missing cell), the copies collapse into the first (by file, then row) and the
+    others' cells are listed as merged; when any indicator differs, no copy of that
+    section-month is used — order decides nothing, and a month classed from the indicators that
+    agree could look better than it was — and every cell of every copy is quarantined, the
+    differing indicators with every copy's value. -#}
 
 with cells as (
     select * from {{ source('raw_water', 'water_section_monthly') }}
@@ -36,6 +44,60 @@ parsed as (
     left join sections as by_name on by_name.section_name = trim(cells.section_name)
 ),
 
+known as (
+    select parsed.*
+    from parsed
+    inner join sections as known using (section_code)
+    where parsed.month_start is not null
+),
+
+-- a section-month sent in more than one row (a row of the file = one version)
+duplicate_versions as (
+    select
+        section_code,
+        month_start,
+        source_file,
+        source_row,
+        row_number() over (
+            partition by section_code, month_start order by source_file, source_row
+        ) as copy_number,
+        count(*) over (partition by section_code, month_start) as n_versions
+    from (select distinct section_code, month_start, source_file, source_row from known)
+    qualify n_versions > 1
+),
+
+-- per indicator of such a section-month: do the versions differ (a version without the
+-- column counts as missing), and every version's value as written
+duplicate_indicators as (
+    select
+        k.section_code,
+        k.month_start,
+        k.indicator,
+        min(k.header) as header,
+        any_value(v.n_versions) as n_versions,
+        count(distinct coalesce(k.value::varchar, '缺测')) > 1
+            or (count(*) < any_value(v.n_versions) and count(k.value) > 0) as is_conflicting,
+        string_agg(
+            coalesce(nullif(trim(k.raw_value), ''), '缺测') || '（' || k.source_file
+                || ' 第 ' || k.source_row::varchar || ' 行）',
+            '、' order by k.source_file, k.source_row) as versions_text
+    from known as k
+    inner join duplicate_versions as v using (section_code, month_start, source_file, source_row)
+    group by all
+),
+
+duplicate_months as (
+    select
+        section_code,
+        month_start,
+        any_value(n_versions) as n_versions,
+        bool_or(is_conflicting) as is_conflicting,
+        string_agg(header, '、' order by indicator) filter (where is_conflicting)
+            as conflicting_indicators
+    from duplicate_indicators
+    group by all
+),
+
 checked as (
     select
         parsed.*,
@@ -43,12 +105,32 @@ checked as (
             when parsed.section_code is null or known.section_code is null
                 then '断面不在断面名录中: ' || coalesce(section_code_text, section_name_text, '(空)')
             when parsed.month_start is null then '监测时间无法识别: ' || coalesce(month_text, '(空)')
-            when parsed.value is null and lower(trim(coalesce(raw_value, ''))) not in ({{ water_missing_tokens() }})
-                then header || ' 不是数值: ' || raw_value
-            when parsed.value < 0 then header || ' 为负值: ' || raw_value
+            when di.is_conflicting
+                then '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且 ' || parsed.header
+                    || ' 不同：' || di.versions_text || '，该断面该月各版本均不采用'
+            when dm.is_conflicting
+                then '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且数值不同（'
+                    || dm.conflicting_indicators || '），该断面该月各版本均不采用'
+            when dv.copy_number > 1
+                then '同一断面同一月份重复报送（数值相同，已合并到第 1 个版本）'
+            when parsed.value is null
+                and lower(trim(coalesce(parsed.raw_value, ''))) not in ({{ water_missing_tokens() }})
+                then parsed.header || ' 不是数值: ' || parsed.raw_value
+            when parsed.value < 0 then parsed.header || ' 为负值: ' || parsed.raw_value
         end as problem
     from parsed
     left join sections as known on known.section_code = parsed.section_code
+    left join duplicate_versions as dv
+        on dv.section_code = parsed.section_code
+        and dv.month_start = parsed.month_start
+        and dv.source_file = parsed.source_file
+        and dv.source_row = parsed.source_row
+    left join duplicate_months as dm
+        on dm.section_code = dv.section_code and dm.month_start = dv.month_start
+    left join duplicate_indicators as di
+        on di.section_code = dv.section_code
+        and di.month_start = dv.month_start
+        and di.indicator = parsed.indicator
 )
 
 select

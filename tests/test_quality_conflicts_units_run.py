@@ -1,0 +1,243 @@
+"""Issue 15 parts 1 and 2, in real runs: conflicting duplicates and wrong units within physical
+bounds never become points.
+
+Two pipeline runs on copies of the sample: one with the damage of tests/corpus/ (written by
+`write_damaged` below; `python tests/test_quality_conflicts_units_run.py` refreshes the corpus
+files), one with the same inputs where every value the damage makes unusable is simply missing
+(`write_reference`). The damaged run must quarantine exactly the damaged rows (file, row, column,
+reason naming the values or the suspected unit) and publish the very same air, water and scoring
+marts as the reference run: what a fault removes is a gap, never a value chosen by file order or
+a value in the wrong unit.
+
+Classes (README, Data quality):
+- part 1, air: a station-hour sent again with other values (a second file of the month) — every
+  copy is quarantined, the reason lists each copy's value; an identical copy collapses.
+- part 1, water: a section-month sent again with another 氨氮 — every cell of both versions is
+  quarantined; an identical copy collapses.
+- part 2: PM2.5 of a station with neighbours (3106A, 浦北县, April) and PM10 of a station without
+  one (3108A, 中马, October; own other months and PM2.5 ≤ PM10 decide) sent in mg/m³ — the
+  station-month's values of that pollutant are quarantined as 疑似以 mg/m³ 报送.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.lib.settings import PROJECT_ROOT, Settings
+from tests.conftest import make_data_dir
+
+CORPUS_DIR = PROJECT_ROOT / "tests" / "corpus"
+AUGUST = "air/station_hourly_2024-08.csv"
+AUGUST_RESENT = "air/station_hourly_2024-08_补传.csv"
+APRIL = "air/station_hourly_2024-04.csv"
+OCTOBER = "air/station_hourly_2024-10.csv"
+WATER = "water/section_monthly_2024.csv"
+WATER_RESENT = "water/section_monthly_2024_补报.csv"
+POLLUTANTS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
+MISSING = "-;"
+# (station, month file, pollutant) sent in mg/m³
+UNIT_FAULTS = [("3106A", APRIL, "pm2_5"), ("3108A", OCTOBER, "pm10")]
+# station-hours of 3105A (灵山县) sent again in August with other values, and one sent again as is
+CONFLICTING_HOURS = ["2024-08-07T09:00:00", "2024-08-19T15:00:00", "2024-08-26T22:00:00"]
+IDENTICAL_HOUR = "2024-08-12T04:00:00"
+CONFLICT_STATION = "3105A"
+WATER_SECTION, WATER_MONTH = "武思江石埇", "2024-06"
+WATER_IDENTICAL_MONTH = "2024-09"
+AIR_KEY = ["source_file", "source_row", "column_name"]
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def in_mg(value: str) -> str:
+    """μg/m³ → mg/m³ as a feed would write it (three decimals)."""
+    return value if value == MISSING else str((Decimal(value) / 1000).quantize(Decimal("0.001")))
+
+
+def other_value(column: str, value: str) -> str:
+    """A different, still plausible value for a resent copy."""
+    if value == MISSING:
+        return "0.6" if column == "co" else "21"
+    step = Decimal("0.3") if column == "co" else Decimal("17")
+    return str(Decimal(value) + step)
+
+
+def write_damaged(raw: Path) -> dict[tuple[str, int, str], str]:
+    """Damage the raw folder in place; returns the quarantine rows it must give:
+    (file, row, column) → a text the reason must contain."""
+    expected: dict[tuple[str, int, str], str] = {}
+    august = read_rows(raw / AUGUST)
+    resent = [august[0]]
+    for i, row in enumerate(august):
+        if row[1] == CONFLICT_STATION and row[0] in CONFLICTING_HOURS:
+            copy = [*row[:4], *(other_value(c, v) for c, v in zip(POLLUTANTS, row[4:], strict=True))]
+            resent.append(copy)
+            for c, old, new in zip(POLLUTANTS, row[4:], copy[4:], strict=True):
+                shown_old = "缺测" if old == MISSING else old
+                expected[(AUGUST, i + 1, c)] = f"{shown_old}（{AUGUST} 第 {i + 1} 行）、{new}"
+                expected[(AUGUST_RESENT, len(resent), c)] = f"{shown_old}（{AUGUST} 第 {i + 1} 行）、{new}"
+        elif row[1] == CONFLICT_STATION and row[0] == IDENTICAL_HOUR:
+            resent.append(list(row))
+            expected[(AUGUST_RESENT, len(resent), "timepoint")] = "同一站点同一时刻重复（数值相同"
+    assert len(resent) == len(CONFLICTING_HOURS) + 2
+    write_rows(raw / AUGUST_RESENT, resent)
+    for station, file, column in UNIT_FAULTS:
+        rows = read_rows(raw / file)
+        at = 4 + POLLUTANTS.index(column)
+        for i, row in enumerate(rows[1:], start=1):
+            if row[1] == station and row[at] != MISSING:
+                row[at] = in_mg(row[at])
+                expected[(file, i + 1, column)] = "疑似以 mg/m³ 报送（应为 μg/m³）"
+        write_rows(raw / file, rows)
+    expected_water = write_damaged_water(raw)
+    return expected | expected_water
+
+
+def write_damaged_water(raw: Path) -> dict[tuple[str, int, str], str]:
+    rows = read_rows(raw / WATER)
+    header = rows[0]
+    nh3n = header.index("氨氮(mg/L)")
+    resent = [header]
+    expected: dict[tuple[str, int, str], str] = {}
+    for i, row in enumerate(rows):
+        if row[0] == WATER_SECTION and row[1] == WATER_MONTH:
+            copy = list(row)
+            copy[nh3n] = str(Decimal(row[nh3n]) * 3)
+            resent.append(copy)
+            for j, column in enumerate(header[2:], start=2):
+                text = (f"{row[nh3n]}（{WATER} 第 {i + 1} 行）、{copy[nh3n]}" if j == nh3n
+                        else "个版本且数值不同（氨氮(mg/L)）")
+                expected[(WATER, i + 1, column)] = text
+                expected[(WATER_RESENT, len(resent), column)] = text
+        elif row[0] == WATER_SECTION and row[1] == WATER_IDENTICAL_MONTH:
+            resent.append(list(row))
+            for column in header[2:]:
+                expected[(WATER_RESENT, len(resent), column)] = "同一断面同一月份重复报送（数值相同"
+    write_rows(raw / WATER_RESENT, resent)
+    return expected
+
+
+def write_reference(raw: Path) -> None:
+    """The same inputs with every value the damage makes unusable missing instead."""
+    august = read_rows(raw / AUGUST)
+    for row in august:
+        if row[1] == CONFLICT_STATION and row[0] in CONFLICTING_HOURS:
+            row[4:] = [MISSING] * len(POLLUTANTS)
+    write_rows(raw / AUGUST, august)
+    for station, file, column in UNIT_FAULTS:
+        rows = read_rows(raw / file)
+        at = 4 + POLLUTANTS.index(column)
+        for row in rows[1:]:
+            if row[1] == station:
+                row[at] = MISSING
+        write_rows(raw / file, rows)
+    water = read_rows(raw / WATER)
+    for row in water:
+        if row[0] == WATER_SECTION and row[1] == WATER_MONTH:
+            row[2:] = ["--"] * (len(row) - 2)
+    write_rows(raw / WATER, water)
+
+
+def run(settings: Settings) -> Settings:
+    from pipelines.cli import run_pipeline
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ECOSCORE_DATA_DIR", str(settings.data_dir))
+        mp.delenv("ECOSCORE_WAREHOUSE", raising=False)
+        result = run_pipeline(settings, 2024, ephemeral=True)
+    assert result.success, "quarantined faults must not stop the run"
+    return settings
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory):
+    damaged = make_data_dir(tmp_path_factory.mktemp("damaged") / "data")
+    expected = write_damaged(damaged.raw_dir)
+    reference = make_data_dir(tmp_path_factory.mktemp("reference") / "data")
+    write_reference(reference.raw_dir)
+    return run(damaged), run(reference), expected
+
+
+def published(settings: Settings, stem: str) -> pl.DataFrame:
+    return pl.read_parquet(settings.current_release / f"{stem}.parquet")
+
+
+def test_marts_equal_the_run_where_the_damaged_values_are_missing(runs):
+    """Issue 15 parts 1–2: neither a conflicting copy nor a value in mg/m³ reaches a mart; the
+    air, water and scoring marts are those of the inputs with a gap in their place."""
+    damaged, reference, _ = runs
+    stems = sorted(p.stem for p in reference.current_release.glob("fct_*.parquet")
+                   if not p.stem.startswith("fct_ledger"))
+    assert {"fct_unit_scores", "fct_air_unit_annual", "fct_water_section_monthly"} <= set(stems)
+    for stem in stems:
+        assert published(damaged, stem).equals(published(reference, stem)), \
+            f"{stem}.parquet differs from the run without the damaged values"
+
+
+def quarantine_additions(damaged: Settings, reference: Settings, stem: str) -> dict:
+    faulty, clean = published(damaged, stem), published(reference, stem)
+    new = faulty.join(clean, on=AIR_KEY, how="anti")
+    return {(r["source_file"], r["source_row"], r["column_name"]): r["reason"]
+            for r in new.iter_rows(named=True)}
+
+
+def test_air_quarantine_lists_every_copy_and_every_wrong_unit_value(runs):
+    """Issue 15 part 1 (air) and part 2: file, row, column and a reason with every copy's value
+    or the suspected unit; nothing else is quarantined."""
+    damaged, reference, expected = runs
+    found = quarantine_additions(damaged, reference, "quarantine_air")
+    wanted = {k: v for k, v in expected.items() if k[0].startswith("air/")}
+    assert set(found) == set(wanted)
+    for key, text in wanted.items():
+        assert text in found[key], (key, found[key])
+    october = next(v for k, v in found.items() if k[0] == OCTOBER)
+    assert "本站其他月份中位数" in october and "本站同月 PM2.5 中位数" in october, october
+    april = next(v for k, v in found.items() if k[0] == APRIL)
+    assert "同单位或同辖区其他站点同月中位数" in april, april
+
+
+def test_water_quarantine_lists_both_versions_of_the_section_month(runs):
+    """Issue 15 part 1 (water): a section-month sent twice with another NH3-N is used in neither
+    version (no false 劣V month); the identical copy collapses."""
+    damaged, reference, expected = runs
+    faulty = published(damaged, "quarantine_water")
+    clean = published(reference, "quarantine_water")
+    new = faulty.join(clean, on=AIR_KEY, how="anti")
+    found = {(r["source_file"], r["source_row"], r["column_name"]): r["reason"]
+             for r in new.iter_rows(named=True)}
+    wanted = {k: v for k, v in expected.items() if k[0].startswith("water/")}
+    assert set(found) == set(wanted)
+    for key, text in wanted.items():
+        assert text in found[key], (key, found[key])
+
+
+def write_corpus() -> None:
+    """tests/corpus/{conflicting_duplicates,wrong_units}/: the damaged files as the runs see them."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = make_data_dir(Path(tmp) / "data").raw_dir
+        write_damaged(raw)
+        targets = {"conflicting_duplicates": [AUGUST_RESENT, WATER_RESENT],
+                   "wrong_units": [APRIL, OCTOBER]}
+        for folder, files in targets.items():
+            for name in files:
+                target = CORPUS_DIR / folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(raw / name, target)
+
+
+if __name__ == "__main__":
+    write_corpus()
+    sys.exit(0)
