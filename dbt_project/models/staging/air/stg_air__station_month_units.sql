@@ -36,7 +36,7 @@ station_months as (
         date_trunc('month', period_start)::date as month_start,
         {%- for c in cols %}
         count({{ c }}) as {{ c }}_hours,
-        median({{ c }})::double as {{ c }}_median{{ "," if not loop.last }}
+        median({{ c }})::decimal(38, 6) as {{ c }}_median{{ "," if not loop.last }}
         {%- endfor %}
     from checked
     where row_problem is null
@@ -81,7 +81,7 @@ neighbour_medians as (
         p.station_code,
         n.month_start,
         n.column_name,
-        median(n.median_value) as neighbours_median
+        median(n.median_value)::decimal(38, 6) as neighbours_median
     from neighbour_pairs as p
     inner join long as n on n.station_code = p.neighbour_code
     group by all
@@ -92,7 +92,7 @@ own_medians as (
         m.station_code,
         m.month_start,
         m.column_name,
-        median(o.median_value) as own_months_median
+        median(o.median_value)::decimal(38, 6) as own_months_median
     from long as m
     inner join long as o
         on o.station_code = m.station_code
@@ -150,8 +150,8 @@ final as (
         case when bool_or(is_implausible) then
             '疑似以 ' || any_value(suspected_unit) || ' 报送（应为 ' || any_value(expected_unit) || '）：'
             || column_name || ' ' || strftime(month_start, '%Y-%m') || ' 月中位数 '
-            || round(any_value(median_value), 3)::varchar || '，低于'
-            || string_agg(reference_label_zh || ' ' || round(reference_value, 1)::varchar
+            || round(any_value(median_value), 3)::double::varchar || '，低于'
+            || string_agg(reference_label_zh || ' ' || round(reference_value, 1)::double::varchar
                 || ' 的 1/' || round(1 / min_plausible_ratio)::integer::varchar, '、'
                 order by reference) filter (where is_implausible)
             || '；本站该月 ' || column_name || ' 全部不采用'
