@@ -15,8 +15,9 @@ Classes (README, Data quality):
 - part 1, water: a section-month sent again with another 氨氮 — every cell of both versions is
   quarantined; an identical copy collapses.
 - part 2: PM2.5 of a station with neighbours (3106A, 浦北县, April) and PM10 of a station without
-  one (3108A, 中马, October; own other months and PM2.5 ≤ PM10 decide) sent in mg/m³ — the
-  station-month's values of that pollutant are quarantined as 疑似以 mg/m³ 报送.
+  one (3108A, 中马, October; own other months and PM2.5 ≤ PM10 decide) sent in mg/m³, each in
+  a file of its own (the station's month sent apart) — the station-month's values of that
+  pollutant are quarantined as 疑似以 mg/m³ 报送.
 """
 
 from __future__ import annotations
@@ -72,6 +73,27 @@ def other_value(column: str, value: str) -> str:
     return str(Decimal(value) + step)
 
 
+def station_file(file: str, station: str) -> str:
+    return file.replace(".csv", f"_{station}.csv")
+
+
+def split_station(raw: Path, station: str, file: str, change, column: str | None = None
+                  ) -> list[list[str]]:
+    """Move a station's rows of a month file into a file of their own (the station's month sent
+    apart, as air/station_hourly_2024-04_3106A.csv), `change` applied to one pollutant's cells
+    (by default the pollutant of UNIT_FAULTS); returns the new file's rows."""
+    column = column or next(c for s, f, c in UNIT_FAULTS if (s, f) == (station, file))
+    at = 4 + POLLUTANTS.index(column)
+    rows = read_rows(raw / file)
+    own = [r for r in rows[1:] if r[1] == station]
+    write_rows(raw / file, [r for r in rows if r[1] != station])
+    for row in own:
+        if row[at] != MISSING:
+            row[at] = change(row[at])
+    write_rows(raw / station_file(file, station), [rows[0], *own])
+    return [rows[0], *own]
+
+
 def write_damaged(raw: Path) -> dict[tuple[str, int, str], str]:
     """Damage the raw folder in place; returns the quarantine rows it must give:
     (file, row, column) → a text the reason must contain."""
@@ -92,13 +114,11 @@ def write_damaged(raw: Path) -> dict[tuple[str, int, str], str]:
     assert len(resent) == len(CONFLICTING_HOURS) + 2
     write_rows(raw / AUGUST_RESENT, resent)
     for station, file, column in UNIT_FAULTS:
-        rows = read_rows(raw / file)
         at = 4 + POLLUTANTS.index(column)
+        rows = split_station(raw, station, file, lambda v, at=at: in_mg(v))
         for i, row in enumerate(rows[1:], start=1):
-            if row[1] == station and row[at] != MISSING:
-                row[at] = in_mg(row[at])
-                expected[(file, i + 1, column)] = "疑似以 mg/m³ 报送（应为 μg/m³）"
-        write_rows(raw / file, rows)
+            if row[at] != MISSING:
+                expected[(station_file(file, station), i + 1, column)] = "疑似以 mg/m³ 报送（应为 μg/m³）"
     expected_water = write_damaged_water(raw)
     return expected | expected_water
 
@@ -135,12 +155,7 @@ def write_reference(raw: Path) -> None:
             row[4:] = [MISSING] * len(POLLUTANTS)
     write_rows(raw / AUGUST, august)
     for station, file, column in UNIT_FAULTS:
-        rows = read_rows(raw / file)
-        at = 4 + POLLUTANTS.index(column)
-        for row in rows[1:]:
-            if row[1] == station:
-                row[at] = MISSING
-        write_rows(raw / file, rows)
+        split_station(raw, station, file, lambda v: MISSING, column)
     water = read_rows(raw / WATER)
     for row in water:
         if row[0] == WATER_SECTION and row[1] == WATER_MONTH:
@@ -200,9 +215,9 @@ def test_air_quarantine_lists_every_copy_and_every_wrong_unit_value(runs):
     assert set(found) == set(wanted)
     for key, text in wanted.items():
         assert text in found[key], (key, found[key])
-    october = next(v for k, v in found.items() if k[0] == OCTOBER)
+    october = next(v for k, v in found.items() if k[0] == station_file(OCTOBER, "3108A"))
     assert "本站其他月份中位数" in october and "本站同月 PM2.5 中位数" in october, october
-    april = next(v for k, v in found.items() if k[0] == APRIL)
+    april = next(v for k, v in found.items() if k[0] == station_file(APRIL, "3106A"))
     assert "同单位或同辖区其他站点同月中位数" in april, april
 
 
@@ -230,7 +245,7 @@ def write_corpus() -> None:
         raw = make_data_dir(Path(tmp) / "data").raw_dir
         write_damaged(raw)
         targets = {"conflicting_duplicates": [AUGUST_RESENT, WATER_RESENT],
-                   "wrong_units": [APRIL, OCTOBER]}
+                   "wrong_units": [station_file(f, s) for s, f, _ in UNIT_FAULTS]}
         for folder, files in targets.items():
             for name in files:
                 target = CORPUS_DIR / folder / name
