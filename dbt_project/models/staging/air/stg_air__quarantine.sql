@@ -65,9 +65,6 @@ unit_faults as (
         and u.month_start = date_trunc('month', c.period_start)::date
         and u.column_name = '{{ c }}'
     where c.row_problem is null and c.{{ c }} is not null
-        {%- if var('as_of', '') %}
-        and c.period_start::date <= '{{ var("as_of") }}'::date
-        {%- endif %}
     {{ "union all" if not loop.last }}
     {%- endfor %}
 ),

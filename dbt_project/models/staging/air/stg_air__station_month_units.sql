@@ -10,7 +10,9 @@
     One group-by over the checked table (station-months), rebuilt in full on every run: a
     month's judgement reads other months (the station's own history), so it is not confined to
     the run's window. The air asset compares the judgements with those the incremental tables
-    were built with and rebuilds the months whose judgement changed (pipelines/dbt/assets.py). -#}
+    were built with and rebuilds the months whose judgement changed (pipelines/dbt/assets.py).
+    It does not read `as_of`: a mid-year view judges a month with every month stored, so the
+    as-of views (which re-run only the models below stg_air__station_hourly) stay exact. -#}
 {{ config(materialized='table', tags=['air_hourly_path']) }}
 {%- set cols = air_unit_check_columns() %}
 
@@ -40,9 +42,6 @@ station_months as (
         {%- endfor %}
     from checked
     where row_problem is null
-        {%- if var('as_of', '') %}
-        and period_start::date <= '{{ var("as_of") }}'::date
-        {%- endif %}
     group by all
 ),
 
