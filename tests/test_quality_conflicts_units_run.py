@@ -1,7 +1,8 @@
 """Issue 15 parts 1 and 2, in real runs: conflicting duplicates and wrong units within physical
 bounds never become points.
 
-Two pipeline runs on copies of the sample: one with the damage of tests/corpus/ (written by
+Two pipeline runs on copies of the sample (and a third, stopped one): one with the damage of
+tests/corpus/ (written by
 `write_damaged` below; `python tests/test_quality_conflicts_units_run.py` refreshes the corpus
 files), one with the same inputs where every value the damage makes unusable is simply missing
 (`write_reference`). The damaged run must quarantine exactly the damaged rows (file, row, column,
@@ -12,8 +13,9 @@ a value in the wrong unit.
 Classes (README, Data quality):
 - part 1, air: a station-hour sent again with other values (a second file of the month) — every
   copy is quarantined, the reason lists each copy's value; an identical copy collapses.
-- part 1, water: a section-month sent again with another 氨氮 — every cell of both versions is
-  quarantined; an identical copy collapses.
+- part 1, water: a section-month sent again with another 氨氮 stops the run before publishing
+  (the error names file, row, column and both values; the last release stays byte-identical);
+  an identical copy collapses.
 - part 2: PM2.5 of a station with neighbours (3106A, 浦北县, April) and PM10 of a station without
   one (3108A, 中马, October; own other months and PM2.5 ≤ PM10 decide) sent in mg/m³, each in
   a file of its own (the station's month sent apart) — the station-month's values of that
@@ -39,6 +41,7 @@ APRIL = "air/station_hourly_2024-04.csv"
 OCTOBER = "air/station_hourly_2024-10.csv"
 WATER = "water/section_monthly_2024.csv"
 WATER_RESENT = "water/section_monthly_2024_补报.csv"
+WATER_CONFLICT = "water/section_monthly_2024_更正.csv"
 POLLUTANTS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
 MISSING = "-;"
 # (station, month file, pollutant) sent in mg/m³
@@ -124,27 +127,31 @@ def write_damaged(raw: Path) -> dict[tuple[str, int, str], str]:
 
 
 def write_damaged_water(raw: Path) -> dict[tuple[str, int, str], str]:
+    """A section-month sent again as it was: the copy collapses, its cells listed as merged."""
     rows = read_rows(raw / WATER)
     header = rows[0]
-    nh3n = header.index("氨氮(mg/L)")
     resent = [header]
     expected: dict[tuple[str, int, str], str] = {}
-    for i, row in enumerate(rows):
-        if row[0] == WATER_SECTION and row[1] == WATER_MONTH:
-            copy = list(row)
-            copy[nh3n] = str(Decimal(row[nh3n]) * 3)
-            resent.append(copy)
-            for j, column in enumerate(header[2:], start=2):
-                text = (f"{row[nh3n]}（{WATER} 第 {i + 1} 行）、{copy[nh3n]}" if j == nh3n
-                        else "个版本且数值不同（氨氮(mg/L)）")
-                expected[(WATER, i + 1, column)] = text
-                expected[(WATER_RESENT, len(resent), column)] = text
-        elif row[0] == WATER_SECTION and row[1] == WATER_IDENTICAL_MONTH:
+    for row in rows:
+        if row[0] == WATER_SECTION and row[1] == WATER_IDENTICAL_MONTH:
             resent.append(list(row))
             for column in header[2:]:
                 expected[(WATER_RESENT, len(resent), column)] = "同一断面同一月份重复报送（数值相同"
     write_rows(raw / WATER_RESENT, resent)
     return expected
+
+
+def write_conflicting_water(raw: Path) -> tuple[int, str]:
+    """The same section-month sent again with another 氨氮 (three times the value: 劣V) in a
+    correction file; returns the original's row and the versions the error must name."""
+    rows = read_rows(raw / WATER)
+    header = rows[0]
+    nh3n = header.index("氨氮(mg/L)")
+    i, row = next((i, r) for i, r in enumerate(rows) if r[0] == WATER_SECTION and r[1] == WATER_MONTH)
+    copy = list(row)
+    copy[nh3n] = str(Decimal(row[nh3n]) * 3)
+    write_rows(raw / WATER_CONFLICT, [header, copy])
+    return i + 1, f"{row[nh3n]}（{WATER} 第 {i + 1} 行）、{copy[nh3n]}（{WATER_CONFLICT} 第 2 行）"
 
 
 def write_reference(raw: Path) -> None:
@@ -156,11 +163,6 @@ def write_reference(raw: Path) -> None:
     write_rows(raw / AUGUST, august)
     for station, file, column in UNIT_FAULTS:
         split_station(raw, station, file, lambda v: MISSING, column)
-    water = read_rows(raw / WATER)
-    for row in water:
-        if row[0] == WATER_SECTION and row[1] == WATER_MONTH:
-            row[2:] = ["--"] * (len(row) - 2)
-    write_rows(raw / WATER, water)
 
 
 def run(settings: Settings) -> Settings:
@@ -221,9 +223,9 @@ def test_air_quarantine_lists_every_copy_and_every_wrong_unit_value(runs):
     assert "同单位或同辖区其他站点同月中位数" in april, april
 
 
-def test_water_quarantine_lists_both_versions_of_the_section_month(runs):
-    """Issue 15 part 1 (water): a section-month sent twice with another NH3-N is used in neither
-    version (no false 劣V month); the identical copy collapses."""
+def test_water_identical_copy_collapses_and_is_listed_as_merged(runs):
+    """Issue 15 part 1 (water): a section-month sent again with the same values is used once
+    (marts equal, test above); the copy's cells are listed as merged."""
     damaged, reference, expected = runs
     faulty = published(damaged, "quarantine_water")
     clean = published(reference, "quarantine_water")
@@ -236,6 +238,36 @@ def test_water_quarantine_lists_both_versions_of_the_section_month(runs):
         assert text in found[key], (key, found[key])
 
 
+def test_water_section_month_sent_twice_with_another_nh3n_stops_the_run_and_keeps_the_release(
+        runs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Issue 15 part 1 (water): which version is right is a person's call, and a month without
+    a class could no longer cost its point (a gap is never a point), so the run stops before
+    publishing, naming file, row, column and both values; the last release stays byte-identical
+    (no false 劣V month is published either)."""
+    import shutil
+
+    from pipelines.cli import main
+    from tests.test_quality_gate_run import tree_digest
+
+    _, reference, _ = runs
+    settings = Settings(data_dir=tmp_path / "data")
+    shutil.copytree(reference.data_dir, settings.data_dir, symlinks=True)
+    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(settings.data_dir))
+    monkeypatch.delenv("ECOSCORE_WAREHOUSE", raising=False)
+    live = settings.current_release.resolve()
+    before = tree_digest(live)
+    row, versions = write_conflicting_water(settings.raw_dir)
+
+    code = main(["run", "--year", "2024"])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "同一断面同一月份收到多个版本且数值不同" in err, err
+    assert f"{WATER} 第 {row} 行 氨氮(mg/L) 列" in err and versions in err, err
+    assert settings.current_release.resolve() == live
+    assert tree_digest(live) == before
+
+
 def write_corpus() -> None:
     """tests/corpus/{conflicting_duplicates,wrong_units}/: the damaged files as the runs see them."""
     import shutil
@@ -244,7 +276,8 @@ def write_corpus() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         raw = make_data_dir(Path(tmp) / "data").raw_dir
         write_damaged(raw)
-        targets = {"conflicting_duplicates": [AUGUST_RESENT, WATER_RESENT],
+        write_conflicting_water(raw)
+        targets = {"conflicting_duplicates": [AUGUST_RESENT, WATER_RESENT, WATER_CONFLICT],
                    "wrong_units": [station_file(f, s) for s, f, _ in UNIT_FAULTS]}
         for folder, files in targets.items():
             for name in files:

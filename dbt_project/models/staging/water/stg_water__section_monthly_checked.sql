@@ -8,7 +8,8 @@
     others' cells are listed as merged; when any indicator differs, no copy of that
     section-month is used — order decides nothing, and a month classed from the indicators that
     agree could look better than it was — and every cell of every copy is quarantined, the
-    differing indicators with every copy's value. -#}
+    differing indicators with every copy's value. (A run stops before dbt on such a
+    section-month — expectations/raw_water_section_monthly.yaml —; this keeps dbt alone safe.) -#}
 
 with cells as (
     select * from {{ source('raw_water', 'water_section_monthly') }}
