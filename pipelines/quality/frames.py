@@ -234,10 +234,12 @@ def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: 
         usable as (
             select parsed.* from parsed
             inner join sections as known using (section_code)
-            where month_start is not null
+            where month_start is not null and value_not_number is null
+                and coalesce(value >= 0, true)
         ),
         -- a section-month sent in more than one row whose versions give an indicator different
-        -- values (a version without the cell counts as missing): issue 15 part 1
+        -- values (a missing cell differs from a value; an absent or faulty cell says nothing):
+        -- issue 15 part 1, as stg_water__section_monthly_checked compares them
         versions as (
             select section_code, month_start, count(distinct (source_file, source_row)) as n_versions
             from usable group by all having n_versions > 1
@@ -250,7 +252,6 @@ def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: 
             from usable as u inner join versions as v using (section_code, month_start)
             group by all
             having count(distinct coalesce(u.value::varchar, '缺测')) > 1
-                or (count(*) < any_value(v.n_versions) and count(u.value) > 0)
         )
         select parsed.* exclude (value, indicator, raw_value), parsed.value::double as value,
             known.section_code is not null as section_is_known,

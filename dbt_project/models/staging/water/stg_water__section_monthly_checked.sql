@@ -4,8 +4,9 @@
 
     A section-month sent more than once (two rows, in one file or several; issue 15 part 1):
     when every copy gives every indicator the same value (compared as parsed; a missing cell
-    equals only a missing cell), the copies collapse into the first (by file, then row) and the
-    others' cells are listed as merged; when any indicator differs, no copy of that
+    equals only a missing cell; a cell with its own fault, or absent from a version, takes no
+    part), the copies collapse: per indicator one cell is used (a value before a missing cell,
+    then by file and row) and the others are listed as merged; when any indicator differs, no copy of that
     section-month is used — order decides nothing, and a month classed from the indicators that
     agree could look better than it was — and every cell of every copy is quarantined, the
     differing indicators with every copy's value. (A run stops before dbt on such a
@@ -46,7 +47,13 @@ parsed as (
 ),
 
 known as (
-    select parsed.*
+    select
+        parsed.*,
+        -- a cell with its own fault (not a number, negative) is quarantined for that and takes
+        -- no part in comparing the versions
+        (parsed.value is null
+            and lower(trim(coalesce(parsed.raw_value, ''))) not in ({{ water_missing_tokens() }}))
+            or parsed.value < 0 as is_faulty
     from parsed
     inner join sections as known using (section_code)
     where parsed.month_start is not null
@@ -67,24 +74,37 @@ duplicate_versions as (
     qualify n_versions > 1
 ),
 
--- per indicator of such a section-month: do the versions differ (a version without the
--- column counts as missing), and every version's value as written
+-- per indicator of such a section-month: do the versions differ (a missing cell differs from a
+-- value; a version without the cell, or with a faulty one, says nothing), and every version's
+-- value as written
+duplicate_cells as (
+    select
+        k.*,
+        v.n_versions,
+        -- the cell used when the versions agree: a value before a missing one, then file order
+        row_number() over (
+            partition by k.section_code, k.month_start, k.indicator
+            order by k.is_faulty, k.value is null, k.source_file, k.source_row
+        ) as cell_rank
+    from known as k
+    inner join duplicate_versions as v using (section_code, month_start, source_file, source_row)
+),
+
 duplicate_indicators as (
     select
         k.section_code,
         k.month_start,
         k.indicator,
         min(k.header) as header,
-        any_value(v.n_versions) as n_versions,
-        count(distinct coalesce(k.value::varchar, '缺测')) > 1
-            or (count(*) < any_value(v.n_versions) and count(k.value) > 0) as is_conflicting,
+        any_value(k.n_versions) as n_versions,
+        count(distinct coalesce(k.value::varchar, '缺测')) filter (where not k.is_faulty) > 1
+            as is_conflicting,
         string_agg(
             coalesce(nullif(trim(k.raw_value), ''), '缺测') || '（' || k.source_file
                 || ' 第 ' || k.source_row::varchar || ' 行）',
-            '、' order by k.source_file, k.source_row) as versions_text
-    from known as k
-    inner join duplicate_versions as v using (section_code, month_start, source_file, source_row)
-    group by all
+            '、' order by k.source_file, k.source_row) filter (where not k.is_faulty) as versions_text
+    from duplicate_cells as k
+    group by k.section_code, k.month_start, k.indicator
 ),
 
 duplicate_months as (
@@ -104,20 +124,19 @@ checked as (
         parsed.*,
         case
             when parsed.section_code is null or known.section_code is null
-                then '断面不在断面名录中: ' || coalesce(section_code_text, section_name_text, '(空)')
-            when parsed.month_start is null then '监测时间无法识别: ' || coalesce(month_text, '(空)')
+                then '断面不在断面名录中: ' || coalesce(parsed.section_code_text, parsed.section_name_text, '(空)')
+            when parsed.month_start is null then '监测时间无法识别: ' || coalesce(parsed.month_text, '(空)')
             when di.is_conflicting
                 then '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且 ' || parsed.header
                     || ' 不同：' || di.versions_text || '，该断面该月各版本均不采用'
             when dm.is_conflicting
                 then '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且数值不同（'
                     || dm.conflicting_indicators || '），该断面该月各版本均不采用'
-            when dv.copy_number > 1
-                then '同一断面同一月份重复报送（数值相同，已合并到第 1 个版本）'
             when parsed.value is null
                 and lower(trim(coalesce(parsed.raw_value, ''))) not in ({{ water_missing_tokens() }})
                 then parsed.header || ' 不是数值: ' || parsed.raw_value
             when parsed.value < 0 then parsed.header || ' 为负值: ' || parsed.raw_value
+            when dc.cell_rank > 1 then '同一断面同一月份重复报送（数值相同，已合并）'
         end as problem
     from parsed
     left join sections as known on known.section_code = parsed.section_code
@@ -132,6 +151,10 @@ checked as (
         on di.section_code = dv.section_code
         and di.month_start = dv.month_start
         and di.indicator = parsed.indicator
+    left join duplicate_cells as dc
+        on dc.source_file = parsed.source_file
+        and dc.source_row = parsed.source_row
+        and dc.header = parsed.header
 )
 
 select
