@@ -231,6 +231,8 @@ def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: 
         parsed as (
             select cells.source_file, cells.source_row::bigint as source_row,
                 cells.header as source_column,
+                aliases.indicator,
+                cells.raw_value,
                 coalesce(cells.section_code, cells.section_name) as section_text,
                 coalesce(upper(trim(cells.section_code)), by_name.section_code) as section_code,
                 try_strptime(trim(cells.monitor_month), {WATER_MONTH_FORMATS}) as month_start,
@@ -242,11 +244,37 @@ def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: 
             inner join aliases on lower(trim(aliases.alias)) = lower(trim(cells.header))
             left join sections as by_name on by_name.section_name = trim(cells.section_name)
         )
-        select parsed.* exclude (value), value::double as value,
+        ,
+        usable as (
+            select parsed.* from parsed
+            inner join sections as known using (section_code)
+            where month_start is not null and value_not_number is null
+                and coalesce(value >= 0, true)
+        ),
+        -- a section-month sent in more than one row whose versions give an indicator different
+        -- values (a missing cell differs from a value; an absent or faulty cell says nothing):
+        -- issue 15 part 1, as stg_water__section_monthly_checked compares them
+        versions as (
+            select section_code, month_start, count(distinct (source_file, source_row)) as n_versions
+            from usable group by all having n_versions > 1
+        ),
+        conflicts as (
+            select u.section_code, u.month_start, u.indicator,
+                string_agg(coalesce(nullif(trim(u.raw_value), ''), '缺测') || '（' || u.source_file
+                    || ' 第 ' || u.source_row::varchar || ' 行）', '、'
+                    order by u.source_file, u.source_row) as versions_text
+            from usable as u inner join versions as v using (section_code, month_start)
+            group by all
+            having count(distinct coalesce(u.value::varchar, '缺测')) > 1
+        )
+        select parsed.* exclude (value, indicator, raw_value), parsed.value::double as value,
             known.section_code is not null as section_is_known,
-            year(month_start) as period_year
+            year(parsed.month_start) as period_year,
+            c.versions_text as conflicting_versions
         from parsed
         left join sections as known on known.section_code = parsed.section_code
+        left join conflicts as c on c.section_code = parsed.section_code
+            and c.month_start = parsed.month_start and c.indicator = parsed.indicator
     """).pl()
     return frame, {"year": year, "year_before": year - 1}
 
