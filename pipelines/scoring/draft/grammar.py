@@ -443,7 +443,7 @@ def escalation(text: str, ctx: dict[str, Any]) -> Reading | None:
 def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 2(3) 每发现1起扣0.2分，扣完1分为止; 1(3) 明显应督办而未督办的，每次扣0.5分;
     5(2)① …造成空气质量当天污染的，扣2分; 加分项 (8) 每超额完成1个行政村加0.2分，最多加1分."""
-    found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的[,，]?\s*|^)(扣|加扣|加){N}分", text)
+    found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的[,，]?\s*|^|(?<=[)）])\d+次)(扣|加扣|加){N}分", text)
     if not found:
         return None
     signs = {s for _, s, _ in found}
@@ -461,15 +461,59 @@ def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
         cap = ctx["points"]
     if cap is not None:
         rule["cap"] = cap
-    if re.search(r"每少(?:完成)?\d+(?:台|个|辆|家)", text) or re.search(r"每(?:完成|超额完成|超过)\d+", text):
+    if re.search(r"每少(?:完成)?\d+(?:台|个|辆|家)", text) \
+            or re.search(r"每(?:完成|超额完成|超过|提升)\d+", text):
         rule["per_quantity"] = True
     reading = Reading("per_event", rule)
-    if len(set(amounts)) > 1:
+    classes = class_amounts(text)
+    if len(set(amounts)) > 1 and classes:
+        rule["amount"] = min(classes.values())
+        rule["severity_amounts"] = classes
+        reading.guess(f"同一条款按情形有多档分值（{'、'.join(f'{a:g}' for a in classes.values())} 分）："
+                      "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+    elif len(set(amounts)) > 1:
         reading.guess(f"同一条款有多档分值（{'、'.join(f'{a:g}' for a in amounts)} 分）：按第一档读取，"
                       "请拆分条款或填写 severity_amounts")
     if "另加扣" in text or "从总分中扣" in text:
         reading.fields["overflow_to_total"] = True
     return reading
+
+
+CLASS_AMOUNT = re.compile(rf"([^；;。，,]*?)[,，]?\s*(每[^，。；;扣加]{{0,12}}?|\d+次|)(?:扣|加){N}分")
+
+
+ADDS_POINTS = re.compile(r"(?<![扣另])加\d")
+
+
+def case_phrase(text: str) -> str:
+    """The phrase naming a listed case: 「①30天内未到现场核查相关情况和上报的，每起扣0.4分」→
+    30天内未到现场核查相关情况和上报."""
+    m = CLASS_AMOUNT.search(text)
+    phrase = m.group(1) if m else text
+    phrase = re.sub(r"^[(]\d+[)]|^[①-⑳]", "", phrase.split("\n")[-1]).strip(" ，,：:")
+    return re.sub(r"的$", "", phrase)[-24:]
+
+
+def class_amounts(text: str) -> dict[str, float | int] | None:
+    """Several amounts by class in one clause, written as parallel phrases with the same per-event
+    wording: 001 加分项 (1) 获中央、国家领导人批示肯定的，每有1次加2分；获自治区…批示肯定的，每有1次加1.5分;
+    (6)④ 500元—1000元（含）1次加0.05分，1000元—2000元（含）1次加0.1分; (7)② 国控断面水质每提升一类加1分，
+    区考断面水质每提升一类加0.5分 → {class phrase: amount}. None when the wording differs from phrase to
+    phrase (separate rules, not classes), a phrase is empty, or two phrases read alike."""
+    out: dict[str, float | int] = {}
+    wordings = set()
+    for m in CLASS_AMOUNT.finditer(text):
+        if re.search(r"(?:最高|最多|累计|以上每项)\s*$", m.group(1)) or re.search(r"最高|最多", m.group(2)):
+            continue                                                # a cap, not a class
+        label = re.sub(r"^[(]\d+[)]|^[①-⑳]", "", m.group(1).split("\n")[-1]).strip(" ，,：:")
+        label = re.sub(r"的$", "", label).strip()
+        if not label or label in out:
+            return None
+        if not m.group(2):
+            return None
+        wordings.add(m.group(2))
+        out[label[-24:]] = num(m.group(3))
+    return out if len(out) > 1 and len(wordings) == 1 else None
 
 
 def once_voids(text: str, ctx: dict[str, Any]) -> Reading | None:
