@@ -260,6 +260,7 @@ def delegated(text: str, reading: grammar.Reading) -> grammar.Reading:
 class Drafter:
     seed: str
     targets: dict[str, float] = field(default_factory=dict)
+    count_targets: dict[str, float | int] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
     bonus_cap: float | int | None = None
@@ -279,7 +280,8 @@ class Drafter:
 
     def leaf(self, code: str, name: str, label: str, text: str, points: float | int | None,
              bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
-        ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name}
+        ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name,
+               "count_targets": self.count_targets}
         pieces = read_pieces(text, ctx)
         if len(pieces) == 1 and pieces[0][1].pattern == "ranking" and pieces[0][1].fields.get("indicators"):
             pieces = ranking_pieces(pieces[0][0], pieces[0][1])
@@ -533,6 +535,17 @@ def document_targets(text: str) -> dict[str, float]:
     return targets
 
 
+def indicator_count_targets(inds: list[Indicator]) -> dict[str, float | int]:
+    """{indicator name: the count its criteria print} (001 17 生态环境损害赔偿案件办理: 每年至少办理2件)
+    — the target a clause elsewhere names by the indicator's title (加分项 (10) 完成生态环境损害赔偿案件办理目标任务)."""
+    out: dict[str, float | int] = {}
+    for ind in inds:
+        target = grammar.count_target(normalize(ind.criteria))
+        if target is not None and not ind.bonus and len(ind.name) >= 4:
+            out[ind.name] = target
+    return out
+
+
 def lead_coop(ind: Indicator, points: float | int | None) -> list[dict[str, Any]]:
     """seed 000: 牵头部门 (its share from (3.2分) in the task text, else the rest) and 配合部门
     with 配合分值."""
@@ -554,7 +567,8 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
                  year: int | None = None, name: str | None = None) -> dict[str, Any]:
     """The draft scheme body (items flagged needs_review where a person must decide)."""
     inds, sections = indicators(doc)
-    drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)))
+    drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)),
+                      count_targets=indicator_count_targets(inds))
     prefixed = any("." in i.code for i in inds if not i.bonus)
     if prefixed:
         for number, (title, _) in sections.items():

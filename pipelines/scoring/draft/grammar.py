@@ -516,6 +516,43 @@ def class_amounts(text: str) -> dict[str, float | int] | None:
     return out if len(out) > 1 and len(wordings) == 1 else None
 
 
+COUNT_UNITS = "件|个|家|项|宗"
+
+
+def count_target(text: str) -> float | int | None:
+    """每年至少办理2件生态损害赔偿案件 / 不少于3个 → 2 (a count the unit must reach)."""
+    m = re.search(rf"(?:至少|不少于)(?:办理|完成|开展)?{N}(?:{COUNT_UNITS})", text)
+    return num(m.group(1)) if m else None
+
+
+def count_step(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """A count against a target the text prints: 001 17 每年至少办理2件生态损害赔偿案件…每少完成一件生态损害
+    赔偿案件，扣1分 (the target in the same clause) → step_shortfall from 2, capped at what missing them all
+    costs; 加分项 (10) 完成生态环境损害赔偿案件办理目标任务，每超额办理一件加0.2分 (the target of the
+    indicator the clause names: 17 生态环境损害赔偿案件办理) → step_surplus over it. None without a target."""
+    m = re.search(rf"每(少|超额)(?:完成|办理)?{N}(?:{COUNT_UNITS})[^。；;，,]{{0,30}}?[,，]?(扣|加){N}分",
+                  text)
+    if not m or (m.group(1) == "少") != (m.group(3) == "扣"):
+        return None
+    target = count_target(text)
+    if target is None:
+        target = next((t for name, t in ctx.get("count_targets", {}).items()
+                       if name and name != ctx.get("name") and name in text), None)
+    if target is None:
+        return None
+    step_, amount = num(m.group(2)), num(m.group(4))
+    shortfall = m.group(1) == "少"
+    rule: dict[str, Any] = {"shape": "step_shortfall" if shortfall else "step_surplus",
+                            "direction": "higher_is_better", "step": step_, "amount_per_step": amount,
+                            "rounding": "up" if shortfall else "down"}
+    cap = deduction_cap(text) if shortfall else bonus_cap(text)
+    if cap is None and shortfall:
+        cap = num(str(round(target / step_ * amount, 6)))      # missing every one of them
+    if cap is not None:
+        rule["cap"] = cap
+    return Reading("count_step", rule, {"measure": "ledger.count_done", "target": target})
+
+
 def once_voids(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 6(1)② 集中式饮用水水源地水质达标率100%，得1分。超标1次不得分; 1(2) 发现一个单位1次
     不达要求，该项不得分 → per_event of the item's points, capped at them."""
@@ -552,7 +589,7 @@ def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
 PATTERNS: tuple[Callable[[str, dict[str, Any]], Reading | None], ...] = (
     veto, station_outlier, monthly_waiver, lateness, interpolation_targets, interpolation_rate,
     interpolation_around_target, grade_points, ranking, tiers, step, threshold, proportional,
-    escalation, once_voids, per_event, all_or_nothing, earned,
+    escalation, once_voids, count_step, per_event, all_or_nothing, earned,
 )
 
 
