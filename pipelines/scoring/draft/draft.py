@@ -537,7 +537,8 @@ def document_targets(text: str) -> dict[str, float]:
 
 def indicator_count_targets(inds: list[Indicator]) -> dict[str, float | int]:
     """{indicator name: the count its criteria print} (001 17 生态环境损害赔偿案件办理: 每年至少办理2件)
-    — the target a clause elsewhere names by the indicator's title (加分项 (10) 完成生态环境损害赔偿案件办理目标任务)."""
+    — the target a clause elsewhere names by the indicator's title
+    (加分项 (10) 完成生态环境损害赔偿案件办理目标任务)."""
     out: dict[str, float | int] = {}
     for ind in inds:
         target = grammar.count_target(normalize(ind.criteria))
