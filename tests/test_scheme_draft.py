@@ -214,7 +214,8 @@ def test_pattern_count_target_in_the_clause_001_17():
 
 def test_pattern_count_target_named_in_another_clause_001_bonus_10():
     """001 加分项 (10) 完成生态环境损害赔偿案件办理目标任务，每超额办理一件加0.2分，最多加1分 —
-    the target is the one indicator 17 (生态环境损害赔偿案件办理) prints; without such a named target it stays a per-event bonus
+    the target is the one indicator 17 (生态环境损害赔偿案件办理) prints; without such a named target
+    it stays a per-event bonus
     (加分项 (8) 每超额完成1个行政村加0.2分)."""
     text = "（10）完成生态环境损害赔偿案件办理目标任务，每超额办理一件加0.2分，最多加1分。"
     r = read(text, count_targets={"生态环境损害赔偿案件办理": 2})
