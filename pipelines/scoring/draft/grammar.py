@@ -373,6 +373,10 @@ def step(text: str, ctx: dict[str, Any]) -> Reading | None:
     target = step_target(text, unit)
     if target is not None:
         reading.fields["target"] = target
+        if sign == "扣" and "cap" not in rule and unit in ("万元", "万"):
+            # 001 23(1) 安排不少于50万元…每少于5万元扣0.1分: nothing spent misses the whole target — the
+            # most the clause can cost (50 / 5 × 0.1 = 1), made explicit
+            rule["cap"] = num(str(round(-(-target // amount_step) * amount, 6)))
     elif unit in ("个百分点", "百分点") and re.search(r"完成[^。；,，]{0,30}任务", text) \
             and measure == "ledger.completion_pct":
         reading.fields["target"] = 100
