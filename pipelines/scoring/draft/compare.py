@@ -1,7 +1,8 @@
 """How far a draft agrees with a hand-written scheme: for every scorable item of the hand-written
 scheme (an item with a rule), the draft item of the same code has the same rule shape and the same
 parameters (every rule key but `event_kinds`, plus measure, measure_weights, target, targets; a
-ranking's peer group by its size). `event_kinds` — which ledger kinds a clause counts — are compared
+ranking's peer group by its size; severity_amounts by the set of amounts, their class names being
+names). `event_kinds` — which ledger kinds a clause counts — are compared
 separately: they name the project's ledger vocabulary, not the text."""
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ def _norm(value: Any) -> Any:
 def _params(item: dict[str, Any], peer_sizes: dict[str, int] | None = None) -> dict[str, Any]:
     """The compared parameters; a ranking's peer group by its size (its code is a name)."""
     rule = {k: v for k, v in item.get("rule", {}).items() if k != "event_kinds"}
+    if "severity_amounts" in rule:
+        # the class names are names (the draft quotes the text, a hand scheme abbreviates): compared
+        # by what they score — the set of amounts an event can cost, the default amount included
+        classes = rule.pop("severity_amounts") or {}
+        rule["class_amounts"] = sorted({float(v) for v in classes.values()} | {float(rule.get("amount", 0))})
     if "peer_group" in rule:
         rule["peer_group"] = (peer_sizes or {}).get(rule["peer_group"], rule["peer_group"])
     for key in ("target", "targets", "measure", "measure_weights"):

@@ -260,6 +260,7 @@ def delegated(text: str, reading: grammar.Reading) -> grammar.Reading:
 class Drafter:
     seed: str
     targets: dict[str, float] = field(default_factory=dict)
+    count_targets: dict[str, float | int] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
     bonus_cap: float | int | None = None
@@ -279,7 +280,8 @@ class Drafter:
 
     def leaf(self, code: str, name: str, label: str, text: str, points: float | int | None,
              bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
-        ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name}
+        ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name,
+               "count_targets": self.count_targets}
         pieces = read_pieces(text, ctx)
         if len(pieces) == 1 and pieces[0][1].pattern == "ranking" and pieces[0][1].fields.get("indicators"):
             pieces = ranking_pieces(pieces[0][0], pieces[0][1])
@@ -336,6 +338,11 @@ class Drafter:
             self.leaf(code, name, label, node.text, points, bonus, units, inherited)
             return
         lead = normalize(node.text)
+        cases = listed_cases(node, points)
+        if cases is not None:
+            text = "\n".join([node.text] + [c.text for c in node.children])
+            self.place(code, name, label, text, points or 0, bonus, units, cases, inherited)
+            return
         inherited = dict(inherited)
         veto = grammar.veto(lead, {})
         if veto is not None and veto.rule:
@@ -389,6 +396,49 @@ class Drafter:
                 group["overflow_to_total"] = True
             group["source"] = {"seed": self.seed, "item": label, "text": re.sub(r"\s*\n\s*", "", node.text)}
             self.groups.append(group)
+
+
+LISTED_CASES = re.compile(r"按以下(?:情形)?扣分")
+
+
+def listed_cases(node: Clause, points: float | int | None) -> grammar.Reading | None:
+    """001 12(1) 得2分。违法违规破坏发生后未及时处置的按以下情形扣分，最高扣2分。
+    ①30天内未到现场核查…的，每起扣0.4分。…④违法违规行为被国家或自治区督办的，每起扣0.8分。
+    → one per_event item: the lead owns the points and the cap, the listed cases are its classes
+    (severity_amounts by the case's phrase, the smallest amount the default). Only when every case is
+    one per-event deduction (001 10: (2) 100吨及以上扣1分，100吨以下扣0.5分 without a per-event wording
+    of its own, (4) a step — cases kept apart and flagged); else None."""
+    lead = normalize(node.text)
+    if not LISTED_CASES.search(lead) or any(c.children for c in node.children):
+        return None
+    classes: dict[str, float | int] = {}
+    kinds: list[str] = []
+    per_quantity = False
+    for child in node.children:
+        text = normalize(child.text)
+        pieces = read_pieces(child.text, {"points": 0, "pool": True})
+        reading = pieces[0][1]
+        if len(pieces) != 1 or reading.pattern != "per_event" or reading.rule is None \
+                or grammar.ADDS_POINTS.search(text) or any("按第一档" in r for r in reading.reasons):
+            return None                                  # a case that is not one per-event deduction
+        own = reading.rule.get("severity_amounts") or {grammar.case_phrase(text): reading.rule["amount"]}
+        for phrase, amount in own.items():
+            key = phrase if phrase.startswith(grammar.case_phrase(text)) or len(own) == 1 \
+                else f"{grammar.case_phrase(text)}：{phrase}"
+            classes[f"{child.marker}{key}"] = amount
+        kinds += [k for k in reading.rule["event_kinds"] if k not in kinds]
+        per_quantity = per_quantity or bool(reading.rule.get("per_quantity"))
+    rule: dict[str, Any] = {"shape": "per_event", "event_kinds": kinds, "amount": min(classes.values())}
+    if len(set(classes.values())) > 1:
+        rule["severity_amounts"] = classes
+    cap = grammar.deduction_cap(lead) or points or None
+    if cap:
+        rule["cap"] = cap
+    if per_quantity:
+        rule["per_quantity"] = True
+    return grammar.Reading("listed_cases", rule).guess(
+        "按以下情形扣分：各情形合为本项的一条扣分规则，"
+        "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
 
 
 def ranking_pieces(text: str, reading: grammar.Reading) -> list[tuple[str, grammar.Reading]]:
@@ -485,6 +535,18 @@ def document_targets(text: str) -> dict[str, float]:
     return targets
 
 
+def indicator_count_targets(inds: list[Indicator]) -> dict[str, float | int]:
+    """{indicator name: the count its criteria print} (001 17 生态环境损害赔偿案件办理: 每年至少办理2件)
+    — the target a clause elsewhere names by the indicator's title
+    (加分项 (10) 完成生态环境损害赔偿案件办理目标任务)."""
+    out: dict[str, float | int] = {}
+    for ind in inds:
+        target = grammar.count_target(normalize(ind.criteria))
+        if target is not None and not ind.bonus and len(ind.name) >= 4:
+            out[ind.name] = target
+    return out
+
+
 def lead_coop(ind: Indicator, points: float | int | None) -> list[dict[str, Any]]:
     """seed 000: 牵头部门 (its share from (3.2分) in the task text, else the rest) and 配合部门
     with 配合分值."""
@@ -506,7 +568,8 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
                  year: int | None = None, name: str | None = None) -> dict[str, Any]:
     """The draft scheme body (items flagged needs_review where a person must decide)."""
     inds, sections = indicators(doc)
-    drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)))
+    drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)),
+                      count_targets=indicator_count_targets(inds))
     prefixed = any("." in i.code for i in inds if not i.bonus)
     if prefixed:
         for number, (title, _) in sections.items():

@@ -373,6 +373,10 @@ def step(text: str, ctx: dict[str, Any]) -> Reading | None:
     target = step_target(text, unit)
     if target is not None:
         reading.fields["target"] = target
+        if sign == "扣" and "cap" not in rule and unit in ("万元", "万"):
+            # 001 23(1) 安排不少于50万元…每少于5万元扣0.1分: nothing spent misses the whole target — the
+            # most the clause can cost (50 / 5 × 0.1 = 1), made explicit
+            rule["cap"] = num(str(round(-(-target // amount_step) * amount, 6)))
     elif unit in ("个百分点", "百分点") and re.search(r"完成[^。；,，]{0,30}任务", text) \
             and measure == "ledger.completion_pct":
         reading.fields["target"] = 100
@@ -443,7 +447,7 @@ def escalation(text: str, ctx: dict[str, Any]) -> Reading | None:
 def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 2(3) 每发现1起扣0.2分，扣完1分为止; 1(3) 明显应督办而未督办的，每次扣0.5分;
     5(2)① …造成空气质量当天污染的，扣2分; 加分项 (8) 每超额完成1个行政村加0.2分，最多加1分."""
-    found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的[,，]?\s*|^)(扣|加扣|加){N}分", text)
+    found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的[,，]?\s*|^|(?<=[)）])\d+次)(扣|加扣|加){N}分", text)
     if not found:
         return None
     signs = {s for _, s, _ in found}
@@ -461,15 +465,96 @@ def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
         cap = ctx["points"]
     if cap is not None:
         rule["cap"] = cap
-    if re.search(r"每少(?:完成)?\d+(?:台|个|辆|家)", text) or re.search(r"每(?:完成|超额完成|超过)\d+", text):
+    if re.search(r"每少(?:完成)?\d+(?:台|个|辆|家)", text) \
+            or re.search(r"每(?:完成|超额完成|超过|提升)\d+", text):
         rule["per_quantity"] = True
     reading = Reading("per_event", rule)
-    if len(set(amounts)) > 1:
+    classes = class_amounts(text)
+    if len(set(amounts)) > 1 and classes:
+        rule["amount"] = min(classes.values())
+        rule["severity_amounts"] = classes
+        reading.guess(f"同一条款按情形有多档分值（{'、'.join(f'{a:g}' for a in classes.values())} 分）："
+                      "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+    elif len(set(amounts)) > 1:
         reading.guess(f"同一条款有多档分值（{'、'.join(f'{a:g}' for a in amounts)} 分）：按第一档读取，"
                       "请拆分条款或填写 severity_amounts")
     if "另加扣" in text or "从总分中扣" in text:
         reading.fields["overflow_to_total"] = True
     return reading
+
+
+CLASS_AMOUNT = re.compile(rf"([^；;。，,]*?)[,，]?\s*(每[^，。；;扣加]{{0,12}}?|\d+次|)(?:扣|加){N}分")
+
+
+ADDS_POINTS = re.compile(r"(?<![扣另])加\d")
+
+
+def case_phrase(text: str) -> str:
+    """The phrase naming a listed case: 「①30天内未到现场核查相关情况和上报的，每起扣0.4分」→
+    30天内未到现场核查相关情况和上报."""
+    m = CLASS_AMOUNT.search(text)
+    phrase = m.group(1) if m else text
+    phrase = re.sub(r"^[(]\d+[)]|^[①-⑳]", "", phrase.split("\n")[-1]).strip(" ，,：:")
+    return re.sub(r"的$", "", phrase)[-24:]
+
+
+def class_amounts(text: str) -> dict[str, float | int] | None:
+    """Several amounts by class in one clause, written as parallel phrases with the same per-event
+    wording: 001 加分项 (1) 获中央、国家领导人批示肯定的，每有1次加2分；获自治区…批示肯定的，每有1次加1.5分;
+    (6)④ 500元—1000元（含）1次加0.05分，1000元—2000元（含）1次加0.1分; (7)② 国控断面水质每提升一类加1分，
+    区考断面水质每提升一类加0.5分 → {class phrase: amount}. None when the wording differs from phrase to
+    phrase (separate rules, not classes), a phrase is empty, or two phrases read alike."""
+    out: dict[str, float | int] = {}
+    wordings = set()
+    for m in CLASS_AMOUNT.finditer(text):
+        if re.search(r"(?:最高|最多|累计|以上每项)\s*$", m.group(1)) or re.search(r"最高|最多", m.group(2)):
+            continue                                                # a cap, not a class
+        label = re.sub(r"^[(]\d+[)]|^[①-⑳]", "", m.group(1).split("\n")[-1]).strip(" ，,：:")
+        label = re.sub(r"的$", "", label).strip()
+        if not label or label in out:
+            return None
+        if not m.group(2):
+            return None
+        wordings.add(m.group(2))
+        out[label[-24:]] = num(m.group(3))
+    return out if len(out) > 1 and len(wordings) == 1 else None
+
+
+COUNT_UNITS = "件|个|家|项|宗"
+
+
+def count_target(text: str) -> float | int | None:
+    """每年至少办理2件生态损害赔偿案件 / 不少于3个 → 2 (a count the unit must reach)."""
+    m = re.search(rf"(?:至少|不少于)(?:办理|完成|开展)?{N}(?:{COUNT_UNITS})", text)
+    return num(m.group(1)) if m else None
+
+
+def count_step(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """A count against a target the text prints: 001 17 每年至少办理2件生态损害赔偿案件…每少完成一件生态损害
+    赔偿案件，扣1分 (the target in the same clause) → step_shortfall from 2, capped at what missing them all
+    costs; 加分项 (10) 完成生态环境损害赔偿案件办理目标任务，每超额办理一件加0.2分 (the target of the
+    indicator the clause names: 17 生态环境损害赔偿案件办理) → step_surplus over it. None without a target."""
+    m = re.search(rf"每(少|超额)(?:完成|办理)?{N}(?:{COUNT_UNITS})[^。；;，,]{{0,30}}?[,，]?(扣|加){N}分",
+                  text)
+    if not m or (m.group(1) == "少") != (m.group(3) == "扣"):
+        return None
+    target = count_target(text)
+    if target is None:
+        target = next((t for name, t in ctx.get("count_targets", {}).items()
+                       if name and name != ctx.get("name") and name in text), None)
+    if target is None:
+        return None
+    step_, amount = num(m.group(2)), num(m.group(4))
+    shortfall = m.group(1) == "少"
+    rule: dict[str, Any] = {"shape": "step_shortfall" if shortfall else "step_surplus",
+                            "direction": "higher_is_better", "step": step_, "amount_per_step": amount,
+                            "rounding": "up" if shortfall else "down"}
+    cap = deduction_cap(text) if shortfall else bonus_cap(text)
+    if cap is None and shortfall:
+        cap = num(str(round(target / step_ * amount, 6)))      # missing every one of them
+    if cap is not None:
+        rule["cap"] = cap
+    return Reading("count_step", rule, {"measure": "ledger.count_done", "target": target})
 
 
 def once_voids(text: str, ctx: dict[str, Any]) -> Reading | None:
@@ -508,7 +593,7 @@ def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
 PATTERNS: tuple[Callable[[str, dict[str, Any]], Reading | None], ...] = (
     veto, station_outlier, monthly_waiver, lateness, interpolation_targets, interpolation_rate,
     interpolation_around_target, grade_points, ranking, tiers, step, threshold, proportional,
-    escalation, once_voids, per_event, all_or_nothing, earned,
+    escalation, once_voids, count_step, per_event, all_or_nothing, earned,
 )
 
 
