@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
+import polars as pl  # noqa: E402
 
 from pipelines.air import ingest  # noqa: E402
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings  # noqa: E402
@@ -82,6 +83,9 @@ def load_raw(settings: Settings) -> int:
         rows = ingest.store_months(con, settings.raw_dir, settings.air_hourly_store, None).rows
         replace_table(con, "raw", "air_stations", stations)
         replace_table(con, "raw", "air_unit_stations", units)
+        # no districts besides the units: the wrong-unit check's neighbours are the unit's stations
+        replace_table(con, "raw", "air_station_districts", pl.DataFrame(
+            schema={c: pl.String for c in ingest.STATION_DISTRICT_COLUMNS}))
     return rows
 
 
@@ -108,7 +112,7 @@ def main() -> int:
         t2 = time.perf_counter()
         # the same vars in both calls: dbt re-parses the whole project when they change
         dbt("seed", "--select", "std_aqi_breakpoints", "std_aqi_levels", "std_pollutants",
-            "std_standards", "std_air_physical_bounds", "--vars", "{year: 2024}")
+            "std_standards", "std_air_physical_bounds", "std_air_unit_checks", "--vars", "{year: 2024}")
         t3 = time.perf_counter()
         dbt("run", "--select", "+fct_air_unit_annual", "--exclude", "resource_type:seed",
             "--vars", "{year: 2024}", "--full-refresh")

@@ -91,11 +91,15 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
     if live is None:
         print(f"尚无{f' {year} 年' if year else ''}已发布的结果 (nothing published yet)")
         return
-    scores = pl.read_parquet(live / "fct_unit_scores.parquet").sort("scheme_code", "score_rank")
+    scores = pl.read_parquet(live / "fct_unit_scores.parquet").sort("scheme_code", "score_rank",
+                                                                     nulls_last=True)
     print(f"\n{'方案 scheme':<16} {'单位 unit':<14} {'得分 score':>10} {'排名 rank':>8}  等次 grade")
     for r in scores.iter_rows(named=True):
+        rank = "—" if r["score_rank"] is None else r["score_rank"]
+        grade = r["grade"] or ("数据缺失·不排名" if r.get("is_ranked") is False else "")
+        gaps = f"  数据缺失 {r['missing_items']} 项" if r.get("missing_items") else ""
         print(f"{r['scheme_code']:<16} {r['unit_name']:<14} {float(r['total_score']):>10.2f} "
-              f"{r['score_rank']:>8}  {r['grade'] or ''}")
+              f"{rank:>8}  {grade}{gaps}")
     print(f"\n数仓 warehouse (writer):   {settings.warehouse_path}")
     link = settings.current_release if year is None else settings.year_release(year)
     if not link.exists():  # published before per-year folders
@@ -129,6 +133,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
                    full_refresh: bool = False, reopen_reason: str | None = None) -> int:
+    from pipelines.lib.interrupts import stop_signal, watch_for_stop
     from pipelines.lib.warehouse import WarehouseBusyError
     from pipelines.publish.finalize import FinalisedYearError, guard_publish
 
@@ -138,12 +143,24 @@ def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
     except FinalisedYearError as err:
         print(err, file=sys.stderr)
         return 4
-    try:
-        result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh,
-                              reopen_reason=reopen_reason)
-    except WarehouseBusyError as err:
-        print(err, file=sys.stderr)
-        return 3
+    result = None
+    with watch_for_stop():  # a SIGTERM / Ctrl-C anywhere in the run: nothing is published
+        try:
+            result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh,
+                                  reopen_reason=reopen_reason)
+        except WarehouseBusyError as err:
+            print(err, file=sys.stderr)
+            return 3
+        except KeyboardInterrupt:
+            pass
+        stopped = stop_signal()
+    if stopped is not None or result is None:
+        import signal
+
+        number = stopped or int(signal.SIGINT)
+        print(f"\n运行被中止 (run stopped by {signal.Signals(number).name}); 未发布，上次发布的结果"
+              "保持不变 (nothing published, last published results kept).", file=sys.stderr)
+        return 128 + number
     busy = None if result.success else busy_message(result)
     if busy:
         print(busy, file=sys.stderr)

@@ -13,7 +13,8 @@ import pytest
 from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
 
 SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
-SHARED = PROJECT_ROOT.parent / "shared"
+# Official published values vendored with the tests (provenance and licence in its README).
+REAL_DATA = PROJECT_ROOT / "tests" / "data" / "real"
 
 
 def make_data_dir(root: Path) -> Settings:

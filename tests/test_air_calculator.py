@@ -226,3 +226,59 @@ def test_cli_names_a_file_without_pollutant_columns(tmp_path: Path, capsys) -> N
     source.write_text("a,b\n1,2\n", encoding="utf-8")
     assert main(["aqi", str(source), "-o", str(tmp_path / "o.csv"), "--mode", "daily"]) == 2
     assert str(source) in capsys.readouterr().err
+
+
+HOURLY_ROW = {"pm2_5": "75", "pm10": "160", "so2": "160", "no2": "210", "co": "6", "o3": "220"}
+DAILY_ROW = {"pm2_5": "40", "pm10": "80", "so2": "60", "no2": "50", "co": "2.2", "o3": "170",
+             "o3_8h": "120"}
+
+
+@pytest.mark.parametrize(("mode", "row"), [("hourly", HOURLY_ROW), ("daily", DAILY_ROW)])
+def test_a_missing_pollutant_is_left_out_of_the_aqi_whichever_it_is(mode: str, row: dict) -> None:
+    """Issue 15 part 8, HJ 633-2012 §5.2 formula (2): AQI = max of the IAQIs of the pollutants
+    present; one pollutant missing (each in turn, SO2 included) gives the max of the others, as
+    the national real-time feed publishes (261 such station-hours on 2018-02-20 07:00)."""
+    full = calculate(pl.DataFrame([row]), mode, "HJ633-2012").row(0, named=True)
+    for missing in row:
+        out = calculate(pl.DataFrame([{**row, missing: "-;"}]), mode, "HJ633-2012").row(0, named=True)
+        others = [full[f"iaqi_{c}"] for c in row if c != missing]
+        assert out[f"iaqi_{missing}"] is None
+        assert out["aqi"] == max(others), (missing, out)
+        assert out["reason"] is None, (missing, out["reason"])
+
+
+def test_the_real_feed_publishes_an_aqi_when_one_pollutant_is_missing() -> None:
+    """Issue 15 part 8: the observed practice quoted in pipelines/air/calculator.py."""
+    import json
+
+    from tests.conftest import SHARED
+
+    path = SHARED / "data" / "real" / "cnemc_air_stations_2018-02-20T07.json"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    rows = [f["properties"] for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    one_missing = {}
+    for r in rows:
+        missing = [p for p in ("pm2_5", "pm10", "so2", "no2", "co", "o3_24h") if r[p] == "-;"]
+        if len(missing) == 1 and r["aqi"].isdigit():
+            one_missing[missing[0]] = one_missing.get(missing[0], 0) + 1
+    assert one_missing == {"pm10": 253, "no2": 3, "co": 2, "pm2_5": 2}
+
+
+def test_a_users_own_row_id_column_passes_through_untouched(tmp_path: Path) -> None:
+    """Issue 15 part 8: an input column named row_id (or anything else not read) is the user's."""
+    source = tmp_path / "in.csv"
+    source.write_text("row_id,pm2_5,note\nB-7,75,x\nA-1,-;,y\n", encoding="utf-8")
+    target = tmp_path / "out.csv"
+    assert main(["aqi", str(source), "-o", str(target), "--mode", "hourly",
+                 "--standard", "HJ633-2012"]) == 0
+    out = pl.read_csv(target, infer_schema=False)
+    assert out.select("row_id", "pm2_5", "note", "aqi").rows() == [("B-7", "75", "x", "100"),
+                                                                   ("A-1", "-;", "y", None)]
+
+
+def test_an_input_column_named_like_a_result_is_refused_by_name(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("pm2_5,aqi\n75,99\n", encoding="utf-8")
+    assert main(["aqi", str(source), "-o", str(tmp_path / "o.csv"), "--mode", "hourly"]) == 2
+    assert "输入列 aqi 与计算结果列同名" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Official published values reproduced by `ecoscore aqi` (../shared/data/real/README.md)."""
+"""Official published values reproduced by `ecoscore aqi` (tests/data/real/README.md)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import polars as pl
 import pytest
 
 from pipelines.air.calculator import calculate
-from tests.conftest import SHARED
+from tests.conftest import REAL_DATA
 
-REAL = SHARED / "data" / "real"
-CNEMC = REAL / "cnemc_air_stations_2018-02-20T07.json"
-CHENGDU = REAL / "chengdu_daily_aqi_2016-2023.csv"
+CNEMC = REAL_DATA / "cnemc_air_stations_2018-02-20T07.json"
+CHENGDU = REAL_DATA / "chengdu_daily_aqi_2016-2023.csv"
 PRIMARY_NAMES = {"二氧化硫": "SO2", "二氧化氮": "NO2", "颗粒物(PM10)": "PM10",
                  "细颗粒物(PM2.5)": "PM2.5", "一氧化碳": "CO", "臭氧1小时": "O3",
                  "臭氧8小时": "O3", "臭氧": "O3"}
@@ -22,8 +21,6 @@ PRIMARY_NAMES = {"二氧化硫": "SO2", "二氧化氮": "NO2", "颗粒物(PM10)"
 def cnemc_hourly() -> pl.DataFrame:
     """The feed's station-hours with a published AQI, through the calculator in hourly mode.
     README: PM on 24-hour breakpoints, SO2/NO2/CO on 1-hour, O3 from the `o3_24h` field."""
-    if not CNEMC.exists():
-        pytest.skip(f"{CNEMC} not available")
     features = json.loads(CNEMC.read_text(encoding="utf-8"))["features"]
     keep = ["stationcode", "timepoint", "aqi", "quality", "primarypollutant",
             "pm2_5", "pm10", "so2", "no2", "co", "o3_24h"]
@@ -61,8 +58,6 @@ def test_every_published_primary_pollutant_is_reproduced(cnemc_hourly: pl.DataFr
 def test_chengdu_daily_aqi_within_one_on_at_least_93_percent_of_days() -> None:
     """HJ 633-2012 日报 on 2,484 published Chengdu days (`o3` = day's max 8-hour mean, no 1-hour
     O3 given). Measured: 93.2 % within ±1, 79.0 % exact; the source rounds its inputs."""
-    if not CHENGDU.exists():
-        pytest.skip(f"{CHENGDU} not available")
     frame = pl.read_csv(CHENGDU, infer_schema=False).rename(
         {"o3": "o3_8h", "time": "timepoint", "aqi": "official_aqi"})
     out = calculate(frame, "daily")

@@ -12,8 +12,9 @@ from plotly.offline import get_plotlyjs
 from pipelines.lib.settings import Settings
 from pipelines.publish.dashboard import build_dashboard
 from pipelines.publish.dashboard.asof import asof_dir, build_as_of, published_previous_scores
-from pipelines.publish.dashboard.data import gap_verdict, month_end_before, ranking
-from pipelines.publish.dashboard.panels import water_panel, waterfall_steps
+from pipelines.publish.dashboard.data import gap_verdict, month_end_before, ranking, verdict_colour
+from pipelines.publish.dashboard.panels import target_gap_panel, water_panel, waterfall_steps
+from pipelines.publish.office import office_file_names
 
 
 def test_previous_meeting_is_the_end_of_the_month_before():
@@ -53,6 +54,25 @@ def test_target_gap_verdicts_for_the_meeting():
     good = _gap(measure_code="air.good_day_ratio", target=96.4, year_to_date_value=97.8,
                 rest_of_year_good_days_needed=0)
     assert gap_verdict(good) == "已锁定达标"  # higher is better for the good-day ratio
+
+
+def test_missing_target_data_is_grey_with_words_never_green_or_null():
+    # issue 14 part 6: a unit without daily data (资源县 in the sample) is "缺少数据", grey
+    missing = _gap(year_to_date_value=None, days_so_far=None,
+                   reason="截至2024年12月31日没有本单位的有效空气日监测数据，无法计算")
+    assert gap_verdict(missing) == "缺少数据，无法判断"
+    assert verdict_colour("缺少数据，无法判断") == "#D9D9D9"
+    assert verdict_colour(gap_verdict(_gap(reason="百分位数或综合指数不能按日均值倒推"))) == "#D9D9D9"
+    assert verdict_colour("已达标") == "#C8E6C9" != verdict_colour("未达标")
+    gaps = pl.DataFrame([_gap(unit_code="ziyuan", item_code="5.1.1", item_name="优良天数比率",
+                              days_so_far=None, year_to_date_value=None, requirement=None,
+                              reason="截至2024年12月31日没有本单位的有效空气日监测数据，无法计算")])
+    panel = target_gap_panel(gaps, {"ziyuan": "资源县"}, ["ziyuan"], date(2024, 12, 31))
+    cells = panel.figures[0].data[0].cells
+    shown = [str(v) for column in cells.values for v in column]
+    assert "None" not in shown and "null" not in shown and "—" in shown
+    assert all("as_of" not in v for v in shown)
+    assert cells.fill.color[-1] == ["#D9D9D9"]
 
 
 def test_water_matrix_marks_the_months_a_section_missed_its_target():
@@ -110,6 +130,8 @@ def test_as_of_dashboard_ignores_later_data_and_leaves_the_live_release_alone(da
     assert "数据截至 2024 年 1 月 31 日" in page
     assert "2024-01-31：AQI" in page and "2024-02-01：AQI" not in page  # February not counted
     assert (made.out_dir / "fct_unit_scores.parquet").exists()
+    for name in office_file_names("qinzhou_2024", 2024):  # issue 17: the as-of Excel and Word, linked
+        assert (made.out_dir / "office" / name).exists() and f"href='office/{name}'" in page
     assert not data_settings.current_release.exists()  # no live release was made or replaced
     assert not (data_settings.data_dir / "scratch" / "asof-2024-01-31").exists()
 

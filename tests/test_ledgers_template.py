@@ -71,3 +71,11 @@ def test_a_filled_template_loads_with_zero_quarantined_rows(template, scheme_dir
     result = check_ledgers(Settings(data_dir=scheme_dir), 2024)
     assert result["quarantine"].height == 0
     assert sorted(result["events"]["event_kind"].to_list()) == ["fire_point", "fire_point", "notice"]
+
+
+def test_the_unit_may_be_named_in_chinese(scheme_dir: Path, tmp_path: Path):
+    # issue 14 part 7: every --unit accepts the code or the Chinese name (灵山县 = lingshan)
+    by_name, by_code = tmp_path / "by_name.xlsx", tmp_path / "by_code.xlsx"
+    scheme = scheme_dir / "raw" / "schemes" / SCHEME.name
+    assert build_template(scheme, "灵山县", by_name) == build_template(scheme, "lingshan", by_code)
+    assert load_workbook(by_name)["火点台账"]["A2"].value == load_workbook(by_code)["火点台账"]["A2"].value

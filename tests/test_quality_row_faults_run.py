@@ -2,7 +2,9 @@
 plus the quarantined rows. One pipeline run on a copy of the sample with several row-level
 faults injected into one feed file; its published air and scoring marts equal the clean
 `sample_run`'s, and quarantine_air.parquet lists exactly the injected faults (file, row, column,
-reason) beside those the clean sample already had."""
+reason) beside those the clean sample already had. Duplicates follow issue 15 part 1: identical
+copies collapse (the copy is listed as merged), copies that differ are all quarantined with
+every copy's value (tests/test_quality_conflicts_units_run.py has the full class)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ MARCH = "air/station_hourly_2024-03.csv"
 SCORING_MARTS = ["fct_score_movements", "fct_unit_item_scores", "fct_unit_scores",
                  "fct_self_score_differences"]
 QUARANTINE_KEY = ["source_file", "source_row", "column_name"]
+POLLUTANTS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
 
 
 def inject_row_faults(path: Path) -> dict[tuple[str, int, str], str]:
@@ -38,14 +41,21 @@ def inject_row_faults(path: Path) -> dict[tuple[str, int, str], str]:
     midnight = first(lambda c: c[0] == "2024-03-06T00:00:00")
     as_24_00 = ["2024-03-05 24:00", *cells[midnight][1:]]  # the same hour, written 24:00
     unknown = [cells[1][0], "9999A", *cells[1][2:]]
+    # an hour with no value sent again with values: the copies differ, neither is used (issue 15
+    # part 1), so the hour stays as missing as in the clean run
+    gap = first(lambda c: all(v == "-;" for v in c[4:]), after=all_missing + 1)
+    refilled = [*cells[gap][:4], "38", "61", "9", "27", "0.7", "55"]
     n = len(cells)
-    cells += [list(cells[1]), unknown, as_24_00]
+    cells += [list(cells[1]), unknown, as_24_00, refilled]
     path.write_text("\n".join(",".join(c) for c in cells) + "\n", encoding="utf-8")
+    differing = {(MARCH, row, column): "同一站点同一时刻收到 2 个版本且"
+                 for row in (gap + 1, n + 4) for column in POLLUTANTS}
     return {(MARCH, negative + 1, "pm2_5"): "负值",
             (MARCH, huge + 1, "pm2_5"): "超出物理上限",
-            (MARCH, n + 1, "timepoint"): "同一站点同一时刻重复",
+            (MARCH, n + 1, "timepoint"): "同一站点同一时刻重复（数值相同，已合并）",
             (MARCH, n + 2, "stationcode"): "站点不在站点名录中",
-            (MARCH, n + 3, "timepoint"): "同一站点同一时刻重复"}
+            (MARCH, n + 3, "timepoint"): "同一站点同一时刻重复（数值相同，已合并）",
+            **differing}
 
 
 @pytest.fixture(scope="module")

@@ -83,20 +83,24 @@ def test_a_few_bad_rows_are_listed_with_file_and_row_and_do_not_block(raw_dir: P
         unknown = ",".join([row[0], "9999A", *row[2:]])
         future = ",".join(["2031-01-01T01:00:00", *row[1:]])
         half_hour = ",".join(["2024-01-01T01:30:00", "3102A", *row[2:]])
+        # issue 15 part 7: whole hours written otherwise (24:00, one-digit month and hour) are not
+        # reported as 时间不是整点
+        midnight = ",".join(["2023/12/1 24:00", "3102A", *row[2:]])
+        short = ",".join(["2023/12/31 8:00", "3102A", *row[2:]])
         negative = ",".join(["2024-02-01T01:00:00", "3101A", *row[2:4], "-5", *row[5:]])
-        return [*lines, unknown, future, lines[1], half_hour, negative]
+        return [*lines, unknown, future, lines[1], half_hour, negative, midnight, short]
 
     rewrite(feed(raw_dir), add_faults)
     findings = air_findings(raw_dir)
     n = len(feed(raw_dir).read_text(encoding="utf-8").splitlines())  # header = row 1
-    expected_rows = {"站点不在站点名录中": [n - 4], "时间在未来": [n - 3], "时间不是整点": [n - 1]}
+    expected_rows = {"站点不在站点名录中": [n - 6], "时间在未来": [n - 5], "时间不是整点": [n - 3]}
     for why, rows in expected_rows.items():
         assert findings[why].level == QUARANTINED, why
         assert [r["source_row"] for r in findings[why].rows] == rows, why
         assert findings[why].files == {f"air/{JANUARY}": 1}
     # the copy of row 2 is a duplicate station-hour: both rows are named, the later is quarantined
-    assert [r["source_row"] for r in findings["同一站点同一时刻重复"].rows] == [2, n - 2]
-    assert findings["PM2.5 超出物理范围（μg/m³）"].rows[0]["source_row"] == n
+    assert [r["source_row"] for r in findings["同一站点同一时刻重复"].rows] == [2, n - 4]
+    assert findings["PM2.5 超出物理范围（μg/m³）"].rows[0]["source_row"] == n - 2
     assert all(f.level != BLOCK for f in findings.values())
 
 
@@ -174,6 +178,9 @@ def test_a_total_that_does_not_reconcile_with_its_movements_blocks():
     assert findings["总分与扣分加分明细对不上"].rows == [{"scheme_code": "s", "unit_code": "b"}]
 
 
+PII = "发布的数据中出现个人信息（身份证号、电话号码或签名姓名）"
+
+
 def test_a_phone_number_or_a_contact_column_in_a_published_table_blocks():
     con = duckdb.connect()
     con.execute("create schema marts")
@@ -181,9 +188,9 @@ def test_a_phone_number_or_a_contact_column_in_a_published_table_blocks():
                 "'张三' as contact_person")
     frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
     findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
-    assert findings["发布的数据中出现手机号码"].rows == [{"relation": "fct_x", "column_name": "note"}]
+    assert findings[PII].rows == [{"relation": "marts.fct_x", "column_name": "note"}]
     assert findings["发布的数据含有个人信息列（姓名、电话等）"].rows == [
-        {"relation": "fct_x", "column_name": "contact_person"}]
+        {"relation": "marts.fct_x", "column_name": "contact_person"}]
 
 
 def test_digits_inside_a_hash_are_not_a_phone_number():
@@ -193,7 +200,32 @@ def test_digits_inside_a_hash_are_not_a_phone_number():
                 "'电话13812345678')) t(movement_id, note)")
     frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
     findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
-    assert findings["发布的数据中出现手机号码"].rows == [{"relation": "fct_x", "column_name": "note"}]
+    assert findings[PII].rows == [{"relation": "marts.fct_x", "column_name": "note"}]
+
+
+def test_personal_data_in_any_schema_of_the_published_warehouse_blocks():
+    """Issue 15 part 4: the release copies the whole warehouse, so raw, staging and intermediate
+    tables are published too; an ID number, a spaced or dashed mobile, a landline or a signed
+    name in any of them blocks, and the report shows the value masked."""
+    con = duckdb.connect()
+    for schema in ("raw", "staging", "intermediate", "marts"):
+        con.execute(f"create schema {schema}")
+    con.execute("create table raw.ledger_rows as select * from (values "
+                "('备注 45070219800101123X', 'ok'), ('ok', 'ok')) t(description, evidence_ref)")
+    con.execute("create table staging.stg_x as select '+86 138 0000 1234' as note")
+    con.execute("create view intermediate.int_x as select '座机 (0777)2800123' as note, "
+                "'填表人：吴小兰' as footer, 'HD-2024-001' as evidence_ref")
+    con.execute("create table marts.fct_x as select '6cefd3ae01d14105491866d7314abf92' as id")
+    frame, parameters = FRAMES["published_personal_data"](con, 2024, "")
+    findings = {f.why: f for f in validate(SUITES["published_personal_data"], frame, parameters)}
+    assert findings[PII].level == BLOCK
+    assert sorted(findings[PII].rows, key=str) == [
+        {"relation": "intermediate.int_x", "column_name": "footer"},
+        {"relation": "intermediate.int_x", "column_name": "note"},
+        {"relation": "raw.ledger_rows", "column_name": "description"},
+        {"relation": "staging.stg_x", "column_name": "note"}]
+    values = frame.drop_nulls("text_value")["text_value"].to_list()
+    assert "备注 [证件号已隐去]" in values and "138" not in str(values)
 
 
 def test_every_suite_is_a_blocking_asset_check_of_the_nightly_job():

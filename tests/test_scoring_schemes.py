@@ -93,6 +93,24 @@ def test_excused_fire_point_is_shown_but_not_counted(sample_run: Settings):
     assert item_score(sample_run, "qinzhou_2024", "lingshan", "2.2") == Decimal("2.4")
 
 
+def test_ziyuan_fire_points_count_each_row_quantity_001_5_2_2(sample_run: Settings):
+    # seed 001 5(2)② "每通报1处火点扣0.2分": 资源县's ledger notifies 2 + 1 fire points (1 excused)
+    # → 3 × 0.2 = 0.6, charged to 5(2)① (不设基础分), not 2 rows × 0.2
+    moves = movements(sample_run, "ziyuan_2024", "ziyuan", "5.2.2")
+    rules = moves.filter(pl.col("rule_shape") == "per_event")
+    assert sum(rules["points"]) == Decimal("-0.6")
+    assert "火点 2 处（次）：扣 0.4 分" in rules.sort("movement_order")["explanation_zh"][0]
+
+
+def test_ziyuan_straw_burning_system_point_needs_its_record_001_5_2_1(sample_run: Settings):
+    # seed 001 5(2)① "建立秸秆科学有序焚烧工作制度或方案…报市大气办备案的，得1分；未发生因焚烧秸秆
+    # 导致污染天气的，得2分": the sample ledger records no 制度/备案 → that point is lost; no
+    # incident keeps the 2 points, from which 5(2)②③'s 0.7 of deductions are charged
+    assert item_score(sample_run, "ziyuan_2024", "ziyuan", "5.2.1.1") == 0
+    assert "未见完成记录" in movements(sample_run, "ziyuan_2024", "ziyuan", "5.2.1.1")["explanation_zh"][0]
+    assert item_score(sample_run, "ziyuan_2024", "ziyuan", "5.2.1.2") == Decimal("1.3")
+
+
 def test_money_spent_bonus_rounds_the_part_under_10_wan_down(sample_run: Settings):
     # seed 001 加分项(11): 不少于50万元…每增加10万元加0.1分（不足10万元部分不得加分）
     # 钦南区 58 万元 + 95000 元 = 67.5 万元: 17.5 above 50 → one step → +0.1

@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 
 from pipelines.water.calculator import calculate, calculate_file
-from tests.conftest import SHARED
+from tests.conftest import REAL_DATA
 
-REAL = SHARED / "data" / "real" / "cnemc_water_sections_2026-08-21T20_sample.csv"
+REAL = REAL_DATA / "cnemc_water_sections_2026-08-21T20_sample.csv"
 EXPORT_INDICATORS = ["pH(无量纲)", "溶解氧(mg/L)", "高锰酸盐指数(mg/L)", "氨氮(mg/L)", "总磷(mg/L)"]
 
 # GB 3838-2002 表1, classes I–V: (indicator code, limits); pollutants "≤", DO "≥"

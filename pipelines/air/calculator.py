@@ -37,6 +37,17 @@ SO2_1H_FALLBACK_ABOVE = 800
 OUTPUT_IAQI = {"hourly": ["so2", "no2", "pm10", "pm2_5", "co", "o3"],
                "daily": ["so2", "no2", "pm10", "pm2_5", "co", "o3", "o3_8h"]}
 MISSING_TOKENS = ("", "-;", "-", "--", "—", "nan", "null", "na", "n/a")
+# The columns the SQL reads; every other input column passes through untouched (a user's own
+# `row_id` included: the SQL's row key never meets the user's columns).
+READ_COLUMNS = [*INPUT_COLUMNS, "o3_8h", "so2_24h", "timepoint"]
+RESULT_COLUMNS = ["aqi", "level", "category", "primary_pollutants", "standard", "reason"]
+# The AQI of a row: HJ 633-2012 §5.2 formula (2), "AQI = max{IAQI1, IAQI2, IAQI3, …, IAQIn}，
+# 式中：IAQI — 空气质量分指数；n — 污染物项目" — the maximum over the pollutants measured. A
+# missing pollutant is left out, whichever it is, and the row has no AQI only when none is
+# present (or SO2 1 h > 800 cannot be indexed, 表1 注2). This is the national practice: in the
+# CNEMC real-time feed of 2018-02-20 07:00 (../shared/data/real/) 261 station-hours missing one
+# pollutant (PM10 253, NO2 3, CO 2, PM2.5 2, and PM10 with O3 once) carry a published AQI, the
+# maximum over the rest (tests/test_air_real_data.py reproduces all 1,475).
 
 
 @cache
@@ -110,9 +121,12 @@ def calculation_sql(mode: str, columns: list[str], standard: str | None) -> str:
     iaqi_cols = ",\n".join(
         f"max(iaqi) filter (where slot = '{c}') as iaqi_{c}" for c in OUTPUT_IAQI[mode]
     )
+    # true only for a measured SO2 above 800: a missing SO2 (null) is simply not an IAQI, as any
+    # other missing pollutant (HJ 633-2012 §5.2 formula (2): the note above RESULT_COLUMNS)
     so2_unindexed = (
-        f"p.so2 > {SO2_1H_FALLBACK_ABOVE} and p.so2_24h is null" if has_so2_24h
-        else f"p.so2 > {SO2_1H_FALLBACK_ABOVE}" if mode == "hourly" and "so2" in lookup else "false"
+        f"coalesce(p.so2 > {SO2_1H_FALLBACK_ABOVE} and p.so2_24h is null, false)" if has_so2_24h
+        else f"coalesce(p.so2 > {SO2_1H_FALLBACK_ABOVE}, false)" if mode == "hourly" and "so2" in lookup
+        else "false"
     )
     # HJ 633-2012 表1 注3: O3 8-hour above 800 is not indexed; the O3 1-hour IAQI is reported
     o3_8h_note = ("case when p.o3_8h > 800 then "
@@ -176,10 +190,17 @@ def calculate(frame: pl.DataFrame, mode: str, standard: str | None = None) -> pl
     load_standards(con)
     if standard and standard not in known_standards(con):
         raise ValueError(f"未知标准 {standard!r}（可选: {', '.join(known_standards(con))}）")
-    strings = frame.with_columns(pl.all().cast(pl.Utf8)).with_row_index("row_id")
+    clash = [c for c in frame.columns if c in RESULT_COLUMNS or c.startswith("iaqi_")]
+    if clash:
+        raise ValueError(f"输入列 {', '.join(clash)} 与计算结果列同名，请改名后再算（结果列："
+                         f"iaqi_*、{'、'.join(RESULT_COLUMNS)}）")
+    read = [c for c in frame.columns if c in READ_COLUMNS]
+    if not any(c in INPUT_COLUMNS + ["o3_8h"] for c in read):
+        raise ValueError(f"没有任何污染物列（需要 {', '.join(INPUT_COLUMNS)} 之一）")
+    strings = frame.select(read).with_columns(pl.all().cast(pl.Utf8)).with_row_index("row_id")
     con.register("input_frame", strings.to_arrow())
     con.execute("create table input_rows as select * from input_frame")
-    result = con.sql(calculation_sql(mode, frame.columns, standard)).pl()
+    result = con.sql(calculation_sql(mode, read, standard)).pl()
     con.close()
     result = result.with_columns(
         pl.col("^iaqi_.*$", "aqi", "level").cast(pl.Int64),

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     whatif = sub.add_parser("whatif", help="re-score a unit under a scenario in a scratch copy "
                                            "(published results untouched)")
     whatif.add_argument("--year", type=int)
-    whatif.add_argument("--unit", help="unit code, e.g. lingshan")
+    whatif.add_argument("--unit", help="unit code or Chinese name, e.g. lingshan or 灵山县")
     whatif.add_argument("--set", action="append", metavar="KEY=VALUE",
                         help="e.g. air.pm2_5.2024-12=30 (every day of the period at that value)")
     whatif.add_argument("--excuse", action="append", metavar="LEDGER_ROW_ID",

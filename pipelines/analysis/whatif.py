@@ -135,6 +135,8 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
     if not live.exists():
         raise FileNotFoundError(f"{live}: 尚无已发布的数仓，请先运行 ecoscore run")
     before_items, before_units = read_scores(live, scenario.year)
+    by_name = dict(zip(before_units["unit_name"], before_units["unit_code"], strict=True))
+    scenario.unit = by_name.get(scenario.unit, scenario.unit)  # the Chinese name works too
     if scenario.unit not in set(before_units["unit_code"]):
         raise ScenarioError(f"{scenario.unit}: {scenario.year} 年考核单位中没有这个单位")
     with tempfile.TemporaryDirectory() as scratch:
@@ -155,7 +157,7 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
                                    pl.col("score_rank").alias("rank_before"))
                .join(after_units.select(*ukeys, pl.col("total_score").alias("total_after"),
                                         pl.col("score_rank").alias("rank_after")), on=ukeys)
-               .sort("scheme_code", "rank_after"))
+               .sort("scheme_code", "rank_after", nulls_last=True))
     return {"items": items, "ranking": ranking}
 
 
@@ -171,6 +173,8 @@ def format_report(scenario: Scenario, result: dict[str, pl.DataFrame]) -> str:
     lines += ["", f"{'方案':<14} {'单位':<12} {'原总分':>8} {'原排名':>6} {'情景总分':>8} {'情景排名':>6}"]
     for r in result["ranking"].iter_rows(named=True):
         mark = " ←" if r["unit_code"] == scenario.unit else ""
+        # a unit with most of its items missing has no rank (数据缺失，不排名): shown as —
+        before, after = (("—" if r[k] is None else r[k]) for k in ("rank_before", "rank_after"))
         lines.append(f"{r['scheme_code']:<14} {r['unit_name']:<12} {float(r['total_before']):>8.2f} "
-                     f"{r['rank_before']:>6} {float(r['total_after']):>8.2f} {r['rank_after']:>6}{mark}")
+                     f"{before:>6} {float(r['total_after']):>8.2f} {after:>6}{mark}")
     return "\n".join(lines)

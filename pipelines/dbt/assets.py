@@ -134,6 +134,50 @@ def store_fingerprint(warehouse: WarehouseResource, fingerprint: str) -> None:
                     "select ? as fingerprint, current_timestamp as built_at", [fingerprint])
 
 
+# Station-months whose PM2.5/PM10 looks sent in the wrong unit (stg_air__station_month_units) as
+# the incremental air tables were last built with them. A month's judgement reads the station's
+# other months, so a run can change the judgement of a month outside its window.
+UNIT_SUSPECTS = ("select station_code, month_start, column_name "
+                 "from staging.stg_air__station_month_units where is_suspect")
+UNIT_SUSPECTS_APPLIED = "ops.air_unit_suspects_applied"
+
+Judgement = tuple[str, dt.date, str]
+
+
+def unit_suspects(warehouse: WarehouseResource, relation: str) -> set[Judgement] | None:
+    """The suspect station-month pollutants in `relation` (None when it does not exist)."""
+    query = UNIT_SUSPECTS if relation == "current" else f"select * from {relation}"
+    with connect(warehouse.settings, read_only=True) as con:
+        try:
+            return {tuple(r) for r in con.execute(query).fetchall()}
+        except duckdb.CatalogException:
+            return None
+
+
+def store_unit_suspects(warehouse: WarehouseResource) -> None:
+    with connect(warehouse.settings) as con:
+        con.execute("create schema if not exists ops")
+        con.execute(f"create or replace table {UNIT_SUSPECTS_APPLIED} as {UNIT_SUSPECTS}")
+
+
+def months_to_rejudge(current: set[Judgement], applied: set[Judgement],
+                      window: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The days to rebuild because a month outside the run's window was judged differently from
+    when its rows were built (a wrong-unit suspicion raised or lifted by another month's data):
+    from the first such month's first day to the last one's last day; None when there is none."""
+    changed = {month for _, month, _ in current ^ applied}
+    outside = sorted(m for m in changed
+                     if m < window[0] or month_end(m) > window[1])
+    if not outside:
+        return None
+    return outside[0], month_end(outside[-1])
+
+
+def month_end(first_day: dt.date) -> dt.date:
+    next_month = (first_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return next_month - dt.timedelta(days=1)
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_air_hourly",
             dagster_dbt_translator=DomainTranslator(), select=AIR_HOURLY_PATH,
             partitions_def=monitoring_months, backfill_policy=dg.BackfillPolicy.single_run())
@@ -153,6 +197,15 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
                          "(the air path's SQL changed since the last build, or none yet: full refresh)")
     events = list(dbt.cli(build_args(run, window, full_refresh=rebuild), context=context).stream())
     store_fingerprint(warehouse, fingerprint)
+    if not rebuild:
+        rejudged = months_to_rejudge(unit_suspects(warehouse, "current") or set(),
+                                     unit_suspects(warehouse, UNIT_SUSPECTS_APPLIED) or set(), window)
+        if rejudged:
+            context.log.info(f"单位误报判断有变的月份重算 rebuilding {rejudged[0]} … {rejudged[1]}: "
+                             "a wrong-unit judgement changed outside the run's months")
+            events = list(dbt.cli(build_args(run, rejudged, full_refresh=False),
+                                  context=context).stream())
+    store_unit_suspects(warehouse)
     yield from with_row_counts(context, warehouse, events)
 
 

@@ -113,6 +113,8 @@ def read_results(settings: Settings) -> dict[str, pl.DataFrame]:
             "quarantine": con.sql("select * from intermediate.int_ledgers__quarantine "
                                   "order by source_file, source_sheet, source_row, column_name").pl(),
             "files": con.sql("select * from marts.fct_ledger_file_report order by source_file").pl(),
+            "unread": con.sql("select * from intermediate.int_ledgers__unread "
+                              "order by source_file, source_sheet, source_row").pl(),
         }
     finally:
         con.close()

@@ -31,22 +31,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     except LedgerCheckError as err:
         print(err, file=sys.stderr)
         return 2
-    for f in result["files"].iter_rows(named=True):
-        print(f"{f['source_file']}: 读取 {f['rows_read']} 行，载入 {f['rows_loaded']}，"
-              f"隔离 {f['rows_quarantined']}"
-              + (f"，属其他考核年度 {f['rows_other_year']}" if f["rows_other_year"] else "")
-              + f"（{f['change']}）— {f['status_zh']}")
-    for q in result["quarantine"].iter_rows(named=True):
-        where = f"{q['source_file']} {q['source_sheet'] or ''} 第 {q['source_row']} 行".replace("  ", " ")
-        print(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")
+    print("\n".join(report_lines(result)))
     return 1 if result["quarantine"].height else 0
+
+
+def report_lines(result: dict) -> list[str]:
+    """Per file: rows read, loaded, quarantined and its status; then every quarantined cell (a
+    file-level problem is placed as 整个文件, never 第 None 行)."""
+    lines = [f"{f['source_file']}: 读取 {f['rows_read']} 行，载入 {f['rows_loaded']}，"
+             f"隔离 {f['rows_quarantined']}"
+             + (f"，属其他考核年度 {f['rows_other_year']}" if f.get("rows_other_year") else "")
+             + f"（{f['change']}）— {f['status_zh']}"
+             for f in result["files"].iter_rows(named=True)]
+    for q in result["quarantine"].iter_rows(named=True):
+        place = "整个文件" if q["source_row"] is None else f"第 {q['source_row']} 行"
+        where = f"{q['source_file']} {q['source_sheet'] or ''} {place}".replace("  ", " ")
+        lines.append(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")
+    for u in result["unread"].iter_rows(named=True):
+        where = f"{u['source_file']} {u['source_sheet'] or ''} 第 {u['source_row']} 行".replace("  ", " ")
+        lines.append(f"  警告 {where}: {u['reason_zh']}")
+    return lines
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     template = subparsers.add_parser(
         "ledger-template", help="write a unit's fill-in ledger workbook (.xlsx) from a scheme")
     template.add_argument("--scheme", required=True, help="scheme YAML (data/raw/schemes/…)")
-    template.add_argument("--unit", required=True, help="unit code as in the scheme's units")
+    template.add_argument("--unit", required=True, help="unit code or Chinese name as in the scheme's units")
     template.add_argument("-o", "--output", required=True, help="output .xlsx")
     template.set_defaults(func=cmd_template)
     check = subparsers.add_parser(

@@ -18,11 +18,12 @@ import polars as pl
 
 from pipelines.ledgers import values
 from pipelines.ledgers.kinds import DATE_FIELDS, EVENT_KINDS, FIELDS, LABELS, PERSONAL_FIELDS
-from pipelines.ledgers.sheets import SUFFIXES, Table, find_table, missing_required, read_grids
-from pipelines.lib.files import InputFileError, check_csv_integrity
+from pipelines.ledgers.sheets import Table, find_table, missing_for_kinds, missing_required, read_grids
+from pipelines.lib import personal
+from pipelines.lib.files import InputFileError, check_csv_integrity, input_files
 from pipelines.lib.settings import Settings
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: one masking rule for IDs, phones and signatures (lib/personal.py)
 ROWS_CACHE = f"ledger_rows_cache_v{CACHE_VERSION}"
 FILES_CACHE = f"ledger_files_cache_v{CACHE_VERSION}"
 PUBLIC_FIELDS = [f for f in FIELDS if f not in PERSONAL_FIELDS]
@@ -43,6 +44,7 @@ FILE_SCHEMA: dict[str, pl.DataType] = {
     "rows_read": pl.Int64, "change": pl.String,
 }
 NOT_DATA_ROW = "非数据行（只有一个单元格有内容，如标题、合计或落款），未载入"
+SIGNATURE_ROW = "落款行（填表人、联系人、电话等个人信息），未载入"
 
 
 @dataclass
@@ -72,11 +74,9 @@ def restricted_path(settings: Settings) -> Path:
 
 
 def ledger_files(raw_dir: Path) -> list[Path]:
-    root = raw_dir / "ledgers"
-    if not root.exists():
-        return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not p.name.startswith(("~$", ".")))
+    """Every file in the ledger folder: a type that cannot be read becomes a file problem (which
+    blocks the run), never a file silently left out."""
+    return input_files(raw_dir / "ledgers")
 
 
 def content_hash(path: Path) -> str:
@@ -92,7 +92,8 @@ def parse_row(cells: list[object], table: Table) -> tuple[dict, dict]:
     """Cells of one data row → (public fields with normalised values, contact fields)."""
     written = {code: values.clean_text(cells[i]) if i < len(cells) else None
                for i, code in table.columns.items()}
-    public = {f: values.without_phones(written.get(f)) for f in PUBLIC_FIELDS}
+    # every public cell, not only remarks: an ID or phone number can be written anywhere
+    public = {f: personal.mask(written.get(f)) for f in PUBLIC_FIELDS}
     public["item_code_value"] = values.normalise_item_code(public["item_code"])
     for name in DATE_FIELDS:
         public[f"{name}_value"] = values.parse_date(public[name])
@@ -111,8 +112,10 @@ def read_table_rows(table: Table, label: str, digest: str, result: FileResult) -
         public, contacts = parse_row(cells, table)
         key = {"ledger_row_id": row_id(label, table.sheet, number), "source_file": label,
                "source_sheet": table.sheet, "source_row": number}
-        problem = NOT_DATA_ROW if len(filled) == 1 else None
-        if problem:  # a footer may carry a name or phone: keep none of its text
+        texts = [str(values.clean_text(c)) for c in filled]
+        problem = (NOT_DATA_ROW if len(filled) == 1 else
+                   SIGNATURE_ROW if personal.is_signature_row(texts) else None)
+        if problem:  # a footer (填表人：…, 电话：…) carries names and phones: keep none of its text
             public = dict.fromkeys(public)
         result.rows.append({**key, "file_hash": digest, "row_problem": problem, **public})
         if any(contacts.values()) and not problem:
@@ -126,8 +129,9 @@ def finding(label: str, digest: str, sheet: str | None, row: int | None, column:
 
 
 def read_ledger_file(path: Path, label: str, digest: str) -> FileResult:
-    """All tables of one file; a file that cannot be used at all becomes a finding, not an
-    exception, so the other files still load."""
+    """All tables of one file; a file that cannot be used at all (a type no reader takes, a
+    damaged workbook, a missing column) becomes a finding naming the file and why, not an
+    exception, so the other files still load and the ledger gate blocks the run."""
     result = FileResult()
     try:
         if path.suffix.lower() == ".csv":  # a cut-off transfer names its line (pipelines/lib/files.py)
@@ -145,6 +149,9 @@ def read_ledger_file(path: Path, label: str, digest: str) -> FileResult:
         for code in missing:
             result.findings.append(finding(label, digest, table.sheet, table.header_row, code,
                                            f"缺少必填列「{LABELS[code]}」({code})，本表未载入"))
+        for code, why in ([] if missing else missing_for_kinds(table)):
+            result.findings.append(finding(label, digest, table.sheet, table.header_row, code, why))
+            missing.append(code)
         if not missing:
             read_table_rows(table, label, digest, result)
     if not result.findings:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.lib import registry
+
 # Canonical columns, in the order of the contract; (code, Chinese label).
 COLUMNS: list[tuple[str, str]] = [
     ("scheme_code", "方案编码"),
@@ -66,22 +68,10 @@ class EventKind:
     deduction: bool  # a deduction event must name its evidence (SPEC §5)
 
 
-EVENT_KINDS: list[EventKind] = [
-    EventKind("notice", "通报", "notices", True),
-    EventKind("interview", "约谈", "notices", True),
-    EventKind("supervision", "挂牌督办", "notices", True),
-    EventKind("fire_point", "火点", "fire_points", True),
-    EventKind("inspection_finding", "检查发现问题", "inspections", True),
-    EventKind("complaint", "举报投诉", "inspections", True),
-    EventKind("violation", "违法行为", "inspections", True),
-    EventKind("incident", "突发环境事件", "inspections", True),
-    EventKind("task_completed", "任务完成", "tasks", False),
-    EventKind("amount_spent", "资金投入", "amounts", False),
-    EventKind("count_done", "完成数量", "counts", False),
-    EventKind("count_required", "任务数量", "counts", False),
-    EventKind("days_late", "逾期天数", "tasks", True),
-    EventKind("rectification", "督察整改", "rectifications", True),
-]
+# The registry of event kinds is data (dbt_project/seeds/registry/registry_event_kinds.csv):
+# scheme validation, the ledger templates and the warehouse read the same rows.
+EVENT_KINDS: list[EventKind] = [EventKind(k.code, k.label_zh, k.ledger, k.deduction)
+                                for k in registry.event_kinds().values()]
 KINDS = {k.code: k for k in EVENT_KINDS}
 
 # Ledger kinds (template sheets): Chinese sheet name and the columns it asks for.

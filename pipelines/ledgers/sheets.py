@@ -10,12 +10,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.ledgers.kinds import REQUIRED, header_lookup
+from pipelines.ledgers.kinds import KINDS, LABELS, REQUIRED, header_lookup
 from pipelines.lib.files import InputFileError, decode_text
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
-SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
+# Read by calamine (python-calamine): Excel 97–2003 .xls, WPS 表格 .et (an OLE2 compound file
+# like .xls; calamine reads it by content), .xlsb and OpenDocument .ods.
+CALAMINE_SUFFIXES = {".xls", ".et", ".xlsb", ".ods"}
+SUFFIXES = {".csv", *OPENPYXL_SUFFIXES, *CALAMINE_SUFFIXES}
+# Columns an event kind cannot do without (beyond REQUIRED): a 资金投入 row is its amount.
+KIND_COLUMNS = {"amount_spent": ["amount"]}
 
 
 @dataclass
@@ -38,11 +44,16 @@ class Table:
 
 
 def read_grids(path: Path, label: str) -> list[Grid]:
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         return [read_csv_grid(path)]
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+    if suffix in OPENPYXL_SUFFIXES:
         return read_workbook_grids(path, label)
-    raise InputFileError(f"{label}: 不支持的文件类型 {path.suffix}（请用 .xlsx 或 .csv）")
+    if suffix in CALAMINE_SUFFIXES:
+        return read_calamine_grids(path, label)
+    raise InputFileError(f"{label}: 文件类型「{path.suffix or '无扩展名'}」不是台账表格，未读取"
+                         "（可读取 .xlsx、.xls、.et、.csv 等；请另存为 .xlsx 或 .csv，"
+                         "或移出台账文件夹）")
 
 
 def read_csv_grid(path: Path) -> Grid:
@@ -75,6 +86,39 @@ def read_workbook_grids(path: Path, label: str) -> list[Grid]:
     return grids
 
 
+def read_calamine_grids(path: Path, label: str) -> list[Grid]:
+    """Every visible sheet of an .xls / .et / .xlsb / .ods workbook, rows numbered from the
+    sheet's first row (empty leading rows and columns kept) and merged ranges filled like
+    read_workbook_grids does."""
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = [(m.name, workbook.get_sheet_by_name(m.name)) for m in workbook.sheets_metadata
+                  if m.visible == SheetVisibleEnum.Visible]
+        grids = [Grid(sheet=name, rows=list(enumerate(filled_merges(sheet), 1)))
+                 for name, sheet in sheets]
+    except Exception as err:  # calamine raises its own types for a damaged or foreign file
+        kind = "WPS 表格（.et）" if path.suffix.lower() == ".et" else f"{path.suffix} 文件"
+        raise InputFileError(f"{label}: {kind}无法读取（{type(err).__name__}: {err}），未读取；"
+                             "请在 WPS 或 Excel 中另存为 .xlsx 后放回") from err
+    return grids
+
+
+def filled_merges(sheet: object) -> list[list[object]]:
+    values = [[None if c == "" else c for c in row] for row in sheet.to_python(skip_empty_area=False)]
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
+        if top >= len(values) or left >= len(values[top]):
+            continue
+        value = values[top][left]
+        for r in range(top, min(bottom, len(values) - 1) + 1):
+            row = values[r]
+            for c in range(left, right + 1):
+                if c < len(row):
+                    row[c] = value
+    return values
+
+
 def header_key(cell: object) -> tuple[str, str | None]:
     """Header text without spaces, marks (*) and a parenthesised hint; the hint's amount unit."""
     text = unicodedata.normalize("NFKC", str(cell or "")).strip().lower()
@@ -100,12 +144,44 @@ def match_header(cells: list[object]) -> tuple[dict[int, str], str | None]:
     return columns, amount_unit
 
 
+def is_sub_header(cells: list[object]) -> bool:
+    """A second header row (labels under a parent such as 资金情况 / 金额（万元）): at least half
+    of its filled cells name known columns. A data row names at most one (an event kind
+    written as 资金投入)."""
+    filled = [c for c in cells if str(c or "").strip()]
+    return bool(filled) and 2 * len(match_header(cells)[0]) >= len(filled)
+
+
+def two_row_header(upper: list[object], lower: list[object]) -> list[object]:
+    """A header written over two rows without merged cells (an .xls or .csv copy of a merged
+    header): per column the lower label when it names a column, else the upper one."""
+    width = max(len(upper), len(lower))
+    cells = []
+    for i in range(width):
+        below = lower[i] if i < len(lower) else None
+        above = upper[i] if i < len(upper) else None
+        cells.append(below if match_header([below])[0] else above)
+    return cells
+
+
+def header_candidates(grid: Grid) -> list[tuple[int, int, list[object]]]:
+    """(position of the header's last row, its row number, header cells) for each row among the
+    first 30 and each pair of a row and the sub-header below it."""
+    rows = grid.rows[:HEADER_SCAN_ROWS]
+    candidates = [(position, number, cells) for position, (number, cells) in enumerate(rows)]
+    for position in range(1, len(rows)):
+        upper, (number, lower) = rows[position - 1][1], rows[position]
+        if is_sub_header(lower):
+            candidates.append((position, number, two_row_header(upper, lower)))
+    return candidates
+
+
 def find_table(grid: Grid) -> Table | None:
-    """The header is the row among the first 30 naming the most known columns (≥ 3; on a tie the
-    lower row, so a header merged over two rows ends where the data begins); None when a sheet has
-    no such row (an instructions sheet, a chart)."""
+    """The header is the row (or a row and the sub-header below it) among the first 30 naming the
+    most known columns (≥ 3; on a tie the lower row, so a header merged over two rows ends where
+    the data begins); None when a sheet has no such row (an instructions sheet, a chart)."""
     best: tuple[int, int, dict[int, str], str | None] | None = None
-    for position, (number, cells) in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+    for position, number, cells in sorted(header_candidates(grid), key=lambda c: c[0]):
         columns, unit = match_header(cells)
         if len(columns) >= MIN_HEADER_MATCHES and (best is None or len(columns) >= len(best[2])):
             best = (position, number, columns, unit)
@@ -117,3 +193,26 @@ def find_table(grid: Grid) -> Table | None:
 
 def missing_required(table: Table) -> list[str]:
     return [code for code in REQUIRED if code not in table.columns.values()]
+
+
+def row_kind(cells: list[object], table: Table) -> str | None:
+    """The event kind a data row names (code or Chinese label), None when it names none."""
+    index = next((i for i, code in table.columns.items() if code == "event_kind"), None)
+    if index is None or index >= len(cells):
+        return None
+    text = unicodedata.normalize("NFKC", str(cells[index] or "")).strip()
+    return next((k.code for k in KINDS.values() if text in (k.code, k.label_zh)), None)
+
+
+def missing_for_kinds(table: Table) -> list[tuple[str, str]]:
+    """(column, why) for each column the table's event kinds need and its header lacks: a sheet
+    of 资金投入 rows whose amount column could not be mapped must not load without amounts."""
+    kinds = {row_kind(cells, table) for _, cells in table.rows}
+    found = set(table.columns.values())
+    problems = []
+    for kind, needed in KIND_COLUMNS.items():
+        for code in (c for c in needed if kind in kinds and c not in found):
+            problems.append((code, f"缺少列「{LABELS[code]}」({code})：本表有「{KINDS[kind].label_zh}」"
+                             f"事项，但表头中找不到{LABELS[code]}列（可写 {LABELS[code]}、"
+                             f"{LABELS[code]}（万元）、资金、投入金额），本表未载入"))
+    return problems

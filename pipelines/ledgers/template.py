@@ -175,6 +175,7 @@ def build_template(scheme_path: Path, unit_code: str, output: Path) -> list[str]
     """Write the unit's workbook; returns the ledger sheet names written."""
     body = load_scheme_body(scheme_path)
     units = {u["code"]: u for u in body.get("units", [])}
+    unit_code = {u["name"]: code for code, u in units.items()}.get(unit_code, unit_code)  # or its name
     if unit_code not in units:
         raise TemplateError(f"{scheme_path}: 方案中没有单位 {unit_code}（有: {', '.join(units)}）")
     plan = ledger_plan(body, unit_code)

@@ -18,8 +18,6 @@ NUMBER_PATTERN = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 AMOUNT_PATTERN = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万元|万|元)?$")
 QUANTITY_PATTERN = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*[\u4e00-\u9fff]{0,3}$")
 ITEM_PATTERN = re.compile(r"^([Bb]?\d+)(?:\((\d+)\)(\d+)?)?$")
-PHONE_PATTERN = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
-PHONE_MASK = "[电话已隐去]"
 
 
 def clean_text(value: object) -> str | None:
@@ -35,11 +33,6 @@ def clean_text(value: object) -> str | None:
     text = unicodedata.normalize("NFKC", str(value))
     text = re.sub(r"\s+", " ", text).strip()
     return text or None
-
-
-def without_phones(text: str | None) -> str | None:
-    """Free text with phone numbers masked: personal data never leaves the restricted table."""
-    return PHONE_PATTERN.sub(PHONE_MASK, text) if text else text
 
 
 def parse_date(text: str | None) -> str | None:

@@ -16,6 +16,17 @@ class InputFileError(ValueError):
     """A whole input file is unusable; the message names the file and says why."""
 
 
+def input_files(folder: Path) -> list[Path]:
+    """Every file under a folder people drop inputs into, whatever its type: each is read or
+    reported (issue 15). Only an office program's lock file (`~$name.xlsx`, deleted when the
+    workbook is closed) and hidden files (`.name`, e.g. a desktop's thumbnails) are not inputs."""
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and not p.name.startswith(("~$", "."))
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
 def decode_text(path: Path) -> str:
     """The file's text: UTF-8 (with or without BOM), else GBK/GB18030."""
     return decode_bytes(path.read_bytes(), str(path))

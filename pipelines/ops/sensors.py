@@ -12,21 +12,17 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.lib.files import input_files
 from pipelines.lib.settings import get_settings
 from pipelines.ops.schedules import ecoscore_job, year_run_requests
-
-LEDGER_SUFFIXES = {".csv", ".xlsx", ".xls"}
 
 
 def ledger_fingerprints(ledgers_dir: Path) -> dict[str, str]:
     """{path relative to the ledgers folder: sha256 of its bytes} for every ledger file."""
     if not ledgers_dir.exists():
         return {}
-    return {
-        str(p.relative_to(ledgers_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(ledgers_dir.rglob("*"))
-        if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith("~$")
-    }
+    return {str(p.relative_to(ledgers_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in input_files(ledgers_dir)}  # the files the ingest reads or reports
 
 
 def changed_files(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:

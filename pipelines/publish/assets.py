@@ -1,13 +1,17 @@
-"""Dagster assets of the publish domain: export → dashboard → switch live, in one run."""
+"""Dagster assets of the publish domain: export → dashboard → office files → switch live, in one run."""
 
 
 import dagster as dg
+import polars as pl
 
 from pipelines.dbt.assets import mart_asset_keys
+from pipelines.lib.interrupts import raise_if_stopped
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.publish import release
 from pipelines.publish.dashboard.asof import build_dashboard_for_run
+from pipelines.publish.dashboard.data import data_as_of, read_mart
 from pipelines.publish.finalize import guard_publish, record_reopen, status_zh
+from pipelines.publish.office import OFFICE_DIR, build_office_files
 
 GROUP = "publish"
 
@@ -17,7 +21,7 @@ def _staged(warehouse: WarehouseResource, run_id: str):
     if not staged.exists():
         raise FileNotFoundError(
             f"{staged}: 本次运行没有待发布的数据。请在同一次运行中物化 publish 组的全部资产"
-            "（release_candidate → dashboard → published_release）。"
+            "（release_candidate → dashboard → office_files → published_release）。"
         )
     return staged
 
@@ -29,6 +33,7 @@ def _staged(warehouse: WarehouseResource, run_id: str):
                       "staging release folder.")
 def release_candidate(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                       run: RunParameters) -> dg.MaterializeResult:
+    raise_if_stopped("release_candidate")
     counts = release.export_marts(warehouse.settings, context.run.run_id, run.assessment_year)
     return dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
 
@@ -50,7 +55,30 @@ def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         "pngs": len(result.static.pngs), "pdf": str(result.static.pdf or result.static.message)})
 
 
-@dg.asset(group_name=GROUP, deps=[dashboard],
+@dg.asset(group_name=GROUP, deps=[dashboard], kinds={"excel", "word"},
+          description="The results in the office's own formats, from the staged marts: per scheme "
+                      "考核结果_<scheme>_<year>.xlsx and the draft 考核通报_<scheme>_<year>.docx "
+                      "(with the dashboard's ranking chart), in the release's office/ folder.")
+def office_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                 run: RunParameters) -> dg.MaterializeResult:
+    staged = _staged(warehouse, context.run.run_id)
+    year = run.assessment_year
+    daily = read_mart(staged, "fct_air_unit_daily")
+    if daily is not None:
+        daily = daily.filter(pl.col("obs_year") == year)
+    # the run's parameters are what release.json will record (a finalisation flag, when runs
+    # carry one, makes the files say 定稿; otherwise 初步)
+    made = build_office_files(staged, year, data_as_of(daily, year, run.as_of), staged / OFFICE_DIR,
+                              record=run.model_dump())
+    for files in made:
+        if files.chart is None:
+            context.log.warning(f"{files.report.name}: 驾驶舱排名图未导出（无 Chromium），通报中注明缺图。")
+    return dg.MaterializeResult(metadata={
+        "files": [p.name for f in made for p in (f.workbook, f.report)],
+        "schemes": [f.scheme_code for f in made]})
+
+
+@dg.asset(group_name=GROUP, deps=[dashboard, office_files],
           description="Switches the year's live release (data/marts/<year>/current, and "
                       "data/marts/current to the newest year's) to this run's release in one "
                       "step; refuses a finalised (定稿) year unless the run reopens it.")
@@ -59,6 +87,7 @@ def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     _staged(warehouse, context.run.run_id)
     settings, year = warehouse.settings, run.assessment_year
     guard_publish(settings, year, run.reopen, run.reopen_reason)
+    raise_if_stopped("published_release")  # the last moment a stop can still be honoured
     record = {"year": year, "as_of": run.as_of,
               "reopened": run.reopen_reason if run.reopen else ""}
     final = release.switch_live(settings, context.run.run_id, record)
@@ -67,4 +96,4 @@ def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     return dg.MaterializeResult(metadata={"release": str(final), "year": year})
 
 
-defs = dg.Definitions(assets=[release_candidate, dashboard, published_release])
+defs = dg.Definitions(assets=[release_candidate, dashboard, office_files, published_release])

@@ -1,7 +1,9 @@
 """CLI of the publish domain.
 
     ecoscore dashboard [--year YEAR] --as-of YYYY-MM-DD   the dashboard as of a date
-    ecoscore dashboard [--year YEAR]                       rebuild a live release's dashboard"""
+    ecoscore dashboard [--year YEAR]                       rebuild a live release's dashboard
+    ecoscore export --year YEAR [--scheme S] [--as-of D] [--release RUN] [-o DIR]
+                                                           the Excel workbook and Word report"""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import argparse
 import shutil
 import sys
 from datetime import date
+from pathlib import Path
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
@@ -144,6 +147,100 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     return 0
 
 
+def _as_of_arg(text: str | None, year: int) -> date | None:
+    if not text:
+        return None
+    as_of = date.fromisoformat(text)
+    if as_of.year != year:
+        raise ValueError(f"--as-of {as_of} 不在考核年度 {year} 内")
+    return as_of
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write 考核结果_<scheme>_<year>.xlsx and 考核通报_<scheme>_<year>.docx for a release or
+    for an as-of date."""
+    from pipelines.lib.settings import get_settings
+
+    settings = get_settings()
+    try:
+        as_of = _as_of_arg(args.as_of, args.year)
+    except ValueError as err:
+        print(f"--as-of 应为考核年度内的 YYYY-MM-DD：{err}", file=sys.stderr)
+        return 2
+    schemes = [args.scheme] if args.scheme else None
+    try:
+        if as_of is not None:
+            made = export_as_of(settings, args.year, as_of, schemes, args.output)
+        else:
+            made = export_release(settings, args.year, args.release, schemes, args.output)
+    except (FileNotFoundError, ValueError, RuntimeError) as err:
+        print(err, file=sys.stderr)
+        return 1
+    for files in made:
+        print(f"{files.scheme_code}: {files.workbook}")
+        print(f"{' ' * len(files.scheme_code)}  {files.report}"
+              + ("" if files.chart else "（未插入排名图：驾驶舱未导出 PNG，见 make browser）"))
+    return 0
+
+
+def export_release(settings, year: int, run_id: str | None, schemes: list[str] | None, output: str | None):
+    """From the live release (or a kept one, --release): into -o DIR, else the release's own
+    office/ folder, replaced in one step."""
+    import json
+
+    import polars as pl
+
+    from pipelines.publish.dashboard.data import data_as_of, read_mart
+    from pipelines.publish.office import OFFICE_DIR, build_office_files
+    from pipelines.publish.release import live_release
+
+    release = settings.releases_dir / run_id if run_id else live_release(settings, year)
+    if release is None or not release.is_dir():
+        raise FileNotFoundError(f"没有可用的发布结果{('：' + str(release)) if release else ''}。"
+                                "先运行 ecoscore run --year YEAR，"
+                                "或用 --release 指定 data/marts/releases/ 下的运行编号。")
+    record_file = release / "release.json"
+    record = json.loads(record_file.read_text(encoding="utf-8")) if record_file.exists() else {}
+    daily = read_mart(release, "fct_air_unit_daily")
+    daily = daily.filter(pl.col("obs_year") == year) if daily is not None else None
+    as_of = data_as_of(daily, year, record.get("as_of") or "")
+    if output:
+        return build_office_files(release, year, as_of, Path(output), record=record, schemes=schemes)
+    fresh, current, old = release / f"{OFFICE_DIR}.new", release / OFFICE_DIR, release / f"{OFFICE_DIR}.old"
+    for stale in (fresh, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    if schemes and current.exists():  # the other schemes' files stay
+        shutil.copytree(current, fresh)
+    made = build_office_files(release, year, as_of, fresh, record=record, schemes=schemes)
+    if current.exists():
+        current.rename(old)
+    fresh.rename(current)
+    shutil.rmtree(old, ignore_errors=True)
+    for files in made:
+        files.workbook, files.report = current / files.workbook.name, current / files.report.name
+    return made
+
+
+def export_as_of(settings, year: int, as_of: date, schemes: list[str] | None, output: str | None):
+    """Run the pipeline as of a date in a scratch folder (published results untouched) and write
+    the files into -o DIR, else beside the as-of dashboard: data/marts/dashboards/<year>-asof-<D>/office/."""
+    from pipelines.lib.settings import environment_restored
+    from pipelines.publish.dashboard.asof import asof_dir, scores_as_of
+    from pipelines.publish.office import OFFICE_DIR, build_office_files
+
+    name = f"export-asof-{as_of}"
+    with environment_restored():
+        release = scores_as_of(settings, year, as_of, name)
+        out = Path(output) if output else asof_dir(settings, year, as_of) / OFFICE_DIR
+        made = build_office_files(release, year, as_of, out, record={"as_of": as_of.isoformat()},
+                                  schemes=schemes)
+        for files in made:  # the chart lives in the scratch release; keep a copy beside the files
+            if files.chart is not None:
+                files.chart = Path(shutil.copy2(files.chart, out / f"排名图_{files.scheme_code}.png"))
+    shutil.rmtree(settings.data_dir / "scratch" / name, ignore_errors=True)
+    return made
+
+
 def register(subparsers) -> None:
     final = subparsers.add_parser(
         "finalize", help="定稿: freeze a year's live release (manifest with file hashes, "
@@ -168,3 +265,16 @@ def register(subparsers) -> None:
     parser.add_argument("--as-of", help="YYYY-MM-DD: data after this date is ignored")
     parser.add_argument("--html-only", action="store_true", help="skip the PNG/PDF export")
     parser.set_defaults(func=cmd_dashboard)
+    export = subparsers.add_parser(
+        "export", help="the results as an Excel workbook and a Word 通报 (考核结果 / 考核通报)",
+        description="Writes 考核结果_<scheme>_<year>.xlsx and 考核通报_<scheme>_<year>.docx from the "
+                    "published marts: by default into the live release's office/ folder; with --as-of, "
+                    "runs the pipeline as of that date in a scratch folder and writes them into "
+                    "data/marts/dashboards/<year>-asof-<date>/office/.")
+    export.add_argument("--year", type=int, default=2024)
+    export.add_argument("--scheme", help="one scheme code (default: every scheme of the year)")
+    export.add_argument("--as-of", help="YYYY-MM-DD: the results as of that date")
+    export.add_argument("--release",
+                        help="a kept release (run id under data/marts/releases/); default the live one")
+    export.add_argument("-o", "--output", help="output folder")
+    export.set_defaults(func=cmd_export)

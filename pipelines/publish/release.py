@@ -14,13 +14,16 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib import personal
 from pipelines.lib.calendar import final_record, finalised_years  # noqa: F401 (re-exported)
 from pipelines.lib.settings import Settings
 
 KEEP_RELEASES = 5
+AIR_COPY = "air_hourly"  # the release's own copy of the hourly feed store
 # Quarantine views published beside the marts (what was not used, and why).
 QUARANTINE_RELATIONS = {"quarantine_air": "staging.stg_air__quarantine",
-                        "quarantine_ledgers": "intermediate.int_ledgers__quarantine"}
+                        "quarantine_ledgers": "intermediate.int_ledgers__quarantine",
+                        "quarantine_water": "staging.stg_water__quarantine"}
 
 
 def staging_dir(settings: Settings, run_id: str) -> Path:
@@ -62,10 +65,81 @@ def export_marts(settings: Settings, run_id: str, year: int | None = None) -> di
     finally:
         con.close()
     shutil.copy2(settings.warehouse_path, target / "ecoscore.duckdb")
+    include_air_store(settings, target)
+    refuse_personal_data(target)
     include_quality_report(settings, run_id, target)
     if year is not None:
         counts[HISTORY_STEM] = write_score_history(settings, target, year)
     return counts
+
+
+def include_air_store(settings: Settings, target: Path) -> None:
+    """The hourly feed as this release was built from it, inside the release.
+
+    The writer's raw.air_station_hourly is a view over its own Parquet store
+    (`<warehouse>.air_hourly/`), which the next run's ingest rewrites — even a run that is then
+    rejected. The release gets its own copy of the month files (hard links where the file system
+    allows: the store replaces files, never edits them, so a link keeps this release's bytes) and
+    its warehouse copy's view is pointed at them. DuckDB resolves a relative path in a view against
+    the reader's working folder, not the database file, and checks the files when the view is
+    made, so the view names the staging folder's absolute path now and the final folder's once
+    it is renamed (`switch_live`)."""
+    store = settings.air_hourly_store.resolve()
+    copies = target / AIR_COPY
+    copies.mkdir()
+    for part in sorted(store.glob("*.parquet")) if store.is_dir() else []:
+        try:
+            os.link(part, copies / part.name)
+        except OSError:
+            shutil.copy2(part, copies / part.name)
+    point_views(target, store, copies.resolve())
+
+
+def point_views(release_dir: Path, old: Path, new: Path) -> None:
+    """Re-create every view of the release's warehouse copy that reads Parquet files under `old`
+    to read the files of the same names under `new`."""
+    con = duckdb.connect(str(release_dir / "ecoscore.duckdb"))
+    try:
+        views = con.execute("select schema_name, view_name, sql from duckdb_views() "
+                            "where not internal").fetchall()
+        files = sorted(new.glob("*.parquet"))
+        for schema, name, sql in views:
+            if str(old) not in sql or not files:
+                continue
+            paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
+            con.execute(f'create or replace view "{schema}"."{name}" as '
+                        f"select * from read_parquet([{paths}])")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+class PersonalDataError(RuntimeError):
+    """A file about to be published holds personal data: the run stops before the switch."""
+
+
+def refuse_personal_data(target: Path) -> None:
+    """Scan every Parquet file of the staged release with the masking rule's pattern
+    (pipelines/lib/personal.py; the warehouse copy is scanned by the `published_personal_data`
+    gate before the export) and stop the run, naming file and column, on any hit."""
+    pattern = personal.sql_literal(personal.sql_pattern())
+    con = duckdb.connect()
+    hits = []
+    try:
+        for path in sorted(target.glob("*.parquet")):
+            source = f"read_parquet('{path}')"
+            columns = [r[0] for r in con.execute(f"describe select * from {source}").fetchall()
+                       if r[1] == "VARCHAR"]
+            for column in columns:
+                found = con.execute(f'select "{column}" from {source} '
+                                    f'where regexp_matches("{column}", {pattern}) limit 1').fetchone()
+                if found:
+                    hits.append(f"{path.name} 列 {column}：{personal.mask(found[0])}")
+    finally:
+        con.close()
+    if hits:
+        raise PersonalDataError("待发布的文件中有个人信息（身份证号、电话号码或签名姓名），未发布："
+                                + "；".join(hits))
 
 
 def include_quality_report(settings: Settings, run_id: str, target: Path) -> None:
@@ -87,6 +161,7 @@ def switch_live(settings: Settings, run_id: str, record: dict) -> Path:
     if final.exists():
         shutil.rmtree(final)
     staged.rename(final)
+    point_views(final, staged.resolve() / AIR_COPY, final.resolve() / AIR_COPY)
     adopt_legacy_current(settings)
     year_link = settings.year_release(int(record["year"]))
     year_link.parent.mkdir(parents=True, exist_ok=True)

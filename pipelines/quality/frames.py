@@ -14,6 +14,7 @@ import duckdb
 import jinja2
 import polars as pl
 
+from pipelines.lib import personal
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 AIR_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
@@ -25,12 +26,11 @@ WATER_MONTH_FORMATS = "['%Y-%m', '%Y/%m', '%Y-%m-%d', '%Y/%m/%d', '%Y年%m月']"
 LEDGER_CHECKED_COLUMNS = ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
                           "quantity", "amount", "amount_unit", "deadline", "completed_date", "status",
                           "approval_ref", "evidence_ref", "issuing_level"]
-# A mobile number (11 digits from 13x–19x): personal data (SPEC §6). Not glued to Latin letters
-# or digits, so a hex hash (movement_id `…d14105491866d…`) is not taken for a phone number.
-PHONE_PATTERN = r"(^|[^0-9A-Za-z])1[3-9][0-9]{9}([^0-9A-Za-z]|$)"
-# Published relations: the marts and the quarantine lists exported beside them.
-PUBLISHED_FILTER = ("(table_schema = 'marts' or (table_schema = 'staging' "
-                    "and table_name like '%quarantine%'))")
+# Published relations: the whole warehouse, since the release carries a read-only copy of it
+# (every schema: raw, staging, intermediate, marts, standards), and the Parquet files are exports
+# of its marts and quarantine lists.
+PUBLISHED_FILTER = ("table_catalog = current_database() "
+                    "and table_schema not in ('information_schema', 'pg_catalog')")
 
 Frame = tuple[pl.DataFrame, dict[str, Any]]
 
@@ -94,6 +94,8 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
             year(period_start) as period_year,
             -- the feed may be an hour ahead of the clock, never more
             epoch(timepoint - current_timestamp::timestamp) / 3600 as hours_ahead,
+            case when minute(timepoint) <> 0 or second(timepoint) <> 0 then timepoint_text end
+                as timepoint_not_whole_hour,
             pm2_5 - pm10 as pm2_5_above_pm10
         from labelled
     """).pl()
@@ -152,7 +154,10 @@ def raw_schemes(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
 def mart_unit_item_scores(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     frame = con.sql("""
         select scheme_code, unit_code, item_code, points::double as points,
-            score::double as score
+            score::double as score,
+            -- missing data (issue 14): a block scheme stops publishing, a flag scheme warns
+            status = 'missing' and missing_data = 'block' as missing_blocks,
+            status = 'missing' and missing_data <> 'block' as missing_flagged
         from marts.fct_unit_item_scores
     """).pl()
     return frame, {}
@@ -186,22 +191,31 @@ def mart_unit_scores(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> F
 
 
 def published_columns(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
-    """Every published column, with any text value in it that looks like a phone number."""
+    """Every published column, with the first text value in it that holds personal data (an ID
+    number, a phone number, a signed name: the one rule of pipelines/lib/personal.py), masked —
+    the report says where, never what."""
     columns = con.sql(f"""
-        select table_schema, table_name as relation, column_name, data_type
+        select table_schema, table_name, table_schema || '.' || table_name as relation,
+            column_name, data_type
         from information_schema.columns where {PUBLISHED_FILTER}
     """).pl()
-    parts = [
-        f"select distinct '{r['relation']}' as relation, '{r['column_name']}' as column_name, "
-        f"\"{r['column_name']}\" as text_value from {r['table_schema']}.\"{r['relation']}\" "
-        f"where regexp_matches(\"{r['column_name']}\", '{PHONE_PATTERN}')"
-        for r in columns.filter(pl.col("data_type") == "VARCHAR").iter_rows(named=True)
-    ]
-    phones = con.sql(" union all ".join(parts)).pl() if parts else None
+    hits = personal_data_hits(con, columns.filter(pl.col("data_type") == "VARCHAR"))
     frame = columns.select("relation", "column_name")
-    if phones is None or phones.is_empty():
-        return frame.with_columns(pl.lit(None, dtype=pl.String).alias("text_value")), {}
-    return frame.join(phones, on=["relation", "column_name"], how="left"), {}
+    return frame.join(hits, on=["relation", "column_name"], how="left"), {}
+
+
+def personal_data_hits(con: duckdb.DuckDBPyConnection, columns: pl.DataFrame) -> pl.DataFrame:
+    """relation, column_name, text_value (masked) for each text column holding personal data."""
+    pattern = personal.sql_literal(personal.sql_pattern())
+    hits = []
+    for r in columns.iter_rows(named=True):
+        found = con.execute(f'select "{r["column_name"]}" from "{r["table_schema"]}"."{r["table_name"]}" '
+                        f'where regexp_matches("{r["column_name"]}", {pattern}) limit 1').fetchone()
+        if found:
+            hits.append({"relation": r["relation"], "column_name": r["column_name"],
+                         "text_value": personal.mask(found[0])})
+    return pl.DataFrame(hits, schema={"relation": pl.String, "column_name": pl.String,
+                                      "text_value": pl.String})
 
 
 def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
@@ -217,6 +231,8 @@ def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: 
         parsed as (
             select cells.source_file, cells.source_row::bigint as source_row,
                 cells.header as source_column,
+                aliases.indicator,
+                cells.raw_value,
                 coalesce(cells.section_code, cells.section_name) as section_text,
                 coalesce(upper(trim(cells.section_code)), by_name.section_code) as section_code,
                 try_strptime(trim(cells.monitor_month), {WATER_MONTH_FORMATS}) as month_start,
@@ -228,11 +244,37 @@ def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: 
             inner join aliases on lower(trim(aliases.alias)) = lower(trim(cells.header))
             left join sections as by_name on by_name.section_name = trim(cells.section_name)
         )
-        select parsed.* exclude (value), value::double as value,
+        ,
+        usable as (
+            select parsed.* from parsed
+            inner join sections as known using (section_code)
+            where month_start is not null and value_not_number is null
+                and coalesce(value >= 0, true)
+        ),
+        -- a section-month sent in more than one row whose versions give an indicator different
+        -- values (a missing cell differs from a value; an absent or faulty cell says nothing):
+        -- issue 15 part 1, as stg_water__section_monthly_checked compares them
+        versions as (
+            select section_code, month_start, count(distinct (source_file, source_row)) as n_versions
+            from usable group by all having n_versions > 1
+        ),
+        conflicts as (
+            select u.section_code, u.month_start, u.indicator,
+                string_agg(coalesce(nullif(trim(u.raw_value), ''), '缺测') || '（' || u.source_file
+                    || ' 第 ' || u.source_row::varchar || ' 行）', '、'
+                    order by u.source_file, u.source_row) as versions_text
+            from usable as u inner join versions as v using (section_code, month_start)
+            group by all
+            having count(distinct coalesce(u.value::varchar, '缺测')) > 1
+        )
+        select parsed.* exclude (value, indicator, raw_value), parsed.value::double as value,
             known.section_code is not null as section_is_known,
-            year(month_start) as period_year
+            year(parsed.month_start) as period_year,
+            c.versions_text as conflicting_versions
         from parsed
         left join sections as known on known.section_code = parsed.section_code
+        left join conflicts as c on c.section_code = parsed.section_code
+            and c.month_start = parsed.month_start and c.indicator = parsed.indicator
     """).pl()
     return frame, {"year": year, "year_before": year - 1}
 

@@ -18,6 +18,7 @@ Each expectation carries in its `meta`:
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -71,8 +72,9 @@ class Finding:
                     listed = "；".join(_cell_label(r) for r in rows)
                     parts.append(f"{name} {listed}{more}（共 {count} 行）")
                 else:
-                    listed = ", ".join(str(r["source_row"]) for r in rows)
-                    parts.append(f"{name} 第 {listed}{more} 行（共 {count} 行）")
+                    listed = ", ".join(str(r["source_row"]) for r in rows if r["source_row"] is not None)
+                    place = f"第 {listed}{more} 行" if listed else "整个文件"
+                    parts.append(f"{name} {place}（共 {count} 行）")
             more = len(self.files) - 3
             return "；".join(parts) + (f"；另有 {more} 个文件" if more > 0 else "")
         keys = ["/".join(str(v) for v in r.values()) for r in self.rows[:8]]
@@ -84,7 +86,9 @@ def _cell_label(row: dict[str, Any]) -> str:
     sheet = f"「{row['source_sheet']}」" if row.get("source_sheet") else ""
     column = f" {row['source_column']} 列" if row.get("source_column") else ""
     value = f"：{row['value']}" if row.get("value") not in (None, "") else ""
-    return f"{sheet}第 {row['source_row']} 行{column}{value}"
+    number = row.get("source_row")
+    place = "整个文件" if number is None else f"第 {number} 行"  # a file-level problem has no row
+    return f"{sheet}{place}{column}{value}"
 
 
 def load_suite(path: Path) -> Suite:
@@ -165,7 +169,7 @@ def _finding(suite: Suite, result: Any, total: int, file_sizes: dict[str, int]) 
 def _rows_per_file(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     kept: dict[str, int] = {}
     out = []
-    for r in sorted(rows, key=lambda r: (r["source_file"], r.get("source_row", 0))):
+    for r in sorted(rows, key=lambda r: (r["source_file"], r.get("source_row") or 0)):
         if kept.get(r["source_file"], 0) < MAX_LISTED_ROWS:
             kept[r["source_file"]] = kept.get(r["source_file"], 0) + 1
             out.append(r)
@@ -184,9 +188,12 @@ def _level(meta: dict[str, Any], success: bool, unexpected: int, files: dict[str
 
 
 def _plain(value: Any) -> Any:
-    """numpy scalars and timestamps → JSON-friendly Python values."""
+    """numpy scalars and timestamps → JSON-friendly Python values; a missing number (pandas
+    gives NaN for a null in an integer column) → None, a whole float → int (row 3, not 3.0)."""
     if hasattr(value, "item"):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else int(value) if value.is_integer() else value
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -1,36 +1,93 @@
 """`ecoscore explain`: one unit's item — the rule (quoted source), the measure, every movement
 with its explanation and source rows, and the composed item score — from the published
-warehouse copy (read-only)."""
+warehouse copy (read-only). `ecoscore scheme draft`: a scheme drafted from the government's
+table (pipelines/scoring/draft)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 import duckdb
 
 from pipelines.lib.settings import get_settings
 
+MATCH_SQL = """
+select distinct scheme_code, scheme_year, unit_code, unit_name
+from marts.fct_unit_item_scores
+where (unit_code = $unit or unit_name = $unit) and item_code = $item
+  and ($year is null or scheme_year = $year) and ($scheme is null or scheme_code = $scheme)
+order by scheme_year, scheme_code
+"""
+
+UNIT_SQL = """
+select distinct scheme_code, unit_code, unit_name from marts.fct_unit_item_scores
+where unit_code = $unit or unit_name = $unit order by all
+"""
+
 ITEM_SQL = """
 select s.scheme_code, s.scheme_year, s.unit_name, s.item_name, s.points, s.deductions, s.bonuses,
-       s.score, s.self_score, s.composition_zh, i.source_seed, i.source_item, i.source_text
+       s.score, s.self_score, s.composition_zh, i.source_seed, i.source_item, i.source_text,
+       s.status, s.missing_points
 from marts.fct_unit_item_scores as s
 join marts.fct_score_movements as i using (scheme_code, unit_code, item_code)
-where s.unit_code = ? and s.item_code = ? and (? is null or s.scheme_year = ?)
-  and (? is null or s.scheme_code = ?)
+where s.scheme_code = ? and s.unit_code = ? and s.item_code = ?
 limit 1
 """
+
+# 数据缺失 shown in red where a terminal reads it (plain text when piped)
+RED, RESET = ("\033[31m", "\033[0m") if sys.stdout.isatty() else ("", "")
 
 MOVES_SQL = """
 select rule_shape, movement_kind, points, cap_cut, measure_code, measure_value, target,
        source_keys, explanation_zh
 from marts.fct_score_movements
 where unit_code = ? and item_code = ? and scheme_code = ?
-order by movement_id
+order by movement_order
 """
 
 
+def _number(value: object) -> str:
+    return f"{float(value):g}"  # type: ignore[arg-type]
+
+
+def _match(con: duckdb.DuckDBPyConnection, unit: str, item: str, year: int | None,
+           scheme: str | None) -> tuple[str, str]:
+    """(scheme_code, unit_code) of the one published item the arguments name; the unit is its
+    code or its Chinese name. Raises LookupError naming what is missing or ambiguous."""
+    params = {"unit": unit, "item": item, "year": year, "scheme": scheme}
+    found = con.execute(MATCH_SQL, params).fetchall()
+    if not found:
+        units = con.execute(UNIT_SQL, {"unit": unit}).fetchall()
+        if not units:
+            raise LookupError(f"没有找到单位 {unit}（可用单位编码或中文名称，如 ziyuan 或 资源县）")
+        where = "、".join(f"{s}" for s, _, _ in units)
+        raise LookupError(f"单位 {units[0][2]}（{units[0][1]}）在方案 {where} 中没有指标 {item}"
+                          + (f"（年份 {year}）" if year else "") + (f"（方案 {scheme}）" if scheme else ""))
+    if len({row[0] for row in found}) > 1:
+        listed = "、".join(f"{s}（{y} 年）" for s, y, _, _ in found)
+        raise LookupError(f"单位 {found[0][3]} 的指标 {item} 在 {len(found)} 个方案中都有：{listed}。"
+                          "请用 --scheme 指定是哪一个方案。")
+    return found[0][0], found[0][2]
+
+
+def _movement_lines(moves: list[tuple]) -> list[str]:
+    lines = []
+    for shape, kind, pts, cut, measure, value, target, keys, text in moves:
+        capped = f"（封顶少计 {_number(cut)}）" if cut else ""
+        lines.append(f"  [{shape}/{kind}] {float(pts):+g} 分{capped}  {text}")
+        if measure:
+            shown = _number(value) if value is not None else "缺少有效数据"
+            lines.append(f"      指标 {measure} = {shown}"
+                         + (f"，目标 {_number(target)}" if target is not None else ""))
+        if keys:
+            lines.append(f"      来源 {keys}")
+    return lines
+
+
 def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
-    """The explanation as printed; raises LookupError when nothing is published for it."""
+    """The explanation as printed; raises LookupError when nothing is published for it or when
+    several schemes hold the unit and item and no scheme was given."""
     settings = get_settings()
     # the year's own release (data/marts/<year>/current), else the newest year's
     release = settings.year_release(year) if year else settings.current_release
@@ -38,23 +95,18 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     if not path.exists():
         raise LookupError(f"{path}: 尚无已发布的结果，请先运行 ecoscore run")
     with duckdb.connect(str(path), read_only=True) as con:
-        head = con.execute(ITEM_SQL, [unit, item, year, year, scheme, scheme]).fetchone()
-        if head is None:
-            raise LookupError(f"没有找到单位 {unit} 的指标 {item}（年份 {year or '任意'}）")
-        moves = con.execute(MOVES_SQL, [unit, item, head[0]]).fetchall()
+        scheme_code, unit_code = _match(con, unit, item, year, scheme)
+        head = con.execute(ITEM_SQL, [scheme_code, unit_code, item]).fetchone()
+        moves = con.execute(MOVES_SQL, [unit_code, item, scheme_code]).fetchall()
     (scheme_code, scheme_year, unit_name, item_name, points, deductions, bonuses, score, self_score,
-     composition, seed, seed_item, seed_text) = head
-    lines = [f"{scheme_code} {scheme_year} · {unit_name} · {item} {item_name}（分值 {float(points):g}）",
+     composition, seed, seed_item, seed_text, status, missing_points) = head
+    lines = [f"{scheme_code} {scheme_year} · {unit_name} · {item} {item_name}（分值 {_number(points)}）",
              f"规则 seed {seed} {seed_item}: {seed_text}"]
-    for shape, kind, pts, cut, measure, value, target, keys, text in moves:
-        capped = f"（封顶少计 {float(cut):g}）" if cut else ""
-        lines.append(f"  [{shape}/{kind}] {float(pts):+g} 分{capped}  {text}")
-        if measure:
-            lines.append(f"      指标 {measure} = {value}，目标 {target}")
-        if keys:
-            lines.append(f"      来源 {keys}")
-    lines.append(f"扣分 {float(deductions):g}，加分 {float(bonuses):g}，本项得分 {float(score):g}"
-                 + (f"（自评 {float(self_score):g}）" if self_score is not None else ""))
+    lines += _movement_lines(moves)
+    if status == "missing":
+        lines.append(f"{RED}数据缺失{RESET}：本项规则找不到输入数据，{_number(missing_points)} 分未计入")
+    lines.append(f"扣分 {_number(deductions)}，加分 {_number(bonuses)}，本项得分 {_number(score)}"
+                 + (f"（自评 {_number(self_score)}）" if self_score is not None else ""))
     if composition:
         lines.append(f"组合规则: {composition}")
     return "\n".join(lines)
@@ -69,10 +121,48 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scheme_check(args: argparse.Namespace) -> int:
+    """`ecoscore scheme check FILE`: exit 2 when the file is invalid, 1 on data errors."""
+    from pathlib import Path
+
+    from pipelines.scoring.check import check_scheme, render
+    from pipelines.scoring.scheme import SchemeError
+
+    warehouse = Path(args.warehouse) if args.warehouse else \
+        get_settings().current_release / "ecoscore.duckdb"
+    try:
+        report = check_scheme(Path(args.file), args.year, warehouse)
+    except SchemeError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    print(render(report))
+    return 1 if report.errors else 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("explain", help="一个单位一项指标的得分说明 (rule, measure, movements)")
-    parser.add_argument("--unit", required=True, help="unit code, e.g. ziyuan")
+    parser.add_argument("--unit", required=True, help="unit code or Chinese name, e.g. ziyuan or 资源县")
     parser.add_argument("--item", required=True, help="item code, e.g. 5.1.1")
     parser.add_argument("--year", type=int, default=None)
-    parser.add_argument("--scheme", default=None, help="scheme code when several score the unit")
+    parser.add_argument("--scheme", default=None,
+                        help="scheme code; required when several schemes hold the unit and item")
     parser.set_defaults(func=cmd_explain)
+    register_scheme(subparsers)
+
+
+def register_scheme(subparsers: argparse._SubParsersAction) -> None:
+    """`ecoscore scheme …`: scheme files — `check` one against the data, `draft` one from the
+    government's own table."""
+    from pipelines.scoring.draft.command import register_draft
+
+    scheme = subparsers.add_parser("scheme", help="考核方案文件: check（核对）、draft（从评分表起草）")
+    actions = scheme.add_subparsers(dest="scheme_command", required=True)
+    check = actions.add_parser(
+        "check", help="validate a scheme file and show, per item, what it reads and for how many "
+                      "units the data is there (published warehouse copy)")
+    check.add_argument("file", help="scheme YAML, e.g. data/raw/schemes/qinzhou_2024.yaml")
+    check.add_argument("--year", type=int, default=None, help="data year (default: the scheme's year)")
+    check.add_argument("--warehouse", default=None,
+                       help="warehouse to read (default: the published read-only copy)")
+    check.set_defaults(func=cmd_scheme_check)
+    register_draft(actions)

@@ -15,9 +15,12 @@ import jsonschema
 import polars as pl
 import yaml
 
+from pipelines.lib import registry
+
 SCHEMA_PATH = Path(__file__).with_name("scheme_schema.yaml")
 TABLES = ("schemes", "units", "items", "targets", "grades", "groups", "group_items", "pools",
-          "peer_groups")
+          "peer_groups", "item_reads")
+MISSING_DATA_POLICIES = ("flag", "zero", "block")
 
 
 class SchemeError(ValueError):
@@ -53,6 +56,117 @@ def parent_code(item: dict[str, Any]) -> str | None:
 
 def _duplicates(codes: list[str]) -> list[str]:
     return sorted({c for c in codes if codes.count(c) > 1})
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys without a word (`points: 3` then `points: 30`);
+    here a repeated key is an error naming both lines."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"第 {line} 行: 键 {key} 重复（第 {seen[key]} 行已有同名键）",
+                    key_node.start_mark)
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse_yaml(path: Path, raw: bytes) -> Any:
+    try:
+        return yaml.load(raw.decode("utf-8-sig"), Loader=_UniqueKeyLoader)  # noqa: S506 (safe loader)
+    except yaml.constructor.ConstructorError as err:
+        raise SchemeError(f"{path}: {err.problem}") from err
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise SchemeError(f"{path}: YAML 无法解析: {err}") from err
+
+
+def _shape_params(schema: dict[str, Any]) -> dict[str, set[str]]:
+    """Each rule shape's parameter names, read from the schema's if/then branches."""
+    params: dict[str, set[str]] = {}
+    defs = schema["$defs"]
+    for branch in defs["rule"]["allOf"]:
+        cond = branch["if"]["properties"]["shape"]
+        then = branch["then"]
+        if "$ref" in then:
+            then = defs[then["$ref"].rsplit("/", 1)[1]]
+        for shape in cond.get("enum", [cond.get("const")]):
+            params[shape] = set(then.get("properties", {}))
+    return params
+
+
+def _check_item_keys(path: Path, body: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Before the JSON Schema (whose message for an unknown key is hard to read): an unknown
+    item key, rule shape or rule parameter names its place and the nearest valid name."""
+    item_keys = set(schema["$defs"]["item"]["properties"])
+    shapes = _shape_params(schema)
+    items = body.get("items") if isinstance(body, dict) else None
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict):
+            continue
+        where = f"{path}: items/{n} ({item.get('code', '?')})"
+        for key in item:
+            if key not in item_keys:
+                raise SchemeError(f"{where}/{key}: 未知的指标字段 {key}"
+                                  f"{registry.did_you_mean(str(key), item_keys)}")
+        rule = item.get("rule")
+        if not isinstance(rule, dict) or rule.get("shape") not in shapes:
+            continue  # a missing or unknown shape: the schema says so, at items/n/rule/shape
+        allowed = shapes[rule["shape"]]
+        for key in rule:
+            if key not in allowed:
+                raise SchemeError(
+                    f"{where}/rule/{key}: 规则 {rule['shape']} 没有参数 {key}"
+                    f"{registry.did_you_mean(str(key), allowed - {'shape'})}"
+                    f"（可用参数: {', '.join(sorted(allowed - {'shape'}))}）")
+
+
+def item_measures(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(place inside the item, measure code) for every measure the item reads. With
+    measure_weights, `measure` only names their weighted sum: the weights' measures are read."""
+    found = [("measure", item["measure"])] if "measure" in item and "measure_weights" not in item else []
+    found += [(f"measure_weights/{k}/measure", w["measure"])
+              for k, w in enumerate(item.get("measure_weights", []))]
+    found += [(f"rule/{key}", value) for key, value in item.get("rule", {}).items()
+              if key.endswith("_measure")]
+    return found
+
+
+def item_event_kinds(item: dict[str, Any]) -> list[str]:
+    """The ledger event kinds an item reads: its rule's event_kinds, the kinds its ledger
+    measure is computed from, notices for a share zeroed by notices (seed 000), every kind for
+    a veto / grade cap that names none."""
+    rule = item.get("rule", {})
+    kinds = list(rule.get("event_kinds", []))
+    if rule.get("shape") in ("veto", "grade_cap") and "event_kinds" not in rule:
+        kinds += list(registry.event_kinds())
+    measures = registry.measures()
+    for _, code in item_measures(item):
+        if code in measures:
+            kinds += measures[code].event_kinds
+    if any(r.get("zero_if_notices") for r in item.get("responsible", [])):
+        kinds.append("notice")
+    return sorted(set(kinds))
+
+
+def _check_registry(path: Path, body: dict[str, Any]) -> None:
+    """Every measure and event kind an item names is in the registries (data, not code)."""
+    measures, kinds = registry.measures(), registry.event_kinds()
+    for n, item in enumerate(body["items"]):
+        where = f"{path}: items/{n} ({item['code']})"
+        for place, code in item_measures(item):
+            if code not in measures:
+                raise SchemeError(f"{where}/{place}: 未知的指标数据项(measure) {code}"
+                                  f"{registry.did_you_mean(code, set(measures))}"
+                                  f"（登记表: {registry.MEASURES_CSV.name}）")
+        for k, kind in enumerate(item.get("rule", {}).get("event_kinds", [])):
+            if kind not in kinds:
+                raise SchemeError(f"{where}/rule/event_kinds/{k}: 未知的台账事项类型 {kind}"
+                                  f"{registry.did_you_mean(kind, set(kinds))}"
+                                  f"（登记表: {registry.EVENT_KINDS_CSV.name}）")
 
 
 def _check_units(path: Path, body: dict[str, Any]) -> None:
@@ -148,20 +262,44 @@ def _check_references(path: Path, body: dict[str, Any]) -> None:
     _check_groups(path, body, set(item_codes))
 
 
+def unreviewed(body: Any) -> list[str]:
+    """Where a draft (ecoscore scheme draft) still waits for a person: `needs_review: true` on the
+    scheme head or on an item, each with its reason."""
+    if not isinstance(body, dict):
+        return []
+    found = []
+    head = body.get("scheme")
+    if isinstance(head, dict) and head.get("needs_review"):
+        found.append(f"scheme: {head.get('review_reason', '待确认')}")
+    for n, item in enumerate(body.get("items") or []):
+        if isinstance(item, dict) and item.get("needs_review"):
+            found.append(f"items/{n} ({item.get('code')}): {item.get('review_reason', '待确认')}")
+    return found
+
+
+def refuse_unreviewed(path: Path, body: Any) -> None:
+    """A draft with items still marked needs_review is not a scheme: refuse it, listing them."""
+    found = unreviewed(body)
+    if found:
+        listed = "\n  ".join(found)
+        raise SchemeError(f"{path}: 草稿仍有 {len(found)} 处待人工确认（needs_review: true），"
+                          f"确认后删除该标记再使用:\n  {listed}")
+
+
 def load_scheme(path: Path) -> Scheme:
     """Parse and validate one scheme file; raises SchemeError naming file and location."""
     raw = path.read_bytes()
-    try:
-        body = yaml.safe_load(raw.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise SchemeError(f"{path}: YAML 无法解析: {err}") from err
+    body = _parse_yaml(path, raw)
+    refuse_unreviewed(path, body)
     schema = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
+    _check_item_keys(path, body, schema)
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
         worst = jsonschema.exceptions.best_match(errors)
         raise SchemeError(f"{path}: {_location(worst)}: {worst.message}")
     _check_references(path, body)
+    _check_registry(path, body)
     return Scheme(path=path, sha256=hashlib.sha256(raw).hexdigest(), body=body)
 
 
@@ -186,6 +324,7 @@ def _item_row(s: Scheme, order: int, item: dict[str, Any]) -> dict[str, Any]:
         "rule_shape": rule.pop("shape"), "rule_params": json.dumps(rule, ensure_ascii=False),
         "measure_code": item.get("measure"),
         "measure_weights": json.dumps(item.get("measure_weights", []), ensure_ascii=False),
+        "measure_window": json.dumps(item["measure_window"]) if item.get("measure_window") else None,
         "overflow_to_total": bool(item.get("overflow_to_total", False)),
         "source_seed": item["source"]["seed"], "source_item": item["source"]["item"],
         "source_text": item["source"]["text"],
@@ -200,12 +339,22 @@ def _target_rows(s: Scheme, item: dict[str, Any], assessed: list[str]) -> list[d
     if item.get("responsible"):
         return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": r["unit"],
                  "target": _target(item, r["unit"]), "unit_points": float(r["points"]),
-                 "unit_role": r["role"], "zero_if_notices": r.get("zero_if_notices")}
+                 "unit_role": r["role"], "zero_if_notices": r.get("zero_if_notices"),
+                 "notices_within": json.dumps(r["notices_within"]) if r.get("notices_within") else None}
                 for r in item["responsible"]]
     return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": unit,
              "target": _target(item, unit), "unit_points": float(item["points"]),
-             "unit_role": None, "zero_if_notices": None}
+             "unit_role": None, "zero_if_notices": None, "notices_within": None}
             for unit in item.get("units", assessed)]
+
+
+def _read_rows(s: Scheme, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """What an item reads (measures, ledger event kinds): `ecoscore scheme check` and the ledger
+    file report use it to find data no item reads."""
+    reads = [("measure", code) for _, code in item_measures(item)]
+    reads += [("event_kind", kind) for kind in item_event_kinds(item)]
+    return [{"scheme_code": s.code, "item_code": item["code"], "read_kind": kind, "code": code}
+            for kind, code in dict.fromkeys(reads)]
 
 
 def _target(item: dict[str, Any], unit: str) -> float | None:
@@ -219,18 +368,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "schemes": {"scheme_code": pl.String, "scheme_name": pl.String, "government": pl.String,
                 "scheme_year": pl.Int64, "scheme_version": pl.String, "source": pl.String,
                 "standard_code": pl.String, "scheme_file": pl.String, "scheme_sha256": pl.String,
-                "city_unit": pl.String, "bonus_cap": pl.Float64},
+                "city_unit": pl.String, "bonus_cap": pl.Float64, "missing_data": pl.String},
     "units": {"scheme_code": pl.String, "unit_code": pl.String, "unit_name": pl.String,
               "unit_kind": pl.String, "is_assessed": pl.Boolean},
     "items": {"scheme_code": pl.String, "item_code": pl.String, "item_order": pl.Int64,
               "parent_code": pl.String, "item_name": pl.String, "item_kind": pl.String,
               "points": pl.Float64, "is_scored": pl.Boolean, "rule_shape": pl.String,
               "rule_params": pl.String, "measure_code": pl.String, "measure_weights": pl.String,
-              "overflow_to_total": pl.Boolean, "source_seed": pl.String, "source_item": pl.String,
-              "source_text": pl.String},
+              "measure_window": pl.String, "overflow_to_total": pl.Boolean, "source_seed": pl.String,
+              "source_item": pl.String, "source_text": pl.String},
     "targets": {"scheme_code": pl.String, "item_code": pl.String, "unit_code": pl.String,
                 "target": pl.Float64, "unit_points": pl.Float64, "unit_role": pl.String,
-                "zero_if_notices": pl.Int64},
+                "zero_if_notices": pl.Int64, "notices_within": pl.String},
     "grades": {"scheme_code": pl.String, "grade": pl.String, "min_score": pl.Float64},
     "groups": {"scheme_code": pl.String, "group_code": pl.String, "group_name": pl.String,
                "deduction_cap": pl.Float64, "bonus_cap": pl.Float64, "highest_only": pl.Boolean,
@@ -239,6 +388,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "pools": {"scheme_code": pl.String, "item_code": pl.String, "charged_to": pl.String},
     "peer_groups": {"scheme_code": pl.String, "peer_group": pl.String, "peer_group_name": pl.String,
                     "peer_group_size": pl.Int64},
+    "item_reads": {"scheme_code": pl.String, "item_code": pl.String, "read_kind": pl.String,
+                   "code": pl.String},
 }
 
 
@@ -255,6 +406,7 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
             "standard_code": head.get("standard"), "scheme_file": file_name,
             "scheme_sha256": s.sha256, "city_unit": head.get("city_unit"),
             "bonus_cap": head.get("bonus_cap"),
+            "missing_data": head.get("missing_data", "flag"),
         })
         for u in s.body["units"]:
             rows["units"].append({"scheme_code": s.code, "unit_code": u["code"], "unit_name": u["name"],
@@ -281,5 +433,6 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
             rows["targets"] += _target_rows(s, item, assessed)
             rows["pools"] += [{"scheme_code": s.code, "item_code": item["code"], "charged_to": c}
                               for c in item.get("charged_to", [])]
+            rows["item_reads"] += _read_rows(s, item)
     return {name: pl.DataFrame(r, schema=SCHEMAS.get(name), infer_schema_length=None)
             for name, r in rows.items()}

@@ -38,3 +38,10 @@ case
     ])
 end)
 {%- endmacro %}
+
+
+{% macro air_unit_check_columns() -%}
+{#- The pollutants whose station-months are checked for a wrong unit (seed std_air_unit_checks
+    names only these). -#}
+{{ return(['pm2_5', 'pm10']) }}
+{%- endmacro %}

@@ -1,6 +1,7 @@
 {#- The columns every rule-shape model returns, one row per movement of points: `points` is
     signed (< 0 deducts, > 0 adds), `raw_points` is the magnitude before the item's cap and
-    `cap_cut` what the cap took away. fct_score_movements unions the shape models on these. -#}
+    `cap_cut` what the cap took away. `status` is 'missing' when the rule found no input (the
+    measure, peer rank or completion record it reads is absent), else 'scored'. fct_score_movements unions the shape models on these. -#}
 
 {% macro movement_columns() -%}
     scheme_code,
@@ -21,7 +22,8 @@
     standard_code,
     scheme_file,
     scheme_version,
-    explanation_zh
+    explanation_zh,
+    status
 {%- endmacro %}
 
 

@@ -1,6 +1,6 @@
 {#- For every unit (SPEC §4: 年度目标考核得分=各单项目标分值-扣分+加分, after composition):
     1. total = Σ item points − Σ deductions (within items and overflowing into the total,
-       001 18(1)) + Σ bonuses, from fct_unit_item_scores;
+       001 18(1)) − Σ points not credited for missing data + Σ bonuses, from fct_unit_item_scores;
     2. total = base points + Σ points of every movement in fct_score_movements (rule movements and
        composition movements), so every lost or gained point is a row there;
     3. the caps the composition applied hold: bonuses ≤ the scheme's bonus cap (001 二、加分项:
@@ -18,7 +18,7 @@ items as (
         sum(points) as base_points,
         sum(deductions + overflow_deductions) as deductions,
         sum(bonuses) as bonuses,
-        sum(points - deductions - overflow_deductions + bonuses) as total_from_items
+        sum(points - deductions - missing_points - overflow_deductions + bonuses) as total_from_items
     from {{ ref('fct_unit_item_scores') }}
     group by all
 ),

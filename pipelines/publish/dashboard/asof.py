@@ -5,8 +5,8 @@ The whole pipeline runs twice in scratch data folders under `data/scratch/` (raw
 own warehouse, own releases): once as of the date, once as of the end of the month before —
 the previous meeting's scores, re-computed on the same inputs and the same scheme, so "change
 since last month" means what the rules say, not what an older run happened to publish. The
-result goes to `data/marts/dashboards/<year>-asof-<date>/` (index.html, PNGs, PDF, and the
-scores it showed); the scratch folders are removed."""
+result goes to `data/marts/dashboards/<year>-asof-<date>/` (index.html, PNGs, PDF, the Excel
+and Word files in office/, and the scores it showed); the scratch folders are removed."""
 
 from __future__ import annotations
 
@@ -97,12 +97,14 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
-        if (release / "quality").is_dir():  # the scratch release goes; its quality report stays
-            shutil.copytree(release / "quality", out / "quality")
+        for kept in ("quality", "office"):  # the scratch release goes; its report and office files stay
+            if (release / kept).is_dir():
+                shutil.copytree(release / kept, out / kept)
         result = build_dashboard(release, title_for(year, as_of.isoformat()), year=year,
                                  as_of=as_of.isoformat(), out_dir=out, previous=previous,
                                  previous_label=previous_label(previous_as_of) if previous_as_of else "",
-                                 static=static, quality_report=out / "quality" / "index.html")
+                                 static=static, quality_report=out / "quality" / "index.html",
+                                 office_dir=out / "office")
         shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
     shutil.rmtree(settings.data_dir / "scratch" / f"asof-{as_of}", ignore_errors=True)
     if previous_as_of is not None:

@@ -66,7 +66,7 @@ def data_as_of(daily: pl.DataFrame | None, year: int, as_of: str) -> date:
 def ranking(scores: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
     """Scores ordered by scheme and rank, with rank and total changes against a previous
     scoring (null when there is none). rank_change > 0 means the unit moved up."""
-    ordered = (scores.sort("scheme_code", "score_rank", "unit_code")
+    ordered = (scores.sort("scheme_code", "score_rank", "unit_code", nulls_last=True)
                .with_columns(pl.col("total_score").cast(pl.Float64)))
     if previous is None:
         return ordered.with_columns(previous_rank=pl.lit(None, pl.Int64),
@@ -130,12 +130,19 @@ def air_targets(gaps: pl.DataFrame | None, names: dict[str, str]) -> pl.DataFram
             .select(list(schema)).sort("unit_code", "measure_code"))
 
 
+# Verdicts and their colours: only a target met or sure to be met is green; missing data is
+# grey, never green (issue 14 part 6).
+VERDICT_COLOURS = {"已达标": "#C8E6C9", "已锁定达标": "#C8E6C9", "目前达标，须保持": "#C8E6C9",
+                   "目前未达标，须改善": "#FFE0B2", "已无法达标": "#FFCDD2", "未达标": "#FFCDD2",
+                   "缺少数据，无法判断": "#D9D9D9", "不能按日推算": "#D9D9D9"}
+
+
 def gap_verdict(row: dict) -> str:
     """A one-phrase judgement of a fct_air_target_gap row, for the meeting."""
-    if row["reason"] and row["year_to_date_value"] is None:
-        return "暂无数据"
+    if row["year_to_date_value"] is None:
+        return "缺少数据，无法判断"
     if row["reason"] and "不能" in row["reason"]:
-        return "不适用"
+        return "不能按日推算"
     ytd, target = float(row["year_to_date_value"]), float(row["target"])
     met = ytd >= target if row["measure_code"] in HIGHER_IS_BETTER else ytd <= target
     if row["days_left"] == 0:
@@ -145,6 +152,11 @@ def gap_verdict(row: dict) -> str:
     if row["measure_code"] in HIGHER_IS_BETTER and row["rest_of_year_good_days_needed"] == 0:
         return "已锁定达标"
     return "目前达标，须保持" if met else "目前未达标，须改善"
+
+
+def verdict_colour(verdict: str) -> str:
+    """Green only for a target met; grey for anything not known."""
+    return VERDICT_COLOURS.get(verdict, "#D9D9D9")
 
 
 def station_completeness(release_dir: Path, year: int, as_of: date) -> pl.DataFrame | None:

@@ -113,8 +113,24 @@ def notes_html(notes: list[str]) -> str:
     return f"<div class='cut'><b>截至日之后未计入的数据：</b><ul>{items}</ul></div>\n"
 
 
+def office_links(release_dir: Path, year: int, out: Path, office_dir: Path) -> str:
+    """Links to the release's Excel workbook and Word report of each scheme (pipelines/publish/
+    office), relative to the dashboard folder; the office asset writes them after the dashboard."""
+    from pipelines.publish.office import office_file_names
+    from pipelines.publish.office.data import scheme_codes
+
+    names = data.scheme_names(release_dir)
+    links = []
+    for code in scheme_codes(release_dir, year):
+        workbook, report = (os.path.relpath(office_dir / name, out) for name in office_file_names(code, year))
+        links.append(f"{html.escape(names.get(code, code))}："
+                     f"<a href='{html.escape(workbook)}'>考核结果表（Excel）</a>"
+                     f" · <a href='{html.escape(report)}'>考核通报（Word）</a>")
+    return f"<p class='office'>下载：{'；'.join(links)}</p>" if links else ""
+
+
 def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExport,
-              status: str = "", notes: list[str] | None = None) -> str:
+              status: str = "", notes: list[str] | None = None, office: str = "") -> str:
     nav = "".join(f"<a href='#{p.key}'>{html.escape(p.title.split('：')[0])}</a>" for p in sections)
     body = "\n".join(section_html(p) for p in sections)
     return f"""<!DOCTYPE html>
@@ -125,6 +141,7 @@ def page_html(title: str, as_of: date, sections: list[Panel], static: StaticExpo
 <body><h1>{html.escape(title)}</h1>
 <p class="sub">数据截至 {as_of.year} 年 {as_of.month} 月 {as_of.day} 日；此后的数据不计入。</p>
 {status_html(status)}{notes_html(notes or [])}<nav>{nav}</nav>
+{office}
 {body}
 <footer>{export_note(static)}</footer>
 </body></html>"""
@@ -150,8 +167,9 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
                     out_dir: Path | None = None, previous: pl.DataFrame | None = None,
                     previous_label: str = "", static: bool = True,
                     quality_report: Path | None = None, status: str = "",
-                    notes: list[str] | None = None) -> DashboardResult:
-    """Write <out_dir or release_dir/dashboard>/index.html (+ PNGs and dashboard.pdf)."""
+                    notes: list[str] | None = None, office_dir: Path | None = None) -> DashboardResult:
+    """Write <out_dir or release_dir/dashboard>/index.html (+ PNGs and dashboard.pdf), linking
+    the Excel and Word files in <office_dir or release_dir/office>."""
     started = time.perf_counter()
     daily = data.read_mart(release_dir, "fct_air_unit_daily")
     as_of_date = data.data_as_of(daily.filter(pl.col("obs_year") == year) if daily is not None else None,
@@ -165,7 +183,8 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
     path = out / "index.html"
     if notes is None and as_of:
         notes = cut_notes(release_dir)
-    path.write_text(page_html(title, as_of_date, sections, exported, status, notes),
+    office = office_links(release_dir, year, out, office_dir or release_dir / "office")
+    path.write_text(page_html(title, as_of_date, sections, exported, status, notes, office),
                     encoding="utf-8")
     return DashboardResult(html=path, as_of=as_of_date, static=exported,
                            seconds=round(time.perf_counter() - started, 2))

@@ -19,6 +19,9 @@ INVALID_COLOUR = "#D9D9D9"
 UNIT_COLOURS = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
                 "#BCBD22", "#17BECF"]
 GRADE_COLOURS = {"优秀": "#2E7D32", "良好": "#558B2F", "合格": "#F9A825", "不合格": "#C62828"}
+# 数据缺失 (issue 14): an item whose rule found no input, a unit not ranked for lack of data
+MISSING_RED = "#D50000"
+MISSING_ZH = "数据缺失"
 
 
 @dataclass
@@ -55,24 +58,45 @@ def _signed(value: float | None) -> str:
     return "—" if value is None else f"{value:+.2f}"
 
 
+def _grade_cell(row: dict) -> str:
+    """The grade, or 数据缺失·不排名 for a unit with most of its items missing (no grade, no rank)."""
+    if row.get("is_ranked") is False:
+        return f"{MISSING_ZH}·不排名"
+    return row["grade"] or ""
+
+
+def _missing_cell(row: dict) -> str:
+    count = row.get("missing_items") or 0
+    return f"{count} 项" if count else "—"
+
+
 def ranking_figure(rows: list[dict], title: str) -> go.Figure:
+    black = "#212121"
+    missing_font = [black] * 7 + [[MISSING_RED if r.get("is_ranked") is False else black for r in rows],
+                                  [MISSING_RED if (r.get("missing_items") or 0) else black for r in rows]] \
+        + [black] * 2
     table = go.Table(
-        columnwidth=[40, 130, 60, 50, 50, 50, 60, 60, 70],
-        header={"values": ["排名", "考核单位", "总分", "分值", "扣分", "加分", "等次", "名次变化",
-                           "得分变化"], "fill_color": "#1F4E79", "font": {"color": "white"},
-                "align": "center"},
+        columnwidth=[40, 120, 55, 45, 50, 55, 50, 80, 70, 70, 70],
+        header={"values": ["排名", "考核单位", "总分", "分值", "扣分", "未计分", "加分", "等次",
+                           MISSING_ZH, "名次变化", "得分变化"],
+                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
         cells={"values": [
-            [r["score_rank"] for r in rows], [r["unit_name"] for r in rows],
+            [r["score_rank"] if r["score_rank"] is not None else "—" for r in rows],
+            [r["unit_name"] for r in rows],
             [f"{r['total_score']:.2f}" for r in rows], [f"{float(r['base_points']):g}" for r in rows],
-            [f"{float(r['deductions']):.2f}" for r in rows], [f"{float(r['bonuses']):.2f}" for r in rows],
-            [r["grade"] or "" for r in rows], [_arrow(r["rank_change"]) for r in rows],
+            [f"{float(r['deductions']):.2f}" for r in rows],
+            [f"{float(r.get('missing_points') or 0):.2f}" for r in rows],
+            [f"{float(r['bonuses']):.2f}" for r in rows],
+            [_grade_cell(r) for r in rows], [_missing_cell(r) for r in rows],
+            [_arrow(r["rank_change"]) for r in rows],
             [_signed(r["total_change"]) for r in rows]],
-            "align": "center", "height": 28,
+            "align": "center", "height": 28, "font": {"color": missing_font},
             "fill_color": [["#F7F9FC" if i % 2 else "white" for i in range(len(rows))]]},
     )
     bars = go.Bar(x=[r["total_score"] for r in rows], y=[r["unit_name"] for r in rows], orientation="h",
-                  marker_color=[GRADE_COLOURS.get(r["grade"] or "", "#607D8B") for r in rows],
-                  text=[f"{r['total_score']:.2f}（{r['grade'] or ''}）" for r in rows],
+                  marker_color=[MISSING_RED if r.get("is_ranked") is False
+                                else GRADE_COLOURS.get(r["grade"] or "", "#607D8B") for r in rows],
+                  text=[f"{r['total_score']:.2f}（{_grade_cell(r)}）" for r in rows],
                   textposition="auto", hovertemplate="%{y}：%{x:.2f} 分<extra></extra>")
     fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.12,
                         specs=[[{"type": "table"}, {"type": "xy"}]])
@@ -96,6 +120,8 @@ def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names
     note = (f"名次变化、得分变化：与{previous_label}相比。" if previous_label
             else "名次变化、得分变化：暂无上月末的计分结果可比"
                  "（运行 ecoscore dashboard --as-of 上月末日期 即可生成）。")
+    note += ("数据缺失：计分规则找不到输入数据的指标数（红色），其分值不计入（“未计分”列）；"
+             "半数以上指标（按项数或分值）数据缺失的单位不评定等次、不排名。")
     return Panel(key="01_ranking", title=title, note=note, figures=figures)
 
 
@@ -169,7 +195,8 @@ def waterfall_steps(unit: dict, moved: pl.DataFrame) -> list[tuple[str, float]]:
 def scorecard_figure(unit: dict, moves: pl.DataFrame) -> go.Figure:
     """Waterfall from base points through each loss and gain to the total, over the movement
     rows that moved points, with their explanations and sources."""
-    moved = (moves.filter(pl.col("points") != 0)
+    missing = (pl.col("status") == "missing") if "status" in moves.columns else pl.lit(False)
+    moved = (moves.filter((pl.col("points") != 0) | missing)
              .with_columns(_order=pl.col("item_code").str.extract_all(r"\d+").cast(pl.List(pl.Int64)))
              .sort("_order", "item_code", "movement_kind").drop("_order"))
     steps = waterfall_steps(unit, moved)
@@ -190,9 +217,10 @@ def scorecard_figure(unit: dict, moves: pl.DataFrame) -> go.Figure:
         cells={"values": [
             [_step_label(r).strip() for r in rows],
             [_number(r["measure_value"]) for r in rows], [_number(r["target"]) for r in rows],
-            [f"{float(r['points']):+.2f}" for r in rows], [r["explanation_zh"] or "" for r in rows],
+            [_points_cell(r) for r in rows], [r["explanation_zh"] or "" for r in rows],
             [f"方案第{r['source_item']}项" if r["source_item"] else "" for r in rows]],
-            "align": ["left", "center", "center", "center", "left", "left"], "height": 26})
+            "align": ["left", "center", "center", "center", "left", "left"], "height": 26,
+            "font": {"color": [[MISSING_RED if r.get("status") == "missing" else "#212121" for r in rows]]}})
     table_height = 40 + 34 * len(rows)
     chart_height = 330 if steps else 200
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.04,
@@ -205,13 +233,25 @@ def scorecard_figure(unit: dict, moves: pl.DataFrame) -> go.Figure:
     fig.update_yaxes(range=[min(0, min(values)), top * 1.15], title_text="分", row=1, col=1)
     fig.update_xaxes(tickangle=-30 if len(steps) > 6 else 0, tickfont={"size": 11}, row=1, col=1)
     fig.update_layout(showlegend=False)
-    title = (f"{unit['unit_name']}：{float(unit['total_score']):.2f} 分，第 {unit['score_rank']} 名，"
-             f"{unit['grade'] or ''}")
+    place = (f"第 {unit['score_rank']} 名" if unit["score_rank"] is not None
+             else f"{MISSING_ZH}，不排名")
+    gaps = f"，{MISSING_ZH} {unit['missing_items']} 项" if unit.get("missing_items") else ""
+    title = f"{unit['unit_name']}：{float(unit['total_score']):.2f} 分，{place}，{_grade_cell(unit)}{gaps}"
     return styled(fig, 80 + chart_height + table_height, title)
+
+
+def _points_cell(row: dict) -> str:
+    if row.get("status") == "missing" and not float(row["points"]):
+        return MISSING_ZH
+    return f"{float(row['points']):+.2f}"
 
 
 def _number(value) -> str:
     return "—" if value is None else f"{float(value):g}"
+
+
+def _count(value) -> str:
+    return "—" if value is None else str(int(value))
 
 
 def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None) -> Panel:
@@ -346,7 +386,6 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
     position = {code: i for i, code in enumerate(unit_order)}
     rows = sorted(gaps.to_dicts(), key=lambda r: (position.get(r["unit_code"], 99), r["item_code"]))
     verdicts = [data.gap_verdict(r) for r in rows]
-    alarm = {"已无法达标": "#FFCDD2", "未达标": "#FFCDD2", "目前未达标，须改善": "#FFE0B2"}
     table = go.Table(
         columnwidth=[110, 130, 55, 70, 55, 55, 260, 100],
         header={"values": ["考核单位", "指标", "年度目标", f"截至{as_of.month}月{as_of.day}日", "已计天数",
@@ -355,15 +394,17 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
         cells={"values": [
             [names.get(r["unit_code"], r["unit_code"]) for r in rows], [r["item_name"] for r in rows],
             [_number(r["target"]) for r in rows], [_number(r["year_to_date_value"]) for r in rows],
-            [r["days_so_far"] for r in rows], [r["days_left"] for r in rows],
+            [_count(r["days_so_far"]) for r in rows], [_count(r["days_left"]) for r in rows],
             [r["requirement"] or r["reason"] or "—" for r in rows], verdicts],
             "align": ["center", "left", "center", "center", "center", "center", "left", "center"],
             "height": 26,
-            "fill_color": [["white"] * len(rows)] * 7 + [[alarm.get(v, "#C8E6C9") for v in verdicts]]})
+            "fill_color": [["white"] * len(rows)] * 7 + [[data.verdict_colour(v) for v in verdicts]]})
     return Panel(key="05_air_target_gap", title=title,
                  figures=[styled(go.Figure(table), 90 + 27 * len(rows))],
                  note="余下时段须达到：假定余下每天均为有效日，全年要达到目标，余下日子须满足的条件"
-                      "（年均浓度：(目标 × 全年天数 − 已累计) ÷ 剩余天数；优良天数：至少须有的优良天数）。")
+                      "（年均浓度：(目标 × 全年天数 − 已累计) ÷ 剩余天数；优良天数：至少须有的优良天数；"
+                      "重度及以上污染：至多可有的天数）。绿色为已达标或目前达标，橙色为目前未达标，红色为"
+                      "未达标或已无法达标，灰色为缺少数据或不能按日推算（不表示达标）。")
 
 
 # ---------- water

@@ -3,6 +3,8 @@
     between; below 确保值 −2 per percentage point (−1 per point of the part ≥ 90 %): parameters
     below_per_unit / below_floor_value / below_per_unit_under_floor. Seed 003 item 一.4: rate
     100 % → full, < 90 % → 0, between points × (rate − 90 %) / 10 % (anchors 90 → 0, 100 → full).
+    The floor value never lies above the lowest anchor: with 确保 85 %, every point below 85 % is
+    also below 90 % and costs 2 (83 % → 54 − 2 × 2 = 50). Outside the anchors the sentence says so.
     The movement is the score minus the unit's points (a deduction, never below zero points). -#}
 
 with grid as (
@@ -39,15 +41,28 @@ bounds as (
     group by all
 ),
 
-scored as (
+clamped as (
     select
         grid.*,
         bounds.low_value,
+        bounds.low_points,
         bounds.high_value,
+        bounds.high_points,
+        {{ param_num('below_per_unit') }} as below_per_unit,
+        {{ param_num('below_per_unit_under_floor') }} as below_per_unit_under_floor,
+        -- the steeper slope starts at the floor value or at the lowest anchor, whichever is lower
+        least({{ param_num('below_floor_value') }}, bounds.low_value) as floor_value
+    from grid
+    inner join bounds using (scheme_code, unit_code, item_code)
+),
+
+scored as (
+    select
+        grid.*,
         case
             when grid.measure_value is null then null
-            when grid.measure_value >= bounds.high_value then bounds.high_points
-            when grid.measure_value >= bounds.low_value then (
+            when grid.measure_value >= grid.high_value then grid.high_points
+            when grid.measure_value >= grid.low_value then (
                 select s.anchor_points + (s.next_points - s.anchor_points)
                     * (grid.measure_value - s.anchor_value) / (s.next_value - s.anchor_value)
                 from segments as s
@@ -56,17 +71,16 @@ scored as (
                     and grid.measure_value >= s.anchor_value and grid.measure_value < s.next_value
             )
             -- below the lowest anchor: a slope, steeper under the floor value (003 二.2)
-            else greatest(bounds.low_points
-                - coalesce({{ param_num('below_per_unit') }}, bounds.low_points * 1e6)
-                    * (bounds.low_value - greatest(grid.measure_value,
-                        coalesce({{ param_num('below_floor_value') }}, grid.measure_value)))
-                - coalesce({{ param_num('below_per_unit_under_floor') }}, 0)
-                    * greatest(coalesce({{ param_num('below_floor_value') }}, grid.measure_value)
+            else greatest(grid.low_points
+                - coalesce(grid.below_per_unit, grid.low_points * 1e6)
+                    * (grid.low_value - greatest(grid.measure_value,
+                        coalesce(grid.floor_value, grid.measure_value)))
+                - coalesce(grid.below_per_unit_under_floor, 0)
+                    * greatest(coalesce(grid.floor_value, grid.measure_value)
                         - grid.measure_value, 0),
                 0)
         end as score_raw
-    from grid
-    inner join bounds using (scheme_code, unit_code, item_code)
+    from clamped as grid
 ),
 
 explained as (
@@ -87,12 +101,37 @@ final as (
             * exclude (points),
             points_moved as points,
             case
-                when measure_value is null then measure_label || ' 缺少有效数据，无法评分'
+                when measure_value is null then '数据缺失：' || measure_label || ' 无数据，本项无法评分'
                 else measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
-                    || '，在 ' || {{ fmt_num('low_value') }} || '–' || {{ fmt_num('high_value') }}
-                    || ' 之间按线性插值计分：得 ' || {{ fmt_num('item_score') }} || ' 分，扣 '
+                    || case
+                        when measure_value > high_value
+                            then '，高于最高锚点 ' || {{ fmt_num('high_value') }} || '，不在插值区间内，按该锚点计 '
+                                || {{ fmt_num('high_points') }} || ' 分'
+                        when measure_value = high_value
+                            then '，达到锚点 ' || {{ fmt_num('high_value') }} || '（' || {{ fmt_num('high_points') }} || ' 分）'
+                        when measure_value >= low_value
+                            then '，在 ' || {{ fmt_num('low_value') }} || '–' || {{ fmt_num('high_value') }}
+                                || ' 之间按线性插值计分'
+                        when below_per_unit is null
+                            then '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '，不在插值区间内，不得分'
+                        when below_per_unit = 0 and coalesce(below_per_unit_under_floor, 0) = 0
+                            then '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '，不在插值区间内，按该锚点计 '
+                                || {{ fmt_num('low_points') }} || ' 分'
+                        else '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '（' || {{ fmt_num('low_points') }}
+                            || ' 分），不在插值区间内：'
+                            || case when floor_value < low_value and measure_value < low_value
+                                then '高于 ' || {{ fmt_num('floor_value') }} || ' 的部分每差 1 扣 '
+                                    || {{ fmt_num('below_per_unit') }} || ' 分，' else '' end
+                            || case when coalesce(below_per_unit_under_floor, 0) > 0
+                                        and measure_value < coalesce(floor_value, low_value)
+                                then '低于 ' || {{ fmt_num('coalesce(floor_value, low_value)') }} || ' 的部分每差 1 扣 '
+                                    || {{ fmt_num('below_per_unit_under_floor') }} || ' 分'
+                                else '每差 1 扣 ' || {{ fmt_num('below_per_unit') }} || ' 分' end
+                    end
+                    || '：得 ' || {{ fmt_num('item_score') }} || ' 分，扣 '
                     || {{ fmt_num('raw_points') }} || ' 分'
-            end as explanation_zh
+            end as explanation_zh,
+            case when measure_value is null then 'missing' else 'scored' end as status
         from explained
     )
 )

@@ -2,9 +2,13 @@
     item's kinds, capped per item. Seed 001 item 2(3): "每发现1起扣0.2分，扣完1分为止".
     Variants: amount by severity class (001 10(2): 日处理规模100吨及以上扣1分，100吨以下扣0.5分),
     escalating repeats on the same evidence_ref (001 5(10): 同台锅炉第一次扣0.2分，第二次扣0.5分，
-    第三次及以上扣1分), amount × quantity (001 5(4)②: 每少1台扣0.1分).
+    第三次及以上扣1分). A row counts its `quantity` (火点2处 is two fire points, 001 5(2)②
+    "每通报1处火点扣0.2分"; 每少1台扣0.1分, 001 5(4)②), repeats included; `per_quantity: false`
+    counts each row once.
     Excused events (经自治区核实剔除的火点不扣分, 001 5(2)②) are shown, not counted.
-    Highest clause only (按最高分项扣分, 001 18(1)/(2)): within a `highest_only` group, one
+    unless_city_completed: no deduction when the scheme's city has a confirmed completion on the
+    named item — 001 4: "桂林市完成自治区下达目标的，各县（市、区）均得2分。桂林市未完成自治区下达目标
+    情况下……每项扣0.5分". Highest clause only (按最高分项扣分, 001 18(1)/(2)): within a `highest_only` group, one
     issue (same evidence_ref) counts once, at its highest clause. Bonus items add instead. -#}
 
 with grid as (
@@ -14,6 +18,18 @@ with grid as (
 
 events as (
     select * from {{ ref('int_scoring__events') }}
+),
+
+city_done as (
+    -- the city's own completion record waives the item's deductions (001 4)
+    select grid.scheme_code, grid.unit_code, grid.item_code,
+        string_agg(e.ledger_row_id, ',' order by e.ledger_row_id) as city_done_keys
+    from grid
+    inner join events as e
+        on e.scheme_code = grid.scheme_code and e.unit_code = grid.city_unit
+        and e.item_code = grid.rule_params ->> 'unless_city_completed'
+        and e.event_kind = 'task_completed' and e.status = 'confirmed'
+    group by all
 ),
 
 highest_groups as (
@@ -37,8 +53,10 @@ matched as (
         coalesce(events.quantity, 1) as quantity,
         {{ param_num('amount') }} as base_amount,
         coalesce({{ param_num('cap') }}, 1e9) as cap,
-        coalesce((rule_params ->> 'per_quantity')::boolean, false) as per_quantity
+        coalesce((rule_params ->> 'per_quantity')::boolean, true) as per_quantity,
+        city_done.city_done_keys
     from grid
+    left join city_done using (scheme_code, unit_code, item_code)
     inner join events
         on events.scheme_code = grid.scheme_code
         and events.unit_code = grid.unit_code
@@ -49,30 +67,40 @@ matched as (
     left join {{ ref('glossary') }} as kind_labels on kind_labels.term = events.event_kind
 ),
 
+occurrences as (
+    select
+        *,
+        -- how many occurrences the row records (火点2处 → 2)
+        case when per_quantity then quantity else 1 end as occurrences
+    from matched
+),
+
 repeats as (
     select
         *,
-        -- repeats are counted among confirmed events on the same thing (同台锅炉)
-        count(*) filter (where status = 'confirmed') over (
+        -- repeats are counted among confirmed occurrences on the same thing (同台锅炉)
+        coalesce(sum(occurrences) filter (where status = 'confirmed') over (
             partition by scheme_code, unit_code, item_code, issue_key
-            order by event_date, ledger_row_id rows between unbounded preceding and current row
-        ) as repeat_no,
+            order by event_date, ledger_row_id rows between unbounded preceding and 1 preceding
+        ), 0)::bigint as repeats_before,
         json_array_length(rule_params -> 'escalation') as escalation_steps
-    from matched
+    from occurrences
 ),
 
 amounts as (
     select
         *,
         (case
-            when status <> 'confirmed' then 0
+            when status <> 'confirmed' or city_done_keys is not null then 0
             when (rule_params -> 'severity_amounts' ->> severity) is not null
-                then (rule_params -> 'severity_amounts' ->> severity)::decimal(18, 4)
+                then (rule_params -> 'severity_amounts' ->> severity)::decimal(18, 4) * occurrences
+            -- the n-th occurrence on the same thing costs the n-th step (the last step after)
             when escalation_steps > 0
-                then (rule_params -> 'escalation' ->> (least(repeat_no, escalation_steps) - 1)::integer)
-                    ::decimal(18, 4)
-            else base_amount
-        end * case when per_quantity then quantity else 1 end)::decimal(18, 4) as event_amount
+                then list_sum(list_transform(range(1, ceil(occurrences)::bigint + 1),
+                    lambda k: json_transform(rule_params -> 'escalation', '["DECIMAL(18,4)"]')[
+                        least(repeats_before + k, escalation_steps)::bigint]))
+            else base_amount * occurrences
+        end)::decimal(18, 4) as event_amount
     from repeats
 ),
 
@@ -114,7 +142,7 @@ applied as (
         *,
         greatest(least(counted_amount, cap - before_amount), 0) as applied_points,
         case
-            when status <> 'confirmed' then 'excused'
+            when status <> 'confirmed' or city_done_keys is not null then 'excused'
             when clause_rank > 1 then 'superseded'
             when item_kind = 'bonus' then 'bonus'
             else 'deduction'
@@ -130,7 +158,10 @@ event_rows as (
         counted_amount - applied_points as cap_cut,
         case movement_kind when 'bonus' then applied_points else -applied_points end as points,
         strftime(event_date, '%Y-%m-%d') || ' ' || coalesce(severity || ' ', '') || event_label
+            || case when occurrences <> 1 then ' ' || {{ fmt_num('occurrences') }} || ' 处（次）' else '' end
             || case
+                when movement_kind = 'excused' and city_done_keys is not null
+                    then '：市级目标已完成（' || city_done_keys || '），各县均得分，不扣分'
                 when movement_kind = 'excused'
                     then '：已剔除（批准文号 ' || coalesce(approval_ref, '无') || '），不计分'
                 when movement_kind = 'superseded'
@@ -141,7 +172,8 @@ event_rows as (
                             || ' 分，封顶少' || {{ verb('item_kind') }} || ' '
                             || {{ fmt_num('counted_amount - applied_points') }} || ' 分）'
                         else '' end
-            end as explanation_zh
+            end as explanation_zh,
+        'scored' as status
     from applied
 ),
 
@@ -154,7 +186,8 @@ quiet_rows as (
         0 as points,
         0 as raw_points,
         0 as cap_cut,
-        '无相关记录：不' || {{ verb('grid.item_kind') }} || '分' as explanation_zh
+        '无相关记录：不' || {{ verb('grid.item_kind') }} || '分' as explanation_zh,
+        'scored' as status
     from grid
     anti join matched using (scheme_code, unit_code, item_code)
 ),

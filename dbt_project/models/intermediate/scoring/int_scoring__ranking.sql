@@ -111,7 +111,7 @@ final as (
             coalesce(case when rank_mode = 'linear' then applied else amount end, 0) as raw_points,
             coalesce(cut, 0) as cap_cut,
             case
-                when published_rank is null then peer_group_name || '排名 缺少有效数据，无法评分'
+                when published_rank is null then '数据缺失：' || peer_group_name || '排名 无数据，本项无法评分'
                 when rank_mode = 'bottom_n' and improvement_pct >= exempt_pct
                     then peer_group_name || '排名第 ' || published_rank || ' 位（倒数第 ' || place_from_bottom
                         || ' 位），但同比提升 ' || {{ fmt_num('improvement_pct') }} || '%，达到 '
@@ -126,7 +126,8 @@ final as (
                         || {{ fmt_num('applied') }} || ' 分'
                 else '排名第 ' || published_rank || ' 位，上年第 ' || last_year_rank || ' 位：'
                     || {{ verb('movement_kind') }} || ' ' || {{ fmt_num('applied') }} || ' 分'
-            end as explanation_zh
+            end as explanation_zh,
+            case when published_rank is null then 'missing' else 'scored' end as status
         from moved
     )
 )

@@ -59,7 +59,7 @@ explained as (
         raw_points - applied_points as cap_cut,
         case
             when measure_value is null
-                then measure_label || ' 缺少有效数据，无法评分'
+                then '数据缺失：' || measure_label || ' 无数据，本项无法评分'
             when steps = 0 and movement_kind = 'bonus'
                 then measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                     || '，未超过目标 ' || {{ fmt_num('target') }} || '：不加分'
@@ -79,7 +79,8 @@ explained as (
                     || {{ fmt_num('cap') }} || ' 分' end
                 || '：' || {{ verb('movement_kind') }} || ' '
                 || {{ fmt_num('applied_points') }} || ' 分'
-        end as explanation_zh
+        end as explanation_zh,
+        case when measure_value is null then 'missing' else 'scored' end as status
     from amounts
 ),
 

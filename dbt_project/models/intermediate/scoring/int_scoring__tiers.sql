@@ -62,13 +62,14 @@ final as (
             abs(moved) as raw_points,
             0 as cap_cut,
             case
-                when measure_value is null then measure_label || ' 缺少有效数据，无法评分'
+                when measure_value is null then '数据缺失：' || measure_label || ' 无数据，本项无法评分'
                 when hit is null then measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                     || '，未达到任何计分档：不计分'
                 else measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit || '，'
                     || op_zh || ' ' || {{ fmt_num("split_part(hit, '|', 2)") }} || '：'
                     || case when moved < 0 then '扣 ' else '加 ' end || {{ fmt_num('abs(moved)') }} || ' 分'
-            end as explanation_zh
+            end as explanation_zh,
+            case when measure_value is null then 'missing' else 'scored' end as status
         from explained
     )
 )

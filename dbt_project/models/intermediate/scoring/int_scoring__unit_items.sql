@@ -65,6 +65,7 @@ final as (
         targets.unit_points::decimal(18, 4) as points,
         targets.unit_role,
         targets.zero_if_notices,
+        targets.notices_within,
         items.rule_shape,
         items.rule_params,
         items.overflow_to_total,

@@ -44,7 +44,8 @@ final as (
                 when rule_shape = 'veto' then '发生该情形（' || event_keys || '）：一票否决，考核结果为“'
                     || bound_grade || '”'
                 else '发生该情形（' || event_keys || '）：等次最高为“' || bound_grade || '”，得分不变'
-            end as explanation_zh
+            end as explanation_zh,
+            'scored' as status
         from triggered
     )
 )

@@ -1,6 +1,7 @@
 {#- Unit × year town waste-water plants (seed 001 item 6(2)②): each plant has two items — the
     average load rate (平均负荷率) and the influent COD (进水COD浓度), annual means — met when
-    ≥ 75 % and ≥ 95 mg/L in the Li-river basin (漓江流域内), ≥ 70 % and ≥ 70 mg/L elsewhere.
+    ≥ 75 % and ≥ 95 mg/L in the Li-river basin (漓江流域内), ≥ 70 % and ≥ 70 mg/L elsewhere — the
+    thresholds are the seed std_wastewater_plant_targets (basin li_river / other).
     completion_rate = items met / items (the scheme applies "完成率低于80%的，该项不得分"). -#}
 
 with monthly as (
@@ -16,12 +17,18 @@ plants as (
     group by all
 ),
 
+plant_targets as (
+    select * from {{ ref('std_wastewater_plant_targets') }}
+),
+
 checked as (
     select
-        *,
-        mean_load_rate_pct >= case when in_li_river_basin then 75 else 70 end as load_rate_met,
-        mean_influent_cod_mg_l >= case when in_li_river_basin then 95 else 70 end as influent_cod_met
+        plants.*,
+        plants.mean_load_rate_pct >= plant_targets.load_rate_min_pct as load_rate_met,
+        plants.mean_influent_cod_mg_l >= plant_targets.influent_cod_min_mg_l as influent_cod_met
     from plants
+    inner join plant_targets
+        on plant_targets.basin = case when plants.in_li_river_basin then 'li_river' else 'other' end
 ),
 
 final as (

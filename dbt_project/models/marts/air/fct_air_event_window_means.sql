@@ -2,7 +2,10 @@
     "除夕19点至初一6点PM2.5小时均值浓度"). A unit's hourly value is the mean over its
     assessment stations reporting that hour (SPEC §2.2); the window's value is the mean of those
     hourly values, rounded half-even to one decimal. Windows are in feed timepoints (the hour's
-    end label), both ends included: 19:00 … 06:00 = 12 hourly values. -#}
+    end label), both ends included: 19:00 … 06:00 = 12 hourly values. A scheme that names its own
+    window (item `measure_window`, seed 001 5(11)①: "2025年1月28日（除夕）19点至29日初一6点" for
+    the 2024 scheme) gives its units that window for the scheme year, in place of the registry's
+    (registry/event_windows.csv, the 除夕 of the calendar year). -#}
 
 with hourly as (
     select * from {{ ref('stg_air__station_hourly') }}
@@ -12,8 +15,33 @@ unit_stations as (
     select * from {{ ref('stg_air__unit_stations') }}
 ),
 
-windows as (
+registry_windows as (
     select * from {{ ref('stg_air__event_windows') }}
+),
+
+scheme_windows as (
+    -- the scheme's own window, for each unit of the scheme
+    select distinct
+        units.unit_code,
+        'fireworks' as event_code,
+        '除夕烟花爆竹时段' as event_name,
+        schemes.scheme_year as event_year,
+        (items.measure_window ->> 'start')::timestamp as window_start,
+        (items.measure_window ->> 'end')::timestamp as window_end
+    from {{ ref('stg_scoring__items') }} as items
+    inner join {{ ref('stg_scoring__schemes') }} as schemes using (scheme_code)
+    inner join {{ ref('stg_scoring__units') }} as units using (scheme_code)
+    where items.measure_code = 'air.fireworks_pm2_5_mean' and items.measure_window is not null
+),
+
+windows as (
+    select unit_code, event_code, event_name, event_year, window_start, window_end from scheme_windows
+    union all
+    select units.unit_code, w.event_code, w.event_name, w.event_year, w.window_start, w.window_end
+    from registry_windows as w
+    cross join (select distinct unit_code from unit_stations) as units
+    anti join scheme_windows as sw
+        on sw.unit_code = units.unit_code and sw.event_code = w.event_code and sw.event_year = w.event_year
 ),
 
 unit_hours as (
@@ -28,9 +56,10 @@ unit_hours as (
         string_agg(hourly.source_file || ':' || hourly.source_row::varchar, ';'
                    order by hourly.source_file, hourly.source_row) as source_keys
     from windows
+    inner join unit_stations using (unit_code)
     inner join hourly
-        on hourly.timepoint between windows.window_start and windows.window_end
-    inner join unit_stations using (station_code)
+        on hourly.station_code = unit_stations.station_code
+        and hourly.timepoint between windows.window_start and windows.window_end
     group by unit_stations.unit_code, windows.event_code, windows.event_year, hourly.timepoint
 ),
 
@@ -50,7 +79,7 @@ final as (
             as n_hours_expected,
         string_agg(unit_hours.source_keys, ';' order by unit_hours.timepoint) as source_keys
     from unit_hours
-    inner join windows using (event_code, event_year)
+    inner join windows using (unit_code, event_code, event_year)
     group by unit_hours.unit_code, unit_hours.event_code, unit_hours.event_year
 )
 

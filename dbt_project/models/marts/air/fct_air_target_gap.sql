@@ -6,12 +6,19 @@
       must average at most (target × (n + d) − Σ so far) / d, floored to 0.1 so that meeting
       it meets the target;
     - good-day ratio (优良天数比率 = good days / valid days): at least
-      ⌈target % × (n + d) − good so far⌉ of the remaining d days must be good.
-    When the target can no longer be met the requirement is null and `reason` says why. -#}
+      ⌈target % × (n + d) − good so far⌉ of the remaining d days must be good;
+    - heavy-pollution ratio (重度及以上污染天数比率 = days with AQI > 200 / valid days): at most
+      ⌊target % × (n + d) − heavy days so far⌋ of the remaining d days may be heavy.
+    When the target can no longer be met, the year is over and it was missed, there is no valid
+    day, or the measure (percentiles, comprehensive index) cannot be worked back from daily
+    values, the requirement is null and `reason` says why in words a reader understands; the
+    year-to-date value of such a measure is the air domain's own (fct_air_unit_measures). -#}
 {%- set mean_measures = {'air.pm2_5_annual_mean': ('pm2_5_24h', 'PM2.5'),
                          'air.pm10_annual_mean': ('pm10_24h', 'PM10'),
                          'air.so2_annual_mean': ('so2_24h', 'SO2'),
                          'air.no2_annual_mean': ('no2_24h', 'NO2')} %}
+{%- set daily_measures = ['air.good_day_ratio', 'air.heavy_pollution_ratio'] + (mean_measures.keys() | list) %}
+{%- set daily_list = "'" ~ (daily_measures | join("', '")) ~ "'" -%}
 
 with daily as (
     select * from {{ ref('fct_air_unit_daily') }}
@@ -24,6 +31,11 @@ targets as (
 
 items as (
     select * from {{ ref('stg_scoring__items') }}
+),
+
+unit_measures as (
+    select * from {{ ref('fct_air_unit_measures') }}
+    where measure_year = {{ var('year') }}
 ),
 
 air_targets as (
@@ -57,7 +69,8 @@ year_to_date as (
         '{{ label }}' as pollutant_label,
         count(daily.{{ column }}) as days_so_far,
         sum(daily.{{ column }})::decimal(18, 4) as sum_so_far,
-        null::integer as good_days_so_far
+        null::integer as good_days_so_far,
+        null::integer as heavy_days_so_far
     from daily, as_of
     where daily.obs_date <= as_of.as_of_date
     group by daily.unit_code
@@ -69,7 +82,20 @@ year_to_date as (
         '优良天数比率' as pollutant_label,
         count(*) filter (where daily.is_valid_day) as days_so_far,
         null::decimal(18, 4) as sum_so_far,
-        count(*) filter (where daily.is_valid_day and daily.aqi <= 100) as good_days_so_far
+        count(*) filter (where daily.is_valid_day and daily.aqi <= 100) as good_days_so_far,
+        null::integer as heavy_days_so_far
+    from daily, as_of
+    where daily.obs_date <= as_of.as_of_date
+    group by daily.unit_code
+    union all
+    select
+        daily.unit_code,
+        'air.heavy_pollution_ratio' as measure_code,
+        '重度及以上污染天数比率' as pollutant_label,
+        count(*) filter (where daily.is_valid_day) as days_so_far,
+        null::decimal(18, 4) as sum_so_far,
+        null::integer as good_days_so_far,
+        count(*) filter (where daily.is_valid_day and daily.aqi > 200) as heavy_days_so_far
     from daily, as_of
     where daily.obs_date <= as_of.as_of_date
     group by daily.unit_code
@@ -79,20 +105,30 @@ gaps as (
     select
         air_targets.*,
         as_of.as_of_date,
-        ytd.pollutant_label,
+        coalesce(ytd.pollutant_label, air_targets.item_name) as pollutant_label,
         ytd.days_so_far,
-        date_diff('day', as_of.as_of_date, make_date({{ var('year') }}, 12, 31)) as days_left,
+        coalesce(date_diff('day', as_of.as_of_date, make_date({{ var('year') }}, 12, 31)),
+            date_diff('day', make_date({{ var('year') }}, 1, 1), make_date({{ var('year') }}, 12, 31)) + 1)
+            as days_left,
         case
             when air_targets.measure_code = 'air.good_day_ratio' and ytd.days_so_far > 0
                 then round_even((100.0 * ytd.good_days_so_far / ytd.days_so_far)::decimal(18, 6), 1)
+            when air_targets.measure_code = 'air.heavy_pollution_ratio' and ytd.days_so_far > 0
+                then round_even((100.0 * ytd.heavy_days_so_far / ytd.days_so_far)::decimal(18, 6), 1)
             when ytd.days_so_far > 0
                 then round_even((ytd.sum_so_far / ytd.days_so_far)::decimal(18, 6), 1)
+            -- percentiles and the comprehensive index: the air domain's year-to-date value
+            when air_targets.measure_code not in ({{ daily_list }})
+                then round_even(um.measure_value::decimal(18, 6), 1)
         end as year_to_date_value,
+        air_targets.measure_code in ({{ daily_list }}) as from_daily,
         ytd.sum_so_far,
-        ytd.good_days_so_far
+        ytd.good_days_so_far,
+        ytd.heavy_days_so_far
     from air_targets
     cross join as_of
     left join year_to_date as ytd using (unit_code, measure_code)
+    left join unit_measures as um using (unit_code, measure_code)
 ),
 
 required as (
@@ -103,8 +139,26 @@ required as (
         end as mean_needed,
         case when measure_code = 'air.good_day_ratio'
             then ceil(target / 100 * (days_so_far + days_left) - good_days_so_far)::integer
-        end as good_days_needed
+        end as good_days_needed,
+        case when measure_code = 'air.heavy_pollution_ratio'
+            then floor(target / 100 * (days_so_far + days_left) - heavy_days_so_far)::integer
+        end as heavy_days_allowed,
+        coalesce(strftime(as_of_date, '%Y年%-m月%-d日'), '{{ var("year") }}年底') as as_of_zh,
+        case measure_code when 'air.good_day_ratio' then '%' when 'air.heavy_pollution_ratio' then '%'
+            else '' end as unit_zh
     from gaps
+),
+
+judged as (
+    select
+        *,
+        days_so_far is null or days_so_far = 0 as no_data,
+        case
+            when year_to_date_value is null then null
+            when measure_code = 'air.good_day_ratio' then year_to_date_value >= target
+            else year_to_date_value <= target
+        end as met_so_far
+    from required
 ),
 
 final as (
@@ -123,30 +177,40 @@ final as (
         case when good_days_needed <= days_left then greatest(good_days_needed, 0) end
             as rest_of_year_good_days_needed,
         case
-            when days_so_far is null or days_so_far = 0 then null
-            when days_left = 0 and measure_code != 'air.good_day_ratio'
-                and sum_so_far / days_so_far <= target
-                then '全年已结束，' || pollutant_label || ' 达到目标'
+            when not from_daily or no_data then null
+            when days_left = 0 and met_so_far
+                then '全年已结束，' || pollutant_label || '达到目标'
+            when days_left = 0 then null
             when measure_code = 'air.good_day_ratio' and good_days_needed <= days_left
                 then '余下 ' || days_left || ' 天中至少 ' || greatest(good_days_needed, 0)
                      || ' 天须为优良'
+            when measure_code = 'air.heavy_pollution_ratio' and heavy_days_allowed >= 0
+                then '余下 ' || days_left || ' 天中重度及以上污染不得超过 ' || least(heavy_days_allowed, days_left)
+                     || ' 天'
             when mean_needed >= 0
                 then pollutant_label || ' 须在余下 ' || days_left || ' 天平均不高于 '
                      || mean_needed::decimal(18, 1)::varchar || ' μg/m³'
         end as requirement,
         case
-            when days_so_far is null or days_so_far = 0 then '截至 as_of 无有效日数据'
-            when measure_code not in ('air.good_day_ratio'
-                {%- for m in mean_measures %}, '{{ m }}'{% endfor %})
-                then '百分位数或综合指数不能按日均值倒推'
+            when not from_daily and year_to_date_value is null
+                then '截至' || as_of_zh || '没有本单位的有效空气监测数据，无法计算'
+            when not from_daily
+                then '百分位数或综合指数不能按日均值倒推余下时段须达到的水平'
+            when no_data then '截至' || as_of_zh || '没有本单位的有效空气日监测数据，无法计算'
+            when days_left = 0 and met_so_far then null
+            when days_left = 0
+                then '全年已结束，' || pollutant_label || ' ' || year_to_date_value::varchar || unit_zh
+                     || ' 未达到目标 ' || target::decimal(18, 1)::varchar || unit_zh
             when measure_code = 'air.good_day_ratio' and good_days_needed > days_left
                 then '余下 ' || days_left || ' 天即使全部优良也无法达到 ' || target::decimal(18, 1)::varchar || '%'
-            when days_left = 0 and measure_code != 'air.good_day_ratio'
-                and sum_so_far / days_so_far <= target then null
-            when measure_code != 'air.good_day_ratio' and (days_left = 0 or mean_needed < 0)
+            when measure_code = 'air.heavy_pollution_ratio' and heavy_days_allowed < 0
+                then '已有 ' || heavy_days_so_far || ' 天重度及以上污染，余下 ' || days_left
+                     || ' 天即使不再出现也无法达到 ' || target::decimal(18, 1)::varchar || '%'
+            when measure_code in ({% for m in mean_measures %}'{{ m }}'{% if not loop.last %}, {% endif %}{% endfor %})
+                and mean_needed < 0
                 then '余下 ' || days_left || ' 天即使浓度为 0 也无法达到 ' || target::decimal(18, 1)::varchar
         end as reason
-    from required
+    from judged
 )
 
 select * from final

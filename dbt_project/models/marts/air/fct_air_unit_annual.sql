@@ -8,8 +8,9 @@
     - validity: at least 324 daily values a year and 27 in every month (25 in February),
       otherwise the statistic is flagged not valid (GB 3095-2012 表4 / 2018 amendment);
     - year-on-year change 同比 = this year − the previous year (null without a previous year);
-    - comprehensive index 综合指数 (城市环境空气质量排名技术规定): Σ C_i/S_i over SO2/60,
-      NO2/40, PM10/70, PM2.5/35, CO/4, O3/160; weights are the vars `index_weight_*`. -#}
+    - comprehensive index 综合指数 (城市环境空气质量排名技术规定): Σ C_i/S_i, the limits S_i
+      from the standards seed std_air_index_limits (GB 3095-2012 二级: SO2 60, NO2 40, PM10 70,
+      PM2.5 35, CO 4, O3 160); weights are the vars `index_weight_*`. -#}
 {%- set mean_cols = ['so2_24h', 'no2_24h', 'pm10_24h', 'pm2_5_24h'] %}
 {%- set yoy_measures = ['good_day_ratio', 'heavy_pollution_ratio', 'pm2_5_annual_mean',
                         'pm10_annual_mean', 'so2_annual_mean', 'no2_annual_mean', 'co_p95',
@@ -21,6 +22,14 @@ with daily as (
 
 monthly as (
     select * from {{ ref('fct_air_unit_monthly') }}
+),
+
+index_limits as (
+    select
+        {%- for p in ['so2', 'no2', 'pm10', 'pm2_5', 'co', 'o3'] %}
+        max(limit_value) filter (where pollutant = '{{ p }}') as {{ p }}_limit{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ ref('std_air_index_limits') }}
 ),
 
 month_validity as (
@@ -75,17 +84,18 @@ with_index as (
         end as heavy_pollution_ratio,
         ---------- comprehensive index (lower is better)
         round_even((
-            {{ var('index_weight_so2', 1) }} * so2_annual_mean / 60
-            + {{ var('index_weight_no2', 1) }} * no2_annual_mean / 40
-            + {{ var('index_weight_pm10', 1) }} * pm10_annual_mean / 70
-            + {{ var('index_weight_pm2_5', 1) }} * pm2_5_annual_mean / 35
-            + {{ var('index_weight_co', 1) }} * co_p95 / 4
-            + {{ var('index_weight_o3', 1) }} * o3_8h_p90 / 160
+            {{ var('index_weight_so2', 1) }} * so2_annual_mean / lim.so2_limit
+            + {{ var('index_weight_no2', 1) }} * no2_annual_mean / lim.no2_limit
+            + {{ var('index_weight_pm10', 1) }} * pm10_annual_mean / lim.pm10_limit
+            + {{ var('index_weight_pm2_5', 1) }} * pm2_5_annual_mean / lim.pm2_5_limit
+            + {{ var('index_weight_co', 1) }} * co_p95 / lim.co_limit
+            + {{ var('index_weight_o3', 1) }} * o3_8h_p90 / lim.o3_limit
         )::decimal(18, 6), 2) as comprehensive_index,
         ---------- validity (324 days a year; 27 a month, 25 in February)
         pm2_5_days >= 324 and coalesce(mv.months_meeting_rule, 0) = 12 as is_annual_valid,
         coalesce(mv.months_meeting_rule, 0) as months_meeting_rule
     from annual
+    cross join index_limits as lim
     left join month_validity as mv using (unit_code, obs_year)
 ),
 

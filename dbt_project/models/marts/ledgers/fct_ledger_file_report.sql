@@ -1,5 +1,6 @@
 {#- One row per ledger file: what was read, loaded and quarantined, and whether the file is new,
-    changed or unchanged since the last run (SPEC §5: no row is dropped silently). -#}
+    changed or unchanged since the last run (SPEC §5: no row is dropped silently), and how many
+    loaded rows no scheme item reads (int_ledgers__unread: a warning, they load but never score). -#}
 
 with files as (
     select
@@ -7,7 +8,9 @@ with files as (
         any_value(file_hash) as file_hash,
         any_value(change) as change,
         max(rows_read) as rows_read,
-        count(file_problem) as file_problems
+        count(file_problem) as file_problems,
+        -- why a file (or one of its sheets) was not read: named in the report itself
+        string_agg(distinct file_problem, '；' order by file_problem) as file_problem_zh
     from {{ ref('stg_ledgers__files') }}
     group by source_file
 ),
@@ -22,6 +25,13 @@ other_year as (
     select source_file, count(*) as rows_other_year
     from {{ ref('int_ledgers__rows_resolved') }}
     where other_year
+    group by source_file
+),
+
+unread as (
+    -- loaded rows whose event kind no item reads (they can never move a point)
+    select source_file, count(*) as rows_unread
+    from {{ ref('int_ledgers__unread') }}
     group by source_file
 ),
 
@@ -45,16 +55,20 @@ final as (
         -- rows of another assessment year's scheme: loaded by that year's run
         coalesce(other_year.rows_other_year, 0)::integer as rows_other_year,
         files.file_problems::integer as file_problems,
+        coalesce(unread.rows_unread, 0)::integer as rows_unread,
+        files.file_problem_zh,
         ---------- for people
         case
-            when files.file_problems > 0 then '文件有问题，见隔离清单'
+            when files.file_problems > 0 then '文件未读取或未载入，运行被阻止：' || files.file_problem_zh
             when coalesce(quarantined.rows_quarantined, 0) > 0 then '部分行被隔离，见隔离清单'
             else '全部载入'
-        end as status_zh
+        end || case when coalesce(unread.rows_unread, 0) > 0
+            then '；警告：' || unread.rows_unread || ' 行的事项类型没有指标读取，不计分' else '' end as status_zh
     from files
     left join loaded using (source_file)
     left join quarantined using (source_file)
     left join other_year using (source_file)
+    left join unread using (source_file)
 )
 
 select * from final

@@ -6,7 +6,12 @@
     So for every unit: total = base points + Σ points here (SPEC §4: 得分=分值-扣分+加分).
     source_keys points to the rows behind a movement (ledger_row_ids, station-days,
     section-months, peer-table rows); when a rule found no row, it names what was looked for
-    (has_source_rows = false), e.g. an all-or-nothing item without a completion record. -#}
+    (has_source_rows = false), e.g. an all-or-nothing item without a completion record.
+    status = 'missing' marks a rule that found no input, and the missing_data row of the points
+    that gap cost the item (fct_unit_item_scores step 7).
+    movement_order: the order the rule applied them — an item's rule movements first (ledger events
+    by date and row, the order a cap is used up), then its composition steps in the order
+    composition runs (group cap, item floor, pool transfer and charge, pool floor, bonus caps). -#}
 
 with rule_movements as (
     select * from {{ ref('int_scoring__rule_movements') }}
@@ -22,6 +27,10 @@ grid as (
 
 items as (
     select * from {{ ref('stg_scoring__items') }}
+),
+
+events as (
+    select ledger_row_id, event_date from {{ ref('int_scoring__events') }}
 ),
 
 composition_steps as (
@@ -54,6 +63,14 @@ composition_steps as (
         '第 ' || s.charged_to || ' 项得分已扣至零，不再扣减：少扣 ' || {{ fmt_num('s.pool_floor_cut') }} || ' 分' as explanation_zh
     from item_scores as s
     where s.pool_floor_cut <> 0
+    union all
+    select s.*, 'missing_data' as movement_kind, (-s.missing_points)::decimal(18, 4) as moved,
+        case when s.missing_data = 'zero'
+            then '数据缺失：按方案规定（missing_data: zero）本项计 0 分，扣 ' || {{ fmt_num('s.missing_points') }} || ' 分'
+            else '数据缺失：本项 ' || {{ fmt_num('s.missing_points') }} || ' 分未计入（待补充数据后重算）'
+        end as explanation_zh
+    from item_scores as s
+    where s.missing_points <> 0
     union all
     select s.*, 'group_bonus_cap' as movement_kind, (-s.group_bonus_cap_cut)::decimal(18, 4) as moved,
         '同组（' || s.group_codes || '）加分已达封顶：本项少加 '
@@ -88,15 +105,32 @@ composition_movements as (
         grid.standard_code,
         grid.scheme_file,
         grid.scheme_version,
-        c.explanation_zh
+        c.explanation_zh,
+        case when c.movement_kind = 'missing_data' then 'missing' else 'scored' end as status
     from composition_steps as c
     inner join grid using (scheme_code, unit_code, item_code)
 ),
 
 movements as (
-    select *, source_keys is not null as has_source_rows from rule_movements
+    select *, source_keys is not null as has_source_rows, 0 as step_rank from rule_movements
     union all
-    select *, true as has_source_rows from composition_movements
+    select *, true as has_source_rows,
+        case movement_kind when 'group_cap' then 1 when 'item_floor' then 2 when 'pool_transfer' then 3
+            when 'pool_charge' then 4 when 'pool_floor' then 5 when 'group_bonus_cap' then 6
+            else 7 end as step_rank
+    from composition_movements
+),
+
+ordered as (
+    select
+        movements.* exclude (step_rank),
+        row_number() over (
+            partition by movements.scheme_code, movements.unit_code, movements.item_code
+            order by movements.step_rank, events.event_date nulls first, movements.source_keys nulls first,
+                movements.rule_shape, movements.movement_kind
+        ) as movement_order
+    from movements
+    left join events on events.ledger_row_id = movements.source_keys
 ),
 
 final as (
@@ -110,6 +144,7 @@ final as (
         m.unit_name,
         m.item_code,
         items.item_name,
+        m.movement_order,
         ---------- movement
         m.movement_kind,
         m.rule_shape,
@@ -117,6 +152,8 @@ final as (
         m.raw_points,
         m.cap_cut,
         m.points <> 0 as is_movement,
+        -- 'missing': the rule found no input (or the points that gap cost, missing_data)
+        coalesce(m.status, 'scored') as status,
         ---------- what it was computed from
         m.measure_code,
         m.measure_value,
@@ -139,7 +176,7 @@ final as (
         items.source_text,
         ---------- for people
         m.explanation_zh
-    from movements as m
+    from ordered as m
     inner join items using (scheme_code, item_code)
 )
 

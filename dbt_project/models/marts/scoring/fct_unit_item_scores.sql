@@ -9,9 +9,15 @@
        zero and never below (001 5(5)–(11): "从第（1）—（4）项得分中扣分"); pool items are charged
        in item order; what no sibling can hold overflows or is dropped (pool_floor_cut);
     5. a cooperating unit's share zeroed (000: 被通报2次以上的，本项不得分) is a rule movement;
-    6. the bonus total cap (001 二、加分项: 加分上限不超过10分), in item order.
-    score = points − deductions (得分, within [0, points]); bonuses (加分) sit beside it and
-    score_with_bonuses = score + bonuses; the unit total = Σ score_with_bonuses − Σ overflow. -#}
+    6. the bonus total cap (001 二、加分项: 加分上限不超过10分), in item order;
+    7. missing data (status = 'missing': a rule of the item found no input — no measure value,
+       no peer rank, no completion record): the item is credited none of its points, whatever
+       the scheme's `missing_data` (flag | zero | block) says; missing_points holds what it
+       would otherwise have kept. flag / block: shown as 数据缺失, the unit's result is
+       incomplete (fct_unit_scores); zero: the scheme scores a gap as 0.
+    score = points − deductions − missing_points (得分, within [0, points]); bonuses (加分) sit
+    beside it and score_with_bonuses = score + bonuses; the unit total = Σ score_with_bonuses −
+    Σ overflow. -#}
 
 with recursive grid as (
     select * from {{ ref('int_scoring__unit_items') }}
@@ -50,7 +56,7 @@ summed as (
         grid.scheme_code, grid.unit_code, grid.item_code,
         coalesce(-sum(m.points) filter (where m.points < 0), 0) as item_deductions,
         coalesce(sum(m.points) filter (where m.points > 0), 0) as item_bonuses,
-        coalesce(bool_and(m.explanation_zh not like '%缺少%'), true) as is_complete
+        coalesce(bool_or(m.status = 'missing'), false) as is_missing
     from grid
     left join movements as m using (scheme_code, unit_code, item_code)
     group by all
@@ -85,7 +91,7 @@ capped as (
         grid.*,
         summed.item_deductions,
         summed.item_bonuses,
-        summed.is_complete,
+        summed.is_missing,
         grouped.group_codes,
         coalesce(grouped.group_capped_deductions, summed.item_deductions) as capped_deductions,
         coalesce(grouped.group_capped_bonuses, summed.item_bonuses) as capped_bonuses,
@@ -201,9 +207,18 @@ bonus_capped as (
         else greatest(least(capped_bonuses, schemes.bonus_cap - coalesce(sum(capped_bonuses) over (
             partition by composed.scheme_code, composed.unit_code
             order by composed.item_order rows between unbounded preceding and 1 preceding), 0)), 0)
-        end as bonuses
+        end as bonuses,
+        coalesce(schemes.missing_data, 'flag') as missing_data
     from composed
     inner join schemes using (scheme_code)
+),
+
+missing as (
+    -- 7. an item without input keeps none of its points
+    select
+        *,
+        case when is_missing then points - deductions else 0 end as missing_points
+    from bonus_capped
 ),
 
 final as (
@@ -226,11 +241,14 @@ final as (
         b.item_bonuses::decimal(18, 4) as bonuses_before_composition,
         b.bonuses::decimal(18, 4) as bonuses,
         -- 得分 within [0, points]; 加分 beside it; the item adds score_with_bonuses to the total
-        (b.points - b.deductions)::decimal(18, 4) as score,
-        (b.points - b.deductions + b.bonuses)::decimal(18, 4) as score_with_bonuses,
+        (b.points - b.deductions - b.missing_points)::decimal(18, 4) as score,
+        (b.points - b.deductions - b.missing_points + b.bonuses)::decimal(18, 4) as score_with_bonuses,
         b.overflow_deductions::decimal(18, 4) as overflow_deductions,
         ss.self_score,
-        b.is_complete,
+        ---------- data behind it: 'missing' when a rule of the item found no input
+        case when b.is_missing then 'missing' else 'scored' end as status,
+        b.missing_points::decimal(18, 4) as missing_points,
+        b.missing_data,
         ---------- how it composed
         b.group_codes,
         b.charged_to_codes as charged_to,
@@ -244,6 +262,10 @@ final as (
         (b.item_bonuses - b.capped_bonuses)::decimal(18, 4) as group_bonus_cap_cut,
         b.overflows as overflows_to_total,
         nullif(concat_ws('；',
+            case when b.is_missing and b.missing_data = 'zero'
+                then '数据缺失：按方案规定（missing_data: zero）本项计 0 分'
+                when b.is_missing
+                then '数据缺失：本项未计分（' || {{ fmt_num('b.missing_points') }} || ' 分待补充数据后重算）' end,
             case when b.group_cap_cut > 0
                 then '组内最高扣分封顶（' || b.group_codes || '）少扣 ' || {{ fmt_num('b.group_cap_cut') }} || ' 分' end,
             case when b.item_floor_cut > 0
@@ -266,7 +288,7 @@ final as (
         ---------- source
         b.source_seed,
         b.source_item
-    from bonus_capped as b
+    from missing as b
     left join self_scores as ss using (scheme_code, unit_code, item_code)
 )
 

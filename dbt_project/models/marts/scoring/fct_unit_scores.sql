@@ -2,7 +2,13 @@
     目标分值-扣分+加分), after composition (fct_unit_item_scores), with the deductions that
     overflow into the total (不够扣减的分数从总分中扣减, 001 18(1)); its grade by the scheme's
     thresholds, overridden by a veto (一票否决 → 不合格, seed 001 21(2)) and bounded by grade caps
-    (不得确定为优秀); its rank (ties share a rank); the self score (自评分) beside it. -#}
+    (不得确定为优秀); its rank (ties share a rank); the self score (自评分) beside it.
+    Missing data (fct_unit_item_scores step 7): a base item whose rule found no input makes the
+    result incomplete (is_complete = false, missing_items, missing_points); under the scheme's
+    missing_data flag or block, a unit with more than half of its base items, or of its base
+    points, missing gets no grade and no rank (数据缺失，不排名), so it cannot outrank units that were scored; under zero
+    the gaps are scored 0 and the unit is ranked. Bonus items without data add nothing and do
+    not make a result incomplete (a bonus needs its evidence). -#}
 
 with item_scores as (
     select * from {{ ref('fct_unit_item_scores') }}
@@ -35,7 +41,12 @@ totals as (
         sum(score_with_bonuses - overflow_deductions)::decimal(18, 4) as total_score,
         sum(self_score)::decimal(18, 4) as self_score,
         count(self_score) as self_scored_items,
-        bool_and(is_complete) as is_complete
+        count(*) filter (where item_kind <> 'bonus') as base_items,
+        count(*) filter (where item_kind <> 'bonus' and status = 'missing') as missing_items,
+        sum(missing_points)::decimal(18, 4) as missing_points,
+        string_agg(item_code, '、' order by item_order) filter (where item_kind <> 'bonus' and status = 'missing')
+            as missing_item_codes,
+        coalesce(any_value(missing_data), 'flag') as missing_data
     from item_scores
     group by scheme_code, unit_code
 ),
@@ -63,22 +74,42 @@ graded as (
         and cap.movement_kind = 'grade_cap'
 ),
 
+assessable as (
+    select
+        *,
+        missing_items = 0 as is_complete,
+        -- most of the assessment without data, by items or by points (an office weighs both)
+        not (missing_data in ('flag', 'block')
+             and (missing_items * 2 > base_items or coalesce(missing_points, 0) * 2 > base_points))
+            as is_ranked
+    from graded
+),
+
 final as (
     select
         * exclude (cap_min_score),
         case
+            when not is_ranked then null
             when veto_grade is not null then veto_grade
             when cap_grade is not null and total_score >= cap_min_score then cap_grade
             else score_grade
         end as grade,
-        case
-            when veto_grade is not null then '一票否决（' || veto_items || '）：' || veto_grade
-            when cap_grade is not null and total_score >= cap_min_score
-                then '等次封顶为' || cap_grade || '（得分 ' || {{ fmt_num('total_score') }} || ' 不变）'
-        end as grade_note_zh,
+        nullif(concat_ws('；',
+            case
+                when not is_ranked then '数据缺失（' || missing_items || '/' || base_items || ' 项、'
+                    || {{ fmt_num('missing_points') }} || '/' || {{ fmt_num('base_points') }}
+                    || ' 分无数据：' || missing_item_codes || '），不评定等次、不排名'
+                when veto_grade is not null then '一票否决（' || veto_items || '）：' || veto_grade
+                when cap_grade is not null and total_score >= cap_min_score
+                    then '等次封顶为' || cap_grade || '（得分 ' || {{ fmt_num('total_score') }} || ' 不变）'
+            end,
+            case when is_ranked and missing_items > 0
+                then '数据缺失 ' || missing_items || ' 项（' || missing_item_codes || '），结果不完整' end
+        ), '') as grade_note_zh,
         (total_score - self_score)::decimal(18, 4) as score_minus_self_score,
-        rank() over (partition by scheme_code order by total_score desc) as score_rank
-    from graded
+        case when is_ranked then rank() over (partition by scheme_code, is_ranked order by total_score desc)
+        end as score_rank
+    from assessable
 )
 
 select * from final

@@ -31,6 +31,7 @@ with sections as (
 {%- set level_scopes = [('provincial', "section_level in ('国控', '省控')"),
                         ('local', "section_level not in ('国控', '省控')")] %}
 {%- set by_level = [
+    ('section_months_below_target', 'months_below_target', 'true', 'below_target_keys'),
     ('section_months_below_target_charged', 'months_below_target', 'not monthly_deductions_waived',
      'below_target_keys'),
     ('section_months_class_6_charged', 'months_class_6', 'not monthly_deductions_waived', 'class_6_keys'),
@@ -122,13 +123,20 @@ long as (
     {%- endfor %}
 ),
 
--- 1 when every provincial section's annual mean meets its target (the unit-level flag of the
--- monthly_waiver shape, seed 003 一.1; the per-section waiver is in the *_charged counts)
+-- 1 when every (provincial) section's annual mean meets its target: the unit-level flag of the
+-- monthly_waiver shape, seed 003 一.1 "“水十条”考核断面年均值达到年度目标的，月度扣分免扣"
+-- (all sections: water.annual_targets_all_met; 国控/省控 only: water.provincial_…); the
+-- per-section waiver is in the *_charged counts
 all_met as (
-    select unit_code, measure_year, 'water.provincial_annual_targets_all_met' as measure_code,
+    select unit_code, measure_year,
+        case measure_code
+            when 'water.provincial_sections_missing_annual_target' then 'water.provincial_annual_targets_all_met'
+            else 'water.annual_targets_all_met'
+        end as measure_code,
         (measure_value = 0)::integer::decimal(18, 4) as measure_value, source_keys
     from long
-    where measure_code = 'water.provincial_sections_missing_annual_target'
+    where measure_code in ('water.provincial_sections_missing_annual_target',
+                           'water.sections_missing_annual_target')
 ),
 
 final as (

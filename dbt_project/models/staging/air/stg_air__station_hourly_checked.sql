@@ -7,8 +7,14 @@
     Built for a national year (15 M rows) in one pass over the feed: a cell's problem and text
     as written are kept only where it has one (`cell_faults`, a list, null on a clean row; the
     time as written only on a row with a problem), and duplicates are found on a hash of
-    station and hour first, so only the few candidate rows are sorted to tell the first copy
-    from the others. -#}
+    station and hour first, so only the few candidate rows are compared.
+
+    A station-hour sent more than once (issue 15 part 1): when every copy carries the same
+    values (compared as parsed, a missing cell equal only to a missing cell), the copies
+    collapse into the first (by file, then row) and the others are listed as merged; when any
+    value differs, no copy is used — order decides nothing — and every copy is quarantined with
+    all versions' values in its reason (a copy that fills a missing cell differs too: only a
+    correction file that says so could settle it, and the feed has none). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -69,16 +75,48 @@ duplicate_candidates as (
     having count(*) > 1
 ),
 
-duplicate_copies as (
-    select
-        source_file,
-        source_row,
-        row_number() over (
-            partition by station_code, timepoint order by source_file, source_row
-        ) as copy_number
+duplicate_rows as (
+    select *
     from parsed
     where timepoint is not null
         and hash(station_code, timepoint) in (select station_hour_hash from duplicate_candidates)
+),
+
+-- per station-hour sent twice or more: which columns differ between the copies, and each
+-- differing column's values as every copy wrote them (file and row)
+duplicate_groups as (
+    select
+        station_code,
+        timepoint,
+        count(*) as n_copies,
+        {%- for c in cols %}
+        case when count(distinct coalesce({{ c }}_parsed::varchar, '缺测')) > 1 then
+            string_agg(
+                coalesce(nullif(trim({{ c }}_raw), '-;'), '缺测') || '（' || source_file
+                    || ' 第 ' || source_row::varchar || ' 行）',
+                '、' order by source_file, source_row)
+        end as {{ c }}_versions{{ "," if not loop.last }}
+        {%- endfor %}
+    from duplicate_rows
+    group by station_code, timepoint
+    having count(*) > 1
+),
+
+duplicate_copies as (
+    select
+        r.source_file,
+        r.source_row,
+        row_number() over (
+            partition by r.station_code, r.timepoint order by r.source_file, r.source_row
+        ) as copy_number,
+        g.n_copies,
+        {%- for c in cols %}
+        g.{{ c }}_versions,
+        {%- endfor %}
+        {% for c in cols %}g.{{ c }}_versions is not null{{ " or " if not loop.last }}{% endfor %}
+            as is_conflicting
+    from duplicate_rows as r
+    inner join duplicate_groups as g using (station_code, timepoint)
 ),
 
 labelled as not materialized (
@@ -116,7 +154,8 @@ checked as (
         case
             when w.timepoint is null then '时间无法识别'
             when not w.is_known_station then '站点不在站点名录中'
-            when d.copy_number > 1 then '同一站点同一时刻重复'
+            when d.is_conflicting then '同一站点同一时刻重复且数值不同'
+            when d.copy_number > 1 then '同一站点同一时刻重复（数值相同，已合并）'
             when w.timepoint > current_timestamp::timestamp + interval 1 hour then '时间在未来'
         end as row_problem,
         w.timepoint_raw,
@@ -133,7 +172,12 @@ checked as (
         w.{{ c }}_raw,
         case
             when w.{{ c }}_parsed between b.{{ c }}_min and b.{{ c }}_max then w.{{ c }}_parsed
-        end as {{ c }}{{ "," if not loop.last }}
+        end as {{ c }},
+        {%- endfor %}
+        ---------- a conflicting duplicate: every copy's values of each differing column
+        d.n_copies,
+        {%- for c in cols %}
+        d.{{ c }}_versions{{ "," if not loop.last }}
         {%- endfor %}
     from in_window as w
     left join duplicate_copies as d using (source_file, source_row)
@@ -143,8 +187,8 @@ checked as (
 final as (
     select
         checked.* exclude (
-            timepoint_raw,
-            {%- for c in cols %} {{ c }}_raw, {{ c }}_problem{{ "," if not loop.last }}{% endfor %}
+            timepoint_raw, n_copies,
+            {%- for c in cols %} {{ c }}_raw, {{ c }}_problem, {{ c }}_versions{{ "," if not loop.last }}{% endfor %}
         ),
         ---------- what is wrong, with the text as written (what the quarantine reports)
         case
@@ -152,8 +196,17 @@ final as (
                 {%- for c in cols %} or {{ c }}_problem is not null{% endfor %}
                 then timepoint_raw
         end as timepoint_raw,
-        -- one list, null on a clean row, instead of twelve mostly empty columns
+        -- one list, null on a clean row, instead of twelve mostly empty columns; on a copy of
+        -- a station-hour whose copies differ, the differing cells with every copy's value
         case
+            when row_problem = '同一站点同一时刻重复且数值不同'
+                then list_filter([
+                    {%- for c in cols %}
+                    {'column_name': '{{ c }}', 'value': {{ c }}_raw,
+                     'reason': '同一站点同一时刻收到 ' || n_copies::varchar || ' 个版本且 {{ c }} 不同：'
+                        || {{ c }}_versions || '，各版本均不采用'}{{ "," if not loop.last }}
+                    {%- endfor %}
+                ], lambda f: f.reason is not null)
             when {% for c in cols %}{{ c }}_problem is not null{{ " or " if not loop.last }}{% endfor %}
                 then list_filter([
                     {%- for c in cols %}

@@ -19,6 +19,8 @@ renamed as (
         measure_code,
         -- [{measure, weight}]: the measure is Σ weight × these (seed 003 一.3); null when none
         nullif(measure_weights, '[]')::json as measure_weights,
+        -- {start, end}: the hours an event-window measure covers (seed 001 5(11)①); null when none
+        measure_window::json as measure_window,
         overflow_to_total,
         ---------- source (seed file, item, quoted text)
         source_seed,

@@ -1,0 +1,10 @@
+with source as (
+    select * from {{ source('raw_scoring', 'scheme_item_reads') }}
+)
+
+select
+    scheme_code,
+    item_code,
+    read_kind,
+    code
+from source

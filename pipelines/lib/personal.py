@@ -1,0 +1,107 @@
+"""Personal data in free text: the one rule that masks it at ingest and finds it in anything
+published (SPEC §6: names, phone numbers and ID numbers in ledgers never reach marts, Parquet,
+the published warehouse copy or the dashboard).
+
+Each kind is one regular expression written once and used twice: by Python (`mask`, applied to
+every public ledger cell before it is stored) and by DuckDB (`sql_pattern`, the
+`published_personal_data` gate and the release's own scan). Both dialects read the same text:
+only classes, groups and counted repeats, no look-around (DuckDB's RE2 has none), so the
+boundaries are spelled out as groups.
+
+- 居民身份证号码 (GB 11643-1999): 17 digits with the birth date at 7–14, then a digit or X.
+- 手机号码: 1[3-9]x xxxx xxxx, optionally `+86`/`0086`/`86` in front, the three groups joined or
+  split by a space or a dash (138 0000 1234, 138-0000-1234, +86 13800001234).
+- 固定电话: a trunk code 0xx/0xxx (optionally in brackets) and a 7–8 digit number, joined, split
+  by a space or a dash, optionally an extension (0777-2800123, (0777)2800123, 010 12345678-8001).
+- 签名: a signature label (填表人, 联系人, 经办人, 审核人 …) followed by a colon and a name.
+
+A match must not sit inside a longer run of letters or digits (hex ids such as a movement_id, a
+longer number) nor follow a decimal point."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BEFORE = r"(^|[^0-9A-Za-z.])"  # what may precede a number (as a group: RE2 has no look-behind)
+AFTER = r"([^0-9A-Za-z]|$)"
+FOOTER_LABELS = ["电话", "联系电话", "手机", "联系方式", "填表日期", "填报日期", "日期", "单位盖章", "盖章"]
+SIGNATURE_LABELS = ["填表人", "制表人", "填报人", "审核人", "审批人", "经办人", "联系人", "负责人",
+                    "统计人", "签字", "签名"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    core: str  # the personal datum itself
+    mask: str  # what replaces it
+
+
+NUMBER_KINDS = [
+    Kind("id_card", r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+                    r"[0-9]{3}[0-9Xx]", "[证件号已隐去]"),
+    Kind("mobile", r"(?:(?:\+|00)?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}", "[电话已隐去]"),
+    Kind("landline", r"(?:\(0[0-9]{2,3}\)|0[0-9]{2,3}[ -]?)[0-9]{7,8}(?:-[0-9]{1,5})?",
+         "[电话已隐去]"),
+]
+# A signature: label, colon, a name of 2–4 Chinese characters (· for minority names).
+SIGNATURE = Kind("signature", r"(?:" + "|".join(SIGNATURE_LABELS) + r") *[:：] *[一-鿿·]{2,6}",
+                 "[姓名已隐去]")
+SIGNATURE_LABEL = re.compile(r"(" + "|".join(SIGNATURE_LABELS) + r") *[:：] *")
+KINDS = [*NUMBER_KINDS, SIGNATURE]
+
+_NUMBERS = re.compile(BEFORE + "(" + "|".join(k.core for k in NUMBER_KINDS) + ")" + AFTER)
+_NUMBER_RES = [(k, re.compile(f"^(?:{k.core})$")) for k in NUMBER_KINDS]
+_SIGNATURE = re.compile(SIGNATURE.core)
+
+
+def _mask_number(match: re.Match[str]) -> str:
+    found = match.group(2)
+    kind = next(k for k, pattern in _NUMBER_RES if pattern.match(found))
+    return match.group(1) + kind.mask + match.group(3)
+
+
+def _mask_signature(match: re.Match[str]) -> str:
+    label = SIGNATURE_LABEL.match(match.group(0))
+    return (label.group(0) if label else "") + SIGNATURE.mask
+
+
+def mask(text: str | None) -> str | None:
+    """The text with every ID number, phone number and signed name replaced by a mask."""
+    if not text:
+        return text
+    masked = _SIGNATURE.sub(_mask_signature, text)
+    previous = None
+    while previous != masked:  # adjacent numbers share a boundary character: repeat until stable
+        previous, masked = masked, _NUMBERS.sub(_mask_number, masked)
+    return masked
+
+
+def has_personal_data(text: str | None) -> bool:
+    return bool(text) and mask(text) != text
+
+
+FOOTER_CELL = re.compile(r"^ *(?:" + "|".join([*SIGNATURE_LABELS, *FOOTER_LABELS]) + r") *(?:[:：]|$)")
+
+
+def is_signature_row(cells: list[str]) -> bool:
+    """A footer such as 填表人：吴小兰 | 电话：…: every filled cell starts with a signature or
+    contact label and one names a person. A data row whose remark mentions 经办人：… is data."""
+    follows_bare_label = False  # 填表人： | 李小梅 — the name in the cell after its label
+    for cell in cells:
+        match = FOOTER_CELL.match(cell)
+        if not (match or follows_bare_label):
+            return False
+        follows_bare_label = bool(match) and match.end() == len(cell.rstrip())
+    return any(SIGNATURE_LABEL.match(c.strip()) or c.strip().rstrip("：:") in SIGNATURE_LABELS
+               for c in cells)
+
+
+def sql_pattern() -> str:
+    """One RE2 pattern for DuckDB's regexp_matches: any kind above."""
+    numbers = BEFORE + "(" + "|".join(k.core for k in NUMBER_KINDS) + ")" + AFTER
+    return f"(?:{numbers})|(?:{SIGNATURE.core})"
+
+
+def sql_literal(pattern: str) -> str:
+    return "'" + pattern.replace("'", "''") + "'"

@@ -1,0 +1,704 @@
+"""Records of the government's table → a draft scheme (the body of a scheme YAML file).
+
+Numbering: indicator `5．` → "5", `（1）` → "5.1", `①` → "5.1.1"; a clause holding several rules
+(得1分，否则不得分。每发现一例…扣0.1分) becomes one item per rule ("3.1.1", "3.1.2"); bonus
+section items are "B<k>". Every item quotes its clause (`source.text`). An item read with a guess,
+or not read, carries `needs_review: true` and `review_reason`; load_scheme refuses such a file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.scoring.draft import grammar
+from pipelines.scoring.draft.numbers import cn_int, normalize
+from pipelines.scoring.draft.tables import Document, Record
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
+DELEGATED = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
+ADDS = re.compile(r"(?<![扣另])加\d")
+LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
+WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
+                grammar.interpolation_targets, grammar.interpolation_rate,
+                grammar.interpolation_around_target, grammar.grade_points, grammar.threshold,
+                grammar.ranking,
+                grammar.tiers, grammar.escalation)
+SENTENCE = (grammar.step, grammar.threshold, grammar.proportional, grammar.once_voids, grammar.per_event,
+            grammar.all_or_nothing)
+
+
+@dataclass
+class Clause:
+    """A numbered piece of a criteria cell: its number, its own text (lead-in for a parent), its
+    children, and the item fields the draft gives it."""
+    number: str
+    text: str
+    children: list[Clause] = field(default_factory=list)
+    marker: str = ""
+
+
+@dataclass
+class Indicator:
+    code: str
+    label: str
+    name: str
+    points_text: str
+    criteria: str
+    units: str
+    bonus: bool
+    rows: list[int]
+    raw_name: str = ""
+    lead: str = ""
+    coop: list[tuple[str, str]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- segmentation
+
+def split_level(text: str, pattern: re.Pattern[str], group: int) -> tuple[str, list[tuple[str, str]]]:
+    """(lead-in, [(number, text)]) split at the markers of one level."""
+    cuts = [(m.start(group), m.group(group)) for m in pattern.finditer(text)]
+    if not cuts:
+        return text.strip(), []
+    parts = []
+    for n, (start, marker) in enumerate(cuts):
+        end = cuts[n + 1][0] if n + 1 < len(cuts) else len(text)
+        parts.append((marker, text[start:end].strip()))
+    return text[:cuts[0][0]].strip(), parts
+
+
+def level1_number(marker: str) -> str:
+    return re.sub(r"\D", "", marker)
+
+
+def level2_number(marker: str) -> str:
+    return str(CIRCLED.index(marker) + 1)
+
+
+def segment(criteria: str) -> Clause:
+    lead, parts = split_level(criteria, LEVEL1, 3)
+    root = Clause("", lead)
+    if not parts:
+        lead2, subs = split_level(criteria, LEVEL2, 1)
+        if subs:
+            root.text = lead2
+            root.children = [Clause(level2_number(m), t, marker=m) for m, t in subs]
+        return root
+    for marker, text in parts:
+        number = level1_number(marker)
+        if root.children and root.children[-1].number == number:   # a clause continued in a later row
+            root.children[-1].text += "\n" + text
+            continue
+        root.children.append(Clause(number, text, marker=f"({number})"))
+    for child in root.children:
+        lead2, subs = split_level(child.text, LEVEL2, 1)
+        if subs:
+            child.text = lead2
+            child.children = [Clause(level2_number(m), t, marker=m) for m, t in subs]
+    return root
+
+
+# ---------------------------------------------------------------- indicators from records
+
+def _indicator_head(record: Record) -> tuple[str, str]:
+    """(number, name) from 序号 or from the indicator cell「5．打好蓝天保卫战」."""
+    number = record.cells.get("number", "").strip()
+    name = record.cells.get("indicator", "").strip()
+    m = re.match(r"^\s*(\d+)\s*[．.、]\s*(.*)$", name, re.S)
+    if m:
+        number = number or m.group(1)
+        name = m.group(2)
+    if not number:
+        m = re.match(r"^\s*(\d+)\s*$", record.cells.get("number", ""))
+        number = m.group(1) if m else ""
+    name = re.sub(r"\s+", "", re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]\s*$", "", name))
+    return number, name
+
+
+def _section_number(text: str) -> str | None:
+    m = re.match(r"^\s*([一二三四五六七八九十]+)\s*[、.．]", text)
+    return str(cn_int(m.group(1))) if m else None
+
+
+def indicators(doc: Document) -> tuple[list[Indicator], dict[str, tuple[str, str]]]:
+    """Rows → indicators (rows of one indicator joined, a row without a number continues the one
+    above); codes prefixed by the section (一 → "1") when numbering restarts in each section.
+    Also returns the sections {number: (title, points text)}."""
+    out: list[Indicator] = []
+    sections: dict[str, tuple[str, str]] = {}
+    seen: dict[str, str] = {}
+    restart = False
+    for rec in doc.records:
+        number, _ = _indicator_head(rec)
+        section = _section_number(rec.cells.get("section", ""))
+        if number and section:
+            if number in seen and seen[number] != section:
+                restart = True
+            seen.setdefault(number, section)
+    for rec in doc.records:
+        number, name = _indicator_head(rec)
+        section_text = rec.cells.get("section", "")
+        section = _section_number(section_text)
+        if section and section not in sections:
+            sections[section] = (section_text, section_text)
+        criteria = rec.cells.get("criteria", "")
+        if rec.bonus:
+            code, label = "B", "加分项"
+        elif number:
+            code = f"{section}.{number}" if restart and section else number
+            label = f"{_zh_section(section)}.{number}" if restart and section else number
+        elif out:
+            code, label, name = out[-1].code, out[-1].label, out[-1].name
+        else:
+            continue
+        coop = rec.cells.get("coop", "")
+        if out and out[-1].code == code and not rec.bonus:
+            last = out[-1]
+            if criteria and criteria not in last.criteria:
+                last.criteria += "\n" + criteria
+            if rec.cells.get("units") and rec.cells["units"] not in last.units:
+                last.units += "\n" + rec.cells["units"]
+            if coop:
+                last.coop.append((coop, rec.cells.get("coop_points", "")))
+            last.rows.append(rec.row)
+            continue
+        if rec.bonus and out and out[-1].bonus:
+            out[-1].criteria += "\n" + criteria
+            out[-1].rows.append(rec.row)
+            continue
+        out.append(Indicator(code=code, label=label, name=name, points_text=rec.cells.get("points", ""),
+                             criteria=criteria, units=rec.cells.get("units", ""), bonus=rec.bonus,
+                             rows=[rec.row], lead=rec.cells.get("lead", ""),
+                             raw_name=rec.cells.get("indicator", ""),
+                             coop=[(coop, rec.cells.get("coop_points", ""))] if coop else []))
+    return out, sections
+
+
+def _zh_section(section: str | None) -> str:
+    digits = "一二三四五六七八九十"
+    return digits[int(section) - 1] if section and 0 < int(section) <= 10 else str(section)
+
+
+# ---------------------------------------------------------------- reading
+
+def points_of(text: str, bare: bool = True) -> float | int | None:
+    """(9分) in a clause title, else「…，3分。」(bare), else the 得N分 of the clause added up."""
+    norm = normalize(text)
+    first_line = norm.split("\n", 1)[0]
+    m = re.search(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]", first_line)
+    if m:
+        return grammar.num(m.group(1))
+    m = re.match(r"^[^。]*?[,，]\s*(\d+(?:\.\d+)?)\s*分[。.]", norm)     # …，3分。(001 6(4)②)
+    if m and bare:
+        return grammar.num(m.group(1))
+    m = re.search(r"分别得(?:基本分)?\s*(\d+(?:\.\d+)?)[、,，]", norm)      # 003 一.2(1)
+    if m:
+        return grammar.num(m.group(1))
+    found = [float(v) for v in re.findall(r"(?<!均)得(?:分)?\s*(\d+(?:\.\d+)?)\s*分", norm)]
+    if not found:
+        return None
+    # 得1分；…得2分 add up (001 5(2)①); 力争 得60分 / 确保 得54分 are alternatives (003 二.2)
+    return grammar.num(str(max(found) if "力争" in norm or "确保" in norm else round(sum(found), 6)))
+
+
+def column_points(text: str) -> float | int | None:
+    text = normalize(text).strip()
+    if re.search(r"不设基础分|未设分值|不设分值", text):
+        return 0
+    m = re.match(r"^(\d+(?:\.\d+)?)", text)
+    return grammar.num(m.group(1)) if m else None
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
+
+
+def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Reading]]:
+    """A leaf clause → [(text, reading)]: one whole-clause pattern, or one reading per rule
+    sentence (the sentences without a rule — 得3分 / 最高扣3分 — join the rule next to them)."""
+    norm = normalize(text)
+    for pattern in WHOLE_CLAUSE:
+        reading = pattern(norm, ctx)
+        if reading is not None:
+            return [(text, delegated(norm, reading))]
+    groups: list[list[str]] = []
+    kinds: list[str] = []
+    pending: list[str] = []
+    for sentence in _sentences(norm):
+        hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
+        merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" \
+            and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None)
+        if hit is not None and not merge:
+            groups.append(pending + [sentence])
+            kinds.append(hit.__name__)
+            pending = []
+        elif groups:
+            groups[-1].append(sentence)
+        else:
+            pending.append(sentence)
+    if not groups:
+        return [(text, delegated(norm, grammar.read_clause(norm, ctx)))]
+    if pending:
+        groups[-1] += pending
+    out = []
+    for group in groups:
+        joined = "".join(group)
+        out.append((joined, grammar.read_clause(joined, ctx)))
+    return [(t, delegated(norm, r)) for t, r in out]
+
+
+def delegated(text: str, reading: grammar.Reading) -> grammar.Reading:
+    """A clause whose rule lives in another document (按照…标准进行, 详见《…》) is flagged."""
+    if reading.rule is not None and DELEGATED.search(text):
+        reading.guess("评分标准引用其他文件（按照…进行 / 详见…）：请按该文件核对规则")
+    return reading
+
+
+@dataclass
+class Drafter:
+    seed: str
+    targets: dict[str, float] = field(default_factory=dict)
+    count_targets: dict[str, float | int] = field(default_factory=dict)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    bonus_cap: float | int | None = None
+    unit_map: dict[str, list[str]] = field(default_factory=dict)
+    indicator: str = ""
+
+    def item(self, code: str, name: str, points: float | int, label: str, text: str,
+             bonus: bool, units: list[str]) -> dict[str, Any]:
+        item: dict[str, Any] = {"code": code, "name": name or code, "points": points}
+        if bonus:
+            item["kind"] = "bonus"
+        item["source"] = {"seed": self.seed, "item": label, "text": re.sub(r"\s*\n\s*", "", text).strip()}
+        if units:
+            item["responsible_units"] = units
+        self.items.append(item)
+        return item
+
+    def leaf(self, code: str, name: str, label: str, text: str, points: float | int | None,
+             bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
+        ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name,
+               "count_targets": self.count_targets}
+        pieces = read_pieces(text, ctx)
+        if len(pieces) == 1 and pieces[0][1].pattern == "ranking" and pieces[0][1].fields.get("indicators"):
+            pieces = ranking_pieces(pieces[0][0], pieces[0][1])
+        if inherited.get("veto") and all(r.rule is None for _, r in pieces):
+            pieces = [(text, grammar.Reading("veto", dict(inherited["veto"])))]
+        if len(pieces) == 1:
+            self.place(code, name, label, text, points if points is not None else 0, bonus, units,
+                       pieces[0][1], inherited)
+            return
+        self.item(code, name, points or 0, label, text, bonus, units)
+        base = []
+        for j, (piece, reading) in enumerate(pieces, start=1):
+            own = points_of(piece, bare=False)
+            if reading.rule and reading.rule["shape"] == "all_or_nothing":
+                base.append(f"{code}.{j}")
+            self.place(f"{code}.{j}", name, label, piece, own or 0, bonus, units, reading, inherited)
+        for n in range(1, len(pieces) + 1):
+            child = self.items[-len(pieces) + n - 1]
+            if not child["points"] and base and f"{code}.{n}" not in base and not bonus:
+                child["charged_to"] = base
+        total = sum(self.items[-k]["points"] for k in range(1, len(pieces) + 1))
+        parent = next(i for i in self.items if i["code"] == code)
+        if points and abs(total - points) > 1e-9:
+            flag(parent, f"分值 {points:g} 与拆出的各条规则分值合计 {total:g} 不一致")
+
+    def place(self, code: str, name: str, label: str, text: str, points: float | int, bonus: bool,
+              units: list[str], reading: grammar.Reading, inherited: dict[str, Any]) -> None:
+        item = self.item(code, name, points, label, text, bonus, units)
+        for key in ("measure", "target"):
+            if key in reading.fields:
+                item[key] = reading.fields[key]
+        if reading.fields.get("overflow_to_total") or inherited.get("overflow"):
+            item["overflow_to_total"] = True
+        elif not points and not bonus and not inherited.get("pooled") and reading.rule \
+                and reading.rule["shape"] not in ("veto", "grade_cap"):
+            item["overflow_to_total"] = True        # 不设基础分: deductions come off the total
+        if reading.rule is not None:
+            rule = dict(reading.rule)
+            if "cap" in inherited and "cap" not in rule and rule["shape"] in ("per_event", "step_shortfall"):
+                rule["cap"] = inherited["cap"]
+            if rule["shape"] == "ranking":
+                rule.pop("_size", None)
+            if "bonus_cap" in inherited and "cap" not in rule \
+                    and rule["shape"] in ("per_event", "step_surplus"):
+                rule["cap"] = inherited["bonus_cap"]
+            item["rule"] = rule
+        if reading.status != grammar.PARSED:
+            flag(item, "；".join(reading.reasons))
+        item["_status"] = reading.status
+
+    def clause(self, node: Clause, code: str, name: str, label: str, points: float | int | None,
+               bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
+        if not node.children:
+            self.leaf(code, name, label, node.text, points, bonus, units, inherited)
+            return
+        lead = normalize(node.text)
+        cases = listed_cases(node, points)
+        if cases is not None:
+            text = "\n".join([node.text] + [c.text for c in node.children])
+            self.place(code, name, label, text, points or 0, bonus, units, cases, inherited)
+            return
+        inherited = dict(inherited)
+        veto = grammar.veto(lead, {})
+        if veto is not None and veto.rule:
+            inherited["veto"] = veto.rule
+        if re.search(r"从总分中(?:予以)?扣", lead):
+            inherited["overflow"] = True
+        cap = grammar.deduction_cap(lead)
+        if bonus and grammar.bonus_cap(lead) is not None and code == "B":
+            self.bonus_cap = grammar.bonus_cap(lead)
+        pools = pool_notes(node)
+        each_cap = re.search(r"以上每项最高(扣|加)(\d+(?:\.\d+)?)分",
+                             normalize("\n".join(c.text for c in node.children)))
+        if each_cap:
+            inherited["cap" if each_cap.group(1) == "扣" else "bonus_cap"] = grammar.num(each_cap.group(2))
+        if code != "B":
+            self.item(code, name, points or 0, label, node.text or name, bonus, units)
+        first = len(self.items)
+        for child in node.children:
+            child_code = f"{code}{child.number}" if code == "B" else f"{code}.{child.number}"
+            child_label = f"{label}{child.marker}"
+            child_units = units_for(units, self.unit_map if code == self.indicator else {}, child.number)
+            child_points = points_of(child.text.split("\n", 1)[0] if child.children else child.text)
+            if child.number in pools:
+                child_points = 0
+            child_inherited = dict(inherited)
+            if child.number in pools:
+                child_inherited["pooled"] = True
+            self.clause(child, child_code, _title(child.text) or name, child_label, child_points, bonus,
+                        child_units, child_inherited)
+        placed = {i["code"]: i for i in self.items[first:]}
+        for number, targets in pools.items():
+            child_code = f"{code}.{number}"
+            target_codes = [f"{code}.{t}" for t in targets if placed.get(f"{code}.{t}", {}).get("points")]
+            for item in self.items[first:]:
+                pooled = item["code"] == child_code or item["code"].startswith(child_code + ".")
+                if pooled:
+                    item["points"] = 0
+                if pooled and "rule" in item:
+                    item["charged_to"] = target_codes
+                    item.pop("overflow_to_total", None)
+        if re.search(r"按以下情形扣分", lead) and points:
+            flag(self.items[first - 1], f"「按以下情形扣分」：{points:g} 分由下列情形扣减，"
+                                        "请确定各情形从哪一项扣分（charged_to / groups）")
+        if cap is not None and code != "B":
+            children = [i["code"] for i in self.items[first:] if parent_of(i["code"]) == code]
+            group: dict[str, Any] = {"code": code, "name": f"{name}（最高扣{cap:g}分）", "items": children,
+                                     "deduction_cap": cap}
+            if "按最高分项扣分" in lead or "按最高分项扣分" in normalize(node.children[-1].text):
+                group["highest_only"] = True
+            if inherited.get("overflow") or "从总分中扣减" in lead:
+                group["overflow_to_total"] = True
+            group["source"] = {"seed": self.seed, "item": label, "text": re.sub(r"\s*\n\s*", "", node.text)}
+            self.groups.append(group)
+
+
+LISTED_CASES = re.compile(r"按以下(?:情形)?扣分")
+
+
+def listed_cases(node: Clause, points: float | int | None) -> grammar.Reading | None:
+    """001 12(1) 得2分。违法违规破坏发生后未及时处置的按以下情形扣分，最高扣2分。
+    ①30天内未到现场核查…的，每起扣0.4分。…④违法违规行为被国家或自治区督办的，每起扣0.8分。
+    → one per_event item: the lead owns the points and the cap, the listed cases are its classes
+    (severity_amounts by the case's phrase, the smallest amount the default). Only when every case is
+    one per-event deduction (001 10: (2) 100吨及以上扣1分，100吨以下扣0.5分 without a per-event wording
+    of its own, (4) a step — cases kept apart and flagged); else None."""
+    lead = normalize(node.text)
+    if not LISTED_CASES.search(lead) or any(c.children for c in node.children):
+        return None
+    classes: dict[str, float | int] = {}
+    kinds: list[str] = []
+    per_quantity = False
+    for child in node.children:
+        text = normalize(child.text)
+        pieces = read_pieces(child.text, {"points": 0, "pool": True})
+        reading = pieces[0][1]
+        if len(pieces) != 1 or reading.pattern != "per_event" or reading.rule is None \
+                or grammar.ADDS_POINTS.search(text) or any("按第一档" in r for r in reading.reasons):
+            return None                                  # a case that is not one per-event deduction
+        own = reading.rule.get("severity_amounts") or {grammar.case_phrase(text): reading.rule["amount"]}
+        for phrase, amount in own.items():
+            key = phrase if phrase.startswith(grammar.case_phrase(text)) or len(own) == 1 \
+                else f"{grammar.case_phrase(text)}：{phrase}"
+            classes[f"{child.marker}{key}"] = amount
+        kinds += [k for k in reading.rule["event_kinds"] if k not in kinds]
+        per_quantity = per_quantity or bool(reading.rule.get("per_quantity"))
+    rule: dict[str, Any] = {"shape": "per_event", "event_kinds": kinds, "amount": min(classes.values())}
+    if len(set(classes.values())) > 1:
+        rule["severity_amounts"] = classes
+    cap = grammar.deduction_cap(lead) or points or None
+    if cap:
+        rule["cap"] = cap
+    if per_quantity:
+        rule["per_quantity"] = True
+    return grammar.Reading("listed_cases", rule).guess(
+        "按以下情形扣分：各情形合为本项的一条扣分规则，"
+        "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+
+
+def ranking_pieces(text: str, reading: grammar.Reading) -> list[tuple[str, grammar.Reading]]:
+    """001 5(1)④ 全年优良天数比率，PM10、PM2.5年均浓度，年度综合指数4项指标分别排名… → one
+    ranking item per indicator (each with its own direction)."""
+    out = []
+    for indicator, direction in reading.fields.pop("indicators"):
+        rule = dict(reading.rule or {}, indicator=indicator, direction=direction)
+        piece = grammar.Reading("ranking", rule, dict(reading.fields), reading.status, list(reading.reasons))
+        out.append((text, piece))
+    return out
+
+
+def parent_of(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def flag(item: dict[str, Any], reason: str) -> None:
+    item["needs_review"] = True
+    item["review_reason"] = "；".join(filter(None, [item.get("review_reason"), reason]))
+
+
+def _title(text: str) -> str:
+    first = normalize(text).split("\n", 1)[0]
+    first = re.sub(r"^[(]\d+[)]\s*|^[①-⑳]\s*", "", first)
+    m = re.match(r"^([^。，,；;(]{2,30}?)\s*(?:[(]\d+(?:\.\d+)?分[)])?\s*$", first)
+    return m.group(1).strip() if m else ""
+
+
+def pool_notes(node: Clause) -> dict[str, list[str]]:
+    """第（5）—（11）项不设基础分，…从第（1）—（4）项得分中扣分 (001 5) → {"5": [1..4], …};
+    ④项不设基础分，…从第（5）项得分中扣分 (001 6(5)) → the other clauses of (5)."""
+    text = normalize("\n".join([node.text] + [c.text for c in node.children]
+                               + [g.text for c in node.children for g in c.children]))
+    own = normalize("\n".join([node.text] + [c.text for c in node.children]))
+    pools: dict[str, list[str]] = {}
+    rng = r"[(]?(\d+)[)]?(?:\s*[—\-－~至]\s*[(]?(\d+)[)]?)?"
+    refs = r"((?:[(]\d+[)]\s*[—\-－~、至]?\s*)+)"
+    for m in re.finditer(rf"第?{rng}\s*项(?:不设基础分|未设分值)[^。]*?从(?:第)?\s*{refs}项?得分中扣", text):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        refs = [int(x) for x in re.findall(r"\d+", m.group(3))]
+        if re.search(r"[—\-－~至]", m.group(3)) and len(refs) == 2:
+            refs = list(range(refs[0], refs[1] + 1))
+        for k in range(first, last + 1):
+            pools[str(k)] = [str(r) for r in refs]
+    for m in re.finditer(r"([①-⑳])项(?:不设基础分|未设分值)", own):
+        number = str(CIRCLED.index(m.group(1)) + 1)
+        siblings = [c.number for c in node.children if c.number != number]
+        if any(c.number == number for c in node.children):
+            pools[number] = siblings
+    return pools
+
+
+def unit_map(cell: str) -> dict[str, list[str]]:
+    """「（1）县督效办（2）（4）资源生态环境局」→ {"1": [县督效办], "2": [资源生态环境局], "4": [...]}:
+    markers with no text between them share the text after them (circled markers count with the
+    clause before them)."""
+    out: dict[str, list[str]] = {}
+    pending: list[str] = []
+    for part in re.split(r"([（(]\s*\d{1,2}\s*[）)])", cell):
+        m = re.fullmatch(r"[（(]\s*(\d{1,2})\s*[）)]", part)
+        if m:
+            pending.append(m.group(1))
+        elif unit_names(part):
+            for number in pending:
+                out.setdefault(number, [])
+                out[number] += [n for n in unit_names(part) if n not in out[number]]
+            pending = []
+    return out
+
+
+def units_for(units: list[str], mapping: dict[str, list[str]], number: str) -> list[str]:
+    return mapping.get(number, units)
+
+
+def unit_names(cell: str) -> list[str]:
+    """县水利局、县科工商贸局 … from the 责任单位 cell, numbering removed."""
+    text = re.sub(r"[（(]\d+[）)]|[①-⑳]", "\n", cell)
+    names = [n.strip(" 　") for n in re.split(r"[、，,；;\n]", text)]
+    out: list[str] = []
+    for name in names:
+        if name and name not in out and len(name) <= 30 and re.search(r"\w", name):
+            out.append(name)
+    return out
+
+
+def document_targets(text: str) -> dict[str, float]:
+    """001 5(1) 城市环境空气质量优良天数比率控制目标：资源县96.5% … PM2.5控制目标：资源县26.5."""
+    targets: dict[str, float] = {}
+    for m in re.finditer(r"([^\n。]{0,30}?)控制目标[:：]\s*[^\d\n]{0,12}?(\d+(?:\.\d+)?)", normalize(text)):
+        measure, _ = grammar.measure_of(m.group(1), None)
+        if measure and measure not in targets:
+            targets[measure] = grammar.num(m.group(2))
+    return targets
+
+
+def indicator_count_targets(inds: list[Indicator]) -> dict[str, float | int]:
+    """{indicator name: the count its criteria print} (001 17 生态环境损害赔偿案件办理: 每年至少办理2件)
+    — the target a clause elsewhere names by the indicator's title
+    (加分项 (10) 完成生态环境损害赔偿案件办理目标任务)."""
+    out: dict[str, float | int] = {}
+    for ind in inds:
+        target = grammar.count_target(normalize(ind.criteria))
+        if target is not None and not ind.bonus and len(ind.name) >= 4:
+            out[ind.name] = target
+    return out
+
+
+def lead_coop(ind: Indicator, points: float | int | None) -> list[dict[str, Any]]:
+    """seed 000: 牵头部门 (its share from (3.2分) in the task text, else the rest) and 配合部门
+    with 配合分值."""
+    shares = []
+    for name, share in ind.coop:
+        value = re.match(r"^\s*(\d+(?:\.\d+)?)", normalize(share))
+        shares.append({"unit": re.sub(r"\s+", "", name), "role": "cooperating",
+                       "points": grammar.num(value.group(1)) if value else None})
+    lead_points = None
+    m = re.findall(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]", normalize(ind.criteria))
+    if m:
+        lead_points = grammar.num(m[-1])
+    elif points is not None:
+        lead_points = points - sum(s["points"] or 0 for s in shares)
+    return [{"unit": re.sub(r"\s+", "", ind.lead), "role": "lead", "points": lead_points}] + shares
+
+
+def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]],
+                 year: int | None = None, name: str | None = None) -> dict[str, Any]:
+    """The draft scheme body (items flagged needs_review where a person must decide)."""
+    inds, sections = indicators(doc)
+    drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)),
+                      count_targets=indicator_count_targets(inds))
+    prefixed = any("." in i.code for i in inds if not i.bonus)
+    if prefixed:
+        for number, (title, _) in sections.items():
+            pts = re.search(r"(\d+)\s*分", normalize(title))
+            drafter.item(number, re.sub(r"^[一二三四五六七八九十]+[、.．]\s*|[(（].*$", "", title).strip(),
+                         grammar.num(pts.group(1)) if pts else 0, _zh_section(number), title, False, [])
+    for ind in inds:
+        points = None if ind.bonus else column_points(ind.points_text)
+        if points is None and not ind.bonus:
+            points = points_of(ind.raw_name) or points_of(ind.criteria.split("\n", 1)[0])
+        root = segment(ind.criteria)
+        units_ = unit_names(ind.units)
+        drafter.unit_map, drafter.indicator = unit_map(ind.units), ind.code
+        if ind.lead and ind.coop and any(p for _, p in ind.coop):
+            _lead_coop_item(drafter, ind, points)
+            continue
+        if ind.lead:
+            units_ = unit_names(ind.lead) + [u for u in units_ if u not in unit_names(ind.lead)]
+        if ind.bonus:
+            drafter.clause(root, "B", "加分项", "加分项", 0, True, units_, {})
+            continue
+        if not root.children:
+            drafter.leaf(ind.code, ind.name, ind.label, ind.criteria, points, False, units_, {})
+        else:
+            drafter.clause(root, ind.code, ind.name, ind.label, points, False, units_, {})
+        if points is None:
+            first = next(i for i in drafter.items if i["code"] == ind.code)
+            first["points"] = 0
+            flag(first, "分值未载明：按 0 分（只扣分）读取")
+            first["_status"] = grammar.GUESSED if first.get("_status") == grammar.PARSED \
+                else first.get("_status")
+    _check_sums(drafter.items)
+    scheme: dict[str, Any] = {"code": code, "name": name or doc.title, "year": year or _year(doc.title),
+                              "source": f"seed {seed} ({doc.path.name})" if seed else doc.path.name}
+    if drafter.bonus_cap is not None:
+        scheme["bonus_cap"] = drafter.bonus_cap
+    body: dict[str, Any] = {"scheme": scheme}
+    unit_list, reasons = _units(units, drafter.items)
+    body["units"] = unit_list
+    vetoes = {i["rule"].get("grade") or i["rule"].get("max_grade") for i in drafter.items
+              if i.get("rule", {}).get("shape") in ("veto", "grade_cap")}
+    if vetoes:
+        body["grades"] = [{"grade": g, "min_score": 0} for g in sorted(vetoes)]
+        reasons.append("等次门槛（grades）未载明：已列出条款提到的等次，min_score 需填写")
+    if not scheme["year"]:
+        reasons.append("年度未载明：请用 --year 指定")
+    if reasons:
+        scheme["needs_review"] = True
+        scheme["review_reason"] = "；".join(reasons)
+    if drafter.groups:
+        body["groups"] = drafter.groups
+    peers = {i["rule"]["peer_group"] for i in drafter.items if i.get("rule", {}).get("shape") == "ranking"}
+    if peers:
+        body["peer_groups"] = [{"code": p, "name": f"全区{p[5:]}个县区" if p[5:] else "待填写：排名比较范围",
+                                "size": int(p[5:]) if p[5:] else 2} for p in sorted(peers)]
+    body["items"] = drafter.items
+    return body
+
+
+def _lead_coop_item(drafter: Drafter, ind: Indicator, points: float | int | None) -> None:
+    item = drafter.item(ind.code, ind.name, points or 0, ind.label, ind.criteria, False, [])
+    item["responsible"] = lead_coop(ind, points)
+    item["rule"] = {"shape": "all_or_nothing", "event_kinds": ["task_completed"]}
+    item["_status"] = grammar.PARSED
+    if any(r["points"] is None for r in item["responsible"]):
+        flag(item, "牵头/配合分值未全部载明")
+        item["_status"] = grammar.GUESSED
+    total = sum(r["points"] or 0 for r in item["responsible"])
+    if points and abs(total - points) > 1e-6:
+        flag(item, f"牵头与配合分值合计 {total:g} 与分值 {points:g} 不一致")
+        item["_status"] = grammar.GUESSED
+
+
+def _check_sums(items: list[dict[str, Any]]) -> None:
+    for item in items:
+        if "rule" in item or not item["points"]:
+            continue
+        children = [i for i in items if parent_of(i["code"]) == item["code"]]
+        total = sum(c["points"] for c in children)
+        if children and abs(total - item["points"]) > 1e-9 and not item.get("needs_review"):
+            flag(item, f"分值 {item['points']:g} 与下级指标分值合计 {total:g} 不一致")
+
+
+def _units(units: list[dict[str, str]],
+           items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    reasons = []
+    out: list[dict[str, Any]] = [dict(u) for u in units]
+    named = [r["unit"] for i in items for r in i.get("responsible", [])]
+    if named:                        # seed 000: the departments are the assessed units
+        codes: dict[str, str] = {}
+        for n, name in enumerate(dict.fromkeys(named), start=1):
+            codes[name] = f"u{n:02d}"
+            out.append({"code": f"u{n:02d}", "name": name, "kind": "department"})
+        for item in items:
+            for r in item.get("responsible", []):
+                r["unit"] = codes[r["unit"]]
+                if r["points"] is None:
+                    r["points"] = 0
+        reasons.append("部门编码为自动生成（u01…），请改为简短英文编码")
+    if not out:
+        out = [{"code": "unit", "name": "待填写：被考核单位"}]
+        reasons.append("被考核单位未载明：请用 --unit CODE=名称 指定")
+    return out, reasons
+
+
+def _year(title: str) -> int:
+    m = re.search(r"(20\d\d)\s*年", title)
+    return int(m.group(1)) if m else 0
+
+
+def summary(body: dict[str, Any]) -> dict[str, int]:
+    """Rule items by how they were read: parsed / guessed / not_parsed."""
+    counts = {grammar.PARSED: 0, grammar.GUESSED: 0, grammar.UNPARSED: 0}
+    for item in body["items"]:
+        status = item.get("_status")
+        if status:
+            counts[status] += 1
+    return counts
+
+
+def finish(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as written to YAML: internal keys dropped."""
+    for item in body["items"]:
+        item.pop("_status", None)
+    return body
+
+
+def draft_file(path: Path, seed: str, code: str, units: list[dict[str, str]],
+               year: int | None = None, name: str | None = None) -> dict[str, Any]:
+    from pipelines.scoring.draft.tables import read_document
+
+    return draft_scheme(read_document(path), seed, code, units, year, name)

@@ -1,0 +1,388 @@
+"""The results in the office's own formats (issue 17): the Excel workbook and the Word 通报 are
+read back and every number compared with the marts they were written from; the workbook's
+formulas are evaluated (in Python here, and by LibreOffice where it is installed) and must give
+the published totals."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipelines.lib.settings import Settings
+from pipelines.publish.office import OFFICE_DIR, office_file_names
+from pipelines.publish.office.data import (
+    FINAL,
+    PRELIMINARY,
+    OfficeData,
+    missing_counts,
+    release_status,
+    scheme_sections,
+    shown_movements,
+)
+from pipelines.publish.office.word import largest_deductions, write_report
+from pipelines.publish.office.xlsx import MISSING_FILL, write_workbook
+
+TOLERANCE = 1e-9
+
+# ---------- a formula check that cannot pass silently
+
+TOKEN = re.compile(r"SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)|([A-Z]+)(\d+)|([+-])")
+
+
+def _cell_value(ws: Worksheet, ref: str) -> float:
+    value = ws[ref].value
+    if isinstance(value, str) and value.startswith("="):
+        return evaluate(ws, value)
+    if value is None:
+        return 0.0
+    if not isinstance(value, int | float):
+        raise ValueError(f"{ws.title}!{ref} holds {value!r}, not a number")
+    return float(value)
+
+
+def evaluate(ws: Worksheet, formula: str) -> float:
+    """Evaluate `=A1-B1+C1` and `=SUM(C6:K6)-L6` against the sheet's cells. Anything else
+    raises: a formula this check does not understand fails the test instead of passing it."""
+    if not formula.startswith("="):
+        raise ValueError(f"not a formula: {formula!r}")
+    body = formula[1:]
+    tokens = list(TOKEN.finditer(body))
+    if "".join(t.group(0) for t in tokens) != body:
+        raise ValueError(f"formula not understood by the check: {formula!r}")
+    total, sign, expect_operand = 0.0, 1.0, True
+    for token in tokens:
+        if token.group(7):
+            if expect_operand:
+                raise ValueError(f"two operators in a row: {formula!r}")
+            sign, expect_operand = (1.0 if token.group(7) == "+" else -1.0), True
+            continue
+        if not expect_operand:
+            raise ValueError(f"two operands in a row: {formula!r}")
+        if token.group(1):
+            first, last = column_index_from_string(token.group(1)), column_index_from_string(token.group(3))
+            rows = range(int(token.group(2)), int(token.group(4)) + 1)
+            value = sum(_cell_value(ws, f"{get_column_letter(c)}{r}") for c in range(first, last + 1)
+                        for r in rows)
+        else:
+            value = _cell_value(ws, token.group(0))
+        total, expect_operand = total + sign * value, False
+    return total
+
+
+def test_formula_check_refuses_what_it_cannot_evaluate():
+    from openpyxl import Workbook
+
+    ws = Workbook().active
+    ws["A1"], ws["B1"], ws["C1"] = 5, 2, 1
+    ws["D1"] = "=A1-B1+C1"
+    assert evaluate(ws, ws["D1"].value) == 4
+    assert evaluate(ws, "=SUM(A1:C1)-B1") == 6
+    for unsupported in ("=A1*B1", "=AVERAGE(A1:C1)", "=A1--B1", "A1+B1"):
+        with pytest.raises(ValueError):
+            evaluate(ws, unsupported)
+    ws["E1"] = "一"
+    with pytest.raises(ValueError):
+        evaluate(ws, "=E1+A1")
+
+
+# ---------- small frames: the columns other issues add (数据缺失 status, 定稿)
+
+
+def test_results_are_preliminary_unless_the_release_says_they_are_final():
+    """Issue 16 adds finalisation to release.json: 定稿 only when the record says so."""
+    assert release_status({}) == PRELIMINARY
+    assert release_status({"year": 2024, "as_of": ""}) == PRELIMINARY
+    assert release_status({"status": "final"}) == FINAL
+    assert release_status({"finalised": True}) == FINAL
+    assert release_status({"status": "定稿"}) == FINAL
+    assert release_status({"status": "preliminary"}) == PRELIMINARY
+
+
+def test_missing_items_are_counted_only_from_a_status_column():
+    """Issue 14 marks items without data as status 'missing' (数据缺失); before that, 0."""
+    items = pl.DataFrame({"unit_code": ["a", "a", "b"], "item_code": ["1", "2", "1"]})
+    assert missing_counts(items) == {"a": 0, "b": 0}
+    marked = items.with_columns(status=pl.Series(["missing", "scored", None]))
+    assert missing_counts(marked) == {"a": 1, "b": 0}
+
+
+def _small_scheme(with_status: bool) -> OfficeData:
+    """Two units, a heading with two items, one bonus item; unit b lacks data on 1.2."""
+    scores = pl.DataFrame({
+        "unit_code": ["a", "b"], "unit_name": ["甲县", "乙县"], "score_rank": [1, 2],
+        "base_points": [10.0, 10.0], "deductions": [1.0, 3.5], "bonuses": [0.5, 0.0],
+        "total_score": [9.5, 6.5], "grade": ["优秀", "合格"], "grade_note_zh": [None, None],
+        "overflow_deductions": [0.0, 0.5]})
+    items = pl.DataFrame({
+        "unit_code": ["a", "a", "a", "b", "b", "b"], "item_code": ["1.1", "1.2", "B1"] * 2,
+        "item_name": ["空气", "水", "加分"] * 2, "item_kind": ["base", "base", "bonus"] * 2,
+        "parent_code": ["1", "1", None] * 2, "item_order": [1, 2, 3] * 2,
+        "points": [6.0, 4.0, 0.0] * 2, "score_with_bonuses": [5.0, 4.0, 0.5, 3.0, 4.0, 0.0],
+        "status": ["scored", "scored", "scored", "scored", "missing", "scored"]})
+    movements = pl.DataFrame({
+        "movement_id": ["m1", "m2", "m3", "m4"], "unit_code": ["a", "a", "b", "b"],
+        "unit_name": ["甲县", "甲县", "乙县", "乙县"], "item_code": ["1.1", "B1", "1.1", "1.2"],
+        "item_name": ["空气", "加分", "空气", "水"], "points": [-1.0, 0.5, -3.5, 0.0],
+        "is_movement": [True, True, True, False], "rule_shape": ["steps", "per_event", "steps", "steps"],
+        "explanation_zh": ["PM2.5 高于目标：扣 1 分", "获表彰：加 0.5 分", "PM2.5 高于目标：扣 3.5 分",
+                           "缺少数据，待补充"],
+        "source_seed": ["001"] * 4, "source_item": ["5(1)②", "B1", "5(1)②", "6(1)①"],
+        "source_text": ["每高0.1微克/立方米扣0.3分"] * 4, "source_keys": ["k1", "k2", "k3", "k4"],
+        "status": ["scored", "scored", "scored", "missing"]})
+    if not with_status:
+        items, movements = items.drop("status"), movements.drop("status")
+    tree = {"1": {"item_code": "1", "item_name": "环境质量", "parent_code": None, "points": 10.0}}
+    empty = pl.DataFrame(schema={"input_zh": pl.String, "source_file": pl.String,
+                                 "rows_read": pl.Int64, "rows_loaded": pl.Int64,
+                                 "rows_quarantined": pl.Int64, "status_zh": pl.String})
+    quarantine = pl.DataFrame(schema={"input_zh": pl.String, "source_file": pl.String,
+                                      "source_sheet": pl.String, "source_row": pl.Int64,
+                                      "column_name": pl.String, "value": pl.String, "reason": pl.String})
+    return OfficeData(scheme_code="t", scheme_name="测试方案", year=2024, as_of=date(2024, 12, 31),
+                      status=PRELIMINARY, scores=scores, item_scores=items,
+                      movements=shown_movements(movements, ["a", "b"], {"1.1": 1, "1.2": 2, "B1": 3}),
+                      sections=scheme_sections(items, tree), file_report=empty, quarantine=quarantine,
+                      grades=["优秀", "良好", "合格", "不合格"])
+
+
+def test_items_are_grouped_under_the_scheme_headings_and_bonuses_last():
+    sections = _small_scheme(with_status=False).sections
+    assert [s.label for s in sections] == ["一、环境质量（10 分）", "加分项"]
+    assert [[i["item_code"] for i in s.items] for s in sections] == [["1.1", "1.2"], ["B1"]]
+
+
+def test_a_top_level_item_without_sub_items_is_a_section_of_its_own():
+    """fangchenggang_2022.yaml (seed 000 items 3–9): top-level items scored themselves."""
+    items = pl.DataFrame({"unit_code": "a", "item_code": ["3", "4"],
+                          "item_name": ["地表水水质达标", "饮用水"],
+                          "item_kind": "base", "parent_code": [None, None], "item_order": [1, 2],
+                          "points": [4.0, 3.0]})
+    tree = {r["item_code"]: r for r in items.select("item_code", "item_name", "parent_code", "points")
+            .iter_rows(named=True)}
+    assert [s.label for s in scheme_sections(items, tree)] == ["一、地表水水质达标", "二、饮用水"]
+    assert [s.label for s in scheme_sections(items, {})] == ["一、第 3 项", "二、第 4 项"]
+
+
+def test_workbook_and_report_mark_missing_data_when_the_marts_carry_a_status(tmp_path: Path):
+    """数据缺失 (issue 14): counted in 汇总, coloured in 得分明细, listed in 扣分说明 (even at 0
+    points), stated in the 通报's data-quality note. Without the column: 0, and no 数据状态."""
+    data = _small_scheme(with_status=True)
+    wb = load_workbook(write_workbook(data, tmp_path))
+    summary = wb["汇总"]
+    assert [summary.cell(r, 9).value for r in (4, 5)] == [0, 1]
+    assert [evaluate(summary, summary.cell(r, 6).value) for r in (4, 5)] == [9.5, 6.5]
+    detail = wb["得分明细"]
+    assert detail.cell(7, 4).fill.fgColor.rgb.endswith(MISSING_FILL.fgColor.rgb[-6:])  # 乙县 × 1.2
+    assert evaluate(detail, detail.cell(7, 7).value) == pytest.approx(6.5)
+    moves = wb["扣分说明"]
+    assert moves.cell(3, 9).value == "数据状态"
+    listed = [(moves.cell(r, 1).value, moves.cell(r, 2).value, moves.cell(r, 9).value) for r in range(4, 8)]
+    assert ("乙县", "1.2", "数据缺失") in listed
+    text = "\n".join(p.text for p in Document(write_report(data, tmp_path, None, "x.xlsx")).paragraphs)
+    assert "1个单位共1项指标因数据缺失暂未确定得分" in text
+
+    plain = _small_scheme(with_status=False)
+    wb = load_workbook(write_workbook(plain, tmp_path))
+    assert [wb["汇总"].cell(r, 9).value for r in (4, 5)] == [0, 0]
+    assert wb["扣分说明"].cell(3, 9).value is None
+    assert wb["扣分说明"].max_row == 3 + 3  # the three movements that moved points
+
+
+def test_the_three_largest_deductions_come_from_the_scoring_rules():
+    data = _small_scheme(with_status=False)
+    assert largest_deductions(data, "b")["points"].to_list() == [-3.5]
+    assert largest_deductions(data, "a")["item_code"].to_list() == ["1.1"]  # the bonus is not one
+
+
+# ---------- the sample run: every number against the marts
+
+
+def _release(sample_run: Settings) -> Path:
+    return sample_run.current_release.resolve()
+
+
+def _marts(release: Path, stem: str, scheme: str) -> pl.DataFrame:
+    return pl.read_parquet(release / f"{stem}.parquet").filter(pl.col("scheme_code") == scheme)
+
+
+def _schemes(release: Path) -> list[str]:
+    scores = pl.read_parquet(release / "fct_unit_scores.parquet").filter(pl.col("scheme_year") == 2024)
+    return sorted(scores["scheme_code"].unique().to_list())
+
+
+def _workbook(release: Path, scheme: str, data_only: bool = False):
+    return load_workbook(release / OFFICE_DIR / office_file_names(scheme, 2024)[0], data_only=data_only)
+
+
+def test_every_release_carries_both_files_per_scheme_and_the_dashboard_links_them(sample_run: Settings):
+    release = _release(sample_run)
+    page = (release / "dashboard" / "index.html").read_text(encoding="utf-8")
+    assert len(_schemes(release)) == 2
+    for scheme in _schemes(release):
+        for name in office_file_names(scheme, 2024):
+            assert (release / OFFICE_DIR / name).stat().st_size > 5000
+            link = f"../{OFFICE_DIR}/{name}"
+            assert f"href='{link}'" in page
+            assert (release / "dashboard" / link).resolve().exists()
+
+
+def test_workbook_summary_matches_the_scores_and_its_formulas_give_the_totals(sample_run: Settings):
+    release = _release(sample_run)
+    for scheme in _schemes(release):
+        ws = _workbook(release, scheme)["汇总"]
+        scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
+        assert ws.max_row >= 3 + scores.height
+        for r, unit in enumerate(scores.iter_rows(named=True), start=4):
+            row = [ws.cell(r, c).value for c in range(1, 10)]
+            assert row[0] == unit["score_rank"] and row[1] == unit["unit_name"]
+            for value, column in zip(row[2:5], ("base_points", "deductions", "bonuses"), strict=True):
+                assert abs(value - float(unit[column])) < TOLERANCE, (scheme, unit["unit_code"], column)
+            assert row[5] == f"=C{r}-D{r}+E{r}"
+            assert abs(evaluate(ws, row[5]) - float(unit["total_score"])) < TOLERANCE
+            assert row[6] == unit["grade"]
+            assert (row[7] or "") == (unit["grade_note_zh"] or "")
+            assert row[8] == 0  # the sample's marts have no 数据缺失 status yet
+        assert ws.cell(4 + scores.height, 2).value is None  # no unit more, no unit less
+        assert ws.freeze_panes == "C4" and ws.print_title_rows == "$1:$3"
+        assert ws.page_setup.orientation == "landscape"
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4)
+        assert "&P" in ws.oddFooter.center.text and "数据截至" in ws.oddFooter.left.text
+
+
+def test_workbook_detail_matrix_matches_the_item_scores_and_adds_up(sample_run: Settings):
+    release = _release(sample_run)
+    for scheme in _schemes(release):
+        ws = _workbook(release, scheme)["得分明细"]
+        items = _marts(release, "fct_unit_item_scores", scheme)
+        scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
+        columns = {ws.cell(4, c).value.split(" ")[0]: c for c in range(3, ws.max_column - 1)}
+        assert set(columns) == set(items["item_code"].unique().to_list())
+        total_column = ws.max_column
+        assert ws.cell(4, total_column).value == "合计"
+        for r, unit in enumerate(scores.iter_rows(named=True), start=6):
+            assert ws.cell(r, 2).value == unit["unit_name"]
+            mine = items.filter(pl.col("unit_code") == unit["unit_code"])
+            for item in mine.iter_rows(named=True):
+                cell = ws.cell(r, columns[item["item_code"]]).value
+                assert abs(cell - float(item["score_with_bonuses"])) < TOLERANCE, (unit["unit_code"], item)
+            not_assessed = set(columns) - set(mine["item_code"].to_list())
+            assert all(ws.cell(r, columns[code]).value is None for code in not_assessed)
+            assert abs(evaluate(ws, ws.cell(r, total_column).value) - float(unit["total_score"])) < TOLERANCE
+
+
+def test_workbook_lists_every_movement_with_its_reason_rule_and_source_rows(sample_run: Settings):
+    release = _release(sample_run)
+    for scheme in _schemes(release):
+        ws = _workbook(release, scheme)["扣分说明"]
+        marts = _marts(release, "fct_score_movements", scheme).filter(pl.col("is_movement"))
+        expected = sorted((m["unit_name"], m["item_code"], round(float(m["points"]), 4), m["explanation_zh"],
+                           m["source_text"], m["source_keys"]) for m in marts.iter_rows(named=True))
+        listed = sorted((ws.cell(r, 1).value, ws.cell(r, 2).value, round(ws.cell(r, 4).value, 4),
+                         ws.cell(r, 5).value, ws.cell(r, 7).value, ws.cell(r, 8).value)
+                        for r in range(4, ws.max_row + 1))
+        assert len(expected) > 5 and listed == expected
+        by_unit = marts.group_by("unit_code").agg(pl.col("points").cast(pl.Float64).sum())
+        scores = _marts(release, "fct_unit_scores", scheme)
+        for unit, moved in by_unit.iter_rows():  # SPEC §4: total = base + Σ movements
+            row = scores.filter(pl.col("unit_code") == unit).row(0, named=True)
+            assert abs(float(row["base_points"]) + moved - float(row["total_score"])) < 1e-6
+
+
+def test_workbook_quality_sheet_counts_each_file_and_lists_every_quarantined_row(sample_run: Settings):
+    release = _release(sample_run)
+    scheme = _schemes(release)[0]
+    ws = _workbook(release, scheme)["数据质量"]
+    report = pl.read_parquet(release / "fct_ledger_file_report.parquet")
+    rows = {ws.cell(r, 2).value: [ws.cell(r, c).value for c in (3, 4, 5)] for r in range(5, ws.max_row + 1)
+            if ws.cell(r, 1).value == "部门台账" and isinstance(ws.cell(r, 3).value, int)}
+    assert len(report) > 0
+    for f in report.iter_rows(named=True):
+        assert rows[f["source_file"]] == [f["rows_read"], f["rows_loaded"], f["rows_quarantined"]]
+    quarantined = sum(pl.read_parquet(p).height for p in release.glob("quarantine_*.parquet"))
+    heading = next(ws.cell(r, 1).value for r in range(1, ws.max_row + 1)
+                   if str(ws.cell(r, 1).value).startswith("二、隔离清单"))
+    assert heading == f"二、隔离清单（共 {quarantined} 条）"
+    assert quarantined > 0
+
+
+def test_word_report_ranking_table_and_largest_deductions_match_the_marts(sample_run: Settings):
+    release = _release(sample_run)
+    for scheme in _schemes(release):
+        doc = Document(release / OFFICE_DIR / office_file_names(scheme, 2024)[1])
+        scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
+        table = doc.tables[0]
+        header = ["排名", "考核单位", "分值", "扣分", "加分", "总分", "等次"]
+        assert [c.text for c in table.rows[0].cells][:7] == header
+        assert len(table.rows) == 1 + scores.height
+        for row, unit in zip(table.rows[1:], scores.iter_rows(named=True), strict=True):
+            cells = [c.text for c in row.cells]
+            assert cells[:2] == [str(unit["score_rank"]), unit["unit_name"]]
+            assert cells[2:6] == [f"{float(unit[c]):.2f}" for c in ("base_points", "deductions", "bonuses",
+                                                                    "total_score")]
+            assert cells[6] == unit["grade"]
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert "初步结果" in text and "2024年12月31日" in text
+        counts = scores.group_by("grade").len()
+        for grade, n in counts.iter_rows():
+            assert f"{grade}{n}个" in text
+        moves = _marts(release, "fct_score_movements", scheme).filter(
+            pl.col("points") < 0, pl.col("rule_shape") != "composition")
+        for unit in scores.iter_rows(named=True):
+            top = moves.filter(pl.col("unit_code") == unit["unit_code"]).sort("points", "item_code").head(3)
+            for m in top.iter_rows(named=True):
+                assert f"第{m['item_code']}项“{m['item_name']}”扣{abs(float(m['points'])):.2f}分" in text
+        assert len(doc.inline_shapes) == 1  # the dashboard's ranking chart (Chromium in this setup)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculates_the_formulas_to_the_published_totals(sample_run: Settings, tmp_path: Path):
+    release = _release(sample_run)
+    scheme = _schemes(release)[0]
+    source = release / OFFICE_DIR / office_file_names(scheme, 2024)[0]
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                    "xlsx", "--outdir", str(tmp_path / "out"), str(source)], check=True, timeout=180,
+                   capture_output=True)
+    wb = load_workbook(tmp_path / "out" / source.name, data_only=True)
+    scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
+    totals = [float(t) for t in scores["total_score"]]
+    assert [round(wb["汇总"].cell(r, 6).value, 6) for r in range(4, 4 + len(totals))] == \
+        [round(t, 6) for t in totals]
+    detail = wb["得分明细"]
+    assert [round(detail.cell(r, detail.max_column).value, 6) for r in range(6, 6 + len(totals))] == \
+        [round(t, 6) for t in totals]
+
+
+def test_export_command_writes_both_files_for_the_live_release(sample_run: Settings, tmp_path: Path):
+    from pipelines.cli import main
+
+    assert main(["export", "--year", "2024", "--scheme", "qinzhou_2024", "-o", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(office_file_names("qinzhou_2024", 2024))
+    assert main(["export", "--year", "2024", "--scheme", "nosuch_2024", "-o", str(tmp_path / "x")]) == 1
+    assert main(["export", "--year", "2024", "--as-of", "2023-06-30"]) == 2
+
+
+def test_export_as_of_writes_beside_the_as_of_dashboard(sample_run: Settings, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    """`ecoscore export --as-of D` scores as of D in a scratch folder (here: the sample's release
+    stands in for that run) and writes data/marts/dashboards/<year>-asof-<D>/office/."""
+    from pipelines.cli import main
+    from pipelines.publish.dashboard import asof
+
+    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(asof, "scores_as_of", lambda *args: sample_run.current_release.resolve())
+    assert main(["export", "--year", "2024", "--scheme", "ziyuan_2024", "--as-of", "2024-09-30"]) == 0
+    out = tmp_path / "data" / "marts" / "dashboards" / "2024-asof-2024-09-30" / OFFICE_DIR
+    workbook, report = office_file_names("ziyuan_2024", 2024)
+    assert (out / workbook).exists() and (out / "排名图_ziyuan_2024.png").exists()
+    text = "\n".join(p.text for p in Document(out / report).paragraphs)
+    assert "数据截至2024年9月30日" in text and "考核期为2024年1月1日至2024年9月30日" in text

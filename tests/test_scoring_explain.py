@@ -1,0 +1,83 @@
+"""`ecoscore explain` on a hand-made published warehouse: which scheme, the unit by code or
+Chinese name, movements in rule order, no raw None (issue 14 part 7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.scoring.commands import explain
+
+ITEMS = """
+create table marts.fct_unit_item_scores as select * from (values
+  ('qinzhou_2024', 2024, 'lingshan', '灵山县', '1.2', 'PM2.5浓度', 3.0, 3.0, 0.0, 0.0, null, null),
+  ('other_2024',   2024, 'lingshan', '灵山县', '1.2', 'PM2.5浓度', 5.0, 1.0, 0.0, 4.0, null, null),
+  ('ziyuan_2024',  2024, 'ziyuan',   '资源县', '5.2.2', '遥感卫星监测火点', 0.0, 0.0, 0.0, 0.0, null, null)
+) as t(scheme_code, scheme_year, unit_code, unit_name, item_code, item_name, points, deductions,
+       bonuses, score, self_score, composition_zh)
+"""
+
+MOVES = """
+create table marts.fct_score_movements as select * from (values
+  ('qinzhou_2024', 'lingshan', '1.2', 1, 'steps', 'deduction', -3.0, 0.0, 'air.pm2_5_annual_mean', null, null,
+   'int_scoring__measures:lingshan:2024:air.pm2_5_annual_mean:无数据', 'PM2.5 缺少有效数据，无法评分'),
+  ('other_2024', 'lingshan', '1.2', 1, 'steps', 'deduction', -1.0, 0.0, 'air.pm2_5_annual_mean', 30.2, 29.2,
+   'k', 'PM2.5 30.2'),
+  ('ziyuan_2024', 'ziyuan', '5.2.2', 2, 'per_event', 'deduction', -0.2, 0.0, null, null, null, 'late',
+   '2024-03-16 火点：扣 0.2 分'),
+  ('ziyuan_2024', 'ziyuan', '5.2.2', 1, 'per_event', 'deduction', -0.4, 0.0, null, null, null, 'early',
+   '2024-02-20 火点 2 处（次）：扣 0.4 分'),
+  ('ziyuan_2024', 'ziyuan', '5.2.2', 3, 'composition', 'pool_transfer', 0.6, 0.0, null, null, null, 'pool',
+   '本项不设基础分：扣分 0.6 分转从第 5.2.1 项得分中扣减')
+) as t(scheme_code, unit_code, item_code, movement_order, rule_shape, movement_kind, points, cap_cut,
+       measure_code, measure_value, target, source_keys, explanation_zh)
+"""
+
+
+@pytest.fixture
+def release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    current = tmp_path / "data" / "marts" / "current"
+    current.mkdir(parents=True)
+    with duckdb.connect(str(current / "ecoscore.duckdb")) as con:
+        con.execute("create schema marts")
+        con.execute(ITEMS)
+        con.execute(MOVES)
+        # explain reads the seed quote from the movements mart
+        for column, value in [("source_seed", "'001'"), ("source_item", "'5(2)②'"),
+                              ("source_text", "'每通报1处火点扣0.2分'")]:
+            con.execute(f"alter table marts.fct_score_movements add column {column} varchar default {value}")
+    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ECOSCORE_WAREHOUSE", raising=False)
+    return current
+
+
+def test_two_schemes_holding_the_unit_and_item_ask_which(release: Path):
+    asks = r"在 2 个方案中都有：other_2024（2024 年）、qinzhou_2024（2024 年）。请用 --scheme"
+    with pytest.raises(LookupError, match=asks):
+        explain("lingshan", "1.2", None, None)
+    assert explain("lingshan", "1.2", None, "other_2024").startswith("other_2024 2024 · 灵山县")
+
+
+def test_unit_by_chinese_name_and_no_raw_none(release: Path):
+    text = explain("灵山县", "1.2", 2024, "qinzhou_2024")
+    assert "None" not in text
+    assert "指标 air.pm2_5_annual_mean = 缺少有效数据\n" in text  # no "目标 None"
+    assert "指标 air.pm2_5_annual_mean = 30.2，目标 29.2" in explain("灵山县", "1.2", None, "other_2024")
+
+
+def test_movements_in_rule_order_001_5_2_2(release: Path):
+    # seed 001 5(2)② fire points: the ledger events by date, then the pool transfer
+    text = explain("资源县", "5.2.2", None, None)
+    lines = [line for line in text.splitlines() if line.startswith("  [")]
+    assert [line.split("  ")[-1] for line in lines] == [
+        "2024-02-20 火点 2 处（次）：扣 0.4 分", "2024-03-16 火点：扣 0.2 分",
+        "本项不设基础分：扣分 0.6 分转从第 5.2.1 项得分中扣减"]
+
+
+def test_unknown_unit_and_missing_item_say_what_is_wrong(release: Path):
+    with pytest.raises(LookupError, match="没有找到单位 甲县（可用单位编码或中文名称"):
+        explain("甲县", "1.2", None, None)
+    with pytest.raises(LookupError, match=r"单位 资源县（ziyuan）在方案 ziyuan_2024 中没有指标 9.9"):
+        explain("ziyuan", "9.9", None, None)
