@@ -251,9 +251,9 @@ def test_the_real_feed_publishes_an_aqi_when_one_pollutant_is_missing() -> None:
     """Issue 15 part 8: the observed practice quoted in pipelines/air/calculator.py."""
     import json
 
-    from tests.conftest import SHARED
+    from tests.conftest import REAL_DATA
 
-    path = SHARED / "data" / "real" / "cnemc_air_stations_2018-02-20T07.json"
+    path = REAL_DATA / "cnemc_air_stations_2018-02-20T07.json"
     if not path.exists():
         pytest.skip(f"{path} not available")
     rows = [f["properties"] for f in json.loads(path.read_text(encoding="utf-8"))["features"]]

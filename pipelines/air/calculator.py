@@ -45,7 +45,7 @@ RESULT_COLUMNS = ["aqi", "level", "category", "primary_pollutants", "standard", 
 # 式中：IAQI — 空气质量分指数；n — 污染物项目" — the maximum over the pollutants measured. A
 # missing pollutant is left out, whichever it is, and the row has no AQI only when none is
 # present (or SO2 1 h > 800 cannot be indexed, 表1 注2). This is the national practice: in the
-# CNEMC real-time feed of 2018-02-20 07:00 (../shared/data/real/) 261 station-hours missing one
+# CNEMC real-time feed of 2018-02-20 07:00 (tests/data/real/) 261 station-hours missing one
 # pollutant (PM10 253, NO2 3, CO 2, PM2.5 2, and PM10 with O3 once) carry a published AQI, the
 # maximum over the rest (tests/test_air_real_data.py reproduces all 1,475).
 
