@@ -20,6 +20,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
 DELEGATED = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
 ADDS = re.compile(r"(?<![扣另])加\d")
+EACH_CAP = re.compile(r"(?<!以上)每项最高扣(\d+(?:\.\d+)?)分[。；;]?")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
                 grammar.interpolation_targets, grammar.interpolation_rate,
@@ -226,9 +227,13 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
     groups: list[list[str]] = []
     kinds: list[str] = []
     pending: list[str] = []
+    each_cap = EACH_CAP.search(norm)
     for sentence in _sentences(norm):
-        hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
-        merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" \
+        if each_cap and EACH_CAP.fullmatch(sentence.strip()):
+            hit = None                  # 每项最高扣1分。: the cap of every rule, not a rule
+        else:
+            hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
+        merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" and not each_cap \
             and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None)
         if hit is not None and not merge:
             groups.append(pending + [sentence])
@@ -245,7 +250,12 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
     out = []
     for group in groups:
         joined = "".join(group)
-        out.append((joined, grammar.read_clause(joined, ctx)))
+        reading = grammar.read_clause(joined, ctx)
+        if each_cap and len(groups) > 1 and reading.rule and reading.rule["shape"] == "per_event":
+            reading.rule["cap"] = grammar.num(each_cap.group(1))
+            if not EACH_CAP.search(joined):
+                joined += each_cap.group(0)      # each rule quotes the cap it keeps
+        out.append((joined, reading))
     return [(t, delegated(norm, r)) for t, r in out]
 
 

@@ -480,6 +480,9 @@ def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
                       "请拆分条款或填写 severity_amounts")
     if "另加扣" in text or "从总分中扣" in text:
         reading.fields["overflow_to_total"] = True
+    if "days_late" in rule["event_kinds"] and "每次" in text and not re.search(r"每(?:逾期|迟报|推迟)?\d*[天日]", text):
+        # 001 26 未按…要求报送材料的，每次扣0.2分: a late submission counts once, not by its days late
+        rule["per_quantity"] = False
     return reading
 
 
@@ -576,9 +579,14 @@ def all_or_nothing(text: str, ctx: dict[str, Any]) -> Reading | None:
     if re.search(r"未完成各[^。；]{0,12}均不得分", text):
         rule["evaluate_on"] = "city"
     reading = Reading("all_or_nothing", rule)
-    if "另加扣" in text:
+    extra = re.search(rf"不得分[,，]?\s*另加扣{N}分", text)
+    if extra:
+        # 001 7(1)② 完成目标任务得3分，未完成不得分，另加扣2分: the extra points come off the total
+        rule["extra_deduction"] = num(extra.group(1))
         reading.fields["overflow_to_total"] = True
-        reading.guess("「另加扣」：未完成时另扣的分数未编码（overflow_to_total 仅表示可扣至总分）")
+    elif "另加扣" in text:
+        reading.fields["overflow_to_total"] = True
+        reading.guess("「另加扣」：未完成时另扣的分数未读出（overflow_to_total 仅表示可扣至总分）")
     return reading
 
 
