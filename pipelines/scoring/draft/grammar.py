@@ -155,7 +155,8 @@ def monthly_waiver(text: str, ctx: dict[str, Any]) -> Reading | None:
         rule["cap"] = ctx["points"]
     return Reading("monthly_waiver", rule).guess(
         "按月扣分免扣：需指定 months_below_measure / months_worst_measure / annual_met_measure"
-        "（及 improvement_measure）所读的断面指标")
+        "（及 improvement_measure；免扣月份也要列出时 months_below_all_measure / months_worst_all_measure）"
+        "所读的断面指标")
 
 
 def lateness(text: str, ctx: dict[str, Any]) -> Reading | None:
@@ -447,6 +448,7 @@ def escalation(text: str, ctx: dict[str, Any]) -> Reading | None:
 def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 2(3) 每发现1起扣0.2分，扣完1分为止; 1(3) 明显应督办而未督办的，每次扣0.5分;
     5(2)① …造成空气质量当天污染的，扣2分; 加分项 (8) 每超额完成1个行政村加0.2分，最多加1分."""
+    text, lighter = lighter_cases(text)
     found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的[,，]?\s*|^|(?<=[)）])\d+次)(扣|加扣|加){N}分", text)
     if not found:
         return None
@@ -475,18 +477,41 @@ def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
         rule["severity_amounts"] = classes
         reading.guess(f"同一条款按情形有多档分值（{'、'.join(f'{a:g}' for a in classes.values())} 分）："
                       "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+    elif lighter and len(set(amounts)) == 1:
+        rule["severity_amounts"] = {phrase: num(str(max(0.0, round(amounts[0] - less, 6))))
+                                    for phrase, less in lighter.items()}
+        reading.guess("括注的从轻情形（少扣 / 不扣分）读作 severity_amounts，情形名取自原文，请与台账核对")
     elif len(set(amounts)) > 1:
         reading.guess(f"同一条款有多档分值（{'、'.join(f'{a:g}' for a in amounts)} 分）：按第一档读取，"
                       "请拆分条款或填写 severity_amounts")
     if "另加扣" in text or "从总分中扣" in text:
         reading.fields["overflow_to_total"] = True
-    if "days_late" in rule["event_kinds"] and "每次" in text and not re.search(r"每(?:逾期|迟报|推迟)?\d*[天日]", text):
+    if "days_late" in rule["event_kinds"] and "每次" in text \
+            and not re.search(r"每(?:逾期|迟报|推迟)?\d*[天日]", text):
         # 001 26 未按…要求报送材料的，每次扣0.2分: a late submission counts once, not by its days late
         rule["per_quantity"] = False
     return reading
 
 
-CLASS_AMOUNT = re.compile(rf"([^；;。，,]*?)[,，]?\s*(每[^，。；;扣加]{{0,12}}?|\d+次|)(?:扣|加){N}分")
+LIGHTER = re.compile(rf"[(]([^()]*?)的[,，]?\s*(?:每[^()扣,，]{{0,4}})?(?:少扣{N}分|不扣分)[)]")
+
+
+def lighter_cases(text: str) -> tuple[str, dict[str, float]]:
+    """A bracketed lighter case of the clause's deduction, and the text without it: 001 5(6)① 每项扣0.2分
+    （当日开展现场整治…反馈的，每项少扣0.1分） → {当日开展现场整治…反馈: 0.1 less}; 5(6)③ 每次扣0.2分
+    （自行发现并予以处罚的不扣分） → {自行发现并予以处罚: the whole amount less}. Events struck off the count
+    （经自治区核实剔除的火点不扣分） are no case: no event at all."""
+    cases: dict[str, float] = {}
+
+    def cut(m: re.Match[str]) -> str:
+        if "剔除" in m.group(1):
+            return m.group(0)
+        cases[m.group(1).strip()[-24:]] = float(m.group(2)) if m.group(2) else float("inf")
+        return ""
+    return LIGHTER.sub(cut, text), cases
+
+
+CLASS_AMOUNT = re.compile(rf"([^；;。，,]*?)[,，]?\s*(每[^，。；;扣加]{{0,12}}?|\d+次|)(扣|加){N}分")
 
 
 ADDS_POINTS = re.compile(r"(?<![扣另])加\d")
@@ -509,6 +534,7 @@ def class_amounts(text: str) -> dict[str, float | int] | None:
     phrase (separate rules, not classes), a phrase is empty, or two phrases read alike."""
     out: dict[str, float | int] = {}
     wordings = set()
+    signs = set()
     for m in CLASS_AMOUNT.finditer(text):
         if re.search(r"(?:最高|最多|累计|以上每项)\s*$", m.group(1)) or re.search(r"最高|最多", m.group(2)):
             continue                                                # a cap, not a class
@@ -519,8 +545,11 @@ def class_amounts(text: str) -> dict[str, float | int] | None:
         if not m.group(2):
             return None
         wordings.add(m.group(2))
-        out[label[-24:]] = num(m.group(3))
-    return out if len(out) > 1 and len(wordings) == 1 else None
+        signs.add(m.group(3))
+        out[label[-24:]] = num(m.group(4))
+    # deductions counted each their own way in one rule are still its cases (001 5(2)② 每通报1处火点扣0.2分，
+    # 未及时调查处理…的，每次扣0.5分); bonuses worded apart are separate rules (加分项 (13))
+    return out if len(out) > 1 and (len(wordings) == 1 or signs == {"扣"}) else None
 
 
 COUNT_UNITS = "件|个|家|项|宗"
