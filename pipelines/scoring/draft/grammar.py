@@ -442,7 +442,15 @@ def escalation(text: str, ctx: dict[str, Any]) -> Reading | None:
     cap = deduction_cap(text)
     if cap is not None:
         rule["cap"] = cap
-    return Reading("escalation", rule)
+    # 001 5(10) 应当整治而没有整治的，每台扣1分；…同台锅炉第一次扣0.2分…: another case of the clause, its
+    # own amount each time
+    cases = {re.sub(r"^[(]\d+[)]|^[①-⑳]", "", m.group(1)).strip()[-24:]: num(m.group(2))
+             for m in re.finditer(rf"([^；;。，,]+?)的[,，]?\s*每[^，。；;扣加第]{{0,12}}?扣{N}分", text)}
+    reading = Reading("escalation", rule)
+    if cases:
+        rule["severity_amounts"] = cases
+        reading.guess("逐次加重之外另有按次扣分的情形：读作 severity_amounts，情形名取自原文，请与台账核对")
+    return reading
 
 
 def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
@@ -591,8 +599,10 @@ def count_step(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 def once_voids(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 6(1)② 集中式饮用水水源地水质达标率100%，得1分。超标1次不得分; 1(2) 发现一个单位1次
-    不达要求，该项不得分 → per_event of the item's points, capped at them."""
-    if not ctx.get("points") or not re.search(r"1次[^。；;]{0,8}?(?:该项)?不得分", text):
+    不达要求，该项不得分; 8(2) …得1分，超量或地下水不达标的该项不得分 → per_event of the item's points,
+    capped at them (any one finding voids the item)."""
+    voids = r"1次[^。；;]{0,8}?(?:该项)?不得分|(?:超标|超量|不达标)的?该项不得分"
+    if not ctx.get("points") or not re.search(voids, text):
         return None
     points = ctx["points"]
     return Reading("once_voids", {"shape": "per_event", "event_kinds": event_kinds(text),
