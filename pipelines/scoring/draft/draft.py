@@ -28,7 +28,7 @@ WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, g
                 grammar.ranking,
                 grammar.tiers, grammar.escalation)
 SENTENCE = (grammar.step, grammar.threshold, grammar.proportional, grammar.once_voids, grammar.per_event,
-            grammar.all_or_nothing)
+            grammar.city_completed, grammar.all_or_nothing)
 
 
 @dataclass
@@ -303,14 +303,25 @@ class Drafter:
             return
         self.item(code, name, points or 0, label, text, bonus, units)
         base = []
+        city = city_link(code, pieces)
         for j, (piece, reading) in enumerate(pieces, start=1):
             own = points_of(piece, bare=False)
-            if reading.rule and reading.rule["shape"] == "all_or_nothing":
+            if city and reading.pattern == "city_completed":
+                own = 0                     # the county's points stand or fall with the deductions
+            elif city and reading.rule and reading.rule["shape"] == "per_event":
+                own = points
+                reading.rule["unless_city_completed"] = city
+            elif reading.rule and reading.rule["shape"] == "all_or_nothing":
                 base.append(f"{code}.{j}")
             self.place(f"{code}.{j}", name, label, piece, own or 0, bonus, units, reading, inherited)
         for n in range(1, len(pieces) + 1):
             child = self.items[-len(pieces) + n - 1]
-            if not child["points"] and base and f"{code}.{n}" not in base and not bonus:
+            if city and child["code"] == city:
+                # as 001 4 is kept by hand: the city's item holds no points of its own
+                child.pop("overflow_to_total", None)
+                child["charged_to"] = [i["code"] for i in self.items[-len(pieces):]
+                                       if i.get("rule", {}).get("unless_city_completed") == city]
+            elif not child["points"] and base and f"{code}.{n}" not in base and not bonus:
                 child["charged_to"] = base
         total = sum(self.items[-k]["points"] for k in range(1, len(pieces) + 1))
         parent = next(i for i in self.items if i["code"] == code)
@@ -449,6 +460,15 @@ def listed_cases(node: Clause, points: float | int | None) -> grammar.Reading | 
     return grammar.Reading("listed_cases", rule).guess(
         "按以下情形扣分：各情形合为本项的一条扣分规则，"
         "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+
+
+def city_link(code: str, pieces: list[tuple[str, grammar.Reading]]) -> str | None:
+    """001 4 桂林市完成自治区下达目标的，各县（市、区）均得2分。桂林市未完成…情况下，…每项扣0.5分…最高扣2分
+    → the code of the city's piece when the clause also deducts: the county holds the points, its
+    deductions are waived when the city completed (unless_city_completed)."""
+    cities = [j for j, (_, r) in enumerate(pieces, start=1) if r.pattern == "city_completed"]
+    deducts = any(r.rule and r.rule["shape"] == "per_event" for _, r in pieces)
+    return f"{code}.{cities[0]}" if len(cities) == 1 and deducts else None
 
 
 def ranking_pieces(text: str, reading: grammar.Reading) -> list[tuple[str, grammar.Reading]]:

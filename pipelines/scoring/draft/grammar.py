@@ -629,6 +629,17 @@ def all_or_nothing(text: str, ctx: dict[str, Any]) -> Reading | None:
     return reading
 
 
+def city_completed(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """001 4 桂林市完成自治区下达目标的，各县（市、区）均得2分 (no deduction in the sentence) → the city's
+    all_or_nothing (evaluate_on city); the clause's deductions then apply only when the city has not
+    completed it (draft.py links them: unless_city_completed)."""
+    if "扣" in text or not re.search(rf"市完成[^。；;]{{0,30}}?的[,，]?\s*各[^。；;]{{0,12}}?均得{N}分",
+                                     text):
+        return None
+    return Reading("city_completed", {"shape": "all_or_nothing", "event_kinds": ["task_completed"],
+                                      "evaluate_on": "city"})
+
+
 def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 22(3) 开展环保设施向公众开放活动，得0.25分；开展…创建工作…得0.25分 (nothing deducted:
     the points are earned by doing it) → all_or_nothing."""
@@ -640,7 +651,7 @@ def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
 PATTERNS: tuple[Callable[[str, dict[str, Any]], Reading | None], ...] = (
     veto, station_outlier, monthly_waiver, lateness, interpolation_targets, interpolation_rate,
     interpolation_around_target, grade_points, ranking, tiers, step, threshold, proportional,
-    escalation, once_voids, count_step, per_event, all_or_nothing, earned,
+    escalation, once_voids, count_step, per_event, city_completed, all_or_nothing, earned,
 )
 
 
