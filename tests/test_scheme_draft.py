@@ -26,7 +26,7 @@ SEED_001 = SEEDS / "001_85e261af43ba1034.txt"
 SCHEMES = PROJECT_ROOT / "data" / "raw" / "schemes"
 # the figures README.md reports: seed 001, scorable items of ziyuan_2024.yaml identical in shape
 # and parameters (event_kinds aside, see compare.py); seed 003 before and after the answers file
-AGREEMENT_001 = (128, 154)
+AGREEMENT_001 = (129, 154)
 AGREEMENT_003_DRAFT = (2, 11)
 AGREEMENT_003_RESOLVED = (10, 11)
 
@@ -206,6 +206,20 @@ def test_pattern_amounts_by_class_per_quantity_001_bonus_7_2():
              "区考断面水质每提升一类加0.5分。本项最高加2分。")
     assert r.rule["per_quantity"] is True and r.rule["cap"] == 2 and r.rule["amount"] == 0.5
     assert sorted(r.rule["severity_amounts"].values()) == [0.5, 1]
+
+
+def test_pattern_bonus_case_without_per_event_wording_001_bonus_2():
+    """001 加分项 (2) …列为优秀经验全国推广的，每有1项加1.5分；…部委全国转发…的，每有1项加1分；
+    获市委办或市政府办通报表扬的，每有1项加0.5分；…在全市起到引领示范作用的，加1分。 → four classes of
+    one bonus (no cap between them), default the smallest."""
+    r = read("（2）生态环境保护工作有关做法获国务院大督查（或同等级别相关工作）列为优秀经验全国推广的，"
+             "每有1项加1.5分；获国家发展改革委、生态环境部等部委全国转发、授予荣誉称号、"
+             "通报表扬或列入正面典型案例的，每有1项加1分；"
+             "获市委办或市政府办通报表扬的，每有1项加0.5分；"
+             "生态环境保护相关工作表现突出，在全市起到引领示范作用的，加1分。")
+    assert r.rule["amount"] == 0.5
+    assert sorted(r.rule["severity_amounts"].values()) == [0.5, 1, 1, 1.5]
+    assert "在全市起到引领示范作用" in r.rule["severity_amounts"]
 
 
 def test_bonuses_with_different_wording_are_not_classes_001_bonus_13():
@@ -751,7 +765,7 @@ def test_cli_scheme_draft_writes_the_draft_and_prints_the_summary(docx_001, tmp_
     assert code == 0 and out.exists()
     assert "已解析 114，推测（待确认）49，未能解析 1" in printed
     assert "5.1.4.1 (5(1)④): 排名" in printed
-    assert "形状与参数一致 128 项（83.1%）" in printed
+    assert "形状与参数一致 129 项（83.8%）" in printed
     assert "needs_review: true" in out.read_text(encoding="utf-8")
 
 

@@ -543,21 +543,29 @@ def class_amounts(text: str) -> dict[str, float | int] | None:
     out: dict[str, float | int] = {}
     wordings = set()
     signs = set()
+    once = capped = False
     for m in CLASS_AMOUNT.finditer(text):
         if re.search(r"(?:最高|最多|累计|以上每项)\s*$", m.group(1)) or re.search(r"最高|最多", m.group(2)):
+            capped = True
             continue                                                # a cap, not a class
         label = re.sub(r"^[(]\d+[)]|^[①-⑳]", "", m.group(1).split("\n")[-1]).strip(" ，,：:")
         label = re.sub(r"的$", "", label).strip()
         if not label or label in out:
             return None
-        if not m.group(2):
-            return None
-        wordings.add(m.group(2))
+        if m.group(2):
+            wordings.add(m.group(2))
+        else:
+            once = True
         signs.add(m.group(3))
         out[label[-24:]] = num(m.group(4))
     # deductions counted each their own way in one rule are still its cases (001 5(2)② 每通报1处火点扣0.2分，
     # 未及时调查处理…的，每次扣0.5分); bonuses worded apart are separate rules (加分项 (13))
-    return out if len(out) > 1 and (len(wordings) == 1 or signs == {"扣"}) else None
+    if len(out) < 2 or not wordings or (once and capped):
+        # a case without a per-event wording (…的，加1分) joins the others only when no cap stands
+        # between them (加分项 (2) …的，加1分 after three 每有1项; (13) 每超过1篇加0.1分，
+        # 最多加0.8分；…举办地的加0.2分: two rules)
+        return None
+    return out if len(wordings) == 1 or signs == {"扣"} else None
 
 
 COUNT_UNITS = "件|个|家|项|宗"
