@@ -20,6 +20,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
 DELEGATED = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
 ADDS = re.compile(r"(?<![扣另])加\d")
+ABSENCE = re.compile(r"^\s*[①-⑳]?\s*未(?:发生|出现)[^。；;]{0,40}?得\d+(?:\.\d+)?分")
 EACH_CAP = re.compile(r"(?<!以上)每项最高扣(\d+(?:\.\d+)?)分[。；;]?")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
@@ -233,6 +234,14 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
             hit = None                  # 每项最高扣1分。: the cap of every rule, not a rule
         else:
             hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
+        if hit is None and ABSENCE.search(sentence) and pending and grammar.earned("".join(pending), ctx):
+            # 001 5(2)① …备案的，得1分；未发生因焚烧秸秆导致污染天气的，得2分。…造成空气质量当天污染的，扣2分:
+            # the points earned by doing it are a rule of their own; the points for no event go with the
+            # deduction after them
+            groups.append(pending)
+            kinds.append("earned")
+            pending = [sentence]
+            continue
         merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" and not each_cap \
             and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None)
         if hit is not None and not merge:
@@ -251,6 +260,11 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
     for group in groups:
         joined = "".join(group)
         reading = grammar.read_clause(joined, ctx)
+        own = points_of(joined, bare=False)
+        if len(groups) > 1 and ABSENCE.search(joined) and reading.rule \
+                and reading.rule["shape"] == "per_event" and own \
+                and reading.rule.get("cap") == ctx.get("points") and own < ctx["points"]:
+            reading.rule["cap"] = own           # the deduction takes no more than the points it holds
         if each_cap and len(groups) > 1 and reading.rule and reading.rule["shape"] == "per_event":
             reading.rule["cap"] = grammar.num(each_cap.group(1))
             if not EACH_CAP.search(joined):
