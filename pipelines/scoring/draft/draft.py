@@ -20,6 +20,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
 DELEGATED = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
 ADDS = re.compile(r"(?<![扣另])加\d")
+ABSENCE = re.compile(r"^\s*[①-⑳]?\s*未(?:发生|出现)[^。；;]{0,40}?得\d+(?:\.\d+)?分")
+EACH_CAP = re.compile(r"(?<!以上)每项最高扣(\d+(?:\.\d+)?)分[。；;]?")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
                 grammar.interpolation_targets, grammar.interpolation_rate,
@@ -27,7 +29,7 @@ WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, g
                 grammar.ranking,
                 grammar.tiers, grammar.escalation)
 SENTENCE = (grammar.step, grammar.threshold, grammar.proportional, grammar.once_voids, grammar.per_event,
-            grammar.all_or_nothing)
+            grammar.city_completed, grammar.all_or_nothing)
 
 
 @dataclass
@@ -226,9 +228,21 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
     groups: list[list[str]] = []
     kinds: list[str] = []
     pending: list[str] = []
+    each_cap = EACH_CAP.search(norm)
     for sentence in _sentences(norm):
-        hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
-        merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" \
+        if each_cap and EACH_CAP.fullmatch(sentence.strip()):
+            hit = None                  # 每项最高扣1分。: the cap of every rule, not a rule
+        else:
+            hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
+        if hit is None and ABSENCE.search(sentence) and pending and grammar.earned("".join(pending), ctx):
+            # 001 5(2)① …备案的，得1分；未发生因焚烧秸秆导致污染天气的，得2分。…造成空气质量当天污染的，扣2分:
+            # the points earned by doing it are a rule of their own; the points for no event go with the
+            # deduction after them
+            groups.append(pending)
+            kinds.append("earned")
+            pending = [sentence]
+            continue
+        merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" and not each_cap \
             and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None)
         if hit is not None and not merge:
             groups.append(pending + [sentence])
@@ -245,7 +259,17 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
     out = []
     for group in groups:
         joined = "".join(group)
-        out.append((joined, grammar.read_clause(joined, ctx)))
+        reading = grammar.read_clause(joined, ctx)
+        own = points_of(joined, bare=False)
+        if len(groups) > 1 and ABSENCE.search(joined) and reading.rule \
+                and reading.rule["shape"] == "per_event" and own \
+                and reading.rule.get("cap") == ctx.get("points") and own < ctx["points"]:
+            reading.rule["cap"] = own           # the deduction takes no more than the points it holds
+        if each_cap and len(groups) > 1 and reading.rule and reading.rule["shape"] == "per_event":
+            reading.rule["cap"] = grammar.num(each_cap.group(1))
+            if not EACH_CAP.search(joined):
+                joined += each_cap.group(0)      # each rule quotes the cap it keeps
+        out.append((joined, reading))
     return [(t, delegated(norm, r)) for t, r in out]
 
 
@@ -293,14 +317,25 @@ class Drafter:
             return
         self.item(code, name, points or 0, label, text, bonus, units)
         base = []
+        city = city_link(code, pieces)
         for j, (piece, reading) in enumerate(pieces, start=1):
             own = points_of(piece, bare=False)
-            if reading.rule and reading.rule["shape"] == "all_or_nothing":
+            if city and reading.pattern == "city_completed":
+                own = 0                     # the county's points stand or fall with the deductions
+            elif city and reading.rule and reading.rule["shape"] == "per_event":
+                own = points
+                reading.rule["unless_city_completed"] = city
+            elif reading.rule and reading.rule["shape"] == "all_or_nothing":
                 base.append(f"{code}.{j}")
             self.place(f"{code}.{j}", name, label, piece, own or 0, bonus, units, reading, inherited)
         for n in range(1, len(pieces) + 1):
             child = self.items[-len(pieces) + n - 1]
-            if not child["points"] and base and f"{code}.{n}" not in base and not bonus:
+            if city and child["code"] == city:
+                # as 001 4 is kept by hand: the city's item holds no points of its own
+                child.pop("overflow_to_total", None)
+                child["charged_to"] = [i["code"] for i in self.items[-len(pieces):]
+                                       if i.get("rule", {}).get("unless_city_completed") == city]
+            elif not child["points"] and base and f"{code}.{n}" not in base and not bonus:
                 child["charged_to"] = base
         total = sum(self.items[-k]["points"] for k in range(1, len(pieces) + 1))
         parent = next(i for i in self.items if i["code"] == code)
@@ -439,6 +474,15 @@ def listed_cases(node: Clause, points: float | int | None) -> grammar.Reading | 
     return grammar.Reading("listed_cases", rule).guess(
         "按以下情形扣分：各情形合为本项的一条扣分规则，"
         "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+
+
+def city_link(code: str, pieces: list[tuple[str, grammar.Reading]]) -> str | None:
+    """001 4 桂林市完成自治区下达目标的，各县（市、区）均得2分。桂林市未完成…情况下，…每项扣0.5分…最高扣2分
+    → the code of the city's piece when the clause also deducts: the county holds the points, its
+    deductions are waived when the city completed (unless_city_completed)."""
+    cities = [j for j, (_, r) in enumerate(pieces, start=1) if r.pattern == "city_completed"]
+    deducts = any(r.rule and r.rule["shape"] == "per_event" for _, r in pieces)
+    return f"{code}.{cities[0]}" if len(cities) == 1 and deducts else None
 
 
 def ranking_pieces(text: str, reading: grammar.Reading) -> list[tuple[str, grammar.Reading]]:

@@ -155,7 +155,8 @@ def monthly_waiver(text: str, ctx: dict[str, Any]) -> Reading | None:
         rule["cap"] = ctx["points"]
     return Reading("monthly_waiver", rule).guess(
         "按月扣分免扣：需指定 months_below_measure / months_worst_measure / annual_met_measure"
-        "（及 improvement_measure）所读的断面指标")
+        "（及 improvement_measure；免扣月份也要列出时 months_below_all_measure / months_worst_all_measure）"
+        "所读的断面指标")
 
 
 def lateness(text: str, ctx: dict[str, Any]) -> Reading | None:
@@ -441,12 +442,21 @@ def escalation(text: str, ctx: dict[str, Any]) -> Reading | None:
     cap = deduction_cap(text)
     if cap is not None:
         rule["cap"] = cap
-    return Reading("escalation", rule)
+    # 001 5(10) 应当整治而没有整治的，每台扣1分；…同台锅炉第一次扣0.2分…: another case of the clause, its
+    # own amount each time
+    cases = {re.sub(r"^[(]\d+[)]|^[①-⑳]", "", m.group(1)).strip()[-24:]: num(m.group(2))
+             for m in re.finditer(rf"([^；;。，,]+?)的[,，]?\s*每[^，。；;扣加第]{{0,12}}?扣{N}分", text)}
+    reading = Reading("escalation", rule)
+    if cases:
+        rule["severity_amounts"] = cases
+        reading.guess("逐次加重之外另有按次扣分的情形：读作 severity_amounts，情形名取自原文，请与台账核对")
+    return reading
 
 
 def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 2(3) 每发现1起扣0.2分，扣完1分为止; 1(3) 明显应督办而未督办的，每次扣0.5分;
     5(2)① …造成空气质量当天污染的，扣2分; 加分项 (8) 每超额完成1个行政村加0.2分，最多加1分."""
+    text, lighter = lighter_cases(text)
     found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的[,，]?\s*|^|(?<=[)）])\d+次)(扣|加扣|加){N}分", text)
     if not found:
         return None
@@ -475,15 +485,41 @@ def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
         rule["severity_amounts"] = classes
         reading.guess(f"同一条款按情形有多档分值（{'、'.join(f'{a:g}' for a in classes.values())} 分）："
                       "severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+    elif lighter and len(set(amounts)) == 1:
+        rule["severity_amounts"] = {phrase: num(str(max(0.0, round(amounts[0] - less, 6))))
+                                    for phrase, less in lighter.items()}
+        reading.guess("括注的从轻情形（少扣 / 不扣分）读作 severity_amounts，情形名取自原文，请与台账核对")
     elif len(set(amounts)) > 1:
         reading.guess(f"同一条款有多档分值（{'、'.join(f'{a:g}' for a in amounts)} 分）：按第一档读取，"
                       "请拆分条款或填写 severity_amounts")
     if "另加扣" in text or "从总分中扣" in text:
         reading.fields["overflow_to_total"] = True
+    if "days_late" in rule["event_kinds"] and "每次" in text \
+            and not re.search(r"每(?:逾期|迟报|推迟)?\d*[天日]", text):
+        # 001 26 未按…要求报送材料的，每次扣0.2分: a late submission counts once, not by its days late
+        rule["per_quantity"] = False
     return reading
 
 
-CLASS_AMOUNT = re.compile(rf"([^；;。，,]*?)[,，]?\s*(每[^，。；;扣加]{{0,12}}?|\d+次|)(?:扣|加){N}分")
+LIGHTER = re.compile(rf"[(]([^()]*?)的[,，]?\s*(?:每[^()扣,，]{{0,4}})?(?:少扣{N}分|不扣分)[)]")
+
+
+def lighter_cases(text: str) -> tuple[str, dict[str, float]]:
+    """A bracketed lighter case of the clause's deduction, and the text without it: 001 5(6)① 每项扣0.2分
+    （当日开展现场整治…反馈的，每项少扣0.1分） → {当日开展现场整治…反馈: 0.1 less}; 5(6)③ 每次扣0.2分
+    （自行发现并予以处罚的不扣分） → {自行发现并予以处罚: the whole amount less}. Events struck off the count
+    （经自治区核实剔除的火点不扣分） are no case: no event at all."""
+    cases: dict[str, float] = {}
+
+    def cut(m: re.Match[str]) -> str:
+        if "剔除" in m.group(1):
+            return m.group(0)
+        cases[m.group(1).strip()[-24:]] = float(m.group(2)) if m.group(2) else float("inf")
+        return ""
+    return LIGHTER.sub(cut, text), cases
+
+
+CLASS_AMOUNT = re.compile(rf"([^；;。，,]*?)[,，]?\s*(每[^，。；;扣加]{{0,12}}?|\d+次|)(扣|加){N}分")
 
 
 ADDS_POINTS = re.compile(r"(?<![扣另])加\d")
@@ -506,18 +542,30 @@ def class_amounts(text: str) -> dict[str, float | int] | None:
     phrase (separate rules, not classes), a phrase is empty, or two phrases read alike."""
     out: dict[str, float | int] = {}
     wordings = set()
+    signs = set()
+    once = capped = False
     for m in CLASS_AMOUNT.finditer(text):
         if re.search(r"(?:最高|最多|累计|以上每项)\s*$", m.group(1)) or re.search(r"最高|最多", m.group(2)):
+            capped = True
             continue                                                # a cap, not a class
         label = re.sub(r"^[(]\d+[)]|^[①-⑳]", "", m.group(1).split("\n")[-1]).strip(" ，,：:")
         label = re.sub(r"的$", "", label).strip()
         if not label or label in out:
             return None
-        if not m.group(2):
-            return None
-        wordings.add(m.group(2))
-        out[label[-24:]] = num(m.group(3))
-    return out if len(out) > 1 and len(wordings) == 1 else None
+        if m.group(2):
+            wordings.add(m.group(2))
+        else:
+            once = True
+        signs.add(m.group(3))
+        out[label[-24:]] = num(m.group(4))
+    # deductions counted each their own way in one rule are still its cases (001 5(2)② 每通报1处火点扣0.2分，
+    # 未及时调查处理…的，每次扣0.5分); bonuses worded apart are separate rules (加分项 (13))
+    if len(out) < 2 or not wordings or (once and capped):
+        # a case without a per-event wording (…的，加1分) joins the others only when no cap stands
+        # between them (加分项 (2) …的，加1分 after three 每有1项; (13) 每超过1篇加0.1分，
+        # 最多加0.8分；…举办地的加0.2分: two rules)
+        return None
+    return out if len(wordings) == 1 or signs == {"扣"} else None
 
 
 COUNT_UNITS = "件|个|家|项|宗"
@@ -559,8 +607,10 @@ def count_step(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 def once_voids(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 6(1)② 集中式饮用水水源地水质达标率100%，得1分。超标1次不得分; 1(2) 发现一个单位1次
-    不达要求，该项不得分 → per_event of the item's points, capped at them."""
-    if not ctx.get("points") or not re.search(r"1次[^。；;]{0,8}?(?:该项)?不得分", text):
+    不达要求，该项不得分; 8(2) …得1分，超量或地下水不达标的该项不得分 → per_event of the item's points,
+    capped at them (any one finding voids the item)."""
+    voids = r"1次[^。；;]{0,8}?(?:该项)?不得分|(?:超标|超量|不达标)的?该项不得分"
+    if not ctx.get("points") or not re.search(voids, text):
         return None
     points = ctx["points"]
     return Reading("once_voids", {"shape": "per_event", "event_kinds": event_kinds(text),
@@ -576,10 +626,26 @@ def all_or_nothing(text: str, ctx: dict[str, Any]) -> Reading | None:
     if re.search(r"未完成各[^。；]{0,12}均不得分", text):
         rule["evaluate_on"] = "city"
     reading = Reading("all_or_nothing", rule)
-    if "另加扣" in text:
+    extra = re.search(rf"不得分[,，]?\s*另加扣{N}分", text)
+    if extra:
+        # 001 7(1)② 完成目标任务得3分，未完成不得分，另加扣2分: the extra points come off the total
+        rule["extra_deduction"] = num(extra.group(1))
         reading.fields["overflow_to_total"] = True
-        reading.guess("「另加扣」：未完成时另扣的分数未编码（overflow_to_total 仅表示可扣至总分）")
+    elif "另加扣" in text:
+        reading.fields["overflow_to_total"] = True
+        reading.guess("「另加扣」：未完成时另扣的分数未读出（overflow_to_total 仅表示可扣至总分）")
     return reading
+
+
+def city_completed(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """001 4 桂林市完成自治区下达目标的，各县（市、区）均得2分 (no deduction in the sentence) → the city's
+    all_or_nothing (evaluate_on city); the clause's deductions then apply only when the city has not
+    completed it (draft.py links them: unless_city_completed)."""
+    if "扣" in text or not re.search(rf"市完成[^。；;]{{0,30}}?的[,，]?\s*各[^。；;]{{0,12}}?均得{N}分",
+                                     text):
+        return None
+    return Reading("city_completed", {"shape": "all_or_nothing", "event_kinds": ["task_completed"],
+                                      "evaluate_on": "city"})
 
 
 def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
@@ -593,7 +659,7 @@ def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
 PATTERNS: tuple[Callable[[str, dict[str, Any]], Reading | None], ...] = (
     veto, station_outlier, monthly_waiver, lateness, interpolation_targets, interpolation_rate,
     interpolation_around_target, grade_points, ranking, tiers, step, threshold, proportional,
-    escalation, once_voids, count_step, per_event, all_or_nothing, earned,
+    escalation, once_voids, count_step, per_event, city_completed, all_or_nothing, earned,
 )
 
 
