@@ -93,9 +93,15 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def checked(corpus_settings: Settings) -> dict:
-    from pipelines.ledgers.check import check_ledgers
+    """The ledger models built in the corpus folder's own warehouse (what `ecoscore ledger-check`
+    does in a scratch copy), so the tests can read the warehouse the gate reads."""
+    from pipelines.ledgers.check import build_models, load_raw, read_results
+    from pipelines.lib.settings import environment_restored
 
-    return check_ledgers(corpus_settings, 2024)
+    with environment_restored():
+        load_raw(corpus_settings, 2024)
+        build_models(corpus_settings, 2024)
+    return read_results(corpus_settings)
 
 
 def problems(checked: dict) -> dict[str, list[tuple]]:
