@@ -113,8 +113,28 @@ def markdown_dictionary(manifest: dict, release: Path) -> str:
                 f"| {(doc.get('description') or '').replace('|', '/')} "
                 f"| {', '.join(sorted(model_tests.get(column, [])))} |")
         lines.append("")
+    lines += release_only_sections(con, release, {n["name"] for n in marts}, labels)
     con.close()
     return "\n".join(lines)
+
+
+def release_only_sections(con: duckdb.DuckDBPyConnection, release: Path, models: set[str],
+                          labels: dict[str, str]) -> list[str]:
+    """Published fct_* Parquet files that no dbt model builds (the publish step writes them from
+    several releases, e.g. fct_unit_score_history): their columns, read from the file."""
+    lines: list[str] = []
+    for path in sorted(release.glob("fct_*.parquet")):
+        if path.stem in models:
+            continue
+        types = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
+        rows = con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+        lines += [f"## {path.stem}  (release)", "",
+                  "Written by the publish step when the release is made (not a dbt model).", "",
+                  f"- rows in this release: {rows}", "",
+                  "| column | 中文 | type |", "|---|---|---|"]
+        lines += [f"| `{name}` | {labels.get(name, '')} | {kind} |" for name, kind, *_ in types]
+        lines.append("")
+    return lines
 
 
 def build_docs(settings: Settings, out_dir: Path) -> tuple[Path, Path]:
