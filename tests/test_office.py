@@ -251,7 +251,7 @@ def test_workbook_summary_matches_the_scores_and_its_formulas_give_the_totals(sa
             assert abs(evaluate(ws, row[5]) - float(unit["total_score"])) < TOLERANCE
             assert row[6] == unit["grade"]
             assert (row[7] or "") == (unit["grade_note_zh"] or "")
-            assert row[8] == 0  # the sample's marts have no 数据缺失 status yet
+            assert row[8] == unit["missing_items"]  # issue 14: base items with 数据缺失
         assert ws.cell(4 + scores.height, 2).value is None  # no unit more, no unit less
         assert ws.freeze_panes == "C4" and ws.print_title_rows == "$1:$3"
         assert ws.page_setup.orientation == "landscape"
@@ -284,9 +284,12 @@ def test_workbook_lists_every_movement_with_its_reason_rule_and_source_rows(samp
     release = _release(sample_run)
     for scheme in _schemes(release):
         ws = _workbook(release, scheme)["扣分说明"]
-        marts = _marts(release, "fct_score_movements", scheme).filter(pl.col("is_movement"))
+        movements = _marts(release, "fct_score_movements", scheme)
+        marts = movements.filter(pl.col("is_movement"))
+        # every movement, and every rule that found no input (数据缺失, issue 14) even at 0 points
+        shown = movements.filter(pl.col("is_movement") | (pl.col("status") == "missing"))
         expected = sorted((m["unit_name"], m["item_code"], round(float(m["points"]), 4), m["explanation_zh"],
-                           m["source_text"], m["source_keys"]) for m in marts.iter_rows(named=True))
+                           m["source_text"], m["source_keys"]) for m in shown.iter_rows(named=True))
         listed = sorted((ws.cell(r, 1).value, ws.cell(r, 2).value, round(ws.cell(r, 4).value, 4),
                          ws.cell(r, 5).value, ws.cell(r, 7).value, ws.cell(r, 8).value)
                         for r in range(4, ws.max_row + 1))

@@ -72,8 +72,12 @@ def has_missing_status(frame: pl.DataFrame) -> pl.Expr:
 
 
 def missing_counts(item_scores: pl.DataFrame) -> dict[str, int]:
-    """unit_code → number of items whose data is missing (数据缺失); 0 without a status column."""
-    counted = item_scores.group_by("unit_code").agg(has_missing_status(item_scores).sum().alias("n"))
+    """unit_code → number of base items whose data is missing (数据缺失), as fct_unit_scores
+    counts them (missing_items: a bonus without evidence adds nothing and is not a gap); 0 without
+    a status column."""
+    base = pl.col("item_kind") != "bonus" if "item_kind" in item_scores.columns else pl.lit(True)
+    counted = item_scores.group_by("unit_code").agg(
+        (has_missing_status(item_scores) & base).sum().alias("n"))
     return {r["unit_code"]: int(r["n"]) for r in counted.iter_rows(named=True)}
 
 
