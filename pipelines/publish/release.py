@@ -97,8 +97,12 @@ def include_air_store(settings: Settings, target: Path) -> None:
 
 def point_views(release_dir: Path, old: Path, new: Path) -> None:
     """Re-create every view of the release's warehouse copy that reads Parquet files under `old`
-    to read the files of the same names under `new`."""
-    con = duckdb.connect(str(release_dir / "ecoscore.duckdb"))
+    to read the files of the same names under `new`. A release without a warehouse copy is left
+    as it is (connecting would create an empty one)."""
+    copy = release_dir / "ecoscore.duckdb"
+    if not copy.exists():
+        return
+    con = duckdb.connect(str(copy))
     try:
         views = con.execute("select schema_name, view_name, sql from duckdb_views() "
                             "where not internal").fetchall()
