@@ -12,11 +12,14 @@ from pipelines.scoring.commands import explain
 
 ITEMS = """
 create table marts.fct_unit_item_scores as select * from (values
-  ('qinzhou_2024', 2024, 'lingshan', '灵山县', '1.2', 'PM2.5浓度', 3.0, 3.0, 0.0, 0.0, null, null),
-  ('other_2024',   2024, 'lingshan', '灵山县', '1.2', 'PM2.5浓度', 5.0, 1.0, 0.0, 4.0, null, null),
-  ('ziyuan_2024',  2024, 'ziyuan',   '资源县', '5.2.2', '遥感卫星监测火点', 0.0, 0.0, 0.0, 0.0, null, null)
+  ('qinzhou_2024', 2024, 'lingshan', '灵山县', '1.2', 'PM2.5浓度', 3.0, 0.0, 0.0, 0.0, null, null,
+   'missing', 3.0),
+  ('other_2024',   2024, 'lingshan', '灵山县', '1.2', 'PM2.5浓度', 5.0, 1.0, 0.0, 4.0, null, null,
+   'scored', 0.0),
+  ('ziyuan_2024',  2024, 'ziyuan',   '资源县', '5.2.2', '遥感卫星监测火点', 0.0, 0.0, 0.0, 0.0, null, null,
+   'scored', 0.0)
 ) as t(scheme_code, scheme_year, unit_code, unit_name, item_code, item_name, points, deductions,
-       bonuses, score, self_score, composition_zh)
+       bonuses, score, self_score, composition_zh, status, missing_points)
 """
 
 MOVES = """
@@ -64,6 +67,7 @@ def test_unit_by_chinese_name_and_no_raw_none(release: Path):
     text = explain("灵山县", "1.2", 2024, "qinzhou_2024")
     assert "None" not in text
     assert "指标 air.pm2_5_annual_mean = 缺少有效数据\n" in text  # no "目标 None"
+    assert "数据缺失" in text and "3 分未计入" in text  # issue 14 part 2: the status, not a phrase
     assert "指标 air.pm2_5_annual_mean = 30.2，目标 29.2" in explain("灵山县", "1.2", None, "other_2024")
 
 
