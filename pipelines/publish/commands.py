@@ -19,21 +19,16 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from pipelines.publish.dashboard.asof import AsOfRunError, build_as_of
 
     settings = get_settings()
-    if not args.as_of:
-        year = args.year or newest_published_year(settings)
-        if year is None:
-            print("尚无已发布的结果：先运行 ecoscore run --year YEAR", file=sys.stderr)
-            return 1
-        return rebuild_live(settings, year, not args.html_only)
     try:
-        as_of = date.fromisoformat(args.as_of)
-    except ValueError:
-        print(f"--as-of 应为 YYYY-MM-DD，收到 {args.as_of!r}", file=sys.stderr)
+        args.year, as_of = year_and_as_of(settings, args.year, args.as_of)
+    except ValueError as err:
+        print(err, file=sys.stderr)
         return 2
-    args.year = args.year or as_of.year
-    if as_of.year != args.year:
-        print(f"--as-of {as_of} 不在考核年度 {args.year} 内", file=sys.stderr)
-        return 2
+    if args.year is None:
+        print("尚无已发布的结果：先运行 ecoscore run --year YEAR", file=sys.stderr)
+        return 1
+    if as_of is None:
+        return rebuild_live(settings, args.year, not args.html_only)
     try:
         made = build_as_of(settings, args.year, as_of, static=not args.html_only)
     except AsOfRunError as err:
@@ -147,13 +142,20 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     return 0
 
 
-def _as_of_arg(text: str | None, year: int) -> date | None:
-    if not text:
-        return None
-    as_of = date.fromisoformat(text)
-    if as_of.year != year:
+def year_and_as_of(settings, year: int | None, text: str | None) -> tuple[int | None, date | None]:
+    """The assessment year and as-of date of a command: --year as given, else the as-of date's
+    year, else the newest published year (None when nothing is published); never a fixed year.
+    Raises ValueError with the message to print for a bad date or one outside the year."""
+    as_of = None
+    if text:
+        try:
+            as_of = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"--as-of 应为 YYYY-MM-DD，收到 {text!r}") from None
+    year = year or (as_of.year if as_of else newest_published_year(settings))
+    if as_of is not None and as_of.year != year:
         raise ValueError(f"--as-of {as_of} 不在考核年度 {year} 内")
-    return as_of
+    return year, as_of
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -163,10 +165,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     try:
-        as_of = _as_of_arg(args.as_of, args.year)
+        args.year, as_of = year_and_as_of(settings, args.year, args.as_of)
     except ValueError as err:
-        print(f"--as-of 应为考核年度内的 YYYY-MM-DD：{err}", file=sys.stderr)
+        print(err, file=sys.stderr)
         return 2
+    if args.year is None:
+        print("尚无已发布的结果：先运行 ecoscore run --year YEAR，或用 --year 指定年度", file=sys.stderr)
+        return 1
     schemes = [args.scheme] if args.scheme else None
     try:
         if as_of is not None:
@@ -271,7 +276,8 @@ def register(subparsers) -> None:
                     "published marts: by default into the live release's office/ folder; with --as-of, "
                     "runs the pipeline as of that date in a scratch folder and writes them into "
                     "data/marts/dashboards/<year>-asof-<date>/office/.")
-    export.add_argument("--year", type=int, default=2024)
+    export.add_argument("--year", type=int, default=None,
+                        help="assessment year (default: --as-of's year, else the newest published year)")
     export.add_argument("--scheme", help="one scheme code (default: every scheme of the year)")
     export.add_argument("--as-of", help="YYYY-MM-DD: the results as of that date")
     export.add_argument("--release",
