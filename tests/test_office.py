@@ -108,12 +108,10 @@ def test_results_are_preliminary_unless_the_release_says_they_are_final():
     assert release_status({"status": "preliminary"}) == PRELIMINARY
 
 
-def test_missing_items_are_counted_only_from_a_status_column():
-    """Issue 14 marks items without data as status 'missing' (数据缺失); before that, 0."""
-    items = pl.DataFrame({"unit_code": ["a", "a", "b"], "item_code": ["1", "2", "1"]})
-    assert missing_counts(items) == {"a": 0, "b": 0}
-    marked = items.with_columns(status=pl.Series(["missing", "scored", None]))
-    assert missing_counts(marked) == {"a": 1, "b": 0}
+def test_missing_items_are_read_from_the_unit_scores_mart():
+    """Issue 14: fct_unit_scores.missing_items is the one count of 数据缺失 items per unit."""
+    scores = pl.DataFrame({"unit_code": ["a", "b", "c"], "missing_items": [0, 2, None]})
+    assert missing_counts(scores) == {"a": 0, "b": 2, "c": 0}
 
 
 def _small_scheme(with_status: bool) -> OfficeData:
@@ -122,7 +120,7 @@ def _small_scheme(with_status: bool) -> OfficeData:
         "unit_code": ["a", "b"], "unit_name": ["甲县", "乙县"], "score_rank": [1, 2],
         "base_points": [10.0, 10.0], "deductions": [1.0, 3.5], "bonuses": [0.5, 0.0],
         "total_score": [9.5, 6.5], "grade": ["优秀", "合格"], "grade_note_zh": [None, None],
-        "overflow_deductions": [0.0, 0.5]})
+        "overflow_deductions": [0.0, 0.5], "missing_items": [0, 1 if with_status else 0]})
     items = pl.DataFrame({
         "unit_code": ["a", "a", "a", "b", "b", "b"], "item_code": ["1.1", "1.2", "B1"] * 2,
         "item_name": ["空气", "水", "加分"] * 2, "item_kind": ["base", "base", "bonus"] * 2,

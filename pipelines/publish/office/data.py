@@ -1,9 +1,9 @@
 """What the office files read: one scheme's rows from a release's Parquet marts (the same marts
 the dashboard reads) and its scheme tables from the release's read-only warehouse copy.
 
-Columns that other parts of the pipeline add later are used when present: a `status` column
-with 'missing' (数据缺失) in fct_unit_item_scores / fct_score_movements, and a finalisation
-field in release.json (定稿); without them the files say 0 and 初步."""
+Items without data carry status 'missing' (数据缺失) in fct_unit_item_scores /
+fct_score_movements and are counted per unit in fct_unit_scores.missing_items; release.json
+says whether the year is finalised (定稿), otherwise the files say 初步."""
 
 from __future__ import annotations
 
@@ -71,14 +71,11 @@ def has_missing_status(frame: pl.DataFrame) -> pl.Expr:
     return (pl.col("status") == MISSING).fill_null(False) if "status" in frame.columns else pl.lit(False)
 
 
-def missing_counts(item_scores: pl.DataFrame) -> dict[str, int]:
+def missing_counts(scores: pl.DataFrame) -> dict[str, int]:
     """unit_code → number of base items whose data is missing (数据缺失), as fct_unit_scores
-    counts them (missing_items: a bonus without evidence adds nothing and is not a gap); 0 without
-    a status column."""
-    base = pl.col("item_kind") != "bonus" if "item_kind" in item_scores.columns else pl.lit(True)
-    counted = item_scores.group_by("unit_code").agg(
-        (has_missing_status(item_scores) & base).sum().alias("n"))
-    return {r["unit_code"]: int(r["n"]) for r in counted.iter_rows(named=True)}
+    counts them in `missing_items` (one home for the count: the mart)."""
+    return {r["unit_code"]: int(r["missing_items"] or 0)
+            for r in scores.select("unit_code", "missing_items").iter_rows(named=True)}
 
 
 def shown_movements(movements: pl.DataFrame, unit_order: list[str],

@@ -127,7 +127,7 @@ def opening(data: OfficeData) -> str:
 
 
 def ranking_table(doc: DocumentObject, data: OfficeData) -> None:
-    missing = missing_counts(data.item_scores)
+    missing = missing_counts(data.scores)
     table = doc.add_table(rows=1, cols=len(RANKING_HEADERS), style="Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, RANKING_HEADERS, strict=True):
@@ -203,7 +203,7 @@ def deductions_section(doc: DocumentObject, data: OfficeData) -> None:
 def quality_note(data: OfficeData) -> str:
     ledgers = data.file_report.filter(pl.col("rows_read").is_not_null())
     faulty = data.file_report.filter(pl.col("rows_quarantined") > 0)
-    missing = sum(missing_counts(data.item_scores).values())
+    missing = sum(missing_counts(data.scores).values())
     parts = [f"本期读入部门台账文件{ledgers.height}个" if ledgers.height else "本期未读入部门台账文件"]
     if data.quarantine.is_empty():
         parts.append("各项输入数据均通过质量检查，未隔离任何数据")
@@ -211,7 +211,7 @@ def quality_note(data: OfficeData) -> str:
         parts.append(f"共有{faulty.height}个数据文件的{data.quarantine.height}处数据因格式或内容问题被隔离、"
                      "未参与计分，清单见附件表格“数据质量”工作表")
     if missing:
-        units = sum(1 for v in missing_counts(data.item_scores).values() if v)
+        units = sum(1 for v in missing_counts(data.scores).values() if v)
         parts.append(f"{units}个单位共{missing}项指标因数据缺失暂未确定得分，不按达标计分，待补充数据后确定")
     else:
         parts.append("未发现因数据缺失而无法计分的指标")

@@ -156,7 +156,7 @@ def summary_sheet(ws: Worksheet, data: OfficeData) -> None:
     _title(ws, f"{data.subject}结果汇总表", f"考核方案：{data.scheme_name}；{as_of_text(data)}",
            len(SUMMARY_HEADERS))
     _header(ws, 3, SUMMARY_HEADERS)
-    missing = missing_counts(data.item_scores)
+    missing = missing_counts(data.scores)
     for r, unit in enumerate(data.scores.iter_rows(named=True), start=4):
         values = [unit["score_rank"], unit["unit_name"], _number(unit["base_points"]),
                   _number(unit["deductions"]), _number(unit["bonuses"]), f"=C{r}-D{r}+E{r}",
