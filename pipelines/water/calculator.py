@@ -47,18 +47,14 @@ def load_standards(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def waterbody_sql(column: str) -> str:
-    """'river' | 'lake' from a registry or input cell: 河流 → river; 湖泊, 水库, 湖库 → lake."""
-    return (f"case when lower(trim({column})) in ('river', '河流', '河') then 'river' "
-            f"when lower(trim({column})) in ('lake', 'reservoir', '湖泊', '水库', '湖库', '湖', '库') "
-            "then 'lake' end")
+    """'river' | 'lake' from a registry or input cell: the staging models' rule
+    (macros/water/gb3838.sql water_waterbody: 湖/库/河, spaces ignored)."""
+    return str(water_macros().water_waterbody(column))
 
 
 def target_class_sql(column: str) -> str:
-    """A target class written 3, III, Ⅲ, Ⅲ类 or III类 → 1–5."""
-    cleaned = f"upper(replace(replace(trim({column}), '类', ''), ' ', ''))"
-    romans = {"I": 1, "Ⅰ": 1, "II": 2, "Ⅱ": 2, "III": 3, "Ⅲ": 3, "IV": 4, "Ⅳ": 4, "V": 5, "Ⅴ": 5}
-    cases = " ".join(f"when '{k}' then {v}" for k, v in romans.items())
-    return (f"coalesce(try_cast({cleaned} as integer), case {cleaned} {cases} end)")
+    """A target class written 3, III, Ⅲ, Ⅲ类 or III类 → 1–5 (macro water_target_class)."""
+    return str(water_macros().water_target_class(column))
 
 
 def calculation_sql(has_waterbody: bool, has_target: bool, default_waterbody: str) -> str:
