@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import cache
 from pathlib import Path
 
 import duckdb
-import jinja2
 import polars as pl
 
 from pipelines.lib.files import InputFileError, decode_text, read_csv_strings
+from pipelines.lib.macros import dbt_macros
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "standards"
-MACROS_DIR = DBT_PROJECT_DIR / "macros" / "air"
 MODES = ("hourly", "daily")
 INPUT_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
 
@@ -48,12 +46,9 @@ RESULT_COLUMNS = ["aqi", "level", "category", "primary_pollutants", "standard", 
 # maximum over the rest (tests/test_air_real_data.py reproduces all 1,475).
 
 
-@cache
-def air_macros() -> jinja2.runtime.TemplateModule:
-    """The dbt macros of macros/air/, as plain jinja2 callables."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(MACROS_DIR.glob("*.sql")))
-    return env.from_string(source).module
+def air_macros():
+    """The dbt macros of macros/air/, as plain jinja2 callables (lib/macros.py)."""
+    return dbt_macros("air")
 
 
 def load_standards(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,14 +7,13 @@ parser. Ledgers are checked after dbt, on the rows and reasons int_ledgers__quar
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 import duckdb
-import jinja2
 import polars as pl
 
 from pipelines.lib import personal
+from pipelines.lib.macros import dbt_macros
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 AIR_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
@@ -35,15 +34,8 @@ PUBLISHED_FILTER = ("table_catalog = current_database() "
 Frame = tuple[pl.DataFrame, dict[str, Any]]
 
 
-@cache
-def macros(relative: str) -> jinja2.runtime.TemplateModule:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    source = (DBT_PROJECT_DIR / "macros" / relative).read_text(encoding="utf-8")
-    return env.from_string(source).module
-
-
-def feed_macros() -> jinja2.runtime.TemplateModule:
-    return macros("air/feed.sql")
+def feed_macros():
+    return dbt_macros("air/feed.sql")
 
 
 def air_bounds() -> dict[str, Any]:
@@ -221,7 +213,7 @@ def personal_data_hits(con: duckdb.DuckDBPyConnection, columns: pl.DataFrame) ->
 def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     """One row per monitoring cell that names a GB 3838 indicator, parsed as
     stg_water__section_monthly_checked parses it, with what makes it unusable."""
-    water = macros("water/gb3838.sql")
+    water = dbt_macros("water/gb3838.sql")
     aliases = pl.read_csv(WATER_ALIAS_SEED, infer_schema=False)  # noqa: F841 (read by DuckDB)
     frame = con.sql(f"""
         with sections as (

@@ -6,30 +6,25 @@ There is no second implementation."""
 from __future__ import annotations
 
 import io
-from functools import cache
 from pathlib import Path
 
 import duckdb
-import jinja2
 import polars as pl
 
 from pipelines.lib.files import InputFileError, decode_text, read_csv_strings
+from pipelines.lib.macros import dbt_macros
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "standards"
-MACROS_DIR = DBT_PROJECT_DIR / "macros" / "water"
 STANDARD = "GB3838-2002"
 WATERBODIES = ("river", "lake")
 OUTPUT_COLUMNS = ["class", "class_name", "limiting_indicators", "reason"]
 SEEDS = ("std_gb3838_limits", "std_gb3838_indicator_aliases", "std_gb3838_classes")
 
 
-@cache
-def water_macros() -> jinja2.runtime.TemplateModule:
-    """The dbt macros of macros/water/, as plain jinja2 callables."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(MACROS_DIR.glob("*.sql")))
-    return env.from_string(source).module
+def water_macros():
+    """The dbt macros of macros/water/, as plain jinja2 callables (lib/macros.py)."""
+    return dbt_macros("water")
 
 
 def load_standards(con: duckdb.DuckDBPyConnection) -> None:
