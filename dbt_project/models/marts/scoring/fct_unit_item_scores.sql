@@ -28,13 +28,13 @@ movements as (
 ),
 
 schemes as (
-    select * from {{ ref('stg_scoring__schemes') }}
+    select * from {{ ref('stg_scheme__schemes') }}
 ),
 
 groups as (
     select gi.scheme_code, gi.item_code, g.* exclude (scheme_code)
-    from {{ ref('stg_scoring__group_items') }} as gi
-    inner join {{ ref('stg_scoring__groups') }} as g using (scheme_code, group_code)
+    from {{ ref('stg_scheme__group_items') }} as gi
+    inner join {{ ref('stg_scheme__groups') }} as g using (scheme_code, group_code)
 ),
 
 pool_items as (
@@ -43,7 +43,7 @@ pool_items as (
         item_code,
         list(charged_to order by charged_to) as charged_to_list,
         string_agg(charged_to, '、' order by charged_to) as charged_to_codes
-    from {{ ref('stg_scoring__pools') }}
+    from {{ ref('stg_scheme__pools') }}
     group by all
 ),
 

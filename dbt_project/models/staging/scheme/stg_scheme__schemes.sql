@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('raw_scoring', 'scheme_schemes') }}
+    select * from {{ source('raw_scheme', 'scheme_schemes') }}
 )
 
 select * from source
