@@ -72,8 +72,7 @@ def _labelled_air_ctes() -> str:
         parsed as ({_parsed_air_sql()}),
         labelled as (
             select parsed.*,
-                case when s.feed_hour_label = 'start' then timepoint
-                     else timepoint - interval 1 hour end as period_start
+                {feed_macros().air_period_start('timepoint', 's.feed_hour_label')} as period_start
             from parsed
             left join raw.air_stations as s on upper(trim(s.stationcode)) = parsed.station_code
         )"""
@@ -97,7 +96,9 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
 
 def raw_air_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     """Valid days (≥ 20 hours, GB 3095-2012 §7 / HJ 663) per station-month; the annual
-    statistic needs ≥ 27 valid days in every month (25 in February)."""
+    statistic needs ≥ 27 valid days in every month (25 in February). The hour label, the 20
+    hours and the 27/25 days are the models' own macros (macros/air/feed.sql)."""
+    feed = feed_macros()
     cutoff = f"and period_start::date <= '{as_of}'::date" if as_of else ""
     bounds = air_bounds()
     frame = con.sql(f"""
@@ -116,9 +117,9 @@ def raw_air_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) 
         ),
         months as (
             select station_code, strftime(obs_date, '%Y-%m') as month,
-                count(*) filter (where hours >= 20) as valid_days,
+                count(*) filter (where hours >= {feed.air_min_valid_hours()}) as valid_days,
                 max(obs_date) as last_date,
-                case when month(any_value(obs_date)) = 2 then 25 else 27 end as required_days
+                {feed.air_min_valid_days('month(any_value(obs_date))')} as required_days
             from days
             group by all
         )
