@@ -88,6 +88,17 @@ def test_a_section_registered_as_hu_or_ku_or_with_spaces_is_a_lake_for_tp(regist
     assert result["reason"].to_list() == [None, None]
 
 
+def test_ecoscore_water_class_reads_a_section_registered_as_hu_as_a_lake(tmp_path):
+    """GB 3838-2002 表1 第8项 (总磷, 湖、库): `ecoscore water-class` on a CSV whose waterbody
+    column says ' 湖 ' classes TP 0.05 as III (lake), '河' as II (river)."""
+    from pipelines.cli import main
+
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("name,waterbody,总磷(mg/L)\na, 湖 ,0.05\nb,河,0.05\n", encoding="utf-8")
+    assert main(["water-class", str(source), "-o", str(out)]) == 0
+    assert pl.read_csv(out)["class"].to_list() == [3, 2]
+
+
 def test_the_water_staging_models_use_the_calculators_waterbody_rule():
     """GB 3838-2002 表1 第8项: one rule of lake or river — the staging models call the macro the
     calculator renders, and none spells 湖/库 itself."""
