@@ -45,7 +45,7 @@ ui: setup
 	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 lint: setup
-	$(BIN)/ruff check pipelines tests bench
+	$(BIN)/ruff check pipelines tests bench sample
 
 clean:
 	rm -rf data/warehouse data/marts/releases data/marts/current .dagster_home dbt_project/target

@@ -20,10 +20,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.scoring.draft.compare import compare, report  # noqa: E402
-from pipelines.scoring.draft.draft import draft_scheme  # noqa: E402
-from pipelines.scoring.draft.output import apply_resolutions  # noqa: E402
-from pipelines.scoring.draft.tables import read_document  # noqa: E402
+from pipelines.scheme.draft.compare import compare, report  # noqa: E402
+from pipelines.scheme.draft.draft import draft_scheme  # noqa: E402
+from pipelines.scheme.draft.output import apply_resolutions  # noqa: E402
+from pipelines.scheme.draft.tables import read_document  # noqa: E402
 
 SEEDS = ROOT / "tests" / "data" / "seeds"
 SCHEMES = ROOT / "data" / "raw" / "schemes"

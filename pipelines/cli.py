@@ -12,57 +12,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-import os
 import pkgutil
 import sys
 from pathlib import Path
 
-from pipelines.lib.settings import PROJECT_ROOT, Settings, export_environment, get_settings
-
-
-def prepare_dagster_home() -> None:
-    """Use the project's dagster.yaml and keep instance storage inside the project."""
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
-    storage = os.environ.setdefault("ECOSCORE_DAGSTER_STORAGE",
-                                    str(PROJECT_ROOT / ".dagster_home"))
-    Path(storage).mkdir(parents=True, exist_ok=True)
-
-
-def year_months(settings: Settings, year: int) -> tuple[str, str]:
-    """The month partitions `ecoscore run --year` covers in one run: every month with a feed file
-    and every month of the year (earlier years feed year-on-year change), up to the current one."""
-    from pipelines.air.ingest import feed_files, feed_month
-    from pipelines.lib.partitions import monitoring_months
-
-    months = {feed_month(f) for f in feed_files(settings.raw_dir)} | {f"{year}-01", f"{year}-12"}
-    last = monitoring_months.get_last_partition_key()
-    return min(months), min(max(months), last)
-
-
-def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool = False,
-                 months: tuple[str, str] | None = None, full_refresh: bool = False,
-                 instance=None, reopen_reason: str | None = None):
-    """Materialise every asset in one in-process Dagster run; the hourly air path for the month
-    partitions `months` (first, last; default: the year's, see year_months). Returns the result."""
-    import dagster as dg
-
-    from pipelines.definitions import build_definitions
-    from pipelines.lib.partitions import range_tags
-    from pipelines.lib.resources import RunParameters, WarehouseResource
-
-    export_environment(settings)
-    run = RunParameters(year=year, as_of=as_of, full_refresh=full_refresh,
-                        reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
-    defs = build_definitions(run, WarehouseResource.for_settings(settings))
-    job = defs.resolve_job_def("ecoscore_all")
-    tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year)}
-    # the warehouse's single-writer lock is taken by the run itself (WarehouseResource)
-    if instance is not None or ephemeral:
-        return job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral(),
-                                      raise_on_error=False, tags=tags)
-    prepare_dagster_home()
-    with dg.DagsterInstance.get() as instance:
-        return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+from pipelines.lib.settings import Settings, get_settings
+from pipelines.run import prepare_dagster_home, run_pipeline, year_months  # noqa: F401 (re-exported)
 
 
 def busy_message(result) -> str | None:

@@ -280,3 +280,36 @@ def test_an_input_column_named_like_a_result_is_refused_by_name(tmp_path: Path, 
     source.write_text("pm2_5,aqi\n75,99\n", encoding="utf-8")
     assert main(["aqi", str(source), "-o", str(tmp_path / "o.csv"), "--mode", "hourly"]) == 2
     assert "输入列 aqi 与计算结果列同名" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("pollutant", "conc", "so2_24h", "looked_up", "iaqi", "note"), [
+    ("so2_1h", "800", "200", "so2_1h", 200, None),               # 注2: 800 is still indexed
+    ("so2_1h", "800.001", "200", "so2_24h", 108, "so2_1h_above_800"),
+    ("so2_1h", "800.001", None, "so2_24h", None, "so2_1h_unindexed"),
+    ("o3_8h", "800", None, "o3_8h", 300, None),                  # 注3: 800 is still indexed
+    ("o3_8h", "800.001", None, "o3_8h", None, "o3_8h_above_800"),
+])
+def test_hj633_notes_2_and_3_at_the_800_boundary_in_the_models_macro(
+        pollutant, conc, so2_24h, looked_up, iaqi, note) -> None:
+    """HJ 633-2012 表1 注2 (SO2 1 h > 800 → the 24-hour IAQI) and 注3 (O3 8 h > 800 → no 8-hour
+    IAQI): the macro iaqi_with_hj633_notes that fct_air_unit_daily and `ecoscore aqi` both call,
+    at and just above the breakpoint."""
+    import duckdb
+
+    from pipelines.air.calculator import air_macros, load_standards
+
+    con = duckdb.connect()
+    load_standards(con)
+    con.execute("create table c as select 'HJ633-2012' as standard_code, ? as pollutant, "
+                "?::decimal(18, 3) as conc, ?::decimal(18, 3) as so2_24h", [pollutant, conc, so2_24h])
+    sql = air_macros().iaqi_with_hj633_notes("c", "std_aqi_breakpoints", "c.so2_24h")
+    row = con.execute(f"select pollutant, iaqi, hj633_note from ({sql})").fetchone()
+    assert row == (looked_up, iaqi, note)
+
+
+def test_the_daily_air_mart_applies_the_hj633_notes_through_the_macro() -> None:
+    """HJ 633-2012 表1 注2/注3 live in one macro: fct_air_unit_daily calls it, not the bare lookup."""
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+
+    sql = (DBT_PROJECT_DIR / "models" / "marts" / "air" / "fct_air_unit_daily.sql").read_text("utf-8")
+    assert "iaqi_with_hj633_notes(" in sql and "iaqi_from_breakpoints(" not in sql

@@ -1,4 +1,4 @@
-"""Air validity rules on the sample's designed station-days (pipelines/sample/air.py OUTAGES):
+"""Air validity rules on the sample's designed station-days (sample/air.py OUTAGES):
 on 2024-09-10 灵山县's station 3104A keeps exactly 20 valid hours and 3105A exactly 19.
 GB 3095-2012 表4 (2018 amendment) / HJ 663-2013 §4: a 24-hour mean needs 20 valid hours, a
 day's maximum 8-hour O3 needs 14 valid 8-hour windows. The edge cases themselves are dbt unit

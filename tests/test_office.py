@@ -380,7 +380,7 @@ def test_export_as_of_writes_beside_the_as_of_dashboard(sample_run: Settings, tm
     from pipelines.publish.dashboard import asof
 
     monkeypatch.setenv("ECOSCORE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(asof, "scores_as_of", lambda *args: sample_run.current_release.resolve())
+    monkeypatch.setattr(asof, "release_as_of", lambda *args: sample_run.current_release.resolve())
     assert main(["export", "--year", "2024", "--scheme", "ziyuan_2024", "--as-of", "2024-09-30"]) == 0
     out = tmp_path / "data" / "marts" / "dashboards" / "2024-asof-2024-09-30" / OFFICE_DIR
     workbook, report = office_file_names("ziyuan_2024", 2024)

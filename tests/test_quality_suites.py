@@ -16,7 +16,7 @@ from pipelines.lib.settings import PROJECT_ROOT
 from pipelines.lib.warehouse import replace_table
 from pipelines.quality.frames import FRAMES
 from pipelines.quality.suites import BLOCK, PASS, QUARANTINED, Finding, load_suites, validate
-from pipelines.scoring.scheme import SchemeError, load_scheme
+from pipelines.scheme.loader import SchemeError, load_scheme
 
 SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
 JANUARY = "station_hourly_2024-01.csv"

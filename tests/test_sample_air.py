@@ -1,44 +1,25 @@
 """The bundled 钦州市 2024 sample year of hourly station data.
 
-The generator (pipelines/sample/air.py) must reproduce the committed files byte for
+The generator (sample/air.py) must reproduce the committed files byte for
 byte, and the year must look like a clean coastal city with the designed features that
-later rules are tested on. The daily and AQI computations here are a rough, plain-polars
-cross-check; the real ones live in the air domain.
+later rules are tested on. The daily means here are a rough, plain-polars cross-check; the
+AQI is the project's own calculator (the models' macro).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from pipelines.sample.air import write_air_sample
+from pipelines.air.calculator import calculate
+from sample.air import write_air_sample
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 POLLUTANTS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
 CENTRAL = ["3101A", "3102A", "3103A"]
-
-# HJ 633-2012 24-hour breakpoints (SPEC §2.1), only what this rough check needs.
-IAQI_LEVELS = [0, 50, 100, 150, 200, 300, 400, 500]
-PM25_24H = [0, 35, 75, 115, 150, 250, 350, 500]
-PM10_24H = [0, 50, 150, 250, 350, 420, 500, 600]
-O3_8H = [0, 100, 160, 215, 265, 800]
-
-
-def iaqi(value: float | None, breakpoints: list[float]) -> int | None:
-    """HJ 633-2012 §6.2: linear within the segment, rounded up."""
-    if value is None:
-        return None
-    for i in range(1, len(breakpoints)):
-        if value <= breakpoints[i]:
-            lo, hi = breakpoints[i - 1], breakpoints[i]
-            span = IAQI_LEVELS[i] - IAQI_LEVELS[i - 1]
-            return math.ceil(IAQI_LEVELS[i - 1] + span * (value - lo) / (hi - lo))
-    return IAQI_LEVELS[len(breakpoints) - 1]
-
 
 # ---------------------------------------------------------------------------- fixtures
 
@@ -99,19 +80,11 @@ def unit_daily(station_daily: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame
         .agg(pl.col("pm2_5", "pm10", "o3_8h").mean())
         .filter(pl.col("pm2_5").is_not_null())
     )
-    aqi = [
-        max(
-            v
-            for v in (
-                iaqi(row["pm2_5"], PM25_24H),
-                iaqi(row["pm10"], PM10_24H),
-                iaqi(row["o3_8h"], O3_8H),
-            )
-            if v is not None
-        )
-        for row in daily.iter_rows(named=True)
-    ]
-    return daily.with_columns(aqi=pl.Series(aqi))
+    # the daily AQI by the project's own calculator (macros/air/iaqi.sql, HJ 633-2012), not a
+    # second implementation: PM2.5, PM10 and O3 8 h are the pollutants the sample designs
+    values = daily.select(pl.col("pm2_5", "pm10", "o3_8h").round(3).cast(pl.Utf8))
+    aqi = calculate(values, "daily", "HJ633-2012")["aqi"]
+    return daily.with_columns(aqi=aqi)
 
 
 def unit_year(unit_daily: pl.DataFrame, unit: str) -> dict[str, float]:

@@ -12,12 +12,12 @@ import polars as pl
 import pytest
 import yaml
 
-from pipelines.lib import registry
 from pipelines.lib.settings import PROJECT_ROOT
 from pipelines.quality.frames import FRAMES
 from pipelines.quality.suites import BLOCK, PASS, WARN, load_suites, validate
-from pipelines.scoring.check import check_scheme
-from pipelines.scoring.scheme import SchemeError, load_scheme, load_schemes, scheme_tables
+from pipelines.scheme import registry
+from pipelines.scheme.check import check_scheme
+from pipelines.scheme.loader import SchemeError, load_scheme, load_schemes, scheme_tables
 
 SCHEMES = PROJECT_ROOT / "data" / "raw" / "schemes"
 DEMO = SCHEMES / "qinzhou_2024.yaml"

@@ -13,13 +13,13 @@ import pytest
 import yaml
 
 from pipelines.lib.settings import PROJECT_ROOT
-from pipelines.scoring.draft import grammar
-from pipelines.scoring.draft.compare import agreement, compare
-from pipelines.scoring.draft.draft import draft_scheme, read_pieces, segment, summary
-from pipelines.scoring.draft.numbers import normalize
-from pipelines.scoring.draft.output import ResolutionError, apply_resolutions, dump
-from pipelines.scoring.draft.tables import _chunk_cells, _word_text_cells, read_document
-from pipelines.scoring.scheme import SchemeError, load_scheme
+from pipelines.scheme.draft import grammar
+from pipelines.scheme.draft.compare import agreement, compare
+from pipelines.scheme.draft.draft import draft_scheme, read_pieces, segment, summary
+from pipelines.scheme.draft.numbers import normalize
+from pipelines.scheme.draft.output import ResolutionError, apply_resolutions, dump
+from pipelines.scheme.draft.tables import _chunk_cells, _word_text_cells, read_document
+from pipelines.scheme.loader import SchemeError, load_scheme
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 SEED_001 = SEEDS / "001_85e261af43ba1034.txt"
@@ -235,7 +235,7 @@ def test_listed_cases_are_classes_of_one_deduction_001_12_1():
     ①…每起扣0.4分 … ④违法违规行为
     被国家或自治区督办的，每起扣0.8分 → one per_event item 12.1 (its 2 points, cap 2), the cases as
     severity_amounts, default the smallest; flagged (case names to match the ledger)."""
-    from pipelines.scoring.draft.draft import Drafter, segment
+    from pipelines.scheme.draft.draft import Drafter, segment
 
     text = ("（1）开展“绿盾”行动，…整改到位，得2分。"
             "违法违规破坏发生后未及时处置的按以下情形扣分，最高扣2分。\n"
@@ -256,7 +256,7 @@ def test_listed_cases_with_other_rules_stay_apart_001_10():
     """001 10 未完成的按以下情形扣分，最高扣5分。（4）…每低于一个百分点扣0.5分 is a step,
     not a per-event case:
     the cases are kept as separate items and the lead is flagged as before."""
-    from pipelines.scoring.draft.draft import Drafter, segment
+    from pipelines.scheme.draft.draft import Drafter, segment
 
     text = ("完成农村环境整治工作任务，得5分。未完成的按以下情形扣分，最高扣5分。\n"
             "（1） 完成…治理任务，每少完成1个行政村的治理任务扣1分。\n"
@@ -328,7 +328,7 @@ def test_pattern_city_completion_waives_the_deductions_001_4():
     桂林市未完成自治区下达目标情况下，…每项扣0.5分；…扣0.5分。最高扣2分。 → 4.1 the city's all_or_nothing
     (0 points), 4.2 the county's deductions (the 2 points, cap 2) unless the city completed
     (unless_city_completed: 4.1)."""
-    from pipelines.scoring.draft.draft import Drafter
+    from pipelines.scheme.draft.draft import Drafter
 
     drafter = Drafter(seed="001")
     drafter.leaf("4", "控制污染物排放总量", "4",

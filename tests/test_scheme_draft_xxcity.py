@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
-from pipelines.scoring.draft.draft import draft_scheme
-from pipelines.scoring.draft.output import apply_resolutions, dump
-from pipelines.scoring.draft.tables import read_document
+from pipelines.scheme.draft.draft import draft_scheme
+from pipelines.scheme.draft.output import apply_resolutions, dump
+from pipelines.scheme.draft.tables import read_document
 from tests.test_scheme_draft import SEEDS, rows_003, write_xlsx
 
 SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"

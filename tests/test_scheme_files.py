@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from pipelines.lib.settings import PROJECT_ROOT
-from pipelines.scoring.scheme import SchemeError, load_scheme, load_schemes
+from pipelines.scheme.loader import SchemeError, load_scheme, load_schemes
 
 DEMO = PROJECT_ROOT / "data" / "raw" / "schemes" / "qinzhou_2024.yaml"
 

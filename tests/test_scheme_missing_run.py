@@ -85,7 +85,7 @@ def test_explain_and_dashboard_show_missing_data(ghost_run: Settings):
 
 
 def test_scheme_check_names_the_unit_without_data(ghost_run: Settings):
-    from pipelines.scoring.check import check_scheme
+    from pipelines.scheme.check import check_scheme
 
     report = check_scheme(ghost_run.raw_dir / "schemes" / "qinzhou_2024.yaml", None,
                           ghost_run.current_release / "ecoscore.duckdb")

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings
-from pipelines.scoring.scheme import load_scheme, load_schemes
+from pipelines.scheme.loader import load_scheme, load_schemes
 
 SCHEMES = PROJECT_ROOT / "data" / "raw" / "schemes"
 

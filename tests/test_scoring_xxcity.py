@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
-from pipelines.scoring.scheme import load_scheme
+from pipelines.scheme.loader import load_scheme
 
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
 SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"

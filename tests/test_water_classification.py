@@ -76,6 +76,40 @@ def test_a_per_row_waterbody_column_overrides_the_default():
     assert calculate(frame, "river")["class"].to_list() == [2, 3]
 
 
+@pytest.mark.parametrize("registered", ["湖", "库", " 水 库 ", "湖\u3000泊", "LAKE "])
+def test_a_section_registered_as_hu_or_ku_or_with_spaces_is_a_lake_for_tp(registered):
+    """GB 3838-2002 表1 第8项 (总磷: 湖、库 0.05 is class III, 河流 II): 湖/库 with any spaces is a
+    lake, as in stg_water__sections / stg_water__drinking_samples (dbt unit tests
+    water_section_registered_as_hu_or_with_spaces_is_a_lake, water_drinking_source_…_is_a_lake):
+    one macro, water_waterbody."""
+    frame = pl.DataFrame({"tp": ["0.05", "0.05"], "waterbody": [registered, " 河 "]})
+    result = calculate(frame, "river")
+    assert result["class"].to_list() == [3, 2]
+    assert result["reason"].to_list() == [None, None]
+
+
+def test_ecoscore_water_class_reads_a_section_registered_as_hu_as_a_lake(tmp_path):
+    """GB 3838-2002 表1 第8项 (总磷, 湖、库): `ecoscore water-class` on a CSV whose waterbody
+    column says ' 湖 ' classes TP 0.05 as III (lake), '河' as II (river)."""
+    from pipelines.cli import main
+
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("name,waterbody,总磷(mg/L)\na, 湖 ,0.05\nb,河,0.05\n", encoding="utf-8")
+    assert main(["water-class", str(source), "-o", str(out)]) == 0
+    assert pl.read_csv(out)["class"].to_list() == [3, 2]
+
+
+def test_the_water_staging_models_use_the_calculators_waterbody_rule():
+    """GB 3838-2002 表1 第8项: one rule of lake or river — the staging models call the macro the
+    calculator renders, and none spells 湖/库 itself."""
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+
+    staging = DBT_PROJECT_DIR / "models" / "staging" / "water"
+    for name in ("stg_water__sections.sql", "stg_water__drinking_samples.sql"):
+        sql = (staging / name).read_text(encoding="utf-8")
+        assert "water_waterbody(" in sql and "'水库'" not in sql, name
+
+
 def test_worse_than_v_is_class_6_named_lie_v():
     # 地表水环境质量评价办法（试行）2011: worse than V is 劣V
     row = one({"氨氮(mg/L)": "2.01", "溶解氧(mg/L)": "8"})

@@ -1,5 +1,5 @@
 """The sample year's water marts: the rules' counts on designed sections of the 钦州 sample
-(pipelines/sample/water.py), read from the published warehouse of the session's sample run."""
+(sample/water.py), read from the published warehouse of the session's sample run."""
 
 from __future__ import annotations
 

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import cache
 from pathlib import Path
 
 import duckdb
-import jinja2
 import polars as pl
 
 from pipelines.lib.files import InputFileError, decode_text, read_csv_strings
+from pipelines.lib.macros import dbt_macros
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "standards"
-MACROS_DIR = DBT_PROJECT_DIR / "macros" / "air"
 MODES = ("hourly", "daily")
 INPUT_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
 
@@ -32,8 +30,6 @@ LOOKUP = {
     "daily": {"so2": "so2_24h", "no2": "no2_24h", "pm10": "pm10_24h", "pm2_5": "pm2_5_24h",
               "co": "co_24h", "o3": "o3_1h", "o3_8h": "o3_8h"},
 }
-# HJ 633-2012 表1 注2: SO2 1-hour above 800 μg/m³ is not indexed; the 24-hour IAQI is reported.
-SO2_1H_FALLBACK_ABOVE = 800
 OUTPUT_IAQI = {"hourly": ["so2", "no2", "pm10", "pm2_5", "co", "o3"],
                "daily": ["so2", "no2", "pm10", "pm2_5", "co", "o3", "o3_8h"]}
 MISSING_TOKENS = ("", "-;", "-", "--", "—", "nan", "null", "na", "n/a")
@@ -50,12 +46,9 @@ RESULT_COLUMNS = ["aqi", "level", "category", "primary_pollutants", "standard", 
 # maximum over the rest (tests/test_air_real_data.py reproduces all 1,475).
 
 
-@cache
-def air_macros() -> jinja2.runtime.TemplateModule:
-    """The dbt macros of macros/air/, as plain jinja2 callables."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(MACROS_DIR.glob("*.sql")))
-    return env.from_string(source).module
+def air_macros():
+    """The dbt macros of macros/air/, as plain jinja2 callables (lib/macros.py)."""
+    return dbt_macros("air")
 
 
 def load_standards(con: duckdb.DuckDBPyConnection) -> None:
@@ -106,32 +99,20 @@ def calculation_sql(mode: str, columns: list[str], standard: str | None) -> str:
         f"then '{c} 不是数值; ' when {parse_value_sql(c)} < 0 then '{c} 为负值; ' else '' end"
         for c in lookup
     ) or "''"
-    longs = []
-    for col, pollutant in lookup.items():
-        if col == "so2" and has_so2_24h:
-            # HJ 633-2012 表1 注2: above 800 the SO2 24-hour value's IAQI is reported
-            longs.append(
-                f"select row_id, standard_code, 'so2' as slot, case when so2 > {SO2_1H_FALLBACK_ABOVE} "
-                "then 'so2_24h' else 'so2_1h' end as pollutant, case when so2 > "
-                f"{SO2_1H_FALLBACK_ABOVE} then so2_24h else so2 end as conc from parsed")
-        else:
-            longs.append(f"select row_id, standard_code, '{col}' as slot, '{pollutant}' as pollutant, "
-                         f"{col} as conc from parsed")
+    # HJ 633-2012 表1 注2/注3 are applied by the macro iaqi_with_hj633_notes, as in the models;
+    # a SO2 1-hour row carries the row's 24-hour value for 注2 when the input has one.
+    so2_24h = "so2_24h" if has_so2_24h else "null"
+    longs = [f"select row_id, standard_code, '{col}' as slot, '{pollutant}' as pollutant, "
+             f"{col} as conc, {so2_24h if col == 'so2' else 'null'} as so2_24h from parsed"
+             for col, pollutant in lookup.items()]
     conc_union = "\nunion all\n".join(longs)
     iaqi_cols = ",\n".join(
         f"max(iaqi) filter (where slot = '{c}') as iaqi_{c}" for c in OUTPUT_IAQI[mode]
     )
-    # true only for a measured SO2 above 800: a missing SO2 (null) is simply not an IAQI, as any
-    # other missing pollutant (HJ 633-2012 §5.2 formula (2): the note above RESULT_COLUMNS)
-    so2_unindexed = (
-        f"coalesce(p.so2 > {SO2_1H_FALLBACK_ABOVE} and p.so2_24h is null, false)" if has_so2_24h
-        else f"coalesce(p.so2 > {SO2_1H_FALLBACK_ABOVE}, false)" if mode == "hourly" and "so2" in lookup
-        else "false"
-    )
-    # HJ 633-2012 表1 注3: O3 8-hour above 800 is not indexed; the O3 1-hour IAQI is reported
-    o3_8h_note = ("case when p.o3_8h > 800 then "
-                  "'O3 8小时浓度高于800，按1小时分指数报告 (HJ 633-2012 表1 注3); ' "
-                  "else '' end" if "o3_8h" in lookup else "''")
+    # true only for a measured SO2 above 800 without its 24-hour value (macro note
+    # 'so2_1h_unindexed'): a missing SO2 is simply not an IAQI, as any other missing pollutant
+    # (HJ 633-2012 §5.2 formula (2): the note above RESULT_COLUMNS)
+    so2_unindexed = "coalesce(notes.so2_unindexed, false)"
     return f"""
 with parsed as (
     select i.row_id, {standard_sql(standard, 'timepoint' in columns, mode)} as standard_code,
@@ -142,8 +123,16 @@ with parsed as (
 concentrations as (
     select * from ({conc_union}) where conc is not null and conc >= 0 and standard_code is not null
 ),
+iaqi_noted as (
+    {macros.iaqi_with_hj633_notes('concentrations', 'std_aqi_breakpoints', 'c.so2_24h')}
+),
+notes as (
+    select row_id, bool_or(hj633_note = 'so2_1h_unindexed') as so2_unindexed,
+        bool_or(hj633_note = 'o3_8h_above_800') as o3_8h_above_800
+    from iaqi_noted group by row_id
+),
 iaqi as (
-    {macros.iaqi_from_breakpoints('concentrations', 'std_aqi_breakpoints')}
+    select * from iaqi_noted where iaqi is not null
 ),
 iaqi_named as (
     select iaqi.*, std_pollutants.display_name, std_pollutants.sort_order
@@ -170,12 +159,14 @@ final as (
             || case when {so2_unindexed}
                 then 'SO2 1小时浓度高于800，须报告SO2 24小时分指数，但输入无 so2_24h (HJ 633-2012 表1 注2); '
                 else '' end
-            || {o3_8h_note}
+            || case when notes.o3_8h_above_800
+                then 'O3 8小时浓度高于800，按1小时分指数报告 (HJ 633-2012 表1 注3); ' else '' end
             || case when aqi.aqi is null and p.standard_code is not null then '无可用的浓度值; ' else '' end
         ), '') as reason
     from parsed as p
     left join aqi using (row_id)
     left join iaqi_wide using (row_id)
+    left join notes using (row_id)
 )
 select * from final order by row_id
 """

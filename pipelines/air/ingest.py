@@ -9,7 +9,6 @@ month's files."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import duckdb
 import polars as pl
 
 from pipelines.lib.files import InputFileError, check_csv_integrity, read_csv_strings
+from pipelines.lib.partitions import feed_files, feed_month
 
 FEED_COLUMNS = ["timepoint", "stationcode", "area", "positionname",
                 "pm2_5", "pm10", "so2", "no2", "co", "o3"]
@@ -30,21 +30,7 @@ EVENT_WINDOW_COLUMNS = ["event_code", "event_name", "window_start", "window_end"
 # raw.air_station_hourly: the feed's columns as written, where each row came from, its month
 HOURLY_SCHEMA = {**{c: pl.String for c in FEED_COLUMNS}, "source_file": pl.String,
                  "source_row": pl.Int64, "feed_month": pl.String}
-MONTH_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
 HOURLY_TABLE = "air_station_hourly"
-
-
-def feed_files(raw_dir: Path) -> list[Path]:
-    return sorted((raw_dir / "air").glob("*.csv"))
-
-
-def feed_month(path: Path) -> str:
-    """The month a feed file holds ('YYYY-MM'), from its name."""
-    match = MONTH_IN_NAME.search(path.name)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InputFileError(f"air/{path.name}: 文件名中没有月份 YYYY-MM (the feed file's name must "
-                             "carry its month, e.g. station_hourly_2024-03.csv)")
-    return f"{match.group(1)}-{match.group(2)}"
 
 
 def read_feed_file(path: Path, label: str) -> pl.DataFrame:

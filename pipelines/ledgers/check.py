@@ -33,7 +33,7 @@ class LedgerCheckError(RuntimeError):
 def load_raw(settings: Settings, year: int) -> None:
     """Materialise the scheme and ledger ingest assets into the settings' warehouse."""
     from pipelines.ledgers.assets import raw_ledgers
-    from pipelines.scoring.assets import raw_schemes
+    from pipelines.scheme.assets import raw_schemes
 
     result = dg.materialize([raw_schemes, raw_ledgers], raise_on_error=False,
                             resources={"warehouse": WarehouseResource.for_settings(settings),

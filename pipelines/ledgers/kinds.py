@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.lib import registry
+from pipelines.scheme import registry
 
 # Canonical columns, in the order of the contract; (code, Chinese label).
 COLUMNS: list[tuple[str, str]] = [

@@ -8,10 +8,16 @@ which on the sample takes seconds (see README, Operations)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import dagster as dg
 
+from pipelines.lib.files import InputFileError
+
 MONTH_FORMAT = "%Y-%m"
+# The month a monitoring feed file holds, from its name (station_hourly_2024-03.csv).
+MONTH_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
 
 monitoring_months = dg.MonthlyPartitionsDefinition(
     start_date="2014-01", timezone="Asia/Shanghai", fmt=MONTH_FORMAT, end_offset=1)
@@ -41,3 +47,17 @@ def window_dates(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date
     the window's days plus one on each side, so an hour a feed files under its neighbouring
     month (a `24:00` or end-labelled midnight reading) is recomputed with its day."""
     return start.date() - dt.timedelta(days=1), end.date()
+
+
+def feed_files(raw_dir: Path) -> list[Path]:
+    """The hourly air feed files (data/raw/air/*.csv), one month each."""
+    return sorted((raw_dir / "air").glob("*.csv"))
+
+
+def feed_month(path: Path) -> str:
+    """The month a feed file holds ('YYYY-MM'), from its name."""
+    match = MONTH_IN_NAME.search(path.name)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InputFileError(f"air/{path.name}: 文件名中没有月份 YYYY-MM (the feed file's name must "
+                             "carry its month, e.g. station_hourly_2024-03.csv)")
+    return f"{match.group(1)}-{match.group(2)}"

@@ -7,14 +7,13 @@ parser. Ledgers are checked after dbt, on the rows and reasons int_ledgers__quar
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 import duckdb
-import jinja2
 import polars as pl
 
 from pipelines.lib import personal
+from pipelines.lib.macros import dbt_macros
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 AIR_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
@@ -35,15 +34,8 @@ PUBLISHED_FILTER = ("table_catalog = current_database() "
 Frame = tuple[pl.DataFrame, dict[str, Any]]
 
 
-@cache
-def macros(relative: str) -> jinja2.runtime.TemplateModule:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    source = (DBT_PROJECT_DIR / "macros" / relative).read_text(encoding="utf-8")
-    return env.from_string(source).module
-
-
-def feed_macros() -> jinja2.runtime.TemplateModule:
-    return macros("air/feed.sql")
+def feed_macros():
+    return dbt_macros("air/feed.sql")
 
 
 def air_bounds() -> dict[str, Any]:
@@ -80,8 +72,7 @@ def _labelled_air_ctes() -> str:
         parsed as ({_parsed_air_sql()}),
         labelled as (
             select parsed.*,
-                case when s.feed_hour_label = 'start' then timepoint
-                     else timepoint - interval 1 hour end as period_start
+                {feed_macros().air_period_start('timepoint', 's.feed_hour_label')} as period_start
             from parsed
             left join raw.air_stations as s on upper(trim(s.stationcode)) = parsed.station_code
         )"""
@@ -105,7 +96,9 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
 
 def raw_air_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     """Valid days (≥ 20 hours, GB 3095-2012 §7 / HJ 663) per station-month; the annual
-    statistic needs ≥ 27 valid days in every month (25 in February)."""
+    statistic needs ≥ 27 valid days in every month (25 in February). The hour label, the 20
+    hours and the 27/25 days are the models' own macros (macros/air/feed.sql)."""
+    feed = feed_macros()
     cutoff = f"and period_start::date <= '{as_of}'::date" if as_of else ""
     bounds = air_bounds()
     frame = con.sql(f"""
@@ -124,9 +117,9 @@ def raw_air_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) 
         ),
         months as (
             select station_code, strftime(obs_date, '%Y-%m') as month,
-                count(*) filter (where hours >= 20) as valid_days,
+                count(*) filter (where hours >= {feed.air_min_valid_hours()}) as valid_days,
                 max(obs_date) as last_date,
-                case when month(any_value(obs_date)) = 2 then 25 else 27 end as required_days
+                {feed.air_min_valid_days('month(any_value(obs_date))')} as required_days
             from days
             group by all
         )
@@ -221,7 +214,7 @@ def personal_data_hits(con: duckdb.DuckDBPyConnection, columns: pl.DataFrame) ->
 def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     """One row per monitoring cell that names a GB 3838 indicator, parsed as
     stg_water__section_monthly_checked parses it, with what makes it unusable."""
-    water = macros("water/gb3838.sql")
+    water = dbt_macros("water/gb3838.sql")
     aliases = pl.read_csv(WATER_ALIAS_SEED, infer_schema=False)  # noqa: F841 (read by DuckDB)
     frame = con.sql(f"""
         with sections as (

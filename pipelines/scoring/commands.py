@@ -1,7 +1,6 @@
 """`ecoscore explain`: one unit's item — the rule (quoted source), the measure, every movement
 with its explanation and source rows, and the composed item score — from the published
-warehouse copy (read-only). `ecoscore scheme draft`: a scheme drafted from the government's
-table (pipelines/scoring/draft)."""
+warehouse copy (read-only). The `ecoscore scheme` commands live in pipelines/scheme/commands.py."""
 
 from __future__ import annotations
 
@@ -121,24 +120,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_scheme_check(args: argparse.Namespace) -> int:
-    """`ecoscore scheme check FILE`: exit 2 when the file is invalid, 1 on data errors."""
-    from pathlib import Path
-
-    from pipelines.scoring.check import check_scheme, render
-    from pipelines.scoring.scheme import SchemeError
-
-    warehouse = Path(args.warehouse) if args.warehouse else \
-        get_settings().current_release / "ecoscore.duckdb"
-    try:
-        report = check_scheme(Path(args.file), args.year, warehouse)
-    except SchemeError as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
-    print(render(report))
-    return 1 if report.errors else 0
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("explain", help="一个单位一项指标的得分说明 (rule, measure, movements)")
     parser.add_argument("--unit", required=True, help="unit code or Chinese name, e.g. ziyuan or 资源县")
@@ -147,22 +128,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--scheme", default=None,
                         help="scheme code; required when several schemes hold the unit and item")
     parser.set_defaults(func=cmd_explain)
-    register_scheme(subparsers)
-
-
-def register_scheme(subparsers: argparse._SubParsersAction) -> None:
-    """`ecoscore scheme …`: scheme files — `check` one against the data, `draft` one from the
-    government's own table."""
-    from pipelines.scoring.draft.command import register_draft
-
-    scheme = subparsers.add_parser("scheme", help="考核方案文件: check（核对）、draft（从评分表起草）")
-    actions = scheme.add_subparsers(dest="scheme_command", required=True)
-    check = actions.add_parser(
-        "check", help="validate a scheme file and show, per item, what it reads and for how many "
-                      "units the data is there (published warehouse copy)")
-    check.add_argument("file", help="scheme YAML, e.g. data/raw/schemes/qinzhou_2024.yaml")
-    check.add_argument("--year", type=int, default=None, help="data year (default: the scheme's year)")
-    check.add_argument("--warehouse", default=None,
-                       help="warehouse to read (default: the published read-only copy)")
-    check.set_defaults(func=cmd_scheme_check)
-    register_draft(actions)

@@ -6,30 +6,25 @@ There is no second implementation."""
 from __future__ import annotations
 
 import io
-from functools import cache
 from pathlib import Path
 
 import duckdb
-import jinja2
 import polars as pl
 
 from pipelines.lib.files import InputFileError, decode_text, read_csv_strings
+from pipelines.lib.macros import dbt_macros
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "standards"
-MACROS_DIR = DBT_PROJECT_DIR / "macros" / "water"
 STANDARD = "GB3838-2002"
 WATERBODIES = ("river", "lake")
 OUTPUT_COLUMNS = ["class", "class_name", "limiting_indicators", "reason"]
 SEEDS = ("std_gb3838_limits", "std_gb3838_indicator_aliases", "std_gb3838_classes")
 
 
-@cache
-def water_macros() -> jinja2.runtime.TemplateModule:
-    """The dbt macros of macros/water/, as plain jinja2 callables."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(MACROS_DIR.glob("*.sql")))
-    return env.from_string(source).module
+def water_macros():
+    """The dbt macros of macros/water/, as plain jinja2 callables (lib/macros.py)."""
+    return dbt_macros("water")
 
 
 def load_standards(con: duckdb.DuckDBPyConnection) -> None:
@@ -47,18 +42,14 @@ def load_standards(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def waterbody_sql(column: str) -> str:
-    """'river' | 'lake' from a registry or input cell: 河流 → river; 湖泊, 水库, 湖库 → lake."""
-    return (f"case when lower(trim({column})) in ('river', '河流', '河') then 'river' "
-            f"when lower(trim({column})) in ('lake', 'reservoir', '湖泊', '水库', '湖库', '湖', '库') "
-            "then 'lake' end")
+    """'river' | 'lake' from a registry or input cell: the staging models' rule
+    (macros/water/gb3838.sql water_waterbody: 湖/库/河, spaces ignored)."""
+    return str(water_macros().water_waterbody(column))
 
 
 def target_class_sql(column: str) -> str:
-    """A target class written 3, III, Ⅲ, Ⅲ类 or III类 → 1–5."""
-    cleaned = f"upper(replace(replace(trim({column}), '类', ''), ' ', ''))"
-    romans = {"I": 1, "Ⅰ": 1, "II": 2, "Ⅱ": 2, "III": 3, "Ⅲ": 3, "IV": 4, "Ⅳ": 4, "V": 5, "Ⅴ": 5}
-    cases = " ".join(f"when '{k}' then {v}" for k, v in romans.items())
-    return (f"coalesce(try_cast({cleaned} as integer), case {cleaned} {cases} end)")
+    """A target class written 3, III, Ⅲ, Ⅲ类 or III类 → 1–5 (macro water_target_class)."""
+    return str(water_macros().water_target_class(column))
 
 
 def calculation_sql(has_waterbody: bool, has_target: bool, default_waterbody: str) -> str:

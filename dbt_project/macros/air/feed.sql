@@ -45,3 +45,26 @@ end)
     names only these). -#}
 {{ return(['pm2_5', 'pm10']) }}
 {%- endmacro %}
+
+
+{% macro air_period_start(timepoint, hour_label) -%}
+{#- The hour a value averages starts at period_start (its natural day is that hour's date): a
+    station whose feed labels the hour by its start (`feed_hour_label` 'start') as written;
+    otherwise (CNEMC: the end) one hour earlier, so day D = timepoints D 01:00 … D+1 00:00.
+    The one rule: stg_air__station_hourly_checked and the quality frames both call it. -#}
+case when {{ hour_label }} = 'start' then {{ timepoint }} else {{ timepoint }} - interval 1 hour end
+{%- endmacro %}
+
+
+{% macro air_min_valid_hours() -%}
+{#- GB 3095-2012 表4 (2018 amendment) / HJ 663-2013 §4: a 24-hour mean needs at least 20 hourly
+    values that day. -#}
+20
+{%- endmacro %}
+
+
+{% macro air_min_valid_days(month) -%}
+{#- GB 3095-2012 表4 (2018 amendment): a monthly statistic needs at least 27 daily values,
+    25 in February. -#}
+case when {{ month }} = 2 then 25 else 27 end
+{%- endmacro %}

@@ -8,8 +8,8 @@
     Segments are continuous (BP_lo, BP_hi]; a concentration of 0 falls in the first.
     Above the last breakpoint of a table that reaches IAQI 500 the IAQI is reported as 500
     (HJ 633-2012 表1 注: no IAQI is computed beyond it). SO2 1 h above 800 and O3 8 h above
-    800 get no IAQI here: HJ 633-2012 表1 注2/注3 send them to SO2 24 h and O3 1 h instead,
-    which the caller handles.
+    800 get no IAQI here: HJ 633-2012 表1 注2/注3 send them to SO2 24 h and O3 1 h instead —
+    callers use iaqi_with_hj633_notes (below), which applies them.
     In:  a relation with columns standard_code, pollutant, conc (null = missing).
     Out: its rows plus iaqi and above_scale. -#}
 select
@@ -83,4 +83,38 @@ select
 from per_key
 left join {{ levels }} as lv
     on per_key.aqi between lv.aqi_lo and lv.aqi_hi
+{%- endmacro %}
+
+
+{% macro iaqi_with_hj633_notes(concentrations, breakpoints, so2_24h_column=none) -%}
+{#- IAQI of each concentration with HJ 633-2012 表1 notes 2 and 3 applied — the one place they
+    live (models and `ecoscore aqi` both call this):
+    注2 "二氧化硫（SO2）1小时平均浓度值高于800 μg/m³的，不再进行其空气质量分指数计算，二氧化硫（SO2）
+        空气质量分指数按24小时平均浓度计算的分指数报告": a SO2 1-hour row above 800 is looked up
+        as so2_24h on the row's 24-hour value (`so2_24h_column`); without one it gets no IAQI and
+        hj633_note 'so2_1h_unindexed' (the caller must not report an AQI for it).
+    注3 "臭氧（O3）8小时平均浓度值高于800 μg/m³的，不再进行其空气质量分指数计算，臭氧（O3）空气质量
+        分指数按1小时平均浓度计算的分指数报告": an O3 8-hour row above 800 gets no IAQI and
+        hj633_note 'o3_8h_above_800'; the AQI takes O3 from its 1-hour row.
+    At exactly 800 both are indexed on their own table (segments are (BP_lo, BP_hi]).
+    In:  a relation with columns standard_code, pollutant, conc and any key columns.
+    Out: iaqi_from_breakpoints' rows (pollutant and conc as looked up) plus hj633_note. -#}
+{%- set so2_24h = so2_24h_column if so2_24h_column else 'null' %}
+with hj633_noted as (
+    select
+        c.* replace (
+            case when c.pollutant = 'so2_1h' and c.conc > 800 then 'so2_24h'
+                 else c.pollutant end as pollutant,
+            case when c.pollutant = 'so2_1h' and c.conc > 800 then {{ so2_24h }}
+                 when c.pollutant = 'o3_8h' and c.conc > 800 then null
+                 else c.conc end as conc
+        ),
+        case when c.pollutant = 'so2_1h' and c.conc > 800 and {{ so2_24h }} is null
+                 then 'so2_1h_unindexed'
+             when c.pollutant = 'so2_1h' and c.conc > 800 then 'so2_1h_above_800'
+             when c.pollutant = 'o3_8h' and c.conc > 800 then 'o3_8h_above_800'
+        end as hj633_note
+    from {{ concentrations }} as c
+)
+{{ iaqi_from_breakpoints('hj633_noted', breakpoints) }}
 {%- endmacro %}

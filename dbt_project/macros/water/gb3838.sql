@@ -21,6 +21,32 @@ case when {{ column }} is null or lower(trim({{ column }})) in ({{ water_missing
 {%- endmacro %}
 
 
+{% macro water_compact(column) -%}
+{#- A registry or input cell with every space removed (ASCII and full-width U+3000), lower case. -#}
+lower(regexp_replace({{ column }}, '[\s\x{3000}]+', '', 'g'))
+{%- endmacro %}
+
+
+{% macro water_waterbody(column) -%}
+{#- 'river' | 'lake' of a water body as written (null when unrecognised): GB 3838-2002 表1 第8项
+    (总磷) and 表2 note give lakes and reservoirs (湖、库) their own TP limits. 河流/河 → river;
+    湖泊, 水库, 湖库, 湖, 库 → lake; spaces anywhere are ignored. The one rule, used by the water
+    staging models and by `ecoscore water-class`. -#}
+case when {{ water_compact(column) }} in ('river', '河流', '河') then 'river'
+     when {{ water_compact(column) }} in ('lake', 'reservoir', '湖泊', '水库', '湖库', '湖', '库') then 'lake'
+end
+{%- endmacro %}
+
+
+{% macro water_target_class(column) -%}
+{#- A target class written 3, III, Ⅲ, Ⅲ类 or III类 (spaces ignored) → 1–5; null otherwise. -#}
+coalesce(try_cast(upper(replace({{ water_compact(column) }}, '类', '')) as integer),
+    case upper(replace({{ water_compact(column) }}, '类', ''))
+        when 'I' then 1 when 'II' then 2 when 'III' then 3 when 'IV' then 4 when 'V' then 5
+        when 'Ⅰ' then 1 when 'Ⅱ' then 2 when 'Ⅲ' then 3 when 'Ⅳ' then 4 when 'Ⅴ' then 5 end)
+{%- endmacro %}
+
+
 {% macro water_class_of(value, l) -%}
 {#- GB 3838-2002 表1: a pollutant's limit is a maximum ("≤"), dissolved oxygen's a minimum ("≥"):
     a value exactly at a limit belongs to the better class. pH 6~9 is the same for every

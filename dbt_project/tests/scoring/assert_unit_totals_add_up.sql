@@ -37,7 +37,7 @@ unit_failures as (
     from units
     inner join items using (scheme_code, unit_code)
     left join moved using (scheme_code, unit_code)
-    inner join {{ ref('stg_scoring__schemes') }} as schemes using (scheme_code)
+    inner join {{ ref('stg_scheme__schemes') }} as schemes using (scheme_code)
     where abs(units.total_score - items.total_from_items) > 0.0001
         or abs(units.total_score - units.base_points - coalesce(moved.moved, 0)) > 0.0001
         or units.base_points <> items.base_points
@@ -51,8 +51,8 @@ group_failures as (
         'group cap' as check_name, s.scheme_code, s.unit_code, g.group_code,
         null::decimal(18, 4), sum(s.deductions + s.overflow_deductions), sum(s.bonuses)
     from {{ ref('fct_unit_item_scores') }} as s
-    inner join {{ ref('stg_scoring__group_items') }} as gi using (scheme_code, item_code)
-    inner join {{ ref('stg_scoring__groups') }} as g using (scheme_code, group_code)
+    inner join {{ ref('stg_scheme__group_items') }} as gi using (scheme_code, item_code)
+    inner join {{ ref('stg_scheme__groups') }} as g using (scheme_code, group_code)
     group by s.scheme_code, s.unit_code, g.group_code, g.deduction_cap, g.bonus_cap
     having sum(s.deductions + s.overflow_deductions) > coalesce(g.deduction_cap, 1e9) + 0.0001
         or sum(s.bonuses) > coalesce(g.bonus_cap, 1e9) + 0.0001

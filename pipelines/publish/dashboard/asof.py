@@ -71,9 +71,11 @@ def scratch_settings(settings: Settings, name: str) -> Settings:
     return Settings(data_dir=root)
 
 
-def scores_as_of(settings: Settings, year: int, as_of: date, name: str) -> Path:
-    """Run the whole pipeline as of a date in a scratch folder; returns its published release."""
-    from pipelines.cli import run_pipeline
+def release_as_of(settings: Settings, year: int, as_of: date, name: str) -> Path:
+    """Run the whole pipeline as of a date in a scratch folder; returns its published release
+    (a whole release: quality report, office files. The notebooks' re-scoring of a published
+    warehouse copy is pipelines/analysis/notebooks.py scores_as_of)."""
+    from pipelines.run import run_pipeline
 
     scratch = scratch_settings(settings, name)
     result = run_pipeline(scratch, year, as_of.isoformat(), ephemeral=True)
@@ -89,9 +91,9 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
     with environment_restored():
         previous = None
         if previous_as_of is not None:
-            release = scores_as_of(settings, year, previous_as_of, f"asof-{previous_as_of}")
+            release = release_as_of(settings, year, previous_as_of, f"asof-{previous_as_of}")
             previous = pl.read_parquet(release / SCORES_FILE)
-        release = scores_as_of(settings, year, as_of, f"asof-{as_of}")
+        release = release_as_of(settings, year, as_of, f"asof-{as_of}")
         pipeline_seconds = time.perf_counter() - started
         out = asof_dir(settings, year, as_of)
         if out.exists():

@@ -83,7 +83,7 @@ def ranking(scores: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame
 
 def scheme_names(release_dir: Path) -> dict[str, str]:
     """scheme_code → the scheme's Chinese name, from the release's warehouse copy."""
-    frame = query_release(release_dir, "select scheme_code, scheme_name from staging.stg_scoring__schemes")
+    frame = query_release(release_dir, "select scheme_code, scheme_name from staging.stg_scheme__schemes")
     return {} if frame is None else dict(frame.iter_rows())
 
 

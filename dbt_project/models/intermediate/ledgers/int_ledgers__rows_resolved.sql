@@ -9,17 +9,17 @@ with rows as (
 ),
 
 schemes as (
-    select scheme_code from {{ ref('stg_scoring__schemes') }}
+    select scheme_code from {{ ref('stg_scheme__schemes') }}
     where scheme_year = {{ var('year') }}
 ),
 
 catalog as (
-    select scheme_code, scheme_year from {{ source('raw_scoring', 'scheme_catalog') }}
+    select scheme_code, scheme_year from {{ source('raw_scheme', 'scheme_catalog') }}
 ),
 
 units as (
     select units.scheme_code, units.unit_code, units.unit_name
-    from {{ ref('stg_scoring__units') }} as units
+    from {{ ref('stg_scheme__units') }} as units
     inner join schemes using (scheme_code)
 ),
 
@@ -50,7 +50,7 @@ final as (
         rows.scheme_code is null or rows.scheme_code in (select scheme_code from schemes)
             as is_known_scheme,
         exists (
-            select 1 from {{ ref('stg_scoring__items') }} as items
+            select 1 from {{ ref('stg_scheme__items') }} as items
             where items.scheme_code = unique_matches.scheme_code
                 and items.item_code = rows.item_code
         ) as is_known_item,

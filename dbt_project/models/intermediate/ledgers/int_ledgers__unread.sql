@@ -1,5 +1,5 @@
 {#- Loaded ledger rows that no scheme item reads: the row's event kind is not among the kinds its
-    item's rule reads (stg_scoring__item_reads, derived from the scheme file). Such a row loads
+    item's rule reads (stg_scheme__item_reads, derived from the scheme file). Such a row loads
     but can never move a point, so the file report warns about it (issue 14: no silent rows). -#}
 
 with events as (
@@ -7,7 +7,7 @@ with events as (
 ),
 
 reads as (
-    select * from {{ ref('stg_scoring__item_reads') }}
+    select * from {{ ref('stg_scheme__item_reads') }}
     where read_kind = 'event_kind'
 ),
 

@@ -34,8 +34,8 @@ city_done as (
 
 highest_groups as (
     select gi.scheme_code, gi.item_code, gi.group_code
-    from {{ ref('stg_scoring__group_items') }} as gi
-    inner join {{ ref('stg_scoring__groups') }} as g using (scheme_code, group_code)
+    from {{ ref('stg_scheme__group_items') }} as gi
+    inner join {{ ref('stg_scheme__groups') }} as g using (scheme_code, group_code)
     where g.highest_only
 ),
 

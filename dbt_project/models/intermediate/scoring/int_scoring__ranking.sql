@@ -15,7 +15,7 @@ peers as (
 ),
 
 peer_groups as (
-    select * from {{ ref('stg_scoring__peer_groups') }}
+    select * from {{ ref('stg_scheme__peer_groups') }}
 ),
 
 joined as (

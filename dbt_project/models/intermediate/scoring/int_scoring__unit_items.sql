@@ -3,20 +3,20 @@
     item reads: a domain measure (int_scoring__measures) or the item's own ledger measure. -#}
 
 with items as (
-    select * from {{ ref('stg_scoring__items') }}
+    select * from {{ ref('stg_scheme__items') }}
     where is_scored
 ),
 
 targets as (
-    select * from {{ ref('stg_scoring__targets') }}
+    select * from {{ ref('stg_scheme__targets') }}
 ),
 
 schemes as (
-    select * from {{ ref('stg_scoring__schemes') }}
+    select * from {{ ref('stg_scheme__schemes') }}
 ),
 
 units as (
-    select * from {{ ref('stg_scoring__units') }}
+    select * from {{ ref('stg_scheme__units') }}
 ),
 
 domain_measures as (

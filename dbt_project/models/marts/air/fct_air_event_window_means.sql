@@ -28,9 +28,9 @@ scheme_windows as (
         schemes.scheme_year as event_year,
         (items.measure_window ->> 'start')::timestamp as window_start,
         (items.measure_window ->> 'end')::timestamp as window_end
-    from {{ ref('stg_scoring__items') }} as items
-    inner join {{ ref('stg_scoring__schemes') }} as schemes using (scheme_code)
-    inner join {{ ref('stg_scoring__units') }} as units using (scheme_code)
+    from {{ ref('stg_scheme__items') }} as items
+    inner join {{ ref('stg_scheme__schemes') }} as schemes using (scheme_code)
+    inner join {{ ref('stg_scheme__units') }} as units using (scheme_code)
     where items.measure_code = 'air.fireworks_pm2_5_mean' and items.measure_window is not null
 ),
 

@@ -1,6 +1,6 @@
 {#- How far each unit is from each air target of its scheme, and what the rest of the year
-    needs (issue 3 item 4). Targets come from the scheme tables (stg_scoring__targets joined
-    to stg_scoring__items with an air measure). The view ends at the `as_of` var (else the
+    needs (issue 3 item 4). Targets come from the scheme tables (stg_scheme__targets joined
+    to stg_scheme__items with an air measure). The view ends at the `as_of` var (else the
     last day with data); every later day of the year is counted as a valid day to come.
     - annual means (PM2.5, PM10, SO2, NO2; HJ 663: mean of daily means): the rest of the year
       must average at most (target × (n + d) − Σ so far) / d, floored to 0.1 so that meeting
@@ -26,11 +26,11 @@ with daily as (
 ),
 
 targets as (
-    select * from {{ ref('stg_scoring__targets') }}
+    select * from {{ ref('stg_scheme__targets') }}
 ),
 
 items as (
-    select * from {{ ref('stg_scoring__items') }}
+    select * from {{ ref('stg_scheme__items') }}
 ),
 
 unit_measures as (

@@ -31,7 +31,8 @@ concentrations as (
 ),
 
 iaqi as (
-    {{ iaqi_from_breakpoints('concentrations', ref('std_aqi_breakpoints')) }}
+    -- HJ 633-2012 表1 注3 (O3 8 h above 800: O3 by its 1-hour IAQI) is applied in the macro
+    {{ iaqi_with_hj633_notes('concentrations', ref('std_aqi_breakpoints')) }}
 ),
 
 iaqi_named as (

@@ -27,7 +27,7 @@ monthly as (
         count({{ c }}) as {{ c.replace('_24h', '') }}_days,
         {%- endfor %}
         -- GB 3095-2012 表4 (2018 amendment): 27 daily values a month, 25 in February
-        case when obs_month = 2 then 25 else 27 end as min_days
+        {{ air_min_valid_days('obs_month') }} as min_days
     from daily
     group by unit_code, obs_year, obs_month
 ),

@@ -26,7 +26,7 @@ grid as (
 ),
 
 items as (
-    select * from {{ ref('stg_scoring__items') }}
+    select * from {{ ref('stg_scheme__items') }}
 ),
 
 events as (

@@ -15,7 +15,7 @@ with item_scores as (
 ),
 
 grades as (
-    select * from {{ ref('stg_scoring__grades') }}
+    select * from {{ ref('stg_scheme__grades') }}
 ),
 
 bounds as (

@@ -124,10 +124,7 @@ labelled as not materialized (
         p.*,
         s.station_code is not null as is_known_station,
         -- the hour a value averages starts at period_start; its natural day is that hour's date
-        case
-            when s.feed_hour_label = 'start' then p.timepoint
-            else p.timepoint - interval 1 hour
-        end as period_start
+        {{ air_period_start('p.timepoint', 's.feed_hour_label') }} as period_start
     from parsed as p
     left join stations as s using (station_code)
 ),

@@ -16,8 +16,8 @@ renamed as (
         try_strptime(trim(s.sample_date), ['%Y-%m-%d', '%Y/%m/%d'])::date as sample_date,
         aliases.indicator,
         ---------- properties
-        case when lower(trim(s.waterbody)) in ('lake', 'reservoir', '湖库', '湖泊', '水库') then 'lake'
-             else 'river' end as waterbody,
+        -- GB 3838-2002 表1 第8项 (TP): the one rule of 湖/库/河 (macros/water/gb3838.sql)
+        coalesce({{ water_waterbody('s.waterbody') }}, 'river') as waterbody,
         ---------- measures
         {{ water_parse_value('s.value') }} as value,
         trim(s.factor) as factor,

@@ -11,16 +11,11 @@ renamed as (
         nullif(upper(trim(upstream_section_code)), '') as upstream_section_code,
         ---------- properties
         trim(river) as river,
-        -- GB 3838-2002 表1 第8项: lakes and reservoirs have their own TP limits
-        case when lower(trim(waterbody)) in ('lake', 'reservoir', '湖库', '湖泊', '水库') then 'lake'
-             else 'river' end as waterbody,
+        -- GB 3838-2002 表1 第8项 (TP): lakes and reservoirs have their own limits; the one rule
+        -- of 湖/库/河 is macros/water/gb3838.sql water_waterbody (unrecognised: river, as before)
+        coalesce({{ water_waterbody('waterbody') }}, 'river') as waterbody,
         trim(level) as section_level,
-        coalesce(
-            try_cast(trim(target_class) as integer),
-            case upper(replace(trim(target_class), '类', ''))
-                when 'I' then 1 when 'II' then 2 when 'III' then 3 when 'IV' then 4 when 'V' then 5
-                when 'Ⅰ' then 1 when 'Ⅱ' then 2 when 'Ⅲ' then 3 when 'Ⅳ' then 4 when 'Ⅴ' then 5 end
-        ) as target_class,
+        {{ water_target_class('target_class') }} as target_class,
         source_file,
         source_row
     from source

@@ -1,5 +1,5 @@
 """The grammar of scoring clauses: each pattern reads one way a government writes a rule and
-returns the rule shape with its parameters (pipelines/scoring/scheme_schema.yaml). Patterns are
+returns the rule shape with its parameters (pipelines/scheme/scheme_schema.yaml). Patterns are
 tried in order; the first that matches a sentence wins. Text is normalized first (numbers.py).
 
 Each pattern names the seed clause it was written from (tests/test_scheme_draft.py quotes it)."""

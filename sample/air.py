@@ -18,7 +18,7 @@ PM2.5 and good-day targets. Exceedance days are designed (a table below), not le
 chance, so later tests and scores see a stable year. Every random draw comes from a named
 ``numpy`` stream, so the output is byte-identical on every run.
 
-Run ``python -m pipelines.sample.air [RAW_DIR]`` (default ``data/raw``) to regenerate.
+Run ``python -m sample.air [RAW_DIR]`` (default ``data/raw``) to regenerate.
 """
 
 from __future__ import annotations

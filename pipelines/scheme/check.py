@@ -15,8 +15,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.lib import registry
-from pipelines.scoring.scheme import Scheme, item_event_kinds, item_measures, load_scheme
+from pipelines.scheme import registry
+from pipelines.scheme.loader import Scheme, item_event_kinds, item_measures, load_scheme
 
 
 @dataclass

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('raw_scoring', 'scheme_items') }}
+    select * from {{ source('raw_scheme', 'scheme_items') }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('raw_scoring', 'scheme_item_reads') }}
+    select * from {{ source('raw_scheme', 'scheme_item_reads') }}
 )
 
 select

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.scoring.draft.compare import compare, report
-from pipelines.scoring.draft.draft import draft_file
-from pipelines.scoring.draft.output import (
+from pipelines.scheme.draft.compare import compare, report
+from pipelines.scheme.draft.draft import draft_file
+from pipelines.scheme.draft.output import (
     ResolutionError,
     apply_resolutions,
     dump,
     load_answers,
     summary_text,
 )
-from pipelines.scoring.draft.tables import TableError
-from pipelines.scoring.scheme import SchemeError, load_scheme, unreviewed
+from pipelines.scheme.draft.tables import TableError
+from pipelines.scheme.loader import SchemeError, load_scheme, unreviewed
 
 
 def _unit(text: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ improves from V (2023) to IV; 茅岭江 improves from III to II; 灵东水库 mi
 lake/reservoir TP limits; one drinking-water sampling exceeds; two plants miss the seed 001
 item 6(2)② thresholds. Random noise never crosses a class limit (±8 % around mid-class values).
 
-Run ``python -m pipelines.sample.water [RAW_DIR]`` (default ``data/raw``) to regenerate.
+Run ``python -m sample.water [RAW_DIR]`` (default ``data/raw``) to regenerate.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import jsonschema
 import polars as pl
 import yaml
 
-from pipelines.lib import registry
+from pipelines.scheme import registry
 
 SCHEMA_PATH = Path(__file__).with_name("scheme_schema.yaml")
 TABLES = ("schemes", "units", "items", "targets", "grades", "groups", "group_items", "pools",

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.scoring.draft.draft import finish, summary
+from pipelines.scheme.draft.draft import finish, summary
 
 
 class ResolutionError(ValueError):

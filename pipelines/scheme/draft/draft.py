@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.scoring.draft import grammar
-from pipelines.scoring.draft.numbers import cn_int, normalize
-from pipelines.scoring.draft.tables import Document, Record
+from pipelines.scheme.draft import grammar
+from pipelines.scheme.draft.numbers import cn_int, normalize
+from pipelines.scheme.draft.tables import Document, Record
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
@@ -743,6 +743,6 @@ def finish(body: dict[str, Any]) -> dict[str, Any]:
 
 def draft_file(path: Path, seed: str, code: str, units: list[dict[str, str]],
                year: int | None = None, name: str | None = None) -> dict[str, Any]:
-    from pipelines.scoring.draft.tables import read_document
+    from pipelines.scheme.draft.tables import read_document
 
     return draft_scheme(read_document(path), seed, code, units, year, name)

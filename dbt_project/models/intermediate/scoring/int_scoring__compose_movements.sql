@@ -1,0 +1,31 @@
+{#- Composition step 1 (SPEC §4; fct_unit_item_scores): each unit × item of the grid with its rule
+    movements summed (item caps already applied by the rules, int_scoring__rule_movements):
+    item_deductions, item_bonuses, and is_missing when a rule of the item found no input
+    (status 'missing', issue 14). -#}
+
+with grid as (
+    select * from {{ ref('int_scoring__unit_items') }}
+),
+
+movements as (
+    select * from {{ ref('int_scoring__rule_movements') }}
+),
+
+summed as (
+    select
+        grid.scheme_code, grid.unit_code, grid.item_code,
+        coalesce(-sum(m.points) filter (where m.points < 0), 0) as item_deductions,
+        coalesce(sum(m.points) filter (where m.points > 0), 0) as item_bonuses,
+        coalesce(bool_or(m.status = 'missing'), false) as is_missing
+    from grid
+    left join movements as m using (scheme_code, unit_code, item_code)
+    group by all
+),
+
+final as (
+    select grid.*, summed.item_deductions, summed.item_bonuses, summed.is_missing
+    from grid
+    inner join summed using (scheme_code, unit_code, item_code)
+)
+
+select * from final

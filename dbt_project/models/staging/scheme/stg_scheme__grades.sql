@@ -1,0 +1,5 @@
+with source as (
+    select * from {{ source('raw_scheme', 'scheme_grades') }}
+)
+
+select * from source

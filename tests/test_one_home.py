@@ -1,0 +1,167 @@
+"""Issue 20: one home for each rule. Domains do not reach into each other (an import graph over
+pipelines/ and a ref graph over the dbt models), and the rules that used to live twice are found
+in one place only."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.lib.settings import PROJECT_ROOT
+
+PIPELINES = PROJECT_ROOT / "pipelines"
+
+
+def python_sources() -> list:
+    return sorted(p for p in PIPELINES.rglob("*.py") if ".venv" not in p.parts)
+
+
+def test_one_jinja_loader_of_dbt_macros():
+    """Issue 20 item 5: the calculators and the quality frames render the dbt macros through
+    pipelines/lib/macros.py only."""
+    loaders = [p.relative_to(PROJECT_ROOT).as_posix() for p in python_sources()
+               if "jinja2.Environment(" in p.read_text(encoding="utf-8")]
+    assert loaders == ["pipelines/lib/macros.py"]
+
+
+def test_one_phone_pattern():
+    """Issue 20 item 4: mobile (1[3-9]…) and landline patterns live in pipelines/lib/personal.py
+    only; ledgers, quality and the release gate use it."""
+    mobile = re.compile(r"1\[3-9\]")
+    homes = [p.relative_to(PROJECT_ROOT).as_posix() for p in python_sources()
+             if mobile.search(p.read_text(encoding="utf-8"))]
+    assert homes == ["pipelines/lib/personal.py"]
+
+
+# The layout's one rule for Python (docs/architecture.md, "Where things live"): a domain
+# (pipelines/<domain>/) imports pipelines/lib and the scheme (pipelines/scheme/) — never another
+# domain, nor the entry modules. The scheme imports lib only; lib imports nothing of pipelines.
+# The entry modules (cli.py, definitions.py, run.py) and publish, which packages every domain's
+# marts, may import domains.
+SHARED = {"lib", "scheme"}
+ENTRIES = {"cli", "definitions", "run"}
+MAY_IMPORT_DOMAINS = {"publish"}
+ALLOWED_EDGES = {
+    # the as-of dashboard runs the whole pipeline in a scratch folder
+    ("publish", "run"),
+}
+
+
+def imported_modules(path) -> set[str]:
+    """Every pipelines.* module a file imports (top level or inside functions)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return {m for m in found if m.split(".")[0] == "pipelines"}
+
+
+def home_of(module: str) -> str | None:
+    """The domain (or lib, scheme, entry module) a pipelines.* module belongs to."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+def import_edges() -> set[tuple[str, str, str]]:
+    """(importing home, imported home, file) for every import between two homes."""
+    edges = set()
+    for path in python_sources():
+        parts = path.relative_to(PIPELINES).with_suffix("").parts
+        source = parts[0]
+        for module in imported_modules(path):
+            target = home_of(module)
+            if target and target != source and module != f"pipelines.{target}.__init__":
+                edges.add((source, target, path.relative_to(PROJECT_ROOT).as_posix()))
+    return edges
+
+
+def forbidden(source: str, target: str) -> bool:
+    if source in ENTRIES or target == "lib" or (source, target) in ALLOWED_EDGES:
+        return False
+    if source == "lib":
+        return True
+    if target == "scheme":
+        return False
+    if source == "scheme" or target in ENTRIES:
+        return True
+    return source not in MAY_IMPORT_DOMAINS
+
+
+def test_no_domain_imports_another_domain():
+    """Issue 20 item 6: an import graph over pipelines/ (ast): a domain → domain edge other
+    than the allowed ones fails, naming the file."""
+    bad = sorted(f"{f}: {s} → {t}" for s, t, f in import_edges() if forbidden(s, t))
+    assert bad == []
+
+
+def test_the_import_graph_check_sees_an_edge():
+    """The check can fail: a domain → domain import is found and refused."""
+    edges = import_edges()
+    assert ("ledgers", "scheme", "pipelines/ledgers/check.py") in edges
+    assert forbidden("ledgers", "scoring") and forbidden("scoring", "air")
+    assert forbidden("publish", "cli") and forbidden("lib", "scheme") and forbidden("scheme", "air")
+    assert not forbidden("air", "scheme") and not forbidden("cli", "air")
+
+
+# The same rule for dbt: a model of models/<layer>/<domain>/ refs staging models of its own
+# domain or of the scheme (models/staging/scheme) only; other domains are read through their
+# marts or their declared contracts (int_ledgers__events), never through their staging models.
+# ops' fct_as_of_cuts reports what the as-of cut left out of every domain's dated inputs: it
+# reads them where the cut happens (as publish packages every domain's marts).
+READS_EVERY_STAGING = {"ops"}
+REF = re.compile(r"""ref\(\s*['"](stg_([a-z0-9]+)__[a-z0-9_]+)['"]\s*\)""")
+
+
+def staging_refs() -> set[tuple[str, str, str]]:
+    """(model's domain, referenced staging model's domain, model file) for every staging ref."""
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+
+    found = set()
+    for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.sql")):
+        domain = path.parent.name
+        for match in REF.finditer(path.read_text(encoding="utf-8")):
+            found.add((domain, match.group(2), path.relative_to(PROJECT_ROOT).as_posix()))
+    return found
+
+
+def test_no_dbt_model_refs_another_domains_staging_models():
+    """Issue 20 item 6: fct_air_target_gap and int_ledgers__rows_resolved read the scheme from
+    models/staging/scheme (stg_scheme__*), not from scoring; no model reads another domain's
+    staging models."""
+    bad = sorted(f"{f}: {d} → stg_{t}__" for d, t, f in staging_refs() 
+                 if t not in (d, "scheme") and d not in READS_EVERY_STAGING)
+    assert bad == []
+
+
+def test_the_dbt_ref_check_sees_the_scheme_edges():
+    """The check can fail: it finds the scheme refs of air and ledgers (allowed) by file."""
+    refs = staging_refs()
+    assert ("air", "scheme", "dbt_project/models/marts/air/fct_air_target_gap.sql") in refs
+    assert ("ledgers", "scheme",
+            "dbt_project/models/intermediate/ledgers/int_ledgers__rows_resolved.sql") in refs
+
+
+def test_air_hour_labels_and_validity_have_one_home():
+    """Issue 20 item 3: the hour label (CNEMC labels the end of the hour), the 20 valid hours of a
+    day (GB 3095-2012 表4 / HJ 663-2013) and the 27 (February 25) valid days of a month are
+    macros of macros/air/feed.sql that the models and the quality frames both call; neither
+    spells the rule itself."""
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+    from pipelines.quality.frames import _labelled_air_ctes
+
+    models = DBT_PROJECT_DIR / "models"
+    uses = {"staging/air/stg_air__station_hourly_checked.sql": "air_period_start(",
+            "intermediate/air/int_air__station_daily.sql": "air_min_valid_hours()",
+            "marts/air/fct_air_unit_monthly.sql": "air_min_valid_days("}
+    for model, macro in uses.items():
+        sql = (models / model).read_text(encoding="utf-8")
+        assert macro in sql and "timepoint - interval 1 hour" not in sql and ">= 20" not in sql, model
+    frames = (PIPELINES / "quality" / "frames.py").read_text(encoding="utf-8")
+    assert "timepoint - interval 1 hour" not in frames and ">= 20" not in frames
+    assert "then 25 else 27" not in frames
+    assert "when s.feed_hour_label = 'start' then timepoint else timepoint - interval 1 hour" in \
+        _labelled_air_ctes()
