@@ -133,7 +133,8 @@ def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: st
     kinds = list(dict.fromkeys(k for _, _, ks in entries for k in ks))
     sheet.cell(1, 1, f"{title}（{unit}）— 从第 {FIRST_DATA_ROW} 行起每行填写一件事项；第 2 行为示例")
     for column, code in enumerate(columns, 1):
-        sheet.cell(2, column, example_value(code, scheme, unit, entries[0][0], kinds[0], year)).font = EXAMPLE_FONT
+        example = example_value(code, scheme, unit, entries[0][0], kinds[0], year)
+        sheet.cell(2, column, example).font = EXAMPLE_FONT
         header = sheet.cell(3, column, LABELS[code])
         header.font, header.fill = Font(bold=True), HEADER_FILL
         sheet.column_dimensions[header.column_letter].width = 16

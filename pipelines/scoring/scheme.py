@@ -212,7 +212,8 @@ def _check_units(path: Path, body: dict[str, Any]) -> None:
             raise SchemeError(f"{path}: items/{n} ({item['code']})/duty: 未在 units 中定义的单位: "
                               f"{', '.join(named_by_duty)}")
         if duty.get("lead_unit") and duty.get("role") != "cooperating":
-            raise SchemeError(f"{path}: items/{n} ({item['code']})/duty: lead_unit 只用于配合(cooperating)职责")
+            raise SchemeError(
+                f"{path}: items/{n} ({item['code']})/duty: lead_unit 只用于配合(cooperating)职责")
         leads = [r for r in item.get("responsible", []) if r["role"] == "lead"]
         if item.get("responsible") and len(leads) != 1:
             raise SchemeError(f"{path}: items/{n} ({item['code']}): responsible 必须恰有一个牵头单位(lead)")
