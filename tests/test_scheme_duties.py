@@ -182,3 +182,28 @@ def test_002_filled_template_loads_and_bad_duty_rows_are_quarantined(tmp_path: P
     reasons = dict(zip(result["quarantine"]["column_name"], result["quarantine"]["reason"], strict=True))
     assert reasons == {"evidence_ref": "职责完成情况（完成、部分完成）缺少佐证材料编号",
                        "unit_code": "该单位在考核方案中没有这项职责（职责完成情况由承担该职责的部门填报）"}
+
+
+def test_002_dashboard_matrix_colours_status_marks_role_and_frames_overdue():
+    """The duty panel (seed 002 二.（三）3 年底前, 二.（一）3 配合): one cell per department × duty
+    coloured by status, 牵/配 in the cell, a black frame on the overdue duty, the lead on hover;
+    no panel in a year without a duties scheme."""
+    import polars as pl
+
+    from pipelines.publish.dashboard.panels import duty_panel
+
+    duties = pl.DataFrame({
+        "unit_code": ["zjj", "fgj"], "unit_name": ["区住房城乡建设局", "区发展改革局"],
+        "item_code": ["2.3.3", "2.1.3"], "item_order": [20, 10], "item_name": ["城市污水处理", "散乱污"],
+        "status": ["partial", "not_reported"], "status_zh": ["部分完成", "未报送"],
+        "duty_role": [None, "cooperating"], "lead_unit_zh": ["区住房城乡建设局", "区工业和信息化局"],
+        "deadline": [date(2020, 12, 31), None], "is_overdue": [True, False],
+        "status_as_of": [date(2020, 12, 31)] * 2})
+    panel = duty_panel(duties)
+    heatmap, frames = panel.figures[0].data
+    assert list(heatmap.x) == ["2.1.3", "2.3.3"] and list(heatmap.y) == ["区发展改革局", "区住房城乡建设局"]
+    assert [list(row) for row in heatmap.z] == [[1, None], [None, 3]]  # 未报送 = 1, 部分完成 = 3
+    assert heatmap.text[0][0] == "配" and "牵头：区工业和信息化局" in heatmap.customdata[0][0]
+    assert list(frames.x) == ["2.3.3"] and list(frames.y) == ["区住房城乡建设局"]
+    assert "逾期未完成 1 项" in panel.note
+    assert duty_panel(duties.clear()) is None and duty_panel(None) is None
