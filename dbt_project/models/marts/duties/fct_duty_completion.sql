@@ -112,8 +112,8 @@ final as (
         coalesce(latest.event_kind, '') <> 'duty_done' and duties.deadline is not null
             and (duties.deadline < status_date.status_as_of or status_date.is_year_closed)
             as is_overdue,
-        latest.event_kind = 'duty_done' and duties.deadline is not null
-            and coalesce(latest.completed_date, latest.reported_date) > duties.deadline
+        coalesce(latest.event_kind = 'duty_done' and duties.deadline is not null
+            and coalesce(latest.completed_date, latest.reported_date) > duties.deadline, false)
             as is_completed_late,
         ---------- source (seed file, item, quoted text; ledger rows)
         items.source_seed,
