@@ -164,3 +164,9 @@ def test_002_duties_publish_no_contact_and_show_on_the_dashboard(xxcity_release)
     assert not any(c.startswith("contact") for c in duties.columns)
     page = (xxcity_release / "dashboard" / "index.html").read_text(encoding="utf-8")
     assert "部门职责完成情况" in page and "逾期未完成的职责（3 项）" in page
+    from pipelines.publish.duties import duty_summary_lines
+
+    lines = duty_summary_lines(xxcity_release)
+    assert "213 项部门职责，完成 197、部分完成 2、未完成 2、未报送 12；逾期未完成 3 项" in lines[0]
+    assert [line.split()[1:3] for line in lines[1:]] == [
+        ["区住房城乡建设局", "2.3.3"], ["区商务局", "2.6.1"], ["市生态环境局雨花分局", "2.17.10"]]

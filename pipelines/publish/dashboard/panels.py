@@ -502,7 +502,9 @@ def duty_matrix_figure(duties: pl.DataFrame) -> go.Figure:
     """Department × duty, coloured by status; 牵/配 mark the department's role, a black frame an
     overdue duty; the hover names the lead department and the deadline."""
     items = duties.select("item_code", "item_order").unique().sort("item_order")["item_code"].to_list()
-    units = duties.select("unit_code", "unit_name").unique().sort("unit_code")
+    # departments in the seed's order: by the order of their own duties (二、(一)…(十七))
+    units = (duties.group_by("unit_code", "unit_name").agg(pl.col("item_order").max())
+             .sort("item_order", "unit_code"))
     order = {code: n for n, (code, _, _) in enumerate(DUTY_STATUSES, 1)}
     cell = {(r["unit_code"], r["item_code"]): r for r in duties.iter_rows(named=True)}
     rows = [[cell.get((u, i)) for i in items] for u in units["unit_code"]]
@@ -553,7 +555,7 @@ def duty_panel(duties: pl.DataFrame | None) -> Panel | None:
     summary = "、".join(f"{zh} {counts.get(zh, 0)}" for _, zh, _ in reversed(DUTY_STATUSES))
     as_of = duties["status_as_of"].max()
     return Panel(
-        key="07_duties", title="部门职责完成情况（目标任务分解）",
+        key="06b_duties", title="部门职责完成情况（目标任务分解）",
         figures=[duty_matrix_figure(duties), overdue_table(duties)],
         note=(f"截至 {as_of}：{duties.height} 项部门职责，{summary}；逾期未完成 "
               f"{duties.filter(pl.col('is_overdue')).height} 项。颜色为部门台账最新一行的完成情况，"
