@@ -130,6 +130,13 @@ def test_002_a_duty_given_points_is_scored_like_any_item(tmp_path: Path):
     assert [(t["item_code"], t["unit_code"], t["unit_points"]) for t in targets] == [("2.1.1", "fgj", 2.0)]
 
 
+def test_002_a_duty_given_points_without_a_rule_is_rejected(tmp_path: Path):
+    """Points on a duty are scored only through a rule: points alone would never be credited."""
+    path = _variant(tmp_path, lambda items: items["2.1.1"].update(points=2))
+    with pytest.raises(SchemeError, match=r"\(2.1.1\): 职责有分值 2 但没有 rule"):
+        load_scheme(path)
+
+
 def test_002_a_duty_naming_an_unknown_lead_unit_is_rejected(tmp_path: Path):
     path = _variant(tmp_path, lambda items: items["2.1.3"]["duty"].update(lead_unit="gxjj"))
     with pytest.raises(SchemeError, match=r"items/\d+ \(2.1.3\)/duty: 未在 units 中定义的单位: gxjj"):

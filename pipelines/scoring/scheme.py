@@ -246,6 +246,9 @@ def _check_tree(path: Path, body: dict[str, Any], codes: set[str]) -> None:
         parent = parent_code(item)
         if "parent" in item and parent not in codes:
             raise SchemeError(f"{path}: items/{n} ({item['code']})/parent: 指标 {parent} 不存在")
+        if "duty" in item and item.get("points") and "rule" not in item:
+            raise SchemeError(f"{path}: items/{n} ({item['code']}): 职责有分值 {item['points']:g} 但没有 rule"
+                              "（计分职责须写明规则，如 all_or_nothing 读取 duty_done）")
         if "rule" not in item and "duty" not in item:
             children = [i for i in items if parent_code(i) == item["code"]]
             if not children:
