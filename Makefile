@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export DAGSTER_HOME := $(CURDIR)
 export ECOSCORE_DAGSTER_STORAGE ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo test ui lint browser clean
+.PHONY: setup demo demo-2020 test ui lint browser clean
 
 setup: $(VENV)/.installed
 
@@ -36,6 +36,12 @@ browser:
 
 demo: setup browser
 	$(BIN)/ecoscore run --year 2024
+	@$(MAKE) --no-print-directory demo-2020
+
+# The 2020 sample in its own data folder (data/samples/xxcity_2020, results beside its raw/):
+# xxcity_2020 scored, yuhua_2020's department duties tracked (the completion matrix).
+demo-2020: setup
+	ECOSCORE_DATA_DIR=$(CURDIR)/data/samples/xxcity_2020 $(BIN)/ecoscore run --year 2020
 
 test: setup browser
 	$(BIN)/python -m pytest -q

@@ -55,6 +55,8 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
         gaps = f"  数据缺失 {r['missing_items']} 项" if r.get("missing_items") else ""
         print(f"{r['scheme_code']:<16} {r['unit_name']:<14} {float(r['total_score']):>10.2f} "
               f"{rank:>8}  {grade}{gaps}")
+    from pipelines.publish.duties import duty_summary_lines  # duties schemes (seed 002)
+    print("\n".join(duty_summary_lines(live)))
     print(f"\n数仓 warehouse (writer):   {settings.warehouse_path}")
     link = settings.current_release if year is None else settings.year_release(year)
     if not link.exists():  # published before per-year folders

@@ -122,3 +122,51 @@ def test_xxcity_totals_are_base_minus_deductions_plus_bonuses(xxcity_release):
         pl.col("scheme_code") == "xxcity_2020")
     by_unit = {r["unit_code"]: r["total_score"] for r in totals.iter_rows(named=True)}
     assert by_unit == {"jia": Decimal("363.1"), "yi": Decimal("337.5")}
+
+
+# ---------- seed 002 (雨花区 2020 department duties), tracked in the same 2020 sample run
+
+
+def _duties(release: Path) -> pl.DataFrame:
+    return pl.read_parquet(release / "fct_duty_completion.parquet").filter(
+        pl.col("scheme_code") == "yuhua_2020")
+
+
+def test_002_completion_matrix_has_every_department_duty_of_the_sample_year(xxcity_release):
+    """seed 002: 17 departments × 8 通用考核内容 + 77 department duties = 213 rows; the sample's
+    unreported duties are 未报送 (区两型社会建设服务中心 sent no ledger), never 完成."""
+    duties = _duties(xxcity_release)
+    assert duties.height == 17 * 8 + 77
+    counts = dict(duties.group_by("status").len().iter_rows())
+    assert counts == {"done": 197, "partial": 2, "not_done": 2, "not_reported": 12}
+    silent = duties.filter(pl.col("unit_code") == "lxzx")
+    assert silent.height == 9 and set(silent["status_zh"]) == {"未报送"}
+    assert set(silent.filter(pl.col("item_code") == "2.11.1")["lead_unit_zh"]) == {"区两型社会建设服务中心"}
+
+
+def test_002_overdue_duties_follow_the_ledger_dates_for_the_closed_year(xxcity_release):
+    """年底前 duties not 完成 (二.（三）3 部分完成, 二.（六）1 未报送, 二.（十七）10 未完成) are overdue;
+    二.（十七）5 完成 on 2020-10-20 after its 按期 date 2020-09-30 is done late, not overdue;
+    二.（五）2 完成 2020-12-18 before 年底 is neither."""
+    duties = _duties(xxcity_release)
+    overdue = set(duties.filter(pl.col("is_overdue")).select("unit_code", "item_code").rows())
+    assert overdue == {("zjj", "2.3.3"), ("swj", "2.6.1"), ("sthjfj", "2.17.10")}
+    late = duties.filter(pl.col("is_completed_late"))
+    assert late.select("unit_code", "item_code").rows() == [("sthjfj", "2.17.5")]
+    on_time = duties.filter((pl.col("unit_code") == "nyj")
+                            & (pl.col("item_code") == "2.5.2")).row(0, named=True)
+    assert (on_time["status"], on_time["is_overdue"], on_time["is_completed_late"]) == ("done", False, False)
+
+
+def test_002_duties_publish_no_contact_and_show_on_the_dashboard(xxcity_release):
+    """The ledgers' contact column (示例联系人) stays out of the mart; the dashboard has the matrix."""
+    duties = _duties(xxcity_release)
+    assert not any(c.startswith("contact") for c in duties.columns)
+    page = (xxcity_release / "dashboard" / "index.html").read_text(encoding="utf-8")
+    assert "部门职责完成情况" in page and "逾期未完成的职责（3 项）" in page
+    from pipelines.publish.duties import duty_summary_lines
+
+    lines = duty_summary_lines(xxcity_release)
+    assert "213 项部门职责，完成 197、部分完成 2、未完成 2、未报送 12；逾期未完成 3 项" in lines[0]
+    assert [line.split()[1:3] for line in lines[1:]] == [
+        ["区住房城乡建设局", "2.3.3"], ["区商务局", "2.6.1"], ["市生态环境局雨花分局", "2.17.10"]]

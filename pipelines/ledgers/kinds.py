@@ -83,6 +83,8 @@ LEDGERS: dict[str, tuple[str, list[str]]] = {
     "amounts": ("资金投入台账", ["amount", "amount_unit", "evidence_ref"]),
     "counts": ("完成数量台账", ["quantity", "evidence_ref"]),
     "rectifications": ("督察整改台账", ["deadline", "completed_date", "evidence_ref"]),
+    # seed 002 duties: 完成 / 部分完成 / 未完成 with the date, the completion date and the 佐证
+    "duties": ("职责完成情况台账", ["completed_date", "evidence_ref"]),
 }
 
 STATUS_LABELS = {"confirmed": "已确认", "excused": "已剔除"}

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS
+from pipelines.scheme.loader import duty_event_kinds, duty_units
 
 # Which event kinds a ledger-read measure counts (schemes' `measure: ledger.*`).
 MEASURE_KINDS = {
@@ -42,8 +43,11 @@ def load_scheme_body(path: Path) -> dict[str, Any]:
 
 
 def event_kinds_of(node: Any) -> list[str]:
-    """Every `event_kinds` list anywhere inside an item (rule, conditions), plus ledger measures."""
+    """Every `event_kinds` list anywhere inside an item (rule, conditions), plus ledger measures,
+    plus the completion kinds of a duty (seed 002: 完成 / 部分完成 / 未完成)."""
     found: list[str] = []
+    if isinstance(node, dict) and "duty" in node:
+        found += duty_event_kinds()
     if isinstance(node, dict):
         found += MEASURE_KINDS.get(str(node.get("measure", "")), [])
         for key, value in node.items():
@@ -56,9 +60,14 @@ def event_kinds_of(node: Any) -> list[str]:
 
 def unit_items(body: dict[str, Any], unit: str) -> list[dict[str, Any]]:
     """Items the unit answers for: listed in `units`, `responsible` or `targets`; an item naming
-    none of these applies to every assessed unit."""
+    none of these applies to every assessed unit; a duty to the units it is assigned to (its
+    `units`, else the units of its `classes`)."""
     chosen = []
     for item in body.get("items", []):
+        if "duty" in item:
+            if unit in duty_units(body, item):
+                chosen.append(item)
+            continue
         named = set(item.get("units", [])) | set(item.get("targets", {}))
         named |= {r.get("unit") for r in item.get("responsible", [])}
         if unit in named or not named:
@@ -103,26 +112,29 @@ def add_dropdown(sheet: Worksheet, column: int, source: str, prompt: str) -> Non
     sheet.add_data_validation(check)
 
 
-def example_value(code: str, scheme: str, unit: str, item: str, kind: str) -> object:
+def example_value(code: str, scheme: str, unit: str, item: str, kind: str,
+                  year: int = 2024) -> object:
     examples = {"scheme_code": scheme, "unit_code": unit, "item_code": item,
-                "event_date": "2024-03-05", "event_kind": KINDS[kind].label_zh, "quantity": 1,
+                "event_date": f"{year}-03-05", "event_kind": KINDS[kind].label_zh, "quantity": 1,
                 "amount": 3.5, "amount_unit": "万元", "severity": "一般", "issuing_level": "市",
                 "status": STATUS_LABELS["confirmed"], "approval_ref": "（剔除时填写）",
-                "evidence_ref": "ZJ-2024-001", "deadline": "2024-06-30",
-                "completed_date": "2024-06-20", "description": "示例行（在表头之上，不会被读取）",
+                "evidence_ref": f"ZJ-{year}-001", "deadline": f"{year}-06-30",
+                "completed_date": f"{year}-06-20", "description": "示例行（在表头之上，不会被读取）",
                 "contact_name": "（填报人）", "contact_phone": "（电话）"}
     return examples[code]
 
 
 def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: str, unit: str,
-                       entries: list[tuple[str, str, list[str]]], list_column: int) -> None:
+                       entries: list[tuple[str, str, list[str]]], list_column: int,
+                       year: int = 2024) -> None:
     title, _ = LEDGERS[ledger]
     sheet = book.create_sheet(title)
     columns = sheet_columns(ledger)
     kinds = list(dict.fromkeys(k for _, _, ks in entries for k in ks))
     sheet.cell(1, 1, f"{title}（{unit}）— 从第 {FIRST_DATA_ROW} 行起每行填写一件事项；第 2 行为示例")
     for column, code in enumerate(columns, 1):
-        sheet.cell(2, column, example_value(code, scheme, unit, entries[0][0], kinds[0])).font = EXAMPLE_FONT
+        example = example_value(code, scheme, unit, entries[0][0], kinds[0], year)
+        sheet.cell(2, column, example).font = EXAMPLE_FONT
         header = sheet.cell(3, column, LABELS[code])
         header.font, header.fill = Font(bold=True), HEADER_FILL
         sheet.column_dimensions[header.column_letter].width = 16
@@ -143,6 +155,48 @@ def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: st
     for column, code in enumerate(columns, 1):
         if code in drops:
             add_dropdown(sheet, column, drops[code], f"请从下拉列表中选择{LABELS[code]}")
+
+
+ROLE_ZH = {"lead": "牵头", "cooperating": "配合"}
+DUTY_HEADERS = ["职责编号", "职责内容（方案原文）", "出处", "角色", "牵头单位", "时限"]
+
+
+def duty_lines(body: dict[str, Any], unit: str) -> list[list[str]]:
+    """One line per duty the unit is assigned (seed 002): code, the quoted text, the seed item,
+    its role (牵头 / 配合 / 本部门负责), who leads, and the deadline with its basis."""
+    names = {u["code"]: u["name"] for u in body.get("units", [])}
+    lines = []
+    for item in unit_items(body, unit):
+        duty = item.get("duty")
+        if duty is None:
+            continue
+        role = duty.get("role")
+        lead = (names.get(duty.get("lead_unit", ""), duty.get("lead_text", "")) if role == "cooperating"
+                else names[unit])
+        deadline = " ".join(x for x in (duty.get("deadline"), duty.get("deadline_basis")) if x)
+        lines.append([str(item["code"]), item["source"]["text"],
+                      f"seed {item['source']['seed']} {item['source']['item']}",
+                      ROLE_ZH.get(role, "本部门负责"), lead, deadline or "—"])
+    return lines
+
+
+def write_duty_list(book: Workbook, body: dict[str, Any], unit: str) -> None:
+    """A sheet listing exactly the unit's duties (never read as a ledger: no ledger header)."""
+    lines = duty_lines(body, unit)
+    if not lines:
+        return
+    sheet = book.create_sheet("本部门职责清单", 1)
+    sheet.cell(1, 1, f"本部门职责清单（{len(lines)} 项）— 每项职责在“职责完成情况台账”中填报完成情况"
+                     "（完成 / 部分完成 / 未完成，附佐证材料编号）；未填报的职责记为“未报送”")
+    for column, header in enumerate(DUTY_HEADERS, 1):
+        cell = sheet.cell(3, column, header)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for row, line in enumerate(lines, 4):
+        for column, value in enumerate(line, 1):
+            sheet.cell(row, column, value)
+    for letter, width in zip("ABCDEF", (10, 90, 20, 10, 24, 28), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A4"
 
 
 def write_instructions(sheet: Worksheet, scheme: dict[str, Any], unit: dict[str, Any],
@@ -185,9 +239,11 @@ def build_template(scheme_path: Path, unit_code: str, output: Path) -> list[str]
     book = Workbook()
     write_instructions(book.active, body, units[unit_code], plan)
     book.active.title = "填写说明"
+    write_duty_list(book, body, unit_code)
     lists = book.create_sheet("下拉列表")
     for n, (ledger, entries) in enumerate(plan.items()):
-        write_ledger_sheet(book, lists, ledger, body["scheme"]["code"], unit_code, entries, 1 + 7 * n)
+        write_ledger_sheet(book, lists, ledger, body["scheme"]["code"], unit_code, entries, 1 + 7 * n,
+                           int(body["scheme"].get("year", 2024)))
     lists.sheet_state = "hidden"
     output.parent.mkdir(parents=True, exist_ok=True)
     book.save(output)

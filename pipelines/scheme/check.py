@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from pipelines.scheme import registry
-from pipelines.scheme.loader import Scheme, item_event_kinds, item_measures, load_scheme
+from pipelines.scheme.loader import Scheme, duty_units, item_event_kinds, item_measures, load_scheme
 
 
 @dataclass
@@ -198,6 +198,11 @@ def render(report: CheckReport) -> str:
     s = report.scheme
     lines = [f"方案 {s.code}（{s.path}）：文件校验通过，{len(report.items)} 项计分指标，"
              f"数据缺失时 {s.body['scheme'].get('missing_data', 'flag')}"]
+    duties = [i for i in s.body["items"] if "duty" in i]
+    if duties:  # a duties scheme (seed 002): tracked to completion, points optional
+        assigned = sum(len(duty_units(s.body, i)) for i in duties)
+        lines.append(f"职责 {len(duties)} 项，分解到部门共 {assigned} 项（按台账 完成/部分完成/未完成 跟踪，"
+                     "无台账行为未报送）")
     if report.warehouse is None:
         lines += [f"  {c.code:<10} {c.name}  读取 {'、'.join(c.reads) or '—'}" for c in report.items]
     else:

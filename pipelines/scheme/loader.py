@@ -19,7 +19,8 @@ from pipelines.scheme import registry
 
 SCHEMA_PATH = Path(__file__).with_name("scheme_schema.yaml")
 TABLES = ("schemes", "units", "items", "targets", "grades", "groups", "group_items", "pools",
-          "peer_groups", "item_reads")
+          "peer_groups", "item_reads", "duties")
+DUTY_LEDGER = "duties"  # the ledger kind (registry_event_kinds.csv) of duty completion rows
 MISSING_DATA_POLICIES = ("flag", "zero", "block")
 
 
@@ -135,12 +136,29 @@ def item_measures(item: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def duty_event_kinds() -> list[str]:
+    """The completion kinds of a duty (完成 / 部分完成 / 未完成): the registry's `duties` ledger."""
+    return [k.code for k in registry.event_kinds().values() if k.ledger == DUTY_LEDGER]
+
+
+def duty_units(body: dict[str, Any], item: dict[str, Any]) -> list[str]:
+    """The units a duty is assigned to (seed 002): the item's `units`, else every assessed unit of
+    its `classes` (一、通用考核内容 → A类 and B类), else every assessed unit."""
+    if "units" in item:
+        return list(item["units"])
+    classes = item.get("duty", {}).get("classes")
+    return [u["code"] for u in body["units"] if u.get("assessed", True)
+            and (classes is None or u.get("duty_class") in classes)]
+
+
 def item_event_kinds(item: dict[str, Any]) -> list[str]:
     """The ledger event kinds an item reads: its rule's event_kinds, the kinds its ledger
     measure is computed from, notices for a share zeroed by notices (seed 000), every kind for
-    a veto / grade cap that names none."""
+    a veto / grade cap that names none, the completion kinds of a duty (seed 002)."""
     rule = item.get("rule", {})
     kinds = list(rule.get("event_kinds", []))
+    if "duty" in item:
+        kinds += duty_event_kinds()
     if rule.get("shape") in ("veto", "grade_cap") and "event_kinds" not in rule:
         kinds += list(registry.event_kinds())
     measures = registry.measures()
@@ -187,6 +205,15 @@ def _check_units(path: Path, body: dict[str, Any]) -> None:
         if "measure_weights" in item and "measure" not in item:
             raise SchemeError(
                 f"{path}: items/{n} ({item['code']}): measure_weights 需要 measure 命名其加权和")
+        duty = item.get("duty", {})
+        named_by_duty = sorted(({duty.get("lead_unit")} | set(duty.get("cooperating_units", [])))
+                               - known - {None})
+        if named_by_duty:
+            raise SchemeError(f"{path}: items/{n} ({item['code']})/duty: 未在 units 中定义的单位: "
+                              f"{', '.join(named_by_duty)}")
+        if duty.get("lead_unit") and duty.get("role") != "cooperating":
+            raise SchemeError(
+                f"{path}: items/{n} ({item['code']})/duty: lead_unit 只用于配合(cooperating)职责")
         leads = [r for r in item.get("responsible", []) if r["role"] == "lead"]
         if item.get("responsible") and len(leads) != 1:
             raise SchemeError(f"{path}: items/{n} ({item['code']}): responsible 必须恰有一个牵头单位(lead)")
@@ -219,11 +246,14 @@ def _check_tree(path: Path, body: dict[str, Any], codes: set[str]) -> None:
         parent = parent_code(item)
         if "parent" in item and parent not in codes:
             raise SchemeError(f"{path}: items/{n} ({item['code']})/parent: 指标 {parent} 不存在")
-        if "rule" not in item:
+        if "duty" in item and item.get("points") and "rule" not in item:
+            raise SchemeError(f"{path}: items/{n} ({item['code']}): 职责有分值 {item['points']:g} 但没有 rule"
+                              "（计分职责须写明规则，如 all_or_nothing 读取 duty_done）")
+        if "rule" not in item and "duty" not in item:
             children = [i for i in items if parent_code(i) == item["code"]]
             if not children:
                 raise SchemeError(f"{path}: items/{n} ({item['code']}): 既没有 rule 也没有下级指标")
-            total = sum(c["points"] for c in children)
+            total = sum(c.get("points", 0) for c in children)
             if item["points"] and abs(total - item["points"]) > 1e-9:
                 raise SchemeError(f"{path}: items/{n} ({item['code']}): 分值 {item['points']} 与下级指标"
                                   f"分值合计 {total:g} 不一致")
@@ -320,7 +350,7 @@ def _item_row(s: Scheme, order: int, item: dict[str, Any]) -> dict[str, Any]:
     return {
         "scheme_code": s.code, "item_code": item["code"], "item_order": order,
         "parent_code": parent_code(item), "item_name": item["name"], "item_kind": kind,
-        "points": float(item["points"]), "is_scored": "rule" in item,
+        "points": float(item["points"]) if "points" in item else None, "is_scored": "rule" in item,
         "rule_shape": rule.pop("shape"), "rule_params": json.dumps(rule, ensure_ascii=False),
         "measure_code": item.get("measure"),
         "measure_weights": json.dumps(item.get("measure_weights", []), ensure_ascii=False),
@@ -333,9 +363,12 @@ def _item_row(s: Scheme, order: int, item: dict[str, Any]) -> dict[str, Any]:
 
 def _target_rows(s: Scheme, item: dict[str, Any], assessed: list[str]) -> list[dict[str, Any]]:
     """One row per unit assessed on the item, with its target and its points (lead/cooperating
-    shares of seed 000 replace the item's points)."""
+    shares of seed 000 replace the item's points; a duty with points is scored for the units it
+    is assigned to)."""
     if "rule" not in item:
         return []
+    if "duty" in item and not item.get("responsible"):
+        assessed = duty_units(s.body, item)
     if item.get("responsible"):
         return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": r["unit"],
                  "target": _target(item, r["unit"]), "unit_points": float(r["points"]),
@@ -357,6 +390,20 @@ def _read_rows(s: Scheme, item: dict[str, Any]) -> list[dict[str, Any]]:
             for kind, code in dict.fromkeys(reads)]
 
 
+def _duty_rows(s: Scheme, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per unit a duty is assigned to (seed 002): its role, who leads, the deadline."""
+    duty = item.get("duty")
+    if duty is None:
+        return []
+    return [{"scheme_code": s.code, "item_code": item["code"], "unit_code": unit,
+             "duty_role": duty.get("role"), "lead_unit": duty.get("lead_unit"),
+             "lead_text": duty.get("lead_text"),
+             "cooperating_units": ",".join(duty.get("cooperating_units", [])) or None,
+             "cooperating_text": duty.get("cooperating_text"), "deadline": duty.get("deadline"),
+             "deadline_basis": duty.get("deadline_basis")}
+            for unit in duty_units(s.body, item)]
+
+
 def _target(item: dict[str, Any], unit: str) -> float | None:
     target = item.get("targets", {}).get(unit, item.get("target"))
     return None if target is None else float(target)
@@ -370,7 +417,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "standard_code": pl.String, "scheme_file": pl.String, "scheme_sha256": pl.String,
                 "city_unit": pl.String, "bonus_cap": pl.Float64, "missing_data": pl.String},
     "units": {"scheme_code": pl.String, "unit_code": pl.String, "unit_name": pl.String,
-              "unit_kind": pl.String, "is_assessed": pl.Boolean},
+              "unit_kind": pl.String, "is_assessed": pl.Boolean, "duty_class": pl.String},
     "items": {"scheme_code": pl.String, "item_code": pl.String, "item_order": pl.Int64,
               "parent_code": pl.String, "item_name": pl.String, "item_kind": pl.String,
               "points": pl.Float64, "is_scored": pl.Boolean, "rule_shape": pl.String,
@@ -390,6 +437,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                     "peer_group_size": pl.Int64},
     "item_reads": {"scheme_code": pl.String, "item_code": pl.String, "read_kind": pl.String,
                    "code": pl.String},
+    "duties": {"scheme_code": pl.String, "item_code": pl.String, "unit_code": pl.String,
+               "duty_role": pl.String, "lead_unit": pl.String, "lead_text": pl.String,
+               "cooperating_units": pl.String, "cooperating_text": pl.String,
+               "deadline": pl.String, "deadline_basis": pl.String},
 }
 
 
@@ -410,7 +461,8 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
         })
         for u in s.body["units"]:
             rows["units"].append({"scheme_code": s.code, "unit_code": u["code"], "unit_name": u["name"],
-                                  "unit_kind": u.get("kind"), "is_assessed": u.get("assessed", True)})
+                                  "unit_kind": u.get("kind"), "is_assessed": u.get("assessed", True),
+                                  "duty_class": u.get("duty_class")})
         for g in s.body.get("grades", []):
             rows["grades"].append({"scheme_code": s.code, "grade": g["grade"],
                                    "min_score": float(g["min_score"])})
@@ -434,5 +486,6 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
             rows["pools"] += [{"scheme_code": s.code, "item_code": item["code"], "charged_to": c}
                               for c in item.get("charged_to", [])]
             rows["item_reads"] += _read_rows(s, item)
+            rows["duties"] += _duty_rows(s, item)
     return {name: pl.DataFrame(r, schema=SCHEMAS.get(name), infer_schema_length=None)
             for name, r in rows.items()}

@@ -41,6 +41,7 @@ def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataF
     unit_order = ranked["unit_code"].to_list() if ranked is not None else []
     names = data.unit_names(scores, daily)
     history = panels.history_panel(data.read_mart(release_dir, "fct_unit_score_history"))
+    duties = panels.duty_panel(_of_year(data.read_mart(release_dir, "fct_duty_completion"), year))
     return [
         panels.ranking_panel(ranked, previous_label if previous is not None else "",
                              data.scheme_names(release_dir)),
@@ -51,6 +52,7 @@ def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataF
                                  unit_order),
         panels.target_gap_panel(gaps, names, unit_order, as_of),
         panels.water_panel(water, data.water_classes(release_dir), names),
+        *([duties] if duties is not None else []),
         panels.quality_panel(data.quality_gates(release_dir),
                              data.station_completeness(release_dir, year, as_of), report_link),
     ]

@@ -489,3 +489,75 @@ def quality_panel(gates: pl.DataFrame | None, completeness: pl.DataFrame | None,
     link = f"详细报告（问题行、文件）：{report_link}。" if report_link and gates is not None else ""
     return Panel(key="07_quality", title=title, figures=figures, missing=missing + ("。" if missing else ""),
                  note=link + "完整率 = 当月收到的 PM2.5 小时值个数 ÷ 当月应有小时数（截至统计日）。")
+
+
+# ---------- department duties (seed 002)
+
+DUTY_STATUSES = [("not_reported", "未报送", MISSING_RED), ("not_done", "未完成", "#EF6C00"),
+                 ("partial", "部分完成", "#F9A825"), ("done", "完成", "#2E7D32")]
+ROLE_MARKS = {"lead": "牵", "cooperating": "配"}
+
+
+def duty_matrix_figure(duties: pl.DataFrame) -> go.Figure:
+    """Department × duty, coloured by status; 牵/配 mark the department's role, a black frame an
+    overdue duty; the hover names the lead department and the deadline."""
+    items = duties.select("item_code", "item_order").unique().sort("item_order")["item_code"].to_list()
+    # departments in the seed's order: by the order of their own duties (二、(一)…(十七))
+    units = (duties.group_by("unit_code", "unit_name").agg(pl.col("item_order").max())
+             .sort("item_order", "unit_code"))
+    order = {code: n for n, (code, _, _) in enumerate(DUTY_STATUSES, 1)}
+    cell = {(r["unit_code"], r["item_code"]): r for r in duties.iter_rows(named=True)}
+    rows = [[cell.get((u, i)) for i in items] for u in units["unit_code"]]
+    z = [[order[c["status"]] if c else None for c in row] for row in rows]
+    text = [[ROLE_MARKS.get(c["duty_role"] or "", "") if c else "" for c in row] for row in rows]
+    hover = [[(f"{c['unit_name']} {c['item_code']} {c['item_name']}<br>{c['status_zh']}"
+               f"（牵头：{c['lead_unit_zh']}；时限：{c['deadline'] or '—'}"
+               f"{'，逾期未完成' if c['is_overdue'] else ''}）") if c else "" for c in row]
+             for row in rows]
+    n = len(DUTY_STATUSES)
+    scale = [pair for k, (_, _, colour) in enumerate(DUTY_STATUSES)
+             for pair in ([k / n, colour], [(k + 1) / n, colour])]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=items, y=units["unit_name"].to_list(), text=text, texttemplate="%{text}",
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", zmin=0.5, zmax=n + 0.5,
+        colorscale=scale, xgap=1, ygap=1,
+        colorbar={"tickvals": list(range(1, n + 1)), "ticktext": [zh for _, zh, _ in DUTY_STATUSES],
+                  "title": {"text": "完成情况"}}))
+    late = duties.filter(pl.col("is_overdue"))
+    if late.height:
+        fig.add_trace(go.Scatter(x=late["item_code"].to_list(), y=late["unit_name"].to_list(),
+                                 mode="markers", name="逾期未完成", hoverinfo="skip",
+                                 marker={"symbol": "square-open", "size": 14, "color": "black",
+                                         "line": {"width": 2}}))
+    fig.update_xaxes(type="category", tickangle=-90, tickfont={"size": 9})
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"})
+    return styled(fig, 160 + 24 * units.height)
+
+
+def overdue_table(duties: pl.DataFrame) -> go.Figure:
+    late = duties.filter(pl.col("is_overdue")).sort("unit_code", "item_order")
+    columns = [("unit_name", "部门"), ("item_code", "职责编号"), ("item_name", "职责"),
+               ("lead_unit_zh", "牵头单位"), ("deadline", "时限"), ("status_zh", "完成情况")]
+    fig = go.Figure(go.Table(
+        header={"values": [zh for _, zh in columns], "fill_color": "#DDEBF7", "align": "left"},
+        cells={"values": [[str(v) if v is not None else "—" for v in late[c].to_list()] for c, _ in columns],
+               "align": "left"},
+        columnwidth=[14, 8, 48, 14, 10, 8]))
+    return styled(fig, 120 + 28 * max(late.height, 1), f"逾期未完成的职责（{late.height} 项）")
+
+
+def duty_panel(duties: pl.DataFrame | None) -> Panel | None:
+    """The completion matrix of a duties scheme (fct_duty_completion); none in a year without one."""
+    if duties is None or duties.height == 0:
+        return None
+    counts = dict(duties.group_by("status_zh").len().iter_rows())
+    summary = "、".join(f"{zh} {counts.get(zh, 0)}" for _, zh, _ in reversed(DUTY_STATUSES))
+    as_of = duties["status_as_of"].max()
+    return Panel(
+        key="06b_duties", title="部门职责完成情况（目标任务分解）",
+        figures=[duty_matrix_figure(duties), overdue_table(duties)],
+        note=(f"截至 {as_of}：{duties.height} 项部门职责，{summary}；逾期未完成 "
+              f"{duties.filter(pl.col('is_overdue')).height} 项。颜色为部门台账最新一行的完成情况，"
+              "没有台账行的职责为“未报送”（不视为完成）；格中“牵”为牵头、“配”为配合，"
+              "悬停可见牵头单位与时限（年底前 → 12 月 31 日，按期 → 方案规定的日期）。"))

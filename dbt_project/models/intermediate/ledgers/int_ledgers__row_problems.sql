@@ -8,6 +8,15 @@ with rows as (
     where not other_year
 ),
 
+duties as (
+    -- duties schemes (seed 002): which department answers for which duty
+    select scheme_code, unit_code, item_code from {{ ref('stg_scheme__duties') }}
+),
+
+duty_kinds as (
+    select event_kind from {{ ref('stg_ledgers__event_kinds') }} where ledger_kind = 'duties'
+),
+
 problems as (
     select ledger_row_id, null as column_name, null as value, row_problem as reason
     from rows where row_problem is not null
@@ -84,6 +93,23 @@ problems as (
     union all
     select ledger_row_id, 'evidence_ref', evidence_ref, '扣分事项缺少证据编号'
     from rows where row_problem is null and is_deduction and evidence_ref is null
+
+    union all
+    select ledger_row_id, 'evidence_ref', evidence_ref, '职责完成情况（完成、部分完成）缺少佐证材料编号'
+    from rows
+    where row_problem is null and event_kind in ('duty_done', 'duty_partial') and evidence_ref is null
+
+    union all
+    select ledger_row_id, 'unit_code', unit_written,
+        '该单位在考核方案中没有这项职责（职责完成情况由承担该职责的部门填报）'
+    from rows
+    where row_problem is null and is_known_item
+        and event_kind in (select event_kind from duty_kinds)
+        and not exists (
+            select 1 from duties
+            where duties.scheme_code = rows.scheme_code and duties.unit_code = rows.unit_code
+                and duties.item_code = rows.item_code
+        )
 
     union all
     select ledger_row_id, 'issuing_level', issuing_level,
