@@ -435,6 +435,9 @@ def test_pattern_rank_place_bonus_and_rank_change_001_bonus_7_1():
                            "severity_amounts": {"第一": 3, "第二": 2, "第三": 1}}
     assert change.rule["mode"] == "rank_change" and change.rule["per_place"] == 0.3
     assert change.rule["cap"] == 3
+    groups = {g["code"]: g for g in draft_001(SEED_001)["groups"]}
+    # 本项最高加3分: the cap of both rules together
+    assert groups["B7.1"]["items"] == ["B7.1.1", "B7.1.2"] and groups["B7.1"]["bonus_cap"] == 3
 
 
 def test_pattern_rank_place_classes_after_an_earned_bonus_001_bonus_9():

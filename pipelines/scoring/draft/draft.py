@@ -386,6 +386,13 @@ class Drafter:
         parent = next(i for i in self.items if i["code"] == code)
         if points and abs(total - points) > 1e-9:
             flag(parent, f"分值 {points:g} 与拆出的各条规则分值合计 {total:g} 不一致")
+        item_cap = re.search(r"本项最(?:高|多)加(\d+(?:\.\d+)?)分", normalize(text))
+        if bonus and item_cap:
+            # 本项最高加N分 over the clause's rules together (001 加分项 (6)⑤, (7)①): a group's bonus cap
+            self.groups.append({"code": code, "name": f"{name}（本项最高加{item_cap.group(1)}分）",
+                                "items": [i["code"] for i in self.items[-len(pieces):]],
+                                "bonus_cap": grammar.num(item_cap.group(1)),
+                                "source": {"seed": self.seed, "item": label, "text": item_cap.group(0)}})
 
     def place(self, code: str, name: str, label: str, text: str, points: float | int, bonus: bool,
               units: list[str], reading: grammar.Reading, inherited: dict[str, Any]) -> None:
