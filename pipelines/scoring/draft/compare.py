@@ -2,8 +2,7 @@
 scheme (an item with a rule), the draft item of the same code has the same rule shape and the same
 parameters (every rule key but `event_kinds`, plus measure, measure_weights, target, targets; a
 ranking's peer group by its size; severity_amounts by the set of amounts, their class names being
-names; per_quantity: true is the default, the same rule as leaving it out). `event_kinds` — which
-ledger kinds a clause counts — are compared
+names). `event_kinds` — which ledger kinds a clause counts — are compared
 separately: they name the project's ledger vocabulary, not the text."""
 
 from __future__ import annotations
@@ -39,8 +38,6 @@ def _norm(value: Any) -> Any:
 def _params(item: dict[str, Any], peer_sizes: dict[str, int] | None = None) -> dict[str, Any]:
     """The compared parameters; a ranking's peer group by its size (its code is a name)."""
     rule = {k: v for k, v in item.get("rule", {}).items() if k != "event_kinds"}
-    if rule.get("per_quantity") is True:
-        del rule["per_quantity"]         # the default (scheme_schema.yaml, int_scoring__per_event.sql)
     if "severity_amounts" in rule:
         # the class names are names (the draft quotes the text, a hand scheme abbreviates): compared
         # by what they score — the set of amounts an event can cost, the default amount included
