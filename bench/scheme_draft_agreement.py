@@ -1,11 +1,13 @@
 """Agreement of `ecoscore scheme draft` with the bundled hand-written schemes, item by item.
 
-    .venv/bin/python bench/scheme_draft_agreement.py [--seed 001|003|all]
+    .venv/bin/python bench/scheme_draft_agreement.py [--seed 001|003|000|all]
 
 Seed 001 is drafted from its own plain-text export (tests/data/seeds/001_….txt), seed 003 from its
 sections 一 and 二 as an .xlsx (tests/data/seeds/003_sections_1_2.yaml), before and after the answers
-file tests/data/seeds/003_answers.yaml. Prints, per scorable item of the hand-written scheme, its
-shape, the draft's shape, whether shape and parameters are identical (event_kinds aside) and why
+file tests/data/seeds/003_answers.yaml, seed 000 from its items 3 and 4 as a tab-separated table
+(tests/data/seeds/000_items_3_4.yaml: the OCR'd seed's only items rebuilt as a table; compared with
+the items of fangchenggang_2022.yaml the draft holds). Prints, per scorable item of the hand-written
+scheme, its shape, the draft's shape, whether shape and parameters are identical (event_kinds aside) and why
 not; then the counts (tests/test_scheme_draft.py asserts them)."""
 
 from __future__ import annotations
@@ -59,14 +61,37 @@ def seed_003() -> None:
     print(report(compare(apply_resolutions(draft, answers), hand("xxcity_2020.yaml"))))
 
 
+def seed_000() -> None:
+    import csv
+
+    data = yaml.safe_load((SEEDS / "000_items_3_4.yaml").read_text(encoding="utf-8"))
+    rows = [data["header"]]
+    for item in data["items"]:
+        for name, task, share in item["coop"]:
+            rows.append([item["number"], item["indicator"], item["lead"], item["task"], name, task, share,
+                         "12月31日"])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "000.txt"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, dialect="excel-tab").writerows(rows)
+        draft = draft_scheme(read_document(path), "000", "fangchenggang_2022", [], year=2022)
+    drafted = {i["code"] for i in draft["items"]}
+    hand_ = hand("fangchenggang_2022.yaml")
+    hand_["items"] = [i for i in hand_["items"] if i["code"] in drafted]
+    print("== seed 000 (items 3, 4) vs fangchenggang_2022.yaml (the same items)")
+    print(report(compare(draft, hand_)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seed", choices=["001", "003", "all"], default="all")
+    parser.add_argument("--seed", choices=["001", "003", "000", "all"], default="all")
     args = parser.parse_args()
     if args.seed in ("001", "all"):
         seed_001()
     if args.seed in ("003", "all"):
         seed_003()
+    if args.seed in ("000", "all"):
+        seed_000()
 
 
 if __name__ == "__main__":

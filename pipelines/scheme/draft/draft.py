@@ -22,13 +22,17 @@ DELEGATED = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?
 ADDS = re.compile(r"(?<![扣另])加\d")
 ABSENCE = re.compile(r"^\s*[①-⑳]?\s*未(?:发生|出现)[^。；;]{0,40}?得\d+(?:\.\d+)?分")
 EACH_CAP = re.compile(r"(?<!以上)每项最高扣(\d+(?:\.\d+)?)分[。；;]?")
+# a cap run straight into the next rule without a stop (001 5(9)② …每次加扣0.05分，最高扣2分发现仍未停止有组织
+# 焚烧的，发现一次扣1分，最高扣2分): the cap ends its sentence
+CAP_RUN_ON = re.compile(r"((?:最高|最多)扣\d+(?:\.\d+)?分)(?=[\u4e00-\u9fff])")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
                 grammar.interpolation_targets, grammar.interpolation_rate,
                 grammar.interpolation_around_target, grammar.grade_points, grammar.threshold,
                 grammar.ranking,
                 grammar.tiers, grammar.escalation)
-SENTENCE = (grammar.step, grammar.threshold, grammar.proportional, grammar.once_voids, grammar.per_event,
+SENTENCE = (grammar.rank_places, grammar.ranking, grammar.step, grammar.threshold, grammar.proportional,
+            grammar.once_voids, grammar.per_event,
             grammar.city_completed, grammar.all_or_nothing)
 
 
@@ -214,7 +218,38 @@ def column_points(text: str) -> float | int | None:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
+    return [s for s in re.split(r"(?<=[。；;])", CAP_RUN_ON.sub(r"\1。", text)) if s.strip()]
+
+
+def _apart(before: list[str], sentence: str, points: float | int) -> bool:
+    """A bonus after a capped bonus is a rule of its own; two deductions each with its own cap are two
+    rules when the caps matter: out of a pool (001 5(9)② …最高扣2分发现仍未停止…最高扣2分, 不设基础分) or
+    below the item's points; capped at the item's points
+    (6(5)② 得2分…最高扣2分；…最高扣2分) they score as one rule."""
+    if ADDS.search(sentence) and grammar.bonus_cap("".join(before)) is not None:
+        return True                     # a bonus after a capped bonus: its own rule (001 加分项 (6)⑥, (13))
+    caps = [grammar.deduction_cap("".join(before)), grammar.deduction_cap(sentence)]
+    if caps[0] is None or caps[1] is None:
+        return False
+    return not points or min(caps) < points
+
+
+EARNED_PART = re.compile(r"[^。；;]*?(?<!均)得\d+(?:\.\d+)?分[,，;；。]?")
+
+
+def earned_parts(text: str) -> list[str]:
+    """Points earned part by part, nothing deducted: 001 19 定期开展环境安全隐患排查治理工作，得0.6分，
+    隐患排查信息及时录入…系统，得0.2分，建立隐患排查治理档案，得0.2分;
+    22(3) 开展环保设施向公众开放活动，得0.25分；
+    开展…创建工作…得0.25分 → one earned part each (its own all_or_nothing); [] when the clause deducts,
+    voids (不得分) or has one part."""
+    if re.search(r"扣|不得分|不计分|否则|力争|确保|分别得|加\d", text):
+        return []
+    ends = [m.end() for m in EARNED_PART.finditer(text)]
+    if len(ends) < 2:
+        return []
+    ends[-1] = len(text)                # the lead-in joins the first part, what follows the last
+    return [text[a:b] for a, b in zip([0] + ends[:-1], ends, strict=True)]
 
 
 def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Reading]]:
@@ -225,6 +260,10 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
         reading = pattern(norm, ctx)
         if reading is not None:
             return [(text, delegated(norm, reading))]
+    earned = earned_parts(norm)
+    if earned:
+        rule = {"shape": "all_or_nothing", "event_kinds": ["task_completed"]}
+        return [(part, grammar.Reading("earned", dict(rule))) for part in earned]
     groups: list[list[str]] = []
     kinds: list[str] = []
     pending: list[str] = []
@@ -242,8 +281,10 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
             kinds.append("earned")
             pending = [sentence]
             continue
+        # two deductions each with its own cap are two rules (001 5(9)②), else one rule's cases
         merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" and not each_cap \
-            and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None)
+            and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None) \
+            and not _apart(groups[-1], sentence, ctx.get("points") or 0)
         if hit is not None and not merge:
             groups.append(pending + [sentence])
             kinds.append(hit.__name__)
@@ -327,7 +368,11 @@ class Drafter:
                 reading.rule["unless_city_completed"] = city
             elif reading.rule and reading.rule["shape"] == "all_or_nothing":
                 base.append(f"{code}.{j}")
-            self.place(f"{code}.{j}", name, label, piece, own or 0, bonus, units, reading, inherited)
+            adds = not bonus and reading.rule is not None and "扣" not in normalize(piece) \
+                and grammar.ADDS_POINTS.search(normalize(piece)) is not None
+            # a bonus rule inside a base indicator is a bonus item (001 24 …每自主超额完成1家加0.25分，
+            # 最多加1分)
+            self.place(f"{code}.{j}", name, label, piece, own or 0, bonus or adds, units, reading, inherited)
         for n in range(1, len(pieces) + 1):
             child = self.items[-len(pieces) + n - 1]
             if city and child["code"] == city:
@@ -341,6 +386,13 @@ class Drafter:
         parent = next(i for i in self.items if i["code"] == code)
         if points and abs(total - points) > 1e-9:
             flag(parent, f"分值 {points:g} 与拆出的各条规则分值合计 {total:g} 不一致")
+        item_cap = re.search(r"本项最(?:高|多)加(\d+(?:\.\d+)?)分", normalize(text))
+        if bonus and item_cap:
+            # 本项最高加N分 over the clause's rules together (001 加分项 (6)⑤, (7)①): a group's bonus cap
+            self.groups.append({"code": code, "name": f"{name}（本项最高加{item_cap.group(1)}分）",
+                                "items": [i["code"] for i in self.items[-len(pieces):]],
+                                "bonus_cap": grammar.num(item_cap.group(1)),
+                                "source": {"seed": self.seed, "item": label, "text": item_cap.group(0)}})
 
     def place(self, code: str, name: str, label: str, text: str, points: float | int, bonus: bool,
               units: list[str], reading: grammar.Reading, inherited: dict[str, Any]) -> None:
@@ -388,10 +440,16 @@ class Drafter:
         if bonus and grammar.bonus_cap(lead) is not None and code == "B":
             self.bonus_cap = grammar.bonus_cap(lead)
         pools = pool_notes(node)
-        each_cap = re.search(r"以上每项最高(扣|加)(\d+(?:\.\d+)?)分",
-                             normalize("\n".join(c.text for c in node.children)))
-        if each_cap:
-            inherited["cap" if each_cap.group(1) == "扣" else "bonus_cap"] = grammar.num(each_cap.group(2))
+        # 以上每项最高扣/加N分 after the last case caps every case (001 5(6)); inside one case it is that
+        # case's own (加分项 (6)① …以上每项最高加1分, not ⑥'s 项目成功落地加2分)
+        own_cap: dict[str, tuple[str, float | int]] = {}
+        for n, child in enumerate(node.children):
+            found = re.search(r"以上每项最高(扣|加)(\d+(?:\.\d+)?)分", normalize(child.text))
+            if found and n == len(node.children) - 1:
+                inherited["cap" if found.group(1) == "扣" else "bonus_cap"] = grammar.num(found.group(2))
+            elif found:
+                own_cap[child.number] = ("cap" if found.group(1) == "扣" else "bonus_cap",
+                                         grammar.num(found.group(2)))
         if code != "B":
             self.item(code, name, points or 0, label, node.text or name, bonus, units)
         first = len(self.items)
@@ -403,6 +461,8 @@ class Drafter:
             if child.number in pools:
                 child_points = 0
             child_inherited = dict(inherited)
+            if child.number in own_cap:
+                child_inherited[own_cap[child.number][0]] = own_cap[child.number][1]
             if child.number in pools:
                 child_inherited["pooled"] = True
             self.clause(child, child_code, _title(child.text) or name, child_label, child_points, bonus,

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.scoring.draft.numbers import cn_int
+
 N = r"(\d+(?:\.\d+)?)"
 PARSED, GUESSED, UNPARSED = "parsed", "guessed", "not_parsed"
 
@@ -260,6 +262,8 @@ def interpolation_rate(text: str, ctx: dict[str, Any]) -> Reading | None:
 def ranking(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 5(1)④ 排名全区75个县区后10位的（含并列），每项指标扣0.3分，…后3位的…扣0.6分
     （指标同比提升达到3%以上的，该项指标不扣分）; 6(5)④ 每下降1名扣0.3分; 加分 (6)② 提高1名加0.1分."""
+    if rank_places(text, ctx) is not None and len(re.split(r"[。；;]", text.strip("。；; "))) > 1:
+        return None                     # points by place and a rank change: two rules (001 加分项 (7)①)
     bottom = re.findall(rf"后(\d+)位.{{0,20}}?扣{N}分", text)
     change = re.search(rf"(?:每)?(下降|提高|上升)1名[,，]?(扣|加){N}分", text)
     if not (bottom or change) or "排名" not in text:
@@ -289,6 +293,53 @@ def ranking(text: str, ctx: dict[str, Any]) -> Reading | None:
         rule["indicator"], rule["direction"] = named[0][1], named[0][2]
         return reading.guess("排名：比较范围与指标按原文读取，请核对 peer_groups")
     return reading.guess("排名：需定义 peer_groups 中的比较范围并指定排名指标 indicator 与方向")
+
+
+RANK_PLACE = re.compile(rf"排名(?:全(?:区|市|省))?((?:倒数)?第[一二三四五六七八九十至、]+(?:名|位)?)"
+                        rf"的[,，]?\s*再?(加|扣){N}分")
+
+
+def rank_places(text: str, ctx: dict[str, Any]) -> Reading | None:
+    """Points by the unit's place: 001 加分项 (7)① 水质指数排名全市第一的加3分，排名第二的加2分，
+    排名第三的加1分; (9) 排名第一至三的再加0.2分，排名第四至六的再加0.1分，排名第七、八的加0.05分;
+    6(5)④ 排名倒数第一的扣3分，
+    排名倒数第二的扣2分，排名倒数第三的扣1分 → per_event whose classes are the places (the place is recorded
+    as the event's severity), the smallest amount the default."""
+    found = RANK_PLACE.findall(text)
+    if len(found) < 2 or len({sign for _, sign, _ in found}) > 1:
+        return None
+    classes = {place: num(amount) for place, _, amount in found}
+    bonus = found[0][1] == "加"
+    bottom = bottom_places(classes) if not bonus else None
+    if bottom is not None:
+        # 倒数第一/第二/第三 … 扣: places from the bottom of a published ranking → ranking bottom_n (the
+        # engine ranks the unit itself; the peer group is not printed)
+        named = sorted((text.find(w), code, d) for w, code, d in RANKED if w in text)
+        rule = {"shape": "ranking", "peer_group": "peers", "indicator": named[0][1] if named else "",
+                "direction": named[0][2] if named else "higher_is_better", "mode": "bottom_n",
+                "bottom": bottom}
+        return Reading("ranking", rule).guess(
+            "排名（倒数名次）：需定义 peer_groups 中的比较范围，请核对排名指标")
+    rule: dict[str, Any] = {"shape": "per_event",
+                            "event_kinds": ["task_completed"] if bonus else event_kinds(text),
+                            "amount": min(classes.values()), "severity_amounts": classes}
+    cap = bonus_cap(text) if bonus else deduction_cap(text)
+    if cap is not None:
+        rule["cap"] = cap
+    return Reading("rank_places", rule).guess(
+        "按名次加（扣）分：名次记作台账的 severity（情形名取自原文），排名范围与指标请核对")
+
+
+def bottom_places(classes: dict[str, float | int]) -> list[dict[str, Any]] | None:
+    """{倒数第一: 3, 倒数第二: 2} → [{n: 1, points: 3}, {n: 2, points: 2}]; None unless every place counts
+    from the bottom."""
+    out = []
+    for place, points in classes.items():
+        m = re.fullmatch(r"倒数第([一二三四五六七八九十]+)[名位]?", place)
+        if not m:
+            return None
+        out.append({"n": cn_int(m.group(1)), "points": points})
+    return out
 
 
 RANKED = (("优良天数比率", "good_day_ratio", "higher_is_better"),
@@ -457,7 +508,13 @@ def per_event(text: str, ctx: dict[str, Any]) -> Reading | None:
     """001 2(3) 每发现1起扣0.2分，扣完1分为止; 1(3) 明显应督办而未督办的，每次扣0.5分;
     5(2)① …造成空气质量当天污染的，扣2分; 加分项 (8) 每超额完成1个行政村加0.2分，最多加1分."""
     text, lighter = lighter_cases(text)
-    found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的[,，]?\s*|^|(?<=[)）])\d+次)(扣|加扣|加){N}分", text)
+    found = re.findall(rf"(每[^，。；;扣加]{{0,40}}?|的(?:[(][^()]*[)])?[,，]?\s*|^|(?<=[)）])\d+次"
+                       rf"|(?<=[,，]发现)1次)(扣|加扣|加){N}分", text)
+    if not found and "扣" not in text:
+        # a bonus once, no per-event wording: 001 加分项 (6)⑥ …汽车维修集中喷涂中心建设，项目成功落地加2分;
+        # (9) 完成…目标任务，加0.3分 (not a cap: 最高/最多加)
+        once = rf"(?:(?<=[\u4e00-\u9fff])(?<![另高多限再])|[,，])加{N}分"
+        found = [("", "加", a) for a in re.findall(once, text)]
     if not found:
         return None
     signs = {s for _, s, _ in found}
@@ -543,10 +600,10 @@ def class_amounts(text: str) -> dict[str, float | int] | None:
     out: dict[str, float | int] = {}
     wordings = set()
     signs = set()
-    once = capped = False
+    once = capped = between = False
     for m in CLASS_AMOUNT.finditer(text):
         if re.search(r"(?:最高|最多|累计|以上每项)\s*$", m.group(1)) or re.search(r"最高|最多", m.group(2)):
-            capped = True
+            capped = bool(out)          # a cap after a case; it stands between them if another case follows
             continue                                                # a cap, not a class
         label = re.sub(r"^[(]\d+[)]|^[①-⑳]", "", m.group(1).split("\n")[-1]).strip(" ，,：:")
         label = re.sub(r"的$", "", label).strip()
@@ -558,9 +615,10 @@ def class_amounts(text: str) -> dict[str, float | int] | None:
             once = True
         signs.add(m.group(3))
         out[label[-24:]] = num(m.group(4))
+        between = between or capped
     # deductions counted each their own way in one rule are still its cases (001 5(2)② 每通报1处火点扣0.2分，
     # 未及时调查处理…的，每次扣0.5分); bonuses worded apart are separate rules (加分项 (13))
-    if len(out) < 2 or not wordings or (once and capped):
+    if len(out) < 2 or not wordings or (once and between):
         # a case without a per-event wording (…的，加1分) joins the others only when no cap stands
         # between them (加分项 (2) …的，加1分 after three 每有1项; (13) 每超过1篇加0.1分，
         # 最多加0.8分；…举办地的加0.2分: two rules)
@@ -658,7 +716,7 @@ def earned(text: str, ctx: dict[str, Any]) -> Reading | None:
 
 PATTERNS: tuple[Callable[[str, dict[str, Any]], Reading | None], ...] = (
     veto, station_outlier, monthly_waiver, lateness, interpolation_targets, interpolation_rate,
-    interpolation_around_target, grade_points, ranking, tiers, step, threshold, proportional,
+    interpolation_around_target, grade_points, rank_places, ranking, tiers, step, threshold, proportional,
     escalation, once_voids, count_step, per_event, city_completed, all_or_nothing, earned,
 )
 
