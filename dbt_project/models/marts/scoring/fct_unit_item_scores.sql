@@ -56,7 +56,10 @@ summed as (
         grid.scheme_code, grid.unit_code, grid.item_code,
         coalesce(-sum(m.points) filter (where m.points < 0), 0) as item_deductions,
         coalesce(sum(m.points) filter (where m.points > 0), 0) as item_bonuses,
-        coalesce(bool_or(m.status = 'missing'), false) as is_missing
+        coalesce(bool_or(m.status = 'missing'), false) as is_missing,
+        -- 'flagged': a rule scored an input it had to guess at (a ledger severity the item's
+        -- price list does not name, int_scoring__per_event): scored, but to be checked
+        coalesce(bool_or(m.status = 'flagged'), false) as is_flagged
     from grid
     left join movements as m using (scheme_code, unit_code, item_code)
     group by all
@@ -92,6 +95,7 @@ capped as (
         summed.item_deductions,
         summed.item_bonuses,
         summed.is_missing,
+        summed.is_flagged,
         grouped.group_codes,
         coalesce(grouped.group_capped_deductions, summed.item_deductions) as capped_deductions,
         coalesce(grouped.group_capped_bonuses, summed.item_bonuses) as capped_bonuses,
@@ -245,8 +249,10 @@ final as (
         (b.points - b.deductions - b.missing_points + b.bonuses)::decimal(18, 4) as score_with_bonuses,
         b.overflow_deductions::decimal(18, 4) as overflow_deductions,
         ss.self_score,
-        ---------- data behind it: 'missing' when a rule of the item found no input
-        case when b.is_missing then 'missing' else 'scored' end as status,
+        ---------- data behind it: 'missing' when a rule of the item found no input, 'flagged'
+        ---------- when one scored an input it had to guess at (待核实)
+        case when b.is_missing then 'missing' when b.is_flagged then 'flagged' else 'scored' end
+            as status,
         b.missing_points::decimal(18, 4) as missing_points,
         b.missing_data,
         ---------- how it composed
