@@ -161,7 +161,7 @@ applied as (
 
 event_rows as (
     select
-        * exclude (source_keys, points),
+        * exclude (source_keys, points, status),
         ledger_row_id as source_keys,
         counted_amount as raw_points,
         counted_amount - applied_points as cap_cut,
