@@ -1,5 +1,5 @@
 # ecoscore — two commands do everything on a fresh machine with Python 3.11:
-#   make demo   set up, run the whole pipeline on the bundled sample, say where results are
+#   make demo   set up, run the whole pipeline on the bundled sample (2023, 2024), say where results are
 #   make test   set up, run the tests
 PYTHON ?= python3.11
 VENV := .venv
@@ -34,7 +34,10 @@ browser:
 	else echo "browser: missing$$missing; as root run 'apt-get install chromium fonts-noto-cjk'" \
 	  "(or set BROWSER_PATH to a Chrome/Chromium): until then the dashboard is HTML only (no PNG/PDF)"; fi
 
+# The sample's prior year (2023, the 钦州 units) first, as its own release, then 2024: the 2024
+# dashboard then shows each unit's score and rank over both years (历年得分与排名).
 demo: setup browser
+	$(BIN)/ecoscore run --year 2023
 	$(BIN)/ecoscore run --year 2024
 	@$(MAKE) --no-print-directory demo-2020
 

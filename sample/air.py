@@ -1,4 +1,4 @@
-"""Sample year of hourly air-quality station data for 钦州市 (deterministic).
+"""Sample years of hourly air-quality station data for 钦州市 (deterministic).
 
 Writes, under a raw-data directory:
 
@@ -18,7 +18,10 @@ PM2.5 and good-day targets. Exceedance days are designed (a table below), not le
 chance, so later tests and scores see a stable year. Every random draw comes from a named
 ``numpy`` stream, so the output is byte-identical on every run.
 
-Run ``python -m sample.air [RAW_DIR]`` (default ``data/raw``) to regenerate.
+Two years: 2024, the assessment year, and 2023, the prior year of the 钦州 units, with its own
+weather and annual PM2.5 levels (``PM25_ANNUAL_BY_YEAR``), so year-on-year (同比) rules read
+data. Run ``python -m sample.air [RAW_DIR]`` (default ``data/raw``) to regenerate
+both.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ import numpy as np
 from lunardate import LunarDate
 
 BASE_SEED = 20240209
+BASE_YEAR = 2024  # the assessment year of the sample; the prior year feeds 同比 rules
+YEARS = (2023, 2024)
 AREA = "钦州市"
 HOURS_PER_DAY = 24
 POLLUTANTS = ("pm2_5", "pm10", "so2", "no2", "co", "o3")
@@ -98,6 +103,17 @@ REGIONS: dict[str, Region] = {
     "zhongma": Region(25.8, 120.0, 12.0, 20.0, 0.70, 1.05, 0.20),
 }
 REGION_NAMES = tuple(REGIONS)
+# The prior year (2023) calibrated to other annual PM2.5 means, so year-on-year (同比) rules see
+# a change: the central city and 中马 improve by more than 3 % in 2024, 浦北县 by less, 灵山县
+# gets worse. Every other feature of the year (designed days, outages) is the same.
+PM25_ANNUAL_BY_YEAR: dict[int, dict[str, float]] = {
+    2023: {"central": 27.3, "lingshan": 31.2, "pubei": 28.4, "zhongma": 27.2},
+}
+
+
+def pm25_annual(year: int, region: str) -> float:
+    """The annual mean of the region's daily PM2.5 the year is calibrated to (μg/m³)."""
+    return PM25_ANNUAL_BY_YEAR.get(year, {}).get(region, REGIONS[region].pm25_annual)
 
 # ---------------------------------------------------------------------- designed days
 # Daily PM2.5 (μg/m³) of each region on the days that shape the good-day ratio; every
@@ -172,13 +188,15 @@ EMPTY_CELL_SHARE = 0.05  # share of missing values written as an empty cell, not
 # ------------------------------------------------------------------------- randomness
 
 
-def rng_for(name: str) -> np.random.Generator:
-    """A random stream of its own for each named component.
+def rng_for(name: str, year: int = BASE_YEAR) -> np.random.Generator:
+    """A random stream of its own for each named component (and year: the prior year has its
+    own weather; the base year keeps the streams it always had).
 
     Naming the streams keeps the output stable when a component is added or changed:
     the other components still draw the same numbers.
     """
-    return np.random.default_rng([BASE_SEED, zlib.crc32(name.encode())])
+    key = [BASE_SEED, zlib.crc32(name.encode())]
+    return np.random.default_rng(key if year == BASE_YEAR else [*key, year])
 
 
 def ar1(rng: np.random.Generator, shape: tuple[int, ...], phi: float) -> np.ndarray:
@@ -357,8 +375,8 @@ def regional_days(year: int) -> RegionalDays:
     days = days_of(year)
     n_days = len(days)
     # A citywide weather signal shared by all regions, plus each region's own.
-    city = ar1(rng_for("weather-city"), (n_days,), phi=0.65)
-    own = ar1(rng_for("weather-regions"), (len(REGIONS), n_days), phi=0.65)
+    city = ar1(rng_for("weather-city", year), (n_days,), phi=0.65)
+    own = ar1(rng_for("weather-regions", year), (len(REGIONS), n_days), phi=0.65)
     weather = 0.85 * city + np.sqrt(1 - 0.85**2) * own
     norm = annual_cycle(n_days, 0.5) * weekday_factor(days, PM_WEEK)
     background = norm * lognormal_factor(weather, 0.28)
@@ -366,10 +384,11 @@ def regional_days(year: int) -> RegionalDays:
     fireworks_daily = fireworks_weights(year, n_days).sum(axis=1) / HOURS_PER_DAY
 
     pm25 = np.empty_like(background)
-    for r, region in enumerate(REGIONS.values()):
+    for r, (name, region) in enumerate(REGIONS.items()):
         # The fireworks come on top of the daily level, so leave room for them.
         fireworks_mean = region.fireworks_peak * fireworks_daily.mean()
-        pm25[r] = calibrated_pm25(background[r], designed[r], region.pm25_annual - fireworks_mean)
+        pm25[r] = calibrated_pm25(background[r], designed[r],
+                                  pm25_annual(year, name) - fireworks_mean)
     stagnation = pm25 / (norm * pm25.mean(axis=1, keepdims=True))
 
     o3_peak = _o3_peaks(year, n_days, city)
@@ -384,7 +403,7 @@ def _o3_peaks(year: int, n_days: int, city_weather: np.ndarray) -> np.ndarray:
     xp = np.concatenate([mid_month[-1:] - n_days, mid_month, mid_month[:1] + n_days])
     fp = np.array(O3_MONTHLY_PEAK[-1:] + O3_MONTHLY_PEAK + O3_MONTHLY_PEAK[:1], dtype=float)
     climate = np.interp(d, xp, fp)
-    own = ar1(rng_for("o3-weather"), (n_days,), phi=0.5)
+    own = ar1(rng_for("o3-weather", year), (n_days,), phi=0.5)
     # Still, sunny days load both PM and O3; the rest is the day's own sunshine.
     z = 0.4 * city_weather + np.sqrt(1 - 0.4**2) * own
     # Ordinary days stay below an 8-hour maximum of 160 (AQI 100); O3 episodes are designed.
@@ -418,14 +437,14 @@ def station_hourly(year: int, drivers: RegionalDays) -> dict[str, np.ndarray]:
     n_st = len(STATIONS)
     out = {p: np.empty((n_st, n_days, HOURS_PER_DAY)) for p in POLLUTANTS}
     region_shape = {
-        name: hourly_pm_shape(rng_for(f"hourly-{name}"), n_days, 0.22) for name in REGION_NAMES
+        name: hourly_pm_shape(rng_for(f"hourly-{name}", year), n_days, 0.22) for name in REGION_NAMES
     }
-    pm_ratio = _pm_ratio(n_days)
+    pm_ratio = _pm_ratio(year, n_days)
 
     for s, station in enumerate(STATIONS):
         r = REGION_NAMES.index(station.region)
         region = REGIONS[station.region]
-        rng = rng_for(f"station-{station.code}")
+        rng = rng_for(f"station-{station.code}", year)
         # Station noise: a little per day (siting) and per hour (the analyser). The hourly
         # part averages to 1 within the day so a station's daily mean stays within a few
         # percent of its neighbours' and the 3102A outlier days stand out.
@@ -464,9 +483,9 @@ def station_hourly(year: int, drivers: RegionalDays) -> dict[str, np.ndarray]:
     return out
 
 
-def _pm_ratio(n_days: int) -> np.ndarray:
+def _pm_ratio(year: int, n_days: int) -> np.ndarray:
     """Daily PM2.5/PM10 ratio: ~0.67 in the dry winter, ~0.53 with summer sea salt."""
-    noise = ar1(rng_for("pm-ratio"), (n_days,), phi=0.6)
+    noise = ar1(rng_for("pm-ratio", year), (n_days,), phi=0.6)
     ratio = 0.60 + 0.07 * (annual_cycle(n_days, 1.0) - 1.0) + 0.03 * noise
     return ratio[:, None]
 
@@ -477,7 +496,7 @@ def _pm_ratio(n_days: int) -> np.ndarray:
 def missing_masks(year: int, n_days: int) -> dict[str, np.ndarray]:
     """True where a value is missing, per pollutant (station × day × 24 labels)."""
     shape = (len(STATIONS), n_days, HOURS_PER_DAY)
-    rng = rng_for("missing")
+    rng = rng_for("missing", year)
     row_lost = rng.random(shape) < SINGLE_ROW_MISSING
     masks = {p: row_lost | (rng.random(shape) < SINGLE_VALUE_MISSING) for p in POLLUTANTS}
     codes = [station.code for station in STATIONS]
@@ -531,9 +550,10 @@ def reported_values(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def as_text(reported: dict[str, np.ndarray], masks: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def as_text(reported: dict[str, np.ndarray], masks: dict[str, np.ndarray],
+            year: int = BASE_YEAR) -> dict[str, np.ndarray]:
     """Cell text per pollutant; missing as "-;" and, for a few, an empty cell."""
-    rng = rng_for("empty-cells")
+    rng = rng_for("empty-cells", year)
     text = {}
     for p in POLLUTANTS:
         if p == "co":
@@ -593,14 +613,14 @@ def _write_lines(path: Path, lines: list[str]) -> None:
         f.write("\n".join(lines) + "\n")
 
 
-def write_air_sample(raw_dir: Path, year: int = 2024) -> list[Path]:
+def write_air_sample(raw_dir: Path, year: int = BASE_YEAR) -> list[Path]:
     """Write the station registry and the year's monthly hourly files; return the paths."""
     raw_dir = Path(raw_dir)
     drivers = regional_days(year)
     values = station_hourly(year, drivers)
     masks = missing_masks(year, drivers.pm25.shape[1])
     make_outlier(values, masks, year)
-    text = as_text(reported_values(values), masks)
+    text = as_text(reported_values(values), masks, year)
     return write_registry(raw_dir) + write_month_files(raw_dir, year, text)
 
 
@@ -608,7 +628,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     raw_dir = Path(args[0]) if args else Path("data/raw")
     started = time.perf_counter()
-    paths = write_air_sample(raw_dir)
+    paths = [path for year in YEARS for path in write_air_sample(raw_dir, year)]
     print(f"wrote {len(paths)} files under {raw_dir} in {time.perf_counter() - started:.1f} s")
 
 

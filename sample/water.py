@@ -8,8 +8,9 @@ Writes, under a raw-data directory (``data/raw/water/``):
 - ``section_monthly_2023.csv``: monthly monitoring in the project's codes (do, codmn, …).
 - ``section_monthly_2024.csv``: the same in the national automatic-station export layout
   (``断面名称, 监测时间, 溶解氧(mg/L), …``, ``--`` = not measured), as such files come.
-- ``drinking_water_2024.csv``: one row per sampling and factor at 5 drinking-water sources.
-- ``wastewater_plants_2024.csv``: town waste-water plants monthly: influent COD, load rate.
+- ``drinking_water_<year>.csv``: one row per sampling and factor at 5 drinking-water sources.
+- ``wastewater_plants_<year>.csv``: town waste-water plants monthly: influent COD, load rate.
+  (2023's, the prior year of the 钦州 units, from random streams of their own.)
 
 The year is designed, not left to chance (SPEC §3, seed 003 item 一.1): 南流江 misses its
 target in June and July 2024 but its annual mean meets it (monthly deductions waived); 武思江
@@ -143,27 +144,28 @@ def write_sections(out: Path, rng: random.Random) -> None:
                for r in rows_2024])
 
 
-def write_drinking_water(out: Path, rng: random.Random) -> None:
+def write_drinking_water(out: Path, rng: random.Random, year: int = 2024) -> None:
+    """The year's samples; the designed exceedance is 2024's (2023's sources all meet)."""
     rows = []
     for code, name, unit, waterbody in DRINKING_SOURCES:
         for month in range(1, 13):
             for factor, base in DRINKING_FACTORS.items():
                 value = f"{base * rng.uniform(0.85, 1.15):.{6 if base < 0.001 else 3}g}"
-                if (code, month, factor) == DRINKING_EXCEEDANCE[:3]:
+                if year == 2024 and (code, month, factor) == DRINKING_EXCEEDANCE[:3]:
                     value = DRINKING_EXCEEDANCE[3]
-                rows.append([code, name, unit, waterbody, f"2024-{month:02d}-10", factor, value])
-    write_csv(out / "drinking_water_2024.csv",
+                rows.append([code, name, unit, waterbody, f"{year}-{month:02d}-10", factor, value])
+    write_csv(out / f"drinking_water_{year}.csv",
               ["source_code", "source_name", "unit_code", "waterbody", "sample_date", "factor", "value"],
               rows)
 
 
-def write_plants(out: Path, rng: random.Random) -> None:
+def write_plants(out: Path, rng: random.Random, year: int = 2024) -> None:
     rows = []
     for code, name, unit, li_basin, load, cod in PLANTS:
         for month in range(1, 13):
-            rows.append([code, name, unit, li_basin, f"2024-{month:02d}",
+            rows.append([code, name, unit, li_basin, f"{year}-{month:02d}",
                          f"{cod * rng.uniform(0.97, 1.03):.1f}", f"{load * rng.uniform(0.98, 1.02):.1f}"])
-    write_csv(out / "wastewater_plants_2024.csv",
+    write_csv(out / f"wastewater_plants_{year}.csv",
               ["plant_code", "plant_name", "unit_code", "li_river_basin", "month",
                "influent_cod_mg_l", "load_rate_pct"], rows)
 
@@ -173,6 +175,9 @@ def generate(raw_dir: Path) -> None:
     write_sections(out, random.Random(f"{SEED}:sections"))
     write_drinking_water(out, random.Random(f"{SEED}:drinking"))
     write_plants(out, random.Random(f"{SEED}:plants"))
+    # the prior year of the 钦州 units (qinzhou_2023): streams of their own, 2024's unchanged
+    write_drinking_water(out, random.Random(f"{SEED}:drinking:2023"), 2023)
+    write_plants(out, random.Random(f"{SEED}:plants:2023"), 2023)
 
 
 if __name__ == "__main__":

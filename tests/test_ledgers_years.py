@@ -35,9 +35,12 @@ def test_rows_of_another_schemes_year_are_counted_not_quarantined(data_settings:
             report["rows_other_year"]) == (4, 1, 1, 2)
     quarantined = result["quarantine"].filter(pl.col("source_file") == FILE)
     assert quarantined.select("source_row", "reason").rows() == [(4, "日期不在考核年度 2024 年内")]
-    # the sample's own 2024 rows are all this year's
-    sample = result["files"].filter(pl.col("source_file").str.contains("sample/"))
+    # the sample's own 2024 rows are all this year's; its 2023 rows (qinzhou_2023) are 2023's
+    sample = result["files"].filter(pl.col("source_file").str.contains("sample/.*_2024_"))
     assert sample["rows_other_year"].sum() == 0
+    prior = result["files"].filter(pl.col("source_file").str.contains("sample/qinzhou_2023_"))
+    assert prior.height == 6 and (prior["rows_other_year"] == prior["rows_read"]).all()
+    assert prior["rows_quarantined"].sum() == 0
     # checked in a scratch copy: the live warehouse was never created, the scratch is gone
     assert not data_settings.warehouse_path.exists()
     assert not list((data_settings.data_dir / "scratch").glob("ledger-check-*"))

@@ -11,6 +11,9 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
 
 from pipelines.lib.settings import Settings
 
@@ -75,3 +78,48 @@ def finalised_years(settings: Settings) -> list[int]:
     return sorted(int(p.parent.name) for p in settings.marts_dir.glob("*/final.json")
                   if p.parent.name.isdigit())
 
+
+
+class RunYearError(RuntimeError):
+    """A run started without a year (the UI) cannot derive one; the message says why and what
+    to set."""
+
+
+def scheme_years(schemes_dir: Path) -> list[int]:
+    """The years of the scheme files (scheme/year), read without validating them (the scoring
+    domain validates when it loads a year's schemes)."""
+    years = set()
+    for path in sorted(schemes_dir.glob("*.y*ml")):
+        try:
+            body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            years.add(int(body["scheme"]["year"]))
+        except (yaml.YAMLError, KeyError, TypeError, ValueError):
+            continue  # an unreadable file is reported by the run that loads it
+    return sorted(years)
+
+
+def derive_run_year(settings: Settings, now: dt.datetime | None = None) -> int:
+    """The year of a run started without one (the Dagster UI), as the nightly schedule derives
+    it: the open years at `now` (Beijing time), finalised ones left out. Exactly one open year
+    with a scheme file → that year; otherwise RunYearError naming the years, the missing scheme
+    and the run config to set."""
+    today = beijing_date(now)
+    years = open_years(now, finalised=finalised_years(settings))
+    config = "在 Launchpad 的运行配置中设置 resources: {run: {config: {year: <年度>}}}"
+    if not years:
+        raise RunYearError(f"未指定考核年度的运行：{today} 开放的考核年度均已定稿，没有可运行的年度"
+                           f"（{config}，定稿年度须加 reopen/reopen_reason）")
+    if len(years) > 1:
+        each = "；".join(f"resources: {{run: {{config: {{year: {y}}}}}}}" for y in years)
+        raise RunYearError(f"未指定考核年度的运行：{today} 同时开放 {len(years)} 个考核年度 "
+                           f"{'、'.join(map(str, years))}（一月份，夜间调度各运行一次）；一次运行只评一个"
+                           f"年度，请分别设置：{each}")
+    year = years[0]
+    schemes_dir = settings.raw_dir / "schemes"
+    have = scheme_years(schemes_dir)
+    if year not in have:
+        listed = "、".join(map(str, have)) or "无"
+        raise RunYearError(f"未指定考核年度的运行：按夜间调度的规则，{today} 开放的考核年度为 {year}，"
+                           f"但 {schemes_dir} 中没有 {year} 年的考核方案文件（已有方案的年度：{listed}）。"
+                           f"请添加 {year} 年的方案，或{config}")
+    return year

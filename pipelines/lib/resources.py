@@ -8,8 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from pydantic import PrivateAttr
 
-from pipelines.lib.calendar import current_year
+from pipelines.lib.calendar import current_year, derive_run_year
 from pipelines.lib.settings import Settings, get_settings
 from pipelines.lib.warehouse import connect, replace_table, writer_lock
 
@@ -53,9 +54,12 @@ class WarehouseResource(dg.ConfigurableResource):
 
 class RunParameters(dg.ConfigurableResource):
     """What a run assesses: the year and an optional as-of date (YYYY-MM-DD; data after it is
-    ignored, as a mid-year meeting would see it). Year 0 (a run launched from the UI without
-    config) means the current assessment year from the clock (Beijing time); the nightly
-    schedule and the sensor set the year of each run they request."""
+    ignored, as a mid-year meeting would see it). The nightly schedule and the sensor set the
+    year of each run they request. Year 0 (a run launched from the UI without config) derives
+    its year as the schedule does when Dagster starts the run (`derive_run_year`): the one open
+    year at the clock (Beijing time), finalised years left out; it fails before any step when
+    that year has no scheme, when every open year is finalised, or in January when two years
+    are open (one run scores one year: the message gives the config of each)."""
 
     year: int = 0
     as_of: str = ""
@@ -65,9 +69,15 @@ class RunParameters(dg.ConfigurableResource):
     reopen: bool = False
     reopen_reason: str = ""
 
+    _derived_year: int = PrivateAttr(default=0)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if not self.year:
+            self._derived_year = derive_run_year(get_settings())
+
     @property
     def assessment_year(self) -> int:
-        return self.year or current_year()
+        return self.year or self._derived_year or current_year()
 
 
 def run_config_for(year: int, **values: object) -> dict:

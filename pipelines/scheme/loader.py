@@ -187,6 +187,23 @@ def _check_registry(path: Path, body: dict[str, Any]) -> None:
                                   f"（登记表: {registry.EVENT_KINDS_CSV.name}）")
 
 
+SCOPED_WATER_PREFIXES = ("water.provincial_", "water.local_")
+
+
+def _check_water_scopes(path: Path, body: dict[str, Any]) -> None:
+    """An item reading a 省控 / local water measure needs the scheme's section split
+    (scheme/water_section_scopes, seed 003 一.1 / 一.3): without it the measure does not exist."""
+    if body["scheme"].get("water_section_scopes"):
+        return
+    for n, item in enumerate(body["items"]):
+        for place, code in item_measures(item):
+            if code.startswith(SCOPED_WATER_PREFIXES):
+                raise SchemeError(
+                    f"{path}: items/{n} ({item['code']})/{place}: 指标数据项 {code} 按断面级别划分，"
+                    "方案须在 scheme/water_section_scopes 中写明省控断面级别(provincial_levels)和"
+                    "减半计算的年均值类别(halved_at_or_better_than)（seed 003 一.1、一.3）")
+
+
 def _check_units(path: Path, body: dict[str, Any]) -> None:
     known = {u["code"] for u in body["units"]}
     city = body["scheme"].get("city_unit")
@@ -330,6 +347,7 @@ def load_scheme(path: Path) -> Scheme:
         raise SchemeError(f"{path}: {_location(worst)}: {worst.message}")
     _check_references(path, body)
     _check_registry(path, body)
+    _check_water_scopes(path, body)
     return Scheme(path=path, sha256=hashlib.sha256(raw).hexdigest(), body=body)
 
 
@@ -415,7 +433,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "schemes": {"scheme_code": pl.String, "scheme_name": pl.String, "government": pl.String,
                 "scheme_year": pl.Int64, "scheme_version": pl.String, "source": pl.String,
                 "standard_code": pl.String, "scheme_file": pl.String, "scheme_sha256": pl.String,
-                "city_unit": pl.String, "bonus_cap": pl.Float64, "missing_data": pl.String},
+                "city_unit": pl.String, "bonus_cap": pl.Float64, "missing_data": pl.String,
+                "water_section_scopes": pl.String},
     "units": {"scheme_code": pl.String, "unit_code": pl.String, "unit_name": pl.String,
               "unit_kind": pl.String, "is_assessed": pl.Boolean, "duty_class": pl.String},
     "items": {"scheme_code": pl.String, "item_code": pl.String, "item_order": pl.Int64,
@@ -458,6 +477,8 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
             "scheme_sha256": s.sha256, "city_unit": head.get("city_unit"),
             "bonus_cap": head.get("bonus_cap"),
             "missing_data": head.get("missing_data", "flag"),
+            "water_section_scopes": json.dumps(head["water_section_scopes"], ensure_ascii=False)
+            if head.get("water_section_scopes") else None,
         })
         for u in s.body["units"]:
             rows["units"].append({"scheme_code": s.code, "unit_code": u["code"], "unit_name": u["name"],

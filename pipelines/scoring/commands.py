@@ -104,6 +104,8 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     lines += _movement_lines(moves)
     if status == "missing":
         lines.append(f"{RED}数据缺失{RESET}：本项规则找不到输入数据，{_number(missing_points)} 分未计入")
+    elif status == "flagged":
+        lines.append(f"{RED}待核实{RESET}：本项有台账行的严重程度不在规则分档中，已按基本分值计入（见上）")
     lines.append(f"扣分 {_number(deductions)}，加分 {_number(bonuses)}，本项得分 {_number(score)}"
                  + (f"（自评 {_number(self_score)}）" if self_score is not None else ""))
     if composition:

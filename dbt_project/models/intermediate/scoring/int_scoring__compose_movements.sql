@@ -16,14 +16,17 @@ summed as (
         grid.scheme_code, grid.unit_code, grid.item_code,
         coalesce(-sum(m.points) filter (where m.points < 0), 0) as item_deductions,
         coalesce(sum(m.points) filter (where m.points > 0), 0) as item_bonuses,
-        coalesce(bool_or(m.status = 'missing'), false) as is_missing
+        coalesce(bool_or(m.status = 'missing'), false) as is_missing,
+        -- 'flagged': a rule scored an input it had to guess at (a ledger severity the item's
+        -- price list does not name, int_scoring__per_event): scored, but to be checked
+        coalesce(bool_or(m.status = 'flagged'), false) as is_flagged
     from grid
     left join movements as m using (scheme_code, unit_code, item_code)
     group by all
 ),
 
 final as (
-    select grid.*, summed.item_deductions, summed.item_bonuses, summed.is_missing
+    select grid.*, summed.item_deductions, summed.item_bonuses, summed.is_missing, summed.is_flagged
     from grid
     inner join summed using (scheme_code, unit_code, item_code)
 )

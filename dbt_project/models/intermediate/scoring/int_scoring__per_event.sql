@@ -9,7 +9,11 @@
     unless_city_completed: no deduction when the scheme's city has a confirmed completion on the
     named item — 001 4: "桂林市完成自治区下达目标的，各县（市、区）均得2分。桂林市未完成自治区下达目标
     情况下……每项扣0.5分". Highest clause only (按最高分项扣分, 001 18(1)/(2)): within a `highest_only` group, one
-    issue (same evidence_ref) counts once, at its highest clause. Bonus items add instead. -#}
+    issue (same evidence_ref) counts once, at its highest clause. Bonus items add instead.
+    A confirmed row whose severity the item's `severity_amounts` does not list is counted at the
+    base amount and flagged (status 'flagged', the listed severities in its explanation): a
+    severity the scheme never priced is a gap to check, never silently a price ("a gap is never a
+    point"; e.g. 001 21(1) prices 重特大 / 较大 / 一般 / 群体性事件 / 未及时成立处置指挥部). -#}
 
 with grid as (
     select * from {{ ref('int_scoring__unit_items') }}
@@ -100,7 +104,12 @@ amounts as (
                     lambda k: json_transform(rule_params -> 'escalation', '["DECIMAL(18,4)"]')[
                         least(repeats_before + k, escalation_steps)::bigint]))
             else base_amount * occurrences
-        end)::decimal(18, 4) as event_amount
+        end)::decimal(18, 4) as event_amount,
+        -- a severity written on the row that the item's price list does not name
+        status = 'confirmed' and city_done_keys is null and severity is not null
+            and (rule_params -> 'severity_amounts') is not null
+            and (rule_params -> 'severity_amounts' ->> severity) is null as severity_unlisted,
+        array_to_string(json_keys(rule_params -> 'severity_amounts'), '、') as listed_severities
     from repeats
 ),
 
@@ -152,7 +161,7 @@ applied as (
 
 event_rows as (
     select
-        * exclude (source_keys, points),
+        * exclude (source_keys, points, status),
         ledger_row_id as source_keys,
         counted_amount as raw_points,
         counted_amount - applied_points as cap_cut,
@@ -172,8 +181,12 @@ event_rows as (
                             || ' 分，封顶少' || {{ verb('item_kind') }} || ' '
                             || {{ fmt_num('counted_amount - applied_points') }} || ' 分）'
                         else '' end
-            end as explanation_zh,
-        'scored' as status
+            end
+            || case when severity_unlisted
+                then '；严重程度“' || severity || '”不在本项分档（' || listed_severities
+                    || '）中，按基本' || {{ verb('item_kind') }} || '分计，待核实'
+                else '' end as explanation_zh,
+        case when severity_unlisted then 'flagged' else 'scored' end as status
     from applied
 ),
 

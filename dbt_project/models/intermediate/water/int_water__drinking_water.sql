@@ -1,7 +1,7 @@
 {#- Unit × year drinking-water source attainment (seed 003 item 一.4(1): "按每次各项监测达标因子
     个数占总因子数的比例计算"): a factor-measurement attains when its GB 3838-2002 class is III or
-    better (集中式生活饮用水地表水源地 are held to class III, GB 3838-2002 §4 and 表1).
-    points_ratio: 100 % → 1, < 90 % → 0, between → (rate − 90 %) / 10 % (seed 003 item 一.4). -#}
+    better (集中式生活饮用水地表水源地 are held to class III, GB 3838-2002 §4 and 表1). The points
+    (100 % → full, < 90 % → 0, linear between) are the scheme's rule (an interpolation), not here. -#}
 
 with samples as (
     select *, 'GB3838-2002' as standard_code, 3 as target_class
@@ -35,9 +35,4 @@ final as (
     from per_unit
 )
 
-select
-    final.*,
-    case when attainment_rate >= 100 then 1
-         when attainment_rate < 90 then 0
-         else ((attainment_rate - 90) / 10)::decimal(18, 4) end::decimal(18, 4) as points_ratio
-from final
+select * from final

@@ -73,6 +73,25 @@ final as (
         group by district_unit_code, obs_year
     ) as days using (unit_code, obs_year)
     union all
+    -- 同比 (year-on-year, seed 001 5(1)④ "指标同比提升达到3%以上"): how much the annual PM2.5 mean
+    -- fell against the unit's previous year, in % of the previous year's mean (positive =
+    -- improved), from the two years' annual means as published; null (数据缺失) without the
+    -- previous year in the data
+    select
+        this_year.unit_code,
+        this_year.obs_year as measure_year,
+        'air.pm2_5_yoy_improvement_pct' as measure_code,
+        round((prior_year.pm2_5_annual_mean - this_year.pm2_5_annual_mean) * 100
+            / nullif(prior_year.pm2_5_annual_mean, 0), 2)::decimal(18, 4) as measure_value,
+        this_year.standard_code,
+        'fct_air_unit_annual:' || this_year.unit_code || ':' || this_year.obs_year::varchar
+            || ';fct_air_unit_annual:' || this_year.unit_code || ':'
+            || (this_year.obs_year - 1)::varchar as source_keys
+    from air_annual as this_year
+    left join air_annual as prior_year
+        on prior_year.unit_code = this_year.unit_code
+        and prior_year.obs_year = this_year.obs_year - 1
+    union all
     -- 同类排名 on the comprehensive index (lower is better) in the unit's peer group
     select
         unit_code,

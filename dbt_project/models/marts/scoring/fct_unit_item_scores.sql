@@ -55,7 +55,8 @@ final as (
         b.overflow_deductions::decimal(18, 4) as overflow_deductions,
         ss.self_score,
         ---------- data behind it: 'missing' when a rule of the item found no input
-        case when b.is_missing then 'missing' else 'scored' end as status,
+        case when b.is_missing then 'missing' when b.is_flagged then 'flagged' else 'scored' end
+            as status,
         b.missing_points::decimal(18, 4) as missing_points,
         b.missing_data,
         ---------- how it composed

@@ -24,25 +24,30 @@ with sections as (
     ('regional_class_steps_improved', 'greatest(class_change, 0)', "section_level = '区控'",
      'section_year_key'),
 ] %}
-{#- seed 003 (XX市 2020) scores 省控 and local sections apart: provincial = 国控 and 省控 sections
-    (the “水十条”考核断面 of 一.1); local = the other registered levels (市控, 县控, 交接 — 一.3
-    "市控、县控及交接断面"). 一.3 also halves the months of sections whose annual mean is V or
-    better ("断面年均值达到或优于V类的，该断面月度扣分按50%计算"). -#}
-{%- set level_scopes = [('provincial', "section_level in ('国控', '省控')"),
-                        ('local', "section_level not in ('国控', '省控')")] %}
+{#- seed 003 (XX市 2020) scores 省控 and local sections apart and halves some months; the split is
+    the scheme's (scheme/water_section_scopes, int_water__section_scopes): provincial = its
+    provincial_levels (seed 003: 国控 and 省控, the “水十条”考核断面 of 一.1), local = the other
+    levels (一.3 "市控、县控及交接断面"); `_annual_v` counts the sections at or better than its
+    halved_at_or_better_than (一.3 "断面年均值达到或优于V类的，该断面月度扣分按50%计算"). Units of no
+    scheme declaring a split have none of these measures. -#}
 {%- set by_level = [
     ('section_months_below_target', 'months_below_target', 'true', 'below_target_keys'),
     ('section_months_below_target_charged', 'months_below_target', 'not monthly_deductions_waived',
      'below_target_keys'),
     ('section_months_class_6_charged', 'months_class_6', 'not monthly_deductions_waived', 'class_6_keys'),
     ('section_months_class_6', 'months_class_6', 'true', 'class_6_keys'),
-    ('section_months_class_6_annual_v', 'months_class_6', 'annual_class <= 5', 'class_6_keys'),
+    ('section_months_class_6_annual_v', 'months_class_6', 'is_halved', 'class_6_keys'),
     ('sections_class_improved', '(class_change > 0)::integer', 'true', 'section_year_key'),
     ('sections_missing_annual_target', '(not annual_meets_target)::integer', 'true', 'section_year_key'),
 ] %}
-{%- for scope, scope_filter in level_scopes %}
+{%- set measures = [] %}
+{%- for measure, value, filter, keys in counted %}
+{%- do measures.append((measure, value, filter, keys, 'section_rows')) %}
+{%- endfor %}
+{%- for scope in ['provincial', 'local'] %}
 {%- for measure, value, filter, keys in by_level %}
-{%- do counted.append((scope ~ '_' ~ measure, value, '(' ~ scope_filter ~ ') and ' ~ filter, keys)) %}
+{%- do measures.append((scope ~ '_' ~ measure, value,
+                        "section_scope = '" ~ scope ~ "' and " ~ filter, keys, 'scoped_rows')) %}
 {%- endfor %}
 {%- endfor %}
 {#- seed 003 item 一.1: months below target / at 劣V (all, and "_charged": those left after the
@@ -54,8 +59,15 @@ section_rows as (
     select *, section_code || ':' || obs_year::varchar as section_year_key from sections
 ),
 
+scoped_rows as (
+    select section_rows.*, scopes.section_scope, scopes.is_halved
+    from section_rows
+    inner join {{ ref('int_water__section_scopes') }} as scopes
+        using (section_code, obs_year, unit_code)
+),
+
 section_measures as (
-    {%- for measure, value, filter, keys in counted %}
+    {%- for measure, value, filter, keys, relation in measures %}
     select
         unit_code,
         obs_year as measure_year,
@@ -66,7 +78,7 @@ section_measures as (
         coalesce(string_agg({{ keys }}, ';' order by section_code)
                  filter (where {{ filter }} and coalesce({{ value }}, 0) > 0), '') as keys,
         string_agg(section_year_key, ';' order by section_code) as all_section_years
-    from section_rows
+    from {{ relation }}
     group by all
     {{ "union all" if not loop.last }}
     {%- endfor %}
@@ -104,7 +116,7 @@ long as (
     where {{ measure }} is not null
     union all
     {%- endfor %}
-    {%- for measure in ['attainment_rate', 'points_ratio', 'exceedances'] %}
+    {%- for measure in ['attainment_rate', 'exceedances'] %}
     select unit_code, obs_year, 'water.drinking_water_{{ measure }}', {{ measure }}::decimal(18, 4),
         'stg_water__drinking_samples:' || unit_code || ':' || obs_year::varchar
             || coalesce(':' || exceedance_keys, '')
