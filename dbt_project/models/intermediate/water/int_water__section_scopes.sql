@@ -21,8 +21,8 @@ declared as (
             as provincial_levels,
         list_position(['I', 'II', 'III', 'IV', 'V'],
                       schemes.water_section_scopes ->> 'halved_at_or_better_than') as halved_class
-    from {{ ref('stg_scoring__schemes') }} as schemes
-    inner join {{ ref('stg_scoring__units') }} as units using (scheme_code)
+    from {{ ref('stg_scheme__schemes') }} as schemes
+    inner join {{ ref('stg_scheme__units') }} as units using (scheme_code)
     where schemes.water_section_scopes is not null
 ),
 
