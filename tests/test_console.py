@@ -65,7 +65,7 @@ def dbt_lines(models: int, tests: int, warn: str | None = None, error: str | Non
         result = (f"ERROR creating sql table model marts.m{m} ... [\x1b[31mERROR\x1b[0m in 0.20s]"
                   if error and m == 0 else
                   f"OK created sql table model marts.m{m} ..... [\x1b[32mOK\x1b[0m in 0.30s]")
-        lines += [f"{i} of {total} START sql table model marts.m{m} ....... [RUN]", f"{i} of {total} {result}"]
+        lines += [f"{i} of {total} START sql table model marts.m{m} ... [RUN]", f"{i} of {total} {result}"]
     if error:
         lines += ["Database Error in model m0 (models/marts/m0.sql)", f"  {error}"]
     for t in range(tests):
