@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 # The stages a person follows, in the order they usually finish.
 STAGES: dict[str, str] = {
+    "scenario": "情景 scenario",
     "ingest": "读取数据 ingest",
     "quality": "质量检查 quality",
     "models": "dbt 模型 models",
@@ -173,6 +174,9 @@ class ConsoleRenderer:
     # events ------------------------------------------------------------------------------
     def handle(self, event: StageEvent) -> None:
         state = self.stages.setdefault(event.stage, StageState(event.stage))
+        if event.kind == "start" and state.outcome:  # the same stage again: a line of its own
+            state = self.stages[event.stage] = StageState(event.stage)
+            self._tasks.pop(event.stage, None)
         now = self.clock()
         if event.kind == "start":
             state.total = event.total if event.total is not None else state.total
@@ -523,18 +527,26 @@ def watching(title: str, plan: dict[str, str], model_total: int | None,
         watcher.run_ended(success=not watcher.failed_steps)
 
 
+@dataclass
+class StageNote:
+    """What a `stage()` block may say about itself when it ends ('12 个模型 models')."""
+
+    note: str = ""
+
+
 @contextlib.contextmanager
-def stage(key: str, note: str = "") -> Iterator[None]:
-    """A stage done outside Dagster (whatif's re-score, a dashboard drawn by the CLI): its line
-    with elapsed time; marked failed if the block raises. A no-op outside a session."""
+def stage(key: str, note: str = "") -> Iterator[StageNote]:
+    """A stage done outside Dagster (whatif's re-score, an as-of dashboard drawn by the CLI): its
+    line with elapsed time; marked failed if the block raises. A no-op outside a session."""
+    said = StageNote(note)
     current = active()
     if current is None:
-        yield
+        yield said
         return
     current.renderer.handle(StageEvent(key, "start"))
     try:
-        yield
+        yield said
     except BaseException:
         current.renderer.handle(StageEvent(key, "fail"))
         raise
-    current.renderer.handle(StageEvent(key, "done", note=note))
+    current.renderer.handle(StageEvent(key, "done", note=said.note))
