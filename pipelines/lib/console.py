@@ -129,7 +129,7 @@ class ConsoleRenderer:
 
     def _start_live(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import BarColumn, Progress, TextColumn
 
         renderer = self
 
@@ -141,8 +141,8 @@ class ConsoleRenderer:
                 return Text(f"{state.elapsed(renderer.clock()):6.1f} s" if state else "")
 
         self._progress = Progress(
-            TextColumn("  {task.fields[mark]} {task.description:<18}"), BarColumn(bar_width=28),
-            MofNCompleteColumn(), TextColumn("{task.fields[what]}"), Elapsed(""),
+            TextColumn("  {task.fields[mark]} {task.description:<18}"), BarColumn(bar_width=24),
+            TextColumn("{task.fields[what]:<30}"), Elapsed(""),
             console=Console(file=self.out), redirect_stdout=False, redirect_stderr=False,
             transient=False, refresh_per_second=4)
         self._progress.start()
@@ -163,13 +163,17 @@ class ConsoleRenderer:
         mark = MARKS[state.outcome] if state.outcome else "…"
         what = "未运行 skipped" if state.outcome == "skip" else " · ".join(
             p for p in state.summary().split(" · ") if "/" not in p)
-        total = state.total if state.key in BARRED else None
+        total, completed = state.total, state.done
+        if state.outcome and total is None:  # a finished stage of unknown size: a full bar
+            total = completed = max(state.done, 1)
+        count = f"{state.done}/{state.total}" if state.total is not None and state.key in BARRED else ""
         if task is None:
             self._tasks[state.key] = self._progress.add_task(
-                STAGES.get(state.key, state.key), total=total, completed=state.done,
-                stage=state.key, mark=mark, what=what, visible=True)
+                STAGES.get(state.key, state.key), total=total, completed=completed,
+                stage=state.key, mark=mark, what=f"{count} {what}".strip(), visible=True)
         else:
-            self._progress.update(task, total=total, completed=state.done, mark=mark, what=what)
+            self._progress.update(task, total=total, completed=completed, mark=mark,
+                                  what=f"{count} {what}".strip())
 
     # events ------------------------------------------------------------------------------
     def handle(self, event: StageEvent) -> None:
