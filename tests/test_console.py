@@ -224,6 +224,9 @@ def test_session_writes_everything_to_the_log_and_prints_only_stages(tmp_path: P
     assert "noise" in log.read_text() and "dbt=1.11.16" in log.read_text()
     assert out.splitlines()[0] == f"日志 log: {log}"
     assert "✓ 驾驶舱 dashboard" in out and str(log) in out.splitlines()[-1]
+    with console.session(tmp_path / "logs", "run"), console.watching("2024 年", {}, None, None):
+        pass
+    assert "ecoscore run · 2024 年" in capsys.readouterr().out
     assert log.parent == tmp_path / "logs" and log.name.endswith("-run.log")
 
 
@@ -264,3 +267,26 @@ def test_renderer_events_accumulate_time_only_while_active() -> None:
     clock.now = 11
     renderer.handle(StageEvent("ingest", "done"))
     assert renderer.stages["ingest"].seconds == 4
+
+
+def test_the_default_output_of_a_sample_run_is_short_and_names_its_log(
+        sample_run, capsys: pytest.CaptureFixture) -> None:
+    """Issue 19 'must show': the default console output of `ecoscore run` on the sample (the
+    session's sample run, drawn as the command draws it, then the command's summary table) stays
+    under 60 lines and names the log file, which holds Dagster's and dbt's logs."""
+    from pipelines.cli import print_summary
+
+    shown = (sample_run.logs_dir / "console.txt").read_text(encoding="utf-8")
+    print_summary(sample_run, 2024)
+    lines = shown.splitlines() + capsys.readouterr().out.splitlines()
+    assert len(lines) < 60, "\n".join(lines)
+    log = Path(shown.splitlines()[0].removeprefix("日志 log: "))
+    assert log.exists() and str(log) in shown.splitlines()[-1]
+    text = log.read_text(encoding="utf-8")
+    assert "STEP_START" in text and " of " in text and "PASS" in text  # Dagster's and dbt's lines
+    stages = [line for line in shown.splitlines() if line.startswith("  ✓")]
+    assert len(stages) == 6, shown
+    models = next(line for line in stages if "dbt 模型" in line)
+    done, total = models.split()[4].split("/")
+    assert done == total and int(total) > 80
+    assert "\x1b" not in shown

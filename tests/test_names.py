@@ -107,3 +107,34 @@ def test_export_with_an_unknown_scheme_lists_the_schemes(tmp_path: Path, monkeyp
     err = capsys.readouterr().err
     assert code == 2
     assert "没有方案 scheme「梧州市」" in err and "qinzhou_2024" in err
+
+
+def test_explain_takes_the_unit_and_the_scheme_by_chinese_name(sample_run, monkeypatch,
+                                                               capsys: pytest.CaptureFixture) -> None:
+    """explain --unit 灵山县 --scheme 钦州市 names the same item as the codes (published units and
+    schemes)."""
+    from pipelines.cli import main
+
+    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(sample_run.data_dir))
+    assert main(["explain", "--unit", "lingshan", "--item", "1.2", "--scheme", "qinzhou_2024"]) == 0
+    by_code = capsys.readouterr().out
+    assert main(["explain", "--unit", "灵山县", "--item", "1.2", "--scheme", "钦州市"]) == 0
+    assert capsys.readouterr().out == by_code
+    assert main(["explain", "--unit", "灵三县", "--item", "1.2"]) == 1
+    out = capsys.readouterr().out
+    assert "没有单位 unit「灵三县」" in out and out.splitlines()[1].split() == ["灵山县", "lingshan"]
+
+
+def test_whatif_with_an_unknown_unit_lists_the_published_units(sample_run, monkeypatch,
+                                                               capsys: pytest.CaptureFixture) -> None:
+    """whatif --unit: refused before any re-score, the units of the year listed, nearest first,
+    as one error block; the command's log file is named."""
+    from pipelines.cli import main
+
+    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(sample_run.data_dir))
+    assert main(["whatif", "--year", "2024", "--unit", "浦北", "--set", "air.pm2_5.2024-99=1"]) == 1
+    assert "air.pm2_5.2024-99" in capsys.readouterr().err  # 浦北 named pubei; the setting is wrong
+    assert main(["whatif", "--year", "2024", "--unit", "灵三县", "--set", "air.pm2_5.2024-12=30"]) == 1
+    captured = capsys.readouterr()
+    assert "没有单位 unit「灵三县」" in captured.err and "灵山县  lingshan" in captured.err
+    assert "日志 log:" in captured.out

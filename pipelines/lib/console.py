@@ -457,6 +457,7 @@ class Session:
     renderer: ConsoleRenderer
     log_path: Path
     verbose: bool
+    command: str = ""
     watcher: RunWatcher | None = None
     last_watcher: RunWatcher | None = None
 
@@ -499,7 +500,7 @@ def session(logs_dir: Path, command: str, verbose: bool = False,
     path = log_file_for(logs_dir, command)
     renderer = ConsoleRenderer(out, live=False if verbose else None)
     with path.open("w", encoding="utf-8", buffering=1) as log:
-        current = Session(renderer, path, verbose)
+        current = Session(renderer, path, verbose, command)
         renderer.line(f"日志 log: {path}")
         sys.stdout = _Tap(real_out, log, verbose, current.on_line)  # type: ignore[assignment]
         sys.stderr = _Tap(real_err, log, verbose, current.on_line)  # type: ignore[assignment]
@@ -520,7 +521,7 @@ def watching(title: str, plan: dict[str, str], model_total: int | None,
     if current is None:
         yield None
         return
-    current.renderer.begin(title)
+    current.renderer.begin(f"ecoscore {current.command} · {title}" if current.command else title)
     watcher = RunWatcher(current.renderer.handle, plan, model_total, test_total,
                          warn=current.renderer.warn)
     current.watcher = current.last_watcher = watcher
