@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import sys
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -88,11 +89,18 @@ class StageState:
 MARKS = {"done": "✓", "fail": "✗", "skip": "–", "": "…"}
 
 
+def pad(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
+
+
 def stage_line(state: StageState, now: float) -> str:
     """The one line of a stage: mark, label, counts, elapsed seconds (plain text)."""
     seconds = "" if state.outcome == "skip" else f"{state.elapsed(now):6.1f} s"
     what = "未运行 skipped" if state.outcome == "skip" else state.summary()
-    return f"  {MARKS[state.outcome]} {STAGES.get(state.key, state.key):<18} {what:<34} {seconds}".rstrip()
+    return (f"  {MARKS[state.outcome]} {pad(STAGES.get(state.key, state.key), 22)} {pad(what, 30)} "
+            f"{seconds}").rstrip()
 
 
 class ConsoleRenderer:
@@ -141,7 +149,7 @@ class ConsoleRenderer:
                 return Text(f"{state.elapsed(renderer.clock()):6.1f} s" if state else "")
 
         self._progress = Progress(
-            TextColumn("  {task.fields[mark]} {task.description:<18}"), BarColumn(bar_width=24),
+            TextColumn("  {task.fields[mark]} {task.fields[label]}"), BarColumn(bar_width=24),
             TextColumn("{task.fields[what]:<30}"), Elapsed(""),
             console=Console(file=self.out), redirect_stdout=False, redirect_stderr=False,
             transient=False, refresh_per_second=4)
@@ -170,7 +178,8 @@ class ConsoleRenderer:
         if task is None:
             self._tasks[state.key] = self._progress.add_task(
                 STAGES.get(state.key, state.key), total=total, completed=completed,
-                stage=state.key, mark=mark, what=f"{count} {what}".strip(), visible=True)
+                stage=state.key, mark=mark, what=f"{count} {what}".strip(), visible=True,
+                label=pad(STAGES.get(state.key, state.key), 22))
         else:
             self._progress.update(task, total=total, completed=completed, mark=mark,
                                   what=f"{count} {what}".strip())
