@@ -142,7 +142,7 @@ def published_choices(database: Path, kind: str, year: int | None = None) -> lis
         names: dict[str, tuple[str, tuple[str, ...]]] = {}
         try:
             for code, name, government in con.execute(
-                    "select code, name, government from raw.scheme_schemes").fetchall():
+                    "select scheme_code, scheme_name, government from raw.scheme_schemes").fetchall():
                 names[code] = (name or "", (government,) if government else ())
         except duckdb.Error:
             pass
