@@ -290,3 +290,13 @@ def test_the_default_output_of_a_sample_run_is_short_and_names_its_log(
     done, total = models.split()[4].split("/")
     assert done == total and int(total) > 80
     assert "\x1b" not in shown
+
+
+def test_warnings_logged_by_steps_are_counted_but_not_dagsters_skip_notices() -> None:
+    renderer = ConsoleRenderer(io.StringIO(), live=False)
+    watcher = RunWatcher(renderer.handle, PLAN, warn=renderer.warn)
+    watcher.on_entry(FakeEntry(None, "ecoscore_dbt_models_2", logging.WARNING, "Logging an AssetObservation"))
+    watcher.on_entry(FakeEntry(None, "dashboard", logging.WARNING,
+                               "Dependencies for step dashboard were not executed: ['x']. Not executing."))
+    watcher.on_entry(FakeEntry(None, "raw_ledgers", logging.INFO, "loaded 3 files"))
+    assert renderer.warnings == {("ecoscore_dbt_models_2", "Logging an AssetObservation"): 1}

@@ -262,6 +262,7 @@ DBT_NODE = re.compile(r"^(?:\d\d:\d\d:\d\d\s+)?(?P<i>\d+) of (?P<n>\d+) (?P<stat
                       r"ERROR|SKIP|NO-OP)\b(?P<rest>.*)$")
 DBT_SECONDS = re.compile(r" in (\d+(?:\.\d+)?)s\]\s*$")
 TEST_KINDS = ("test", "unit_test")
+SKIP_NOTICE = "Dependencies for step"
 DBT_ERROR_HEADS = ("Database Error in", "Compilation Error in", "Runtime Error in", "Failure in test",
                    "Failure in unit_test")
 
@@ -311,8 +312,10 @@ class RunWatcher:
         """An EventLogEntry: step starts and ends, check results, warnings logged by the code."""
         event = entry.dagster_event
         if event is None:
-            if entry.level >= 30 and entry.user_message:  # logging.WARNING
-                self.warn(entry.step_key or "dagster", entry.user_message.splitlines()[0])
+            message = (entry.user_message or "").strip()
+            # logging.WARNING; Dagster's "not executing" notices are the skipped stages' lines
+            if entry.level >= 30 and message and not message.startswith(SKIP_NOTICE):
+                self.warn(entry.step_key or "dagster", message.splitlines()[0])
             return
         kind, step = event.event_type_value, event.step_key
         if kind == "STEP_START" and step:

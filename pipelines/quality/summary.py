@@ -30,7 +30,7 @@ def failure_lines(settings: Settings, result: Any) -> list[str]:
             continue
         error = event.step_failure_data.error
         message = innermost_message(error) if error else ""
-        if message.startswith(BLOCKED_BY_CHECK):
+        if message.startswith(BLOCKED_BY_CHECK) or "blocking asset check failed" in message:
             message = "数据质量检查未通过，停止发布 (a blocking quality check failed)"
         lines.append(f"  步骤 {event.step_key}: {message}")
     return lines + terminal_summary(settings, result.run_id)
