@@ -72,7 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     return run_and_report(year=args.year or current_year(), as_of=args.as_of or "",
                           full_refresh=getattr(args, "full_refresh", False),
-                          reopen_reason=args.reason if args.reopen else None)
+                          reopen_reason=args.reason if args.reopen else None,
+                          verbose=getattr(args, "verbose", False))
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -85,13 +86,15 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     months = (month_key(first), month_key(last))
     print(f"重算月份 re-running months {months[0]} … {months[1]} in one run")
     return run_and_report(year=args.year or last.year, as_of="", months=months,
-                          full_refresh=args.full_refresh)
+                          full_refresh=args.full_refresh, verbose=getattr(args, "verbose", False))
 
 
 def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
-                   full_refresh: bool = False, reopen_reason: str | None = None) -> int:
-    from pipelines.lib.interrupts import stop_signal, watch_for_stop
-    from pipelines.lib.warehouse import WarehouseBusyError
+                   full_refresh: bool = False, reopen_reason: str | None = None,
+                   verbose: bool = False) -> int:
+    """Run the pipeline under a console session: stage lines, then warnings or the error block,
+    the log file's path, and the scores table with where the results are."""
+    from pipelines.lib import console
     from pipelines.publish.finalize import FinalisedYearError, guard_publish
 
     settings = get_settings()
@@ -100,38 +103,71 @@ def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
     except FinalisedYearError as err:
         print(err, file=sys.stderr)
         return 4
+    with console.session(settings.logs_dir, "backfill" if months else "run", verbose) as current:
+        code, result, message = run_guarded(settings, year, as_of, months, full_refresh,
+                                            reopen_reason)
+        report_run(settings, current, year, code, result, message)
+    if code in (0, 1):
+        print_summary(settings, year)
+    return code
+
+
+def run_guarded(settings: Settings, year: int, as_of: str, months: tuple[str, str] | None,
+                full_refresh: bool, reopen_reason: str | None):
+    """(exit code, Dagster result or None, message): 0 published, 1 failed, 3 another run
+    writes the warehouse, 128+n stopped by signal n."""
+    import signal
+
+    from pipelines.lib.interrupts import stop_signal, watch_for_stop
+    from pipelines.lib.warehouse import WarehouseBusyError
+
     result = None
     with watch_for_stop():  # a SIGTERM / Ctrl-C anywhere in the run: nothing is published
         try:
             result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh,
                                   reopen_reason=reopen_reason)
         except WarehouseBusyError as err:
-            print(err, file=sys.stderr)
-            return 3
+            return 3, None, str(err)
         except KeyboardInterrupt:
             pass
         stopped = stop_signal()
     if stopped is not None or result is None:
-        import signal
-
         number = stopped or int(signal.SIGINT)
-        print(f"\n运行被中止 (run stopped by {signal.Signals(number).name}); 未发布，上次发布的结果"
-              "保持不变 (nothing published, last published results kept).", file=sys.stderr)
-        return 128 + number
+        return 128 + number, None, (f"运行被中止 (run stopped by {signal.Signals(number).name}); "
+                                    "未发布，上次发布的结果保持不变 (nothing published, last "
+                                    "published results kept).")
     busy = None if result.success else busy_message(result)
     if busy:
-        print(busy, file=sys.stderr)
-        return 3
-    if not result.success:
-        from pipelines.quality.summary import failure_lines
+        return 3, result, busy
+    return (0 if result.success else 1), result, ""
 
-        print("\n运行失败 (run failed); 上次发布的结果保持不变 (last published results kept).",
-              file=sys.stderr)
-        print("\n".join(failure_lines(settings, result)), file=sys.stderr)
-        print_summary(settings, year)
-        return 1
-    print_summary(settings, year)
-    return 0
+
+def report_run(settings: Settings, current, year: int, code: int, result, message: str) -> None:
+    """Warnings (counted) of a published run, or the one error block of a failed one."""
+    from pipelines.lib.console import error_block
+    from pipelines.quality.summary import failure_lines, has_blocking_findings, warning_items
+
+    renderer, log = current.renderer, current.log_path
+    if code == 0:
+        for source, text in warning_items(settings, result.run_id):
+            renderer.warn(source, text)
+        report = settings.year_release(year) / "quality" / "index.html"
+        if renderer.warnings and report.exists():
+            renderer.notes.append(f"数据质量报告 quality report: {report}")
+        return
+    if code != 1:
+        todo = ("等另一个运行结束后再运行 (wait for the other run to finish, then run again)"
+                if code == 3 else f"重新运行 ecoscore run --year {year} (run again)")
+        renderer.error(error_block(message, [], todo, log))
+        return
+    dbt_errors = current.last_watcher.dbt_errors if current.last_watcher else []
+    causes = failure_lines(settings, result) + [f"  dbt: {line}" for line in dbt_errors[:12]]
+    todo = ("改正上面列出的文件、行、列，再运行 ecoscore run (fix the listed file rows and "
+            "columns, then run again)" if has_blocking_findings(settings, result.run_id) else
+            "按上面的原因改正（完整报错见日志），再运行 (fix the cause above, the log has the "
+            "full error, then run again)")
+    renderer.error(error_block("运行失败 run failed; 上次发布的结果保持不变 (last published "
+                               "results kept)", causes, todo, log))
 
 
 def cmd_paths(args: argparse.Namespace) -> int:
@@ -152,6 +188,13 @@ def domain_command_modules() -> list[str]:
     return sorted(names)
 
 
+def add_verbose(parser: argparse.ArgumentParser) -> None:
+    """-v: stream Dagster's and dbt's logs to the terminal as well as to the run's log file."""
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also stream Dagster's and dbt's logs here (they always go to the "
+                             "log file under <data>/logs/)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecoscore", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -165,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reopen", action="store_true",
                      help="republish a finalised (定稿) year; needs --reason, which is recorded")
     run.add_argument("--reason", default="", help="why a finalised year is reopened")
+    add_verbose(run)
     run.set_defaults(func=cmd_run)
     backfill = sub.add_parser("backfill", help="re-run the month partitions holding a date range "
                                                "(one run), then everything downstream")
@@ -173,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--year", type=int, help="assessment year of the marts (default: --to's)")
     backfill.add_argument("--full-refresh", action="store_true",
                           help="rebuild the incremental air models from scratch")
+    add_verbose(backfill)
     backfill.set_defaults(func=cmd_backfill)
     paths = sub.add_parser("paths", help="print where the warehouse and marts are")
     paths.set_defaults(func=cmd_paths)

@@ -45,10 +45,42 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
     defs = build_definitions(run, WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
     tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year)}
+    title = f"{year} 年" + (f" 截至 {as_of}" if as_of else "") + (
+        f" · 月份 months {months[0]} … {months[1]}" if months else "")
     # the warehouse's single-writer lock is taken by the run itself (WarehouseResource)
     if instance is not None or ephemeral:
-        return job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral(),
-                                      raise_on_error=False, tags=tags)
+        return execute_watched(job, instance or dg.DagsterInstance.ephemeral(), tags, title)
     prepare_dagster_home()
     with dg.DagsterInstance.get() as instance:
-        return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+        return execute_watched(job, instance, tags, title)
+
+
+def execute_watched(job, instance, tags: dict[str, str], title: str):
+    """Execute the job; inside a console session (pipelines/lib/console.py) its events and dbt's
+    log lines drive the stage lines (display only: the run is the same either way)."""
+    from dagster._core.utils import make_new_run_id
+
+    from pipelines.lib import console
+
+    plan = console.plan_of(job) if console.active() else {}
+    model_total = console.dbt_model_total(job, plan) if plan else None
+    with console.watching(title, plan, model_total, dbt_test_total() if plan else None) as watcher:
+        run_id = make_new_run_id()
+        if watcher is not None:
+            instance.add_event_listener(run_id, watcher.on_entry)
+        return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
+                                      run_id=run_id)
+
+
+def dbt_test_total() -> int | None:
+    """How many dbt data and unit tests the project has (a full run's test count, for the bar)."""
+    import json
+
+    from pipelines.dbt.project import dbt_project
+
+    try:
+        manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    tests = sum(1 for n in manifest["nodes"].values() if n["resource_type"] == "test")
+    return tests + len(manifest.get("unit_tests", {}))

@@ -3,6 +3,7 @@ bundled sample), so tests never touch data/ or each other's warehouse."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -37,13 +38,17 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The whole pipeline run once on the bundled sample (2024), shared by read-only tests.
     Yields the settings; the live release is `settings.current_release`."""
     from pipelines.cli import run_pipeline
+    from pipelines.lib import console
 
     settings = make_data_dir(tmp_path_factory.mktemp("sample") / "data")
     with environment_restored():
         os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
-        result = run_pipeline(settings, 2024, ephemeral=True)
-        assert result.success, "the sample pipeline run failed"
+        shown = io.StringIO()  # the console as `ecoscore run` shows it (tests/test_console.py)
+        with console.session(settings.logs_dir, "run", out=shown) as session:
+            result = run_pipeline(settings, 2024, ephemeral=True)
+        (settings.logs_dir / "console.txt").write_text(shown.getvalue(), encoding="utf-8")
+        assert result.success, f"the sample pipeline run failed: see {session.log_path}"
         yield settings
 
 

@@ -179,7 +179,8 @@ def test_sigterm_during_dbt_ends_the_run_without_publishing(sample_run: Settings
     env = {**os.environ, "ECOSCORE_DATA_DIR": str(settings.data_dir),
            "ECOSCORE_DAGSTER_STORAGE": str(tmp_path / "dagster"), "DAGSTER_HOME": str(PROJECT_ROOT)}
     env.pop("ECOSCORE_WAREHOUSE", None)
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--year", "2024"],
+    # -v: Dagster's and dbt's log streamed as well, so the test sees dbt start (issue 19 console)
+    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--year", "2024", "-v"],
                                cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 from pathlib import Path
 
+from pipelines.lib import console
 from pipelines.lib.settings import get_settings
 
 
@@ -36,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     whatif.add_argument("--excuse", action="append", metavar="LEDGER_ROW_ID",
                         help="treat this ledger event as excused (经核实剔除)")
     whatif.add_argument("--scenario", help="a scenario YAML file (year, unit, set, excuse)")
+    whatif.add_argument("-v", "--verbose", action="store_true",
+                        help="also stream dbt's log here (it always goes to the log file)")
     whatif.set_defaults(func=cmd_whatif)
 
 
@@ -52,9 +56,37 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             scenario = Scenario(year=args.year, unit=args.unit)
         scenario.settings.update(dict(parse_setting(s) for s in args.set or []))
         scenario.excused += args.excuse or []
-        result = run_scenario(get_settings(), scenario)
-    except (ScenarioError, FileNotFoundError) as err:
+    except ScenarioError as err:
         print(err)
+        return 1
+    settings = get_settings()
+    result = None
+    with console.session(settings.logs_dir, "whatif", getattr(args, "verbose", False)) as current:
+        try:
+            result = run_scenario(settings, scenario)
+        except (ScenarioError, FileNotFoundError) as err:
+            current.renderer.error([str(err)])
+        except subprocess.CalledProcessError as err:
+            print(err.stdout or "", err.stderr or "", sep="\n")  # into the log file
+            current.renderer.error(console.error_block(
+                "情景重算失败 what-if re-score failed (published results untouched)",
+                dbt_error_lines(f"{err.stdout or ''}\n{err.stderr or ''}"),
+                "按上面的 dbt 报错改正模型或情景设定后再运行 (fix the model or the setting named "
+                "above, then run again)", current.log_path))
+    if result is None:
         return 1
     print(format_report(scenario, result))
     return 0
+
+
+def dbt_error_lines(output: str, limit: int = 12) -> list[str]:
+    """The lines of dbt's output that say what failed (the error headers and their next lines)."""
+    lines, tail = [], 0
+    for line in (console.ANSI.sub("", raw).strip() for raw in output.splitlines()):
+        if line.startswith(console.DBT_ERROR_HEADS) or " ERROR " in f" {line} ":
+            lines.append(f"  {line}")
+            tail = 2
+        elif tail and line:
+            lines.append(f"    {line}")
+            tail -= 1
+    return lines[:limit] or ["  dbt 没有给出原因 (dbt gave no reason): 见日志 see the log"]

@@ -26,6 +26,8 @@ import duckdb
 import polars as pl
 import yaml
 
+from pipelines.lib.console import stage
+from pipelines.lib.names import Choice, UnknownNameError, resolve
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
 
 AIR_POLLUTANTS = {"pm2_5": "pm2_5_24h", "pm10": "pm10_24h", "so2": "so2_24h", "no2": "no2_24h",
@@ -117,6 +119,15 @@ def rerun_downstream(db: Path, models: list[str], year: int, workdir: Path) -> N
     )
 
 
+def models_rebuilt(workdir: Path) -> str:
+    """'12 个模型 models' from dbt's run_results.json of the re-run (for the console)."""
+    try:
+        results = json.loads((workdir / "target" / "run_results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return f"{len(results.get('results', []))} 个模型 models"
+
+
 def read_scores(db: Path, year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -135,16 +146,22 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
     if not live.exists():
         raise FileNotFoundError(f"{live}: 尚无已发布的数仓，请先运行 ecoscore run")
     before_items, before_units = read_scores(live, scenario.year)
-    by_name = dict(zip(before_units["unit_name"], before_units["unit_code"], strict=True))
-    scenario.unit = by_name.get(scenario.unit, scenario.unit)  # the Chinese name works too
-    if scenario.unit not in set(before_units["unit_code"]):
-        raise ScenarioError(f"{scenario.unit}: {scenario.year} 年考核单位中没有这个单位")
+    units = [Choice(code, name) for code, name in
+             before_units.select("unit_code", "unit_name").unique().iter_rows()]
+    try:  # the code or the Chinese name
+        scenario.unit = resolve(scenario.unit, units, "unit")
+    except UnknownNameError as err:
+        raise ScenarioError(f"{scenario.year} 年考核单位: {err}") from None
     with tempfile.TemporaryDirectory() as scratch:
         db = Path(scratch) / "whatif.duckdb"
-        shutil.copy2(live, db)
-        models = apply_scenario(db, scenario)
+        with stage("scenario") as said:
+            shutil.copy2(live, db)
+            models = apply_scenario(db, scenario)
+            said.note = f"改动 changed {', '.join(models) or '—'}"
         if models:
-            rerun_downstream(db, models, scenario.year, Path(scratch))
+            with stage("models") as said:
+                rerun_downstream(db, models, scenario.year, Path(scratch))
+                said.note = models_rebuilt(Path(scratch))
         after_items, after_units = read_scores(db, scenario.year)
     keys = ["scheme_code", "unit_code", "item_code"]
     items = (before_items.select(*keys, "item_name", pl.col("score").alias("score_before"))

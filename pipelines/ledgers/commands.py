@@ -9,10 +9,11 @@ from pathlib import Path
 
 def cmd_template(args: argparse.Namespace) -> int:
     from pipelines.ledgers.template import TemplateError, build_template
+    from pipelines.lib.names import UnknownNameError, scheme_path
 
     try:
-        sheets = build_template(Path(args.scheme), args.unit, Path(args.output))
-    except TemplateError as err:
+        sheets = build_template(scheme_path(args.scheme), args.unit, Path(args.output))
+    except (TemplateError, UnknownNameError) as err:
         print(err, file=sys.stderr)
         return 2
     print(f"{args.output}: 填写说明 + {'、'.join(sheets)}")
@@ -56,7 +57,9 @@ def report_lines(result: dict) -> list[str]:
 def register(subparsers: argparse._SubParsersAction) -> None:
     template = subparsers.add_parser(
         "ledger-template", help="write a unit's fill-in ledger workbook (.xlsx) from a scheme")
-    template.add_argument("--scheme", required=True, help="scheme YAML (data/raw/schemes/…)")
+    template.add_argument("--scheme", required=True,
+                          help="scheme YAML file, or a scheme code or Chinese name of data/raw/schemes/ "
+                               "(qinzhou_2024, 钦州市)")
     template.add_argument("--unit", required=True, help="unit code or Chinese name as in the scheme's units")
     template.add_argument("-o", "--output", required=True, help="output .xlsx")
     template.set_defaults(func=cmd_template)

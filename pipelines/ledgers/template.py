@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS
 from pipelines.scheme.loader import duty_event_kinds, duty_units
+from pipelines.lib.names import UnknownNameError, resolve, scheme_file_units
 
 # Which event kinds a ledger-read measure counts (schemes' `measure: ledger.*`).
 MEASURE_KINDS = {
@@ -229,9 +230,10 @@ def build_template(scheme_path: Path, unit_code: str, output: Path) -> list[str]
     """Write the unit's workbook; returns the ledger sheet names written."""
     body = load_scheme_body(scheme_path)
     units = {u["code"]: u for u in body.get("units", [])}
-    unit_code = {u["name"]: code for code, u in units.items()}.get(unit_code, unit_code)  # or its name
-    if unit_code not in units:
-        raise TemplateError(f"{scheme_path}: 方案中没有单位 {unit_code}（有: {', '.join(units)}）")
+    try:  # the code or the Chinese name
+        unit_code = resolve(unit_code, scheme_file_units(body), "unit")
+    except UnknownNameError as err:
+        raise TemplateError(f"{scheme_path}: {err}") from None
     plan = ledger_plan(body, unit_code)
     if not plan:
         raise TemplateError(f"{scheme_path}: 单位 {unit_code} 的指标都不需要台账（没有 event_kinds "

@@ -66,6 +66,11 @@ class Settings:
         return self.data_dir / "quality"
 
     @property
+    def logs_dir(self) -> Path:
+        """One log file per command run (Dagster's events, dbt's log): `<time>-<command>.log`."""
+        return self.data_dir / "logs"
+
+    @property
     def lock_path(self) -> Path:
         return self.warehouse_path.with_suffix(".lock")
 

@@ -29,10 +29,17 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         return 1
     if as_of is None:
         return rebuild_live(settings, args.year, not args.html_only)
-    try:
-        made = build_as_of(settings, args.year, as_of, static=not args.html_only)
-    except AsOfRunError as err:
-        print(err, file=sys.stderr)
+    from pipelines.lib import console
+
+    made = None
+    with console.session(settings.logs_dir, "dashboard", getattr(args, "verbose", False)) as current:
+        try:
+            made = build_as_of(settings, args.year, as_of, static=not args.html_only)
+        except AsOfRunError as err:
+            current.renderer.error(console.error_block(
+                str(err), [], f"看日志中失败的步骤，改正后再运行 ecoscore dashboard --as-of {as_of} "
+                "(the log names the failed step)", current.log_path))
+    if made is None:
         return 1
     report(made.result, made.out_dir)
     print(f"计算（截至 {as_of}" + (f" 与上月末 {made.previous_as_of}" if made.previous_as_of else "")
@@ -161,6 +168,7 @@ def year_and_as_of(settings, year: int | None, text: str | None) -> tuple[int | 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write 考核结果_<scheme>_<year>.xlsx and 考核通报_<scheme>_<year>.docx for a release or
     for an as-of date."""
+    from pipelines.lib.names import UnknownNameError, resolve, scheme_file_choices
     from pipelines.lib.settings import get_settings
 
     settings = get_settings()
@@ -172,7 +180,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.year is None:
         print("尚无已发布的结果：先运行 ecoscore run --year YEAR，或用 --year 指定年度", file=sys.stderr)
         return 1
-    schemes = [args.scheme] if args.scheme else None
+    try:  # a scheme's code or Chinese name
+        schemes = [resolve(args.scheme, scheme_file_choices(settings.raw_dir / "schemes"), "scheme")] \
+            if args.scheme else None
+    except UnknownNameError as err:
+        print(err, file=sys.stderr)
+        return 2
     try:
         if as_of is not None:
             made = export_as_of(settings, args.year, as_of, schemes, args.output)
@@ -269,6 +282,9 @@ def register(subparsers) -> None:
                              "published year)")
     parser.add_argument("--as-of", help="YYYY-MM-DD: data after this date is ignored")
     parser.add_argument("--html-only", action="store_true", help="skip the PNG/PDF export")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="with --as-of: also stream Dagster's and dbt's logs here (they always "
+                             "go to the log file)")
     parser.set_defaults(func=cmd_dashboard)
     export = subparsers.add_parser(
         "export", help="the results as an Excel workbook and a Word 通报 (考核结果 / 考核通报)",
@@ -278,7 +294,8 @@ def register(subparsers) -> None:
                     "data/marts/dashboards/<year>-asof-<date>/office/.")
     export.add_argument("--year", type=int, default=None,
                         help="assessment year (default: --as-of's year, else the newest published year)")
-    export.add_argument("--scheme", help="one scheme code (default: every scheme of the year)")
+    export.add_argument("--scheme", help="one scheme, code or Chinese name (default: every scheme "
+                                         "of the year)")
     export.add_argument("--as-of", help="YYYY-MM-DD: the results as of that date")
     export.add_argument("--release",
                         help="a kept release (run id under data/marts/releases/); default the live one")

@@ -30,7 +30,30 @@ def failure_lines(settings: Settings, result: Any) -> list[str]:
             continue
         error = event.step_failure_data.error
         message = innermost_message(error) if error else ""
-        if message.startswith(BLOCKED_BY_CHECK):
+        if message.startswith(BLOCKED_BY_CHECK) or "blocking asset check failed" in message:
             message = "数据质量检查未通过，停止发布 (a blocking quality check failed)"
         lines.append(f"  步骤 {event.step_key}: {message}")
     return lines + terminal_summary(settings, result.run_id)
+
+
+def has_blocking_findings(settings: Settings, run_id: str) -> bool:
+    """Whether a quality gate of the run blocked publishing (the fix is then in the data)."""
+    from pipelines.quality.report import load_findings
+    from pipelines.quality.suites import BLOCK
+
+    return any(f.level == BLOCK for _, f in load_findings(settings, run_id))
+
+
+def warning_items(settings: Settings, run_id: str) -> list[tuple[str, str]]:
+    """(source, text) per warning finding of a published run and one for the quarantined rows,
+    for the console's counted warnings."""
+    from pipelines.quality.report import load_findings
+    from pipelines.quality.suites import QUARANTINED, WARN
+
+    findings = load_findings(settings, run_id)
+    items = [("数据质量 quality", f"{title} · {f.column}: {f.why}（{f.unexpected} 行 rows）")
+             for title, f in findings if f.level == WARN]
+    quarantined = sum(f.unexpected for _, f in findings if f.level == QUARANTINED)
+    if quarantined:
+        items.append(("数据质量 quality", f"已隔离的行 quarantined rows: {quarantined}"))
+    return items

@@ -9,6 +9,7 @@ import sys
 
 import duckdb
 
+from pipelines.lib.names import published_choices, resolve
 from pipelines.lib.settings import get_settings
 
 MATCH_SQL = """
@@ -93,6 +94,9 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     path = (release if release.exists() else settings.current_release) / "ecoscore.duckdb"
     if not path.exists():
         raise LookupError(f"{path}: 尚无已发布的结果，请先运行 ecoscore run")
+    unit = resolve(unit, published_choices(path, "unit", year), "unit")  # code or Chinese name
+    if scheme:
+        scheme = resolve(scheme, published_choices(path, "scheme", year), "scheme")
     with duckdb.connect(str(path), read_only=True) as con:
         scheme_code, unit_code = _match(con, unit, item, year, scheme)
         head = con.execute(ITEM_SQL, [scheme_code, unit_code, item]).fetchone()
@@ -128,5 +132,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--item", required=True, help="item code, e.g. 5.1.1")
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--scheme", default=None,
-                        help="scheme code; required when several schemes hold the unit and item")
+                        help="scheme code or Chinese name; required when several schemes hold the "
+                             "unit and item")
     parser.set_defaults(func=cmd_explain)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.lib.console import stage
 from pipelines.lib.settings import Settings, environment_restored
 from pipelines.publish.dashboard.data import month_end_before
 from pipelines.publish.dashboard.page import DashboardResult, build_dashboard
@@ -102,11 +103,12 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
         for kept in ("quality", "office"):  # the scratch release goes; its report and office files stay
             if (release / kept).is_dir():
                 shutil.copytree(release / kept, out / kept)
-        result = build_dashboard(release, title_for(year, as_of.isoformat()), year=year,
-                                 as_of=as_of.isoformat(), out_dir=out, previous=previous,
-                                 previous_label=previous_label(previous_as_of) if previous_as_of else "",
-                                 static=static, quality_report=out / "quality" / "index.html",
-                                 office_dir=out / "office")
+        with stage("dashboard", note=f"截至 as of {as_of}"):
+            result = build_dashboard(release, title_for(year, as_of.isoformat()), year=year,
+                                     as_of=as_of.isoformat(), out_dir=out, previous=previous,
+                                     previous_label=previous_label(previous_as_of) if previous_as_of else "",
+                                     static=static, quality_report=out / "quality" / "index.html",
+                                     office_dir=out / "office")
         shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
     shutil.rmtree(settings.data_dir / "scratch" / f"asof-{as_of}", ignore_errors=True)
     if previous_as_of is not None:
