@@ -26,7 +26,7 @@ import duckdb  # noqa: E402
 import polars as pl  # noqa: E402
 
 from pipelines.air import ingest  # noqa: E402
-from pipelines.dbt import launcher  # noqa: E402
+from pipelines.lib import dbt_launcher  # noqa: E402
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings  # noqa: E402
 from pipelines.lib.warehouse import connect, replace_table  # noqa: E402
 
@@ -178,9 +178,9 @@ DBT_VARS = {"year": 2024}
 DBT_TARGET = "target-bench-air"
 
 
-def dbt_air(settings: Settings) -> launcher.DbtRun:
+def dbt_air(settings: Settings) -> dbt_launcher.DbtRun:
     """Seeds and models from raw to fct_air_unit_annual in one in-process dbt invocation."""
-    return launcher.invoke(["build", "--select", "+fct_air_unit_annual", "--exclude",
+    return dbt_launcher.invoke(["build", "--select", "+fct_air_unit_annual", "--exclude",
                             "resource_type:test", "resource_type:unit_test", "--full-refresh"],
                            warehouse=settings.warehouse_path, target_path=DBT_TARGET, vars=DBT_VARS)
 
@@ -201,7 +201,7 @@ def main() -> int:
         if not (settings.raw_dir / "air").exists():
             generate(settings.raw_dir, args.stations)
         generated = time.perf_counter() - t0
-        parse = launcher.parse(warehouse=settings.warehouse_path, target_path=DBT_TARGET,
+        parse = dbt_launcher.parse(warehouse=settings.warehouse_path, target_path=DBT_TARGET,
                                vars=DBT_VARS)
         print(f"load average before: {load_avg()} (1, 5, 15 min; {os.cpu_count()} cores)")
         baseline, baseline_rows = hand_written(settings.raw_dir)

@@ -1,6 +1,6 @@
 """The one place that starts dbt (issue 20 item 5).
 
-Two ways in, one module:
+Two ways in, one module (in `pipelines/lib` so every domain may use it):
 - `invoke(args, …)`: dbt's programmatic runner (`dbtRunner`) inside this process, for the
   commands that build in a scratch warehouse (`ecoscore ledger-check`, `whatif`, the notebooks'
   as-of rescoring, `ecoscore docs`) and the benchmarks. No interpreter start and no dbt import
