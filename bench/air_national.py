@@ -33,39 +33,41 @@ from pipelines.lib.warehouse import connect, replace_table  # noqa: E402
 STATIONS_PER_CITY = 5
 
 
-def generate(raw: Path, n_stations: int) -> None:
+def generate(raw: Path, n_stations: int, years: tuple[int, ...] = (2024,)) -> None:
     """Feed files per month, a station registry and one unit (city) per 5 stations."""
     (raw / "air").mkdir(parents=True)
     (raw / "registry").mkdir(parents=True)
     con = duckdb.connect()
-    con.execute(f"""
-        create table hours as
-        select s.i as station, h.t as timepoint
-        from range({n_stations}) s(i),
-             (select unnest(generate_series(timestamp '2024-01-01 01:00', timestamp '2025-01-01 00:00',
-                                            interval 1 hour)) as t) h
-    """)
-    for month in range(1, 13):
+    for year in years:
         con.execute(f"""
-            copy (
-                select
-                    strftime(timepoint, '%Y-%m-%dT%H:%M:%S') as timepoint,
-                    printf('%04dA', station) as stationcode,
-                    'city' || (station // {STATIONS_PER_CITY}) as area,
-                    'station ' || station as positionname,
-                    case when hash(station, timepoint, 1) % 50 = 0 then '-;'
-                         else (10 + hash(station, timepoint, 2) % 90)::varchar end as pm2_5,
-                    (20 + hash(station, timepoint, 3) % 150)::varchar as pm10,
-                    (2 + hash(station, timepoint, 4) % 30)::varchar as so2,
-                    (5 + hash(station, timepoint, 5) % 60)::varchar as no2,
-                    round(0.2 + (hash(station, timepoint, 6) % 20) / 10.0, 1)::varchar as co,
-                    case when hash(station, timepoint, 7) % 40 = 0 then '-;'
-                         else (10 + hash(station, timepoint, 8) % 200)::varchar end as o3
-                from hours
-                where month(timepoint - interval 1 hour) = {month}
-                    or (timepoint = timestamp '2025-01-01 00:00' and {month} = 12)
-            ) to '{raw}/air/station_hourly_2024-{month:02d}.csv' (header)
+            create or replace table hours as
+            select s.i as station, h.t as timepoint
+            from range({n_stations}) s(i),
+                 (select unnest(generate_series(timestamp '{year}-01-01 01:00',
+                                                timestamp '{year + 1}-01-01 00:00',
+                                                interval 1 hour)) as t) h
         """)
+        for month in range(1, 13):
+            con.execute(f"""
+                copy (
+                    select
+                        strftime(timepoint, '%Y-%m-%dT%H:%M:%S') as timepoint,
+                        printf('%04dA', station) as stationcode,
+                        'city' || (station // {STATIONS_PER_CITY}) as area,
+                        'station ' || station as positionname,
+                        case when hash(station, timepoint, 1) % 50 = 0 then '-;'
+                             else (10 + hash(station, timepoint, 2) % 90)::varchar end as pm2_5,
+                        (20 + hash(station, timepoint, 3) % 150)::varchar as pm10,
+                        (2 + hash(station, timepoint, 4) % 30)::varchar as so2,
+                        (5 + hash(station, timepoint, 5) % 60)::varchar as no2,
+                        round(0.2 + (hash(station, timepoint, 6) % 20) / 10.0, 1)::varchar as co,
+                        case when hash(station, timepoint, 7) % 40 = 0 then '-;'
+                             else (10 + hash(station, timepoint, 8) % 200)::varchar end as o3
+                    from hours
+                    where month(timepoint - interval 1 hour) = {month}
+                ) to '{raw}/air/station_hourly_{year}-{month:02d}.csv' (header)
+            """)
+        con.execute("drop table hours")
     con.execute(f"""copy (select printf('%04dA', i) as stationcode, 'station ' || i as positionname,
         'city' || (i // {STATIONS_PER_CITY}) as area, '国控' as level, 100.0 as longitude, 30.0 as latitude,
         'end' as feed_hour_label from range({n_stations}) t(i)) to '{raw}/registry/stations.csv' (header)""")
