@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 
+from pipelines.lib import dbt_launcher
 from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
 
 
@@ -44,14 +42,8 @@ def generate_dbt_docs(settings: Settings, out_dir: Path) -> Path:
         scratch_db = Path(scratch) / "docs.duckdb"
         shutil.copy2(live, scratch_db)
         target = Path(scratch) / "target"
-        env = {**os.environ, "ECOSCORE_WAREHOUSE": str(scratch_db)}
-        dbt = str(Path(sys.executable).with_name("dbt"))
-        subprocess.run(
-            [dbt, "docs", "generate", "--static", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target),
-             "--vars", json.dumps({"year": release_year(settings)})],
-            check=True, env=env,
-        )
+        dbt_launcher.invoke(["docs", "generate", "--static"], warehouse=scratch_db,
+                            target_path=target, vars={"year": release_year(settings)})
         for name in ("static_index.html", "manifest.json", "catalog.json"):
             shutil.copy2(target / name, out_dir / name)
     (out_dir / "index.html").unlink(missing_ok=True)

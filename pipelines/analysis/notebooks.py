@@ -18,11 +18,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable
 from datetime import date
@@ -31,7 +28,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.lib.settings import DBT_PROJECT_DIR, PROJECT_ROOT, get_settings
+from pipelines.lib import dbt_launcher
+from pipelines.lib.settings import PROJECT_ROOT, get_settings
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 # the models an as-of date can change on the way to the scores: from every model that cuts a
@@ -66,17 +64,12 @@ def month_ends(year: int, through_month: int = 12) -> list[date]:
 
 
 def _rescore(db: Path, year: int, as_of: date, workdir: Path) -> None:
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    env = {**os.environ, "ECOSCORE_WAREHOUSE": str(db)}
-    done = subprocess.run(
-        [dbt, "run", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-         str(DBT_PROJECT_DIR), "--target-path", str(workdir / "target"), "--select", AS_OF_SELECTION,
-         "--vars", json.dumps({"year": year, "as_of": as_of.isoformat()})],
-        env=env, capture_output=True, text=True, check=False,
-    )
-    if done.returncode != 0:
+    run = dbt_launcher.invoke(["run", "--select", AS_OF_SELECTION], warehouse=db,
+                              target_path=workdir / "target",
+                              vars={"year": year, "as_of": as_of.isoformat()}, check=False)
+    if not run.success:
         raise RuntimeError(f"截至 {as_of} 的重新计分失败 (dbt run):\n"
-                           f"{done.stdout[-2000:]}{done.stderr[-2000:]}")
+                           f"{dbt_launcher.describe_failure(run)}")
 
 
 def scores_as_of(release: Path, year: int, dates: Iterable[date]) -> dict[str, pl.DataFrame]:

@@ -13,11 +13,8 @@ Scenarios are small YAML files ({year, unit, set: {key: value}, excuse: [ids]}) 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +23,10 @@ import duckdb
 import polars as pl
 import yaml
 
+from pipelines.lib import dbt_launcher
 from pipelines.lib.console import stage
 from pipelines.lib.names import Choice, UnknownNameError, resolve
-from pipelines.lib.settings import DBT_PROJECT_DIR, Settings
+from pipelines.lib.settings import Settings
 
 AIR_POLLUTANTS = {"pm2_5": "pm2_5_24h", "pm10": "pm10_24h", "so2": "so2_24h", "no2": "no2_24h",
                   "co": "co_24h", "o3_1h": "o3_1h_max", "o3_8h": "o3_8h_max"}
@@ -109,14 +107,8 @@ def apply_scenario(db: Path, scenario: Scenario) -> list[str]:
 def rerun_downstream(db: Path, models: list[str], year: int, workdir: Path) -> None:
     """dbt run of every model strictly downstream of the changed ones, on the scratch copy."""
     selection = [f"{m}+" for m in models]
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    env = {**os.environ, "ECOSCORE_WAREHOUSE": str(db)}
-    subprocess.run(
-        [dbt, "run", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-         str(DBT_PROJECT_DIR), "--target-path", str(workdir / "target"), "--select", *selection,
-         "--exclude", *models, "--vars", json.dumps({"year": year})],
-        check=True, env=env, capture_output=True, text=True,
-    )
+    dbt_launcher.invoke(["run", "--select", *selection, "--exclude", *models], warehouse=db,
+                        target_path=workdir / "target", vars={"year": year})
 
 
 def models_rebuilt(workdir: Path) -> str:

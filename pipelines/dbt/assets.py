@@ -14,6 +14,7 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.dbt.project import dbt_project
+from pipelines.lib import dbt_launcher
 from pipelines.lib.partitions import monitoring_months, window_dates
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.lib.warehouse import connect
@@ -195,7 +196,7 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
     if rebuild and not run.full_refresh:
         context.log.info("空气小时模型的 SQL 与上次构建不同（或首次构建）：整条路径全量重算 "
                          "(the air path's SQL changed since the last build, or none yet: full refresh)")
-    events = list(dbt.cli(build_args(run, window, full_refresh=rebuild), context=context).stream())
+    events = dbt_launcher.stream(dbt, build_args(run, window, full_refresh=rebuild), context)
     store_fingerprint(warehouse, fingerprint)
     if not rebuild:
         rejudged = months_to_rejudge(unit_suspects(warehouse, "current") or set(),
@@ -203,8 +204,7 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
         if rejudged:
             context.log.info(f"单位误报判断有变的月份重算 rebuilding {rejudged[0]} … {rejudged[1]}: "
                              "a wrong-unit judgement changed outside the run's months")
-            events = list(dbt.cli(build_args(run, rejudged, full_refresh=False),
-                                  context=context).stream())
+            events = dbt_launcher.stream(dbt, build_args(run, rejudged, full_refresh=False), context)
     store_unit_suspects(warehouse)
     yield from with_row_counts(context, warehouse, events)
 
@@ -214,7 +214,7 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
 def ecoscore_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                         run: RunParameters, warehouse: WarehouseResource):
     """Seeds, every other model (marts per assessment year via the `year` var) and their tests."""
-    events = list(dbt.cli(build_args(run), context=context).stream())
+    events = dbt_launcher.stream(dbt, build_args(run), context)
     yield from with_row_counts(context, warehouse, events)
 
 

@@ -4,20 +4,17 @@ ledger models are built (the same dbt SQL the nightly run uses), into a scratch 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 
+from pipelines.lib import dbt_launcher
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.lib.settings import (
-    DBT_PROJECT_DIR,
     Settings,
     environment_restored,
     export_environment,
@@ -47,15 +44,12 @@ def load_raw(settings: Settings, year: int) -> None:
 def build_models(settings: Settings, year: int) -> None:
     """dbt build of the ledger models and everything they read (scheme staging), with tests."""
     export_environment(settings)
-    dbt = Path(sys.executable).parent / "dbt"
     # cautious: only the tests of the selected models, not e.g. scoring tests that also read them
-    command = [str(dbt), "build", "--indirect-selection", "cautious", "--select", LEDGER_MARTS,
-               "--vars", json.dumps({"year": year}), "--project-dir", str(DBT_PROJECT_DIR),
-               "--profiles-dir", str(DBT_PROJECT_DIR)]
-    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
-    if done.returncode != 0:
-        lines = [ln for ln in done.stdout.splitlines() if "Error" in ln or "FAIL" in ln]
-        raise LedgerCheckError("台账模型构建失败:\n" + "\n".join(lines[-20:] or [done.stdout[-2000:]]))
+    run = dbt_launcher.invoke(
+        ["build", "--indirect-selection", "cautious", "--select", LEDGER_MARTS],
+        warehouse=settings.warehouse_path, vars={"year": year}, check=False)
+    if not run.success:
+        raise LedgerCheckError("台账模型构建失败:\n" + dbt_launcher.describe_failure(run))
 
 
 def scratch_for(settings: Settings) -> Settings:

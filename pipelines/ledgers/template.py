@@ -15,8 +15,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS
-from pipelines.scheme.loader import duty_event_kinds, duty_units
 from pipelines.lib.names import UnknownNameError, resolve, scheme_file_units
+from pipelines.scheme.loader import duty_event_kinds, duty_units
 
 # Which event kinds a ledger-read measure counts (schemes' `measure: ledger.*`).
 MEASURE_KINDS = {

@@ -38,6 +38,12 @@ class Settings:
         return self.warehouse_path.parent / f"{self.warehouse_path.stem}.air_hourly"
 
     @property
+    def figure_cache(self) -> Path:
+        """The dashboard's drawn figures (PNG, PDF page) by a hash of their input: a run draws
+        only what changed (pipelines/publish/dashboard/static.py)."""
+        return self.data_dir / "cache" / "figures"
+
+    @property
     def marts_dir(self) -> Path:
         return self.data_dir / "marts"
 

@@ -52,7 +52,8 @@ def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         context.log.warning(result.static.message)
     return dg.MaterializeResult(metadata={
         "bytes": result.html.stat().st_size, "seconds": result.seconds, "as_of": str(result.as_of),
-        "pngs": len(result.static.pngs), "pdf": str(result.static.pdf or result.static.message)})
+        "pngs": len(result.static.pngs), "figures_drawn": result.static.drawn,
+        "pdf": str(result.static.pdf or result.static.message)})
 
 
 @dg.asset(group_name=GROUP, deps=[dashboard], kinds={"excel", "word"},

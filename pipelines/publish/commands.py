@@ -95,7 +95,8 @@ def rebuild_live(settings, year: int, static: bool, status: str | None = None,
     result = build_dashboard(live, title_for(year, as_of), year=year, as_of=as_of, static=static,
                              out_dir=fresh, previous=found[0] if found else None,
                              previous_label=previous_label(found[1]) if found else "",
-                             status=status or status_zh(settings, year))
+                             status=status or status_zh(settings, year),
+                             figure_cache=settings.figure_cache)
     if keep_static and not static and current.exists():  # finalising: the figures stay
         for old_file in [*current.glob("*.png"), *current.glob("*.pdf")]:
             shutil.copy2(old_file, fresh / old_file.name)

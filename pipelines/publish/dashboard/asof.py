@@ -108,7 +108,8 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
                                      as_of=as_of.isoformat(), out_dir=out, previous=previous,
                                      previous_label=previous_label(previous_as_of) if previous_as_of else "",
                                      static=static, quality_report=out / "quality" / "index.html",
-                                     office_dir=out / "office")
+                                     office_dir=out / "office",
+                                     figure_cache=settings.figure_cache)
         shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
     shutil.rmtree(settings.data_dir / "scratch" / f"asof-{as_of}", ignore_errors=True)
     if previous_as_of is not None:
@@ -130,4 +131,4 @@ def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as
     return build_dashboard(release_dir, title_for(year, as_of), year=year, as_of=as_of,
                            previous=found[0] if found else None,
                            previous_label=previous_label(found[1]) if found else "",
-                           status=status)
+                           status=status, figure_cache=settings.figure_cache)

@@ -169,9 +169,11 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
                     out_dir: Path | None = None, previous: pl.DataFrame | None = None,
                     previous_label: str = "", static: bool = True,
                     quality_report: Path | None = None, status: str = "",
-                    notes: list[str] | None = None, office_dir: Path | None = None) -> DashboardResult:
+                    notes: list[str] | None = None, office_dir: Path | None = None,
+                    figure_cache: Path | None = None) -> DashboardResult:
     """Write <out_dir or release_dir/dashboard>/index.html (+ PNGs and dashboard.pdf), linking
-    the Excel and Word files in <office_dir or release_dir/office>."""
+    the Excel and Word files in <office_dir or release_dir/office>. Figures already drawn
+    into `figure_cache` (a hash of each figure's input names them) are not drawn again."""
     started = time.perf_counter()
     daily = data.read_mart(release_dir, "fct_air_unit_daily")
     as_of_date = data.data_as_of(daily.filter(pl.col("obs_year") == year) if daily is not None else None,
@@ -181,7 +183,8 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
     link = os.path.relpath(report, out) if report.exists() else ""
     sections = collect_panels(release_dir, year, as_of_date, previous, previous_label, link)
     out.mkdir(parents=True, exist_ok=True)
-    exported = export_static(sections, out) if static else StaticExport(message="未要求导出 PNG/PDF。")
+    exported = (export_static(sections, out, cache_dir=figure_cache) if static
+                else StaticExport(message="未要求导出 PNG/PDF。"))
     path = out / "index.html"
     if notes is None and as_of:
         notes = cut_notes(release_dir)

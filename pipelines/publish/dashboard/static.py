@@ -1,9 +1,15 @@
 """Static export for printing: one PNG per panel figure and one multi-page PDF, drawn by kaleido
 in a headless Chromium. Without a Chromium the dashboard is HTML only, and says how to get
-the rest."""
+the rest.
+
+Drawing is the slow part (a Chromium page per figure), so each figure's PNG and PDF page are
+kept in a cache folder under the name of a hash of what decides them (the figure's JSON, its
+size and format, kaleido's version): a nightly run re-draws only the figures whose input
+changed and copies the others."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -12,6 +18,7 @@ from pathlib import Path
 from pipelines.publish.dashboard.panels import WIDTH, Panel
 
 PDF_NAME = "dashboard.pdf"
+SCALE = 1.5  # PNG pixel ratio
 NO_BROWSER = ("未找到 Chromium，本次仅生成 HTML，未导出 PNG/PDF。安装方法：以 root 运行 `make browser`"
               "（即 apt-get install chromium fonts-noto-cjk），或设置 BROWSER_PATH 指向 Chromium/Chrome，"
               "然后重新运行。")
@@ -22,6 +29,7 @@ class StaticExport:
     pngs: list[Path] = field(default_factory=list)
     pdf: Path | None = None
     message: str = ""
+    drawn: int = 0  # figures drawn by Chromium this time (the others came from the cache)
 
 
 def find_chromium() -> str | None:
@@ -48,37 +56,74 @@ def figure_files(panels: list[Panel], out_dir: Path) -> list[tuple[object, Path]
     return pairs
 
 
-def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120) -> StaticExport:
-    """Write the PNGs and the PDF into out_dir; never raises (the HTML stands on its own)."""
+def figure_key(fig: object, height: int) -> str:
+    """The hash that decides whether a figure must be drawn again: its full JSON (data and
+    layout), the page size and scale, and kaleido's version."""
+    import kaleido
+
+    digest = hashlib.sha256()
+    for part in (fig.to_json(), f"{WIDTH}x{height}@{SCALE}", getattr(kaleido, "__version__", "")):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
+                  cache_dir: Path | None = None) -> StaticExport:
+    """Write the PNGs and the PDF into out_dir, drawing only figures not in `cache_dir` (None:
+    draw all); never raises (the HTML stands on its own)."""
     browser = find_chromium()
     if browser is None:
         return StaticExport(message=NO_BROWSER)
     try:
-        return _render(panels, out_dir, browser, timeout)
+        return _render(panels, out_dir, browser, timeout, cache_dir)
     except Exception as err:  # kaleido/Chromium failures must not fail the release
         return StaticExport(message=f"PNG/PDF 导出失败（{type(err).__name__}: {err}），仅生成 HTML。")
 
 
-def _render(panels: list[Panel], out_dir: Path, browser: str, timeout: float) -> StaticExport:
+def _render(panels: list[Panel], out_dir: Path, browser: str, timeout: float,
+            cache_dir: Path | None) -> StaticExport:
     import kaleido
     from pypdf import PdfWriter
 
     pairs = figure_files(panels, out_dir)
-    pages_dir = out_dir / ".pdf_pages"
-    pages_dir.mkdir(parents=True, exist_ok=True)
-    jobs = []
-    for i, (fig, png) in enumerate(pairs):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache = cache_dir or out_dir / ".figures"
+    cache.mkdir(parents=True, exist_ok=True)
+    jobs, pages = [], []
+    for fig, _ in pairs:
         size = {"width": WIDTH, "height": int(fig.layout.height or 600)}
-        jobs.append({"fig": fig, "path": str(png), "opts": {**size, "format": "png", "scale": 1.5}})
-        jobs.append({"fig": fig, "path": str(pages_dir / f"{i:03d}.pdf"), "opts": {**size, "format": "pdf"}})
-    # mathjax=False: kaleido would otherwise load MathJax from a CDN; there is no network here.
-    kaleido.write_fig_from_object_sync(jobs, kopts={"path": browser, "mathjax": False, "timeout": timeout},
-                                       cancel_on_error=True)
+        key = figure_key(fig, size["height"])
+        cached_png, page = cache / f"{key}.png", cache / f"{key}.pdf"
+        pages.append(page)
+        if not (cached_png.exists() and page.exists()):
+            jobs.append({"fig": fig, "path": str(cached_png),
+                         "opts": {**size, "format": "png", "scale": SCALE}})
+            jobs.append({"fig": fig, "path": str(page), "opts": {**size, "format": "pdf"}})
+    if jobs:
+        # mathjax=False: kaleido would otherwise load MathJax from a CDN; there is no network here.
+        kaleido.write_fig_from_object_sync(jobs, kopts={"path": browser, "mathjax": False,
+                                                        "timeout": timeout},
+                                           cancel_on_error=True)
+    for (_, png), page in zip(pairs, pages, strict=True):
+        shutil.copyfile(page.with_suffix(".png"), png)
     writer = PdfWriter()
-    for page in sorted(pages_dir.glob("*.pdf")):
+    for page in pages:
         writer.append(str(page))
     pdf = out_dir / PDF_NAME
     with pdf.open("wb") as handle:
         writer.write(handle)
-    shutil.rmtree(pages_dir)
-    return StaticExport(pngs=[png for _, png in pairs], pdf=pdf)
+    if cache_dir is None:
+        shutil.rmtree(cache)
+    else:
+        prune(cache, keep={p.stem for p in pages})
+    return StaticExport(pngs=[png for _, png in pairs], pdf=pdf, drawn=len(jobs) // 2)
+
+
+def prune(cache: Path, keep: set[str], limit: int = 400) -> None:
+    """Keep the cache from growing without end: past `limit` files, the oldest ones not used
+    by this export go."""
+    files = sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime)
+    for old in files[:max(0, len(files) - limit)]:
+        if old.stem not in keep:
+            old.unlink(missing_ok=True)

@@ -36,14 +36,14 @@ hourly_stats as (
     group by station_code, obs_date
 ),
 
+-- one row per station-day already (int_air__station_o3_8h)
 o3_8h_stats as (
     select
         station_code,
         obs_date,
-        count(o3_8h) as o3_8h_windows,
-        case when count(o3_8h) >= 14 then max(o3_8h) end as o3_8h_max
+        o3_8h_windows,
+        case when o3_8h_windows >= 14 then o3_8h_largest end as o3_8h_max
     from o3_windows
-    group by station_code, obs_date
 ),
 
 final as (

@@ -2,10 +2,12 @@
     ending at its last hour and is valid with at least 6 valid hours. Only windows ending
     08:00 … 24:00 count for the day (the 17 windows that lie inside the natural day), so a
     day's windows need no hour of another day. A window counts the valid hours among its 8
-    whether or not the feed has a row for its last hour; one with no valid hour is left out.
-    The day's 24 hours are laid side by side (one row per station-day) and each window is a
-    sum over 8 of them: one grouping pass over the feed instead of a moving-window sort, which
-    a national year (15 M hours) feels. -#}
+    whether or not the feed has a row for its last hour.
+    One row per station-day (issue 21): the day's 24 hours are laid side by side and each
+    window is a sum over 8 of them, kept in columns `o3_8h_hHH` (the window whose last hour
+    starts at HH:00; null with fewer than 6 valid hours) and `n_valid_hours_hHH` — one grouping
+    pass over the feed, no moving-window sort and no row per window (a national year would
+    write 10.6 M of them). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -37,15 +39,12 @@ windows as (
     select
         station_code,
         obs_date,
-        unnest([
-            {%- for e in range(7, 24) %}
-            {
-                'hour_of_day': {{ e }},
-                'n_valid_hours': {% for h in range(e - 7, e + 1) %}(o3_h{{ '%02d' % h }} is not null)::integer{{ " + " if not loop.last }}{% endfor %},
-                'o3_sum': {% for h in range(e - 7, e + 1) %}coalesce(o3_h{{ '%02d' % h }}, 0){{ " + " if not loop.last }}{% endfor %}
-            }{{ "," if not loop.last }}
-            {%- endfor %}
-        ]) as w
+        {%- for e in range(7, 24) %}
+        {% for h in range(e - 7, e + 1) %}(o3_h{{ '%02d' % h }} is not null)::integer{{ " + " if not loop.last }}{% endfor %}
+            as n_valid_hours_h{{ '%02d' % e }},
+        {% for h in range(e - 7, e + 1) %}coalesce(o3_h{{ '%02d' % h }}, 0){{ " + " if not loop.last }}{% endfor %}
+            as o3_sum_h{{ '%02d' % e }}{{ "," if not loop.last }}
+        {%- endfor %}
     from day_hours
 ),
 
@@ -53,11 +52,22 @@ final as (
     select
         station_code,
         obs_date,
-        obs_date + to_hours(w.hour_of_day) as last_hour_start,
-        w.n_valid_hours::bigint as n_valid_hours,
-        case when w.n_valid_hours >= 6 then w.o3_sum / w.n_valid_hours end as o3_8h
+        {%- for e in range(7, 24) %}
+        n_valid_hours_h{{ '%02d' % e }}::bigint as n_valid_hours_h{{ '%02d' % e }},
+        case when n_valid_hours_h{{ '%02d' % e }} >= 6
+            then o3_sum_h{{ '%02d' % e }} / n_valid_hours_h{{ '%02d' % e }}
+        end as o3_8h_h{{ '%02d' % e }},
+        {%- endfor %}
+        ---------- the day's valid windows (GB 3095-2012 表4: ≥ 14 make a daily maximum)
+        {% for e in range(7, 24) %}(n_valid_hours_h{{ '%02d' % e }} >= 6)::integer{{ " + " if not loop.last }}{% endfor %}
+            as o3_8h_windows,
+        greatest(
+            {%- for e in range(7, 24) %}
+            case when n_valid_hours_h{{ '%02d' % e }} >= 6
+                then o3_sum_h{{ '%02d' % e }} / n_valid_hours_h{{ '%02d' % e }} end{{ "," if not loop.last }}
+            {%- endfor %}
+        ) as o3_8h_largest
     from windows
-    where w.n_valid_hours > 0
 )
 
 select * from final

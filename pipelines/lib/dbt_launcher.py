@@ -1,0 +1,234 @@
+"""The one place that starts dbt (issue 20 item 5).
+
+Two ways in, one module (in `pipelines/lib` so every domain may use it):
+- `invoke(args, …)`: dbt's programmatic runner (`dbtRunner`) inside this process, for the
+  commands that build in a scratch warehouse (`ecoscore ledger-check`, `whatif`, the notebooks'
+  as-of rescoring, `ecoscore docs`) and the benchmarks. No interpreter start and no dbt import
+  per call; the parsed project is kept per (target folder, warehouse), so a second invocation
+  with other `--vars` (the as-of dates of a year) skips parsing altogether.
+- `stream(dbt, args, context)`: the Dagster assets' invocation through dagster-dbt's
+  `DbtCliResource` (a subprocess it watches for interrupts and turns into materialisations).
+
+Both report each finished node to the listeners registered with `add_listener` as a
+`Progress(index, total, name, resource_type, status)`: what a presenter needs for
+"dbt models i/N". Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.lib.settings import DBT_PROJECT_DIR
+
+
+class DbtError(RuntimeError):
+    """A dbt invocation failed; the message lists the failed nodes (or dbt's own error)."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One node finished: `index` of `total` selected nodes in this invocation."""
+
+    index: int
+    total: int
+    name: str
+    resource_type: str
+    status: str
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    name: str
+    resource_type: str
+    status: str
+    seconds: float
+    message: str | None
+
+
+@dataclass
+class DbtRun:
+    """What one invocation did: success, each node's result and dbt's own wall time."""
+
+    args: list[str]
+    success: bool
+    results: list[NodeResult] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str = ""
+
+    def failures(self) -> list[NodeResult]:
+        return [r for r in self.results if r.status in ("error", "fail", "runtime error")]
+
+
+Listener = Callable[[Progress], None]
+_listeners: list[Listener] = []
+_manifests: dict[tuple[str, str], Any] = {}  # (target folder, warehouse) → Manifest
+_lock = threading.RLock()  # dbt's runner keeps global state: one invocation at a time
+
+
+def add_listener(listener: Listener) -> Callable[[], None]:
+    """Call `listener` with every finished node of every invocation; returns its remover."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+def _notify(progress: Progress) -> None:
+    for listener in list(_listeners):
+        listener(progress)
+
+
+def common_args(target_path: Path | str | None = None, vars: dict[str, Any] | None = None,
+                quiet: bool = True) -> list[str]:
+    """The arguments every invocation carries: this project, its profile, where to write."""
+    args = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    if target_path is not None:
+        args += ["--target-path", str(target_path)]
+    if vars is not None:
+        args += ["--vars", json.dumps(vars)]
+    return [*args, "--quiet"] if quiet else args
+
+
+@contextlib.contextmanager
+def _environment(warehouse: Path | None) -> Iterator[None]:
+    """ECOSCORE_WAREHOUSE (read by profiles.yml) pointed at `warehouse` during the call."""
+    saved = os.environ.get("ECOSCORE_WAREHOUSE")
+    if warehouse is not None:
+        os.environ["ECOSCORE_WAREHOUSE"] = str(warehouse)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("ECOSCORE_WAREHOUSE", None)
+        else:
+            os.environ["ECOSCORE_WAREHOUSE"] = saved
+
+
+class _Counter:
+    """Turns dbt's structured events into Progress: the total from the selection's size,
+    the index from each node's NodeFinished."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+
+    def __call__(self, event: Any) -> None:
+        name = event.info.name
+        if name == "ConcurrencyLine":
+            self.total = int(event.data.node_count)
+        elif name == "NodeFinished":
+            self.done += 1
+            node = event.data.node_info
+            _notify(Progress(self.done, max(self.total, self.done), node.node_name,
+                             node.resource_type, node.node_status))
+
+
+def invoke(command: list[str], *, warehouse: Path | None = None,
+           target_path: Path | str | None = None, vars: dict[str, Any] | None = None,
+           check: bool = True, reuse_parse: bool = True) -> DbtRun:
+    """Run `dbt <command>` in this process (e.g. ["build", "--select", "x+"]). The warehouse
+    defaults to ECOSCORE_WAREHOUSE, the target folder to dbt's own. With `reuse_parse`, the
+    project parsed by an earlier call for the same target folder and warehouse is reused (dbt
+    then renders the new vars at compile time; no model reads a var in its config). Raises
+    DbtError when dbt fails, unless `check` is false."""
+    from dbt.cli.main import dbtRunner
+
+    args = [*command, *common_args(target_path, vars)]
+    counter = _Counter()
+    started = time.perf_counter()
+    with _lock, _environment(warehouse):
+        manifest = _parsed(target_path, vars) if reuse_parse and command[0] != "parse" else None
+        try:
+            result = dbtRunner(manifest=manifest, callbacks=[counter]).invoke(args)
+        finally:
+            release_warehouse()
+    run = DbtRun(args=args, success=bool(result.success), seconds=time.perf_counter() - started,
+                 results=_node_results(result.result),
+                 error=str(result.exception) if result.exception else "")
+    if check and not run.success:
+        raise DbtError(describe_failure(run))
+    return run
+
+
+def parse(*, warehouse: Path | None = None, target_path: Path | str | None = None,
+          vars: dict[str, Any] | None = None) -> float:
+    """Parse the project for later invocations with this target folder and warehouse (what a
+    long-lived process does once); returns the seconds it took."""
+    started = time.perf_counter()
+    with _lock, _environment(warehouse):
+        _parsed(target_path, vars)
+    return time.perf_counter() - started
+
+
+def _parsed(target_path: Path | str | None, vars: dict[str, Any] | None) -> Any:
+    """The parsed project (dbt's Manifest) for this target folder and the warehouse now in the
+    environment, parsed on first use (None when parsing fails: the invocation reports why)."""
+    from dbt.cli.main import dbtRunner
+
+    key = (str(target_path), os.environ.get("ECOSCORE_WAREHOUSE", ""))
+    if key not in _manifests:
+        parsed = dbtRunner().invoke(["parse", *common_args(target_path, vars)])
+        if not parsed.success:
+            return None
+        _manifests[key] = parsed.result
+    return _manifests[key]
+
+
+def release_warehouse() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open between invocations of a process: the
+    file is free for the next reader or writer (a DuckDB file has one writer) once dbt is done."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if environment is not None:
+        environment.close()
+
+
+def _node_results(result: Any) -> list[NodeResult]:
+    nodes = getattr(result, "results", None) or []
+    found = []
+    for r in nodes:
+        node = getattr(r, "node", None)
+        if node is None:
+            continue
+        found.append(NodeResult(node.name, str(node.resource_type), str(r.status),
+                                float(r.execution_time or 0.0), r.message))
+    return found
+
+
+def describe_failure(run: DbtRun) -> str:
+    """The failed nodes and their messages (or dbt's own error), for an error a person reads."""
+    lines = [f"{r.resource_type} {r.name}: {r.status} — {r.message}" for r in run.failures()]
+    if run.error:
+        lines.append(run.error)
+    return "\n".join(lines[-20:]) or "dbt 失败 (dbt failed without a node result)"
+
+
+def stream(dbt: Any, args: list[str], context: Any) -> list[Any]:
+    """A Dagster asset's dbt invocation through dagster-dbt (`DbtCliResource.cli`): its events
+    (materialisations, check results) as a list, each finished node also reported to the
+    listeners."""
+    total = _selected_count(context)
+    events = []
+    for index, event in enumerate(dbt.cli(args, context=context).stream(), start=1):
+        events.append(event)
+        key = getattr(event, "asset_key", None) or getattr(event, "output_name", None)
+        name = key.to_user_string() if hasattr(key, "to_user_string") else str(key)
+        _notify(Progress(index, max(total, index), name, type(event).__name__, "success"))
+    return events
+
+
+def _selected_count(context: Any) -> int:
+    """Selected assets and checks of the step (what dagster-dbt will report)."""
+    try:
+        return len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+    except Exception:  # noqa: BLE001 - a context without a selection reports no total
+        return 0
