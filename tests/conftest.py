@@ -1,5 +1,13 @@
 """Shared fixtures. Every test that writes gets its own data folder (raw inputs copied from the
-bundled sample), so tests never touch data/ or each other's warehouse."""
+bundled sample), so tests never touch data/ or each other's warehouse.
+
+The test loop (issue 19 part 3): `make test-fast` runs what carries no `e2e` mark (rules, parsers,
+dbt-free checks; no pipeline run); `make test` runs everything on pytest-xdist workers, one test
+file per worker at a time (`--dist loadfile`, so a module's own run happens once). The sample run
+(`sample_run`) happens once per session even across workers: the first worker that needs it runs
+it under a file lock, the others wait and read the same folder. Tests that use it are marked
+`e2e` here; a module that runs a pipeline of its own says so with `pytestmark = pytest.mark.e2e`.
+"""
 
 from __future__ import annotations
 
@@ -32,18 +40,57 @@ def data_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
-@pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The whole pipeline run once on the bundled sample (2024), shared by read-only tests.
-    Yields the settings; the live release is `settings.current_release`."""
+SHARED_FIXTURES = {"sample_run", "live_db"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that reads the shared sample run `e2e`; run the `slow` files first so
+    the long ones start early on the xdist workers (the order within a file is kept)."""
+    for item in items:
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def run_sample(root: Path) -> Settings:
     from pipelines.cli import run_pipeline
 
-    settings = make_data_dir(tmp_path_factory.mktemp("sample") / "data")
+    settings = make_data_dir(root / "data")
     with environment_restored():
         os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
         result = run_pipeline(settings, 2024, ephemeral=True)
-        assert result.success, "the sample pipeline run failed"
+    assert result.success, "the sample pipeline run failed"
+    (root / "done").touch()
+    return settings
+
+
+def shared_sample(tmp_path_factory: pytest.TempPathFactory, worker: str) -> Settings:
+    """The sample run: in the session's temp folder, or (under xdist) in the folder the workers
+    share, run by the first worker that asks while the others wait on its lock."""
+    if worker == "master":
+        return run_sample(tmp_path_factory.mktemp("sample"))
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent / "sample_run"
+    with FileLock(str(root) + ".lock"):
+        if (root / "done").exists():
+            return Settings(data_dir=root / "data")
+        if root.exists():  # a worker's run that failed half-way: start again, never reuse it
+            shutil.rmtree(root)
+        root.mkdir()
+        return run_sample(root)
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Settings]:
+    """The whole pipeline run once on the bundled sample (2024), shared by read-only tests (a
+    test that writes copies `data_dir` first). Yields the settings; the live release is
+    `settings.current_release`."""
+    settings = shared_sample(tmp_path_factory, worker_id)
+    with environment_restored():
+        os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
+        os.environ.pop("ECOSCORE_WAREHOUSE", None)
         yield settings
 
 

@@ -34,6 +34,8 @@ import pytest
 from pipelines.lib.settings import PROJECT_ROOT, Settings
 from tests.conftest import make_data_dir
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 CORPUS_DIR = PROJECT_ROOT / "tests" / "corpus"
 AUGUST = "air/station_hourly_2024-08.csv"
 AUGUST_RESENT = "air/station_hourly_2024-08_补传.csv"

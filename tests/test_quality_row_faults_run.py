@@ -16,6 +16,8 @@ import pytest
 from pipelines.lib.settings import Settings
 from tests.conftest import make_data_dir
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 MARCH = "air/station_hourly_2024-03.csv"
 SCORING_MARTS = ["fct_score_movements", "fct_unit_item_scores", "fct_unit_scores",
                  "fct_self_score_differences"]

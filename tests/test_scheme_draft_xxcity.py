@@ -19,6 +19,8 @@ from pipelines.scoring.draft.output import apply_resolutions, dump
 from pipelines.scoring.draft.tables import read_document
 from tests.test_scheme_draft import SEEDS, rows_003, write_xlsx
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
 HAND = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
 

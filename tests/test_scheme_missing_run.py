@@ -15,6 +15,8 @@ import pytest
 from pipelines.lib.settings import Settings, environment_restored
 from tests.conftest import make_data_dir
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 GHOST = "  - {code: ghost, name: 幽灵区, kind: district}\n"
 
 

@@ -16,6 +16,8 @@ import pytest
 from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
 from pipelines.scoring.scheme import load_scheme
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
 SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
 
