@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def data_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
-SHARED_FIXTURES = {"sample_run", "live_db"}
+SHARED_FIXTURES = {"sample_run", "live_db", "xxcity_run"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -52,34 +52,49 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
-def run_sample(root: Path) -> Settings:
+XXCITY_SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
+
+
+def run_once(settings: Settings, year: int) -> Settings:
     from pipelines.cli import run_pipeline
 
-    settings = make_data_dir(root / "data")
     with environment_restored():
         os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
-        result = run_pipeline(settings, 2024, ephemeral=True)
-    assert result.success, "the sample pipeline run failed"
-    (root / "done").touch()
+        result = run_pipeline(settings, year, ephemeral=True)
+    assert result.success, f"the shared pipeline run of {settings.data_dir} ({year}) failed"
     return settings
 
 
-def shared_sample(tmp_path_factory: pytest.TempPathFactory, worker: str) -> Settings:
-    """The sample run: in the session's temp folder, or (under xdist) in the folder the workers
-    share, run by the first worker that asks while the others wait on its lock."""
+def run_sample(root: Path) -> Settings:
+    """The bundled sample (钦州 2024)."""
+    return run_once(make_data_dir(root / "data"), 2024)
+
+
+def run_xxcity(root: Path) -> Settings:
+    """The xxcity 2020 sample with its hand-written scheme (the symlinked scheme copied as a file)."""
+    shutil.copytree(XXCITY_SAMPLE / "raw", root / "data" / "raw", symlinks=False)
+    return run_once(Settings(data_dir=root / "data"), 2020)
+
+
+def shared_run(tmp_path_factory: pytest.TempPathFactory, worker: str, name: str,
+               build: Callable[[Path], Settings]) -> Settings:
+    """A run made once per session: in the session's temp folder, or (under xdist) in the folder
+    the workers share, made by the first worker that asks while the others wait on its lock."""
     if worker == "master":
-        return run_sample(tmp_path_factory.mktemp("sample"))
+        return build(tmp_path_factory.mktemp(name))
     from filelock import FileLock
 
-    root = tmp_path_factory.getbasetemp().parent / "sample_run"
+    root = tmp_path_factory.getbasetemp().parent / name
     with FileLock(str(root) + ".lock"):
         if (root / "done").exists():
             return Settings(data_dir=root / "data")
         if root.exists():  # a worker's run that failed half-way: start again, never reuse it
             shutil.rmtree(root)
         root.mkdir()
-        return run_sample(root)
+        settings = build(root)
+        (root / "done").touch()
+        return settings
 
 
 @pytest.fixture(scope="session")
@@ -87,11 +102,18 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iter
     """The whole pipeline run once on the bundled sample (2024), shared by read-only tests (a
     test that writes copies `data_dir` first). Yields the settings; the live release is
     `settings.current_release`."""
-    settings = shared_sample(tmp_path_factory, worker_id)
+    settings = shared_run(tmp_path_factory, worker_id, "sample_run", run_sample)
     with environment_restored():
         os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
         yield settings
+
+
+@pytest.fixture(scope="session")
+def xxcity_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Settings:
+    """The whole pipeline run once on data/samples/xxcity_2020 (2020, seed 003's hand-written
+    scheme), shared read-only by the seed 003 tests."""
+    return shared_run(tmp_path_factory, worker_id, "xxcity_run", run_xxcity)
 
 
 @pytest.fixture(scope="session")
