@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from itertools import zip_longest
 from pathlib import Path
 
 import pytest
@@ -44,12 +45,22 @@ SHARED_FIXTURES = {"sample_run", "live_db", "xxcity_run"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that reads the shared sample run `e2e`; run the `slow` files first so
-    the long ones start early on the xdist workers (the order within a file is kept)."""
+    """Mark every test that reads a shared run `e2e`. Then the test files with pipeline runs of
+    their own (`slow`) go first, alternating those that read the shared sample run with those
+    that do not, so that under xdist one worker makes the sample run while the other runs a
+    self-contained slow file; the rest follow in their usual order (kept within a file)."""
     for item in items:
         if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    slow = [f for f, group in files.items() if any(i.get_closest_marker("slow") for i in group)]
+    reads_sample = [f for f in slow if any("sample_run" in getattr(i, "fixturenames", ()) for i in files[f])]
+    own = [f for f in slow if f not in reads_sample]
+    first = [f for pair in zip_longest(reads_sample, own) for f in pair if f is not None]
+    rest = [f for f in files if f not in first]
+    items[:] = [item for f in first + rest for item in files[f]]
 
 
 XXCITY_SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
