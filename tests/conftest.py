@@ -44,6 +44,7 @@ def data_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 SHARED_FIXTURES = {"sample_run", "live_db", "xxcity_run"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that reads a shared run `e2e`. Then the test files with pipeline runs of
     their own (`slow`) go first, alternating those that read the shared sample run with those
