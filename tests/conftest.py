@@ -44,6 +44,14 @@ def data_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 SHARED_FIXTURES = {"sample_run", "live_db", "xxcity_run"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, make the dbt manifest once in the controller before the workers start: each
+    worker's collection imports pipelines.dbt.project, and in a fresh clone two workers parsing
+    at once wait on dagster-dbt's lock until one times out."""
+    if not hasattr(config, "workerinput") and (config.getoption("numprocesses", None) or 0):
+        import pipelines.dbt.project  # noqa: F401
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that reads a shared run `e2e`. Then the test files with pipeline runs of
