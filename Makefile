@@ -1,6 +1,8 @@
 # ecoscore — two commands do everything on a fresh machine with Python 3.11:
-#   make demo   set up, run the whole pipeline on the bundled sample (2023, 2024), say where results are
-#   make test   set up, run the tests
+#   make demo   set up, run the whole pipeline on the bundled sample (2023, 2024, the 2020 sample), say where results are
+#   make test   set up, run the tests (all of them, on pytest-xdist workers)
+#   make test-fast  the rules and unit tests alone, no pipeline run (the loop while editing)
+#   make lint   ruff on the Python, sqlfluff on the dbt SQL; make lint-fix applies their fixes
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +10,7 @@ UV_VERSION := 0.13.8
 export DAGSTER_HOME := $(CURDIR)
 export ECOSCORE_DAGSTER_STORAGE ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo demo-2020 test ui lint browser clean
+.PHONY: setup demo demo-2020 test test-fast ui lint lint-sql lint-fix browser clean
 
 setup: $(VENV)/.installed
 
@@ -46,15 +48,33 @@ demo: setup browser
 demo-2020: setup
 	ECOSCORE_DATA_DIR=$(CURDIR)/data/samples/xxcity_2020 $(BIN)/ecoscore run --year 2020
 
+# TEST_WORKERS=0 runs in one process. One file per worker at a time (loadfile): a module's own
+# pipeline runs happen once; the shared sample run happens once for all workers (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: setup browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=30
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not e2e" --durations=10
 
 ui: setup
 	@echo "Dagster UI: http://127.0.0.1:3000"
 	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
+# sqlfluff reads dbt_project/.sqlfluff (DuckDB dialect, jinja templater with dbt's builtins).
+# Models only: a macro file renders to nothing with the jinja templater (its SQL is linted where a
+# model calls it).
+SQL_PATHS := dbt_project/models
 lint: setup
 	$(BIN)/ruff check pipelines tests bench sample
+	$(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
+
+lint-sql: setup
+	$(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
+
+lint-fix: setup
+	$(BIN)/ruff check --fix pipelines tests bench sample
+	$(BIN)/sqlfluff fix $(SQL_PATHS) --processes 2
 
 clean:
 	rm -rf data/warehouse data/marts/releases data/marts/current .dagster_home dbt_project/target

@@ -1,12 +1,21 @@
 """Shared fixtures. Every test that writes gets its own data folder (raw inputs copied from the
-bundled sample), so tests never touch data/ or each other's warehouse."""
+bundled sample), so tests never touch data/ or each other's warehouse.
+
+The test loop (issue 19 part 3): `make test-fast` runs what carries no `e2e` mark (rules, parsers,
+dbt-free checks; no pipeline run); `make test` runs everything on pytest-xdist workers, one test
+file per worker at a time (`--dist loadfile`, so a module's own run happens once). The sample run
+(`sample_run`) happens once per session even across workers: the first worker that needs it runs
+it under a file lock, the others wait and read the same folder. Tests that use it are marked
+`e2e` here; a module that runs a pipeline of its own says so with `pytestmark = pytest.mark.e2e`.
+"""
 
 from __future__ import annotations
 
 import io
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import zip_longest
 from pathlib import Path
 
 import pytest
@@ -33,23 +42,104 @@ def data_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
-@pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The whole pipeline run once on the bundled sample (2024), shared by read-only tests.
-    Yields the settings; the live release is `settings.current_release`."""
+SHARED_FIXTURES = {"sample_run", "live_db", "xxcity_run"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, make the dbt manifest once in the controller before the workers start: each
+    worker's collection imports pipelines.dbt.project, and in a fresh clone two workers parsing
+    at once wait on dagster-dbt's lock until one times out."""
+    if not hasattr(config, "workerinput") and (config.getoption("numprocesses", None) or 0):
+        import pipelines.dbt.project  # noqa: F401
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that reads a shared run `e2e`. Then the test files with pipeline runs of
+    their own (`slow`) go first, alternating those that read the shared sample run with those
+    that do not, so that under xdist one worker makes the sample run while the other runs a
+    self-contained slow file; the rest follow in their usual order (kept within a file)."""
+    for item in items:
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    slow = [f for f, group in files.items() if any(i.get_closest_marker("slow") for i in group)]
+    reads_sample = [f for f in slow if any("sample_run" in getattr(i, "fixturenames", ()) for i in files[f])]
+    own = [f for f in slow if f not in reads_sample]
+    first = [f for pair in zip_longest(reads_sample, own) for f in pair if f is not None]
+    rest = [f for f in files if f not in first]
+    items[:] = [item for f in first + rest for item in files[f]]
+
+
+XXCITY_SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
+
+
+def run_once(settings: Settings, year: int) -> Settings:
     from pipelines.cli import run_pipeline
     from pipelines.lib import console
 
-    settings = make_data_dir(tmp_path_factory.mktemp("sample") / "data")
     with environment_restored():
         os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
         shown = io.StringIO()  # the console as `ecoscore run` shows it (tests/test_console.py)
         with console.session(settings.logs_dir, "run", out=shown) as session:
-            result = run_pipeline(settings, 2024, ephemeral=True)
+            result = run_pipeline(settings, year, ephemeral=True)
         (settings.logs_dir / "console.txt").write_text(shown.getvalue(), encoding="utf-8")
-        assert result.success, f"the sample pipeline run failed: see {session.log_path}"
+    assert result.success, (f"the shared pipeline run of {settings.data_dir} ({year}) failed: "
+                            f"see {session.log_path}")
+    return settings
+
+
+def run_sample(root: Path) -> Settings:
+    """The bundled sample (钦州 2024)."""
+    return run_once(make_data_dir(root / "data"), 2024)
+
+
+def run_xxcity(root: Path) -> Settings:
+    """The xxcity 2020 sample with its hand-written scheme (the symlinked scheme copied as a file)."""
+    shutil.copytree(XXCITY_SAMPLE / "raw", root / "data" / "raw", symlinks=False)
+    return run_once(Settings(data_dir=root / "data"), 2020)
+
+
+def shared_run(tmp_path_factory: pytest.TempPathFactory, worker: str, name: str,
+               build: Callable[[Path], Settings]) -> Settings:
+    """A run made once per session: in the session's temp folder, or (under xdist) in the folder
+    the workers share, made by the first worker that asks while the others wait on its lock."""
+    if worker == "master":
+        return build(tmp_path_factory.mktemp(name))
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent / name
+    with FileLock(str(root) + ".lock"):
+        if (root / "done").exists():
+            return Settings(data_dir=root / "data")
+        if root.exists():  # a worker's run that failed half-way: start again, never reuse it
+            shutil.rmtree(root)
+        root.mkdir()
+        settings = build(root)
+        (root / "done").touch()
+        return settings
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Settings]:
+    """The whole pipeline run once on the bundled sample (2024), shared by read-only tests (a
+    test that writes copies `data_dir` first). Yields the settings; the live release is
+    `settings.current_release`."""
+    settings = shared_run(tmp_path_factory, worker_id, "sample_run", run_sample)
+    with environment_restored():
+        os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
+        os.environ.pop("ECOSCORE_WAREHOUSE", None)
         yield settings
+
+
+@pytest.fixture(scope="session")
+def xxcity_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Settings:
+    """The whole pipeline run once on data/samples/xxcity_2020 (2020, seed 003's hand-written
+    scheme), shared read-only by the seed 003 tests."""
+    return shared_run(tmp_path_factory, worker_id, "xxcity_run", run_xxcity)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+import pytest
 from plotly.offline import get_plotlyjs
 
 from pipelines.lib.settings import Settings
@@ -122,6 +123,7 @@ def test_a_panel_whose_mart_is_missing_says_so(sample_run: Settings, tmp_path: P
     assert "考核单位排名" in page
 
 
+@pytest.mark.e2e  # runs dbt (the pipeline's ledger/as-of path)
 def test_as_of_dashboard_ignores_later_data_and_leaves_the_live_release_alone(data_settings: Settings):
     # January: no previous month in the year, so one pipeline run (as of 2024-01-31)
     made = build_as_of(data_settings, 2024, date(2024, 1, 31), static=False)

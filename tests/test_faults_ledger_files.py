@@ -24,6 +24,8 @@ import pytest
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings
 
+pytestmark = pytest.mark.e2e  # the ledger check runs dbt on the corpus
+
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "qinzhou_2024.yaml"
 CORPUS_DIR = PROJECT_ROOT / "tests" / "corpus" / "ledger_files"
 XLS = "ledgers/财政局/资金投入台账.xls"

@@ -22,6 +22,8 @@ import pytest
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 SECRETS = ["450702198506123016", "139 0000 5678", "139-0000-5679", "(0771)5551234", "韦小芳"]
 
 

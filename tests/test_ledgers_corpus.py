@@ -18,6 +18,8 @@ from openpyxl import Workbook
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings
 
+pytestmark = pytest.mark.e2e  # the ledger check runs dbt on the corpus
+
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "qinzhou_2024.yaml"
 CORPUS_DIR = PROJECT_ROOT / "tests" / "corpus" / "ledgers"
 FIRE = "ledgers/环保局/fire_points_gbk.csv"

@@ -55,6 +55,7 @@ def test_header_rows_are_frozen_and_unit_item_and_kind_have_drop_downs(template)
         assert f"{headers[label]}4" in checked
 
 
+@pytest.mark.e2e  # runs dbt (the pipeline's ledger/as-of path)
 def test_a_filled_template_loads_with_zero_quarantined_rows(template, scheme_dir: Path):
     from pipelines.ledgers.check import check_ledgers
 

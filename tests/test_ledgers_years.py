@@ -6,6 +6,7 @@ scheme is still quarantined. `ledger-check` works in a scratch copy, never the l
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from pipelines.lib.settings import Settings
 
@@ -23,6 +24,7 @@ ROWS = [
 FILE = "ledgers/跨年度/fire.csv"
 
 
+@pytest.mark.e2e  # runs dbt (the pipeline's ledger/as-of path)
 def test_rows_of_another_schemes_year_are_counted_not_quarantined(data_settings: Settings):
     from pipelines.ledgers.check import check_ledgers
 

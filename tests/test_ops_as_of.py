@@ -14,6 +14,8 @@ import pytest
 
 from pipelines.lib.settings import Settings, environment_restored
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 AS_OF = dt.date(2024, 9, 30)
 LATE_MEASURE = "ziyuan,2024,air.so2_annual_mean,9.9,样例（测试：截至日后发布）,2024-11-20\n"
 INPUTS = {"air_hours", "ledger_events", "water_section_months", "drinking_water_samples",

@@ -19,6 +19,8 @@ from pipelines.lib.partitions import range_tags
 from pipelines.lib.settings import Settings, export_environment
 from tests.conftest import SAMPLE_RAW, make_data_dir
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 FEBRUARY = "station_hourly_2024-02.csv"
 AIR_TABLES = ("intermediate.int_air__station_o3_8h", "intermediate.int_air__station_daily",
               "intermediate.int_air__unit_daily", "marts.fct_air_unit_daily",

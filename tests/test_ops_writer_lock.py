@@ -20,6 +20,8 @@ import pytest
 from pipelines.lib.settings import PROJECT_ROOT, Settings
 from pipelines.lib.warehouse import BUSY_MARKER, WarehouseBusyError, writer_lock
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 STARTUP_SECONDS = 240  # a pipeline process imports Dagster and dbt before its run starts
 FAIL_FAST_SECONDS = 60
 

@@ -1,14 +1,15 @@
 """Issue 15 parts 1 and 2, in real runs: conflicting duplicates and wrong units within physical
 bounds never become points.
 
-Two pipeline runs on copies of the sample (and a third, stopped one): one with the damage of
-tests/corpus/ (written by
-`write_damaged` below; `python tests/test_quality_conflicts_units_run.py` refreshes the corpus
-files), one with the same inputs where every value the damage makes unusable is simply missing
-(`write_reference`). The damaged run must quarantine exactly the damaged rows (file, row, column,
-reason naming the values or the suspected unit) and publish the very same air, water and scoring
-marts as the reference run: what a fault removes is a gap, never a value chosen by file order or
-a value in the wrong unit.
+Two pipeline runs on copies of the session's sample run folder (and a third, stopped one), each
+the way a night run goes when month files change: the hourly air path for the damaged months'
+partitions (April to October), everything downstream in full (issue 9). One with the damage of
+tests/corpus/ (written by `write_damaged` below; `python tests/test_quality_conflicts_units_run.py`
+refreshes the corpus files), one with the same inputs where every value the damage makes
+unusable is simply missing (`write_reference`). The damaged run must quarantine exactly the
+damaged rows (file, row, column, reason naming the values or the suspected unit) and publish
+the very same air, water and scoring marts as the reference run: what a fault removes is a gap,
+never a value chosen by file order or a value in the wrong unit.
 
 Classes (README, Data quality):
 - part 1, air: a station-hour sent again with other values (a second file of the month) — every
@@ -33,6 +34,8 @@ import pytest
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings
 from tests.conftest import make_data_dir
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CORPUS_DIR = PROJECT_ROOT / "tests" / "corpus"
 AUGUST = "air/station_hourly_2024-08.csv"
@@ -165,22 +168,36 @@ def write_reference(raw: Path) -> None:
         split_station(raw, station, file, lambda v: MISSING, column)
 
 
+# the month partitions the damage touches (UNIT_FAULTS, CONFLICTING_HOURS): April … October
+DAMAGED_MONTHS = ("2024-04", "2024-10")
+
+
 def run(settings: Settings) -> Settings:
     from pipelines.cli import run_pipeline
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ECOSCORE_DATA_DIR", str(settings.data_dir))
         mp.delenv("ECOSCORE_WAREHOUSE", raising=False)
-        result = run_pipeline(settings, 2024, ephemeral=True)
+        result = run_pipeline(settings, 2024, ephemeral=True, months=DAMAGED_MONTHS)
     assert result.success, "quarantined faults must not stop the run"
     return settings
 
 
+def copy_of(sample_run: Settings, root: Path) -> Settings:
+    """The sample run's folder (raw inputs, warehouse, releases) copied: the runs below start
+    from a warehouse that already holds every month, as a night run does."""
+    import shutil
+
+    settings = Settings(data_dir=root / "data")
+    shutil.copytree(sample_run.data_dir, settings.data_dir, symlinks=True)
+    return settings
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory):
-    damaged = make_data_dir(tmp_path_factory.mktemp("damaged") / "data")
+def runs(sample_run: Settings, tmp_path_factory: pytest.TempPathFactory):
+    damaged = copy_of(sample_run, tmp_path_factory.mktemp("damaged"))
     expected = write_damaged(damaged.raw_dir)
-    reference = make_data_dir(tmp_path_factory.mktemp("reference") / "data")
+    reference = copy_of(sample_run, tmp_path_factory.mktemp("reference"))
     write_reference(reference.raw_dir)
     return run(damaged), run(reference), expected
 

@@ -1,8 +1,10 @@
 """Issue 7 item 6, in a real run: row-level faults give exactly the results of the clean input
-plus the quarantined rows. One pipeline run on a copy of the sample with several row-level
-faults injected into one feed file; its published air and scoring marts equal the clean
-`sample_run`'s, and quarantine_air.parquet lists exactly the injected faults (file, row, column,
-reason) beside those the clean sample already had. Duplicates follow issue 15 part 1: identical
+plus the quarantined rows. A copy of the clean `sample_run`'s folder gets several row-level
+faults injected into one feed file (March) and runs again the way a night run does when a month
+file changes: the hourly air path for that month's partition only, everything downstream in
+full (issue 9). Its published air and scoring marts equal the clean `sample_run`'s, and
+quarantine_air.parquet lists exactly the injected faults (file, row, column, reason) beside
+those the clean sample already had. Duplicates follow issue 15 part 1: identical
 copies collapse (the copy is listed as merged), copies that differ are all quarantined with
 every copy's value (tests/test_quality_conflicts_units_run.py has the full class)."""
 
@@ -14,7 +16,8 @@ import polars as pl
 import pytest
 
 from pipelines.lib.settings import Settings
-from tests.conftest import make_data_dir
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 MARCH = "air/station_hourly_2024-03.csv"
 SCORING_MARTS = ["fct_score_movements", "fct_unit_item_scores", "fct_unit_scores",
@@ -60,14 +63,17 @@ def inject_row_faults(path: Path) -> dict[tuple[str, int, str], str]:
 
 @pytest.fixture(scope="module")
 def faulty_run(sample_run: Settings, tmp_path_factory: pytest.TempPathFactory):
+    import shutil
+
     from pipelines.cli import run_pipeline
 
-    settings = make_data_dir(tmp_path_factory.mktemp("row_faults") / "data")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("row_faults") / "data")
+    shutil.copytree(sample_run.data_dir, settings.data_dir, symlinks=True)
     injected = inject_row_faults(settings.raw_dir / MARCH)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ECOSCORE_DATA_DIR", str(settings.data_dir))
         mp.delenv("ECOSCORE_WAREHOUSE", raising=False)
-        result = run_pipeline(settings, 2024, ephemeral=True)
+        result = run_pipeline(settings, 2024, ephemeral=True, months=("2024-03", "2024-03"))
     assert result.success, "row-level faults must not stop the run"
     return settings, injected
 

@@ -1,7 +1,8 @@
 """Seed 003 drafted by `ecoscore scheme draft` (sections 一 and 二 as an .xlsx built from the seed
 text), its flagged items answered by tests/data/seeds/003_answers.yaml, scores the xxcity 2020
-sample exactly as the hand-written data/raw/schemes/xxcity_2020.yaml: two pipeline runs on copies
-of data/samples/xxcity_2020, one per scheme file, every unit × item score and every total equal."""
+sample exactly as the hand-written data/raw/schemes/xxcity_2020.yaml: a pipeline run on a copy of
+data/samples/xxcity_2020 with the drafted scheme, against the session's run with the hand-written
+one (tests/conftest.py: xxcity_run), every unit × item score and every total equal."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from pipelines.scheme.draft.output import apply_resolutions, dump
 from pipelines.scheme.draft.tables import read_document
 from tests.test_scheme_draft import SEEDS, rows_003, write_xlsx
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
-HAND = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
 
 
 def _release(root: Path, scheme_text: str) -> Path:
@@ -40,16 +42,15 @@ def _release(root: Path, scheme_text: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def releases(tmp_path_factory: pytest.TempPathFactory, xxcity_run: Settings) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("draft_xxcity")
     xlsx = write_xlsx(rows_003(), work / "003.xlsx", merge_columns=(0, 4, 5))
     draft = draft_scheme(read_document(xlsx), "003", "xxcity_2020",
                          [{"code": "jia", "name": "甲区"}, {"code": "yi", "name": "乙县"}], year=2020)
     answers = yaml.safe_load((SEEDS / "003_answers.yaml").read_text(encoding="utf-8"))
     drafted = dump(apply_resolutions(draft, answers))
-    hand = _release(work / "hand", HAND.read_text(encoding="utf-8"))
     mine = _release(work / "drafted", drafted)
-    return hand, mine
+    return xxcity_run.current_release, mine
 
 
 def _scores(release: Path) -> pl.DataFrame:

@@ -1,6 +1,8 @@
 """Issue 14 case 2, end to end: a unit added to the demo scheme with no station, section or
 ledger row used to score 88.00 (良好) and outrank units with real data. One pipeline run on a
-copy of the sample with that unit (ghost, 幽灵区) added to qinzhou_2024.yaml; under the scheme's
+copy of the session's sample run folder with that unit (ghost, 幽灵区) added to qinzhou_2024.yaml
+(the unit has no station, so the hourly air path redoes one month only, the way a night run
+does; the scheme and everything downstream of it are rebuilt in full); under the scheme's
 default missing_data: flag its items read 数据缺失 in every mart, explain and the dashboard, it
 gets no grade and no rank, and `ecoscore scheme check` names it as an error."""
 
@@ -13,16 +15,20 @@ import duckdb
 import pytest
 
 from pipelines.lib.settings import Settings, environment_restored
-from tests.conftest import make_data_dir
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 GHOST = "  - {code: ghost, name: 幽灵区, kind: district}\n"
 
 
 @pytest.fixture(scope="module")
-def ghost_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def ghost_run(sample_run: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    import shutil
+
     from pipelines.cli import run_pipeline
 
-    settings = make_data_dir(tmp_path_factory.mktemp("ghost") / "data")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("ghost") / "data")
+    shutil.copytree(sample_run.data_dir, settings.data_dir, symlinks=True)
     scheme = settings.raw_dir / "schemes" / "qinzhou_2024.yaml"
     text = scheme.read_text(encoding="utf-8")
     anchor = "  - {code: qinbei, name: 钦北区, kind: district}\n"
@@ -30,7 +36,7 @@ def ghost_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     with environment_restored():
         os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
-        result = run_pipeline(settings, 2024, ephemeral=True)
+        result = run_pipeline(settings, 2024, ephemeral=True, months=("2024-12", "2024-12"))
         assert result.success, "the run with a unit without data failed"
         yield settings
 

@@ -4,9 +4,6 @@ monitoring and published values; targets are the scheme's clearly-labelled sampl
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +14,6 @@ from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
 from pipelines.scheme.loader import load_scheme
 
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
-SAMPLE = PROJECT_ROOT / "data" / "samples" / "xxcity_2020"
 
 
 def test_xxcity_scheme_validates_and_sections_1_and_2_total_400_base_points():
@@ -34,18 +30,9 @@ def test_xxcity_scheme_validates_and_sections_1_and_2_total_400_base_points():
 
 
 @pytest.fixture(scope="module")
-def xxcity_release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One pipeline run (2020) on a copy of the sample (symlinked scheme copied as a file)."""
-    from pipelines.cli import run_pipeline
-
-    data_dir = tmp_path_factory.mktemp("xxcity") / "data"
-    shutil.copytree(SAMPLE / "raw", data_dir / "raw", symlinks=False)
-    settings = Settings(data_dir=data_dir)
-    with environment_restored():
-        os.environ["ECOSCORE_DATA_DIR"] = str(data_dir)
-        os.environ.pop("ECOSCORE_WAREHOUSE", None)
-        assert run_pipeline(settings, 2020, ephemeral=True).success, "the xxcity 2020 run failed"
-        yield settings.current_release
+def xxcity_release(xxcity_run: Settings) -> Path:
+    """The session's one run (2020) on a copy of the sample (tests/conftest.py: xxcity_run)."""
+    return xxcity_run.current_release
 
 
 def _movements(release: Path, unit: str, item: str) -> dict[str, Decimal]:

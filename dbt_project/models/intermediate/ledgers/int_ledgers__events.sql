@@ -37,7 +37,8 @@ final as (
         rows.source_sheet::varchar as source_sheet,
         rows.source_row::integer as source_row
     from rows
-    where rows.ledger_row_id not in (select ledger_row_id from rejected)
+    where
+        rows.ledger_row_id not in (select ledger_row_id from rejected)
         and not rows.other_year
         -- as of a date: an event counts from its event date (listed in fct_as_of_cuts)
         and {{ known_as_of('rows.event_date') }}

@@ -47,8 +47,9 @@ cwqi as (
     select a.section_code, a.obs_year, round(sum({{ water_cwqi_term('a.value', 'l') }}), 4) as cwqi
     from annual_means as a
     inner join limits as l
-        on l.standard_code = a.standard_code and l.indicator = a.indicator
-        and (l.waterbody = 'all' or l.waterbody = a.waterbody)
+        on
+            l.standard_code = a.standard_code and l.indicator = a.indicator
+            and (l.waterbody = 'all' or l.waterbody = a.waterbody)
     where l.evaluated
     group by all
 ),
@@ -103,12 +104,12 @@ joined as (
 final as (
     select
         joined.*,
-        prior.annual_class as prior_annual_class,
+        prior_year.annual_class as prior_annual_class,
         -- positive = improved (升类): seed 003 item 一.1, seed 001 bonus 7②
-        prior.annual_class - joined.annual_class as class_change
+        prior_year.annual_class - joined.annual_class as class_change
     from joined
-    left join joined as prior
-        on prior.section_code = joined.section_code and prior.obs_year = joined.obs_year - 1
+    left join joined as prior_year
+        on prior_year.section_code = joined.section_code and prior_year.obs_year = joined.obs_year - 1
 )
 
 select * from final

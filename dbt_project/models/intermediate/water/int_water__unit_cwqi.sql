@@ -29,7 +29,8 @@ section_means as (
 ),
 
 unit_means as (
-    select unit_code, obs_year, indicator, waterbody, {{ water_exact_mean('value') }} as value,
+    select
+        unit_code, obs_year, indicator, waterbody, {{ water_exact_mean('value') }} as value,
         string_agg(distinct section_code, ';' order by section_code) as section_codes
     from section_means
     group by all
@@ -55,9 +56,9 @@ ranked as (
 final as (
     select
         ranked.*,
-        prior.cwqi_rank - ranked.cwqi_rank as cwqi_rank_change
+        prior_year.cwqi_rank - ranked.cwqi_rank as cwqi_rank_change
     from ranked
-    left join ranked as prior on prior.unit_code = ranked.unit_code and prior.obs_year = ranked.obs_year - 1
+    left join ranked as prior_year on prior_year.unit_code = ranked.unit_code and prior_year.obs_year = ranked.obs_year - 1
 )
 
 select * from final
