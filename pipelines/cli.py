@@ -55,7 +55,10 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
                         reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
     defs = build_definitions(run, WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
-    tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year)}
+    from pipelines.lib.shards import DEFAULT_SHARD, SHARD_TAG
+
+    tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year),
+            SHARD_TAG: settings.shard or DEFAULT_SHARD}
     # the warehouse's single-writer lock is taken by the run itself (WarehouseResource)
     if instance is not None or ephemeral:
         return job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral(),
@@ -110,9 +113,30 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
     print(f"  驾驶舱 dashboard:        {link}/dashboard/index.html")
 
 
+def select_shard(key: str, year: int) -> str | None:
+    """Point this process at one shard of the registry (ECOSCORE_SHARD); the problem when the
+    shard is unknown or its data folder does not hold exactly its schemes."""
+    from pipelines.lib.shards import ShardRegistryError, check_schemes, load_registry
+
+    try:
+        shard = load_registry().shard(key)
+        problems = check_schemes(shard, year)
+    except (ShardRegistryError, ValueError) as err:
+        return str(err)
+    if problems:
+        return "\n".join(problems)
+    os.environ["ECOSCORE_SHARD"] = key
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.lib.calendar import current_year
 
+    if getattr(args, "shard", None):
+        problem = select_shard(args.shard, args.year or current_year())
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     return run_and_report(year=args.year or current_year(), as_of=args.as_of or "",
                           full_refresh=getattr(args, "full_refresh", False),
                           reopen_reason=args.reason if args.reopen else None)
@@ -208,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reopen", action="store_true",
                      help="republish a finalised (定稿) year; needs --reason, which is recorded")
     run.add_argument("--reason", default="", help="why a finalised year is reopened")
+    run.add_argument("--shard", help="run one shard (assessing government) of the registry "
+                                     "data/shards.yaml (ECOSCORE_SHARDS): its own warehouse, "
+                                     "lock and releases")
     run.set_defaults(func=cmd_run)
     backfill = sub.add_parser("backfill", help="re-run the month partitions holding a date range "
                                                "(one run), then everything downstream")
