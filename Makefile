@@ -34,8 +34,11 @@ browser:
 	else echo "browser: missing$$missing; as root run 'apt-get install chromium fonts-noto-cjk'" \
 	  "(or set BROWSER_PATH to a Chrome/Chromium): until then the dashboard is HTML only (no PNG/PDF)"; fi
 
+# The single-government run (data/), then the province view: the bundled two governments
+# (data/shards.yaml: 钦州, 桂林/资源县) run side by side, each its own warehouse and release.
 demo: setup browser
 	$(BIN)/ecoscore run --year 2024
+	$(BIN)/ecoscore province run --year 2024
 
 test: setup browser
 	$(BIN)/python -m pytest -q
@@ -49,3 +52,4 @@ lint: setup
 
 clean:
 	rm -rf data/warehouse data/marts/releases data/marts/current .dagster_home dbt_project/target
+	rm -rf data/shards/*/warehouse data/shards/*/marts data/province
