@@ -124,6 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
     prepare_dagster_home()  # the children share this instance (SQLite here, or PostgreSQL)
+    import pipelines.dbt.project  # noqa: F401  (the dbt manifest, prepared once, not by each child)
     parallel = args.parallel or len(keys)
     print(f"{year} 年 {len(keys)} 个考核主体，最多 {parallel} 个同时运行: {', '.join(keys)}")
     started = time.monotonic()

@@ -35,21 +35,21 @@ def city_figure(con: duckdb.DuckDBPyConnection) -> go.Figure:
 
 def write_page(con: duckdb.DuckDBPyConnection, target: Path, year: int) -> Path:
     status = _table(con, """
-        select shard_name, schemes, release_run_id, published_at, units, units_ranked,
-               missing_items || ' / ' || base_items, completeness_pct, state_zh
+        select shard_name, schemes, release_run_id, replace(left(published_at, 19), 'T', ' '),
+               units, units_ranked, missing_items || ' / ' || base_items, completeness_pct, state_zh
         from province_shard_status order by shard_key""",
-        ["考核主体", "方案", "发布批次", "发布时间", "单位数", "参与排名", "缺失项/基本项",
+        ["考核主体", "方案", "发布批次", "发布时间 (UTC)", "单位数", "参与排名", "缺失项/基本项",
          "数据完整率(%)", "状态"])
     cities = _table(con, """
         select city_rank, shard_name, units_ranked, mean_score, min_score, max_score
         from province_city_ranking order by city_rank nulls last, shard_key""",
         ["名次", "市", "参与排名单位", "平均得分", "最低分", "最高分"])
     within = _table(con, """
-        select shard_name, rank_in_city, unit_name, total_score, grade
+        select shard_name, rank_in_city, unit_name, round(total_score, 2), grade
         from province_unit_ranking order by shard_key, rank_in_city nulls last, unit_code""",
         ["市", "市内名次", "县（区）", "得分", "等次"])
     across = _table(con, """
-        select rank_in_province, unit_name, shard_name, total_score, grade,
+        select rank_in_province, unit_name, shard_name, round(total_score, 2), grade,
                case when not is_ranked then '数据缺失·不排名' end
         from province_unit_ranking order by rank_in_province nulls last, shard_key, unit_code""",
         ["全省名次", "县（区）", "所属市", "得分", "等次", "备注"])
