@@ -37,10 +37,13 @@ browser:
 	  "(or set BROWSER_PATH to a Chrome/Chromium): until then the dashboard is HTML only (no PNG/PDF)"; fi
 
 # The sample's prior year (2023, the 钦州 units) first, as its own release, then 2024: the 2024
-# dashboard then shows each unit's score and rank over both years (历年得分与排名).
+# dashboard then shows each unit's score and rank over both years (历年得分与排名). Then the
+# province view: the bundled two governments (data/shards.yaml: 钦州, 桂林/资源县) run side by
+# side, each its own warehouse and release; then the 2020 sample.
 demo: setup browser
 	$(BIN)/ecoscore run --year 2023
 	$(BIN)/ecoscore run --year 2024
+	$(BIN)/ecoscore province run --year 2024
 	@$(MAKE) --no-print-directory demo-2020
 
 # The 2020 sample in its own data folder (data/samples/xxcity_2020, results beside its raw/):
@@ -78,3 +81,4 @@ lint-fix: setup
 
 clean:
 	rm -rf data/warehouse data/marts/releases data/marts/current .dagster_home dbt_project/target
+	rm -rf data/shards/*/warehouse data/shards/*/marts data/province

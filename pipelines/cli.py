@@ -67,9 +67,30 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
     print(f"  驾驶舱 dashboard:        {link}/dashboard/index.html")
 
 
+def select_shard(key: str, year: int) -> str | None:
+    """Point this process at one shard of the registry (ECOSCORE_SHARD); the problem when the
+    shard is unknown or its data folder does not hold exactly its schemes."""
+    from pipelines.lib.shards import ShardRegistryError, check_schemes, load_registry
+
+    try:
+        shard = load_registry().shard(key)
+        problems = check_schemes(shard, year)
+    except (ShardRegistryError, ValueError) as err:
+        return str(err)
+    if problems:
+        return "\n".join(problems)
+    os.environ["ECOSCORE_SHARD"] = key
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.lib.calendar import current_year
 
+    if getattr(args, "shard", None):
+        problem = select_shard(args.shard, args.year or current_year())
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     return run_and_report(year=args.year or current_year(), as_of=args.as_of or "",
                           full_refresh=getattr(args, "full_refresh", False),
                           reopen_reason=args.reason if args.reopen else None,
@@ -209,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="republish a finalised (定稿) year; needs --reason, which is recorded")
     run.add_argument("--reason", default="", help="why a finalised year is reopened")
     add_verbose(run)
+    run.add_argument("--shard", help="run one shard (assessing government) of the registry "
+                                     "data/shards.yaml (ECOSCORE_SHARDS): its own warehouse, "
+                                     "lock and releases")
     run.set_defaults(func=cmd_run)
     backfill = sub.add_parser("backfill", help="re-run the month partitions holding a date range "
                                                "(one run), then everything downstream")

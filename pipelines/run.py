@@ -44,7 +44,10 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
                         reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
     defs = build_definitions(run, WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
-    tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year)}
+    from pipelines.lib.shards import DEFAULT_SHARD, SHARD_TAG
+
+    tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year),
+            SHARD_TAG: settings.shard or DEFAULT_SHARD}
     title = f"{year} 年" + (f" 截至 {as_of}" if as_of else "") + (
         f" · 月份 months {months[0]} … {months[1]}" if months else "")
     # the warehouse's single-writer lock is taken by the run itself (WarehouseResource)

@@ -11,7 +11,7 @@ import polars as pl
 from pydantic import PrivateAttr
 
 from pipelines.lib.calendar import current_year, derive_run_year
-from pipelines.lib.settings import Settings, get_settings
+from pipelines.lib.settings import Settings, export_environment, get_settings
 from pipelines.lib.warehouse import connect, replace_table, writer_lock
 
 
@@ -25,15 +25,21 @@ class WarehouseResource(dg.ConfigurableResource):
 
     data_dir: str = ""
     warehouse_path: str = ""
+    # a shard of a province deployment (pipelines/lib/shards.py): its releases folder and key
+    marts_dir: str = ""
+    shard: str = ""
 
     @classmethod
     def for_settings(cls, settings: Settings) -> WarehouseResource:
-        return cls(data_dir=str(settings.data_dir), warehouse_path=str(settings.warehouse_path))
+        return cls(data_dir=str(settings.data_dir), warehouse_path=str(settings.warehouse_path),
+                   marts_dir=str(settings.marts_override or ""), shard=settings.shard)
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
         run_id = context.run.run_id if context.run else "?"
         with writer_lock(self.settings, holder=f"run {run_id}"):
+            if self.data_dir:  # dbt (a subprocess) writes this warehouse, not the default one
+                export_environment(self.settings)
             yield self
 
     @property
@@ -41,7 +47,9 @@ class WarehouseResource(dg.ConfigurableResource):
         if not self.data_dir:
             return get_settings()
         override = Path(self.warehouse_path) if self.warehouse_path else None
-        return Settings(data_dir=Path(self.data_dir), warehouse_override=override)
+        return Settings(data_dir=Path(self.data_dir), warehouse_override=override,
+                        marts_override=Path(self.marts_dir) if self.marts_dir else None,
+                        shard=self.shard)
 
     def replace(self, schema: str, table: str, frame: pl.DataFrame) -> int:
         with connect(self.settings) as con:

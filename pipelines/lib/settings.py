@@ -21,6 +21,9 @@ class Settings:
 
     data_dir: Path
     warehouse_override: Path | None = None
+    marts_override: Path | None = None
+    # the shard (assessing government) of a province deployment; "" for the single layout
+    shard: str = ""
 
     @property
     def raw_dir(self) -> Path:
@@ -45,7 +48,7 @@ class Settings:
 
     @property
     def marts_dir(self) -> Path:
-        return self.data_dir / "marts"
+        return self.marts_override or self.data_dir / "marts"
 
     @property
     def releases_dir(self) -> Path:
@@ -82,14 +85,23 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """Settings from the environment: ECOSCORE_DATA_DIR (default `data/` in the project) and
-    ECOSCORE_WAREHOUSE (default `<data>/warehouse/ecoscore.duckdb`)."""
+    """Settings from the environment: ECOSCORE_SHARD (a shard of the registry,
+    pipelines/lib/shards.py: its paths win), else ECOSCORE_DATA_DIR (default `data/` in the
+    project), ECOSCORE_WAREHOUSE (default `<data>/warehouse/ecoscore.duckdb`) and
+    ECOSCORE_MARTS_DIR (default `<data>/marts`)."""
+    if os.environ.get("ECOSCORE_SHARD"):
+        from pipelines.lib.shards import shard_settings
+
+        return shard_settings(os.environ["ECOSCORE_SHARD"])
     data_dir = Path(os.environ.get("ECOSCORE_DATA_DIR", PROJECT_ROOT / "data")).resolve()
     warehouse = os.environ.get("ECOSCORE_WAREHOUSE")
-    return Settings(data_dir=data_dir, warehouse_override=Path(warehouse) if warehouse else None)
+    marts = os.environ.get("ECOSCORE_MARTS_DIR")
+    return Settings(data_dir=data_dir, warehouse_override=Path(warehouse) if warehouse else None,
+                    marts_override=Path(marts) if marts else None)
 
 
-ENVIRONMENT_KEYS = ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE")
+ENVIRONMENT_KEYS = ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE", "ECOSCORE_MARTS_DIR",
+                    "ECOSCORE_SHARD")
 
 
 @contextmanager
@@ -112,6 +124,12 @@ def export_environment(settings: Settings) -> None:
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     os.environ["ECOSCORE_WAREHOUSE"] = str(settings.warehouse_path)
     os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
+    for key, value in (("ECOSCORE_MARTS_DIR", settings.marts_override),
+                       ("ECOSCORE_SHARD", settings.shard)):
+        if value:
+            os.environ[key] = str(value)
+        else:  # the environment says what these settings say, nothing left from before
+            os.environ.pop(key, None)
     # dbt runs as a subprocess: find the dbt installed beside this Python first
     bin_dir = str(Path(sys.executable).parent)
     if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:

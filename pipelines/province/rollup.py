@@ -1,0 +1,239 @@
+"""The province view: every shard's published Parquet marts read where they lie (DuckDB over the
+files, nothing copied in) into province-level marts, published like a shard's release.
+
+Each shard contributes its live release of the year (`<releases>/<year>/current`). A shard whose
+last run failed still has its last good release there (a failed run never switches it): the
+rollup shows that release and says so; a shard with no release of the year is listed with no
+units. The rollup's own release switches in one step (`<province>/<year>/current`), so a failed
+rollup leaves the last good province view in place."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.lib.shards import Registry, Shard
+from pipelines.publish.release import live_release, swap_link
+
+SCORES = "fct_unit_scores.parquet"
+MARTS = ("province_shard_status", "province_city_ranking", "province_unit_ranking")
+KEEP_RELEASES = 5
+
+
+@dataclass(frozen=True)
+class ShardSource:
+    """What the rollup reads of one shard: its live release (None: nothing published) and
+    the outcome of its last run (runs/<year>-<key>.json, written by `ecoscore province run`)."""
+
+    shard: Shard
+    release: Path | None
+    last_run: dict | None
+
+
+def runs_dir(registry: Registry) -> Path:
+    return registry.province_dir / "runs"
+
+
+def record_shard_run(registry: Registry, key: str, year: int, ok: bool, exit_code: int,
+                     seconds: float) -> None:
+    """The outcome of a shard's run, for the rollup's completeness table."""
+    folder = runs_dir(registry)
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"shard": key, "year": year, "ok": ok, "exit_code": exit_code,
+              "seconds": round(seconds, 1), "finished_at": datetime.now(UTC).isoformat()}
+    (folder / f"{year}-{key}.json").write_text(json.dumps(record, ensure_ascii=False),
+                                               encoding="utf-8")
+
+
+def shard_sources(registry: Registry, year: int) -> list[ShardSource]:
+    sources = []
+    for shard in registry.shards:
+        run_file = runs_dir(registry) / f"{year}-{shard.key}.json"
+        last = json.loads(run_file.read_text(encoding="utf-8")) if run_file.exists() else None
+        release = live_release(shard.settings, year)
+        if release is not None and not (release / SCORES).exists():
+            release = None
+        sources.append(ShardSource(shard, release, last))
+    return sources
+
+
+def _quote(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _release_record(release: Path) -> dict:
+    path = release / "release.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def create_views(con: duckdb.DuckDBPyConnection, sources: list[ShardSource]) -> None:
+    """`shards` (one row per shard) and `scores` (every shard's fct_unit_scores, read from its
+    Parquet file in place, with its shard key)."""
+    rows = []
+    for s in sources:
+        record = _release_record(s.release) if s.release else {}
+        last = s.last_run or {}
+        rows.append("(" + ", ".join([
+            _quote(s.shard.key), _quote(s.shard.name), _quote(s.shard.level),
+            _quote(", ".join(s.shard.schemes)),
+            _quote(record.get("run_id", "")) if s.release else "null",
+            _quote(record.get("published_at", "")) if s.release else "null",
+            "null" if s.last_run is None else str(bool(last.get("ok"))).lower(),
+            _quote(last["finished_at"]) if s.last_run else "null",
+        ]) + ")")
+    con.execute(
+        "create or replace table shards (shard_key varchar, shard_name varchar, level varchar, "
+        "schemes varchar, release_run_id varchar, published_at varchar, last_run_ok boolean, "
+        "last_run_at varchar)")
+    con.execute("insert into shards values " + ", ".join(rows))
+    selects = [f"select {_quote(s.shard.key)} as shard_key, * "
+               f"from read_parquet({_quote(s.release / SCORES)})"
+               for s in sources if s.release is not None]
+    if not selects:  # nothing published anywhere: empty marts, same columns
+        selects = ["select null::varchar as shard_key, null::varchar as scheme_code, "
+                   "null::varchar as unit_code, null::varchar as unit_name, "
+                   "null::decimal(18, 4) as total_score, null::varchar as grade, "
+                   "null::boolean as is_ranked, null::integer as base_items, "
+                   "null::integer as missing_items where false"]
+    con.execute("create or replace view scores as " + " union all by name ".join(selects))
+
+
+SHARD_STATUS_SQL = """
+select
+    shards.shard_key, shards.shard_name, shards.level, shards.schemes,
+    shards.release_run_id, shards.published_at, shards.last_run_ok, shards.last_run_at,
+    count(scores.unit_code) as units,
+    count(scores.unit_code) filter (where scores.is_ranked) as units_ranked,
+    coalesce(sum(scores.base_items), 0)::integer as base_items,
+    coalesce(sum(scores.missing_items), 0)::integer as missing_items,
+    case when sum(scores.base_items) > 0
+        then round(100 * (1 - sum(scores.missing_items) / sum(scores.base_items)), 1)
+    end as completeness_pct,
+    case
+        when shards.release_run_id is null then '无已发布结果'
+        when shards.last_run_ok = false then '最近一次运行失败，沿用上次成功发布的结果'
+        else '最新'
+    end as state_zh
+from shards
+left join scores using (shard_key)
+group by all
+order by shards.shard_key
+"""
+
+CITY_RANKING_SQL = """
+with cities as (
+    select
+        shard_key, any_value(shard_name) as shard_name,
+        count(*) filter (where is_ranked) as units_ranked,
+        round(avg(total_score) filter (where is_ranked), 2) as mean_score,
+        round(min(total_score) filter (where is_ranked), 2) as min_score,
+        round(max(total_score) filter (where is_ranked), 2) as max_score
+    from scores
+    inner join shards using (shard_key)
+    group by shard_key
+)
+select
+    *,
+    case when mean_score is not null
+        then rank() over (partition by mean_score is null order by mean_score desc) end
+        as city_rank
+from cities
+order by city_rank nulls last, shard_key
+"""
+
+UNIT_RANKING_SQL = """
+select
+    scores.shard_key, shards.shard_name, scores.scheme_code, scores.unit_code,
+    scores.unit_name, scores.total_score, scores.grade, scores.is_ranked,
+    scores.missing_items,
+    case when scores.is_ranked then rank() over (
+        partition by scores.shard_key, scores.is_ranked order by scores.total_score desc)
+    end as rank_in_city,
+    case when scores.is_ranked then rank() over (
+        partition by scores.is_ranked order by scores.total_score desc)
+    end as rank_in_province
+from scores
+inner join shards using (shard_key)
+order by rank_in_province nulls last, scores.shard_key, scores.unit_code
+"""
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
+    """The province marts as Parquet in `target`; row counts by name."""
+    counts = {}
+    for name, sql in (("province_shard_status", SHARD_STATUS_SQL),
+                      ("province_city_ranking", CITY_RANKING_SQL),
+                      ("province_unit_ranking", UNIT_RANKING_SQL)):
+        con.execute(f"create or replace table {name} as {sql}")
+        con.execute(f"copy (select * from {name} order by all) to "
+                     f"{_quote(target / f'{name}.parquet')} (format parquet)")
+        counts[name] = con.execute(f"select count(*) from {name}").fetchone()[0]
+    return counts
+
+
+@contextmanager
+def province_lock(registry: Registry) -> Iterator[None]:
+    """One rollup at a time per province folder."""
+    registry.province_dir.mkdir(parents=True, exist_ok=True)
+    with open(registry.province_dir / "province.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise RuntimeError(f"另一个省级汇总正在运行 ({registry.province_dir}); "
+                               "another province rollup is running") from err
+        yield
+
+
+def year_release(registry: Registry, year: int) -> Path:
+    return registry.province_dir / str(year) / "current"
+
+
+def prune(registry: Registry, keep: set[str]) -> None:
+    releases = registry.province_dir / "releases"
+    folders = sorted((p for p in releases.iterdir() if p.is_dir()),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    live = {p.resolve().name for p in registry.province_dir.glob("*/current") if p.exists()}
+    for old in folders[KEEP_RELEASES:]:
+        if old.name not in keep | live:
+            shutil.rmtree(old)
+    for stale in (p for p in folders if p.name.endswith(".staging")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def roll_up(registry: Registry, year: int, run_id: str) -> tuple[Path, dict[str, int]]:
+    """Build the province release of `year` and switch `<province>/<year>/current` to it.
+    Any error leaves the previous province release live."""
+    from pipelines.province.page import write_page
+
+    sources = shard_sources(registry, year)
+    releases = registry.province_dir / "releases"
+    staged = releases / f"{run_id}.staging"
+    if staged.exists():
+        shutil.rmtree(staged)
+    staged.mkdir(parents=True)
+    con = duckdb.connect()
+    try:
+        create_views(con, sources)
+        counts = build_marts(con, staged)
+        write_page(con, staged, year)
+    finally:
+        con.close()
+    record = {"year": year, "run_id": run_id, "published_at": datetime.now(UTC).isoformat(),
+              "shards": {s.shard.key: str(s.release) if s.release else None for s in sources}}
+    (staged / "release.json").write_text(json.dumps(record, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    final = releases / run_id
+    staged.rename(final)
+    link = year_release(registry, year)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    swap_link(link, Path("..") / "releases" / run_id)
+    prune(registry, keep={run_id})
+    return final, counts
