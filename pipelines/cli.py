@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import os
 import pkgutil
 import sys
 from pathlib import Path

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
+from pipelines.lib.settings import PROJECT_ROOT, Settings
 from pipelines.scheme.loader import load_scheme
 
 SCHEME = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
