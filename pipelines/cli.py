@@ -71,7 +71,7 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
 def select_shard(key: str, year: int) -> str | None:
     """Point this process at one shard of the registry (ECOSCORE_SHARD); the problem when the
     shard is unknown or its data folder does not hold exactly its schemes."""
-    from pipelines.lib.shards import ShardRegistryError, check_schemes, load_registry
+    from pipelines.scheme.shards import ShardRegistryError, check_schemes, load_registry
 
     try:
         shard = load_registry().shard(key)

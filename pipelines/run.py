@@ -44,7 +44,7 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
                         reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
     defs = build_definitions(run, WarehouseResource.for_settings(settings))
     job = defs.resolve_job_def("ecoscore_all")
-    from pipelines.lib.shards import DEFAULT_SHARD, SHARD_TAG
+    from pipelines.scheme.shards import DEFAULT_SHARD, SHARD_TAG
 
     tags = {**range_tags(*(months or year_months(settings, year))), "ecoscore/year": str(year),
             SHARD_TAG: settings.shard or DEFAULT_SHARD}

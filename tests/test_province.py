@@ -17,13 +17,13 @@ import pytest
 import yaml
 
 from pipelines.lib.settings import PROJECT_ROOT, Settings
-from pipelines.lib.shards import (
+from pipelines.province.rollup import record_shard_run, roll_up, year_release
+from pipelines.scheme.shards import (
     SHARD_TAG,
     ShardRegistryError,
     check_schemes,
     load_registry,
 )
-from pipelines.province.rollup import record_shard_run, roll_up, year_release
 
 BUNDLED = PROJECT_ROOT / "data" / "shards.yaml"
 

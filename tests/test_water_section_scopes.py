@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pipelines.scoring.scheme import SchemeError, load_scheme, scheme_tables
 
 from pipelines.lib.settings import PROJECT_ROOT
+from pipelines.scheme.loader import SchemeError, load_scheme, scheme_tables
 
 XXCITY = PROJECT_ROOT / "data" / "raw" / "schemes" / "xxcity_2020.yaml"
 

@@ -25,7 +25,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     data_dir: str = ""
     warehouse_path: str = ""
-    # a shard of a province deployment (pipelines/lib/shards.py): its releases folder and key
+    # a shard of a province deployment (pipelines/scheme/shards.py): its releases folder and key
     marts_dir: str = ""
     shard: str = ""
 

@@ -86,11 +86,11 @@ class Settings:
 
 def get_settings() -> Settings:
     """Settings from the environment: ECOSCORE_SHARD (a shard of the registry,
-    pipelines/lib/shards.py: its paths win), else ECOSCORE_DATA_DIR (default `data/` in the
+    pipelines/scheme/shards.py: its paths win), else ECOSCORE_DATA_DIR (default `data/` in the
     project), ECOSCORE_WAREHOUSE (default `<data>/warehouse/ecoscore.duckdb`) and
     ECOSCORE_MARTS_DIR (default `<data>/marts`)."""
     if os.environ.get("ECOSCORE_SHARD"):
-        from pipelines.lib.shards import shard_settings
+        from pipelines.scheme.shards import shard_settings
 
         return shard_settings(os.environ["ECOSCORE_SHARD"])
     data_dir = Path(os.environ.get("ECOSCORE_DATA_DIR", PROJECT_ROOT / "data")).resolve()

@@ -10,7 +10,7 @@ from pipelines.lib.calendar import beijing_date, finalised_years, open_years
 from pipelines.lib.partitions import month_key, range_tags
 from pipelines.lib.resources import run_config_for
 from pipelines.lib.settings import Settings, get_settings
-from pipelines.lib.shards import DEFAULT_SHARD, SHARD_TAG, Shard, ShardRegistryError, load_registry
+from pipelines.scheme.shards import DEFAULT_SHARD, SHARD_TAG, Shard, ShardRegistryError, load_registry
 
 # everything but the province rollup, which reads every shard's releases (pipelines/province)
 PIPELINE_ASSETS = dg.AssetSelection.all() - dg.AssetSelection.groups("province")

@@ -5,8 +5,8 @@ lock and runs beside shard runs."""
 import dagster as dg
 
 from pipelines.lib.resources import RunParameters
-from pipelines.lib.shards import SHARD_TAG, load_registry
 from pipelines.province.rollup import province_lock, roll_up
+from pipelines.scheme.shards import SHARD_TAG, load_registry
 
 GROUP = "province"
 

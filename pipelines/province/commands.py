@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pipelines.lib.shards import Registry, ShardRegistryError, check_schemes, load_registry
+from pipelines.scheme.shards import Registry, ShardRegistryError, check_schemes, load_registry
 
 
 def cmd_shards(args: argparse.Namespace) -> int:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib.shards import Registry, Shard
 from pipelines.publish.release import live_release, swap_link
+from pipelines.scheme.shards import Registry, Shard
 
 SCORES = "fct_unit_scores.parquet"
 MARTS = ("province_shard_status", "province_city_ranking", "province_unit_ranking")

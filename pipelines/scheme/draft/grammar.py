@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.scoring.draft.numbers import cn_int
+from pipelines.scheme.draft.numbers import cn_int
 
 N = r"(\d+(?:\.\d+)?)"
 PARSED, GUESSED, UNPARSED = "parsed", "guessed", "not_parsed"

@@ -109,7 +109,7 @@ def _check_unique(path: Path, shards: list[Shard]) -> None:
 def load_registry(path: Path | None = None) -> Registry:
     """The registry at `path` (default: registry_path()), validated: known fields, unique keys,
     warehouses, release folders and schemes (two shards never write one file)."""
-    from pipelines.scoring.scheme import _parse_yaml  # rejects duplicated keys
+    from pipelines.scheme.loader import _parse_yaml  # rejects duplicated keys
 
     path = (path or registry_path()).resolve()
     if not path.exists():
@@ -141,7 +141,7 @@ def check_schemes(shard: Shard, year: int) -> list[str]:
     """Problems of a shard's data folder for `year`: a listed scheme without its file, or a
     scheme file of the year the registry does not list (it would be scored in the wrong
     shard). Empty when the folder holds exactly the shard's schemes."""
-    from pipelines.scoring.scheme import load_schemes
+    from pipelines.scheme.loader import load_schemes
 
     every = load_schemes(shard.data_dir / "raw" / "schemes")
     found = {s.code for s in every}
