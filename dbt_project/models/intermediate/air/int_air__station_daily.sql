@@ -27,8 +27,8 @@ hourly_stats as (
         station_code,
         obs_date,
         {%- for c in daily_cols %}
-        count({{ c }}) as {{ c }}_hours,
-        case when count({{ c }}) >= {{ air_min_valid_hours() }} then avg({{ c }}) end as {{ c }}_24h,
+            count({{ c }}) as {{ c }}_hours,
+            case when count({{ c }}) >= {{ air_min_valid_hours() }} then avg({{ c }}) end as {{ c }}_24h,
         {%- endfor %}
         count(o3) as o3_hours,
         case when count(o3) >= {{ air_min_valid_hours() }} then max(o3) end as o3_1h_max

@@ -27,9 +27,9 @@ day_hours as (
     select
         station_code,
         obs_date,
-        {%- for h in range(24) %}
+    {%- for h in range(24) %}
         any_value(o3) filter (where hour_of_day = {{ h }}) as o3_h{{ '%02d' % h }}{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from hourly
     group by station_code, obs_date
 ),
@@ -39,12 +39,12 @@ windows as (
     select
         station_code,
         obs_date,
-        {%- for e in range(7, 24) %}
+    {%- for e in range(7, 24) %}
         {% for h in range(e - 7, e + 1) %}(o3_h{{ '%02d' % h }} is not null)::integer{{ " + " if not loop.last }}{% endfor %}
             as n_valid_hours_h{{ '%02d' % e }},
         {% for h in range(e - 7, e + 1) %}coalesce(o3_h{{ '%02d' % h }}, 0){{ " + " if not loop.last }}{% endfor %}
             as o3_sum_h{{ '%02d' % e }}{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from day_hours
 ),
 
@@ -53,18 +53,21 @@ final as (
         station_code,
         obs_date,
         {%- for e in range(7, 24) %}
-        n_valid_hours_h{{ '%02d' % e }}::bigint as n_valid_hours_h{{ '%02d' % e }},
-        case when n_valid_hours_h{{ '%02d' % e }} >= 6
-            then o3_sum_h{{ '%02d' % e }} / n_valid_hours_h{{ '%02d' % e }}
-        end as o3_8h_h{{ '%02d' % e }},
+            n_valid_hours_h{{ '%02d' % e }}::bigint as n_valid_hours_h{{ '%02d' % e }},
+            case
+                when n_valid_hours_h{{ '%02d' % e }} >= 6
+                    then o3_sum_h{{ '%02d' % e }} / n_valid_hours_h{{ '%02d' % e }}
+            end as o3_8h_h{{ '%02d' % e }},
         {%- endfor %}
         ---------- the day's valid windows (GB 3095-2012 表4: ≥ 14 make a daily maximum)
         {% for e in range(7, 24) %}(n_valid_hours_h{{ '%02d' % e }} >= 6)::integer{{ " + " if not loop.last }}{% endfor %}
             as o3_8h_windows,
         greatest(
             {%- for e in range(7, 24) %}
-            case when n_valid_hours_h{{ '%02d' % e }} >= 6
-                then o3_sum_h{{ '%02d' % e }} / n_valid_hours_h{{ '%02d' % e }} end{{ "," if not loop.last }}
+                case
+                    when n_valid_hours_h{{ '%02d' % e }} >= 6
+                        then o3_sum_h{{ '%02d' % e }} / n_valid_hours_h{{ '%02d' % e }}
+                end{{ "," if not loop.last }}
             {%- endfor %}
         ) as o3_8h_largest
     from windows

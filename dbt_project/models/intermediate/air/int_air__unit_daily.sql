@@ -31,10 +31,10 @@ unit_means as (
         any_value(unit_stations.unit_name) as unit_name,
         station_daily.obs_date,
         count(*) as n_stations_reporting,
-        {%- for c in daily_cols %}
+    {%- for c in daily_cols %}
         avg(station_daily.{{ c }}) as {{ c }}_mean,
         count(station_daily.{{ c }}) as {{ c }}_stations{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from unit_stations
     inner join station_daily using (station_code)
     group by unit_stations.unit_code, station_daily.obs_date
@@ -49,20 +49,20 @@ final as (
         year(unit_means.obs_date) as obs_year,
         month(unit_means.obs_date) as obs_month,
         {%- if var('standard', '') %}
-        '{{ var("standard") }}' as standard_code,
+            '{{ var("standard") }}' as standard_code,
         {%- else %}
-        standards.standard_code,
+            standards.standard_code,
         {%- endif %}
         ---------- measures (rounded, as looked up)
         {%- for c in daily_cols %}
-        round_even(unit_means.{{ c }}_mean::decimal(18, 6), {{ 1 if c.startswith('co') else 0 }})
-            as {{ c }},
+            round_even(unit_means.{{ c }}_mean::decimal(18, 6), {{ 1 if c.startswith('co') else 0 }})
+                as {{ c }},
         {%- endfor %}
         ---------- coverage
         unit_means.n_stations_reporting,
-        {%- for c in daily_cols %}
+    {%- for c in daily_cols %}
         unit_means.{{ c }}_stations{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from unit_means
     left join standards
         on unit_means.obs_date between standards.valid_from and standards.valid_to

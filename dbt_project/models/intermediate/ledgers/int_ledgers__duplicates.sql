@@ -9,8 +9,8 @@ with clean as (
         select 1 from {{ ref('int_ledgers__row_problems') }} as p
         where p.ledger_row_id = rows.ledger_row_id
     )
-        and rows.evidence_ref is not null
-        and not rows.other_year
+    and rows.evidence_ref is not null
+    and not rows.other_year
 ),
 
 ranked as (
@@ -34,8 +34,8 @@ final as (
         'evidence_ref' as column_name,
         evidence_ref as value,
         '重复事项：与 ' || first_file
-            || case when first_sheet <> '' then '「' || first_sheet || '」' else '' end
-            || ' 第 ' || first_row || ' 行的单位、指标、事项类型、日期和证据编号相同' as reason
+        || case when first_sheet <> '' then '「' || first_sheet || '」' else '' end
+        || ' 第 ' || first_row || ' 行的单位、指标、事项类型、日期和证据编号相同' as reason
     from ranked
     where occurrence > 1
 )

@@ -22,24 +22,32 @@ problems as (
     from rows where row_problem is not null
 
     union all
-    select ledger_row_id, 'scheme_code', scheme_written,
+    select
+        ledger_row_id, 'scheme_code', scheme_written,
         '方案编码不是 {{ year }} 年的考核方案'
     from rows where row_problem is null and not is_known_scheme
 
     union all
-    select ledger_row_id, 'unit_code', unit_written,
-        case when unit_written is null then '单位编码为空'
-            else '单位不在考核方案的单位名单中（请填单位编码或单位全称）' end
+    select
+        ledger_row_id, 'unit_code', unit_written,
+        case
+            when unit_written is null then '单位编码为空'
+            else '单位不在考核方案的单位名单中（请填单位编码或单位全称）'
+        end
     from rows where row_problem is null and is_known_scheme and unit_code is null
 
     union all
-    select ledger_row_id, 'item_code', item_written,
-        case when item_written is null then '指标编号为空'
-            else '指标编号不在考核方案中' end
+    select
+        ledger_row_id, 'item_code', item_written,
+        case
+            when item_written is null then '指标编号为空'
+            else '指标编号不在考核方案中'
+        end
     from rows where row_problem is null and unit_code is not null and not is_known_item
 
     union all
-    select ledger_row_id, 'event_date', event_date_written,
+    select
+        ledger_row_id, 'event_date', event_date_written,
         case
             when event_date_written is null then '日期为空'
             when event_date is null
@@ -47,23 +55,29 @@ problems as (
             else '日期不在考核年度 {{ year }} 年内'
         end
     from rows
-    where row_problem is null
+    where
+        row_problem is null
         and (event_date is null or extract(year from event_date) <> {{ year }})
 
     union all
-    select ledger_row_id, 'event_kind', event_kind_written,
-        case when event_kind_written is null then '事项类型为空'
-            else '事项类型无法识别（见模板“填写说明”中的事项类型列表）' end
+    select
+        ledger_row_id, 'event_kind', event_kind_written,
+        case
+            when event_kind_written is null then '事项类型为空'
+            else '事项类型无法识别（见模板“填写说明”中的事项类型列表）'
+        end
     from rows where row_problem is null and event_kind is null
 
     union all
     select ledger_row_id, 'quantity', quantity_written, '数量不是正数'
     from rows
-    where row_problem is null and quantity_written is not null
+    where
+        row_problem is null and quantity_written is not null
         and (quantity is null or quantity <= 0)
 
     union all
-    select ledger_row_id, 'amount', amount_written,
+    select
+        ledger_row_id, 'amount', amount_written,
         '金额无法识别（应为数字，可带单位 元 或 万元，且与金额单位不矛盾）'
     from rows where row_problem is null and amount_written is not null and amount_yuan is null
 
@@ -82,7 +96,8 @@ problems as (
     where row_problem is null and completed_date_written is not null and completed_date is null
 
     union all
-    select ledger_row_id, 'status', status_written,
+    select
+        ledger_row_id, 'status', status_written,
         '状态只能是 已确认（confirmed）或 已剔除（excused）'
     from rows where row_problem is null and status is null
 
@@ -100,22 +115,27 @@ problems as (
     where row_problem is null and event_kind in ('duty_done', 'duty_partial') and evidence_ref is null
 
     union all
-    select ledger_row_id, 'unit_code', unit_written,
+    select
+        ledger_row_id, 'unit_code', unit_written,
         '该单位在考核方案中没有这项职责（职责完成情况由承担该职责的部门填报）'
     from rows
-    where row_problem is null and is_known_item
+    where
+        row_problem is null and is_known_item
         and event_kind in (select event_kind from duty_kinds)
         and not exists (
             select 1 from duties
-            where duties.scheme_code = rows.scheme_code and duties.unit_code = rows.unit_code
+            where
+                duties.scheme_code = rows.scheme_code and duties.unit_code = rows.unit_code
                 and duties.item_code = rows.item_code
         )
 
     union all
-    select ledger_row_id, 'issuing_level', issuing_level,
+    select
+        ledger_row_id, 'issuing_level', issuing_level,
         '发文层级只能是 国家、自治区、省、市、县、区'
     from rows
-    where row_problem is null and issuing_level is not null
+    where
+        row_problem is null and issuing_level is not null
         and issuing_level not in ('国家', '自治区', '省', '市', '县', '区')
 ),
 

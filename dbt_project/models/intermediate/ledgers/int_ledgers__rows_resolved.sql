@@ -30,8 +30,9 @@ unit_matches as (
         units.unit_code
     from rows
     inner join units
-        on lower(rows.unit_written) in (lower(units.unit_code), lower(units.unit_name))
-        and (rows.scheme_code is null or rows.scheme_code = units.scheme_code)
+        on
+            lower(rows.unit_written) in (lower(units.unit_code), lower(units.unit_name))
+            and (rows.scheme_code is null or rows.scheme_code = units.scheme_code)
 ),
 
 unique_matches as (
@@ -49,15 +50,16 @@ final as (
         unique_matches.unit_code,
         rows.scheme_code is null or rows.scheme_code in (select scheme_code from schemes)
             as is_known_scheme,
-        exists (
+        exists(
             select 1 from {{ ref('stg_scheme__items') }} as items
-            where items.scheme_code = unique_matches.scheme_code
+            where
+                items.scheme_code = unique_matches.scheme_code
                 and items.item_code = rows.item_code
         ) as is_known_item,
         coalesce(
             coalesce(written_scheme.scheme_year, year(rows.event_date)) <> {{ var('year') }}
             and coalesce(written_scheme.scheme_year, year(rows.event_date))
-                in (select scheme_year from catalog),
+            in (select scheme_year from catalog),
             false
         ) as other_year
     from rows

@@ -36,15 +36,16 @@ final as (
         events.item_code,
         events.event_kind,
         '事项类型「' || coalesce(kinds.label_zh, events.event_kind) || '」没有指标读取：指标 '
-            || events.item_code || coalesce(' 只读取 ' || item_kinds.kinds_read_zh, ' 不读取任何台账事项')
-            || '，本行不计分' as reason_zh
+        || events.item_code || coalesce(' 只读取 ' || item_kinds.kinds_read_zh, ' 不读取任何台账事项')
+        || '，本行不计分' as reason_zh
     from events
     left join kinds on kinds.event_kind = events.event_kind
     left join item_kinds
         on item_kinds.scheme_code = events.scheme_code and item_kinds.item_code = events.item_code
     anti join reads
-        on reads.scheme_code = events.scheme_code and reads.item_code = events.item_code
-        and reads.code = events.event_kind
+        on
+            reads.scheme_code = events.scheme_code and reads.item_code = events.item_code
+            and reads.code = events.event_kind
 )
 
 select * from final

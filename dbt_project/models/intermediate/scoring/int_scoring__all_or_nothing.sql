@@ -23,12 +23,15 @@ evaluated as (
         (
             select string_agg(e.ledger_row_id, ',' order by e.ledger_row_id)
             from events as e
-            where e.scheme_code = grid.scheme_code
+            where
+                e.scheme_code = grid.scheme_code
                 and e.item_code = grid.item_code
                 and e.unit_code = case grid.rule_params ->> 'evaluate_on'
-                    when 'city' then grid.city_unit else grid.unit_code end
+                    when 'city' then grid.city_unit else grid.unit_code
+                end
                 and list_contains(
-                    json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'), e.event_kind)
+                    json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'), e.event_kind
+                )
         ) as done_keys
     from grid
 ),
@@ -49,8 +52,11 @@ explained as (
             when evaluate_on = 'city'
                 then '未见市级指标完成记录，各县均不得分：扣 ' || {{ fmt_num('points') }} || ' 分'
             else '未见完成记录：不得分，扣 ' || {{ fmt_num('points') }} || ' 分'
-        end || case when done_keys is null and extra_deduction > 0
-            then '，另加扣 ' || {{ fmt_num('extra_deduction') }} || ' 分' else '' end as explanation_zh,
+        end || case
+            when done_keys is null and extra_deduction > 0
+                then '，另加扣 ' || {{ fmt_num('extra_deduction') }} || ' 分'
+            else ''
+        end as explanation_zh,
         'scored' as status
     from evaluated
 ),

@@ -12,10 +12,13 @@ schemes as (
 bonus_capped as (
     select
         composed.*,
-        case when schemes.bonus_cap is null then capped_bonuses
-        else greatest(least(capped_bonuses, schemes.bonus_cap - coalesce(sum(capped_bonuses) over (
-            partition by composed.scheme_code, composed.unit_code
-            order by composed.item_order rows between unbounded preceding and 1 preceding), 0)), 0)
+        case
+            when schemes.bonus_cap is null then capped_bonuses
+            else
+                greatest(least(capped_bonuses, schemes.bonus_cap - coalesce(sum(capped_bonuses) over (
+                    partition by composed.scheme_code, composed.unit_code
+                    order by composed.item_order rows between unbounded preceding and 1 preceding
+                ), 0)), 0)
         end as bonuses,
         coalesce(schemes.missing_data, 'flag') as missing_data
     from composed

@@ -27,9 +27,9 @@ grouped as (
     select
         s.scheme_code, s.unit_code, s.item_code,
         min(greatest(least(s.item_deductions, g.deduction_cap - coalesce(before.d, 0)), 0))
-            filter (where g.deduction_cap is not null) as group_capped_deductions,
+        filter (where g.deduction_cap is not null) as group_capped_deductions,
         min(greatest(least(s.item_bonuses, g.bonus_cap - coalesce(before.b, 0)), 0))
-            filter (where g.bonus_cap is not null) as group_capped_bonuses,
+        filter (where g.bonus_cap is not null) as group_capped_bonuses,
         bool_or(g.overflow_to_total) as group_overflow,
         string_agg(g.group_code, ',') as group_codes
     from summed as s
@@ -38,7 +38,8 @@ grouped as (
         select sum(s2.item_deductions) as d, sum(s2.item_bonuses) as b
         from summed as s2
         inner join groups as g2 on g2.scheme_code = s2.scheme_code and g2.item_code = s2.item_code
-        where s2.scheme_code = s.scheme_code and s2.unit_code = s.unit_code
+        where
+            s2.scheme_code = s.scheme_code and s2.unit_code = s.unit_code
             and g2.group_code = g.group_code and s2.item_order < s.item_order
     ) as before on true
     group by all

@@ -20,7 +20,7 @@ pool_steps as (
     where is_pool_item
 ),
 
-rooms(scheme_code, unit_code, step, item_code, item_order, room, taken) as (
+rooms (scheme_code, unit_code, step, item_code, item_order, room, taken) as (
     -- what each item with base points still holds, after each pool step
     select scheme_code, unit_code, 0, item_code, item_order, points - own_deductions, 0::decimal(18, 4)
     from own
@@ -32,18 +32,29 @@ rooms(scheme_code, unit_code, step, item_code, item_order, room, taken) as (
     from (
         select
             *,
-            case when is_member then greatest(least(room,
-                least(charge_wanted, sum(room) filter (where is_member) over unit_rooms)
-                - coalesce(sum(room) filter (where is_member) over (unit_rooms order by item_order
-                    rows between unbounded preceding and 1 preceding), 0)), 0)
-            else 0 end::decimal(18, 4) as take
+            case
+                when is_member
+                    then
+                        greatest(least(
+                            room,
+                            least(charge_wanted, sum(room) filter (where is_member) over unit_rooms)
+                            - coalesce(sum(room) filter (where is_member) over (
+                                unit_rooms order by item_order
+                                rows between unbounded preceding and 1 preceding
+                            ), 0)
+                        ), 0)
+                else 0
+            end::decimal(18, 4
+            ) as take
         from (
             select
                 r.scheme_code, r.unit_code, r.item_code, r.item_order, r.room,
                 p.step as next_step,
                 p.charge_wanted,
-                list_bool_or(list_transform(p.charged_to_list,
-                    lambda c: r.item_code = c or starts_with(r.item_code, c || '.'))) as is_member
+                list_bool_or(list_transform(
+                    p.charged_to_list,
+                    lambda c: r.item_code = c or starts_with(r.item_code, c || '.')
+                )) as is_member
             from rooms as r
             inner join pool_steps as p
                 on p.scheme_code = r.scheme_code and p.unit_code = r.unit_code and p.step = r.step + 1
@@ -60,7 +71,8 @@ takes as (
 ),
 
 received as (
-    select scheme_code, unit_code, item_code,
+    select
+        scheme_code, unit_code, item_code,
         sum(taken) as pool_received,
         string_agg(pool_item_code, '、' order by pool_item_code) as received_from
     from takes
@@ -89,8 +101,10 @@ composed as (
         item_deductions - capped_deductions as group_cap_cut,
         case when is_pool_item or overflows then 0 else capped_deductions - own_deductions end
             as item_floor_cut,
-        case when is_pool_item and not overflows then capped_deductions - coalesce(charged.pool_charged, 0)
-            else 0 end as pool_floor_cut
+        case
+            when is_pool_item and not overflows then capped_deductions - coalesce(charged.pool_charged, 0)
+            else 0
+        end as pool_floor_cut
     from own
     left join received using (scheme_code, unit_code, item_code)
     left join charged using (scheme_code, unit_code, item_code)

@@ -18,7 +18,7 @@ anchors as (
         a.value::decimal(18, 4) as anchor_value,
         a.points::decimal(18, 4) as anchor_points
     from grid,
-        unnest(json_transform(grid.rule_params -> 'anchors', '[{"value":"DOUBLE","points":"DOUBLE"}]')) as t(a)
+        unnest(json_transform(grid.rule_params -> 'anchors', '[{"value":"DOUBLE","points":"DOUBLE"}]')) as t (a)
 ),
 
 segments as (
@@ -62,23 +62,32 @@ scored as (
         case
             when grid.measure_value is null then null
             when grid.measure_value >= grid.high_value then grid.high_points
-            when grid.measure_value >= grid.low_value then (
-                select s.anchor_points + (s.next_points - s.anchor_points)
-                    * (grid.measure_value - s.anchor_value) / (s.next_value - s.anchor_value)
-                from segments as s
-                where s.scheme_code = grid.scheme_code and s.unit_code = grid.unit_code
-                    and s.item_code = grid.item_code
-                    and grid.measure_value >= s.anchor_value and grid.measure_value < s.next_value
-            )
+            when grid.measure_value >= grid.low_value
+                then (
+                    select
+                        s.anchor_points + (s.next_points - s.anchor_points)
+                        * (grid.measure_value - s.anchor_value) / (s.next_value - s.anchor_value)
+                    from segments as s
+                    where
+                        s.scheme_code = grid.scheme_code and s.unit_code = grid.unit_code
+                        and s.item_code = grid.item_code
+                        and grid.measure_value >= s.anchor_value and grid.measure_value < s.next_value
+                )
             -- below the lowest anchor: a slope, steeper under the floor value (003 二.2)
-            else greatest(grid.low_points
+            else greatest(
+                grid.low_points
                 - coalesce(grid.below_per_unit, grid.low_points * 1e6)
-                    * (grid.low_value - greatest(grid.measure_value,
-                        coalesce(grid.floor_value, grid.measure_value)))
+                * (grid.low_value - greatest(
+                    grid.measure_value,
+                    coalesce(grid.floor_value, grid.measure_value)
+                ))
                 - coalesce(grid.below_per_unit_under_floor, 0)
-                    * greatest(coalesce(grid.floor_value, grid.measure_value)
-                        - grid.measure_value, 0),
-                0)
+                * greatest(
+                    coalesce(grid.floor_value, grid.measure_value)
+                    - grid.measure_value, 0
+                ),
+                0
+            )
         end as score_raw
     from clamped as grid
 ),
@@ -102,31 +111,42 @@ final as (
             points_moved as points,
             case
                 when measure_value is null then '数据缺失：' || measure_label || ' 无数据，本项无法评分'
-                else measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
+                else
+                    measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                     || case
                         when measure_value > high_value
-                            then '，高于最高锚点 ' || {{ fmt_num('high_value') }} || '，不在插值区间内，按该锚点计 '
+                            then
+                                '，高于最高锚点 ' || {{ fmt_num('high_value') }} || '，不在插值区间内，按该锚点计 '
                                 || {{ fmt_num('high_points') }} || ' 分'
                         when measure_value = high_value
                             then '，达到锚点 ' || {{ fmt_num('high_value') }} || '（' || {{ fmt_num('high_points') }} || ' 分）'
                         when measure_value >= low_value
-                            then '，在 ' || {{ fmt_num('low_value') }} || '–' || {{ fmt_num('high_value') }}
+                            then
+                                '，在 ' || {{ fmt_num('low_value') }} || '–' || {{ fmt_num('high_value') }}
                                 || ' 之间按线性插值计分'
                         when below_per_unit is null
                             then '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '，不在插值区间内，不得分'
                         when below_per_unit = 0 and coalesce(below_per_unit_under_floor, 0) = 0
-                            then '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '，不在插值区间内，按该锚点计 '
+                            then
+                                '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '，不在插值区间内，按该锚点计 '
                                 || {{ fmt_num('low_points') }} || ' 分'
-                        else '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '（' || {{ fmt_num('low_points') }}
+                        else
+                            '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '（' || {{ fmt_num('low_points') }}
                             || ' 分），不在插值区间内：'
-                            || case when floor_value < low_value and measure_value < low_value
-                                then '高于 ' || {{ fmt_num('floor_value') }} || ' 的部分每差 1 扣 '
-                                    || {{ fmt_num('below_per_unit') }} || ' 分，' else '' end
-                            || case when coalesce(below_per_unit_under_floor, 0) > 0
-                                        and measure_value < coalesce(floor_value, low_value)
-                                then '低于 ' || {{ fmt_num('coalesce(floor_value, low_value)') }} || ' 的部分每差 1 扣 '
+                            || case
+                                when floor_value < low_value and measure_value < low_value
+                                    then
+                                        '高于 ' || {{ fmt_num('floor_value') }} || ' 的部分每差 1 扣 '
+                                        || {{ fmt_num('below_per_unit') }} || ' 分，'
+                                else ''
+                            end
+                            || case when
+                                coalesce(below_per_unit_under_floor, 0) > 0
+                                and measure_value < coalesce(floor_value, low_value)
+                                then
+                                    '低于 ' || {{ fmt_num('coalesce(floor_value, low_value)') }} || ' 的部分每差 1 扣 '
                                     || {{ fmt_num('below_per_unit_under_floor') }} || ' 分'
-                                else '每差 1 扣 ' || {{ fmt_num('below_per_unit') }} || ' 分' end
+                            else '每差 1 扣 ' || {{ fmt_num('below_per_unit') }} || ' 分' end
                     end
                     || '：得 ' || {{ fmt_num('item_score') }} || ' 分，扣 '
                     || {{ fmt_num('raw_points') }} || ' 分'

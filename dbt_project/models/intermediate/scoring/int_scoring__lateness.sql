@@ -17,8 +17,10 @@ computed as (
         case
             when measure_value is null or measure_value <= 0 then 0
             when measure_value <= (rule_params ->> 'within_days')::integer
-                then round(points * {{ param_num('within_share') }} * measure_value
-                    / (rule_params ->> 'within_days')::integer, 4)
+                then round(
+                    points * {{ param_num('within_share') }} * measure_value
+                    / (rule_params ->> 'within_days')::integer, 4
+                )
             else round(points * {{ param_num('beyond_share') }}, 4)
         end as amount
     from grid
@@ -38,10 +40,12 @@ final as (
                     then '数据缺失：无任务完成记录（完成日期、截止日期或逾期天数），无法判断是否按时完成'
                 when measure_value <= 0 then '按时完成：不扣分'
                 when measure_value <= within_days
-                    then '逾期 ' || {{ fmt_num('measure_value') }} || ' 天（' || within_days
+                    then
+                        '逾期 ' || {{ fmt_num('measure_value') }} || ' 天（' || within_days
                         || ' 天以内按比例，最多扣 ' || {{ fmt_num('within_share * 100') }} || '%）：扣 '
                         || {{ fmt_num('amount') }} || ' 分'
-                else '逾期 ' || {{ fmt_num('measure_value') }} || ' 天，超过 ' || within_days
+                else
+                    '逾期 ' || {{ fmt_num('measure_value') }} || ' 天，超过 ' || within_days
                     || ' 天，扣 ' || {{ fmt_num('beyond_share * 100') }} || '%：扣 ' || {{ fmt_num('amount') }} || ' 分'
             end as explanation_zh,
             case when measure_value is null then 'missing' else 'scored' end as status

@@ -26,7 +26,8 @@ per_item as (
 ),
 
 long as (
-    select scheme_code, unit_code, item_code, 'ledger.amount_wan' as measure_code,
+    select
+        scheme_code, unit_code, item_code, 'ledger.amount_wan' as measure_code,
         amount_wan as measure_value, source_keys
     from per_item where amount_wan is not null
     union all
@@ -36,7 +37,8 @@ long as (
     select scheme_code, unit_code, item_code, 'ledger.count_required', count_required, source_keys
     from per_item where count_required is not null
     union all
-    select scheme_code, unit_code, item_code, 'ledger.completion_pct',
+    select
+        scheme_code, unit_code, item_code, 'ledger.completion_pct',
         100 * coalesce(count_done, 0) / count_required, source_keys
     from per_item where count_required > 0
     union all

@@ -38,9 +38,10 @@ looked_up as (
                             ('met', 'annual_met_measure'), ('improved', 'improvement_measure'),
                             ('below_all', 'months_below_all_measure'),
                             ('worst_all', 'months_worst_all_measure')] %}
-    left join measures as {{ alias }}
-        on {{ alias }}.unit_code = grid.unit_code and {{ alias }}.measure_year = grid.scheme_year
-        and {{ alias }}.measure_code = grid.rule_params ->> '{{ param }}'
+        left join measures as {{ alias }}
+            on
+                {{ alias }}.unit_code = grid.unit_code and {{ alias }}.measure_year = grid.scheme_year
+                and {{ alias }}.measure_code = grid.rule_params ->> '{{ param }}'
     {% endfor %}
 ),
 
@@ -64,26 +65,33 @@ deductions as (
         'deduction' as movement_kind,
         case when annual_met >= 1 or months_below is null or annual_met_missing then 0 else -least(monthly_points, cap) end as points,
         coalesce(monthly_points, 0) as raw_points,
-        case when annual_met >= 1 or months_below is null or annual_met_missing then 0
-            else greatest(monthly_points - cap, 0) end as cap_cut,
+        case
+            when annual_met >= 1 or months_below is null or annual_met_missing then 0
+            else greatest(monthly_points - cap, 0)
+        end as cap_cut,
         case
             when months_below is null then '数据缺失：断面月度达标数据无数据，本项无法评分'
             when annual_met_missing then '数据缺失：断面年均值达标数据无数据，本项无法评分'
             when annual_met >= 1 and monthly_points > 0
-                then '月度未达标 ' || {{ fmt_num('months_below') }} || ' 个月（劣V类 '
+                then
+                    '月度未达标 ' || {{ fmt_num('months_below') }} || ' 个月（劣V类 '
                     || {{ fmt_num('coalesce(months_worst, 0)') }} || ' 个月），月度扣分 ' || {{ fmt_num('monthly_points') }}
                     || ' 分；年均值达到目标，月度扣分予以免除：不扣分'
             when monthly_points = 0 and months_waived > 0
-                then '断面月度未达标 ' || {{ fmt_num('months_waived') }} || ' 个月（劣V类 '
+                then
+                    '断面月度未达标 ' || {{ fmt_num('months_waived') }} || ' 个月（劣V类 '
                     || {{ fmt_num('worst_months_waived') }} || ' 个月），所在断面年均值达到目标，月度扣分免扣：不扣分'
             when monthly_points = 0 then '各月均达到目标：不扣分'
-            else '月度未达标 ' || {{ fmt_num('months_below') }} || ' 个月（劣V类 '
+            else
+                '月度未达标 ' || {{ fmt_num('months_below') }} || ' 个月（劣V类 '
                 || {{ fmt_num('coalesce(months_worst, 0)') }} || ' 个月），按每月扣 ' || {{ fmt_num('per_month') }}
                 || ' 分、劣V类每月扣 ' || {{ fmt_num('per_worst_month') }} || ' 分，年均值未达标：扣 '
                 || {{ fmt_num('least(monthly_points, cap)') }} || ' 分'
-                || case when months_waived > 0
-                    then '；另有 ' || {{ fmt_num('months_waived') }} || ' 个月所在断面年均值达到目标，月度扣分免扣'
-                    else '' end
+                || case
+                    when months_waived > 0
+                        then '；另有 ' || {{ fmt_num('months_waived') }} || ' 个月所在断面年均值达到目标，月度扣分免扣'
+                    else ''
+                end
         end as explanation_zh,
         case when months_below is null or annual_met_missing then 'missing' else 'scored' end as status
     from computed
@@ -98,7 +106,7 @@ bonuses as (
         bonus_raw as raw_points,
         bonus_raw - bonus_points as cap_cut,
         '水质同比提升 ' || {{ fmt_num('classes_improved') }} || ' 个类别，每类加 ' || {{ fmt_num('per_class') }}
-            || ' 分：加 ' || {{ fmt_num('bonus_points') }} || ' 分' as explanation_zh,
+        || ' 分：加 ' || {{ fmt_num('bonus_points') }} || ' 分' as explanation_zh,
         'scored' as status
     from (select *, null::varchar as improved_keys from computed)
     where classes_improved > 0 and per_class > 0

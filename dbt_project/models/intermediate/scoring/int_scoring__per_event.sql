@@ -26,13 +26,15 @@ events as (
 
 city_done as (
     -- the city's own completion record waives the item's deductions (001 4)
-    select grid.scheme_code, grid.unit_code, grid.item_code,
+    select
+        grid.scheme_code, grid.unit_code, grid.item_code,
         string_agg(e.ledger_row_id, ',' order by e.ledger_row_id) as city_done_keys
     from grid
     inner join events as e
-        on e.scheme_code = grid.scheme_code and e.unit_code = grid.city_unit
-        and e.item_code = grid.rule_params ->> 'unless_city_completed'
-        and e.event_kind = 'task_completed' and e.status = 'confirmed'
+        on
+            e.scheme_code = grid.scheme_code and e.unit_code = grid.city_unit
+            and e.item_code = grid.rule_params ->> 'unless_city_completed'
+            and e.event_kind = 'task_completed' and e.status = 'confirmed'
     group by all
 ),
 
@@ -62,11 +64,13 @@ matched as (
     from grid
     left join city_done using (scheme_code, unit_code, item_code)
     inner join events
-        on events.scheme_code = grid.scheme_code
-        and events.unit_code = grid.unit_code
-        and events.item_code = grid.item_code
-        and list_contains(
-            json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'), events.event_kind)
+        on
+            events.scheme_code = grid.scheme_code
+            and events.unit_code = grid.unit_code
+            and events.item_code = grid.item_code
+            and list_contains(
+                json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'), events.event_kind
+            )
     -- people read 火点, not fire_point (glossary: the one English↔Chinese list)
     left join {{ ref('glossary') }} as kind_labels on kind_labels.term = events.event_kind
 ),
@@ -100,15 +104,18 @@ amounts as (
                 then (rule_params -> 'severity_amounts' ->> severity)::decimal(18, 4) * occurrences
             -- the n-th occurrence on the same thing costs the n-th step (the last step after)
             when escalation_steps > 0
-                then list_sum(list_transform(range(1, ceil(occurrences)::bigint + 1),
+                then list_sum(list_transform(
+                    range(1, ceil(occurrences)::bigint + 1),
                     lambda k: json_transform(rule_params -> 'escalation', '["DECIMAL(18,4)"]')[
-                        least(repeats_before + k, escalation_steps)::bigint]))
+                        least(repeats_before + k, escalation_steps)::bigint
+                    ]
+                ))
             else base_amount * occurrences
         end)::decimal(18, 4) as event_amount,
         -- a severity written on the row that the item's price list does not name
         status = 'confirmed' and city_done_keys is null and severity is not null
-            and (rule_params -> 'severity_amounts') is not null
-            and (rule_params -> 'severity_amounts' ->> severity) is null as severity_unlisted,
+        and (rule_params -> 'severity_amounts') is not null
+        and (rule_params -> 'severity_amounts' ->> severity) is null as severity_unlisted,
         array_to_string(json_keys(rule_params -> 'severity_amounts'), '、') as listed_severities
     from repeats
 ),
@@ -120,9 +127,11 @@ highest as (
         case
             when hg.group_code is null or status <> 'confirmed' then 1
             else row_number() over (
-                partition by amounts.scheme_code, amounts.unit_code, hg.group_code, issue_key,
+                partition by
+                    amounts.scheme_code, amounts.unit_code, hg.group_code, issue_key,
                     (status = 'confirmed')
-                order by event_amount desc, item_order, ledger_row_id)
+                order by event_amount desc, item_order, ledger_row_id
+            )
         end as clause_rank
     from amounts
     left join highest_groups as hg
@@ -167,25 +176,32 @@ event_rows as (
         counted_amount - applied_points as cap_cut,
         case movement_kind when 'bonus' then applied_points else -applied_points end as points,
         strftime(event_date, '%Y-%m-%d') || ' ' || coalesce(severity || ' ', '') || event_label
-            || case when occurrences <> 1 then ' ' || {{ fmt_num('occurrences') }} || ' 处（次）' else '' end
-            || case
-                when movement_kind = 'excused' and city_done_keys is not null
-                    then '：市级目标已完成（' || city_done_keys || '），各县均得分，不扣分'
-                when movement_kind = 'excused'
-                    then '：已剔除（批准文号 ' || coalesce(approval_ref, '无') || '），不计分'
-                when movement_kind = 'superseded'
-                    then '：同一事项按最高分项扣分，本项不重复扣分'
-                else '：' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('applied_points') }} || ' 分'
-                    || case when counted_amount > applied_points
-                        then '（本项最高' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('cap') }}
+        || case when occurrences <> 1 then ' ' || {{ fmt_num('occurrences') }} || ' 处（次）' else '' end
+        || case
+            when movement_kind = 'excused' and city_done_keys is not null
+                then '：市级目标已完成（' || city_done_keys || '），各县均得分，不扣分'
+            when movement_kind = 'excused'
+                then '：已剔除（批准文号 ' || coalesce(approval_ref, '无') || '），不计分'
+            when movement_kind = 'superseded'
+                then '：同一事项按最高分项扣分，本项不重复扣分'
+            else
+                '：' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('applied_points') }} || ' 分'
+                || case
+                    when counted_amount > applied_points
+                        then
+                            '（本项最高' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('cap') }}
                             || ' 分，封顶少' || {{ verb('item_kind') }} || ' '
                             || {{ fmt_num('counted_amount - applied_points') }} || ' 分）'
-                        else '' end
-            end
-            || case when severity_unlisted
-                then '；严重程度“' || severity || '”不在本项分档（' || listed_severities
+                    else ''
+                end
+        end
+        || case
+            when severity_unlisted
+                then
+                    '；严重程度“' || severity || '”不在本项分档（' || listed_severities
                     || '）中，按基本' || {{ verb('item_kind') }} || '分计，待核实'
-                else '' end as explanation_zh,
+            else ''
+        end as explanation_zh,
         case when severity_unlisted then 'flagged' else 'scored' end as status
     from applied
 ),

@@ -31,9 +31,11 @@ final as (
             case
                 when measure_value is null then '数据缺失：无完成情况数据（完成数量、任务数量台账），本项无法评分'
                 when measure_value < floor_pct
-                    then '完成率 ' || {{ fmt_num('measure_value') }} || '%，低于 ' || {{ fmt_num('floor_pct') }}
+                    then
+                        '完成率 ' || {{ fmt_num('measure_value') }} || '%，低于 ' || {{ fmt_num('floor_pct') }}
                         || '%：该项不得分，扣 ' || {{ fmt_num('points') }} || ' 分'
-                else '完成率 ' || {{ fmt_num('measure_value') }} || '%，按完成比例得 '
+                else
+                    '完成率 ' || {{ fmt_num('measure_value') }} || '%，按完成比例得 '
                     || {{ fmt_num('item_score') }} || ' 分，扣 ' || {{ fmt_num('points - item_score') }} || ' 分'
             end as explanation_zh,
             case when measure_value is null then 'missing' else 'scored' end as status

@@ -6,8 +6,8 @@ with final as (
     {% for shape in ['steps', 'per_event', 'all_or_nothing', 'interpolation', 'tiers', 'proportional',
                      'ranking', 'lateness', 'monthly_waiver', 'station_outlier_days', 'vetoes',
                      'share_conditions'] %}
-    select * from {{ ref('int_scoring__' ~ shape) }}
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ ref('int_scoring__' ~ shape) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
 

@@ -16,13 +16,18 @@ notices as (
         string_agg(events.ledger_row_id, ',' order by events.ledger_row_id) as notice_keys
     from grid
     inner join {{ ref('int_scoring__events') }} as events
-        on events.scheme_code = grid.scheme_code and events.unit_code = grid.unit_code
-        and events.item_code = grid.item_code
-    where events.status = 'confirmed' and events.event_kind = 'notice'
-        and (grid.notices_within is null
+        on
+            events.scheme_code = grid.scheme_code and events.unit_code = grid.unit_code
+            and events.item_code = grid.item_code
+    where
+        events.status = 'confirmed' and events.event_kind = 'notice'
+        and (
+            grid.notices_within is null
             or len(list_filter(
                 json_transform(grid.notices_within, '[{"from": "DATE", "to": "DATE"}]'),
-                lambda p: events.event_date between p['from'] and p['to'])) > 0)
+                lambda p: events.event_date between p['from'] and p['to']
+            )) > 0
+        )
     group by all
 ),
 
@@ -40,11 +45,14 @@ final as (
                 as raw_points,
             0 as cap_cut,
             case when grid.notices_within is not null then '考核时段内' else '' end
-                || case when coalesce(notices.notice_count, 0) >= grid.zero_if_notices
-                then '被通报 ' || {{ fmt_num('notices.notice_count') }} || ' 次（' || grid.zero_if_notices
-                    || ' 次以上本项不得分）：' || case grid.unit_role when 'lead' then '牵头' else '配合' end
-                    || '分值 ' || {{ fmt_num('grid.points') }} || ' 分清零'
-                else '被通报 ' || {{ fmt_num('coalesce(notices.notice_count, 0)') }} || ' 次，未达 '
+            || case
+                when coalesce(notices.notice_count, 0) >= grid.zero_if_notices
+                    then
+                        '被通报 ' || {{ fmt_num('notices.notice_count') }} || ' 次（' || grid.zero_if_notices
+                        || ' 次以上本项不得分）：' || case grid.unit_role when 'lead' then '牵头' else '配合' end
+                        || '分值 ' || {{ fmt_num('grid.points') }} || ' 分清零'
+                else
+                    '被通报 ' || {{ fmt_num('coalesce(notices.notice_count, 0)') }} || ' 次，未达 '
                     || grid.zero_if_notices || ' 次：分值保留'
             end as explanation_zh,
             'scored' as status

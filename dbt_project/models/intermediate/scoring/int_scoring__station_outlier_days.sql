@@ -29,7 +29,8 @@ final as (
             case
                 when measure_value is null then '数据缺失：站点异常高值天数 无数据，本项无法评分'
                 when measure_value = 0 then '全市污染天中无本辖区国控站点异常偏高：不扣分'
-                else '全市污染天中本辖区国控站点日均值高出其他站点平均值5%以上共 '
+                else
+                    '全市污染天中本辖区国控站点日均值高出其他站点平均值5%以上共 '
                     || {{ fmt_num('measure_value') }} || ' 天，每天扣 ' || {{ fmt_num('amount_per_day') }}
                     || ' 分' || case when cap is null then '，扣分不封顶' else '' end || '：扣 '
                     || {{ fmt_num('least(raw_amount, coalesce(cap, raw_amount))') }} || ' 分'

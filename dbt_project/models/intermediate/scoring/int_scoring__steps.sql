@@ -61,22 +61,30 @@ explained as (
             when measure_value is null
                 then '数据缺失：' || measure_label || ' 无数据，本项无法评分'
             when steps = 0 and movement_kind = 'bonus'
-                then measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
+                then
+                    measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                     || '，未超过目标 ' || {{ fmt_num('target') }} || '：不加分'
             when steps = 0
-                then measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
+                then
+                    measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                     || '，达到目标 ' || {{ fmt_num('target') }} || '：不扣分'
-            else measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
+            else
+                measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                 || '，' || case when measure_value < target then '低于' else '高于' end
                 || '目标 ' || {{ fmt_num('target') }} || ' 共 ' || {{ fmt_num('gap') }}
                 || case step_rounding
                     when 'up' then '（不足 ' || {{ fmt_num('step') }} || ' 按 ' || {{ fmt_num('step') }} || ' 计）'
                     when 'down' then '（不足 ' || {{ fmt_num('step') }} || ' 的部分不计）'
-                    else '' end
+                    else ''
+                end
                 || '，按每 ' || {{ fmt_num('step') }} || ' ' || {{ verb('movement_kind') }} || ' '
                 || {{ fmt_num('amount_per_step') }} || ' 分'
-                || case when cap is null then '' else '，最高' || {{ verb('movement_kind') }} || ' '
-                    || {{ fmt_num('cap') }} || ' 分' end
+                || case
+                    when
+                        cap is null then '' else
+                        '，最高' || {{ verb('movement_kind') }} || ' '
+                        || {{ fmt_num('cap') }} || ' 分'
+                end
                 || '：' || {{ verb('movement_kind') }} || ' '
                 || {{ fmt_num('applied_points') }} || ' 分'
         end as explanation_zh,

@@ -27,6 +27,8 @@ ledger_measures as (
     select * from {{ ref('int_scoring__ledger_measures') }}
 ),
 
+
+
 {#- an item with measure_weights reads Σ weight × measure (seed 003 一.3: 省控 ×2, 年均值达到或
     优于V类的 ×½), only when every named measure is present for the unit and year -#}
 weighted_measures as (
@@ -38,7 +40,7 @@ weighted_measures as (
         sum(p.part.weight::decimal(18, 4) * m.measure_value) as measure_value,
         string_agg(m.source_keys, ';' order by p.part.measure) as source_keys
     from items,
-        unnest(json_transform(items.measure_weights, '[{"measure":"VARCHAR","weight":"DOUBLE"}]')) as p(part)
+        unnest(json_transform(items.measure_weights, '[{"measure":"VARCHAR","weight":"DOUBLE"}]')) as p (part)
     inner join domain_measures as m on m.measure_code = p.part.measure
     where items.measure_weights is not null
     group by all
@@ -75,16 +77,20 @@ final as (
         items.source_text,
         ---------- measure and target
         targets.target::decimal(18, 4) as target,
-        coalesce(weighted_measures.measure_value, domain_measures.measure_value,
-                 ledger_measures.measure_value) as measure_value,
+        coalesce(
+            weighted_measures.measure_value, domain_measures.measure_value,
+            ledger_measures.measure_value
+        ) as measure_value,
         coalesce(glossary.label_zh, items.measure_code) as measure_label,
         case
             when coalesce(glossary.unit_zh, '') in ('', '%') then coalesce(glossary.unit_zh, '')
             else ' ' || glossary.unit_zh
         end as measure_unit,
         coalesce(schemes.standard_code, domain_measures.standard_code) as standard_code,
-        coalesce(weighted_measures.source_keys, domain_measures.source_keys,
-                 ledger_measures.source_keys) as source_keys,
+        coalesce(
+            weighted_measures.source_keys, domain_measures.source_keys,
+            ledger_measures.source_keys
+        ) as source_keys,
         schemes.scheme_file,
         schemes.scheme_version,
         schemes.city_unit
@@ -93,19 +99,22 @@ final as (
     inner join targets using (scheme_code, item_code)
     inner join units using (scheme_code, unit_code)
     left join domain_measures
-        on domain_measures.unit_code = targets.unit_code
-        and domain_measures.measure_code = items.measure_code
-        and domain_measures.measure_year = schemes.scheme_year
+        on
+            domain_measures.unit_code = targets.unit_code
+            and domain_measures.measure_code = items.measure_code
+            and domain_measures.measure_year = schemes.scheme_year
     left join weighted_measures
-        on weighted_measures.scheme_code = items.scheme_code
-        and weighted_measures.item_code = items.item_code
-        and weighted_measures.unit_code = targets.unit_code
-        and weighted_measures.measure_year = schemes.scheme_year
+        on
+            weighted_measures.scheme_code = items.scheme_code
+            and weighted_measures.item_code = items.item_code
+            and weighted_measures.unit_code = targets.unit_code
+            and weighted_measures.measure_year = schemes.scheme_year
     left join ledger_measures
-        on ledger_measures.scheme_code = items.scheme_code
-        and ledger_measures.unit_code = targets.unit_code
-        and ledger_measures.item_code = items.item_code
-        and ledger_measures.measure_code = items.measure_code
+        on
+            ledger_measures.scheme_code = items.scheme_code
+            and ledger_measures.unit_code = targets.unit_code
+            and ledger_measures.item_code = items.item_code
+            and ledger_measures.measure_code = items.measure_code
     left join glossary
         on glossary.term = coalesce(nullif(split_part(items.measure_code, '.', 2), ''), items.measure_code)
 )

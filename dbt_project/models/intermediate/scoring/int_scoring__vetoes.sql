@@ -20,11 +20,16 @@ triggered as (
         (
             select string_agg(e.ledger_row_id, ',' order by e.ledger_row_id)
             from events as e
-            where e.scheme_code = grid.scheme_code and e.unit_code = grid.unit_code
+            where
+                e.scheme_code = grid.scheme_code and e.unit_code = grid.unit_code
                 and e.item_code = grid.item_code
-                and ((grid.rule_params -> 'event_kinds') is null
-                    or list_contains(json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'),
-                        e.event_kind))
+                and (
+                    (grid.rule_params -> 'event_kinds') is null
+                    or list_contains(
+                        json_transform(grid.rule_params -> 'event_kinds', '["VARCHAR"]'),
+                        e.event_kind
+                    )
+                )
         ) as event_keys
     from grid
 ),
@@ -41,8 +46,10 @@ final as (
             0 as cap_cut,
             case
                 when event_keys is null then '未发生该情形'
-                when rule_shape = 'veto' then '发生该情形（' || event_keys || '）：一票否决，考核结果为“'
-                    || bound_grade || '”'
+                when rule_shape = 'veto'
+                    then
+                        '发生该情形（' || event_keys || '）：一票否决，考核结果为“'
+                        || bound_grade || '”'
                 else '发生该情形（' || event_keys || '）：等次最高为“' || bound_grade || '”，得分不变'
             end as explanation_zh,
             'scored' as status

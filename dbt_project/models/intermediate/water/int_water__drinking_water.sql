@@ -19,8 +19,11 @@ per_unit as (
         year(sample_date)::integer as obs_year,
         count(*) as factor_measurements,
         count(*) filter (where indicator_class <= 3) as attaining_measurements,
-        string_agg(source_code || ':' || sample_date::varchar || ':' || indicator, ';'
-                   order by sample_date, indicator) filter (where indicator_class > 3) as exceedance_keys
+        string_agg(
+            source_code || ':' || sample_date::varchar || ':' || indicator, ';'
+            order by sample_date, indicator
+        ) filter (where indicator_class > 3
+        ) as exceedance_keys
     from classed
     group by all
 ),

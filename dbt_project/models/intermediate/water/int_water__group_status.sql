@@ -39,7 +39,8 @@ section_periods as (
 members as (
     select 'unit' as group_level, unit_code as group_code, section_code, waterbody from sections
     union all
-    select 'city' as group_level, '{{ var("water_city_code", "city") }}' as group_code,
+    select
+        'city' as group_level, '{{ var("water_city_code", "city") }}' as group_code,
         section_code, waterbody
     from sections
 ),
@@ -68,7 +69,8 @@ section_means as (
     from cells
     group by all
     union all
-    select section_code, obs_year, null::integer as obs_month, indicator,
+    select
+        section_code, obs_year, null::integer as obs_month, indicator,
         {{ water_exact_mean('value') }} as value
     from cells
     group by section_code, obs_year, indicator
@@ -90,9 +92,10 @@ group_means as (
     inner join members
         on members.group_level = counts.group_level and members.group_code = counts.group_code
     inner join section_means
-        on section_means.section_code = members.section_code
-        and section_means.obs_year = counts.obs_year
-        and section_means.obs_month is not distinct from counts.obs_month
+        on
+            section_means.section_code = members.section_code
+            and section_means.obs_year = counts.obs_year
+            and section_means.obs_month is not distinct from counts.obs_month
     where counts.n_sections < 5
     group by all
 ),
@@ -116,8 +119,9 @@ statuses as (
         mean_classes.class_name as mean_class_name,
         mean_classes.limiting_indicators as mean_limiting_indicators,
         case
-            when counts.n_sections < 5 then
-                case when mean_classes.class <= 2 then 1 else mean_classes.class - 1 end
+            when counts.n_sections < 5
+                then
+                    case when mean_classes.class <= 2 then 1 else mean_classes.class - 1 end
             -- 表3: I–III ≥ 90 % 优; ≥ 75 % 良好; else by the share of 劣V
             when 10 * counts.sections_class_1_3 >= 9 * counts.n_sections then 1
             when 4 * counts.sections_class_1_3 >= 3 * counts.n_sections then 2
@@ -127,10 +131,11 @@ statuses as (
         end as status_level
     from counts
     left join mean_classes
-        on mean_classes.group_level = counts.group_level
-        and mean_classes.group_code = counts.group_code
-        and mean_classes.obs_year = counts.obs_year
-        and mean_classes.obs_month is not distinct from counts.obs_month
+        on
+            mean_classes.group_level = counts.group_level
+            and mean_classes.group_code = counts.group_code
+            and mean_classes.obs_year = counts.obs_year
+            and mean_classes.obs_month is not distinct from counts.obs_month
 ),
 
 final as (

@@ -19,8 +19,10 @@ declared as (
         schemes.scheme_year,
         json_transform(schemes.water_section_scopes -> 'provincial_levels', '["VARCHAR"]')
             as provincial_levels,
-        list_position(['I', 'II', 'III', 'IV', 'V'],
-                      schemes.water_section_scopes ->> 'halved_at_or_better_than') as halved_class
+        list_position(
+            ['I', 'II', 'III', 'IV', 'V'],
+            schemes.water_section_scopes ->> 'halved_at_or_better_than'
+        ) as halved_class
     from {{ ref('stg_scheme__schemes') }} as schemes
     inner join {{ ref('stg_scheme__units') }} as units using (scheme_code)
     where schemes.water_section_scopes is not null
@@ -31,14 +33,18 @@ final as (
         sections.section_code,
         sections.obs_year,
         sections.unit_code,
-        case when list_contains(declared.provincial_levels, sections.section_level)
-            then 'provincial' else 'local' end as section_scope,
+        case
+            when list_contains(declared.provincial_levels, sections.section_level)
+                then 'provincial'
+            else 'local'
+        end as section_scope,
         coalesce(sections.annual_class <= declared.halved_class, false) as is_halved,
         declared.scheme_code as scope_scheme_code
     from sections
     inner join declared
-        on declared.unit_code = sections.unit_code
-        and sections.obs_year = declared.scheme_year
+        on
+            declared.unit_code = sections.unit_code
+            and sections.obs_year = declared.scheme_year
 )
 
 select * from final

@@ -38,8 +38,11 @@ final as (
         count(*) as plants,
         count(*) * 2 as items,
         count(*) filter (where load_rate_met) + count(*) filter (where influent_cod_met) as items_met,
-        ((count(*) filter (where load_rate_met) + count(*) filter (where influent_cod_met)) * 1000000
-            // (count(*) * 2))::decimal(38, 0) * 0.0001 as completion_rate,
+        (
+            (count(*) filter (where load_rate_met) + count(*) filter (where influent_cod_met)) * 1000000
+            // (count(*) * 2)
+        )::decimal(38, 0
+        ) * 0.0001 as completion_rate,
         string_agg(plant_code, ';' order by plant_code) as plant_codes
     from checked
     group by all

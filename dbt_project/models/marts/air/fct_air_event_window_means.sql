@@ -53,13 +53,16 @@ unit_hours as (
         hourly.timepoint,
         avg(hourly.pm2_5) as pm2_5,
         count(hourly.pm2_5) as n_stations,
-        string_agg(hourly.source_file || ':' || hourly.source_row::varchar, ';'
-                   order by hourly.source_file, hourly.source_row) as source_keys
+        string_agg(
+            hourly.source_file || ':' || hourly.source_row::varchar, ';'
+            order by hourly.source_file, hourly.source_row
+        ) as source_keys
     from windows
     inner join unit_stations using (unit_code)
     inner join hourly
-        on hourly.station_code = unit_stations.station_code
-        and hourly.timepoint between windows.window_start and windows.window_end
+        on
+            hourly.station_code = unit_stations.station_code
+            and hourly.timepoint between windows.window_start and windows.window_end
     group by unit_stations.unit_code, windows.event_code, windows.event_year, hourly.timepoint
 ),
 

@@ -27,7 +27,8 @@ districts as (
 
 station_values as (
     unpivot (
-        select station_code, obs_date,
+        select
+            station_code, obs_date,
             so2_24h as "SO2", no2_24h as "NO2", pm10_24h as "PM10", pm2_5_24h as "PM2.5",
             co_24h as "CO", o3_8h_max as "O3"
         from station_daily
@@ -62,12 +63,16 @@ national_values as (
     inner join unit_stations using (unit_code)
     inner join stations using (station_code)
     inner join station_values
-        on station_values.station_code = unit_stations.station_code
-        and station_values.obs_date = pollution_days.obs_date
-        and station_values.display_name = pollution_days.display_name
+        on
+            station_values.station_code = unit_stations.station_code
+            and station_values.obs_date = pollution_days.obs_date
+            and station_values.display_name = pollution_days.display_name
     where stations.station_level = '国控'
-    window unit_day as (partition by pollution_days.unit_code, pollution_days.obs_date,
-                        pollution_days.display_name)
+    window unit_day as (
+        partition by
+            pollution_days.unit_code, pollution_days.obs_date,
+            pollution_days.display_name
+    )
 ),
 
 compared as (

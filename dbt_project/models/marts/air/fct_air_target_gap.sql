@@ -53,28 +53,28 @@ air_targets as (
 
 as_of as (
     select
-        {%- if var('as_of', '') %}
-        '{{ var("as_of") }}'::date as as_of_date
+    {%- if var('as_of', '') %}
+            '{{ var("as_of") }}'::date as as_of_date
         {%- else %}
-        max(obs_date) as as_of_date
-    from daily
-        {%- endif %}
+            max(obs_date) as as_of_date
+        from daily
+    {%- endif %}
 ),
 
 year_to_date as (
     {%- for measure, (column, label) in mean_measures.items() %}
-    select
-        daily.unit_code,
-        '{{ measure }}' as measure_code,
-        '{{ label }}' as pollutant_label,
-        count(daily.{{ column }}) as days_so_far,
-        sum(daily.{{ column }})::decimal(18, 4) as sum_so_far,
-        null::integer as good_days_so_far,
-        null::integer as heavy_days_so_far
-    from daily, as_of
-    where daily.obs_date <= as_of.as_of_date
-    group by daily.unit_code
-    union all
+        select
+            daily.unit_code,
+            '{{ measure }}' as measure_code,
+            '{{ label }}' as pollutant_label,
+            count(daily.{{ column }}) as days_so_far,
+            sum(daily.{{ column }})::decimal(18, 4) as sum_so_far,
+            null::integer as good_days_so_far,
+            null::integer as heavy_days_so_far
+        from daily, as_of
+        where daily.obs_date <= as_of.as_of_date
+        group by daily.unit_code
+        union all
     {%- endfor %}
     select
         daily.unit_code,
@@ -107,7 +107,8 @@ gaps as (
         as_of.as_of_date,
         coalesce(ytd.pollutant_label, air_targets.item_name) as pollutant_label,
         ytd.days_so_far,
-        coalesce(date_diff('day', as_of.as_of_date, make_date({{ var('year') }}, 12, 31)),
+        coalesce(
+            date_diff('day', as_of.as_of_date, make_date({{ var('year') }}, 12, 31)),
             date_diff('day', make_date({{ var('year') }}, 1, 1), make_date({{ var('year') }}, 12, 31)) + 1)
             as days_left,
         case
@@ -134,18 +135,23 @@ gaps as (
 required as (
     select
         *,
-        case when measure_code != 'air.good_day_ratio' and days_left > 0
-            then floor(10 * (target * (days_so_far + days_left) - sum_so_far) / days_left) / 10
+        case
+            when measure_code != 'air.good_day_ratio' and days_left > 0
+                then floor(10 * (target * (days_so_far + days_left) - sum_so_far) / days_left) / 10
         end as mean_needed,
-        case when measure_code = 'air.good_day_ratio'
-            then ceil(target / 100 * (days_so_far + days_left) - good_days_so_far)::integer
+        case
+            when measure_code = 'air.good_day_ratio'
+                then ceil(target / 100 * (days_so_far + days_left) - good_days_so_far)::integer
         end as good_days_needed,
-        case when measure_code = 'air.heavy_pollution_ratio'
-            then floor(target / 100 * (days_so_far + days_left) - heavy_days_so_far)::integer
+        case
+            when measure_code = 'air.heavy_pollution_ratio'
+                then floor(target / 100 * (days_so_far + days_left) - heavy_days_so_far)::integer
         end as heavy_days_allowed,
         coalesce(strftime(as_of_date, '%Y年%-m月%-d日'), '{{ var("year") }}年底') as as_of_zh,
-        case measure_code when 'air.good_day_ratio' then '%' when 'air.heavy_pollution_ratio' then '%'
-            else '' end as unit_zh
+        case measure_code
+            when 'air.good_day_ratio' then '%' when 'air.heavy_pollution_ratio' then '%'
+            else ''
+        end as unit_zh
     from gaps
 ),
 
@@ -182,14 +188,17 @@ final as (
                 then '全年已结束，' || pollutant_label || '达到目标'
             when days_left = 0 then null
             when measure_code = 'air.good_day_ratio' and good_days_needed <= days_left
-                then '余下 ' || days_left || ' 天中至少 ' || greatest(good_days_needed, 0)
-                     || ' 天须为优良'
+                then
+                    '余下 ' || days_left || ' 天中至少 ' || greatest(good_days_needed, 0)
+                    || ' 天须为优良'
             when measure_code = 'air.heavy_pollution_ratio' and heavy_days_allowed >= 0
-                then '余下 ' || days_left || ' 天中重度及以上污染不得超过 ' || least(heavy_days_allowed, days_left)
-                     || ' 天'
+                then
+                    '余下 ' || days_left || ' 天中重度及以上污染不得超过 ' || least(heavy_days_allowed, days_left)
+                    || ' 天'
             when mean_needed >= 0
-                then pollutant_label || ' 须在余下 ' || days_left || ' 天平均不高于 '
-                     || mean_needed::decimal(18, 1)::varchar || ' μg/m³'
+                then
+                    pollutant_label || ' 须在余下 ' || days_left || ' 天平均不高于 '
+                    || mean_needed::decimal(18, 1)::varchar || ' μg/m³'
         end as requirement,
         case
             when not from_daily and year_to_date_value is null
@@ -199,14 +208,17 @@ final as (
             when no_data then '截至' || as_of_zh || '没有本单位的有效空气日监测数据，无法计算'
             when days_left = 0 and met_so_far then null
             when days_left = 0
-                then '全年已结束，' || pollutant_label || ' ' || year_to_date_value::varchar || unit_zh
-                     || ' 未达到目标 ' || target::decimal(18, 1)::varchar || unit_zh
+                then
+                    '全年已结束，' || pollutant_label || ' ' || year_to_date_value::varchar || unit_zh
+                    || ' 未达到目标 ' || target::decimal(18, 1)::varchar || unit_zh
             when measure_code = 'air.good_day_ratio' and good_days_needed > days_left
                 then '余下 ' || days_left || ' 天即使全部优良也无法达到 ' || target::decimal(18, 1)::varchar || '%'
             when measure_code = 'air.heavy_pollution_ratio' and heavy_days_allowed < 0
-                then '已有 ' || heavy_days_so_far || ' 天重度及以上污染，余下 ' || days_left
-                     || ' 天即使不再出现也无法达到 ' || target::decimal(18, 1)::varchar || '%'
-            when measure_code in ({% for m in mean_measures %}'{{ m }}'{% if not loop.last %}, {% endif %}{% endfor %})
+                then
+                    '已有 ' || heavy_days_so_far || ' 天重度及以上污染，余下 ' || days_left
+                    || ' 天即使不再出现也无法达到 ' || target::decimal(18, 1)::varchar || '%'
+            when
+                measure_code in ({% for m in mean_measures %}'{{ m }}'{% if not loop.last %}, {% endif %}{% endfor %})
                 and mean_needed < 0
                 then '余下 ' || days_left || ' 天即使浓度为 0 也无法达到 ' || target::decimal(18, 1)::varchar
         end as reason

@@ -26,9 +26,9 @@ monthly as (
 
 index_limits as (
     select
-        {%- for p in ['so2', 'no2', 'pm10', 'pm2_5', 'co', 'o3'] %}
-        max(limit_value) filter (where pollutant = '{{ p }}') as {{ p }}_limit{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- for p in ['so2', 'no2', 'pm10', 'pm2_5', 'co', 'o3'] %}
+            max(limit_value) filter (where pollutant = '{{ p }}') as {{ p }}_limit{{ "," if not loop.last }}
+    {%- endfor %}
     from {{ ref('std_air_index_limits') }}
 ),
 
@@ -56,8 +56,8 @@ annual as (
         count(*) filter (where is_valid_day and aqi > 100) as polluted_days,
         ---------- annual means
         {%- for c in mean_cols %}
-        round_even(avg({{ c }})::decimal(18, 6), 1) as {{ c.replace('_24h', '') }}_annual_mean,
-        count({{ c }}) as {{ c.replace('_24h', '') }}_days,
+            round_even(avg({{ c }})::decimal(18, 6), 1) as {{ c.replace('_24h', '') }}_annual_mean,
+            count({{ c }}) as {{ c.replace('_24h', '') }}_days,
         {%- endfor %}
         ---------- percentiles (HJ 663)
         round_even({{ hj663_percentile('co_24h', 0.95) }}::decimal(18, 6), 1) as co_p95,
@@ -76,11 +76,13 @@ with_index as (
     select
         annual.*,
         ---------- ratios (%)
-        case when valid_days > 0
-            then round_even((100.0 * good_days / valid_days)::decimal(18, 6), 1)
+        case
+            when valid_days > 0
+                then round_even((100.0 * good_days / valid_days)::decimal(18, 6), 1)
         end as good_day_ratio,
-        case when valid_days > 0
-            then round_even((100.0 * heavy_pollution_days / valid_days)::decimal(18, 6), 1)
+        case
+            when valid_days > 0
+                then round_even((100.0 * heavy_pollution_days / valid_days)::decimal(18, 6), 1)
         end as heavy_pollution_ratio,
         ---------- comprehensive index (lower is better)
         round_even((
@@ -103,11 +105,12 @@ final as (
     select
         with_index.*,
         ---------- year-on-year change (同比), when the previous year is in the data
-        {%- for m in yoy_measures %}
-        case when lag(obs_year) over by_unit = obs_year - 1
-            then {{ m }} - lag({{ m }}) over by_unit
+    {%- for m in yoy_measures %}
+        case
+            when lag(obs_year) over by_unit = obs_year - 1
+                then {{ m }} - lag({{ m }}) over by_unit
         end as {{ m }}_yoy_change{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from with_index
     window by_unit as (partition by unit_code order by obs_year)
 )

@@ -26,15 +26,15 @@ standard_of_year as (
 
 final as (
     {%- for m in air_measures %}
-    select
-        unit_code,
-        obs_year as measure_year,
-        'air.{{ m }}' as measure_code,
-        {{ m }}::decimal(18, 4) as measure_value,
-        standard_code,
-        'fct_air_unit_annual:' || unit_code || ':' || obs_year::varchar as source_keys
-    from air_annual
-    union all
+        select
+            unit_code,
+            obs_year as measure_year,
+            'air.{{ m }}' as measure_code,
+            {{ m }}::decimal(18, 4) as measure_value,
+            standard_code,
+            'fct_air_unit_annual:' || unit_code || ':' || obs_year::varchar as source_keys
+        from air_annual
+        union all
     {%- endfor %}
     -- seed 001 item 5(11)① / 加分项⑦: 除夕19点至初一6点 PM2.5 小时均值
     select
@@ -46,8 +46,9 @@ final as (
         event_means.source_keys
     from event_means
     left join standard_of_year
-        on standard_of_year.unit_code = event_means.unit_code
-        and standard_of_year.obs_year = event_means.event_year
+        on
+            standard_of_year.unit_code = event_means.unit_code
+            and standard_of_year.obs_year = event_means.event_year
     where event_means.event_code = 'fireworks'
     union all
     -- seed 001 item 5(1)⑤: station-outlier days, charged to the station's district (one per
@@ -59,8 +60,10 @@ final as (
         'air.station_outlier_days' as measure_code,
         coalesce(days.outlier_days, 0)::decimal(18, 4) as measure_value,
         standard_of_year.standard_code,
-        coalesce(days.source_keys, 'fct_air_station_outlier_days:' || standard_of_year.unit_code || ':'
-            || standard_of_year.obs_year::varchar || ':无异常站点日') as source_keys
+        coalesce(
+            days.source_keys, 'fct_air_station_outlier_days:' || standard_of_year.unit_code || ':'
+            || standard_of_year.obs_year::varchar || ':无异常站点日'
+        ) as source_keys
     from standard_of_year
     left join (
         select
@@ -81,16 +84,20 @@ final as (
         this_year.unit_code,
         this_year.obs_year as measure_year,
         'air.pm2_5_yoy_improvement_pct' as measure_code,
-        round((prior_year.pm2_5_annual_mean - this_year.pm2_5_annual_mean) * 100
-            / nullif(prior_year.pm2_5_annual_mean, 0), 2)::decimal(18, 4) as measure_value,
+        round(
+            (prior_year.pm2_5_annual_mean - this_year.pm2_5_annual_mean) * 100
+            / nullif(prior_year.pm2_5_annual_mean, 0), 2
+        )::decimal(18, 4
+        ) as measure_value,
         this_year.standard_code,
         'fct_air_unit_annual:' || this_year.unit_code || ':' || this_year.obs_year::varchar
-            || ';fct_air_unit_annual:' || this_year.unit_code || ':'
-            || (this_year.obs_year - 1)::varchar as source_keys
+        || ';fct_air_unit_annual:' || this_year.unit_code || ':'
+        || (this_year.obs_year - 1)::varchar as source_keys
     from air_annual as this_year
     left join air_annual as prior_year
-        on prior_year.unit_code = this_year.unit_code
-        and prior_year.obs_year = this_year.obs_year - 1
+        on
+            prior_year.unit_code = this_year.unit_code
+            and prior_year.obs_year = this_year.obs_year - 1
     union all
     -- 同类排名 on the comprehensive index (lower is better) in the unit's peer group
     select
@@ -100,7 +107,7 @@ final as (
         min(peer_rank)::decimal(18, 4) as measure_value,
         any_value(standard_of_year.standard_code) as standard_code,
         'fct_air_unit_peer_ranks:' || string_agg(peer_group_code, ';') || ':' || unit_code
-            || ':' || obs_year::varchar as source_keys
+        || ':' || obs_year::varchar as source_keys
     from peer_ranks
     left join standard_of_year using (unit_code, obs_year)
     where ranked_on = 'comprehensive_index'

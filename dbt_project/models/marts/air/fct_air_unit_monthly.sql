@@ -22,9 +22,9 @@ monthly as (
         count(*) filter (where is_valid_day and aqi > 200) as heavy_pollution_days,
         ---------- monthly means of daily values
         {%- for c in mean_cols %}
-        round_even(avg({{ c }})::decimal(18, 6), {{ 2 if c == 'co_24h' else 1 }})
-            as {{ c.replace('_24h', '') }}_monthly_mean,
-        count({{ c }}) as {{ c.replace('_24h', '') }}_days,
+            round_even(avg({{ c }})::decimal(18, 6), {{ 2 if c == 'co_24h' else 1 }})
+                as {{ c.replace('_24h', '') }}_monthly_mean,
+            count({{ c }}) as {{ c.replace('_24h', '') }}_days,
         {%- endfor %}
         -- GB 3095-2012 表4 (2018 amendment): 27 daily values a month, 25 in February
         {{ air_min_valid_days('obs_month') }} as min_days
@@ -35,11 +35,13 @@ monthly as (
 final as (
     select
         monthly.*,
-        case when valid_days > 0
-            then round_even((100.0 * good_days / valid_days)::decimal(18, 6), 1)
+        case
+            when valid_days > 0
+                then round_even((100.0 * good_days / valid_days)::decimal(18, 6), 1)
         end as good_day_ratio,
-        case when valid_days > 0
-            then round_even((100.0 * heavy_pollution_days / valid_days)::decimal(18, 6), 1)
+        case
+            when valid_days > 0
+                then round_even((100.0 * heavy_pollution_days / valid_days)::decimal(18, 6), 1)
         end as heavy_pollution_ratio,
         pm2_5_days >= min_days as is_month_valid
     from monthly

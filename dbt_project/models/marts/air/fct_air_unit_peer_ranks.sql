@@ -21,21 +21,21 @@ members as (
 
 final as (
     {%- for measure, order in ranked %}
-    select
-        peer_group_code,
-        peer_group_name,
-        unit_code,
-        unit_name,
-        obs_year,
-        '{{ measure }}' as ranked_on,
-        {{ measure }}::decimal(18, 4) as measure_value,
-        rank() over (
-            partition by peer_group_code, obs_year order by {{ measure }} {{ order }}
-        ) as peer_rank,
-        count({{ measure }}) over (partition by peer_group_code, obs_year) as n_peers
-    from members
-    where {{ measure }} is not null
-    {{ "union all" if not loop.last }}
+        select
+            peer_group_code,
+            peer_group_name,
+            unit_code,
+            unit_name,
+            obs_year,
+            '{{ measure }}' as ranked_on,
+            {{ measure }}::decimal(18, 4) as measure_value,
+            rank() over (
+                partition by peer_group_code, obs_year order by {{ measure }} {{ order }}
+            ) as peer_rank,
+            count({{ measure }}) over (partition by peer_group_code, obs_year) as n_peers
+        from members
+        where {{ measure }} is not null
+                {{ "union all" if not loop.last }}
     {%- endfor %}
 )
 

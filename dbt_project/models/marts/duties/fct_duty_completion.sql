@@ -63,9 +63,9 @@ status_date as (
     select
         scheme_code,
         {% if var('as_of', '') -%}
-        {{ as_of_date() }}
+            {{ as_of_date() }}
         {%- else -%}
-        make_date(scheme_year, 12, 31)
+            make_date(scheme_year, 12, 31)
         {%- endif %} as status_as_of,
         {{ 'false' if var('as_of', '') else 'true' }} as is_year_closed
     from schemes
@@ -85,23 +85,31 @@ final as (
         items.points,
         ---------- role and lead
         duties.duty_role,
-        case duties.duty_role when 'lead' then '牵头' when 'cooperating' then '配合'
-            else '本部门负责' end as duty_role_zh,
+        case duties.duty_role
+            when 'lead' then '牵头' when 'cooperating' then '配合'
+            else '本部门负责'
+        end as duty_role_zh,
         -- a cooperating duty is led by the unit (or outside body) the text names; any other by
         -- the department itself
-        case when duties.duty_role = 'cooperating' then duties.lead_unit
-            else duties.unit_code end as lead_unit_code,
-        case when duties.duty_role = 'cooperating'
+        case
+            when duties.duty_role = 'cooperating' then duties.lead_unit
+            else duties.unit_code
+        end as lead_unit_code,
+        case
+            when duties.duty_role = 'cooperating'
                 then coalesce(lead_units.unit_name, duties.lead_text)
-            else units.unit_name end as lead_unit_zh,
+            else units.unit_name
+        end as lead_unit_zh,
         duties.cooperating_units,
         duties.cooperating_text,
         ---------- deadline and status
         duties.deadline,
         duties.deadline_basis,
-        coalesce(case latest.event_kind when 'duty_done' then 'done'
-            when 'duty_partial' then 'partial' when 'duty_not_done' then 'not_done' end,
-            'not_reported') as status,
+        coalesce(case latest.event_kind
+            when 'duty_done' then 'done'
+            when 'duty_partial' then 'partial' when 'duty_not_done' then 'not_done'
+        end,
+        'not_reported') as status,
         coalesce(kinds.label_zh, '未报送') as status_zh,
         latest.reported_date,
         latest.completed_date,
@@ -110,9 +118,10 @@ final as (
         coalesce(latest.is_conflicting, false) as is_conflicting,
         status_date.status_as_of,
         coalesce(latest.event_kind, '') <> 'duty_done' and duties.deadline is not null
-            and (duties.deadline < status_date.status_as_of or status_date.is_year_closed)
+        and (duties.deadline < status_date.status_as_of or status_date.is_year_closed)
             as is_overdue,
-        coalesce(latest.event_kind = 'duty_done' and duties.deadline is not null
+        coalesce(
+            latest.event_kind = 'duty_done' and duties.deadline is not null
             and coalesce(latest.completed_date, latest.reported_date) > duties.deadline, false)
             as is_completed_late,
         ---------- source (seed file, item, quoted text; ledger rows)
@@ -121,14 +130,18 @@ final as (
         items.source_text,
         latest.source_keys
     from duties
-    inner join schemes on schemes.scheme_code = duties.scheme_code
-        and schemes.scheme_year = {{ var('year') }}
+    inner join schemes
+        on
+            schemes.scheme_code = duties.scheme_code
+            and schemes.scheme_year = {{ var('year') }}
     inner join items on items.scheme_code = duties.scheme_code and items.item_code = duties.item_code
     inner join units on units.scheme_code = duties.scheme_code and units.unit_code = duties.unit_code
     left join units as lead_units
         on lead_units.scheme_code = duties.scheme_code and lead_units.unit_code = duties.lead_unit
-    left join latest on latest.scheme_code = duties.scheme_code
-        and latest.unit_code = duties.unit_code and latest.item_code = duties.item_code
+    left join latest
+        on
+            latest.scheme_code = duties.scheme_code
+            and latest.unit_code = duties.unit_code and latest.item_code = duties.item_code
     left join kinds on kinds.event_kind = latest.event_kind
     inner join status_date on status_date.scheme_code = duties.scheme_code
 )

@@ -62,8 +62,11 @@ final as (
             when files.file_problems > 0 then '文件未读取或未载入，运行被阻止：' || files.file_problem_zh
             when coalesce(quarantined.rows_quarantined, 0) > 0 then '部分行被隔离，见隔离清单'
             else '全部载入'
-        end || case when coalesce(unread.rows_unread, 0) > 0
-            then '；警告：' || unread.rows_unread || ' 行的事项类型没有指标读取，不计分' else '' end as status_zh
+        end || case
+            when coalesce(unread.rows_unread, 0) > 0
+                then '；警告：' || unread.rows_unread || ' 行的事项类型没有指标读取，不计分'
+            else ''
+        end as status_zh
     from files
     left join loaded using (source_file)
     left join quarantined using (source_file)

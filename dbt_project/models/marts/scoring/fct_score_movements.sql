@@ -35,50 +35,59 @@ events as (
 
 composition_steps as (
     -- one row per composition step that changed the item: points given back or taken
-    select s.*, 'group_cap' as movement_kind, (s.group_cap_cut)::decimal(18, 4) as moved,
+    select
+        s.*, 'group_cap' as movement_kind, (s.group_cap_cut)::decimal(18, 4) as moved,
         '同组（' || s.group_codes || '）扣分已达封顶：本项少扣 ' || {{ fmt_num('s.group_cap_cut') }}
-            || ' 分' as explanation_zh
+        || ' 分' as explanation_zh
     from item_scores as s
     where s.group_cap_cut <> 0
     union all
-    select s.*, 'item_floor' as movement_kind, (s.item_floor_cut)::decimal(18, 4) as moved,
+    select
+        s.*, 'item_floor' as movement_kind, (s.item_floor_cut)::decimal(18, 4) as moved,
         '扣分超出本项分值 ' || {{ fmt_num('s.points') }} || ' 分，扣至零分为止：少扣 '
-            || {{ fmt_num('s.item_floor_cut') }} || ' 分' as explanation_zh
+        || {{ fmt_num('s.item_floor_cut') }} || ' 分' as explanation_zh
     from item_scores as s
     where s.item_floor_cut <> 0
     union all
-    select s.*, 'pool_transfer' as movement_kind, (s.pool_charged)::decimal(18, 4) as moved,
+    select
+        s.*, 'pool_transfer' as movement_kind, (s.pool_charged)::decimal(18, 4) as moved,
         '本项不设基础分：扣分 ' || {{ fmt_num('s.pool_charged') }} || ' 分转从第 ' || s.charged_to
-            || ' 项得分中扣减' as explanation_zh
+        || ' 项得分中扣减' as explanation_zh
     from item_scores as s
     where s.pool_charged <> 0
     union all
-    select s.*, 'pool_charge' as movement_kind, (-s.pool_received)::decimal(18, 4) as moved,
+    select
+        s.*, 'pool_charge' as movement_kind, (-s.pool_received)::decimal(18, 4) as moved,
         '承担第 ' || s.pool_received_from || ' 项（不设基础分）的扣分：从本项得分中扣减 '
-            || {{ fmt_num('s.pool_received') }} || ' 分' as explanation_zh
+        || {{ fmt_num('s.pool_received') }} || ' 分' as explanation_zh
     from item_scores as s
     where s.pool_received <> 0
     union all
-    select s.*, 'pool_floor' as movement_kind, (s.pool_floor_cut)::decimal(18, 4) as moved,
+    select
+        s.*, 'pool_floor' as movement_kind, (s.pool_floor_cut)::decimal(18, 4) as moved,
         '第 ' || s.charged_to || ' 项得分已扣至零，不再扣减：少扣 ' || {{ fmt_num('s.pool_floor_cut') }} || ' 分' as explanation_zh
     from item_scores as s
     where s.pool_floor_cut <> 0
     union all
-    select s.*, 'missing_data' as movement_kind, (-s.missing_points)::decimal(18, 4) as moved,
-        case when s.missing_data = 'zero'
-            then '数据缺失：按方案规定（missing_data: zero）本项计 0 分，扣 ' || {{ fmt_num('s.missing_points') }} || ' 分'
+    select
+        s.*, 'missing_data' as movement_kind, (-s.missing_points)::decimal(18, 4) as moved,
+        case
+            when s.missing_data = 'zero'
+                then '数据缺失：按方案规定（missing_data: zero）本项计 0 分，扣 ' || {{ fmt_num('s.missing_points') }} || ' 分'
             else '数据缺失：本项 ' || {{ fmt_num('s.missing_points') }} || ' 分未计入（待补充数据后重算）'
         end as explanation_zh
     from item_scores as s
     where s.missing_points <> 0
     union all
-    select s.*, 'group_bonus_cap' as movement_kind, (-s.group_bonus_cap_cut)::decimal(18, 4) as moved,
+    select
+        s.*, 'group_bonus_cap' as movement_kind, (-s.group_bonus_cap_cut)::decimal(18, 4) as moved,
         '同组（' || s.group_codes || '）加分已达封顶：本项少加 '
-            || {{ fmt_num('s.group_bonus_cap_cut') }} || ' 分' as explanation_zh
+        || {{ fmt_num('s.group_bonus_cap_cut') }} || ' 分' as explanation_zh
     from item_scores as s
     where s.group_bonus_cap_cut <> 0
     union all
-    select s.*, 'bonus_total_cap' as movement_kind, (-s.bonus_cap_cut)::decimal(18, 4) as moved,
+    select
+        s.*, 'bonus_total_cap' as movement_kind, (-s.bonus_cap_cut)::decimal(18, 4) as moved,
         '加分项合计已达封顶：本项少加 ' || {{ fmt_num('s.bonus_cap_cut') }} || ' 分' as explanation_zh
     from item_scores as s
     where s.bonus_cap_cut <> 0
@@ -101,7 +110,7 @@ composition_movements as (
         null::decimal(18, 4) as measure_value,
         null::decimal(18, 4) as target,
         'fct_unit_item_scores:' || c.scheme_code || ':' || c.unit_code || ':'
-            || coalesce(c.pool_received_from, c.item_code) as source_keys,
+        || coalesce(c.pool_received_from, c.item_code) as source_keys,
         grid.standard_code,
         grid.scheme_file,
         grid.scheme_version,
@@ -114,10 +123,13 @@ composition_movements as (
 movements as (
     select *, source_keys is not null as has_source_rows, 0 as step_rank from rule_movements
     union all
-    select *, true as has_source_rows,
-        case movement_kind when 'group_cap' then 1 when 'item_floor' then 2 when 'pool_transfer' then 3
+    select
+        *, true as has_source_rows,
+        case movement_kind
+            when 'group_cap' then 1 when 'item_floor' then 2 when 'pool_transfer' then 3
             when 'pool_charge' then 4 when 'pool_floor' then 5 when 'group_bonus_cap' then 6
-            else 7 end as step_rank
+            else 7
+        end as step_rank
     from composition_movements
 ),
 
@@ -126,7 +138,8 @@ ordered as (
         movements.* exclude (step_rank),
         row_number() over (
             partition by movements.scheme_code, movements.unit_code, movements.item_code
-            order by movements.step_rank, events.event_date nulls first, movements.source_keys nulls first,
+            order by
+                movements.step_rank, events.event_date nulls first, movements.source_keys nulls first,
                 movements.rule_shape, movements.movement_kind
         ) as movement_order
     from movements
@@ -136,8 +149,10 @@ ordered as (
 final as (
     select
         ---------- ids
-        md5(concat_ws('|', m.scheme_code, m.unit_code, m.item_code, m.rule_shape, m.movement_kind,
-            m.source_keys)) as movement_id,
+        md5(concat_ws(
+            '|', m.scheme_code, m.unit_code, m.item_code, m.rule_shape, m.movement_kind,
+            m.source_keys
+        )) as movement_id,
         m.scheme_code,
         m.scheme_year,
         m.unit_code,
@@ -158,14 +173,18 @@ final as (
         m.measure_code,
         m.measure_value,
         m.target,
-        coalesce(m.source_keys,
+        coalesce(
+            m.source_keys,
             case
                 when m.measure_code is not null and not starts_with(m.measure_code, 'ledger.')
-                    then 'int_scoring__measures:' || m.unit_code || ':' || m.scheme_year || ':'
+                    then
+                        'int_scoring__measures:' || m.unit_code || ':' || m.scheme_year || ':'
                         || m.measure_code || ':无数据'
-                else 'int_scoring__events:' || m.scheme_code || ':' || m.unit_code || ':' || m.item_code
+                else
+                    'int_scoring__events:' || m.scheme_code || ':' || m.unit_code || ':' || m.item_code
                     || ':无台账记录'
-            end) as source_keys,
+            end
+        ) as source_keys,
         m.has_source_rows,
         m.standard_code,
         ---------- the rule's source

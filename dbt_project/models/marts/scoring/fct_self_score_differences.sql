@@ -19,7 +19,7 @@ final as (
         assessed as assessed_score,
         (assessed - self_score)::decimal(18, 4) as difference,
         '自评 ' || {{ fmt_num('self_score') }} || ' 分，考核 ' || {{ fmt_num('assessed') }} || ' 分，相差 '
-            || {{ fmt_num('assessed - self_score') }} || ' 分' as explanation_zh
+        || {{ fmt_num('assessed - self_score') }} || ' 分' as explanation_zh
     from item_scores
     where self_score is not null and self_score <> assessed
 )

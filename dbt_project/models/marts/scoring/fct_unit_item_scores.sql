@@ -71,29 +71,50 @@ final as (
         (b.capped_bonuses - b.bonuses)::decimal(18, 4) as bonus_cap_cut,
         (b.item_bonuses - b.capped_bonuses)::decimal(18, 4) as group_bonus_cap_cut,
         b.overflows as overflows_to_total,
-        nullif(concat_ws('；',
-            case when b.is_missing and b.missing_data = 'zero'
-                then '数据缺失：按方案规定（missing_data: zero）本项计 0 分'
+        nullif(concat_ws(
+            '；',
+            case
+                when b.is_missing and b.missing_data = 'zero'
+                    then '数据缺失：按方案规定（missing_data: zero）本项计 0 分'
                 when b.is_missing
-                then '数据缺失：本项未计分（' || {{ fmt_num('b.missing_points') }} || ' 分待补充数据后重算）' end,
-            case when b.group_cap_cut > 0
-                then '组内最高扣分封顶（' || b.group_codes || '）少扣 ' || {{ fmt_num('b.group_cap_cut') }} || ' 分' end,
-            case when b.item_floor_cut > 0
-                then '扣至本项零分为止，少扣 ' || {{ fmt_num('b.item_floor_cut') }} || ' 分' end,
-            case when b.is_pool_item and b.pool_charged > 0
-                then '不设基础分，从第 ' || b.charged_to_codes || ' 项得分中扣减 '
-                    || {{ fmt_num('b.pool_charged') }} || ' 分' end,
-            case when b.pool_floor_cut > 0
-                then '第 ' || b.charged_to_codes || ' 项得分已扣至零，少扣 ' || {{ fmt_num('b.pool_floor_cut') }} || ' 分' end,
-            case when b.pool_received > 0
-                then '承担不设基础分项目（第 ' || b.received_from || ' 项）的扣分 '
-                    || {{ fmt_num('b.pool_received') }} || ' 分' end,
-            case when b.overflow_deductions > 0
-                then '不够扣减的 ' || {{ fmt_num('b.overflow_deductions') }} || ' 分从总分中扣减' end,
-            case when b.item_bonuses > b.capped_bonuses
-                then '本组最高加分封顶少加 ' || {{ fmt_num('b.item_bonuses - b.capped_bonuses') }} || ' 分' end,
-            case when b.capped_bonuses > b.bonuses
-                then '加分总分封顶少加 ' || {{ fmt_num('b.capped_bonuses - b.bonuses') }} || ' 分' end
+                    then '数据缺失：本项未计分（' || {{ fmt_num('b.missing_points') }} || ' 分待补充数据后重算）'
+            end,
+            case
+                when b.group_cap_cut > 0
+                    then '组内最高扣分封顶（' || b.group_codes || '）少扣 ' || {{ fmt_num('b.group_cap_cut') }} || ' 分'
+            end,
+            case
+                when b.item_floor_cut > 0
+                    then '扣至本项零分为止，少扣 ' || {{ fmt_num('b.item_floor_cut') }} || ' 分'
+            end,
+            case
+                when b.is_pool_item and b.pool_charged > 0
+                    then
+                        '不设基础分，从第 ' || b.charged_to_codes || ' 项得分中扣减 '
+                        || {{ fmt_num('b.pool_charged') }} || ' 分'
+            end,
+            case
+                when b.pool_floor_cut > 0
+                    then '第 ' || b.charged_to_codes || ' 项得分已扣至零，少扣 ' || {{ fmt_num('b.pool_floor_cut') }} || ' 分'
+            end,
+            case
+                when b.pool_received > 0
+                    then
+                        '承担不设基础分项目（第 ' || b.received_from || ' 项）的扣分 '
+                        || {{ fmt_num('b.pool_received') }} || ' 分'
+            end,
+            case
+                when b.overflow_deductions > 0
+                    then '不够扣减的 ' || {{ fmt_num('b.overflow_deductions') }} || ' 分从总分中扣减'
+            end,
+            case
+                when b.item_bonuses > b.capped_bonuses
+                    then '本组最高加分封顶少加 ' || {{ fmt_num('b.item_bonuses - b.capped_bonuses') }} || ' 分'
+            end,
+            case
+                when b.capped_bonuses > b.bonuses
+                    then '加分总分封顶少加 ' || {{ fmt_num('b.capped_bonuses - b.bonuses') }} || ' 分'
+            end
         ), '') as composition_zh,
         ---------- source
         b.source_seed,

@@ -19,7 +19,8 @@ grades as (
 ),
 
 bounds as (
-    select scheme_code, unit_code, movement_kind, rule_shape,
+    select
+        scheme_code, unit_code, movement_kind, rule_shape,
         string_agg(distinct source_item, '、') as bound_items,
         any_value(regexp_extract(explanation_zh, '“(.*)”', 1)) as bound_grade
     from {{ ref('fct_score_movements') }}
@@ -63,15 +64,21 @@ graded as (
         veto.bound_grade as veto_grade,
         veto.bound_items as veto_items,
         cap.bound_grade as cap_grade,
-        (select min_score from grades as g where g.scheme_code = totals.scheme_code
-            and g.grade = cap.bound_grade) as cap_min_score
+        (
+            select
+                min_score from grades as g where
+                g.scheme_code = totals.scheme_code
+                and g.grade = cap.bound_grade
+        ) as cap_min_score
     from totals
     left join bounds as veto
-        on veto.scheme_code = totals.scheme_code and veto.unit_code = totals.unit_code
-        and veto.movement_kind = 'veto'
+        on
+            veto.scheme_code = totals.scheme_code and veto.unit_code = totals.unit_code
+            and veto.movement_kind = 'veto'
     left join bounds as cap
-        on cap.scheme_code = totals.scheme_code and cap.unit_code = totals.unit_code
-        and cap.movement_kind = 'grade_cap'
+        on
+            cap.scheme_code = totals.scheme_code and cap.unit_code = totals.unit_code
+            and cap.movement_kind = 'grade_cap'
 ),
 
 assessable as (
@@ -79,8 +86,9 @@ assessable as (
         *,
         missing_items = 0 as is_complete,
         -- most of the assessment without data, by items or by points (an office weighs both)
-        not (missing_data in ('flag', 'block')
-             and (missing_items * 2 > base_items or coalesce(missing_points, 0) * 2 > base_points))
+        not(
+            missing_data in ('flag', 'block')
+            and (missing_items * 2 > base_items or coalesce(missing_points, 0) * 2 > base_points))
             as is_ranked
     from graded
 ),
@@ -94,17 +102,22 @@ final as (
             when cap_grade is not null and total_score >= cap_min_score then cap_grade
             else score_grade
         end as grade,
-        nullif(concat_ws('；',
+        nullif(concat_ws(
+            '；',
             case
-                when not is_ranked then '数据缺失（' || missing_items || '/' || base_items || ' 项、'
-                    || {{ fmt_num('missing_points') }} || '/' || {{ fmt_num('base_points') }}
-                    || ' 分无数据：' || missing_item_codes || '），不评定等次、不排名'
+                when not is_ranked
+                    then
+                        '数据缺失（' || missing_items || '/' || base_items || ' 项、'
+                        || {{ fmt_num('missing_points') }} || '/' || {{ fmt_num('base_points') }}
+                        || ' 分无数据：' || missing_item_codes || '），不评定等次、不排名'
                 when veto_grade is not null then '一票否决（' || veto_items || '）：' || veto_grade
                 when cap_grade is not null and total_score >= cap_min_score
                     then '等次封顶为' || cap_grade || '（得分 ' || {{ fmt_num('total_score') }} || ' 不变）'
             end,
-            case when is_ranked and missing_items > 0
-                then '数据缺失 ' || missing_items || ' 项（' || missing_item_codes || '），结果不完整' end
+            case
+                when is_ranked and missing_items > 0
+                    then '数据缺失 ' || missing_items || ' 项（' || missing_item_codes || '），结果不完整'
+            end
         ), '') as grade_note_zh,
         (total_score - self_score)::decimal(18, 4) as score_minus_self_score,
         case when is_ranked then rank() over (partition by scheme_code, is_ranked order by total_score desc)

@@ -6,6 +6,8 @@ with sections as (
     select * from {{ ref('int_water__section_annual') }}
 ),
 
+
+
 {#- (measure, value per section-year, filter, source keys per section-year) -#}
 {%- set counted = [
     ('section_months_below_target', 'months_below_target', 'true', 'below_target_keys'),
@@ -42,13 +44,13 @@ with sections as (
 ] %}
 {%- set measures = [] %}
 {%- for measure, value, filter, keys in counted %}
-{%- do measures.append((measure, value, filter, keys, 'section_rows')) %}
+    {%- do measures.append((measure, value, filter, keys, 'section_rows')) %}
 {%- endfor %}
 {%- for scope in ['provincial', 'local'] %}
-{%- for measure, value, filter, keys in by_level %}
+    {%- for measure, value, filter, keys in by_level %}
 {%- do measures.append((scope ~ '_' ~ measure, value,
                         "section_scope = '" ~ scope ~ "' and " ~ filter, keys, 'scoped_rows')) %}
-{%- endfor %}
+    {%- endfor %}
 {%- endfor %}
 {#- seed 003 item 一.1: months below target / at 劣V (all, and "_charged": those left after the
     waiver "年均值达到年度目标的，月度扣分免扣"); seed 001 item 6(5)①: 国控 / 区控 sections,
@@ -68,19 +70,21 @@ scoped_rows as (
 
 section_measures as (
     {%- for measure, value, filter, keys, relation in measures %}
-    select
-        unit_code,
-        obs_year as measure_year,
-        'water.{{ measure }}' as measure_code,
-        coalesce(sum({{ value }}) filter (where {{ filter }}), 0)::decimal(18, 4) as measure_value,
-        '{{ "fct_water_section_annual:" if keys == "section_year_key" else "fct_water_section_monthly:" }}'
-            as key_relation,
-        coalesce(string_agg({{ keys }}, ';' order by section_code)
-                 filter (where {{ filter }} and coalesce({{ value }}, 0) > 0), '') as keys,
-        string_agg(section_year_key, ';' order by section_code) as all_section_years
-    from {{ relation }}
-    group by all
-    {{ "union all" if not loop.last }}
+        select
+            unit_code,
+            obs_year as measure_year,
+            'water.{{ measure }}' as measure_code,
+            coalesce(sum({{ value }}) filter (where {{ filter }}), 0)::decimal(18, 4) as measure_value,
+            '{{ "fct_water_section_annual:" if keys == "section_year_key" else "fct_water_section_monthly:" }}'
+                as key_relation,
+            coalesce(
+                string_agg({{ keys }}, ';' order by section_code)
+                filter (where {{ filter }} and coalesce({{ value }}, 0) > 0), ''
+            ) as keys,
+            string_agg(section_year_key, ';' order by section_code) as all_section_years
+        from {{ relation }}
+        group by all
+        {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
 
@@ -96,6 +100,8 @@ plants as (
     select * from {{ ref('int_water__wastewater_plants') }}
 ),
 
+
+
 {#- 地表水环境质量评价办法（试行）2011 §4: the year's water status of the unit's sections (and the
     city's, under var water_city_code): 1 优 … 5 重度污染, and the share of classes I–III. -#}
 group_status as (
@@ -104,34 +110,41 @@ group_status as (
 ),
 
 long as (
-    select unit_code, measure_year, measure_code, measure_value,
-        case when keys = '' then 'fct_water_section_annual:' || all_section_years
-             else key_relation || keys end as source_keys
+    select
+        unit_code, measure_year, measure_code, measure_value,
+        case
+            when keys = '' then 'fct_water_section_annual:' || all_section_years
+            else key_relation || keys
+        end as source_keys
     from section_measures
     union all
     {%- for measure in ['cwqi', 'cwqi_rank', 'cwqi_rank_change'] %}
-    select unit_code, obs_year, 'water.{{ measure }}', {{ measure }}::decimal(18, 4),
-        'fct_water_section_annual:' || section_codes || ':' || obs_year::varchar
-    from cwqi
-    where {{ measure }} is not null
-    union all
+        select
+            unit_code, obs_year, 'water.{{ measure }}', {{ measure }}::decimal(18, 4),
+            'fct_water_section_annual:' || section_codes || ':' || obs_year::varchar
+        from cwqi
+        where {{ measure }} is not null
+        union all
     {%- endfor %}
     {%- for measure in ['attainment_rate', 'exceedances'] %}
-    select unit_code, obs_year, 'water.drinking_water_{{ measure }}', {{ measure }}::decimal(18, 4),
-        'stg_water__drinking_samples:' || unit_code || ':' || obs_year::varchar
+        select
+            unit_code, obs_year, 'water.drinking_water_{{ measure }}', {{ measure }}::decimal(18, 4),
+            'stg_water__drinking_samples:' || unit_code || ':' || obs_year::varchar
             || coalesce(':' || exceedance_keys, '')
-    from drinking
-    union all
+        from drinking
+        union all
     {%- endfor %}
-    select unit_code, obs_year, 'water.wastewater_completion_rate', completion_rate::decimal(18, 4),
+    select
+        unit_code, obs_year, 'water.wastewater_completion_rate', completion_rate::decimal(18, 4),
         'stg_water__wastewater_plants:' || plant_codes || ':' || obs_year::varchar
     from plants
     {%- for measure in ['status_level', 'share_class_1_3'] %}
-    union all
-    select group_code, obs_year, 'water.{{ measure }}', {{ measure }}::decimal(18, 4),
-        'fct_water_group_status:' || group_code || ':' || obs_year::varchar
+        union all
+        select
+            group_code, obs_year, 'water.{{ measure }}', {{ measure }}::decimal(18, 4),
+            'fct_water_group_status:' || group_code || ':' || obs_year::varchar
             || ':' || section_codes
-    from group_status
+        from group_status
     {%- endfor %}
 ),
 
@@ -140,21 +153,29 @@ long as (
 -- (all sections: water.annual_targets_all_met; 国控/省控 only: water.provincial_…); the
 -- per-section waiver is in the *_charged counts
 all_met as (
-    select unit_code, measure_year,
+    select
+        unit_code, measure_year,
         case measure_code
             when 'water.provincial_sections_missing_annual_target' then 'water.provincial_annual_targets_all_met'
             else 'water.annual_targets_all_met'
         end as measure_code,
         (measure_value = 0)::integer::decimal(18, 4) as measure_value, source_keys
     from long
-    where measure_code in ('water.provincial_sections_missing_annual_target',
-                           'water.sections_missing_annual_target')
+    where measure_code in (
+        'water.provincial_sections_missing_annual_target',
+        'water.sections_missing_annual_target'
+    )
 ),
 
 final as (
-    select unit_code, measure_year, measure_code, measure_value,
+    select
+        unit_code, measure_year, measure_code, measure_value,
         'GB3838-2002' as standard_code, source_keys
-    from (select * from long union all select * from all_met)
+    from (
+        select * from long
+        union all
+        select * from all_met
+    )
 )
 
 select * from final

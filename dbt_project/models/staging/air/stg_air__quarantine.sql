@@ -31,7 +31,8 @@ row_faults as (
         end as value,
         row_problem as reason
     from checked
-    where row_problem is not null
+    where
+        row_problem is not null
         and row_problem != '同一站点同一时刻重复且数值不同'
 ),
 
@@ -44,28 +45,29 @@ cell_faults as (
         fault.column_name,
         fault.value,
         fault.reason
-    from checked, unnest(cell_faults) as t(fault)
+    from checked, unnest(cell_faults) as t (fault)
     where row_problem is null or row_problem = '同一站点同一时刻重复且数值不同'
 ),
 
 -- every usable value of a pollutant in a station-month sent in the wrong unit
 unit_faults as (
     {%- for c in unit_cols %}
-    select
-        c.source_file,
-        c.source_row,
-        c.station_code,
-        null::varchar as timepoint_raw,
-        u.column_name,
-        c.{{ c }}::varchar as value,
-        u.reason
-    from checked as c
-    inner join unit_suspects as u
-        on u.station_code = c.station_code
-        and u.month_start = date_trunc('month', c.period_start)::date
-        and u.column_name = '{{ c }}'
-    where c.row_problem is null and c.{{ c }} is not null
-    {{ "union all" if not loop.last }}
+        select
+            c.source_file,
+            c.source_row,
+            c.station_code,
+            null::varchar as timepoint_raw,
+            u.column_name,
+            c.{{ c }}::varchar as value,
+            u.reason
+        from checked as c
+        inner join unit_suspects as u
+            on
+                u.station_code = c.station_code
+                and u.month_start = date_trunc('month', c.period_start)::date
+                and u.column_name = '{{ c }}'
+        where c.row_problem is null and c.{{ c }} is not null
+                {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
 

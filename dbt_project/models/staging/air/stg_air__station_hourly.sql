@@ -11,9 +11,9 @@ unit_suspects as (
     select
         station_code,
         month_start,
-        {%- for c in unit_cols %}
+    {%- for c in unit_cols %}
         bool_or(column_name = '{{ c }}') as {{ c }}_unit_suspect{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from {{ ref('stg_air__station_month_units') }}
     where is_suspect
     group by all
@@ -28,22 +28,23 @@ final as (
         c.period_start::date as obs_date,
         ---------- measures (μg/m³; CO mg/m³); a rejected cell is missing
         {%- for col in cols %}
-        {%- if col in unit_cols %}
-        case when u.{{ col }}_unit_suspect then null else c.{{ col }} end as {{ col }},
-        {%- else %}
-        c.{{ col }},
-        {%- endif %}
+            {%- if col in unit_cols %}
+                case when u.{{ col }}_unit_suspect then null else c.{{ col }} end as {{ col }},
+            {%- else %}
+                c.{{ col }},
+            {%- endif %}
         {%- endfor %}
         ---------- lineage
         c.source_file,
         c.source_row
     from checked as c
     left join unit_suspects as u
-        on u.station_code = c.station_code
-        and u.month_start = date_trunc('month', c.period_start)::date
+        on
+            u.station_code = c.station_code
+            and u.month_start = date_trunc('month', c.period_start)::date
     where c.row_problem is null
-        -- a mid-year view (`--as-of`) sees nothing after its date
-        and {{ known_as_of('c.period_start::date') }}
+    -- a mid-year view (`--as-of`) sees nothing after its date
+    and {{ known_as_of('c.period_start::date') }}
 )
 
 select * from final

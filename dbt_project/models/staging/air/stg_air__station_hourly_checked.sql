@@ -40,11 +40,11 @@ bounds as (
 -- one row holding every pollutant's bounds: a cross join, not six joins over the feed
 bounds_wide as (
     select
-        {%- for c in cols %}
-        any_value(min_value) filter (where column_name = '{{ c }}') as {{ c }}_min,
-        any_value(max_value) filter (where column_name = '{{ c }}') as {{ c }}_max,
-        any_value(unit) filter (where column_name = '{{ c }}') as {{ c }}_unit{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- for c in cols %}
+            any_value(min_value) filter (where column_name = '{{ c }}') as {{ c }}_min,
+            any_value(max_value) filter (where column_name = '{{ c }}') as {{ c }}_max,
+            any_value(unit) filter (where column_name = '{{ c }}') as {{ c }}_unit{{ "," if not loop.last }}
+    {%- endfor %}
     from bounds
 ),
 
@@ -59,10 +59,10 @@ parsed as not materialized (
         timepoint as timepoint_raw,
         {{ air_parse_timepoint('timepoint') }} as timepoint,
         ---------- measures (raw text and parsed value)
-        {%- for c in cols %}
+    {%- for c in cols %}
         {{ c }} as {{ c }}_raw,
         {{ air_parse_value(c) }} as {{ c }}_parsed{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from source
 ),
 
@@ -78,7 +78,8 @@ duplicate_candidates as (
 duplicate_rows as (
     select *
     from parsed
-    where timepoint is not null
+    where
+        timepoint is not null
         and hash(station_code, timepoint) in (select station_hour_hash from duplicate_candidates)
 ),
 
@@ -89,14 +90,17 @@ duplicate_groups as (
         station_code,
         timepoint,
         count(*) as n_copies,
-        {%- for c in cols %}
-        case when count(distinct coalesce({{ c }}_parsed::varchar, '缺测')) > 1 then
-            string_agg(
-                coalesce(nullif(trim({{ c }}_raw), '-;'), '缺测') || '（' || source_file
-                    || ' 第 ' || source_row::varchar || ' 行）',
-                '、' order by source_file, source_row)
+    {%- for c in cols %}
+        case
+            when count(distinct coalesce({{ c }}_parsed::varchar, '缺测')) > 1
+                then
+                    string_agg(
+                        coalesce(nullif(trim({{ c }}_raw), '-;'), '缺测') || '（' || source_file
+                        || ' 第 ' || source_row::varchar || ' 行）',
+                        '、' order by source_file, source_row
+                    )
         end as {{ c }}_versions{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from duplicate_rows
     group by station_code, timepoint
     having count(*) > 1
@@ -111,7 +115,7 @@ duplicate_copies as (
         ) as copy_number,
         g.n_copies,
         {%- for c in cols %}
-        g.{{ c }}_versions,
+            g.{{ c }}_versions,
         {%- endfor %}
         {% for c in cols %}g.{{ c }}_versions is not null{{ " or " if not loop.last }}{% endfor %}
             as is_conflicting
@@ -158,24 +162,25 @@ checked as (
         w.timepoint_raw,
         ---------- cell problems (the value is treated as missing)
         {%- for c in cols %}
-        case
-            when w.{{ c }}_parsed is null and w.{{ c }}_raw is not null
-                and not list_contains({{ air_missing_tokens() }}, lower(trim(w.{{ c }}_raw)))
-                then '不是数值'
-            when w.{{ c }}_parsed < b.{{ c }}_min then '负值'
-            when w.{{ c }}_parsed > b.{{ c }}_max
-                then '超出物理上限 ' || b.{{ c }}_max::varchar || ' ' || b.{{ c }}_unit
-        end as {{ c }}_problem,
-        w.{{ c }}_raw,
-        case
-            when w.{{ c }}_parsed between b.{{ c }}_min and b.{{ c }}_max then w.{{ c }}_parsed
-        end as {{ c }},
+            case
+                when
+                    w.{{ c }}_parsed is null and w.{{ c }}_raw is not null
+                    and not list_contains({{ air_missing_tokens() }}, lower(trim(w.{{ c }}_raw)))
+                    then '不是数值'
+                when w.{{ c }}_parsed < b.{{ c }}_min then '负值'
+                when w.{{ c }}_parsed > b.{{ c }}_max
+                    then '超出物理上限 ' || b.{{ c }}_max::varchar || ' ' || b.{{ c }}_unit
+            end as {{ c }}_problem,
+            w.{{ c }}_raw,
+            case
+                when w.{{ c }}_parsed between b.{{ c }}_min and b.{{ c }}_max then w.{{ c }}_parsed
+            end as {{ c }},
         {%- endfor %}
         ---------- a conflicting duplicate: every copy's values of each differing column
         d.n_copies,
-        {%- for c in cols %}
+    {%- for c in cols %}
         d.{{ c }}_versions{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from in_window as w
     left join duplicate_copies as d using (source_file, source_row)
     cross join bounds_wide as b
@@ -189,7 +194,8 @@ final as (
         ),
         ---------- what is wrong, with the text as written (what the quarantine reports)
         case
-            when row_problem is not null
+            when
+                row_problem is not null
                 {%- for c in cols %} or {{ c }}_problem is not null{% endfor %}
                 then timepoint_raw
         end as timepoint_raw,
@@ -199,15 +205,17 @@ final as (
             when row_problem = '同一站点同一时刻重复且数值不同'
                 then list_filter([
                     {%- for c in cols %}
-                    {'column_name': '{{ c }}', 'value': {{ c }}_raw,
-                     'reason': '同一站点同一时刻收到 ' || n_copies::varchar || ' 个版本且 {{ c }} 不同：'
-                        || {{ c }}_versions || '，各版本均不采用'}{{ "," if not loop.last }}
+                        {
+                            'column_name': '{{ c }}', 'value': {{ c }}_raw,
+                            'reason': '同一站点同一时刻收到 ' || n_copies::varchar || ' 个版本且 {{ c }} 不同：'
+                            || {{ c }}_versions || '，各版本均不采用'
+                        }{{ "," if not loop.last }}
                     {%- endfor %}
                 ], lambda f: f.reason is not null)
             when {% for c in cols %}{{ c }}_problem is not null{{ " or " if not loop.last }}{% endfor %}
                 then list_filter([
                     {%- for c in cols %}
-                    {'column_name': '{{ c }}', 'value': {{ c }}_raw, 'reason': {{ c }}_problem}{{ "," if not loop.last }}
+                        { 'column_name': '{{ c }}', 'value': {{ c }}_raw, 'reason': {{ c }}_problem }{{ "," if not loop.last }}
                     {%- endfor %}
                 ], lambda f: f.reason is not null)
         end as cell_faults

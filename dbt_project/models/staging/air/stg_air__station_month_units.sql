@@ -36,10 +36,10 @@ station_months as (
     select
         station_code,
         date_trunc('month', period_start)::date as month_start,
-        {%- for c in cols %}
+    {%- for c in cols %}
         count({{ c }}) as {{ c }}_hours,
         median({{ c }})::decimal(38, 6) as {{ c }}_median{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from checked
     where row_problem is null
     group by all
@@ -48,18 +48,18 @@ station_months as (
 -- one row per station-month and checked pollutant, with the same station-month's other PM
 long as (
     {%- for c in cols %}
-    select
-        station_code,
-        month_start,
-        '{{ c }}' as column_name,
-        {{ c }}_hours as n_hours,
-        {{ c }}_median as median_value,
+        select
+            station_code,
+            month_start,
+            '{{ c }}' as column_name,
+            {{ c }}_hours as n_hours,
+            {{ c }}_median as median_value,
         {%- for other in cols %}
-        {{ other }}_median as {{ other }}_median{{ "," if not loop.last }}
+            {{ other }}_median as {{ other }}_median{{ "," if not loop.last }}
         {%- endfor %}
-    from station_months
-    where {{ c }}_median is not null
-    {{ "union all" if not loop.last }}
+        from station_months
+        where {{ c }}_median is not null
+        {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
 
@@ -94,9 +94,10 @@ own_medians as (
         median(o.median_value)::decimal(38, 6) as own_months_median
     from long as m
     inner join long as o
-        on o.station_code = m.station_code
-        and o.column_name = m.column_name
-        and o.month_start != m.month_start
+        on
+            o.station_code = m.station_code
+            and o.column_name = m.column_name
+            and o.month_start != m.month_start
     group by all
 ),
 
@@ -125,11 +126,13 @@ judged as (
             when 'neighbours' then r.neighbours_median
             when 'own_months' then r.own_months_median
             {%- for c in cols %}
-            when '{{ c }}' then r.{{ c }}_median
+                when '{{ c }}' then r.{{ c }}_median
             {%- endfor %}
         end as reference_value,
-        coalesce(reference_value >= c.min_reference
-            and r.median_value < reference_value * c.min_plausible_ratio, false) as is_implausible
+        coalesce(
+            reference_value >= c.min_reference
+            and r.median_value < reference_value * c.min_plausible_ratio, false
+        ) as is_implausible
     from referenced as r
     inner join checks as c using (column_name)
 ),
@@ -146,14 +149,19 @@ final as (
         max(reference_value) filter (where reference = 'own_months') as own_months_median,
         ---------- judgement
         bool_or(is_implausible) as is_suspect,
-        case when bool_or(is_implausible) then
-            '疑似以 ' || any_value(suspected_unit) || ' 报送（应为 ' || any_value(expected_unit) || '）：'
-            || column_name || ' ' || strftime(month_start, '%Y-%m') || ' 月中位数 '
-            || round(any_value(median_value), 3)::double::varchar || '，低于'
-            || string_agg(reference_label_zh || ' ' || round(reference_value, 1)::double::varchar
-                || ' 的 1/' || round(1 / min_plausible_ratio)::integer::varchar, '、'
-                order by reference) filter (where is_implausible)
-            || '；本站该月 ' || column_name || ' 全部不采用'
+        case
+            when bool_or(is_implausible)
+                then
+                    '疑似以 ' || any_value(suspected_unit) || ' 报送（应为 ' || any_value(expected_unit) || '）：'
+                    || column_name || ' ' || strftime(month_start, '%Y-%m') || ' 月中位数 '
+                    || round(any_value(median_value), 3)::double::varchar || '，低于'
+                    || string_agg(
+                        reference_label_zh || ' ' || round(reference_value, 1)::double::varchar
+                        || ' 的 1/' || round(1 / min_plausible_ratio)::integer::varchar, '、'
+                        order by reference
+                    ) filter (where is_implausible
+                    )
+                    || '；本站该月 ' || column_name || ' 全部不采用'
         end as reason
     from judged
     group by station_code, month_start, column_name

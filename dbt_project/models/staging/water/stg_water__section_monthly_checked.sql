@@ -52,11 +52,13 @@ known as (
         parsed.*,
         -- a cell with its own fault (not a number, negative) is quarantined for that and takes
         -- no part in comparing the versions
-        (parsed.value is null
-            and lower(trim(coalesce(parsed.raw_value, ''))) not in ({{ water_missing_tokens() }}))
-            or parsed.value < 0 as is_faulty
+        (
+            parsed.value is null
+            and lower(trim(coalesce(parsed.raw_value, ''))) not in ({{ water_missing_tokens() }})
+        )
+        or parsed.value < 0 as is_faulty
     from parsed
-    inner join sections as known using (section_code)
+    inner join sections using (section_code)
     where parsed.month_start is not null
 ),
 
@@ -102,8 +104,9 @@ duplicate_indicators as (
             as is_conflicting,
         string_agg(
             coalesce(nullif(trim(k.raw_value), ''), '缺测') || '（' || k.source_file
-                || ' 第 ' || k.source_row::varchar || ' 行）',
-            '、' order by k.source_file, k.source_row) filter (where not k.is_faulty) as versions_text
+            || ' 第 ' || k.source_row::varchar || ' 行）',
+            '、' order by k.source_file, k.source_row
+        ) filter (where not k.is_faulty) as versions_text
     from duplicate_cells as k
     group by k.section_code, k.month_start, k.indicator
 ),
@@ -128,12 +131,15 @@ checked as (
                 then '断面不在断面名录中: ' || coalesce(parsed.section_code_text, parsed.section_name_text, '(空)')
             when parsed.month_start is null then '监测时间无法识别: ' || coalesce(parsed.month_text, '(空)')
             when di.is_conflicting
-                then '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且 ' || parsed.header
+                then
+                    '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且 ' || parsed.header
                     || ' 不同：' || di.versions_text || '，该断面该月各版本均不采用'
             when dm.is_conflicting
-                then '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且数值不同（'
+                then
+                    '同一断面同一月份收到 ' || dm.n_versions::varchar || ' 个版本且数值不同（'
                     || dm.conflicting_indicators || '），该断面该月各版本均不采用'
-            when parsed.value is null
+            when
+                parsed.value is null
                 and lower(trim(coalesce(parsed.raw_value, ''))) not in ({{ water_missing_tokens() }})
                 then parsed.header || ' 不是数值: ' || parsed.raw_value
             when parsed.value < 0 then parsed.header || ' 为负值: ' || parsed.raw_value
@@ -142,20 +148,23 @@ checked as (
     from parsed
     left join sections as known on known.section_code = parsed.section_code
     left join duplicate_versions as dv
-        on dv.section_code = parsed.section_code
-        and dv.month_start = parsed.month_start
-        and dv.source_file = parsed.source_file
-        and dv.source_row = parsed.source_row
+        on
+            dv.section_code = parsed.section_code
+            and dv.month_start = parsed.month_start
+            and dv.source_file = parsed.source_file
+            and dv.source_row = parsed.source_row
     left join duplicate_months as dm
         on dm.section_code = dv.section_code and dm.month_start = dv.month_start
     left join duplicate_indicators as di
-        on di.section_code = dv.section_code
-        and di.month_start = dv.month_start
-        and di.indicator = parsed.indicator
+        on
+            di.section_code = dv.section_code
+            and di.month_start = dv.month_start
+            and di.indicator = parsed.indicator
     left join duplicate_cells as dc
-        on dc.source_file = parsed.source_file
-        and dc.source_row = parsed.source_row
-        and dc.header = parsed.header
+        on
+            dc.source_file = parsed.source_file
+            and dc.source_row = parsed.source_row
+            and dc.header = parsed.header
 )
 
 select
