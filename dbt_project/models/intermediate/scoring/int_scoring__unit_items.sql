@@ -29,9 +29,11 @@ ledger_measures as (
 
 
 
+
+
 {#- an item with measure_weights reads Σ weight × measure (seed 003 一.3: 省控 ×2, 年均值达到或
     优于V类的 ×½), only when every named measure is present for the unit and year -#}
-weighted_measures as (
+weighted_measures as (  -- noqa: LT08
     select
         items.scheme_code,
         items.item_code,

@@ -53,8 +53,8 @@ air_targets as (
 
 as_of as (
     select
-    {%- if var('as_of', '') %}
-            '{{ var("as_of") }}'::date as as_of_date
+        {%- if var('as_of', '') %}  -- noqa: LT02
+            '{{ var("as_of") }}'::date as as_of_date  -- noqa: LT02
         {%- else %}
             max(obs_date) as as_of_date
         from daily

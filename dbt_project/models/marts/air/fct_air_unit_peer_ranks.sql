@@ -35,7 +35,7 @@ final as (
             count({{ measure }}) over (partition by peer_group_code, obs_year) as n_peers
         from members
         where {{ measure }} is not null
-                {{ "union all" if not loop.last }}
+                {{ "union all" if not loop.last }}  -- noqa: LT02
     {%- endfor %}
 )
 

@@ -8,6 +8,8 @@ with sections as (
 
 
 
+
+
 {#- (measure, value per section-year, filter, source keys per section-year) -#}
 {%- set counted = [
     ('section_months_below_target', 'months_below_target', 'true', 'below_target_keys'),
@@ -57,7 +59,7 @@ with sections as (
     each month exceeding; seed 001 item 6(1)①: 考核断面水质目标（按年均值计算）; seed 003 item
     一.1: "年均水质类别较上一年度升类的，每个断面加5分"; seed 001 bonus 7②: "国控断面水质每提升
     一类加1分，区考断面水质每提升一类加0.5分". -#}
-section_rows as (
+section_rows as (  -- noqa: LT08
     select *, section_code || ':' || obs_year::varchar as section_year_key from sections
 ),
 
@@ -102,9 +104,11 @@ plants as (
 
 
 
+
+
 {#- 地表水环境质量评价办法（试行）2011 §4: the year's water status of the unit's sections (and the
     city's, under var water_city_code): 1 优 … 5 重度污染, and the share of classes I–III. -#}
-group_status as (
+group_status as (  -- noqa: LT08
     select * from {{ ref('int_water__group_status') }}
     where period = 'year'
 ),

@@ -67,7 +67,7 @@ unit_faults as (
                 and u.month_start = date_trunc('month', c.period_start)::date
                 and u.column_name = '{{ c }}'
         where c.row_problem is null and c.{{ c }} is not null
-                {{ "union all" if not loop.last }}
+                {{ "union all" if not loop.last }}  -- noqa: LT02
     {%- endfor %}
 ),
 
