@@ -114,7 +114,7 @@ def add_dropdown(sheet: Worksheet, column: int, source: str, prompt: str) -> Non
 
 
 def example_value(code: str, scheme: str, unit: str, item: str, kind: str,
-                  year: int = 2024) -> object:
+                  year: int) -> object:
     examples = {"scheme_code": scheme, "unit_code": unit, "item_code": item,
                 "event_date": f"{year}-03-05", "event_kind": KINDS[kind].label_zh, "quantity": 1,
                 "amount": 3.5, "amount_unit": "万元", "severity": "一般", "issuing_level": "市",
@@ -127,7 +127,7 @@ def example_value(code: str, scheme: str, unit: str, item: str, kind: str,
 
 def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: str, unit: str,
                        entries: list[tuple[str, str, list[str]]], list_column: int,
-                       year: int = 2024) -> None:
+                       year: int) -> None:
     title, _ = LEDGERS[ledger]
     sheet = book.create_sheet(title)
     columns = sheet_columns(ledger)
@@ -245,7 +245,7 @@ def build_template(scheme_path: Path, unit_code: str, output: Path) -> list[str]
     lists = book.create_sheet("下拉列表")
     for n, (ledger, entries) in enumerate(plan.items()):
         write_ledger_sheet(book, lists, ledger, body["scheme"]["code"], unit_code, entries, 1 + 7 * n,
-                           int(body["scheme"].get("year", 2024)))
+                           int(body["scheme"]["year"]))  # a validated scheme always has its year
     lists.sheet_state = "hidden"
     output.parent.mkdir(parents=True, exist_ok=True)
     book.save(output)
