@@ -153,7 +153,9 @@ def test_the_ranking_notebook_rescores_a_month_end_as_the_scheme_would(sample_ru
         assert summary["ranks"][f"2024-12-31:{r['unit_code']}"] == r["score_rank"]
         assert summary["totals"][f"2024-12-31:{r['unit_code']}"] == float(r["total_score"])
     # seed 001 5(1)①②, from the daily mart up to 30 June: each unit's own air deductions
-    daily = mart(sample_run, "fct_air_unit_daily").filter(pl.col("obs_date") <= date(2024, 6, 30))
+    # the mart holds the prior year too (2023, for the year-on-year measures): 2024's half only
+    daily = mart(sample_run, "fct_air_unit_daily").filter(
+        pl.col("obs_date").is_between(date(2024, 1, 1), date(2024, 6, 30)))
     for unit in scores["unit_code"]:
         days = daily.filter(pl.col("unit_code") == unit)
         valid = days.filter(pl.col("is_valid_day"))
@@ -168,16 +170,25 @@ def test_the_ranking_notebook_rescores_a_month_end_as_the_scheme_would(sample_ru
 
 # ---------- what-if from a notebook
 
-def pm_item_deduction(daily: pl.DataFrame, unit: str, target: Decimal,
-                      december: float | None = None) -> Decimal:
-    """Item 1.2's own deduction (seed 001 5(1)②) from the unit-daily mart, December optionally
+def pm_annual_mean(daily: pl.DataFrame, unit: str, december: float | None = None) -> Decimal:
+    """A unit's 2024 PM2.5 annual mean (one decimal) from the unit-daily mart, December optionally
     replaced by a constant daily value."""
     pm = daily.filter(pl.col("unit_code") == unit, pl.col("obs_year") == 2024).select(
         "obs_month", pl.col("pm2_5_24h").cast(pl.Float64))
     if december is not None:
         pm = pm.with_columns(pl.when(pl.col("obs_month") == 12).then(december)
                              .otherwise(pl.col("pm2_5_24h")).alias("pm2_5_24h"))
-    return steps_lost(round1(pm["pm2_5_24h"].drop_nulls().mean()) - target)
+    return round1(pm["pm2_5_24h"].drop_nulls().mean())
+
+
+def yoy_bonus(sample_run: Settings, unit: str, this_year: Decimal) -> Decimal:
+    """qinzhou_2024 B4 (seed 001 5(1)④ 同比提升达到3%以上): 1 point when the annual PM2.5 mean
+    fell by 3 % or more against 2023's published mean."""
+    annual = mart(sample_run, "fct_air_unit_annual").filter(pl.col("unit_code") == unit,
+                                                           pl.col("obs_year") == 2023)
+    prior = Decimal(str(annual["pm2_5_annual_mean"][0]))
+    improved = ((prior - this_year) * 100 / prior).quantize(Decimal("0.01"))
+    return Decimal(1) if improved >= 3 else Decimal(0)
 
 
 def test_the_whatif_notebook_gives_back_what_a_december_at_30_frees_after_pool_charges(
@@ -186,16 +197,19 @@ def test_the_whatif_notebook_gives_back_what_a_december_at_30_frees_after_pool_c
                                  SETTINGS={"air.pm2_5.2024-12": 30})
     daily = mart(sample_run, "fct_air_unit_daily")
     target = targets[("lingshan", "air.pm2_5_annual_mean")]
-    freed = pm_item_deduction(daily, "lingshan", target) - pm_item_deduction(daily, "lingshan", target, 30.0)
-    assert freed > 0  # December at 30 lowers 灵山县's own PM2.5 deduction
+    before, after = pm_annual_mean(daily, "lingshan"), pm_annual_mean(daily, "lingshan", 30.0)
+    freed = steps_lost(before - target) - steps_lost(after - target)
+    assert freed > 0  # December at 30 lowers 灵山县's own PM2.5 deduction (001 5(1)②)
     # 001 5(5)–(11): items without base points are charged to named siblings until those reach zero;
     # what was left unpaid is charged first from any points the siblings get back
     items = mart(sample_run, "fct_unit_item_scores").filter(pl.col("unit_code") == "lingshan",
                                                             pl.col("charged_to").str.contains("1.2"))
     unpaid = Decimal(str(items["pool_floor_cut"].sum()))
     assert summary["unpaid_pool_deductions"] == float(unpaid)
+    # and the lower annual mean may also earn B4's 同比 bonus (001 5(1)④) against 2023
+    bonus = yoy_bonus(sample_run, "lingshan", after) - yoy_bonus(sample_run, "lingshan", before)
     back = Decimal(str(summary["points_back"]["qinzhou_2024"])).quantize(Decimal("0.01"))
-    assert back == freed - min(freed, unpaid)
+    assert back == freed - min(freed, unpaid) + bonus
     assert "灵山县" in text and "情景得分" in text
 
 

@@ -368,7 +368,8 @@ def test_export_command_writes_both_files_for_the_live_release(sample_run: Setti
 
     assert main(["export", "--year", "2024", "--scheme", "qinzhou_2024", "-o", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(office_file_names("qinzhou_2024", 2024))
-    assert main(["export", "--year", "2024", "--scheme", "nosuch_2024", "-o", str(tmp_path / "x")]) == 1
+    # an unknown scheme is a usage error (exit 2, the names resolver's message), as in every command
+    assert main(["export", "--year", "2024", "--scheme", "nosuch_2024", "-o", str(tmp_path / "x")]) == 2
     assert main(["export", "--year", "2024", "--as-of", "2023-06-30"]) == 2
 
 
@@ -380,6 +381,8 @@ def test_export_as_of_writes_beside_the_as_of_dashboard(sample_run: Settings, tm
     from pipelines.publish.dashboard import asof
 
     monkeypatch.setenv("ECOSCORE_DATA_DIR", str(tmp_path / "data"))
+    # --scheme names a scheme of the data folder's raw/schemes, as in the folder the run used
+    shutil.copytree(sample_run.raw_dir / "schemes", tmp_path / "data" / "raw" / "schemes")
     monkeypatch.setattr(asof, "release_as_of", lambda *args: sample_run.current_release.resolve())
     assert main(["export", "--year", "2024", "--scheme", "ziyuan_2024", "--as-of", "2024-09-30"]) == 0
     out = tmp_path / "data" / "marts" / "dashboards" / "2024-asof-2024-09-30" / OFFICE_DIR

@@ -127,18 +127,18 @@ def scheme_path(value: str, schemes_dir: Path | None = None) -> Path:
 
 
 def published_choices(database: Path, kind: str, year: int | None = None) -> list[Choice]:
-    """Units or schemes of a published warehouse copy (marts.fct_unit_scores, and the scheme
-    names of raw.scheme_schemes when the copy has them)."""
+    """Units or schemes of a published warehouse copy (marts.fct_unit_item_scores, the mart every
+    item-level command reads, and the scheme names of raw.scheme_schemes when the copy has them)."""
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as con:
         where = f" where scheme_year = {int(year)}" if year else ""
         if kind == "unit":
-            rows = con.execute(f"select distinct unit_code, unit_name from marts.fct_unit_scores{where}"
+            rows = con.execute(f"select distinct unit_code, unit_name from marts.fct_unit_item_scores{where}"
                                ).fetchall()
             return [Choice(str(code), str(name or "")) for code, name in rows]
         codes = [r[0] for r in con.execute(
-            f"select distinct scheme_code from marts.fct_unit_scores{where}").fetchall()]
+            f"select distinct scheme_code from marts.fct_unit_item_scores{where}").fetchall()]
         names: dict[str, tuple[str, tuple[str, ...]]] = {}
         try:
             for code, name, government in con.execute(
