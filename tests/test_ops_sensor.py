@@ -1,11 +1,17 @@
-"""Issue 9: a new or changed ledger file in data/raw/ledgers/ starts a run; nothing else does."""
+"""Issue 9: a new or changed ledger file in data/raw/ledgers/ starts a run; nothing else does.
+Issue 22: each shard's own ledger folder starts that shard's runs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
+import yaml
 
 from pipelines.lib.settings import Settings
-from pipelines.ops.sensors import ledger_files_sensor
+from pipelines.ops.schedules import shard_job
+from pipelines.ops.sensors import ledger_files_sensor, shard_ledger_sensor
+from pipelines.scheme.shards import Registry, load_registry
 
 
 def evaluate(cursor: str | None):
@@ -58,3 +64,44 @@ def test_the_sensor_targets_the_whole_pipeline_job():
 
     sensor = defs.resolve_sensor_def("ledger_files_sensor")
     assert sensor.job_name == "ecoscore_all"
+
+
+# ---------- one ledger sensor per shard (issue 22 part 1: each assessing government its own runs)
+
+def shard_registry(root: Path) -> Registry:
+    """Two shards, each with its own (empty) ledger folder."""
+    for key in ("a", "b"):
+        (root / key / "raw" / "ledgers").mkdir(parents=True)
+    path = root / "shards.yaml"
+    path.write_text(yaml.safe_dump({"shards": [
+        {"key": key, "name": f"{key}市", "level": "city", "schemes": [f"{key}_2024"], "data": key}
+        for key in ("a", "b")]}, allow_unicode=True), encoding="utf-8")
+    return load_registry(path)
+
+
+def test_a_ledger_file_in_one_shard_starts_that_shards_job_only(tmp_path: Path):
+    registry = shard_registry(tmp_path)
+    sensors = {s.key: shard_ledger_sensor(s, shard_job(s)) for s in registry.shards}
+    cursors = {}
+    for key, sensor in sensors.items():
+        context = dg.build_sensor_context(cursor=None)
+        sensor(context)
+        cursors[key] = context.cursor
+    new = registry.shard("a").data_dir / "raw" / "ledgers" / "notices.csv"
+    new.write_text("unit_code,item_code\nlingshan,5.2.2\n", encoding="utf-8")
+    results = {}
+    for key, sensor in sensors.items():
+        context = dg.build_sensor_context(cursor=cursors[key])
+        results[key] = sensor(context)
+    assert isinstance(results["b"], dg.SkipReason)  # b's folder did not change
+    assert results["a"] and all(isinstance(r, dg.RunRequest) for r in results["a"])
+    assert all(r.run_key.startswith("ledgers-a-") and "notices.csv" in r.tags["ecoscore/changes"]
+               for r in results["a"])
+    assert sensors["a"].job_name == "ecoscore_a" and sensors["b"].job_name == "ecoscore_b"
+
+
+def test_each_bundled_shard_has_its_ledger_sensor_on_its_own_job():
+    from pipelines.definitions import defs
+
+    for key in ("qinzhou", "guilin"):
+        assert defs.resolve_sensor_def(f"ledger_files_{key}").job_name == f"ecoscore_{key}"

@@ -1,4 +1,5 @@
-"""A sensor that starts a run when a ledger file lands or changes in data/raw/ledgers/.
+"""Sensors that start a run when a ledger file lands or changes in data/raw/ledgers/ (the
+single-government layout) or in a shard's own data folder (one sensor per shard, its own job).
 
 Files are fingerprinted by content (sha256), so touching a file without changing it starts
 nothing, and a removed file counts as a change (its rows must disappear)."""
@@ -13,8 +14,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.lib.files import input_files
-from pipelines.lib.settings import get_settings
-from pipelines.ops.schedules import ecoscore_job, year_run_requests
+from pipelines.lib.settings import Settings, get_settings
+from pipelines.ops.schedules import SHARD_JOBS, ecoscore_job, registry_shards, year_run_requests
+from pipelines.scheme.shards import Shard
 
 
 def ledger_fingerprints(ledgers_dir: Path) -> dict[str, str]:
@@ -33,11 +35,11 @@ def changed_files(before: dict[str, str], after: dict[str, str]) -> dict[str, li
     }
 
 
-@dg.sensor(job=ecoscore_job, minimum_interval_seconds=60,
-           description="Runs the pipeline when a ledger file in data/raw/ledgers/ is added, "
-                       "edited or removed.")
-def ledger_files_sensor(context: dg.SensorEvaluationContext):
-    after = ledger_fingerprints(get_settings().raw_dir / "ledgers")
+def ledger_sensor_body(context: dg.SensorEvaluationContext, settings: Settings, key_prefix: str,
+                       extra_tags: dict[str, str] | None = None):
+    """What a ledger sensor does for one data folder: compare the ledger files' fingerprints
+    with the cursor and request one run per open year of that folder when they changed."""
+    after = ledger_fingerprints(settings.raw_dir / "ledgers")
     before = json.loads(context.cursor) if context.cursor else {}
     changes = changed_files(before, after)
     if not any(changes.values()):
@@ -48,9 +50,32 @@ def ledger_files_sensor(context: dg.SensorEvaluationContext):
     context.log.info(f"台账文件变化 ledger files changed — {summary}")
     # ledgers are not partitioned: each open year's run rebuilds them whole (a row counts in
     # the year of its scheme), with the current month's air
-    requests = year_run_requests(dt.datetime.now(dt.UTC), "ledger-files", f"ledgers-{state}",
-                                 {"ecoscore/changes": summary[:200]})
+    requests = year_run_requests(dt.datetime.now(dt.UTC), "ledger-files", f"{key_prefix}-{state}",
+                                 {"ecoscore/changes": summary[:200], **(extra_tags or {})},
+                                 settings=settings)
     return requests or dg.SkipReason("所有考核年度均已定稿 (every open year is finalised)")
 
 
-defs = dg.Definitions(sensors=[ledger_files_sensor])
+@dg.sensor(job=ecoscore_job, minimum_interval_seconds=60,
+           description="Runs the pipeline when a ledger file in data/raw/ledgers/ is added, "
+                       "edited or removed.")
+def ledger_files_sensor(context: dg.SensorEvaluationContext):
+    return ledger_sensor_body(context, get_settings(), "ledgers")
+
+
+def shard_ledger_sensor(shard: Shard, job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+    """The ledger sensor of one shard (issue 22): its own data folder's ledgers, its own cursor,
+    runs of its own job (its warehouse and releases, tagged with its key), run keys naming it."""
+
+    @dg.sensor(name=f"ledger_files_{shard.key}", job=job, minimum_interval_seconds=60,
+               description=f"Runs shard {shard.key} ({shard.name}) when a ledger file in "
+                           f"{shard.data_dir / 'raw' / 'ledgers'} is added, edited or removed.")
+    def _sensor(context: dg.SensorEvaluationContext):
+        return ledger_sensor_body(context, shard.settings, f"ledgers-{shard.key}")
+
+    return _sensor
+
+
+SHARD_SENSORS = [shard_ledger_sensor(shard, SHARD_JOBS[shard.key]) for shard in registry_shards()]
+
+defs = dg.Definitions(sensors=[ledger_files_sensor, *SHARD_SENSORS])
