@@ -95,7 +95,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_and_report(year=args.year or current_year(), as_of=args.as_of or "",
                           full_refresh=getattr(args, "full_refresh", False),
                           reopen_reason=args.reason if args.reopen else None,
-                          verbose=getattr(args, "verbose", False))
+                          verbose=getattr(args, "verbose", False),
+                          reuse=not getattr(args, "force", False))
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -113,11 +114,14 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
                    full_refresh: bool = False, reopen_reason: str | None = None,
-                   verbose: bool = False) -> int:
+                   verbose: bool = False, reuse: bool = False) -> int:
     """Run the pipeline under a console session: stage lines, then warnings or the error block,
-    the log file's path, and the scores table with where the results are."""
+    the log file's path, and the scores table with where the results are. With `reuse`, a plain
+    run (no as-of, months, full refresh or reopening) whose year was last published by
+    `ecoscore run` from the very same inputs, code and date computes nothing again."""
     from pipelines.lib import console
     from pipelines.publish.finalize import FinalisedYearError, guard_publish
+    from pipelines.run import remember_run, run_fingerprint, up_to_date_release
 
     settings = get_settings()
     try:  # a finalised year: refuse before computing anything (the publish step checks again)
@@ -125,10 +129,20 @@ def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
     except FinalisedYearError as err:
         print(err, file=sys.stderr)
         return 4
+    plain = not (as_of or months or full_refresh or reopen_reason is not None)
+    fingerprint = run_fingerprint(settings, year, as_of) if plain else None
+    same = up_to_date_release(settings, year, fingerprint) if fingerprint and reuse else None
+    if same:
+        print(f"{year} 年结果已是最新 (up to date): 输入文件、代码和日期与上次发布 {same} 相同，"
+              "未重新计算 (nothing changed since; `ecoscore run --force` computes again)")
+        print_summary(settings, year)
+        return 0
     with console.session(settings.logs_dir, "backfill" if months else "run", verbose) as current:
         code, result, message = run_guarded(settings, year, as_of, months, full_refresh,
                                             reopen_reason)
         report_run(settings, current, year, code, result, message)
+    if code == 0 and fingerprint:
+        remember_run(settings, year, fingerprint, result.run_id)
     if code in (0, 1):
         print_summary(settings, year)
     return code
@@ -225,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--year", type=int, default=None,
                      help="assessment year (default: the current year, Beijing time)")
     run.add_argument("--as-of", help="YYYY-MM-DD: ignore data after this date")
+    run.add_argument("--force", action="store_true",
+                     help="compute again even when the year's release is up to date (the same "
+                          "input files, code and date as the last `ecoscore run` that published it)")
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild the incremental air models from scratch")
     run.add_argument("--reopen", action="store_true",

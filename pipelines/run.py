@@ -87,3 +87,77 @@ def dbt_test_total() -> int | None:
         return None
     tests = sum(1 for n in manifest["nodes"].values() if n["resource_type"] == "test")
     return tests + len(manifest.get("unit_tests", {}))
+
+
+# ---------- `ecoscore run` when nothing changed (the warm cache of `make demo`, issue 19)
+
+UP_TO_DATE_RECORD = "inputs.json"
+# what a run's outcome depends on besides the data folder: the code and the locked packages
+CODE_PATHS = ("pipelines", "dbt_project", "uv.lock", "pyproject.toml")
+SKIPPED_PARTS = {"target", "logs", "dbt_packages", "__pycache__", ".user.yml"}
+
+
+def _tree_files(root: Path) -> list[Path]:
+    """Every file under root, symlinked folders followed (a shard's raw/ links to shared feeds)."""
+    if root.is_file():
+        return [root]
+    return sorted(Path(folder) / name
+                  for folder, subfolders, names in os.walk(root, followlinks=True)
+                  if not SKIPPED_PARTS & set(Path(folder).relative_to(root).parts)
+                  for name in names if name not in SKIPPED_PARTS)
+
+
+def run_fingerprint(settings: Settings, year: int, as_of: str) -> str:
+    """sha256 over everything a run's results depend on: the year, the as-of date, the date in
+    Beijing (overdue duties and the open years follow the calendar), the ECOSCORE_* settings,
+    every file of the data folder's raw/ (symlinks followed) and the code (pipelines/,
+    dbt_project/ less its build output, the lock file)."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from pipelines.lib.calendar import beijing_date
+
+    digest = hashlib.sha256(json.dumps({
+        "year": year, "as_of": as_of, "date": beijing_date(dt.datetime.now(dt.UTC)).isoformat(),
+        "env": sorted((k, v) for k, v in os.environ.items() if k.startswith("ECOSCORE_")),
+    }).encode())
+    for root in [settings.raw_dir, *(PROJECT_ROOT / p for p in CODE_PATHS)]:
+        for path in _tree_files(root) if root.exists() else []:
+            digest.update(f"{path.relative_to(root.parent)}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _record_path(settings: Settings, year: int) -> Path:
+    return settings.marts_dir / str(year) / UP_TO_DATE_RECORD
+
+
+def up_to_date_release(settings: Settings, year: int, fingerprint: str) -> str | None:
+    """The run id of `year`'s live release when an `ecoscore run` published it from exactly these
+    inputs and code (the record written by remember_run); None when anything differs, or when a
+    later run (the schedule, the UI) published since."""
+    import json
+
+    from pipelines.publish.release import live_release
+
+    live, record = live_release(settings, year), _record_path(settings, year)
+    if live is None or not record.exists() or not (live / "release.json").exists():
+        return None
+    try:
+        remembered = json.loads(record.read_text(encoding="utf-8"))
+        published = json.loads((live / "release.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if remembered.get("fingerprint") != fingerprint or \
+            remembered.get("run_id") != published.get("run_id"):
+        return None
+    return str(published["run_id"])
+
+
+def remember_run(settings: Settings, year: int, fingerprint: str, run_id: str) -> None:
+    import json
+
+    path = _record_path(settings, year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"run_id": run_id, "fingerprint": fingerprint}), encoding="utf-8")
