@@ -225,6 +225,9 @@ def postgres_url():
     server.__exit__(None, None, None)
 
 
+# three pipeline runs of its own: end to end, and scheduled early under xdist (tests/conftest.py)
+@pytest.mark.e2e
+@pytest.mark.slow
 def test_postgres_two_shards_in_parallel_and_a_failing_shard(postgres_url, tmp_path, monkeypatch):
     """Issue 22 must-show. Runs the pipeline itself (twice in parallel, once failing at its
     first step): parallel shard runs recorded in a PostgreSQL instance cannot be seen on the
