@@ -321,12 +321,12 @@ def test_hours_outside_the_year_are_found_by_the_checked_models_hour_label(sampl
     suite = SUITES["air_station_hourly_checked"]
     frame, parameters = FRAMES[suite.name](con, 2024, "")
     (finding,) = validate(suite, frame, parameters)
-    expected = con.sql("select count(*) from staging.stg_air__station_hourly_checked "
+    expected = con.execute("select count(*) from staging.stg_air__station_hourly_checked "
                        "where period_start < '2024-01-01' or period_start >= '2025-01-01'"
                        ).fetchone()[0]
     assert finding.level == WARN and finding.why == "时间不在考核年度内"
     assert finding.unexpected == expected > 0
-    first_hour = con.sql("select count(*) from staging.stg_air__station_hourly_checked "
+    first_hour = con.execute("select count(*) from staging.stg_air__station_hourly_checked "
                          "where timepoint = '2024-01-01 00:00:00' and year(period_start) = 2023"
                          ).fetchone()[0]
     assert first_hour > 0
