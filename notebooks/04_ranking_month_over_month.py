@@ -22,7 +22,7 @@
 # （`stg_air__station_hourly`），以及目标差距表；水质、台账按全年数据计分。所以本笔记本把已发布
 # 的只读数仓复制到临时目录，对每个月末 D 只重跑"空气小时数据 → 总分"之间的 dbt 模型（`as_of = D`），
 # 得分与完整的 `ecoscore run --as-of D` 相同，每个月末约 15–30 秒（两核），已发布结果不受影响
-# （`pipelines/analysis/notebooks.py` 的 `scores_as_of`）。最后一个点是已发布结果本身。
+# （`pipelines/lib/as_of.py` 的 `scores_as_of`，按截止日计分的唯一实现）。最后一个点是已发布结果本身。
 #
 # 月度空气集市（`fct_air_unit_monthly`）不能代替重新计分：得分规则作用于年初至今的年均值和比率，
 # 排名还取决于其他单位，只有重新计分才与正式口径一致。
@@ -38,7 +38,8 @@ from datetime import date
 
 import polars as pl
 
-from pipelines.analysis.notebooks import month_ends, open_marts, release_dir, scores_as_of
+from pipelines.analysis.notebooks import month_ends, open_marts, release_dir
+from pipelines.lib.as_of import scores_as_of
 
 pl.Config.set_tbl_hide_dataframe_shape(True)
 pl.Config.set_tbl_hide_column_data_types(True)

@@ -32,10 +32,10 @@ def test_no_module_but_the_launcher_starts_dbt():
 
 
 def test_every_caller_uses_the_launcher():
-    """The commands that build with dbt (ledger-check, whatif, notebooks' as-of, docs), the
+    """The commands that build with dbt (ledger-check, whatif, as-of scoring, docs), the
     Dagster assets and the air benchmark all call it."""
     callers = ["pipelines/ledgers/check.py", "pipelines/analysis/whatif.py",
-               "pipelines/analysis/notebooks.py", "pipelines/analysis/dictionary.py",
+               "pipelines/lib/as_of.py", "pipelines/analysis/dictionary.py",
                "pipelines/dbt/assets.py", "bench/air_national.py"]
     for caller in callers:
         assert "dbt_launcher." in (PROJECT_ROOT / caller).read_text(encoding="utf-8"), caller

@@ -157,20 +157,27 @@ def test_the_dbt_ref_check_sees_the_scheme_edges():
 def test_air_hour_labels_and_validity_have_one_home():
     """Issue 20 item 3: the hour label (CNEMC labels the end of the hour), the 20 valid hours of a
     day (GB 3095-2012 表4 / HJ 663-2013) and the 27 (February 25) valid days of a month are
-    macros of macros/air/feed.sql that the models and the quality frames both call; neither
-    spells the rule itself."""
+    macros of macros/air/feed.sql that the models call; the quality checks read those models
+    (stg_air__station_hourly_checked's period_start, int_air__station_monthly's valid days) and
+    neither spell nor call the rule themselves."""
+    import inspect
+
     from pipelines.lib.settings import DBT_PROJECT_DIR
-    from pipelines.quality.frames import _labelled_air_ctes
+    from pipelines.quality.frames import FRAMES
 
     models = DBT_PROJECT_DIR / "models"
     uses = {"staging/air/stg_air__station_hourly_checked.sql": "air_period_start(",
             "intermediate/air/int_air__station_daily.sql": "air_min_valid_hours()",
+            "intermediate/air/int_air__station_monthly.sql": "air_min_valid_days(",
             "marts/air/fct_air_unit_monthly.sql": "air_min_valid_days("}
     for model, macro in uses.items():
         sql = (models / model).read_text(encoding="utf-8")
         assert macro in sql and "timepoint - interval 1 hour" not in sql and ">= 20" not in sql, model
     frames = (PIPELINES / "quality" / "frames.py").read_text(encoding="utf-8")
-    assert "timepoint - interval 1 hour" not in frames and ">= 20" not in frames
-    assert "then 25 else 27" not in frames
-    assert "when s.feed_hour_label = 'start' then timepoint else timepoint - interval 1 hour" in \
-        _labelled_air_ctes()
+    for rule in ("timepoint - interval 1 hour", ">= 20", "then 25 else 27", "air_period_start",
+                 "air_min_valid_hours", "air_min_valid_days", "feed_hour_label"):
+        assert rule not in frames, rule
+    reads = {"air_station_completeness": "intermediate.int_air__station_monthly",
+             "air_station_hourly_checked": "staging.stg_air__station_hourly_checked"}
+    for suite, model in reads.items():
+        assert model in inspect.getsource(FRAMES[suite]), suite

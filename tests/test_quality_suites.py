@@ -15,7 +15,16 @@ from pipelines.lib.files import InputFileError
 from pipelines.lib.settings import PROJECT_ROOT
 from pipelines.lib.warehouse import replace_table
 from pipelines.quality.frames import FRAMES
-from pipelines.quality.suites import BLOCK, PASS, QUARANTINED, Finding, load_suites, validate
+from pipelines.quality.suites import (
+    BLOCK,
+    PASS,
+    QUARANTINED,
+    WARN,
+    Finding,
+    Suite,
+    load_suites,
+    validate,
+)
 from pipelines.scheme.loader import SchemeError, load_scheme
 
 SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
@@ -237,3 +246,87 @@ def test_every_suite_is_a_blocking_asset_check_of_the_nightly_job():
         assert suite.name in checks, suite.name
         assert checks[suite.name].asset_key.path == suite.asset
         assert job.asset_layer.asset_graph.get_check_spec(checks[suite.name]).blocking
+
+
+def test_a_check_that_reads_a_dbt_model_runs_after_it_and_holds_the_export_back():
+    """Issue 20 part 3: the completeness and hour-label checks read dbt models, so each check's
+    step waits for the step that builds its model, and the export (release_candidate) waits for
+    every such check; the raw gates still run before dbt builds anything."""
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("ecoscore_all")
+    structure = job.graph.dependency_structure
+
+    def upstream(node: str) -> set[str]:
+        return {o.node.name for outs in structure.input_to_upstream_outputs_for_node(node).values()
+                for o in outs}
+
+    def check_node(suite: Suite) -> str:
+        return "__".join(suite.asset) + "_" + suite.name
+
+    read_models = {"air_station_completeness": "ecoscore_dbt_models",
+                   "air_station_hourly_checked": "ecoscore_dbt_air_hourly"}
+    for name, builder in read_models.items():
+        node = check_node(SUITES[name])
+        assert builder in upstream(node), name
+        assert node in upstream("release_candidate"), name
+    assert check_node(SUITES["raw_air_station_hourly"]) in upstream("ecoscore_dbt_air_hourly")
+
+
+@pytest.fixture
+def sample_warehouse(sample_run, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A writable copy of the sample run's warehouse."""
+    copy = tmp_path / "ecoscore.duckdb"
+    shutil.copy2(sample_run.warehouse_path, copy)
+    con = duckdb.connect(str(copy))
+    yield con
+    con.close()
+
+
+def test_completeness_warns_on_the_station_months_the_view_counts_short(sample_warehouse):
+    """GB 3095-2012 表4 (2018 amendment): 27 valid days a month, 25 in February; a valid day has
+    ≥ 20 valid hours. The check reads intermediate.int_air__station_monthly (a view over
+    int_air__station_daily), so days made invalid there show: 5 days of March short for one
+    station warn; 4 days of February (29 − 4 = 25) pass, 5 (24) warn."""
+    con = sample_warehouse
+    suite = SUITES["air_station_completeness"]
+    frame, parameters = FRAMES[suite.name](con, 2024, "")
+    assert [f.level for f in validate(suite, frame, parameters)] == [PASS]  # the clean sample
+    stations = sorted(r[0] for r in con.sql(
+        "select distinct station_code from intermediate.int_air__station_daily "
+        "where year(obs_date) = 2024").fetchall())
+    invalid_days = {(stations[0], "2024-03-01", "2024-03-05"),
+                    (stations[1], "2024-02-01", "2024-02-04"),
+                    (stations[2], "2024-02-10", "2024-02-14")}
+    for station, first, last in invalid_days:  # fewer than 20 valid hours on those days
+        con.execute("update intermediate.int_air__station_daily set pm2_5_hours = 19, "
+                    "pm2_5_24h = null where station_code = ? and obs_date between ? and ?",
+                    [station, first, last])
+    frame, parameters = FRAMES[suite.name](con, 2024, "")
+    (finding,) = validate(suite, frame, parameters)
+    assert finding.level == WARN and finding.why.startswith("有效日数不足")
+    assert sorted((r["station_code"], r["month"]) for r in finding.rows) == sorted(
+        [(stations[0], "2024-03"), (stations[2], "2024-02")])
+    # every day of February and March is valid in the clean sample
+    short = frame.filter(pl.col("days_short") > 0).sort("station_code")
+    assert short.select("valid_days", "required_days", "days_short").rows() == [(26, 27, 1),
+                                                                                 (24, 25, 1)]
+
+
+def test_hours_outside_the_year_are_found_by_the_checked_models_hour_label(sample_warehouse):
+    """The sample's 2023 feed (read for 同比) and 2024-01-01 00:00, which CNEMC labels as the
+    end of 2023-12-31's last hour: stg_air__station_hourly_checked puts them in 2023, and the
+    check reads its period_start — a warning, never a block."""
+    con = sample_warehouse
+    suite = SUITES["air_station_hourly_checked"]
+    frame, parameters = FRAMES[suite.name](con, 2024, "")
+    (finding,) = validate(suite, frame, parameters)
+    expected = con.execute("select count(*) from staging.stg_air__station_hourly_checked "
+                       "where period_start < '2024-01-01' or period_start >= '2025-01-01'"
+                       ).fetchone()[0]
+    assert finding.level == WARN and finding.why == "时间不在考核年度内"
+    assert finding.unexpected == expected > 0
+    first_hour = con.execute("select count(*) from staging.stg_air__station_hourly_checked "
+                         "where timepoint = '2024-01-01 00:00:00' and year(period_start) = 2023"
+                         ).fetchone()[0]
+    assert first_hour > 0

@@ -4,13 +4,8 @@
   (default `data/marts/current`), or `ECOSCORE_RELEASE` when set (a test's private release).
 - `open_marts(release)` — an in-memory DuckDB with one view per Parquet mart of the release, so
   notebooks speak SQL and never open, let alone lock, a warehouse file.
-- `scores_as_of(release, year, dates)` — the ranking re-scored as of month ends. An
-  `ecoscore run --as-of D` differs from the full-year run only where the `as_of` var is read:
-  the models tagged `as_of` that cut each dated input (air hours, ledger events, water months,
-  published measures, self scores; macros/ops/as_of.sql) and `fct_air_target_gap`. So a
-  scratch copy of the release's read-only warehouse and `dbt run` of the models between those
-  and `fct_unit_scores` with `as_of = D` give the same scores as a full as-of run (15–30 s per
-  date on two shared cores instead of about 90 s), and the release is never touched.
+- the ranking re-scored as of month ends: `pipelines/lib/as_of.py` `scores_as_of`, the one
+  home of as-of scoring (the as-of dashboard's previous month end uses it too).
 - `execute_notebook(path, parameters)` — runs a notebook top to bottom in a fresh kernel;
   `python -m pipelines.analysis.notebooks [-o DIR] [NAME …]` writes executed `.ipynb` files.
 """
@@ -19,22 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import tempfile
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from pipelines.lib import dbt_launcher
 from pipelines.lib.settings import PROJECT_ROOT, get_settings
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-# the models an as-of date can change on the way to the scores: from every model that cuts a
-# dated input (tag `as_of`, macros/ops/as_of.sql) down to the scores
-AS_OF_SELECTION = "tag:as_of+,+fct_unit_scores"
 
 
 def release_dir() -> Path:
@@ -61,38 +48,6 @@ def month_ends(year: int, through_month: int = 12) -> list[date]:
         first_next = date(year + (month == 12), month % 12 + 1, 1)
         ends.append(date.fromordinal(first_next.toordinal() - 1))
     return ends
-
-
-def _rescore(db: Path, year: int, as_of: date, workdir: Path) -> None:
-    run = dbt_launcher.invoke(["run", "--select", AS_OF_SELECTION], warehouse=db,
-                              target_path=workdir / "target",
-                              vars={"year": year, "as_of": as_of.isoformat()}, check=False)
-    if not run.success:
-        raise RuntimeError(f"截至 {as_of} 的重新计分失败 (dbt run):\n"
-                           f"{dbt_launcher.describe_failure(run)}")
-
-
-def scores_as_of(release: Path, year: int, dates: Iterable[date]) -> dict[str, pl.DataFrame]:
-    """`fct_unit_scores` ("units"), `fct_unit_item_scores` ("items") and `fct_score_movements`
-    ("movements") re-scored as of each date, with an `as_of_date` column; the release's own
-    scores are not included (read them from its Parquet files)."""
-    units, items, movements = [], [], []
-    with tempfile.TemporaryDirectory(prefix="ecoscore-asof-") as scratch:
-        db = Path(scratch) / "asof.duckdb"
-        shutil.copy2(release / "ecoscore.duckdb", db)
-        for as_of in sorted(dates):
-            _rescore(db, year, as_of, Path(scratch))
-            con = duckdb.connect(str(db), read_only=True)
-            try:
-                for frames, mart in ((units, "fct_unit_scores"), (items, "fct_unit_item_scores"),
-                                     (movements, "fct_score_movements")):
-                    frames.append(con.sql(
-                        f"select ?::date as as_of_date, * from marts.{mart} where scheme_year = ?",
-                        params=[as_of, year]).pl())
-            finally:
-                con.close()
-    return {name: pl.concat(frames) if frames else pl.DataFrame()
-            for name, frames in (("units", units), ("items", items), ("movements", movements))}
 
 
 def notebook_paths() -> list[Path]:

@@ -12,8 +12,17 @@ from pipelines.publish.dashboard.asof import build_dashboard_for_run
 from pipelines.publish.dashboard.data import data_as_of, read_mart
 from pipelines.publish.finalize import guard_publish, record_reopen, status_zh
 from pipelines.publish.office import OFFICE_DIR, build_office_files
+from pipelines.quality.suites import load_suites
 
 GROUP = "publish"
+
+
+def checked_model_keys() -> list[dg.AssetKey]:
+    """The dbt models the quality suites read after dbt (expectations/*.yaml `asset`, raw
+    tables aside: their gates run before dbt). The export waits for those checks, so the
+    release's quality report is whole and a blocking finding holds publishing back."""
+    keys = {dg.AssetKey(s.asset) for s in load_suites() if s.asset[0] != "raw"}
+    return sorted(keys - set(mart_asset_keys()), key=lambda k: k.to_user_string())
 
 
 def _staged(warehouse: WarehouseResource, run_id: str):
@@ -26,7 +35,7 @@ def _staged(warehouse: WarehouseResource, run_id: str):
     return staged
 
 
-@dg.asset(group_name=GROUP, deps=mart_asset_keys(), kinds={"parquet"},
+@dg.asset(group_name=GROUP, deps=[*mart_asset_keys(), *checked_model_keys()], kinds={"parquet"},
           description="Every mart exported to Parquet, with the quarantine lists, a read-only "
                       "copy of the warehouse and the units' scores over the years "
                       "(fct_unit_score_history, from every year's live release), in this run's "

@@ -1,8 +1,22 @@
 """The DataFrame (and expectation parameters) each suite validates, fetched from the warehouse.
 
-Raw feeds are parsed with the very same dbt macros the staging models use
-(dbt_project/macros/air/feed.sql, macros/water/gb3838.sql, rendered with plain jinja2): no second
-parser. Ledgers are checked after dbt, on the rows and reasons int_ledgers__quarantine sets aside."""
+GX validates DataFrames, not SQL (GX's SQL datasource returns empty results on DuckDB, GX
+#10738): each frame is a DuckDB query read with `.pl()`. A rule lives once (issue 20 part 3):
+
+- Gates before dbt read raw tables — they must stop an unusable file before any model is built
+  from it, and a new file's rows outside the run's months (a time in the future) never reach the
+  incremental checked table. `raw_air_station_hourly`, `raw_water_section_monthly`,
+  `raw_water_sections`, `raw_schemes`. They parse cells with the very macros the staging models
+  use (macros/air/feed.sql, macros/water/gb3838.sql, rendered with plain jinja2: no second
+  parser) and judge each row on its own; nothing in them labels hours, counts valid hours or
+  days, or builds a day.
+- Checks after dbt read the model that owns the rule, as a plain select over it:
+  `air_station_completeness` (valid days per station-month: int_air__station_monthly, built on
+  int_air__station_daily's 20-hour rule and macros/air/feed.sql's 27/25 days),
+  `air_station_hourly_checked` (the hour's natural day, by the station's hour label:
+  stg_air__station_hourly_checked), `ledger_events` (the rows and reasons
+  int_ledgers__quarantine sets aside), the marts and the published columns. The Dagster check
+  targets that model's asset, so it runs after it (pipelines/quality/assets.py)."""
 
 from __future__ import annotations
 
@@ -51,9 +65,9 @@ def air_bounds() -> dict[str, Any]:
 def _parsed_air_sql() -> str:
     macros = feed_macros()
     values = ",\n".join(
-        f"{macros.air_parse_value(c)}::double as {c}, case when {macros.air_parse_value(c)} is null "
-        f"and {c} is not null and not list_contains({macros.air_missing_tokens()}, lower(trim({c}))) "
-        f"then {c} end as {c}_not_number"
+        f"{macros.air_parse_value(c)}::double as {c}, "
+        f"case when {macros.air_not_a_number(c, macros.air_parse_value(c))} then {c} end "
+        f"as {c}_not_number"
         for c in AIR_COLUMNS)
     return f"""
         select
@@ -66,69 +80,42 @@ def _parsed_air_sql() -> str:
     """
 
 
-def _labelled_air_ctes() -> str:
-    """`parsed` and `labelled` (with the hour's period_start, by the feed's hour label)."""
-    return f"""
-        parsed as ({_parsed_air_sql()}),
-        labelled as (
-            select parsed.*,
-                {feed_macros().air_period_start('timepoint', 's.feed_hour_label')} as period_start
-            from parsed
-            left join raw.air_stations as s on upper(trim(s.stationcode)) = parsed.station_code
-        )"""
-
-
 def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Each raw row, parsed with the staging macros, judged on its own (the gate: a file where
+    most rows fail blocks before dbt builds anything from it)."""
     frame = con.sql(f"""
-        with {_labelled_air_ctes()}
+        with parsed as ({_parsed_air_sql()})
         select *,
-            year(period_start) as period_year,
             -- the feed may be an hour ahead of the clock, never more
             epoch(timepoint - current_timestamp::timestamp) / 3600 as hours_ahead,
             case when minute(timepoint) <> 0 or second(timepoint) <> 0 then timepoint_text end
                 as timepoint_not_whole_hour,
             pm2_5 - pm10 as pm2_5_above_pm10
-        from labelled
+        from parsed
     """).pl()
     stations = con.sql("select distinct upper(trim(stationcode)) from raw.air_stations").fetchall()
-    return frame, {"known_stations": sorted(r[0] for r in stations), "year": year, **air_bounds()}
+    return frame, {"known_stations": sorted(r[0] for r in stations),
+                   "max_hours_ahead": int(feed_macros().air_max_hours_ahead()), **air_bounds()}
 
 
-def raw_air_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
-    """Valid days (≥ 20 hours, GB 3095-2012 §7 / HJ 663) per station-month; the annual
-    statistic needs ≥ 27 valid days in every month (25 in February). The hour label, the 20
-    hours and the 27/25 days are the models' own macros (macros/air/feed.sql)."""
-    feed = feed_macros()
-    cutoff = f"and period_start::date <= '{as_of}'::date" if as_of else ""
-    bounds = air_bounds()
-    frame = con.sql(f"""
-        with {_labelled_air_ctes()},
-        hours as (
-            select distinct station_code, period_start
-            from labelled
-            where pm2_5 between {bounds['pm2_5_min']} and {bounds['pm2_5_max']}
-                and period_start is not null
-        ),
-        days as (
-            select station_code, period_start::date as obs_date, count(*) as hours
-            from hours
-            where year(period_start) = {int(year)} {cutoff}
-            group by all
-        ),
-        months as (
-            select station_code, strftime(obs_date, '%Y-%m') as month,
-                count(*) filter (where hours >= {feed.air_min_valid_hours()}) as valid_days,
-                max(obs_date) as last_date,
-                {feed.air_min_valid_days('month(any_value(obs_date))')} as required_days
-            from days
-            group by all
-        )
-        select station_code, month, valid_days, required_days,
-            -- a month still running (as-of) is judged on the days it has had
-            least(required_days, day(last_date)) - valid_days as days_short
-        from months
-        order by station_code, month
+def air_station_hourly_checked(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Each parsed row's natural day, as stg_air__station_hourly_checked labels its hour."""
+    frame = con.sql("""
+        select source_file, source_row::bigint as source_row, station_code,
+            year(period_start) as period_year
+        from staging.stg_air__station_hourly_checked
     """).pl()
+    return frame, {"year": year}
+
+
+def air_station_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Valid days per station-month of the year, as int_air__station_monthly counts them."""
+    frame = con.sql("""
+        select station_code, month, valid_days, required_days, days_short
+        from intermediate.int_air__station_monthly
+        where obs_year = ?
+        order by station_code, month
+    """, params=[year]).pl()
     return frame, {}
 
 
@@ -318,7 +305,8 @@ def ledger_events(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Fram
 
 FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, int, str], Frame]] = {
     "raw_air_station_hourly": raw_air_station_hourly,
-    "raw_air_completeness": raw_air_completeness,
+    "air_station_hourly_checked": air_station_hourly_checked,
+    "air_station_completeness": air_station_completeness,
     "raw_schemes": raw_schemes,
     "raw_water_section_monthly": raw_water_section_monthly,
     "raw_water_sections": raw_water_sections,

@@ -40,6 +40,21 @@ end)
 {%- endmacro %}
 
 
+{% macro air_not_a_number(raw, parsed) -%}
+{#- A cell that is written but is neither a number nor a missing token: '不是数值'
+    (stg_air__station_hourly_checked quarantines it; the raw gate counts it per file). -#}
+({{ parsed }} is null and {{ raw }} is not null
+    and not list_contains({{ air_missing_tokens() }}, lower(trim({{ raw }}))))
+{%- endmacro %}
+
+
+{% macro air_max_hours_ahead() -%}
+{#- The feed may stamp an hour up to one hour ahead of the clock (the hour being measured);
+    later is '时间在未来' (stg_air__station_hourly_checked, the raw gate's parameter). -#}
+1
+{%- endmacro %}
+
+
 {% macro air_unit_check_columns() -%}
 {#- The pollutants whose station-months are checked for a wrong unit (seed std_air_unit_checks
     names only these). -#}
@@ -51,7 +66,8 @@ end)
 {#- The hour a value averages starts at period_start (its natural day is that hour's date): a
     station whose feed labels the hour by its start (`feed_hour_label` 'start') as written;
     otherwise (CNEMC: the end) one hour earlier, so day D = timepoints D 01:00 … D+1 00:00.
-    The one rule: stg_air__station_hourly_checked and the quality frames both call it. -#}
+    The one rule: stg_air__station_hourly_checked calls it; everything else reads that model's
+    period_start / obs_date (the quality check air_station_hourly_checked included). -#}
 case when {{ hour_label }} = 'start' then {{ timepoint }} else {{ timepoint }} - interval 1 hour end
 {%- endmacro %}
 
@@ -65,6 +81,6 @@ case when {{ hour_label }} = 'start' then {{ timepoint }} else {{ timepoint }} -
 
 {% macro air_min_valid_days(month) -%}
 {#- GB 3095-2012 表4 (2018 amendment): a monthly statistic needs at least 27 daily values,
-    25 in February. -#}
+    25 in February (fct_air_unit_monthly per unit, int_air__station_monthly per station). -#}
 case when {{ month }} = 2 then 25 else 27 end
 {%- endmacro %}

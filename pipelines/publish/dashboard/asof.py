@@ -1,12 +1,14 @@
 """A dashboard as of a date (`ecoscore dashboard --year YEAR --as-of YYYY-MM-DD`), as the
 meeting after that date would see it, without touching the live release.
 
-The whole pipeline runs twice in scratch data folders under `data/scratch/` (raw inputs linked,
-own warehouse, own releases): once as of the date, once as of the end of the month before —
-the previous meeting's scores, re-computed on the same inputs and the same scheme, so "change
-since last month" means what the rules say, not what an older run happened to publish. The
-result goes to `data/marts/dashboards/<year>-asof-<date>/` (index.html, PNGs, PDF, the Excel
-and Word files in office/, and the scores it showed); the scratch folders are removed."""
+The whole pipeline runs as of the date in a scratch data folder under `data/scratch/` (raw inputs
+linked, own warehouse, own releases). The previous meeting's scores (as of the end of the month
+before) are re-scored on a copy of that run's warehouse by `pipelines/lib/as_of.py`
+`scores_as_of`, the one home of as-of scoring (the notebooks' ranking by month end calls it
+too): the same inputs and the same scheme, so "change since last month" means what the rules
+say, not what an older run happened to publish. The result goes to
+`data/marts/dashboards/<year>-asof-<date>/` (index.html, PNGs, PDF, the Excel and Word files in
+office/, and the scores it showed); the scratch folder is removed."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.lib.as_of import scores_as_of
 from pipelines.lib.console import stage
 from pipelines.lib.settings import Settings, environment_restored
 from pipelines.publish.dashboard.data import month_end_before
@@ -74,8 +77,8 @@ def scratch_settings(settings: Settings, name: str) -> Settings:
 
 def release_as_of(settings: Settings, year: int, as_of: date, name: str) -> Path:
     """Run the whole pipeline as of a date in a scratch folder; returns its published release
-    (a whole release: quality report, office files. The notebooks' re-scoring of a published
-    warehouse copy is pipelines/analysis/notebooks.py scores_as_of)."""
+    (a whole release: every mart, quality report, office files; scores alone as of another date
+    are `scores_as_of` over its warehouse copy)."""
     from pipelines.run import run_pipeline
 
     scratch = scratch_settings(settings, name)
@@ -90,11 +93,10 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
     started = time.perf_counter()
     previous_as_of = month_end_before(as_of) if as_of.month > 1 else None
     with environment_restored():
+        release = release_as_of(settings, year, as_of, f"asof-{as_of}")
         previous = None
         if previous_as_of is not None:
-            release = release_as_of(settings, year, previous_as_of, f"asof-{previous_as_of}")
-            previous = pl.read_parquet(release / SCORES_FILE)
-        release = release_as_of(settings, year, as_of, f"asof-{as_of}")
+            previous = scores_as_of(release, year, [previous_as_of])["units"].drop("as_of_date")
         pipeline_seconds = time.perf_counter() - started
         out = asof_dir(settings, year, as_of)
         if out.exists():
@@ -112,8 +114,6 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
                                      figure_cache=settings.figure_cache)
         shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
     shutil.rmtree(settings.data_dir / "scratch" / f"asof-{as_of}", ignore_errors=True)
-    if previous_as_of is not None:
-        shutil.rmtree(settings.data_dir / "scratch" / f"asof-{previous_as_of}", ignore_errors=True)
     return AsOfDashboard(result=result, out_dir=out, previous_as_of=previous_as_of,
                          pipeline_seconds=round(pipeline_seconds, 1))
 

@@ -157,16 +157,14 @@ checked as (
             when not w.is_known_station then '站点不在站点名录中'
             when d.is_conflicting then '同一站点同一时刻重复且数值不同'
             when d.copy_number > 1 then '同一站点同一时刻重复（数值相同，已合并）'
-            when w.timepoint > current_timestamp::timestamp + interval 1 hour then '时间在未来'
+            when w.timepoint > current_timestamp::timestamp + interval {{ air_max_hours_ahead() }} hour
+                then '时间在未来'
         end as row_problem,
         w.timepoint_raw,
         ---------- cell problems (the value is treated as missing)
         {%- for c in cols %}
             case
-                when
-                    w.{{ c }}_parsed is null and w.{{ c }}_raw is not null
-                    and not list_contains({{ air_missing_tokens() }}, lower(trim(w.{{ c }}_raw)))
-                    then '不是数值'
+                when {{ air_not_a_number('w.' ~ c ~ '_raw', 'w.' ~ c ~ '_parsed') }} then '不是数值'
                 when w.{{ c }}_parsed < b.{{ c }}_min then '负值'
                 when w.{{ c }}_parsed > b.{{ c }}_max
                     then '超出物理上限 ' || b.{{ c }}_max::varchar || ' ' || b.{{ c }}_unit
