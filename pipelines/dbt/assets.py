@@ -21,11 +21,11 @@ from pipelines.lib.warehouse import connect
 
 LAYERS = ("staging", "intermediate", "marts")
 
-# Dagster runs the dbt assets in several steps (the partitioned air path sits between models of
-# the other asset). dbt's default "eager" selection would run a test as soon as one of its
-# models is built — a singular test over scoring marts in the step that builds only their
-# staging inputs. "buildable" runs a test in the step where all its models are built or built
-# before. (dagster-dbt still sets "empty" itself when a run excludes some checks.)
+# Dagster runs the dbt assets in three steps (before, on and after the partitioned air path).
+# dbt's default "eager" selection would run a test as soon as one of its models is built — a
+# singular test over scoring marts in the step that builds only their staging inputs.
+# "buildable" runs a test in the step where all its models are built or built before. (dagster-dbt
+# still sets "empty" itself when a run excludes some checks.)
 os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
 
 
@@ -183,7 +183,7 @@ def month_end(first_day: dt.date) -> dt.date:
             dagster_dbt_translator=DomainTranslator(), select=AIR_HOURLY_PATH,
             partitions_def=monitoring_months, backfill_policy=dg.BackfillPolicy.single_run())
 def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, run: RunParameters,
-                       warehouse: WarehouseResource):
+                      warehouse: WarehouseResource):
     """The months of the run (one or a range, in one dbt invocation): their days are deleted
     and rebuilt in every incremental model, then the tests run."""
     window = window_dates(*context.partition_time_window)
@@ -209,11 +209,30 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
     yield from with_row_counts(context, warehouse, events)
 
 
+# The rest of the project in two multi-assets, cut where the air path sits: the models that do
+# not read it (seeds, staging, most of intermediate) before, its descendants after. Dagster
+# needs an acyclic graph of steps; with one multi-asset on each side of the air path it split
+# that asset itself by depth, and put the seeds (roots of the graph) in a step of their own:
+# four dbt invocations. Cut here by hand, a run has three, and no step depends on itself.
+AFTER_AIR_PATH = f"{AIR_HOURLY_PATH}+"
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_models",
-            dagster_dbt_translator=DomainTranslator(), exclude=AIR_HOURLY_PATH)
+            dagster_dbt_translator=DomainTranslator(), exclude=AFTER_AIR_PATH)
 def ecoscore_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                         run: RunParameters, warehouse: WarehouseResource):
-    """Seeds, every other model (marts per assessment year via the `year` var) and their tests."""
+    """Seeds and every model that does not read the hourly air path, with their tests."""
+    events = dbt_launcher.stream(dbt, build_args(run), context)
+    yield from with_row_counts(context, warehouse, events)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+            name="ecoscore_dbt_after_air", dagster_dbt_translator=DomainTranslator(),
+            select=AFTER_AIR_PATH, exclude=AIR_HOURLY_PATH)
+def ecoscore_dbt_after_air(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                           run: RunParameters, warehouse: WarehouseResource):
+    """The models downstream of the hourly air path (air marts, scoring; marts per assessment
+    year via the `year` var), with their tests."""
     events = dbt_launcher.stream(dbt, build_args(run), context)
     yield from with_row_counts(context, warehouse, events)
 
@@ -230,6 +249,6 @@ def mart_asset_keys() -> list[dg.AssetKey]:
 
 
 defs = dg.Definitions(
-    assets=[air_hourly_models, ecoscore_dbt_models],
+    assets=[ecoscore_dbt_models, air_hourly_models, ecoscore_dbt_after_air],
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},
 )
