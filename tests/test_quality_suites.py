@@ -264,7 +264,8 @@ def test_a_check_that_reads_a_dbt_model_runs_after_it_and_holds_the_export_back(
     def check_node(suite: Suite) -> str:
         return "__".join(suite.asset) + "_" + suite.name
 
-    read_models = {"air_station_completeness": "ecoscore_dbt_models",
+    # int_air__station_monthly reads the air path: built in the step after it
+    read_models = {"air_station_completeness": "ecoscore_dbt_after_air",
                    "air_station_hourly_checked": "ecoscore_dbt_air_hourly"}
     for name, builder in read_models.items():
         node = check_node(SUITES[name])
