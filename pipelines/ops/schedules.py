@@ -112,8 +112,9 @@ def shard_schedule(shard: Shard, job: dg.UnresolvedAssetJobDefinition) -> dg.Sch
     return _nightly
 
 
-SHARD_JOBS = {shard.key: shard_job(shard) for shard in registry_shards()}
-SHARD_SCHEDULES = [shard_schedule(shard, SHARD_JOBS[shard.key]) for shard in registry_shards()]
+SHARDS = registry_shards()  # read once: the jobs, schedules and ledger sensors of the same shards
+SHARD_JOBS = {shard.key: shard_job(shard) for shard in SHARDS}
+SHARD_SCHEDULES = [shard_schedule(shard, SHARD_JOBS[shard.key]) for shard in SHARDS]
 
 defs = dg.Definitions(jobs=[ecoscore_job, *SHARD_JOBS.values()],
                       schedules=[nightly, *SHARD_SCHEDULES])

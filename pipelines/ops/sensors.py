@@ -15,7 +15,7 @@ import dagster as dg
 
 from pipelines.lib.files import input_files
 from pipelines.lib.settings import Settings, get_settings
-from pipelines.ops.schedules import SHARD_JOBS, ecoscore_job, registry_shards, year_run_requests
+from pipelines.ops.schedules import SHARD_JOBS, SHARDS, ecoscore_job, year_run_requests
 from pipelines.scheme.shards import Shard
 
 
@@ -76,6 +76,6 @@ def shard_ledger_sensor(shard: Shard, job: dg.UnresolvedAssetJobDefinition) -> d
     return _sensor
 
 
-SHARD_SENSORS = [shard_ledger_sensor(shard, SHARD_JOBS[shard.key]) for shard in registry_shards()]
+SHARD_SENSORS = [shard_ledger_sensor(shard, SHARD_JOBS[shard.key]) for shard in SHARDS]
 
 defs = dg.Definitions(sensors=[ledger_files_sensor, *SHARD_SENSORS])
