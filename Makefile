@@ -1,6 +1,7 @@
 # ecoscore — two commands do everything on a fresh machine with Python 3.11:
 #   make demo   set up, run the whole pipeline on the bundled sample (2023, 2024, the 2020 sample), say where results are
-#   make test   set up, run the tests (all of them, on pytest-xdist workers)
+#   make test   set up, run the tests on pytest-xdist workers: all but the whole-run scenarios (the loop)
+#   make test-all   every test, the scenarios with pipeline runs of their own too (what CI runs)
 #   make test-fast  the rules and unit tests alone, no pipeline run (the loop while editing)
 #   make lint   ruff on the Python, sqlfluff on the dbt SQL; make lint-fix applies their fixes
 PYTHON ?= python3.11
@@ -10,7 +11,7 @@ UV_VERSION := 0.13.8
 export DAGSTER_HOME := $(CURDIR)
 export ECOSCORE_DAGSTER_STORAGE ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo demo-2020 test test-fast ui lint lint-sql lint-fix browser office clean
+.PHONY: setup demo demo-2020 test test-all test-fast ui lint lint-sql lint-fix browser office clean
 
 setup: $(VENV)/.installed
 
@@ -66,12 +67,20 @@ demo-2020: setup
 
 # TEST_WORKERS=0 runs in one process. One file per worker at a time (loadfile): a module's own
 # pipeline runs happen once; the shared sample run happens once for all workers (tests/conftest.py).
+# `make test` is the loop: every test but those that make whole pipeline runs of their own (marker
+# `slow`: the fault, second-year, as-of, incremental, shard and writer-lock scenarios, ~20 runs).
+# TEST_SCOPE=all (`make test-all`, what CI runs) adds them, in the same session.
 TEST_WORKERS ?= 2
+TEST_SCOPE ?= loop
+TEST_SELECT := $(if $(filter all,$(TEST_SCOPE)),,-m "not slow")
 test: setup browser office
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=30
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=30 $(TEST_SELECT)
+
+test-all:
+	@$(MAKE) --no-print-directory test TEST_SCOPE=all
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not e2e" --durations=10
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not e2e" --durations=10
 
 ui: setup
 	@echo "Dagster UI: http://127.0.0.1:3000"

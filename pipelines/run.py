@@ -76,7 +76,8 @@ def execute_watched(job, instance, tags: dict[str, str], title: str):
 
 
 def dbt_test_total() -> int | None:
-    """How many dbt data and unit tests the project has (a full run's test count, for the bar)."""
+    """How many dbt data tests the project has (a full run's test count, for the bar; unit
+    tests do not run in pipeline runs, pipelines/dbt/assets.py NOT_IN_RUNS)."""
     import json
 
     from pipelines.dbt.project import dbt_project
@@ -85,8 +86,7 @@ def dbt_test_total() -> int | None:
         manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    tests = sum(1 for n in manifest["nodes"].values() if n["resource_type"] == "test")
-    return tests + len(manifest.get("unit_tests", {}))
+    return sum(1 for n in manifest["nodes"].values() if n["resource_type"] == "test")
 
 
 # ---------- `ecoscore run` when nothing changed (the warm cache of `make demo`, issue 19)

@@ -50,17 +50,22 @@ def pytest_configure(config: pytest.Config) -> None:
     worker's collection imports pipelines.dbt.project, and in a fresh clone two workers parsing
     at once wait on dagster-dbt's lock until one times out."""
     if not hasattr(config, "workerinput") and (config.getoption("numprocesses", None) or 0):
-        import pipelines.dbt.project  # noqa: F401
+        from pipelines.lib.dbt_launcher import manifest_is_stale, project_target
+        from pipelines.lib.settings import DBT_PROJECT_DIR
+
+        if manifest_is_stale(DBT_PROJECT_DIR / project_target() / "manifest.json"):
+            import pipelines.dbt.project  # noqa: F401  (parses: ~15 s; skipped when fresh)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that reads a shared run `e2e`. Then the test files with pipeline runs of
-    their own (`slow`) go first, alternating those that read the shared sample run with those
-    that do not, so that under xdist one worker makes the sample run while the other runs a
-    self-contained slow file; the rest follow in their usual order (kept within a file)."""
+    """Mark every test that reads a shared run or makes runs of its own (`slow`) `e2e`. Then
+    the test files with pipeline runs of their own (`slow`) go first, alternating those that
+    read the shared sample run with those that do not, so that under xdist one worker makes the
+    sample run while the other runs a self-contained slow file; the rest follow in their usual
+    order (kept within a file)."""
     for item in items:
-        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.e2e)
     files: dict[str, list[pytest.Item]] = {}
     for item in items:

@@ -123,7 +123,7 @@ def test_a_panel_whose_mart_is_missing_says_so(sample_run: Settings, tmp_path: P
     assert "考核单位排名" in page
 
 
-@pytest.mark.e2e  # runs dbt (the pipeline's ledger/as-of path)
+@pytest.mark.slow  # a pipeline run of its own (the as-of release)
 def test_as_of_dashboard_ignores_later_data_and_leaves_the_live_release_alone(data_settings: Settings):
     # January: no previous month in the year, so one pipeline run (as of 2024-01-31)
     made = build_as_of(data_settings, 2024, date(2024, 1, 31), static=False)

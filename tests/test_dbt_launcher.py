@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
+import pytest
 
 from pipelines.lib import dbt_launcher
 from pipelines.lib.settings import PROJECT_ROOT
@@ -61,6 +62,7 @@ def test_progress_reports_each_finished_node_of_the_selection():
         (1, 2, "stg_a", "success"), (2, 2, "fct_b", "success")]
 
 
+@pytest.mark.e2e  # runs dbt in this process
 def test_invoke_runs_dbt_in_process_and_frees_the_warehouse(tmp_path: Path):
     """A seed built in this process; the same process then opens the file for writing (dbt-duckdb
     would otherwise keep it open) and the listener saw the one node."""

@@ -235,6 +235,7 @@ def read_release(current: Path) -> tuple[str, float, float]:
     return run_id, from_db, from_parquet
 
 
+@pytest.mark.slow  # a pipeline run of its own
 def test_analysts_read_the_published_release_while_a_run_writes_and_see_the_switch_in_one_step(
         second_run_dir: Settings, tmp_path: Path):
     # A successful run here; tests/test_quality_gate_run.py shows the same reads through a run that fails.

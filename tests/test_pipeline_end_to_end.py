@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from pipelines.lib.settings import Settings
 
@@ -95,6 +96,7 @@ def test_totals_equal_base_minus_deductions_plus_bonuses(sample_run: Settings):
         assert r["total_score"] == r["base"] - r["deducted"] + r["added"], r["unit_code"]
 
 
+@pytest.mark.slow  # a pipeline run of its own
 def test_a_second_run_gives_identical_marts(sample_run: Settings, tmp_path):
     """A second whole run over the warehouse the first one left (on a copy of the shared sample
     run's folder, which other tests read meanwhile) publishes a new release with the same marts."""
@@ -116,8 +118,6 @@ def test_a_second_run_gives_identical_marts(sample_run: Settings, tmp_path):
 
 
 def test_a_second_writer_is_refused_at_once(data_settings: Settings):
-    import pytest
-
     from pipelines.lib.warehouse import WarehouseBusyError, writer_lock
 
     with writer_lock(data_settings):

@@ -37,6 +37,7 @@ def test_the_published_release_holds_the_quality_report_beside_the_dashboard(sam
     assert "数据质量报告" in report.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # a pipeline run of its own
 def test_a_ug_co_file_fails_the_run_names_the_check_and_file_and_keeps_the_release(
         sample_run: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]):

@@ -27,6 +27,9 @@ from pipelines.quality.suites import (
 )
 from pipelines.scheme.loader import SchemeError, load_scheme
 
+# one xdist worker imports Great Expectations (~10 s a process) for all of its tests
+pytestmark = pytest.mark.xdist_group("great_expectations")
+
 SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
 JANUARY = "station_hourly_2024-01.csv"
 SUITES = {s.name: s for s in load_suites()}

@@ -16,6 +16,9 @@ from pipelines.quality.frames import FRAMES, WATER_MONTH_FORMATS
 from pipelines.quality.suites import BLOCK, PASS, QUARANTINED, Finding, load_suites, validate
 from pipelines.water.ingest import SECTION_COLUMNS, read_section_monthly, read_table
 
+# one xdist worker imports Great Expectations (~10 s a process) for all of its tests
+pytestmark = pytest.mark.xdist_group("great_expectations")
+
 SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
 MONTHLY = "water/section_monthly_2024.csv"  # the national export: 断面名称, 监测时间, pH(无量纲), …
 SUITES = {s.name: s for s in load_suites()}

@@ -102,6 +102,7 @@ def with_2023(sample_run: Settings, tmp_path_factory: pytest.TempPathFactory) ->
     return settings
 
 
+@pytest.mark.slow  # a pipeline run of its own
 def test_2023_is_scored_with_the_derived_scheme(with_2023: Settings):
     scores = pl.read_parquet(with_2023.year_release(2023) / "fct_unit_scores.parquet")
     assert set(scores["scheme_code"]) == {"qinzhou_2023"}
@@ -109,6 +110,7 @@ def test_2023_is_scored_with_the_derived_scheme(with_2023: Settings):
     assert scores["score_rank"].null_count() == 0
 
 
+@pytest.mark.slow  # a pipeline run of its own
 def test_the_score_history_has_both_years_for_every_unit(with_2023: Settings):
     """fct_unit_score_history (and the dashboard's 历年 panel) hold each unit's 2023 and 2024
     total and rank, the 2024 change against 2023."""
@@ -122,6 +124,7 @@ def test_the_score_history_has_both_years_for_every_unit(with_2023: Settings):
     assert "历年得分与排名" in page
 
 
+@pytest.mark.slow  # a pipeline run of its own
 def test_the_2024_release_is_left_as_it_was(with_2023: Settings, sample_run: Settings):
     assert with_2023.year_release(2024).resolve().name == sample_run.year_release(2024).resolve().name
     with duckdb.connect(str(with_2023.year_release(2023) / "ecoscore.duckdb"), read_only=True) as con:

@@ -155,6 +155,7 @@ def test_missing_data_policy_is_checked_and_defaults_to_flag(tmp_path: Path):
 # ---------- bullet 2: block stops publishing with the list
 
 
+@pytest.mark.xdist_group("great_expectations")  # one worker imports GX
 def test_block_policy_fails_the_blocking_gate_with_what_is_missing():
     """missing_data: block: a missing item is a blocking finding listing scheme/unit/item; under
     flag the same row is a warning."""

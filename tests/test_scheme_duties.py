@@ -166,6 +166,7 @@ def test_002_template_of_one_department_lists_exactly_its_duties(tmp_path: Path)
     assert lines["2.6.3"][3:5] == ["配合", "区市场监管局"]
 
 
+@pytest.mark.e2e  # runs dbt (the ledger check builds in a scratch warehouse)
 def test_002_filled_template_loads_and_bad_duty_rows_are_quarantined(tmp_path: Path):
     """A 完成 row with its 佐证 loads; 完成 without 佐证 and a row for another department's duty
     (二.（一）1 is 区发展改革局's) are quarantined with the reason."""

@@ -28,6 +28,29 @@ from typing import Any
 
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
+# the dbt sources whose change makes the project's manifest stale
+WATCHED = ("models", "macros", "seeds", "tests", "dbt_project.yml")
+
+
+def project_target() -> str:
+    """The project's own target folder (DBT_TARGET_PATH lets two checkouts' workers or tests
+    parse without sharing target/)."""
+    return os.environ.get("DBT_TARGET_PATH", "target")
+
+
+def manifest_is_stale(manifest: Path) -> bool:
+    """True when `manifest` is missing or older than a dbt source file: then it is parsed again
+    (pipelines/dbt/project.py). Cheap, and imports nothing of dbt or Dagster."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in WATCHED:
+        path = DBT_PROJECT_DIR / name
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
+        if any(p.stat().st_mtime > built for p in files):
+            return True
+    return False
+
 
 class DbtError(RuntimeError):
     """A dbt invocation failed; the message lists the failed nodes (or dbt's own error)."""
@@ -96,18 +119,24 @@ def common_args(target_path: Path | str | None = None, vars: dict[str, Any] | No
 
 
 @contextlib.contextmanager
-def _environment(warehouse: Path | None) -> Iterator[None]:
-    """ECOSCORE_WAREHOUSE (read by profiles.yml) pointed at `warehouse` during the call."""
-    saved = os.environ.get("ECOSCORE_WAREHOUSE")
-    if warehouse is not None:
-        os.environ["ECOSCORE_WAREHOUSE"] = str(warehouse)
+def environment(**values: str | None) -> Iterator[None]:
+    """These environment variables set (None: left as they are) during the call, restored after:
+    what dbt reads through env_var() (the warehouse in profiles.yml, the air path's window)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update({name: value for name, value in values.items() if value is not None})
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop("ECOSCORE_WAREHOUSE", None)
-        else:
-            os.environ["ECOSCORE_WAREHOUSE"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _environment(warehouse: Path | None) -> contextlib.AbstractContextManager[None]:
+    """ECOSCORE_WAREHOUSE (read by profiles.yml) pointed at `warehouse` during the call."""
+    return environment(ECOSCORE_WAREHOUSE=None if warehouse is None else str(warehouse))
 
 
 class _Counter:
@@ -212,13 +241,16 @@ def describe_failure(run: DbtRun) -> str:
     return "\n".join(lines[-20:]) or "dbt 失败 (dbt failed without a node result)"
 
 
-def stream(dbt: Any, args: list[str], context: Any) -> list[Any]:
+def stream(dbt: Any, args: list[str], context: Any, target_path: Path | None = None) -> list[Any]:
     """A Dagster asset's dbt invocation through dagster-dbt (`DbtCliResource.cli`): its events
     (materialisations, check results) as a list, each finished node also reported to the
-    listeners."""
+    listeners. `target_path`: dbt's target folder (default: a new one per invocation, where
+    dbt re-parses the whole project unless the project's own parse matches the run's profile
+    and vars; the assets pass the warehouse's own, Settings.dbt_target)."""
     total = _selected_count(context)
     events = []
-    for index, event in enumerate(dbt.cli(args, context=context).stream(), start=1):
+    invocation = dbt.cli(args, context=context, target_path=target_path)
+    for index, event in enumerate(invocation.stream(), start=1):
         events.append(event)
         key = getattr(event, "asset_key", None) or getattr(event, "output_name", None)
         name = key.to_user_string() if hasattr(key, "to_user_string") else str(key)

@@ -41,6 +41,14 @@ class Settings:
         return self.warehouse_path.parent / f"{self.warehouse_path.stem}.air_hourly"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for the runs on this warehouse (beside it, named after it). dbt
+        keeps its parsed project there (partial_parse.msgpack) and re-parses the whole project
+        whenever the profile it was parsed with changes — the warehouse path is in the profile —
+        so each warehouse keeps its own, and a run's three dbt steps parse only what changed."""
+        return self.warehouse_path.parent / f"{self.warehouse_path.stem}.dbt_target"
+
+    @property
     def figure_cache(self) -> Path:
         """The dashboard's drawn figures (PNG, PDF page) by a hash of their input: a run draws
         only what changed (pipelines/publish/dashboard/static.py)."""

@@ -1,12 +1,16 @@
 {#- The heavy air path (station hourly → station daily → unit daily) is incremental by date.
-    Dagster sets `air_from` / `air_to` (ISO dates, inclusive) from the month partitions a run
-    covers; a model rebuilt incrementally deletes those days and inserts them again, so late or
-    corrected hours recompute their whole day and everything downstream. Without the vars, or
-    with --full-refresh, every day is rebuilt: the same SQL, so the same rows. -#}
+    Dagster sets ECOSCORE_AIR_FROM / ECOSCORE_AIR_TO (ISO dates, inclusive) from the month
+    partitions a run covers; a model rebuilt incrementally deletes those days and inserts them
+    again, so late or corrected hours recompute their whole day and everything downstream.
+    Without them, or with --full-refresh, every day is rebuilt: the same SQL, so the same rows.
+    Environment, not --vars: dbt re-parses the whole project when the command line's vars
+    change, and the days change from run to run (pipelines/dbt/assets.py, dbt_vars). -#}
 
 {% macro air_window_where(date_column) -%}
-{%- if is_incremental() and var('air_from', '') and var('air_to', '') -%}
-{{ date_column }} between '{{ var("air_from") }}'::date and '{{ var("air_to") }}'::date
+{%- set air_from = env_var('ECOSCORE_AIR_FROM', '') -%}
+{%- set air_to = env_var('ECOSCORE_AIR_TO', '') -%}
+{%- if is_incremental() and air_from and air_to -%}
+{{ date_column }} between '{{ air_from }}'::date and '{{ air_to }}'::date
 {%- else -%}
 true
 {%- endif -%}
