@@ -21,10 +21,10 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import yaml
 
 from pipelines.lib import dbt_launcher
 from pipelines.lib.console import stage
+from pipelines.lib.files import read_yaml
 from pipelines.lib.names import Choice, UnknownNameError, resolve
 from pipelines.lib.settings import Settings
 
@@ -46,7 +46,7 @@ class Scenario:
 
     @classmethod
     def from_yaml(cls, path: Path) -> Scenario:
-        body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        body = read_yaml(path) or {}
         missing = [k for k in ("year", "unit") if k not in body]
         if missing:
             raise ScenarioError(f"{path}: 缺少 {', '.join(missing)}")

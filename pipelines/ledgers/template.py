@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS
+from pipelines.lib.files import read_yaml
 from pipelines.lib.names import UnknownNameError, resolve, scheme_file_units
 from pipelines.scheme.loader import duty_event_kinds, duty_units
 
@@ -38,7 +39,7 @@ class TemplateError(ValueError):
 
 def load_scheme_body(path: Path) -> dict[str, Any]:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml(path)
     except (OSError, yaml.YAMLError) as err:
         raise TemplateError(f"{path}: 方案文件无法读取（{err}）") from err
 

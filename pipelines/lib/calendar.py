@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.lib.files import read_yaml
 from pipelines.lib.settings import Settings
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -91,7 +92,7 @@ def scheme_years(schemes_dir: Path) -> list[int]:
     years = set()
     for path in sorted(schemes_dir.glob("*.y*ml")):
         try:
-            body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            body = read_yaml(path) or {}
             years.add(int(body["scheme"]["year"]))
         except (yaml.YAMLError, KeyError, TypeError, ValueError):
             continue  # an unreadable file is reported by the run that loads it

@@ -6,10 +6,22 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import yaml
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+
+# libyaml's scanner and parser (PyYAML's C loader; the constructor stays Python's SafeConstructor):
+# ~4× faster than the pure-Python loader on the bundled schemes (ziyuan_2024.yaml: 0.58 → 0.15 s)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """`yaml.safe_load` of a UTF-8 file, through libyaml. Scheme files are read by
+    pipelines/scheme/loader.py, which also refuses a repeated key."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 (safe loader)
 
 
 class InputFileError(ValueError):

@@ -90,10 +90,12 @@ def scheme_files(schemes_dir: Path) -> dict[str, Path]:
     """Scheme code → its YAML file under data/raw/schemes (files that do not parse are left out)."""
     import yaml
 
+    from pipelines.lib.files import read_yaml
+
     found = {}
     for path in sorted(schemes_dir.glob("*.y*ml")):
         try:
-            head = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scheme") or {}
+            head = (read_yaml(path) or {}).get("scheme") or {}
         except (OSError, yaml.YAMLError):
             continue
         if head.get("code"):
@@ -103,11 +105,11 @@ def scheme_files(schemes_dir: Path) -> dict[str, Path]:
 
 def scheme_file_choices(schemes_dir: Path) -> list[Choice]:
     """The schemes of data/raw/schemes: code, name and government."""
-    import yaml
+    from pipelines.lib.files import read_yaml
 
     choices = []
     for code, path in scheme_files(schemes_dir).items():
-        head = yaml.safe_load(path.read_text(encoding="utf-8"))["scheme"]
+        head = read_yaml(path)["scheme"]
         choices.append(Choice(code, str(head.get("name") or ""),
                               tuple(str(head[k]) for k in ("government",) if head.get(k))))
     return choices

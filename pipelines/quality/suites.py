@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
+from pipelines.lib.files import read_yaml
 from pipelines.lib.settings import EXPECTATIONS_DIR
 
 BLOCK, WARN, QUARANTINED, PASS = "block", "warn", "quarantined", "pass"
@@ -92,7 +92,7 @@ def _cell_label(row: dict[str, Any]) -> str:
 
 
 def load_suite(path: Path) -> Suite:
-    body = yaml.safe_load(path.read_text(encoding="utf-8"))
+    body = read_yaml(path)
     return Suite(name=body["name"], asset=list(body["asset"]), title=body["title"],
                  index_columns=list(body["index_columns"]), expectations=body["expectations"],
                  path=path)

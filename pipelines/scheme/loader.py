@@ -15,6 +15,7 @@ import jsonschema
 import polars as pl
 import yaml
 
+from pipelines.lib.files import SAFE_LOADER, read_yaml
 from pipelines.scheme import registry
 
 SCHEMA_PATH = Path(__file__).with_name("scheme_schema.yaml")
@@ -59,7 +60,7 @@ def _duplicates(codes: list[str]) -> list[str]:
     return sorted({c for c in codes if codes.count(c) > 1})
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]  (libyaml; the check sees every key)
     """PyYAML keeps the last of two equal keys without a word (`points: 3` then `points: 30`);
     here a repeated key is an error naming both lines."""
 
@@ -338,7 +339,7 @@ def load_scheme(path: Path) -> Scheme:
     raw = path.read_bytes()
     body = _parse_yaml(path, raw)
     refuse_unreviewed(path, body)
-    schema = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = read_yaml(SCHEMA_PATH)
     _check_item_keys(path, body, schema)
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
