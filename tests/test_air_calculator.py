@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -20,15 +21,22 @@ POLLUTANTS = pl.read_csv(SEEDS_DIR / "std_pollutants.csv")
 STANDARDS = ["HJ633-2012", "HJ633-2026"]
 
 
+@cache
+def segments(standard: str, pollutant: str) -> tuple[tuple[dict, ...], bool]:
+    """The table's segments of one pollutant, lowest first, and whether its last IAQI is 500."""
+    rows = BREAKPOINTS.filter(standard_code=standard, pollutant=pollutant).sort("bp_lo")
+    return tuple(rows.iter_rows(named=True)), rows["iaqi_hi"].max() == 500
+
+
 def expected_iaqi(standard: str, pollutant: str, conc: Fraction) -> int | None:
     """HJ 633-2012 §5 formula (1), rounded up (§6.2 "计算结果应全部进位取整数")."""
-    rows = BREAKPOINTS.filter(standard_code=standard, pollutant=pollutant).sort("bp_lo")
-    for r in rows.iter_rows(named=True):
+    rows, tops_at_500 = segments(standard, pollutant)
+    for r in rows:
         if (conc > r["bp_lo"] or conc == 0) and conc <= r["bp_hi"]:
             exact = r["iaqi_lo"] + Fraction(r["iaqi_hi"] - r["iaqi_lo"], r["bp_hi"] - r["bp_lo"]) * (
                 conc - r["bp_lo"])
             return math.ceil(exact)
-    return 500 if rows["iaqi_hi"].max() == 500 else None
+    return 500 if tops_at_500 else None
 
 
 def mode_and_column(pollutant: str) -> tuple[str, str]:

@@ -26,6 +26,13 @@ def one(values: dict[str, str], waterbody: str = "river") -> dict:
     return calculate(pl.DataFrame({k: [v] for k, v in values.items()}), waterbody).row(0, named=True)
 
 
+def classes(column: str, values: list[str], others: dict[str, str] | None = None,
+            field: str = "class") -> list:
+    """`field` of one row per value of `column` (the other columns fixed), in one calculation."""
+    frame = pl.DataFrame({column: values, **{k: [v] * len(values) for k, v in (others or {}).items()}})
+    return calculate(frame, "river")[field].to_list()
+
+
 def nudge(limit: str, delta: str) -> str:
     from decimal import Decimal
     return str(Decimal(limit) + Decimal(delta))
@@ -34,35 +41,34 @@ def nudge(limit: str, delta: str) -> str:
 @pytest.mark.parametrize(("indicator", "limits"), UPPER_LIMITS)
 def test_a_pollutant_exactly_at_a_limit_belongs_to_the_better_class(indicator, limits):
     # GB 3838-2002 表1: pollutant limits are "≤"
-    for limit in limits:
-        best = limits.index(limit) + 1  # equal limits of adjacent classes (Hg I = II): the better
-        assert one({indicator: limit})["class"] == best
+    # equal limits of adjacent classes (Hg I = II): the better
+    assert classes(indicator, limits) == [limits.index(limit) + 1 for limit in limits]
 
 
 @pytest.mark.parametrize(("indicator", "limits"), UPPER_LIMITS)
 def test_a_pollutant_just_above_a_limit_falls_to_the_next_class(indicator, limits):
     tiny = "0.000001"
-    for cls, limit in enumerate(limits, start=1):
-        expected = next((c for c, lim in enumerate(limits, start=1) if c > cls and lim != limit), 6)
-        assert one({indicator: nudge(limit, tiny)})["class"] == expected
+    expected = [next((c for c, lim in enumerate(limits, start=1) if c > cls and lim != limit), 6)
+                for cls, limit in enumerate(limits, start=1)]
+    assert classes(indicator, [nudge(limit, tiny) for limit in limits]) == expected
 
 
 def test_dissolved_oxygen_exactly_at_a_limit_belongs_to_the_better_class():
     # GB 3838-2002 表1 第3项: DO limits are minimums ("≥")
-    assert [one({"do": lim})["class"] for lim in DO_LIMITS] == [1, 2, 3, 4, 5]
+    assert classes("do", DO_LIMITS) == [1, 2, 3, 4, 5]
 
 
 def test_dissolved_oxygen_just_below_a_limit_falls_to_the_next_class():
-    assert [one({"do": nudge(lim, "-0.01")})["class"] for lim in DO_LIMITS] == [2, 3, 4, 5, 6]
+    assert classes("do", [nudge(lim, "-0.01") for lim in DO_LIMITS]) == [2, 3, 4, 5, 6]
 
 
 def test_ph_within_6_to_9_inclusive_sets_no_class_below_i():
     # GB 3838-2002 表1 第2项: pH 6~9 for every class
-    assert [one({"ph": v, "do": "8"})["class"] for v in ("6", "9", "7.5")] == [1, 1, 1]
+    assert classes("ph", ["6", "9", "7.5"], {"do": "8"}) == [1, 1, 1]
 
 
 def test_ph_outside_6_to_9_is_class_6():
-    assert [one({"ph": v, "do": "8"})["class_name"] for v in ("5.99", "9.01")] == ["劣V", "劣V"]
+    assert classes("ph", ["5.99", "9.01"], {"do": "8"}, "class_name") == ["劣V", "劣V"]
 
 
 def test_lake_total_phosphorus_uses_the_lake_limits():
