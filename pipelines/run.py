@@ -98,13 +98,21 @@ SKIPPED_PARTS = {"target", "logs", "dbt_packages", "__pycache__", ".user.yml"}
 
 
 def _tree_files(root: Path) -> list[Path]:
-    """Every file under root, symlinked folders followed (a shard's raw/ links to shared feeds)."""
+    """Every file under root, symlinked folders followed (a shard's raw/ links to shared feeds),
+    each folder walked once: a link back up the tree (a loop) or a second link to a folder already
+    walked adds nothing (its files are the same files), and build output is not entered."""
     if root.is_file():
         return [root]
-    return sorted(Path(folder) / name
-                  for folder, subfolders, names in os.walk(root, followlinks=True)
-                  if not SKIPPED_PARTS & set(Path(folder).relative_to(root).parts)
-                  for name in names if name not in SKIPPED_PARTS)
+    walked: set[str] = set()
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in walked or SKIPPED_PARTS & set(Path(folder).relative_to(root).parts):
+            subfolders[:] = []
+            continue
+        walked.add(real)
+        found += [Path(folder) / name for name in names if name not in SKIPPED_PARTS]
+    return sorted(found)
 
 
 def run_fingerprint(settings: Settings, year: int, as_of: str) -> str:

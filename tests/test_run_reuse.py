@@ -70,3 +70,13 @@ def test_the_command_reuses_and_force_computes(data_settings: Settings,
     assert "2024 年结果已是最新 (up to date)" in out and "r1" in out and "SUMMARY" in out
     assert cli.main(["run", "--year", "2024", "--force"]) == 1 and computed == [2024]
     assert cli.main(["run", "--year", "2024", "--as-of", "2024-09-30"]) == 1 and computed == [2024, 2024]
+
+
+def test_a_symlink_loop_in_raw_is_walked_once(data_settings: Settings):
+    """A folder linked back up the tree (raw/ledgers/again → raw/) would make a walk that follows
+    links (a shard's raw/ links to shared feeds) go round for ever; each folder counts once."""
+    first = run.run_fingerprint(data_settings, 2024, "")
+    (data_settings.raw_dir / "ledgers" / "again").symlink_to(data_settings.raw_dir, target_is_directory=True)
+    files = run._tree_files(data_settings.raw_dir)
+    assert len(files) == len(set(files)) and not any("again" in p.parts for p in files)
+    assert run.run_fingerprint(data_settings, 2024, "") == first  # nothing new to read
