@@ -12,11 +12,13 @@ Everything is written under a temp folder (ECOSCORE_DATA_DIR, DBT_TARGET_PATH=ta
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,6 +178,13 @@ def hand_written(raw: Path) -> tuple[float, int]:
     return time.perf_counter() - start, rows
 
 
+def hand_written_apart(raw: Path) -> tuple[float, int]:
+    """The yardstick in a process of its own (timed inside it): this process's peak memory is
+    then the pipeline's alone (ingest and in-process dbt), the yardstick's is its child's."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(hand_written, raw).result()
+
+
 DBT_VARS = {"year": 2024}
 DBT_TARGET = "target-bench-air"
 
@@ -206,19 +215,20 @@ def main() -> int:
         parse = dbt_launcher.parse(warehouse=settings.warehouse_path, target_path=DBT_TARGET,
                                vars=DBT_VARS)
         print(f"load average before: {load_avg()} (1, 5, 15 min; {os.cpu_count()} cores)")
-        baseline, baseline_rows = hand_written(settings.raw_dir)
+        baseline, baseline_rows = hand_written_apart(settings.raw_dir)
         t1 = time.perf_counter()
         rows = load_raw(settings)
         t2 = time.perf_counter()
         run = dbt_air(settings)
         t3 = time.perf_counter()
-        again, _ = hand_written(settings.raw_dir)
+        again, _ = hand_written_apart(settings.raw_dir)
         with connect(settings, read_only=True) as con:
             daily = con.execute("select count(*) from marts.fct_air_unit_daily").fetchone()[0]
             station_daily = con.execute(
                 "select count(*) from intermediate.int_air__station_daily").fetchone()[0]
             annual = con.execute("select count(*) from marts.fct_air_unit_annual").fetchone()[0]
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    yardstick_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     models = sum(r.seconds for r in run.results)
     slowest = sorted(run.results, key=lambda r: -r.seconds)[:4]
     pipeline = t3 - t1
@@ -233,7 +243,8 @@ def main() -> int:
     print(f"hand-written query raw → annual: {baseline:.1f} s before, {again:.1f} s after")
     print(f"pipeline raw → annual {pipeline:.1f} s vs hand-written {yardstick:.1f} s: "
           f"ratio {pipeline / yardstick:.2f}× (target ≤ 2×)")
-    print(f"peak memory (this process: ingest, dbt, DuckDB): {own:,.0f} MB; "
+    print(f"peak memory: pipeline {own:,.0f} MB (this process: ingest, dbt, DuckDB; target "
+          f"≤ 2 GB at 1×), hand-written query {yardstick_peak:,.0f} MB (its own process); "
           f"load average after: {load_avg()}")
     return 0
 
