@@ -173,6 +173,7 @@ def hand_written(raw: Path) -> tuple[float, int]:
     """Seconds and unit-years of the hand-written query (in-memory DuckDB, default threads)."""
     start = time.perf_counter()
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")  # a child's bar would fill the bench's output
     rows = len(con.execute(hand_written_sql(raw)).fetchall())
     con.close()
     return time.perf_counter() - start, rows
