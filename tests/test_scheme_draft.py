@@ -17,7 +17,7 @@ from pipelines.scheme.draft import grammar
 from pipelines.scheme.draft.compare import agreement, compare
 from pipelines.scheme.draft.draft import draft_scheme, read_pieces, segment, summary
 from pipelines.scheme.draft.numbers import normalize
-from pipelines.scheme.draft.output import ResolutionError, apply_resolutions, dump
+from pipelines.scheme.draft.output import ResolutionError, apply_resolutions, dump, load_answers
 from pipelines.scheme.draft.tables import _chunk_cells, _word_text_cells, read_document
 from pipelines.scheme.loader import SchemeError, load_scheme
 
@@ -911,3 +911,12 @@ def test_cli_scheme_draft_unknown_file_type_is_an_error(tmp_path, capsys):
     bad.write_text("x")
     assert main(["scheme", "draft", str(bad), "-o", str(tmp_path / "o.yaml")]) == 1
     assert "不支持的文件类型" in capsys.readouterr().out
+
+
+def test_an_answers_file_with_a_repeated_key_is_refused_naming_both_lines(tmp_path: Path):
+    """PyYAML would keep the last of two equal keys without a word: an answer a person wrote
+    twice (the second one silently winning) is refused, as a scheme file is."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("items:\n  \"1.1\":\n    points: 3\n    points: 30\n", encoding="utf-8")
+    with pytest.raises(ResolutionError, match="第 4 行: 键 points 重复（第 3 行已有同名键）"):
+        load_answers(answers)

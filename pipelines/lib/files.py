@@ -18,10 +18,28 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class UniqueKeyLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]  (libyaml; the check sees every key)
+    """PyYAML keeps the last of two equal keys without a word (`points: 3` then `points: 30`);
+    here a repeated key is an error naming both lines (a yaml.YAMLError)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"第 {line} 行: 键 {key} 重复（第 {seen[key]} 行已有同名键）",
+                    key_node.start_mark)
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> Any:
-    """`yaml.safe_load` of a UTF-8 file, through libyaml. Scheme files are read by
-    pipelines/scheme/loader.py, which also refuses a repeated key."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 (safe loader)
+    """`yaml.safe_load` of a UTF-8 file through libyaml, refusing a repeated key: every YAML a
+    person writes here (schemes, their draft answers, scenarios, suites, calendars) is read by
+    this one reader (pipelines/scheme/loader.py parses the scheme's bytes with the same loader)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)  # noqa: S506 (safe loader)
 
 
 class InputFileError(ValueError):

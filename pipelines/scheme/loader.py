@@ -15,7 +15,7 @@ import jsonschema
 import polars as pl
 import yaml
 
-from pipelines.lib.files import SAFE_LOADER, read_yaml
+from pipelines.lib.files import UniqueKeyLoader, read_yaml
 from pipelines.scheme import registry
 
 SCHEMA_PATH = Path(__file__).with_name("scheme_schema.yaml")
@@ -60,26 +60,9 @@ def _duplicates(codes: list[str]) -> list[str]:
     return sorted({c for c in codes if codes.count(c) > 1})
 
 
-class _UniqueKeyLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]  (libyaml; the check sees every key)
-    """PyYAML keeps the last of two equal keys without a word (`points: 3` then `points: 30`);
-    here a repeated key is an error naming both lines."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"第 {line} 行: 键 {key} 重复（第 {seen[key]} 行已有同名键）",
-                    key_node.start_mark)
-            seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
 def _parse_yaml(path: Path, raw: bytes) -> Any:
     try:
-        return yaml.load(raw.decode("utf-8-sig"), Loader=_UniqueKeyLoader)  # noqa: S506 (safe loader)
+        return yaml.load(raw.decode("utf-8-sig"), Loader=UniqueKeyLoader)  # noqa: S506 (safe loader)
     except yaml.constructor.ConstructorError as err:
         raise SchemeError(f"{path}: {err.problem}") from err
     except (yaml.YAMLError, UnicodeDecodeError) as err:

@@ -6,8 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-import yaml
-
+from pipelines.lib.files import read_yaml
 from pipelines.scheme.draft.compare import compare, report
 from pipelines.scheme.draft.draft import draft_file
 from pipelines.scheme.draft.output import (
@@ -44,7 +43,7 @@ def cmd_scheme_draft(args: argparse.Namespace) -> int:
     dump(body, out)
     print(f"草稿已写入 {out}")
     if args.compare:
-        hand = yaml.safe_load(Path(args.compare).read_text(encoding="utf-8"))
+        hand = read_yaml(Path(args.compare))
         print(report(compare(body, hand)))
     if unreviewed(body):
         print("草稿含待确认条目（needs_review: true）：确认前 ecoscore scheme check 与运行都会拒绝它。")

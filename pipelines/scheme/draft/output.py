@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from pipelines.lib.files import read_yaml
 from pipelines.scheme.draft.draft import finish, summary
 
 
@@ -103,7 +104,7 @@ def apply_resolutions(body: dict[str, Any], answers: dict[str, Any],
 
 def load_answers(path: Path) -> dict[str, Any]:
     try:
-        answers = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        answers = read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as err:
         raise ResolutionError(f"{path}: 无法读取应答文件: {err}") from err
     if not isinstance(answers, dict):
