@@ -124,10 +124,25 @@ def validate(suite: Suite, frame: pl.DataFrame, parameters: dict[str, Any]) -> l
     gx_suite = gx.ExpectationSuite(name=suite.name, expectations=[
         {"type": e["type"], "kwargs": e["kwargs"], "meta": e.get("meta", {})}
         for e in suite.expectations])
-    result = batch.validate(gx_suite, expectation_parameters=parameters, result_format={
-        "result_format": "COMPLETE", "unexpected_index_column_names": suite.index_columns})
+    # COMPLETE without unexpected_index_column_names: GX returns the unexpected rows' positions
+    # (the frame's default index) and the rows are named here in one polars take; with the
+    # names, GX looked each one up in pandas cell by cell (5.5 s for the 70,080 prior-year rows
+    # of the sample's air feed).
+    result = batch.validate(gx_suite, expectation_parameters=parameters,
+                            result_format={"result_format": "COMPLETE"})
     file_sizes = _file_sizes(frame)
-    return [_finding(suite, r, frame.height, file_sizes) for r in result.results]
+    return [_finding(suite, r, frame, file_sizes) for r in result.results]
+
+
+def _unexpected_rows(suite: Suite, frame: pl.DataFrame, positions: list[Any],
+                     column: str | None) -> list[dict[str, Any]]:
+    """The index columns (and `column`, the expectation's own) of the rows at `positions`."""
+    if not positions:
+        return []
+    wanted = [c for c in [*suite.index_columns, *([column] if column else [])]
+              if c in frame.columns]
+    rows = [int(p) for p in positions]
+    return frame.select(pl.col(list(dict.fromkeys(wanted))).gather(rows)).to_dicts()
 
 
 def _file_sizes(frame: pl.DataFrame) -> dict[str, int]:
@@ -137,14 +152,16 @@ def _file_sizes(frame: pl.DataFrame) -> dict[str, int]:
     return dict(zip(counts["source_file"].to_list(), counts["len"].to_list(), strict=True))
 
 
-def _finding(suite: Suite, result: Any, total: int, file_sizes: dict[str, int]) -> Finding:
+def _finding(suite: Suite, result: Any, frame: pl.DataFrame, file_sizes: dict[str, int]) -> Finding:
     config = result.expectation_config
     meta = config.meta or {}
     kwargs = config.kwargs
+    total = frame.height
     column = meta.get("file_column") or kwargs.get("column") or "+".join(
         kwargs.get("column_list") or [kwargs.get("column_A", ""), kwargs.get("column_B", "")])
     outcome = result.result or {}
-    index = outcome.get("unexpected_index_list") or []
+    index = _unexpected_rows(suite, frame, outcome.get("unexpected_index_list") or [],
+                             kwargs.get("column") if meta.get("list_value") else None)
     unexpected = int(outcome.get("unexpected_count") or len(index))
     rows = [{k: _plain(r[k]) for k in suite.index_columns if k in r} for r in index]
     if meta.get("list_value") and kwargs.get("column"):  # the bad value, or the reason, as found
