@@ -1,39 +1,62 @@
-"""The dbt resource of the Dagster assets (issue 21): dagster-dbt's subprocess invocation without
-the `dbt --version` start and the in-process adapter it would open before each run's first dbt
-step, and dbt's target folder kept per warehouse so a run's dbt steps parse only what changed."""
+"""The dbt steps of a run (issue 21): dbt runs in the run's process, imported once and the
+project parsed once per target folder, warehouse and state of the dbt sources; each warehouse
+keeps its own target folder, and a run's three steps pass the same vars, so a warm parse holds."""
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
-from functools import cached_property
+import os
+import shutil
 from pathlib import Path
 
-import dagster_dbt.core.resource as dagster_dbt_resource
 import pytest
-from dagster_dbt import DbtCliResource
 
-from pipelines.dbt.assets import SubprocessDbtResource, build_args, dbt_vars
+from pipelines.dbt.assets import build_args, dbt_vars
 from pipelines.dbt.project import dbt_project
+from pipelines.lib import dbt_launcher
 from pipelines.lib.resources import RunParameters
 from pipelines.lib.settings import Settings
 
 
-def test_the_private_methods_it_replaces_still_exist_in_dagster_dbt():
-    """An upgrade of dagster-dbt that renames them would silently bring both costs back."""
-    assert isinstance(DbtCliResource.__dict__["_cli_version"], cached_property)
-    assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
+def test_the_dbt_steps_do_not_start_a_dbt_process():
+    """dagster-dbt's CLI resource (a dbt subprocess per step: ~5 s of import and start and ~2 s
+    of reloading the parse, three times a run) is gone from the assets."""
+    source = (Path(dbt_project.project_dir).parent / "pipelines" / "dbt" / "assets.py").read_text()
+    assert "DbtCliResource" not in source and "dbt_launcher.stream(" in source
 
 
-def test_the_dbt_version_is_read_from_the_installed_package_without_starting_dbt(monkeypatch):
-    def no_subprocess(*args, **kwargs):
-        raise AssertionError(f"started a subprocess: {args}")
+def test_a_kept_parse_is_dropped_when_a_dbt_source_file_changes(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    """The parsed project is kept per (target folder, warehouse, sources stamp): editing,
+    adding or removing a model gives another stamp, so a long-lived process parses again."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(Path(dbt_project.project_dir) / "models", project / "models")
+    (project / "dbt_project.yml").write_text("name: x\n")
+    monkeypatch.setattr(dbt_launcher, "DBT_PROJECT_DIR", project)
+    first = dbt_launcher.sources_stamp()
+    model = next((project / "models").rglob("*.sql"))
+    os.utime(model, ns=(first[1] + 10**9, first[1] + 10**9))
+    edited = dbt_launcher.sources_stamp()
+    assert edited[0] == first[0] and edited[1] > first[1]
+    (project / "models" / "new_model.sql").write_text("select 1 as x")
+    added = dbt_launcher.sources_stamp()
+    assert added[0] == first[0] + 1
+    model.unlink()
+    removed = dbt_launcher.sources_stamp()
+    assert removed[0] == first[0]
+    manifest = tmp_path / "manifest.json"  # the project's manifest: stale by the same stamp
+    manifest.write_text("{}")
+    os.utime(manifest, ns=(removed[1] - 1, removed[1] - 1))
+    assert dbt_launcher.manifest_is_stale(manifest)
+    os.utime(manifest, ns=(removed[1], removed[1]))
+    assert not dbt_launcher.manifest_is_stale(manifest)
 
-    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
-    resource = SubprocessDbtResource(project_dir=dbt_project)
-    assert str(resource._cli_version) == importlib.metadata.version("dbt-core")
-    assert resource._cli_version.major == 1  # dagster-dbt takes the dbt Core path, not Fusion
-    assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+def test_the_project_is_parsed_with_the_runs_vars():
+    """`year` has no default (dbt_project.yml): the step's parse takes the command's --vars."""
+    run = RunParameters(year=2023, as_of="2023-06-30")
+    assert dbt_launcher._vars_of(build_args(run)) == {"year": 2023, "as_of": "2023-06-30"}
+    assert dbt_launcher._vars_of(["build"]) is None
 
 
 def test_the_three_steps_of_a_run_pass_the_same_vars_whatever_the_air_window():

@@ -4,18 +4,16 @@ the UI's groups match the folders (models/<layer>/<domain>/...)."""
 
 import datetime as dt
 import hashlib
-import importlib.metadata
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
-from packaging import version
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
+from pipelines.dbt import reuse
 from pipelines.dbt.project import dbt_project
 from pipelines.lib import dbt_launcher
 from pipelines.lib.partitions import monitoring_months, window_dates
@@ -64,11 +62,13 @@ def air_window(window: tuple[dt.date, dt.date]):
                                     ECOSCORE_AIR_TO=window[1].isoformat())
 
 
-def build(dbt: DbtCliResource, context: dg.AssetExecutionContext, run: RunParameters,
-          warehouse: WarehouseResource, full_refresh: bool | None = None) -> list[Any]:
-    """`dbt build` of this asset's selection, in the warehouse's own target folder."""
-    return dbt_launcher.stream(dbt, build_args(run, full_refresh), context,
-                               target_path=warehouse.settings.dbt_target)
+def build(context: dg.AssetExecutionContext, run: RunParameters, warehouse: WarehouseResource,
+          full_refresh: bool | None = None) -> list[Any]:
+    """`dbt build` of this asset's selection on the run's warehouse, in its own target folder
+    (in this process: pipelines/lib/dbt_launcher.py `stream`)."""
+    return dbt_launcher.stream(build_args(run, full_refresh), context,
+                               target_path=warehouse.settings.dbt_target,
+                               warehouse=warehouse.settings.warehouse_path)
 
 
 def relations_by_key() -> dict[dg.AssetKey, str]:
@@ -207,7 +207,7 @@ def month_end(first_day: dt.date) -> dt.date:
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_air_hourly",
             dagster_dbt_translator=DomainTranslator(), select=AIR_HOURLY_PATH,
             partitions_def=monitoring_months, backfill_policy=dg.BackfillPolicy.single_run())
-def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, run: RunParameters,
+def air_hourly_models(context: dg.AssetExecutionContext, run: RunParameters,
                       warehouse: WarehouseResource):
     """The months of the run (one or a range, in one dbt invocation): their days are deleted
     and rebuilt in every incremental model, then the tests run."""
@@ -222,7 +222,7 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
         context.log.info("空气小时模型的 SQL 与上次构建不同（或首次构建）：整条路径全量重算 "
                          "(the air path's SQL changed since the last build, or none yet: full refresh)")
     with air_window(window):
-        events = build(dbt, context, run, warehouse, full_refresh=rebuild)
+        events = build(context, run, warehouse, full_refresh=rebuild)
     store_fingerprint(warehouse, fingerprint)
     if not rebuild:
         rejudged = months_to_rejudge(unit_suspects(warehouse, "current") or set(),
@@ -231,7 +231,7 @@ def air_hourly_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ru
             context.log.info(f"单位误报判断有变的月份重算 rebuilding {rejudged[0]} … {rejudged[1]}: "
                              "a wrong-unit judgement changed outside the run's months")
             with air_window(rejudged):
-                events = build(dbt, context, run, warehouse, full_refresh=False)
+                events = build(context, run, warehouse, full_refresh=False)
     store_unit_suspects(warehouse)
     yield from with_row_counts(context, warehouse, events)
 
@@ -246,21 +246,23 @@ AFTER_AIR_PATH = f"{AIR_HOURLY_PATH}+"
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_models",
             dagster_dbt_translator=DomainTranslator(), exclude=AFTER_AIR_PATH)
-def ecoscore_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                        run: RunParameters, warehouse: WarehouseResource):
-    """Seeds and every model that does not read the hourly air path, with their tests."""
-    events = build(dbt, context, run, warehouse)
-    yield from with_row_counts(context, warehouse, events)
+def ecoscore_dbt_models(context: dg.AssetExecutionContext, run: RunParameters,
+                        warehouse: WarehouseResource):
+    """Seeds and every model that does not read the hourly air path, with their tests; not
+    built again when its inputs are unchanged since its last build (pipelines/dbt/reuse.py)."""
+    yield from reuse.build_unless_unchanged(
+        context, run, warehouse,
+        lambda: with_row_counts(context, warehouse, build(context, run, warehouse)))
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
             name="ecoscore_dbt_after_air", dagster_dbt_translator=DomainTranslator(),
             select=AFTER_AIR_PATH, exclude=AIR_HOURLY_PATH)
-def ecoscore_dbt_after_air(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                           run: RunParameters, warehouse: WarehouseResource):
+def ecoscore_dbt_after_air(context: dg.AssetExecutionContext, run: RunParameters,
+                           warehouse: WarehouseResource):
     """The models downstream of the hourly air path (air marts, scoring; marts per assessment
     year via the `year` var), with their tests."""
-    events = build(dbt, context, run, warehouse)
+    events = build(context, run, warehouse)
     yield from with_row_counts(context, warehouse, events)
 
 
@@ -275,25 +277,4 @@ def mart_asset_keys() -> list[dg.AssetKey]:
     )
 
 
-class SubprocessDbtResource(DbtCliResource):
-    """dagster-dbt's resource without the two things it does in the Dagster process before each
-    run's first dbt subprocess, which this project does not use (~5–10 s a run): it starts
-    `dbt --version` (a whole dbt start) to learn the version, and opens a dbt adapter in-process
-    for the column-metadata and row-count helpers (rows are counted after dbt exits,
-    `with_row_counts`). Without the adapter, dbt is never imported into the Dagster process,
-    and the window in which dagster-dbt swallowed SIGTERM while opening it is gone. Both are
-    private methods of dagster-dbt (pinned in uv.lock); tests/test_dbt_resource.py fails if an
-    upgrade renames them."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
-        return None
-
-
-defs = dg.Definitions(
-    assets=[ecoscore_dbt_models, air_hourly_models, ecoscore_dbt_after_air],
-    resources={"dbt": SubprocessDbtResource(project_dir=dbt_project)},
-)
+defs = dg.Definitions(assets=[ecoscore_dbt_models, air_hourly_models, ecoscore_dbt_after_air])

@@ -6,12 +6,16 @@ Two ways in, one module (in `pipelines/lib` so every domain may use it):
   as-of rescoring, `ecoscore docs`) and the benchmarks. No interpreter start and no dbt import
   per call; the parsed project is kept per (target folder, warehouse), so a second invocation
   with other `--vars` (the as-of dates of a year) skips parsing altogether.
-- `stream(dbt, args, context)`: the Dagster assets' invocation through dagster-dbt's
-  `DbtCliResource` (a subprocess it watches for interrupts and turns into materialisations).
+- `stream(args, context, target_path)`: the Dagster assets' invocation, in this process too
+  (issue 21): a dbt subprocess per step paid dbt's import and start (~5 s) and reloading its
+  parse (~2 s) three times a run; in the run's process dbt is imported once and the project
+  parsed once per (target folder, warehouse, dbt sources). dagster-dbt still chooses the step's
+  selection and turns each node's result into Dagster events.
 
 Both report each finished node to the listeners registered with `add_listener` as a
 `Progress(index, total, name, resource_type, status)`: what a presenter needs for
-"dbt models i/N". Nothing here prints.
+"dbt models i/N". `invoke` prints nothing; `stream` writes dbt's log lines to stdout, as
+dagster-dbt's subprocess did (the console counts the models there).
 """
 
 from __future__ import annotations
@@ -41,15 +45,21 @@ def project_target() -> str:
 def manifest_is_stale(manifest: Path) -> bool:
     """True when `manifest` is missing or older than a dbt source file: then it is parsed again
     (pipelines/dbt/project.py). Cheap, and imports nothing of dbt or Dagster."""
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    for name in WATCHED:
-        path = DBT_PROJECT_DIR / name
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        if any(p.stat().st_mtime > built for p in files):
-            return True
-    return False
+    return not manifest.exists() or sources_stamp()[1] > manifest.stat().st_mtime_ns
+
+
+def sources_stamp() -> tuple[int, int]:
+    """How many dbt source files there are and the newest one's mtime (ns): a parse made before
+    a file was added, removed or edited is stale."""
+    files = source_files()
+    return len(files), max((p.stat().st_mtime_ns for p in files), default=0)
+
+
+def source_files() -> list[Path]:
+    """The dbt project's source files (what a parse reads), sorted."""
+    return sorted(p for name in WATCHED for p in ([DBT_PROJECT_DIR / name]
+                  if (DBT_PROJECT_DIR / name).is_file() else (DBT_PROJECT_DIR / name).rglob("*"))
+                  if p.is_file())
 
 
 class DbtError(RuntimeError):
@@ -92,7 +102,7 @@ class DbtRun:
 
 Listener = Callable[[Progress], None]
 _listeners: list[Listener] = []
-_manifests: dict[tuple[str, str], Any] = {}  # (target folder, warehouse) → Manifest
+_manifests: dict[tuple[str, str, tuple[int, int]], Any] = {}  # (target, warehouse, sources) → Manifest
 _lock = threading.RLock()  # dbt's runner keeps global state: one invocation at a time
 
 
@@ -200,7 +210,7 @@ def _parsed(target_path: Path | str | None, vars: dict[str, Any] | None) -> Any:
     environment, parsed on first use (None when parsing fails: the invocation reports why)."""
     from dbt.cli.main import dbtRunner
 
-    key = (str(target_path), os.environ.get("ECOSCORE_WAREHOUSE", ""))
+    key = (str(target_path), os.environ.get("ECOSCORE_WAREHOUSE", ""), sources_stamp())
     if key not in _manifests:
         parsed = dbtRunner().invoke(["parse", *common_args(target_path, vars)])
         if not parsed.success:
@@ -241,21 +251,81 @@ def describe_failure(run: DbtRun) -> str:
     return "\n".join(lines[-20:]) or "dbt 失败 (dbt failed without a node result)"
 
 
-def stream(dbt: Any, args: list[str], context: Any, target_path: Path | None = None) -> list[Any]:
-    """A Dagster asset's dbt invocation through dagster-dbt (`DbtCliResource.cli`): its events
-    (materialisations, check results) as a list, each finished node also reported to the
-    listeners. `target_path`: dbt's target folder (default: a new one per invocation, where
-    dbt re-parses the whole project unless the project's own parse matches the run's profile
-    and vars; the assets pass the warehouse's own, Settings.dbt_target)."""
+def stream(args: list[str], context: Any, target_path: Path, warehouse: Path) -> list[Any]:
+    """A Dagster dbt asset's `dbt <args>` in this process (see the module's docstring), in the
+    warehouse's own target folder: dagster-dbt chooses the step's selection (the assets and
+    checks Dagster asks for) and turns each node's result into Dagster events (materialisations,
+    check results), returned as a list; dbt's log lines go to stdout. No run_results.json or
+    manifest.json is written (nothing reads them; dbt serialised the whole manifest twice a
+    step). Raises DbtError, naming the failed nodes, when dbt fails."""
+    from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    manifest, translator, project, selection, indirect = _step_selection(context)
     total = _selected_count(context)
-    events = []
-    invocation = dbt.cli(args, context=context, target_path=target_path)
-    for index, event in enumerate(invocation.stream(), start=1):
-        events.append(event)
-        key = getattr(event, "asset_key", None) or getattr(event, "output_name", None)
-        name = key.to_user_string() if hasattr(key, "to_user_string") else str(key)
-        _notify(Progress(index, max(total, index), name, type(event).__name__, "success"))
+    results: list[Any] = []
+
+    def on_event(event: Any) -> None:
+        if event.info.level in ("info", "warn", "error") and event.info.msg:
+            print(event.info.msg, flush=True)
+        if event.info.name in RESULT_EVENTS:
+            results.append(DbtCoreCliEventMessage(raw_event=msg_to_dict(event),
+                                                  event_history_metadata={}))
+            node = event.data.node_info
+            _notify(Progress(len(results), max(total, len(results)), node.node_name,
+                             node.resource_type, node.node_status))
+
+    command = [*args, *selection, *common_args(target_path), "--no-write-json"]
+    context.log.info(f"Running dbt command: `dbt {' '.join([*args, *selection])}` (in-process)")
+    with _lock, _environment(warehouse), environment(DBT_INDIRECT_SELECTION=indirect):
+        parsed = _parsed(target_path, _vars_of(args))
+        try:
+            result = dbtRunner(manifest=parsed, callbacks=[on_event]).invoke(command)
+        finally:
+            release_warehouse()
+    events = [event for message in results for event in message.to_default_asset_events(
+        manifest=manifest, dagster_dbt_translator=translator, context=context,
+        target_path=Path(target_path), project=project)]
+    if not result.success:
+        run = DbtRun(args=command, success=False, results=_node_results(result.result),
+                     error=str(result.exception) if result.exception else "")
+        raise DbtError(describe_failure(run))
     return events
+
+
+def _vars_of(args: list[str]) -> dict[str, Any] | None:
+    """The --vars of a command line (the project is parsed with them: a var without a default
+    must have a value)."""
+    return json.loads(args[args.index("--vars") + 1]) if "--vars" in args else None
+
+
+# dbt's events that carry a node's result (dagster-dbt's DbtCoreCliEventMessage.is_result_event)
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+
+
+def _step_selection(context: Any) -> tuple[Any, Any, Any, list[str], str | None]:
+    """The manifest, translator and project of the step's dbt assets, dbt's selection arguments
+    for the assets and checks the step runs, and the DBT_INDIRECT_SELECTION they need (what
+    dagster-dbt's `DbtCliResource.cli` computes; passed as a list, so a long subset needs no
+    selector file)."""
+    from dagster_dbt.asset_utils import (
+        DAGSTER_DBT_EXCLUDE_METADATA_KEY,
+        DAGSTER_DBT_SELECT_METADATA_KEY,
+        DAGSTER_DBT_SELECTOR_METADATA_KEY,
+        get_manifest_and_translator_from_dbt_assets,
+        get_subset_selection_for_context,
+    )
+
+    manifest, translator, project = get_manifest_and_translator_from_dbt_assets(
+        [context.assets_def])
+    tags = context.op_execution_context.op.tags
+    selection, indirect = get_subset_selection_for_context(
+        context=context, manifest=manifest, select=tags.get(DAGSTER_DBT_SELECT_METADATA_KEY),
+        exclude=tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY),
+        selector=tags.get(DAGSTER_DBT_SELECTOR_METADATA_KEY), dagster_dbt_translator=translator,
+        current_dbt_indirect_selection_env=os.getenv("DBT_INDIRECT_SELECTION"))
+    return manifest, translator, project, list(selection), indirect
 
 
 def _selected_count(context: Any) -> int:
