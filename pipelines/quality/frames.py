@@ -185,15 +185,23 @@ def published_columns(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> 
 
 
 def personal_data_hits(con: duckdb.DuckDBPyConnection, columns: pl.DataFrame) -> pl.DataFrame:
-    """relation, column_name, text_value (masked) for each text column holding personal data."""
+    """relation, column_name, text_value (masked) for each text column holding personal data.
+    One query: per relation, one scan finds a matching value in each of its columns (a staging
+    view over the hourly feed is computed once, not once per column)."""
     pattern = personal.sql_literal(personal.sql_pattern())
-    hits = []
-    for r in columns.iter_rows(named=True):
-        found = con.execute(f'select "{r["column_name"]}" from "{r["table_schema"]}"."{r["table_name"]}" '
-                        f'where regexp_matches("{r["column_name"]}", {pattern}) limit 1').fetchone()
-        if found:
-            hits.append({"relation": r["relation"], "column_name": r["column_name"],
-                         "text_value": personal.mask(found[0])})
+    names: dict[str, list[str]] = {}
+    scans = []
+    for (schema, table), group in columns.group_by(["table_schema", "table_name"],
+                                                   maintain_order=True):
+        names[f"{schema}.{table}"] = group["column_name"].to_list()
+        found = ", ".join(f'any_value("{c}") filter (where regexp_matches("{c}", {pattern}))'
+                          for c in group["column_name"])
+        scans.append(f"select '{schema}.{table}' as relation, [{found}] as found "
+                     f'from "{schema}"."{table}"')
+    found_by_relation = dict(con.execute(" union all ".join(scans)).fetchall()) if scans else {}
+    hits = [{"relation": relation, "column_name": name, "text_value": personal.mask(value)}
+            for relation, values in found_by_relation.items()
+            for name, value in zip(names[relation], values, strict=True) if value is not None]
     return pl.DataFrame(hits, schema={"relation": pl.String, "column_name": pl.String,
                                       "text_value": pl.String})
 
