@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import plotly.graph_objects as go
 import pytest
-from pypdf import PdfReader, PdfWriter
 
 from pipelines.publish.dashboard import static
 from pipelines.publish.dashboard.panels import Panel
@@ -25,10 +25,9 @@ def drawn(monkeypatch) -> list[str]:
         for job in jobs:
             paths.append(job["path"])
             if job["opts"]["format"] == "pdf":
-                writer = PdfWriter()
-                writer.add_blank_page(width=100, height=100)
-                with open(job["path"], "wb") as handle:
-                    writer.write(handle)
+                with pikepdf.Pdf.new() as blank:
+                    blank.add_blank_page(page_size=(100, 100))
+                    blank.save(job["path"])
             else:
                 Path(job["path"]).write_bytes(b"png:" + job["fig"].to_json().encode())
 
@@ -51,7 +50,8 @@ def test_an_unchanged_figure_is_not_drawn_again(tmp_path: Path, drawn: list[str]
     assert second.drawn == 0 and len(drawn) == 6
     assert [p.name for p in second.pngs] == ["ranking.png", "cards_01.png", "cards_02.png"]
     assert all(p.read_bytes() == (tmp_path / "a" / p.name).read_bytes() for p in second.pngs)
-    assert len(PdfReader(str(second.pdf)).pages) == 3
+    with pikepdf.Pdf.open(second.pdf) as merged:
+        assert len(merged.pages) == 3
 
 
 def test_a_changed_figure_alone_is_drawn_again(tmp_path: Path, drawn: list[str]):

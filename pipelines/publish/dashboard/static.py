@@ -84,7 +84,7 @@ def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
 def _render(panels: list[Panel], out_dir: Path, browser: str, timeout: float,
             cache_dir: Path | None) -> StaticExport:
     import kaleido
-    from pypdf import PdfWriter
+    import pikepdf
 
     pairs = figure_files(panels, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,12 +107,16 @@ def _render(panels: list[Panel], out_dir: Path, browser: str, timeout: float,
                                            cancel_on_error=True)
     for (_, png), page in zip(pairs, pages, strict=True):
         shutil.copyfile(page.with_suffix(".png"), png)
-    writer = PdfWriter()
-    for page in pages:
-        writer.append(str(page))
     pdf = out_dir / PDF_NAME
-    with pdf.open("wb") as handle:
-        writer.write(handle)
+    with pikepdf.Pdf.new() as merged:  # qpdf copies each page's objects without parsing them in Python
+        sources = [pikepdf.Pdf.open(page) for page in pages]
+        try:
+            for source in sources:
+                merged.pages.extend(source.pages)
+            merged.save(pdf)
+        finally:
+            for source in sources:
+                source.close()
     if cache_dir is None:
         shutil.rmtree(cache)
     else:
