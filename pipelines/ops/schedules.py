@@ -16,8 +16,9 @@ from pipelines.scheme.shards import DEFAULT_SHARD, SHARD_TAG, Shard, ShardRegist
 PIPELINE_ASSETS = dg.AssetSelection.all() - dg.AssetSelection.groups("province")
 JOB_DESCRIPTION = ("Ingest → dbt build (staging → intermediate → marts, with tests) → publish. "
                    "The hourly air path runs for the run's month partitions (one month or a "
-                   "range, in one run); everything else is rebuilt whole. In one process: "
-                   "DuckDB allows one writer per file.")
+                   "range, in one run); everything else is rebuilt whole, except the dbt step "
+                   "before the air path when its inputs are unchanged (reported cached). In one "
+                   "process: DuckDB allows one writer per file.")
 
 ecoscore_job = dg.define_asset_job(
     "ecoscore_all",

@@ -35,9 +35,10 @@ def raw_schemes(context: dg.AssetExecutionContext, run: RunParameters,
     if not schemes:
         raise SchemeError(f"{raw_dir / 'schemes'}: 没有 {run.assessment_year} 年的考核方案文件")
     context.log.info("schemes: " + ", ".join(f"{s.code} ({s.path.name})" for s in schemes))
-    for name, frame in scheme_tables(schemes, raw_dir).items():
-        rows = warehouse.replace("raw", f"scheme_{name}", frame)
-        yield dg.MaterializeResult(asset_key=["raw", f"scheme_{name}"],
+    written = warehouse.replace_many("raw", {f"scheme_{name}": frame for name, frame
+                                             in scheme_tables(schemes, raw_dir).items()})
+    for table, rows in written.items():
+        yield dg.MaterializeResult(asset_key=["raw", table],
                                    metadata={"rows": rows,
                                              "schemes": ", ".join(s.code for s in schemes)})
 

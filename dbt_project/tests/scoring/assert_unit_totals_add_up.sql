@@ -7,6 +7,8 @@
        10), each group's deductions and bonuses ≤ its cap (001 18(2): 10);
     4. the unit's deductions and bonuses equal the items' sums.
     Returns the units (or groups) where one fails. -#}
+{# a Dagster asset check on the unit totals (a test of several models needs its asset named) #}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_unit_scores'}}}) }}
 
 with units as (
     select * from {{ ref('fct_unit_scores') }}
