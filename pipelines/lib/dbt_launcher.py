@@ -6,7 +6,7 @@ Two ways in, one module (in `pipelines/lib` so every domain may use it):
   as-of rescoring, `ecoscore docs`) and the benchmarks. No interpreter start and no dbt import
   per call; the parsed project is kept per (target folder, warehouse), so a second invocation
   with other `--vars` (the as-of dates of a year) skips parsing altogether.
-- `stream(args, context, target_path)`: the Dagster assets' invocation, in this process too
+- `stream(args, context, target_path, warehouse)`: the Dagster assets' invocation, in this process too
   (issue 21): a dbt subprocess per step paid dbt's import and start (~5 s) and reloading its
   parse (~2 s) three times a run; in the run's process dbt is imported once and the project
   parsed once per (target folder, warehouse, dbt sources). dagster-dbt still chooses the step's
@@ -276,7 +276,10 @@ def stream(args: list[str], context: Any, target_path: Path, warehouse: Path) ->
             _notify(Progress(len(results), max(total, len(results)), node.node_name,
                              node.resource_type, node.node_status))
 
-    command = [*args, *selection, *common_args(target_path), "--no-write-json"]
+    # dbt itself prints nothing (on_event prints each line once, errors included) and keeps its
+    # log file in the warehouse's target folder, not in dbt_project/logs/
+    command = [*args, *selection, *common_args(target_path), "--no-write-json",
+               "--log-level", "none", "--log-level-file", "info", "--log-path", str(target_path)]
     context.log.info(f"Running dbt command: `dbt {' '.join([*args, *selection])}` (in-process)")
     with _lock, _environment(warehouse), environment(DBT_INDIRECT_SELECTION=indirect):
         parsed = _parsed(target_path, _vars_of(args))
