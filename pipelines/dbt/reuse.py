@@ -83,8 +83,8 @@ def relation_digest(con: duckdb.DuckDBPyConnection, relation: str) -> str | None
     repeated row counts twice); None when it does not exist."""
     try:
         columns = con.execute(f"describe {relation}").fetchall()
-        rows, total = con.execute(f"select count(*), coalesce(sum(hash(t)::hugeint), 0) "
-                                  f"from {relation} t").fetchone()
+        rows, total = con.execute(f"select count(*), coalesce(sum(hash(whole_row)::hugeint), 0) "
+                                  f"from {relation} as whole_row").fetchone()
     except duckdb.CatalogException:
         return None
     return json.dumps([[list(c[:2]) for c in columns], rows, str(total)])
