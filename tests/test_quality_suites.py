@@ -215,6 +215,22 @@ def test_digits_inside_a_hash_are_not_a_phone_number():
     assert findings[PII].rows == [{"relation": "marts.fct_x", "column_name": "note"}]
 
 
+def test_the_release_refuses_a_parquet_file_holding_personal_data(tmp_path: Path):
+    """SPEC §6: the staged release's Parquet files are scanned with the same rule as the
+    warehouse copy (pipelines/lib/personal.py first_matches): file and column named, value
+    masked; a clean folder passes."""
+    from pipelines.publish.release import PersonalDataError, refuse_personal_data
+
+    pl.DataFrame({"unit_code": ["a", "b"], "note": ["ok", "经办人：吴小兰"],
+                  "points": [1, 2]}).write_parquet(tmp_path / "fct_a.parquet")
+    pl.DataFrame({"note": ["ok"]}).write_parquet(tmp_path / "fct_b.parquet")
+    with pytest.raises(PersonalDataError, match="fct_a.parquet 列 note：经办人：\\[姓名已隐去\\]") as err:
+        refuse_personal_data(tmp_path)
+    assert "吴小兰" not in str(err.value) and "fct_b" not in str(err.value)
+    (tmp_path / "fct_a.parquet").unlink()
+    refuse_personal_data(tmp_path)
+
+
 def test_personal_data_in_any_schema_of_the_published_warehouse_blocks():
     """Issue 15 part 4: the release copies the whole warehouse, so raw, staging and intermediate
     tables are published too; an ID number, a spaced or dashed mobile, a landline or a signed

@@ -21,7 +21,9 @@ longer number) nor follow a decimal point."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 BEFORE = r"(^|[^0-9A-Za-z.])"  # what may precede a number (as a group: RE2 has no look-behind)
 AFTER = r"([^0-9A-Za-z]|$)"
@@ -105,3 +107,21 @@ def sql_pattern() -> str:
 
 def sql_literal(pattern: str) -> str:
     return "'" + pattern.replace("'", "''") + "'"
+
+
+def first_matches(con: Any, sources: Sequence[tuple[str, str, Sequence[str]]]
+                  ) -> list[tuple[str, str, str]]:
+    """(label, column, masked value) for each text column holding personal data, one value per
+    column. `sources`: (label, a relation as SQL — a table name or read_parquet('…') — and its
+    text columns). One query, one scan per relation: a view over the hourly feed is computed
+    once, not once per column. Used by the `published_personal_data` gate (the warehouse copy)
+    and the release's scan of its Parquet files."""
+    pattern = sql_literal(sql_pattern())
+    scans = [f"select {i} as source, ["
+             + ", ".join(f'any_value("{c}") filter (where regexp_matches("{c}", {pattern}))'
+                         for c in columns) + f"] as found from {relation}"
+             for i, (_, relation, columns) in enumerate(sources) if columns]
+    rows = sorted(con.execute(" union all ".join(scans)).fetchall()) if scans else []
+    return [(sources[i][0], column, mask(value) or "")
+            for i, values in rows for column, value in zip(sources[i][2], values, strict=True)
+            if value is not None]

@@ -126,19 +126,16 @@ def refuse_personal_data(target: Path) -> None:
     """Scan every Parquet file of the staged release with the masking rule's pattern
     (pipelines/lib/personal.py; the warehouse copy is scanned by the `published_personal_data`
     gate before the export) and stop the run, naming file and column, on any hit."""
-    pattern = personal.sql_literal(personal.sql_pattern())
     con = duckdb.connect()
-    hits = []
     try:
+        sources = []
         for path in sorted(target.glob("*.parquet")):
-            source = f"read_parquet('{path}')"
-            columns = [r[0] for r in con.execute(f"describe select * from {source}").fetchall()
-                       if r[1] == "VARCHAR"]
-            for column in columns:
-                found = con.execute(f'select "{column}" from {source} '
-                                    f'where regexp_matches("{column}", {pattern}) limit 1').fetchone()
-                if found:
-                    hits.append(f"{path.name} 列 {column}：{personal.mask(found[0])}")
+            relation = f"read_parquet('{path}')"
+            sources.append((path.name, relation, [
+                r[0] for r in con.execute(f"describe select * from {relation}").fetchall()
+                if r[1] == "VARCHAR"]))
+        hits = [f"{name} 列 {column}：{value}"
+                for name, column, value in personal.first_matches(con, sources)]
     finally:
         con.close()
     if hits:

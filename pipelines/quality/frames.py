@@ -185,25 +185,14 @@ def published_columns(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> 
 
 
 def personal_data_hits(con: duckdb.DuckDBPyConnection, columns: pl.DataFrame) -> pl.DataFrame:
-    """relation, column_name, text_value (masked) for each text column holding personal data.
-    One query: per relation, one scan finds a matching value in each of its columns (a staging
-    view over the hourly feed is computed once, not once per column)."""
-    pattern = personal.sql_literal(personal.sql_pattern())
-    names: dict[str, list[str]] = {}
-    scans = []
-    for (schema, table), group in columns.group_by(["table_schema", "table_name"],
-                                                   maintain_order=True):
-        names[f"{schema}.{table}"] = group["column_name"].to_list()
-        found = ", ".join(f'any_value("{c}") filter (where regexp_matches("{c}", {pattern}))'
-                          for c in group["column_name"])
-        scans.append(f"select '{schema}.{table}' as relation, [{found}] as found "
-                     f'from "{schema}"."{table}"')
-    found_by_relation = dict(con.execute(" union all ".join(scans)).fetchall()) if scans else {}
-    hits = [{"relation": relation, "column_name": name, "text_value": personal.mask(value)}
-            for relation, values in found_by_relation.items()
-            for name, value in zip(names[relation], values, strict=True) if value is not None]
-    return pl.DataFrame(hits, schema={"relation": pl.String, "column_name": pl.String,
-                                      "text_value": pl.String})
+    """relation, column_name, text_value (masked) for each text column holding personal data
+    (pipelines/lib/personal.py `first_matches`)."""
+    sources = [(f"{schema}.{table}", f'"{schema}"."{table}"', group["column_name"].to_list())
+               for (schema, table), group in columns.group_by(["table_schema", "table_name"],
+                                                               maintain_order=True)]
+    return pl.DataFrame(personal.first_matches(con, sources), orient="row",
+                        schema={"relation": pl.String, "column_name": pl.String,
+                                "text_value": pl.String})
 
 
 def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
