@@ -125,15 +125,14 @@ def run_fingerprint(settings: Settings, year: int, as_of: str) -> str:
     import json
 
     from pipelines.lib.calendar import beijing_date
+    from pipelines.lib.files import add_files
 
     digest = hashlib.sha256(json.dumps({
         "year": year, "as_of": as_of, "date": beijing_date(dt.datetime.now(dt.UTC)).isoformat(),
         "env": sorted((k, v) for k, v in os.environ.items() if k.startswith("ECOSCORE_")),
     }).encode())
     for root in [settings.raw_dir, *(PROJECT_ROOT / p for p in CODE_PATHS)]:
-        for path in _tree_files(root) if root.exists() else []:
-            digest.update(f"{path.relative_to(root.parent)}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        add_files(digest, _tree_files(root) if root.exists() else [], root.parent)
     return digest.hexdigest()
 
 

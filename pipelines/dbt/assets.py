@@ -251,7 +251,7 @@ def ecoscore_dbt_models(context: dg.AssetExecutionContext, run: RunParameters,
     """Seeds and every model that does not read the hourly air path, with their tests; not
     built again when its inputs are unchanged since its last build (pipelines/dbt/reuse.py)."""
     yield from reuse.build_unless_unchanged(
-        context, run, warehouse,
+        context, run, warehouse, dbt_vars(run),
         lambda: with_row_counts(context, warehouse, build(context, run, warehouse)))
 
 

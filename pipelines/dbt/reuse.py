@@ -24,13 +24,14 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 import duckdb
 
 from pipelines.lib import dbt_launcher
+from pipelines.lib.files import add_files
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.lib.warehouse import connect
 
@@ -71,10 +72,7 @@ def step_sources(manifest: Mapping[str, Any], nodes: list[str]) -> list[str]:
 def project_digest() -> str:
     """sha256 over the dbt project's files (what dbt parses: dbt_launcher.WATCHED)."""
     digest = hashlib.sha256()
-    root = dbt_launcher.DBT_PROJECT_DIR
-    for path in dbt_launcher.source_files():
-        digest.update(f"{path.relative_to(root)}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    add_files(digest, dbt_launcher.source_files(), dbt_launcher.DBT_PROJECT_DIR)
     return digest.hexdigest()
 
 
@@ -136,13 +134,12 @@ def remember(warehouse: WarehouseResource, step: str, print_: str, run_id: str,
     outcome = {"assets": {}, "checks": []}
     for event in events:
         if isinstance(event, dg.Output):
-            outcome["assets"][event.output_name] = event.metadata.get("dagster/row_count")
+            rows = event.metadata.get("dagster/row_count")
+            outcome["assets"][event.output_name] = getattr(rows, "value", rows)
         elif isinstance(event, dg.AssetCheckResult):
             outcome["checks"].append({
                 "asset_key": event.asset_key.to_user_string(), "check_name": event.check_name,
                 "passed": event.passed, "severity": event.severity.value})
-    for name, value in outcome["assets"].items():
-        outcome["assets"][name] = getattr(value, "value", value)
     with connect(warehouse.settings) as con:
         con.execute(f"delete from {RECORD_TABLE} where step = ?", [step])
         con.execute(f"insert into {RECORD_TABLE} values (?, ?, ?, ?, ?)",
@@ -176,20 +173,20 @@ def cached_events(context: dg.AssetExecutionContext, record: Mapping[str, Any]) 
 
 
 def build_unless_unchanged(context: dg.AssetExecutionContext, run: RunParameters,
-                           warehouse: WarehouseResource, build: Any) -> Iterator[Any]:
-    """The step's events: from its recorded build when its inputs are unchanged (see the module's
-    docstring), else from `build()` (a list of events), recorded afterwards."""
+                           warehouse: WarehouseResource, vars_json: str,
+                           build: Callable[[], Iterable[Any]]) -> Iterator[Any]:
+    """The step's events: from its recorded build when its inputs (with the run's dbt vars,
+    `vars_json`) are unchanged (see the module's docstring), else from `build()`, recorded
+    afterwards."""
     from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
-
-    from pipelines.dbt.assets import dbt_vars, relations_by_key
 
     step = context.assets_def.node_def.name
     manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     nodes = step_nodes(manifest, context.assets_def)
-    relations = relations_by_key()
-    own = [relations[k] for k in context.assets_def.keys if k in relations]
+    own = [f"{manifest['nodes'][uid]['schema']}.{manifest['nodes'][uid]['alias']}" for uid in nodes
+           if manifest["nodes"][uid]["resource_type"] in ("model", "seed")]
     with connect(warehouse.settings, read_only=True) as con:
-        print_ = fingerprint(con, step_sources(manifest, nodes), dbt_vars(run))
+        print_ = fingerprint(con, step_sources(manifest, nodes), vars_json)
         record = recorded(con, step)
         in_place = tables_in_place(con, own)
     if (print_ is not None and record is not None and record["fingerprint"] == print_

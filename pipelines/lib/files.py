@@ -4,7 +4,9 @@ its file and row number so an error can name the cell to fix."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,14 @@ class UniqueKeyLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]  (libyaml;
                     key_node.start_mark)
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+def add_files(digest: Any, paths: Iterable[Path], root: Path) -> None:
+    """Feed each file's path (relative to `root`) and the sha256 of its bytes into `digest`: what
+    an up-to-date check hashes (a whole run's inputs and code, a dbt step's project files)."""
+    for path in paths:
+        digest.update(f"{path.relative_to(root)}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def read_yaml(path: Path) -> Any:
