@@ -170,21 +170,26 @@ class _Counter:
 
 def invoke(command: list[str], *, warehouse: Path | None = None,
            target_path: Path | str | None = None, vars: dict[str, Any] | None = None,
-           check: bool = True, reuse_parse: bool = True) -> DbtRun:
+           check: bool = True, reuse_parse: bool = True,
+           callback: Callable[[Any], None] | None = None,
+           env: dict[str, str | None] | None = None) -> DbtRun:
     """Run `dbt <command>` in this process (e.g. ["build", "--select", "x+"]). The warehouse
     defaults to ECOSCORE_WAREHOUSE, the target folder to dbt's own. With `reuse_parse`, the
     project parsed by an earlier call for the same target folder and warehouse is reused (dbt
-    then renders the new vars at compile time; no model reads a var in its config). Raises
-    DbtError when dbt fails, unless `check` is false."""
+    then renders the new vars at compile time; no model reads a var in its config; vars given
+    inside `command` count too). `callback` receives every dbt event instead of the progress
+    counter; `env`: more environment variables during the call. Raises DbtError when dbt fails,
+    unless `check` is false."""
     from dbt.cli.main import dbtRunner
 
     args = [*command, *common_args(target_path, vars)]
-    counter = _Counter()
     started = time.perf_counter()
-    with _lock, _environment(warehouse):
-        manifest = _parsed(target_path, vars) if reuse_parse and command[0] != "parse" else None
+    with _lock, _environment(warehouse), environment(**(env or {})):
+        manifest = _parsed(target_path, vars or _vars_of(command)) \
+            if reuse_parse and command[0] != "parse" else None
         try:
-            result = dbtRunner(manifest=manifest, callbacks=[counter]).invoke(args)
+            result = dbtRunner(manifest=manifest,
+                               callbacks=[callback or _Counter()]).invoke(args)
         finally:
             release_warehouse()
     run = DbtRun(args=args, success=bool(result.success), seconds=time.perf_counter() - started,
@@ -259,7 +264,6 @@ def stream(args: list[str], context: Any, target_path: Path, warehouse: Path) ->
     manifest.json is written (nothing reads them; dbt serialised the whole manifest twice a
     step). Raises DbtError, naming the failed nodes, when dbt fails."""
     from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
-    from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
 
     manifest, translator, project, selection, indirect = _step_selection(context)
@@ -276,25 +280,15 @@ def stream(args: list[str], context: Any, target_path: Path, warehouse: Path) ->
             _notify(Progress(len(results), max(total, len(results)), node.node_name,
                              node.resource_type, node.node_status))
 
+    context.log.info(f"Running dbt command: `dbt {' '.join([*args, *selection])}` (in-process)")
     # dbt itself prints nothing (on_event prints each line once, errors included) and keeps its
     # log file in the warehouse's target folder, not in dbt_project/logs/
-    command = [*args, *selection, *common_args(target_path), "--no-write-json",
-               "--log-level", "none", "--log-level-file", "info", "--log-path", str(target_path)]
-    context.log.info(f"Running dbt command: `dbt {' '.join([*args, *selection])}` (in-process)")
-    with _lock, _environment(warehouse), environment(DBT_INDIRECT_SELECTION=indirect):
-        parsed = _parsed(target_path, _vars_of(args))
-        try:
-            result = dbtRunner(manifest=parsed, callbacks=[on_event]).invoke(command)
-        finally:
-            release_warehouse()
-    events = [event for message in results for event in message.to_default_asset_events(
+    invoke([*args, *selection, "--no-write-json", "--log-level", "none", "--log-level-file",
+            "info", "--log-path", str(target_path)], warehouse=warehouse,
+           target_path=target_path, callback=on_event, env={"DBT_INDIRECT_SELECTION": indirect})
+    return [event for message in results for event in message.to_default_asset_events(
         manifest=manifest, dagster_dbt_translator=translator, context=context,
         target_path=Path(target_path), project=project)]
-    if not result.success:
-        run = DbtRun(args=command, success=False, results=_node_results(result.result),
-                     error=str(result.exception) if result.exception else "")
-        raise DbtError(describe_failure(run))
-    return events
 
 
 def _vars_of(args: list[str]) -> dict[str, Any] | None:
