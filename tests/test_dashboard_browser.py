@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from pipelines.lib.settings import Settings
-from pipelines.publish.dashboard.static import PDF_NAME, find_chromium
+from pipelines.publish.dashboard.static import PDF_NAME, BrowserResource, export_static, find_chromium
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
@@ -85,3 +85,21 @@ def test_every_exported_png_is_not_blank_and_the_pdf_has_a_page_each(dashboard_d
         assert_not_blank(png)
     with pikepdf.Pdf.open(dashboard_dir / PDF_NAME) as pdf:
         assert len(pdf.pages) == len(pngs)
+
+
+def test_a_run_starts_its_browser_with_its_resources_and_draws_with_it(tmp_path: Path):
+    """Issue 21: the dashboard's Chromium is a run resource, started when the run's resources
+    are (before its first step), so its ~5 s start overlaps ingestion and dbt."""
+    import dagster as dg
+    import plotly.graph_objects as go
+
+    from pipelines.publish.dashboard.panels import Panel
+
+    with dg.build_resources({"browser": BrowserResource()}) as resources:
+        browser = resources.browser.browser
+        assert browser is not None and browser.path == CHROMIUM
+        figure = go.Figure(go.Bar(x=["钦南区", "灵山县"], y=[97.4, 77.3]))
+        result = export_static([Panel(key="ranking", title="排名", figures=[figure])], tmp_path,
+                               browser=browser)
+    assert result.message == "" and result.drawn == 1
+    assert_not_blank(tmp_path / "ranking.png")

@@ -1,6 +1,6 @@
 """Issue 21 target 2: the dashboard's PNG/PDF export re-draws only the figures whose input
 changed (a hash of each figure's JSON, size and kaleido's version names it in the cache).
-kaleido's writer is replaced by one that writes a blank page and counts the figures it was
+The Chromium drawing is replaced by one that writes a blank page and counts the figures it was
 asked to draw: the cache logic is what is tested here, Chromium in test_dashboard_browser.py."""
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from pipelines.publish.dashboard.panels import Panel
 
 @pytest.fixture
 def drawn(monkeypatch) -> list[str]:
-    import kaleido
-
     paths: list[str] = []
 
-    def fake_write(jobs, kopts=None, cancel_on_error=False):
+    def fake_draw(browser_path, jobs, timeout):
         for job in jobs:
             paths.append(job["path"])
             if job["opts"]["format"] == "pdf":
@@ -31,7 +29,7 @@ def drawn(monkeypatch) -> list[str]:
             else:
                 Path(job["path"]).write_bytes(b"png:" + job["fig"].to_json().encode())
 
-    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", fake_write)
+    monkeypatch.setattr(static, "oneshot_draw", fake_draw)
     monkeypatch.setattr(static, "find_chromium", lambda: "/usr/bin/chromium")
     return paths
 
@@ -69,3 +67,15 @@ def test_without_a_cache_folder_every_figure_is_drawn_and_nothing_is_left(tmp_pa
     assert static.export_static(panels("一月"), out).drawn == 3
     assert sorted(p.name for p in out.iterdir()) == [
         "cards_01.png", "cards_02.png", "dashboard.pdf", "ranking.png"]
+
+
+def test_a_browser_that_fails_to_start_leaves_the_html_alone(tmp_path: Path):
+    """A run's Chromium starts in the background (static.Browser); when it cannot start, the
+    export says so (the dashboard is then HTML only) instead of failing or waiting."""
+    browser = static.Browser("/bin/false", timeout=30)  # a program that exits at once
+    try:
+        result = static.export_static(panels("一月"), tmp_path / "a", browser=browser)
+    finally:
+        browser.close()
+    assert result.pngs == [] and result.pdf is None
+    assert "PNG/PDF 导出失败" in result.message and "/bin/false" in result.message

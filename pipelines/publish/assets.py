@@ -10,6 +10,7 @@ from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.publish import release
 from pipelines.publish.dashboard.asof import build_dashboard_for_run
 from pipelines.publish.dashboard.data import data_as_of, read_mart
+from pipelines.publish.dashboard.static import BrowserResource
 from pipelines.publish.finalize import guard_publish, record_reopen, status_zh
 from pipelines.publish.office import OFFICE_DIR, build_office_files
 from pipelines.quality.suites import load_suites
@@ -51,12 +52,12 @@ def release_candidate(context: dg.AssetExecutionContext, warehouse: WarehouseRes
           description="The leadership dashboard: one offline HTML file in Chinese, a PNG per panel "
                       "and one PDF (PNG/PDF only where a Chromium is installed).")
 def dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-              run: RunParameters) -> dg.MaterializeResult:
+              run: RunParameters, browser: BrowserResource) -> dg.MaterializeResult:
     staged = _staged(warehouse, context.run.run_id)
     status = status_zh(warehouse.settings, run.assessment_year,
                        run.reopen_reason if run.reopen else "")
     result = build_dashboard_for_run(warehouse.settings, staged, run.assessment_year, run.as_of,
-                                     status=status)
+                                     status=status, browser=browser.browser)
     if result.static.message:
         context.log.warning(result.static.message)
     return dg.MaterializeResult(metadata={
@@ -106,4 +107,5 @@ def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     return dg.MaterializeResult(metadata={"release": str(final), "year": year})
 
 
-defs = dg.Definitions(assets=[release_candidate, dashboard, office_files, published_release])
+defs = dg.Definitions(assets=[release_candidate, dashboard, office_files, published_release],
+                      resources={"browser": BrowserResource()})

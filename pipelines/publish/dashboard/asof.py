@@ -25,6 +25,7 @@ from pipelines.lib.console import stage
 from pipelines.lib.settings import Settings, environment_restored
 from pipelines.publish.dashboard.data import month_end_before
 from pipelines.publish.dashboard.page import DashboardResult, build_dashboard
+from pipelines.publish.dashboard.static import Browser
 
 SCORES_FILE = "fct_unit_scores.parquet"
 
@@ -119,7 +120,7 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
 
 
 def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as_of: str,
-                            status: str = "") -> DashboardResult:
+                            status: str = "", browser: Browser | None = None) -> DashboardResult:
     """The dashboard of a pipeline run, in its staging release; the change column compares
     with an as-of dashboard made for the previous month end, when there is one."""
     from pipelines.publish.dashboard.data import data_as_of, read_mart
@@ -131,4 +132,4 @@ def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as
     return build_dashboard(release_dir, title_for(year, as_of), year=year, as_of=as_of,
                            previous=found[0] if found else None,
                            previous_label=previous_label(found[1]) if found else "",
-                           status=status, figure_cache=settings.figure_cache)
+                           status=status, figure_cache=settings.figure_cache, browser=browser)

@@ -15,7 +15,7 @@ from plotly.offline import get_plotlyjs
 
 from pipelines.publish.dashboard import data, panels
 from pipelines.publish.dashboard.panels import FONT, Panel
-from pipelines.publish.dashboard.static import PDF_NAME, StaticExport, export_static
+from pipelines.publish.dashboard.static import PDF_NAME, Browser, StaticExport, export_static
 
 
 @dataclass
@@ -176,10 +176,12 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
                     previous_label: str = "", static: bool = True,
                     quality_report: Path | None = None, status: str = "",
                     notes: list[str] | None = None, office_dir: Path | None = None,
-                    figure_cache: Path | None = None) -> DashboardResult:
+                    figure_cache: Path | None = None,
+                    browser: Browser | None = None) -> DashboardResult:
     """Write <out_dir or release_dir/dashboard>/index.html (+ PNGs and dashboard.pdf), linking
     the Excel and Word files in <office_dir or release_dir/office>. Figures already drawn
-    into `figure_cache` (a hash of each figure's input names them) are not drawn again."""
+    into `figure_cache` (a hash of each figure's input names them) are not drawn again; the
+    others are drawn by `browser` (None: a Chromium started for this page)."""
     started = time.perf_counter()
     daily = data.read_mart(release_dir, "fct_air_unit_daily")
     as_of_date = data.data_as_of(daily.filter(pl.col("obs_year") == year) if daily is not None else None,
@@ -189,7 +191,7 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
     link = os.path.relpath(report, out) if report.exists() else ""
     sections = collect_panels(release_dir, year, as_of_date, previous, previous_label, link)
     out.mkdir(parents=True, exist_ok=True)
-    exported = (export_static(sections, out, cache_dir=figure_cache) if static
+    exported = (export_static(sections, out, cache_dir=figure_cache, browser=browser) if static
                 else StaticExport(message="未要求导出 PNG/PDF。"))
     path = out / "index.html"
     if notes is None and as_of:

@@ -5,15 +5,24 @@ the rest.
 Drawing is the slow part (a Chromium page per figure), so each figure's PNG and PDF page are
 kept in a cache folder under the name of a hash of what decides them (the figure's JSON, its
 size and format, kaleido's version): a nightly run re-draws only the figures whose input
-changed and copies the others."""
+changed and copies the others. Starting Chromium (the browser, then each tab loading plotly.js)
+takes ~5 s on its own, so a pipeline run starts it in the background when the run begins
+(`BrowserResource`) and the dashboard step finds it ready."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import dagster as dg
+from pydantic import PrivateAttr
 
 from pipelines.publish.dashboard.panels import WIDTH, Panel
 
@@ -46,6 +55,84 @@ def find_chromium() -> str | None:
     return None
 
 
+class Browser:
+    """A headless Chromium driven by kaleido, opened in a thread of its own: it starts at once
+    and `draw` waits for it, so the start overlaps whatever the caller does meanwhile. A failure
+    to start is raised by `draw` (where the caller already turns it into a message)."""
+
+    def __init__(self, path: str, timeout: float = 120):
+        self.path, self.timeout = path, timeout
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
+        self._thread.start()
+        self._opened = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
+
+    async def _open(self):
+        import kaleido
+
+        # mathjax=False: kaleido would otherwise load MathJax from a CDN; there is no network here
+        browser = kaleido.Kaleido(path=self.path, mathjax=False, timeout=self.timeout, n=TABS)
+        try:
+            await browser.open()
+        except BaseException:
+            with contextlib.suppress(Exception):  # the start's own error is the one to show
+                await browser.close()
+            raise
+        return browser
+
+    def draw(self, jobs: list[dict]) -> None:
+        """Write each job's figure to its path (kaleido's write_fig_from_object jobs); each
+        figure has `timeout` seconds, as has the start."""
+        browser = self._opened.result(timeout=self.timeout)
+        drawing = browser.write_fig_from_object(jobs, cancel_on_error=True)
+        asyncio.run_coroutine_threadsafe(drawing, self._loop).result()
+
+    def close(self) -> None:
+        """Close Chromium (waiting for a start still under way) and the thread."""
+        try:
+            browser = self._opened.result(timeout=self.timeout)
+        except Exception:  # never started: nothing to close
+            browser = None
+        if browser is not None:
+            closing = asyncio.run_coroutine_threadsafe(browser.close(), self._loop)
+            with contextlib.suppress(Exception):  # choreographer kills Chromium when its close fails
+                closing.result(timeout=30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        if not self._thread.is_alive():
+            self._loop.close()
+
+
+def oneshot_draw(path: str, jobs: list[dict], timeout: float) -> None:
+    """Start a Chromium, draw, close it (no run-long browser: `ecoscore dashboard`, finalise)."""
+    browser = Browser(path, timeout)
+    try:
+        browser.draw(jobs)
+    finally:
+        browser.close()
+
+
+class BrowserResource(dg.ConfigurableResource):
+    """The dashboard's Chromium for one run. Dagster's in-process executor sets resources up
+    before a run's first step, and only for runs with a step that uses them, so a run that draws
+    the dashboard starts Chromium while it ingests and builds, and closes it when the run ends.
+    Without a Chromium, `browser` is None (the dashboard says how to get one)."""
+
+    _browser: Browser | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        path = find_chromium()
+        self._browser = Browser(path) if path else None
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._browser is not None:
+            self._browser.close()
+
+    @property
+    def browser(self) -> Browser | None:
+        return self._browser
+
+
 def figure_files(panels: list[Panel], out_dir: Path) -> list[tuple[object, Path]]:
     """(figure, png path) for every figure: <panel key>.png, or <key>_<n>.png when a panel has
     several (one scorecard per unit)."""
@@ -60,31 +147,39 @@ def figure_files(panels: list[Panel], out_dir: Path) -> list[tuple[object, Path]
 def figure_key(fig: object, height: int) -> str:
     """The hash that decides whether a figure must be drawn again: its full JSON (data and
     layout), the page size and scale, and kaleido's version."""
-    import kaleido
-
     digest = hashlib.sha256()
-    for part in (fig.to_json(), f"{WIDTH}x{height}@{SCALE}", getattr(kaleido, "__version__", "")):
+    for part in (fig.to_json(), f"{WIDTH}x{height}@{SCALE}", _kaleido_version()):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
 
 
-def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
-                  cache_dir: Path | None = None) -> StaticExport:
-    """Write the PNGs and the PDF into out_dir, drawing only figures not in `cache_dir` (None:
-    draw all); never raises (the HTML stands on its own)."""
-    browser = find_chromium()
-    if browser is None:
-        return StaticExport(message=NO_BROWSER)
+def _kaleido_version() -> str:
     try:
-        return _render(panels, out_dir, browser, timeout, cache_dir)
+        return version("kaleido")
+    except PackageNotFoundError:
+        return ""
+
+
+def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
+                  cache_dir: Path | None = None, browser: Browser | None = None) -> StaticExport:
+    """Write the PNGs and the PDF into out_dir, drawing only figures not in `cache_dir` (None:
+    draw all) with `browser` (None: a Chromium started for this export); never raises (the
+    HTML stands on its own)."""
+    if browser is None:
+        path = find_chromium()
+        if path is None:
+            return StaticExport(message=NO_BROWSER)
+        draw = lambda jobs: oneshot_draw(path, jobs, timeout)  # noqa: E731
+    else:
+        draw = browser.draw
+    try:
+        return _render(panels, out_dir, draw, cache_dir)
     except Exception as err:  # kaleido/Chromium failures must not fail the release
         return StaticExport(message=f"PNG/PDF 导出失败（{type(err).__name__}: {err}），仅生成 HTML。")
 
 
-def _render(panels: list[Panel], out_dir: Path, browser: str, timeout: float,
-            cache_dir: Path | None) -> StaticExport:
-    import kaleido
+def _render(panels: list[Panel], out_dir: Path, draw, cache_dir: Path | None) -> StaticExport:
     import pikepdf
 
     pairs = figure_files(panels, out_dir)
@@ -102,10 +197,7 @@ def _render(panels: list[Panel], out_dir: Path, browser: str, timeout: float,
                          "opts": {**size, "format": "png", "scale": SCALE}})
             jobs.append({"fig": fig, "path": str(page), "opts": {**size, "format": "pdf"}})
     if jobs:
-        # mathjax=False: kaleido would otherwise load MathJax from a CDN; there is no network here.
-        kaleido.write_fig_from_object_sync(jobs, kopts={"path": browser, "mathjax": False,
-                                                        "timeout": timeout, "n": TABS},
-                                           cancel_on_error=True)
+        draw(jobs)
     for (_, png), page in zip(pairs, pages, strict=True):
         shutil.copyfile(page.with_suffix(".png"), png)
     pdf = out_dir / PDF_NAME
