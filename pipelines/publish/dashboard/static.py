@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -97,10 +98,19 @@ class Browser:
             closing = asyncio.run_coroutine_threadsafe(browser.close(), self._loop)
             with contextlib.suppress(Exception):  # choreographer kills Chromium when its close fails
                 closing.result(timeout=30)
+        with contextlib.suppress(Exception):  # what choreographer left running (its watchdog)
+            asyncio.run_coroutine_threadsafe(_cancel_others(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         if not self._thread.is_alive():
             self._loop.close()
+
+
+async def _cancel_others() -> None:
+    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
 
 
 def oneshot_draw(path: str, jobs: list[dict], timeout: float) -> None:
@@ -170,7 +180,7 @@ def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
         path = find_chromium()
         if path is None:
             return StaticExport(message=NO_BROWSER)
-        draw = lambda jobs: oneshot_draw(path, jobs, timeout)  # noqa: E731
+        draw = functools.partial(oneshot_draw, path, timeout=timeout)
     else:
         draw = browser.draw
     try:
