@@ -8,8 +8,8 @@ reused, pipelines/dbt/reuse.py; the dashboard draws only the figures that change
 Each run is a fresh Python process with the Dagster instance on disk (the project's dagster.yaml,
 its storage in the private folder), as the daemon's run worker is: the wall time counts the
 imports, the code location's definitions and the instance's event log writes, not only the
-steps. Prints input rows, wall seconds of each run and of each Dagster step, peak memory and
-the load average.
+steps. Prints input rows, the wall seconds of each run and the seconds inside its steps, its 12
+slowest steps, the peak memory of the largest run process and the load average.
 
     .venv/bin/python bench/pipeline_sample.py [--no-nightly]
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,7 +36,7 @@ MONTH = "2024-12"
 
 
 def peak_mb() -> float:
-    """Peak resident memory (MB) of the largest run process (Chromium's are apart)."""
+    """Peak resident memory (MB) of the largest process the runs started (a run process)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
@@ -94,8 +95,6 @@ def main() -> int:
     args = parser.parse_args()
     if args.run_one:
         return run_one(*args.run_one)
-    import shutil
-
     import dagster as dg
 
     with tempfile.TemporaryDirectory() as tmp:
