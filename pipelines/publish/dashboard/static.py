@@ -59,7 +59,9 @@ def find_chromium() -> str | None:
 class Browser:
     """A headless Chromium driven by kaleido, opened in a thread of its own: it starts at once
     and `draw` waits for it, so the start overlaps whatever the caller does meanwhile. A failure
-    to start is raised by `draw` (where the caller already turns it into a message)."""
+    to start is raised by `draw` (where the caller already turns it into a message). Not kaleido's
+    own background server (`start_sync_server`): when Chromium fails to start, its callers wait
+    forever on a queue nobody serves, and it has no timeout."""
 
     def __init__(self, path: str, timeout: float = 120):
         self.path, self.timeout = path, timeout
@@ -164,6 +166,7 @@ def figure_key(fig: object, height: int) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
 def _kaleido_version() -> str:
     try:
         return version("kaleido")
@@ -174,8 +177,9 @@ def _kaleido_version() -> str:
 def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
                   cache_dir: Path | None = None, browser: Browser | None = None) -> StaticExport:
     """Write the PNGs and the PDF into out_dir, drawing only figures not in `cache_dir` (None:
-    draw all) with `browser` (None: a Chromium started for this export); never raises (the
-    HTML stands on its own)."""
+    draw all) with `browser` (None: a Chromium started for this export, `timeout` seconds for
+    its start and each figure; a given browser has its own); never raises (the HTML stands on
+    its own)."""
     if browser is None:
         path = find_chromium()
         if path is None:
