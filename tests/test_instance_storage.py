@@ -1,6 +1,8 @@
-"""Issue 21: the Dagster instance's SQLite event log (pipelines/lib/instance_storage.py) creates
-each database's engine once per process; runs, their events and the asset index read back as
-with Dagster's own class, and a long-lived process keeps a bounded number of engines."""
+"""Issue 21: the Dagster instance's SQLite event log (pipelines/lib/instance_storage.py) keeps
+each database's engine and connection in the process; runs, their events and the asset index
+read back as with Dagster's own class, another process (another instance object) sees each write
+at once, a deleted database is never written through a kept connection, and a long-lived
+process keeps a bounded number of engines."""
 
 from __future__ import annotations
 
@@ -54,3 +56,34 @@ def test_runs_and_asset_events_read_back(instance: dg.DagsterInstance, monkeypat
     from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
 
     assert set(instance.event_log_storage._engines) == {INDEX_SHARD_NAME, runs[-1].run_id}
+
+
+def test_connection_kept_between_writes_and_seen_by_another_process(instance: dg.DagsterInstance,
+                                                                    tmp_path: Path):
+    first = dg.materialize([counted, counted_has_rows], instance=instance)
+    storage = instance.event_log_storage
+    with storage.run_connection(first.run_id) as c:
+        kept = c.connection.dbapi_connection
+    with storage.run_connection(first.run_id) as d:
+        assert d.connection.dbapi_connection is kept  # one connection, kept between writes
+    # another process's instance (its own engines) reads each committed write at once, and its
+    # writes reach this one's index: no lock is held between writes
+    with dg.DagsterInstance.from_config(str(PROJECT_ROOT)) as other:
+        assert len(other.all_logs(first.run_id)) == len(instance.all_logs(first.run_id))
+        second = dg.materialize([counted, counted_has_rows], instance=other)
+    latest = instance.fetch_materializations(dg.AssetKey("counted"), limit=1).records[0]
+    assert latest.run_id == second.run_id
+
+
+def test_deleted_database_is_not_written_through_a_kept_connection(instance: dg.DagsterInstance):
+    run = dg.materialize([counted], instance=instance)
+    storage = instance.event_log_storage
+    events = len(instance.all_logs(run.run_id))
+    Path(storage.path_for_shard(run.run_id)).unlink()  # e.g. another process's `dagster run wipe`
+    assert instance.all_logs(run.run_id) == []  # a new, empty database, not the deleted file
+    assert Path(storage.path_for_shard(run.run_id)).exists()
+    instance.wipe()
+    assert instance.get_runs() == []
+    again = dg.materialize([counted], instance=instance)
+    assert len(instance.all_logs(again.run_id)) == events
+    assert Path(storage.path_for_shard(again.run_id)).exists()
