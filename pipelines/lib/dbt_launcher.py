@@ -217,7 +217,9 @@ def _parsed(target_path: Path | str | None, vars: dict[str, Any] | None) -> Any:
 
     key = (str(target_path), os.environ.get("ECOSCORE_WAREHOUSE", ""), sources_stamp())
     if key not in _manifests:
-        parsed = dbtRunner().invoke(["parse", *common_args(target_path, vars)])
+        # no manifest.json: nothing reads the parse's (docs generate writes its own), and
+        # serialising it took ~1 s of every run's first dbt step
+        parsed = dbtRunner().invoke(["parse", "--no-write-json", *common_args(target_path, vars)])
         if not parsed.success:
             return None
         _manifests[key] = parsed.result
