@@ -4,6 +4,7 @@ a terminated run ends canceled; changed packages fall back to Dagster's own laun
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
@@ -23,9 +24,11 @@ from pipelines.lib.settings import PROJECT_ROOT
 
 @dg.op(config_schema={"report": str, "seconds": float})
 def report_process(context) -> None:
-    """Writes its pid and whether Great Expectations was imported before the run's code ran."""
+    """Writes its pid, whether Great Expectations was imported before the run's code ran and
+    whether the fork server's dbt warm-up ran."""
     Path(context.op_config["report"]).write_text(
-        f"{os.getpid()} {'great_expectations' in sys.modules}", encoding="utf-8")
+        f"{os.getpid()} {'great_expectations' in sys.modules} "
+        f"{'pipelines.lib.warm_start' in sys.modules}", encoding="utf-8")
     deadline = time.monotonic() + context.op_config["seconds"]
     while time.monotonic() < deadline:  # long enough to be terminated
         time.sleep(0.1)
@@ -81,10 +84,11 @@ def test_run_is_a_warm_process_of_its_own(instance: dg.DagsterInstance, tmp_path
     report = tmp_path / "report.txt"
     run = wait(instance, launch(instance, report, 0).run_id, lambda r: r.is_finished)
     assert run.status == dg.DagsterRunStatus.SUCCESS, failures(instance, run.run_id)
-    pid, preloaded = report.read_text(encoding="utf-8").split()
+    pid, preloaded, warmed = report.read_text(encoding="utf-8").split()
     assert int(pid) != os.getpid() and run.tags[PID_TAG] == pid
     assert run.tags[HOST_TAG]
     assert preloaded == "True"  # the job's module imports no GX: the fork server had it
+    assert warmed == "True"
     # a second run: another process, from the same fork server
     second = wait(instance, launch(instance, report, 0).run_id, lambda r: r.is_finished)
     assert second.status == dg.DagsterRunStatus.SUCCESS
@@ -103,7 +107,7 @@ def test_terminated_run_ends_canceled(instance: dg.DagsterInstance, tmp_path: Pa
 
 def test_changed_packages_start_the_run_cold(instance: dg.DagsterInstance, tmp_path: Path,
                                              monkeypatch):
-    run_launcher.fork_server()  # started with today's packages
+    assert run_launcher.fork_server()[0] is not None  # started with today's packages
     monkeypatch.setattr(run_launcher, "installed_packages_stamp", lambda: -1)  # then upgraded
     cold = []
     monkeypatch.setattr(DefaultRunLauncher, "launch_run",
@@ -114,3 +118,29 @@ def test_changed_packages_start_the_run_cold(instance: dg.DagsterInstance, tmp_p
     assert cold == [run.run_id]
     assert PID_TAG not in instance.get_run_by_id(run.run_id).tags
     assert any("Restart the daemon" in (e.message or "") for e in instance.all_logs(run.run_id))
+
+
+def test_fork_server_failure_starts_the_run_cold(instance: dg.DagsterInstance, tmp_path: Path,
+                                                 monkeypatch):
+    class BrokenForkServer:  # as when a preloaded module crashed the fork server
+        def Pipe(self, duplex: bool):
+            return multiprocessing.Pipe(duplex)
+
+        def Process(self, **kwargs):
+            return self
+
+        def start(self):
+            raise EOFError("unexpected EOF")
+
+    monkeypatch.setattr(run_launcher, "fork_server", lambda: (BrokenForkServer(), ""))
+    monkeypatch.setitem(run_launcher._fork_server, "failed", "")
+    cold = []
+    monkeypatch.setattr(DefaultRunLauncher, "launch_run",
+                        lambda self, context: cold.append(context.dagster_run.run_id))
+    run = instance.create_run_for_job(process_job, job_code_origin=ORIGIN,
+                                      run_config=config(tmp_path / "report.txt", 0))
+    instance.run_launcher.launch_run(LaunchRunContext(dagster_run=run, workspace=None))
+    assert cold == [run.run_id]
+    assert "EOFError" in run_launcher._fork_server["failed"]  # later runs go cold at once
+    assert any("EOFError" in (e.message or "") and "starts cold" in (e.message or "")
+               for e in instance.all_logs(run.run_id))

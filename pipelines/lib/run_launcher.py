@@ -4,9 +4,10 @@ process of its own, but it starts warm (issue 21).
 Dagster's own launcher asks the code server for a new interpreter per run, which then imports
 Dagster, dbt, Great Expectations, pandas, DuckDB and plotly again: ~10 s of every nightly run
 (Great Expectations alone ~4 s), before its first step. This launcher starts runs from a
-multiprocessing fork server whose one process imported those libraries once (`PRELOAD`): each run
-is a fork of it, so it has its own memory and exit as before, and imports only this project's
-code (the definitions are loaded fresh for every run, so an edit counts at the next run). The
+multiprocessing fork server whose one process imported those libraries once (`PRELOAD`) and did
+dbt's first-use work (`WARM_UP`): each run is a fork of it, so it has its own memory and exit as
+before, and imports only this project's code (the definitions are loaded fresh for every run, so
+an edit counts at the next run). The
 fork server belongs to the process that launches runs (the daemon, under `dagster dev` too) and
 lives as long as it.
 
@@ -45,6 +46,9 @@ from dagster._serdes import ConfigurableClassData, deserialize_value, serialize_
 PRELOAD = ("dagster", "dagster._cli.api", "dagster_dbt", "dbt.cli.main", "dbt.adapters.duckdb",
            "great_expectations", "duckdb", "pyarrow", "pandas", "plotly.graph_objects", "kaleido",
            "openpyxl", "docx")
+# then dbt's first-use work, done once (pipelines/lib/warm_start.py: it leaves no project module
+# behind in the fork server)
+WARM_UP = "pipelines.lib.warm_start"
 PID_TAG = "ecoscore/run_pid"
 HOST_TAG = "ecoscore/run_host"
 
@@ -56,16 +60,19 @@ def installed_packages_stamp() -> int:
     return os.stat(sysconfig.get_paths()["purelib"]).st_mtime_ns
 
 
-def fork_server() -> multiprocessing.context.BaseContext | None:
-    """The process's fork-server context, preloading PRELOAD when it starts (at the first run);
-    None once the installed packages differ from those it preloaded."""
+def fork_server() -> tuple[multiprocessing.context.BaseContext | None, str]:
+    """The process's fork-server context, preloading PRELOAD and WARM_UP when it starts (at the
+    first run), or None and why not: the installed packages differ from those it preloaded, or
+    it failed to start or fork."""
     if not _fork_server:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(PRELOAD))
-        _fork_server.update(context=context, stamp=installed_packages_stamp())
+        context.set_forkserver_preload([*PRELOAD, WARM_UP])
+        _fork_server.update(context=context, stamp=installed_packages_stamp(), failed="")
+    if _fork_server["failed"]:
+        return None, f"The warm start failed earlier ({_fork_server['failed']})"
     if _fork_server["stamp"] != installed_packages_stamp():
-        return None
-    return _fork_server["context"]
+        return None, "Installed packages changed since the daemon started"
+    return _fork_server["context"], ""
 
 
 def execute_run(args_json: str, environment: dict[str, str], tagged: Any) -> None:
@@ -112,21 +119,28 @@ class WarmRunLauncher(DefaultRunLauncher):
         origin = run.job_code_origin
         same_python = origin is not None and os.path.realpath(
             origin.executable_path or "") == os.path.realpath(sys.executable)
-        forks = fork_server() if self._warm and same_python else None
-        if forks is None:
-            if self._warm and same_python:
-                self._instance.report_engine_event(
-                    "Installed packages changed since the daemon started: this run starts cold "
-                    "(a new interpreter). Restart the daemon to start runs warm again.", run,
-                    cls=self.__class__)
+        if not (self._warm and same_python):
             super().launch_run(context)
             return
-        args = ExecuteRunArgs(job_origin=origin, run_id=run.run_id,
-                              instance_ref=self._instance.get_ref(), set_exit_code_on_failure=False)
-        tagged, tagging = forks.Pipe(duplex=False)
-        process = forks.Process(target=execute_run, name=f"dagster-run-{run.run_id}",
-                                args=(serialize_value(args), dict(os.environ), tagged))
-        process.start()
+        forks, why_not = fork_server()
+        if forks is not None:
+            args = ExecuteRunArgs(job_origin=origin, run_id=run.run_id,
+                                  instance_ref=self._instance.get_ref(),
+                                  set_exit_code_on_failure=False)
+            tagged, tagging = forks.Pipe(duplex=False)
+            process = forks.Process(target=execute_run, name=f"dagster-run-{run.run_id}",
+                                    args=(serialize_value(args), dict(os.environ), tagged))
+            try:
+                process.start()
+            except Exception as err:  # the fork server died (e.g. a preload crashed it)
+                _fork_server["failed"] = why_not = f"{type(err).__name__}: {err}"
+                forks = None
+        if forks is None:
+            self._instance.report_engine_event(
+                f"{why_not}: this run starts cold (a new interpreter). Restart the daemon to "
+                "start runs warm again.", run, cls=self.__class__)
+            super().launch_run(context)
+            return
         tagged.close()  # the run's process has its own end
         try:
             self._instance.add_run_tags(run.run_id, {PID_TAG: str(process.pid),
