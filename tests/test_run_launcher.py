@@ -1,11 +1,13 @@
 """Issue 21: the project's run launcher (pipelines/lib/run_launcher.py, dagster.yaml) starts each
-run as a process of its own, forked from a fork server that imported the heavy libraries once;
-a terminated run ends canceled; changed packages fall back to Dagster's own launcher."""
+run as a process of its own, forked from a fork server that imported the heavy libraries once
+and did dbt's first-use work; a terminated run ends canceled, a run whose process dies is
+failed; changed packages or a failed fork server fall back to Dagster's own launcher."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -103,6 +105,17 @@ def test_terminated_run_ends_canceled(instance: dg.DagsterInstance, tmp_path: Pa
     ended = wait(instance, run.run_id, lambda r: r.is_finished, seconds=60)
     assert ended.status == dg.DagsterRunStatus.CANCELED
     assert not instance.run_launcher.terminate(run.run_id)  # finished: nothing to terminate
+
+
+def test_run_whose_process_dies_is_failed(instance: dg.DagsterInstance, tmp_path: Path):
+    report = tmp_path / "report.txt"
+    run = launch(instance, report, 60)
+    wait(instance, run.run_id, lambda r: report.exists())
+    os.kill(int(instance.get_run_by_id(run.run_id).tags[PID_TAG]), signal.SIGKILL)  # e.g. OOM
+    ended = wait(instance, run.run_id, lambda r: r.is_finished, seconds=60)
+    assert ended.status == dg.DagsterRunStatus.FAILURE
+    assert any("exited with code -9 before the run ended" in message
+               for message in failures(instance, run.run_id))
 
 
 def test_changed_packages_start_the_run_cold(instance: dg.DagsterInstance, tmp_path: Path,

@@ -46,8 +46,8 @@ from dagster._serdes import ConfigurableClassData, deserialize_value, serialize_
 PRELOAD = ("dagster", "dagster._cli.api", "dagster_dbt", "dbt.cli.main", "dbt.adapters.duckdb",
            "great_expectations", "duckdb", "pyarrow", "pandas", "plotly.graph_objects", "kaleido",
            "openpyxl", "docx")
-# then dbt's first-use work, done once (pipelines/lib/warm_start.py: it leaves no project module
-# behind in the fork server)
+# then dbt's first-use work, done once (pipelines/lib/warm_start.py: of this project, the fork
+# server then holds only that module and the docstring-only packages pipelines, pipelines.lib)
 WARM_UP = "pipelines.lib.warm_start"
 PID_TAG = "ecoscore/run_pid"
 HOST_TAG = "ecoscore/run_host"
@@ -76,9 +76,10 @@ def fork_server() -> tuple[multiprocessing.context.BaseContext | None, str]:
 
 
 def execute_run(args_json: str, environment: dict[str, str], tagged: Any) -> None:
-    """In the run's process (a fork of the fork server): what `dagster api execute_run` does, in
-    the environment of the process that launched the run (as a new interpreter would have; the
-    fork server's dates from its start)."""
+    """In the run's process (a fork of the fork server): what `dagster api execute_run` does
+    (Dagster's private `_execute_run_command_body`: re-check it on a Dagster upgrade;
+    tests/test_run_launcher.py runs it), in the environment of the process that launched the run
+    (as a new interpreter would have; the fork server's dates from its start)."""
     from dagster import DagsterInstance
     from dagster._cli.api import _execute_run_command_body
     from dagster._utils.interrupts import capture_interrupts, setup_interrupt_handlers
@@ -102,7 +103,6 @@ class WarmRunLauncher(DefaultRunLauncher):
     def __init__(self, inst_data: ConfigurableClassData | None = None, warm: bool = True):
         super().__init__(inst_data=inst_data)
         self._warm = warm
-        self._processes: dict[str, multiprocessing.process.BaseProcess] = {}
 
     @classmethod
     def config_type(cls) -> dict[str, Field]:
@@ -150,8 +150,6 @@ class WarmRunLauncher(DefaultRunLauncher):
             raise
         tagging.send(True)
         tagging.close()
-        self._processes = {key: p for key, p in self._processes.items() if p.is_alive()}
-        self._processes[run.run_id] = process
         self._run_ids.add(run.run_id)  # join() waits for it
         threading.Thread(target=self._fail_if_it_dies, args=(run.run_id, process),
                          name=f"watch-run-{run.run_id}", daemon=True).start()
