@@ -45,6 +45,20 @@ def data_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 SHARED_FIXTURES = {"sample_run", "live_db", "xxcity_run"}
 
 
+@pytest.fixture
+def project_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The project's Dagster instance (dagster.yaml: its storage classes and run launcher) on
+    SQLite in a private folder."""
+    import dagster as dg
+
+    from pipelines.lib.instance_storage import POSTGRES_URL_ENV
+
+    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
+    monkeypatch.setenv("ECOSCORE_DAGSTER_STORAGE", str(tmp_path / "dagster"))
+    with dg.DagsterInstance.from_config(str(PROJECT_ROOT)) as found:
+        yield found
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Under xdist, make the dbt manifest once in the controller before the workers start: each
     worker's collection imports pipelines.dbt.project, and in a fresh clone two workers parsing

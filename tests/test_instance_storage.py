@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.lib.instance_storage import POSTGRES_URL_ENV, ReusedEngineSqliteEventLog
+from pipelines.lib.instance_storage import ReusedEngineSqliteEventLog
 from pipelines.lib.settings import PROJECT_ROOT
 
 
@@ -26,12 +26,8 @@ def counted_has_rows() -> dg.AssetCheckResult:
 
 
 @pytest.fixture
-def instance(tmp_path: Path, monkeypatch) -> dg.DagsterInstance:
-    """The project's instance (dagster.yaml) on SQLite in a private folder."""
-    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
-    monkeypatch.setenv("ECOSCORE_DAGSTER_STORAGE", str(tmp_path / "dagster"))
-    with dg.DagsterInstance.from_config(str(PROJECT_ROOT)) as found:
-        yield found
+def instance(project_instance: dg.DagsterInstance) -> dg.DagsterInstance:
+    return project_instance
 
 
 def test_runs_and_asset_events_read_back(instance: dg.DagsterInstance, monkeypatch):

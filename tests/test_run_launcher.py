@@ -19,9 +19,7 @@ from dagster._core.launcher import LaunchRunContext
 from dagster._core.launcher.default_run_launcher import DefaultRunLauncher
 
 from pipelines.lib import run_launcher
-from pipelines.lib.instance_storage import POSTGRES_URL_ENV
 from pipelines.lib.run_launcher import HOST_TAG, PID_TAG, WarmRunLauncher
-from pipelines.lib.settings import PROJECT_ROOT
 
 
 @dg.op(config_schema={"report": str, "seconds": float})
@@ -46,12 +44,8 @@ ORIGIN = ReconstructableJob.for_file(__file__, "process_job").get_python_origin(
 
 
 @pytest.fixture
-def instance(tmp_path: Path, monkeypatch) -> dg.DagsterInstance:
-    """The project's instance (dagster.yaml: its run launcher) on SQLite in a private folder."""
-    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
-    monkeypatch.setenv("ECOSCORE_DAGSTER_STORAGE", str(tmp_path / "dagster"))
-    with dg.DagsterInstance.from_config(str(PROJECT_ROOT)) as found:
-        yield found
+def instance(project_instance: dg.DagsterInstance) -> dg.DagsterInstance:
+    return project_instance
 
 
 def config(report: Path, seconds: float) -> dict:
@@ -79,6 +73,19 @@ def failures(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """What the run's failure events say (for an assertion's message)."""
     return [f"{e.message} {getattr(e.dagster_event.event_specific_data, 'error', '') or ''}"
             for e in instance.all_logs(run_id) if e.is_dagster_event]
+
+
+def launched_cold(instance: dg.DagsterInstance, tmp_path: Path, monkeypatch) -> dg.DagsterRun:
+    """Launch a run; assert it went to Dagster's own launcher (a new interpreter: recorded here,
+    not started)."""
+    cold = []
+    monkeypatch.setattr(DefaultRunLauncher, "launch_run",
+                        lambda self, context: cold.append(context.dagster_run.run_id))
+    run = instance.create_run_for_job(process_job, job_code_origin=ORIGIN,
+                                      run_config=config(tmp_path / "report.txt", 0))
+    instance.run_launcher.launch_run(LaunchRunContext(dagster_run=run, workspace=None))
+    assert cold == [run.run_id]
+    return run
 
 
 def test_run_is_a_warm_process_of_its_own(instance: dg.DagsterInstance, tmp_path: Path):
@@ -122,13 +129,7 @@ def test_changed_packages_start_the_run_cold(instance: dg.DagsterInstance, tmp_p
                                              monkeypatch):
     assert run_launcher.fork_server()[0] is not None  # started with today's packages
     monkeypatch.setattr(run_launcher, "installed_packages_stamp", lambda: -1)  # then upgraded
-    cold = []
-    monkeypatch.setattr(DefaultRunLauncher, "launch_run",
-                        lambda self, context: cold.append(context.dagster_run.run_id))
-    run = instance.create_run_for_job(process_job, job_code_origin=ORIGIN,
-                                      run_config=config(tmp_path / "report.txt", 0))
-    instance.run_launcher.launch_run(LaunchRunContext(dagster_run=run, workspace=None))
-    assert cold == [run.run_id]
+    run = launched_cold(instance, tmp_path, monkeypatch)
     assert PID_TAG not in instance.get_run_by_id(run.run_id).tags
     assert any("Restart the daemon" in (e.message or "") for e in instance.all_logs(run.run_id))
 
@@ -147,13 +148,7 @@ def test_fork_server_failure_starts_the_run_cold(instance: dg.DagsterInstance, t
 
     monkeypatch.setattr(run_launcher, "fork_server", lambda: (BrokenForkServer(), ""))
     monkeypatch.setitem(run_launcher._fork_server, "failed", "")
-    cold = []
-    monkeypatch.setattr(DefaultRunLauncher, "launch_run",
-                        lambda self, context: cold.append(context.dagster_run.run_id))
-    run = instance.create_run_for_job(process_job, job_code_origin=ORIGIN,
-                                      run_config=config(tmp_path / "report.txt", 0))
-    instance.run_launcher.launch_run(LaunchRunContext(dagster_run=run, workspace=None))
-    assert cold == [run.run_id]
+    run = launched_cold(instance, tmp_path, monkeypatch)
     assert "EOFError" in run_launcher._fork_server["failed"]  # later runs go cold at once
     assert any("EOFError" in (e.message or "") and "starts cold" in (e.message or "")
                for e in instance.all_logs(run.run_id))
