@@ -25,10 +25,11 @@ from pipelines.lib.run_launcher import HOST_TAG, PID_TAG, WarmRunLauncher
 @dg.op(config_schema={"report": str, "seconds": float})
 def report_process(context) -> None:
     """Writes its pid, whether Great Expectations was imported before the run's code ran and
-    whether the fork server's dbt warm-up ran."""
+    whether the fork server's dbt warm-up ran and forgot the project modules it used."""
     Path(context.op_config["report"]).write_text(
         f"{os.getpid()} {'great_expectations' in sys.modules} "
-        f"{'pipelines.lib.warm_start' in sys.modules}", encoding="utf-8")
+        f"{'pipelines.lib.warm_start' in sys.modules and 'pipelines.lib.settings' not in sys.modules}",
+        encoding="utf-8")
     deadline = time.monotonic() + context.op_config["seconds"]
     while time.monotonic() < deadline:  # long enough to be terminated
         time.sleep(0.1)

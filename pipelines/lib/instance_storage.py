@@ -70,17 +70,18 @@ class ReusedEngineSqliteEventLog(SqliteEventLogStorage):
     def _connect(self, shard: str) -> Iterator[Connection]:  # Dagster's, keeping the engine
         with self._db_lock:
             path = self.path_for_shard(shard)
+            current = _inode(path)
             engine, inode = self._engines.pop(shard, (None, None))
-            if engine is None or inode != _inode(path):  # new here, or deleted/replaced since
+            if engine is None or inode != current:  # new here, or deleted/replaced since
                 if engine is not None:
                     engine.dispose()
-                if engine is not None or _inode(path) is None:
+                if engine is not None or current is None:
                     self._initialized_dbs.discard(shard)
-                engine = kept_connection_engine(self.conn_string_for_shard(shard))
+                engine, inode = kept_connection_engine(self.conn_string_for_shard(shard)), None
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)
-            self._engines[shard] = (engine, _inode(path))
+            self._engines[shard] = (engine, inode if inode is not None else _inode(path))
             while len(self._engines) > self.ENGINES_KEPT:
                 self._engines.popitem(last=False)[1][0].dispose()
             with engine.connect() as conn, conn.begin():

@@ -1,40 +1,45 @@
 """Imported once by the run launcher's fork server (pipelines/lib/run_launcher.py), after the
-libraries: parses the dbt project once into a scratch folder, so that dbt's first-use work —
-generating its (de)serialisers and JSON schemas, ~1 s — is done before any run is forked, not in
-each run's first dbt step. Nothing it writes is kept; a failure only means runs start less warm.
+libraries: parses the dbt project once into a scratch folder (through `dbt_launcher`, the one
+place that starts dbt), so that dbt's first-use work — generating its (de)serialisers and JSON
+schemas, ~1 s — is done before any run is forked, not in each run's first dbt step. Nothing it
+writes is kept; a failure only means runs start less warm.
 
-It imports nothing else of this project: the fork server holds, besides third-party code, only
-this module and the packages `pipelines` and `pipelines.lib` (docstrings, no code); every run
-imports the project's modules fresh, so an edit counts at the next run."""
+It then forgets the project's modules it imported (the launcher, settings): the fork server
+holds, besides third-party code, only this module and the packages `pipelines` and
+`pipelines.lib` (docstrings, no code); every run imports the project's modules afresh, so an
+edit counts at the next run."""
 
 from __future__ import annotations
 
-import os
+import contextlib
+import sys
 import tempfile
 from pathlib import Path
 
-DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+KEPT = {"pipelines", "pipelines.lib", __name__}  # still importing (this one) or code-free
 
 
 def parse_dbt_project() -> None:
-    from dbt.cli.main import dbtRunner
+    from pipelines.lib import dbt_launcher
 
-    saved = os.environ.get("ECOSCORE_WAREHOUSE")
     with tempfile.TemporaryDirectory(prefix="ecoscore-warm-") as scratch:
-        os.environ["ECOSCORE_WAREHOUSE"] = str(Path(scratch) / "scratch.duckdb")  # never opened
-        try:
-            dbtRunner().invoke(["parse", "--no-write-json", "--quiet", "--log-level", "none",
-                                "--project-dir", str(DBT_PROJECT), "--profiles-dir",
-                                str(DBT_PROJECT), "--target-path", str(Path(scratch) / "target"),
-                                "--log-path", scratch])
-        finally:
-            if saved is None:
-                os.environ.pop("ECOSCORE_WAREHOUSE", None)
-            else:
-                os.environ["ECOSCORE_WAREHOUSE"] = saved
+        dbt_launcher.parse(warehouse=Path(scratch) / "scratch.duckdb",  # never opened by a parse
+                           target_path=Path(scratch) / "target")
+
+
+def forget_project_modules() -> None:
+    """Drop the project's modules imported here, from sys.modules and from their package (an
+    attribute left there would be what `from pipelines.lib import x` finds)."""
+    for name in [n for n in sys.modules if n.split(".")[0] == "pipelines" and n not in KEPT]:
+        del sys.modules[name]
+        package, _, attribute = name.rpartition(".")
+        with contextlib.suppress(KeyError, AttributeError):
+            delattr(sys.modules[package], attribute)
 
 
 try:
     parse_dbt_project()
 except Exception:  # a warm-up: runs parse for themselves anyway
     pass
+finally:
+    forget_project_modules()
