@@ -13,7 +13,7 @@ dagster.yaml's run launcher, pipelines/lib/run_launcher.py), so the first night 
 server's start (the daemon's first run) and the steady night starts warm, as every night after
 it does. The wall time counts from the run's creation to its end: the imports, the code
 location's definitions and the event log writes, not only the steps. `--fresh-nights` runs the
-nights as fresh processes instead (`ecoscore run --months`, or Dagster's own launcher).
+nights as fresh processes instead (as `ecoscore run` does, the sixth session's way).
 Prints input rows, the wall seconds of each run and the seconds inside its steps, its 12 slowest
 steps, the peak memory of the largest run process and the load average.
 
@@ -113,8 +113,9 @@ def start_fork_server(log: Path) -> None:
         try:
             multiprocessing.forkserver.ensure_running()
         finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
+            for fd, saved_fd in ((1, saved[0]), (2, saved[1])):
+                os.dup2(saved_fd, fd)
+                os.close(saved_fd)
 
 
 def launch_as_daemon(instance, workspace, months: str) -> str:
