@@ -7,14 +7,14 @@ Dagster, dbt, Great Expectations, pandas, DuckDB and plotly again: ~10 s of ever
 multiprocessing fork server whose one process imported those libraries once (`PRELOAD`) and did
 dbt's first-use work (`WARM_UP`): each run is a fork of it, so it has its own memory and exit as
 before, and imports only this project's code (the definitions are loaded fresh for every run, so
-an edit counts at the next run). The
-fork server belongs to the process that launches runs (the daemon, under `dagster dev` too) and
-lives as long as it.
+an edit counts at the next run). The fork server belongs to the process that launches runs (the
+daemon, under `dagster dev` too) and lives as long as it.
 
 Falls back to Dagster's own launcher (`DefaultRunLauncher`, a new interpreter from the code
 server) when the run's code is not this interpreter's (another Python named in its origin),
-when `warm: false` is configured, or when the installed packages changed since the fork server
-started (it would hold the old versions in memory: restart the daemon to be warm again).
+when `warm: false` is configured, when the installed packages changed since the fork server
+started (it would hold the old versions in memory) or when the fork server failed; the run's
+event log says why (restart the daemon to be warm again).
 
 A run whose process dies before the run has ended is marked failed, with its exit code.
 Terminating a warm run (UI, `dagster run terminate`) marks it canceling and sends its process
