@@ -23,6 +23,7 @@ steps, the peak memory of the largest run process and the load average.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import shutil
@@ -118,10 +119,11 @@ def start_fork_server(log: Path) -> None:
                 os.close(saved_fd)
 
 
-def launch_as_daemon(instance, workspace, months: str) -> str:
-    """Create the nightly run as the schedule's run request does (job ecoscore_all, the run's
-    year in its config, its months in tags) and launch it through the instance's run launcher,
-    as the daemon's run queue does; wait for its end. Returns the run id."""
+def launch_as_daemon(instance, workspace) -> str:
+    """Create the nightly run from the schedule's own run request at its 02:00 tick of
+    2024-12-31 Beijing time (pipelines/ops/schedules.py `year_run_requests`: job ecoscore_all,
+    year 2024 in its config, month 2024-12 in its tags) and launch it through the instance's
+    run launcher, as the daemon's run queue does; wait for its end. Returns the run id."""
     from dagster._cli.job import _create_run
     from dagster._cli.workspace.cli_target import (
         get_code_location_from_workspace,
@@ -129,20 +131,20 @@ def launch_as_daemon(instance, workspace, months: str) -> str:
         get_remote_repository_from_code_location,
     )
 
-    from pipelines.lib.partitions import range_tags
-    from pipelines.lib.resources import run_config_for
+    from pipelines.lib.calendar import BEIJING
+    from pipelines.lib.run_launcher import PID_TAG
+    from pipelines.ops.schedules import year_run_requests
 
+    [request] = year_run_requests(dt.datetime(2024, 12, 31, 2, tzinfo=BEIJING), "bench", "bench")
     context = workspace.create_request_context()
     location = get_code_location_from_workspace(context, None)
     repo = get_remote_repository_from_code_location(location, None)
     job = get_remote_job_from_remote_repo(repo, "ecoscore_all")
     run = _create_run(instance=instance, code_location=location, remote_repo=repo, remote_job=job,
-                      run_config=run_config_for(YEAR),
-                      tags={**range_tags(months, months), "ecoscore/trigger": "bench",
-                            "ecoscore/year": str(YEAR)},
+                      run_config=request.run_config, tags=request.tags,
                       op_selection=None, run_id=None)
     instance.launch_run(run.run_id, context)
-    pid = instance.get_run_by_id(run.run_id).tags.get("ecoscore/run_pid")
+    pid = instance.get_run_by_id(run.run_id).tags.get(PID_TAG)
     while not instance.get_run_by_id(run.run_id).is_finished:
         LAUNCHED_PEAK_KB[0] = max(LAUNCHED_PEAK_KB[0], high_water_kb(pid))
         time.sleep(0.05)
@@ -205,7 +207,7 @@ def main() -> int:
                     started = time.perf_counter()
                     if index == 1:  # the daemon's first run starts its fork server
                         start_fork_server(Path(tmp) / "runs.log")
-                    run_id = launch_as_daemon(instance, daemon, months)
+                    run_id = launch_as_daemon(instance, daemon)
                     wall = time.perf_counter() - started
                     how = ("launched as the daemon does, its fork server starting" if index == 1
                            else "launched as the daemon does, warm")
