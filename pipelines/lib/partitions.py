@@ -3,7 +3,7 @@
 Months, not days: the national feed and the water sections arrive as monthly files, a month is
 the unit the assessment's monthly statistics and validity rules (27 valid days, 25 in February)
 use, and a year is 12 partitions instead of 366. A correction to one day re-runs its month,
-which on the sample takes seconds (see README, Operations)."""
+which on the sample takes seconds (see docs/operations.md)."""
 
 from __future__ import annotations
 
