@@ -24,6 +24,7 @@ from pipelines.publish.release import live_release, swap_link
 from pipelines.scheme.shards import Registry, Shard
 
 SCORES = "fct_unit_scores.parquet"
+CAUSES = "fct_unit_grade_causes.parquet"  # the decisive rules behind grades, with their causes
 MARTS = ("province_shard_status", "province_city_ranking", "province_unit_ranking")
 KEEP_RELEASES = 5
 
@@ -100,10 +101,38 @@ def create_views(con: duckdb.DuckDBPyConnection, sources: list[ShardSource]) -> 
     if not selects:  # nothing published anywhere: empty marts, same columns
         selects = ["select null::varchar as shard_key, null::varchar as scheme_code, "
                    "null::varchar as unit_code, null::varchar as unit_name, "
-                   "null::decimal(18, 4) as total_score, null::varchar as grade, "
+                   "null::decimal(18, 4) as total_score, null::decimal(18, 4) as base_points, "
+                   "null::varchar as grade, null::varchar as grade_note_zh, null::integer as score_rank, "
                    "null::boolean as is_ranked, null::integer as base_items, "
                    "null::integer as missing_items where false"]
     con.execute("create or replace view scores as " + " union all by name ".join(selects))
+    causes = [f"select {_quote(s.shard.key)} as shard_key, unit_code, scheme_code, cause_kind, cause_zh "
+              f"from read_parquet({_quote(s.release / CAUSES)})"
+              for s in sources if s.release is not None and (s.release / CAUSES).exists()]
+    causes = causes or ["select null::varchar as shard_key, null::varchar as unit_code, "
+                        "null::varchar as scheme_code, null::varchar as cause_kind, "
+                        "null::varchar as cause_zh where false"]
+    con.execute("create or replace view causes as " + " union all ".join(causes))
+    names = [(code, name) for s in sources if s.release is not None
+             for code, name in scheme_names(s.release).items()]
+    con.execute("create or replace table scheme_names (scheme_code varchar, scheme_name varchar)")
+    if names:
+        con.executemany("insert into scheme_names values (?, ?)", names)
+
+
+def scheme_names(release: Path) -> dict[str, str]:
+    """scheme_code → its Chinese name, from the shard release's read-only warehouse copy (none
+    when the release has no copy)."""
+    copy = release / "ecoscore.duckdb"
+    if not copy.exists():
+        return {}
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        return dict(con.execute("select scheme_code, scheme_name from staging.stg_scheme__schemes").fetchall())
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
 
 
 SHARD_STATUS_SQL = """
@@ -128,41 +157,70 @@ group by all
 order by shards.shard_key
 """
 
+# Schemes differ between cities (points, items, grades): units are compared across the province
+# by 得分率 (total ÷ the scheme's points, %) and grade, never by raw totals; within a city by the
+# city's own scheme rank.
+GRADE_ORDER = """case grade when '优秀' then 1 when '良好' then 2 when '合格' then 3
+    when '基本合格' then 4 when '不合格' then 5 else 6 end"""
+
 CITY_RANKING_SQL = """
-with cities as (
+with rated as (
+    select *, 100 * total_score / nullif(base_points, 0) as score_rate from scores
+),
+
+cities as (
     select
         shard_key, any_value(shard_name) as shard_name,
         count(*) filter (where is_ranked) as units_ranked,
-        round(avg(total_score) filter (where is_ranked), 2) as mean_score,
-        round(min(total_score) filter (where is_ranked), 2) as min_score,
-        round(max(total_score) filter (where is_ranked), 2) as max_score
-    from scores
+        round(avg(score_rate) filter (where is_ranked), 2) as mean_score_rate,
+        round(min(score_rate) filter (where is_ranked), 2) as min_score_rate,
+        round(max(score_rate) filter (where is_ranked), 2) as max_score_rate
+    from rated
     inner join shards using (shard_key)
     group by shard_key
 )
+
 select
     *,
-    case when mean_score is not null
-        then rank() over (partition by mean_score is null order by mean_score desc) end
+    case when mean_score_rate is not null
+        then rank() over (partition by mean_score_rate is null order by mean_score_rate desc) end
         as city_rank
 from cities
 order by city_rank nulls last, shard_key
 """
 
-UNIT_RANKING_SQL = """
+UNIT_RANKING_SQL = f"""
+with rated as (
+    select
+        scores.*,
+        round(100 * scores.total_score / nullif(scores.base_points, 0), 2) as score_rate,
+        {GRADE_ORDER} as grade_order
+    from scores
+),
+
+notes as (
+    select shard_key, scheme_code, unit_code, string_agg(cause_zh, '\n' order by cause_kind, cause_zh) as note_zh
+    from causes
+    group by all
+)
+
 select
-    scores.shard_key, shards.shard_name, scores.scheme_code, scores.unit_code,
-    scores.unit_name, scores.total_score, scores.grade, scores.is_ranked,
-    scores.missing_items,
-    case when scores.is_ranked then rank() over (
-        partition by scores.shard_key, scores.is_ranked order by scores.total_score desc)
-    end as rank_in_city,
-    case when scores.is_ranked then rank() over (
-        partition by scores.is_ranked order by scores.total_score desc)
+    rated.shard_key, shards.shard_name, rated.scheme_code,
+    coalesce(scheme_names.scheme_name, rated.scheme_code) as scheme_name, rated.unit_code,
+    rated.unit_name, rated.total_score, rated.base_points, rated.score_rate, rated.grade,
+    rated.is_ranked, rated.missing_items,
+    coalesce(notes.note_zh, rated.grade_note_zh) as note_zh,
+    -- within the city: the city's own scheme rank
+    rated.score_rank as rank_in_city,
+    -- across the province: by grade, then 得分率 (schemes differ: raw totals do not compare)
+    case when rated.is_ranked then rank() over (
+        partition by rated.is_ranked order by rated.grade_order, rated.score_rate desc)
     end as rank_in_province
-from scores
+from rated
 inner join shards using (shard_key)
-order by rank_in_province nulls last, scores.shard_key, scores.unit_code
+left join scheme_names using (scheme_code)
+left join notes using (shard_key, scheme_code, unit_code)
+order by rank_in_province nulls last, rated.shard_key, rated.unit_code
 """
 
 

@@ -109,6 +109,25 @@ def scheme_names(release_dir: Path) -> dict[str, str]:
     return {} if frame is None else dict(frame.iter_rows())
 
 
+def scheme_reports(release_dir: Path) -> dict[str, dict]:
+    """scheme_code → the scheme's `report` block (issuer, document_prefix, addressees, decimals;
+    scheme_schema.yaml), {} where the scheme has none or the release predates it."""
+    import json
+
+    frame = query_release(release_dir, "select scheme_code, report from staging.stg_scheme__schemes")
+    if frame is None:
+        return {}
+    return {code: json.loads(report) if report else {} for code, report in frame.iter_rows()}
+
+
+def scheme_decimals(release_dir: Path) -> dict[str, int]:
+    """scheme_code → the decimals its scores are shown with (report.decimals, default 2)."""
+    from pipelines.lib.wording import DEFAULT_DECIMALS
+
+    return {code: int(report.get("decimals", DEFAULT_DECIMALS))
+            for code, report in scheme_reports(release_dir).items()}
+
+
 GATE_LEVELS = {"block": "阻断发布", "warn": "警告", "quarantined": "已隔离问题行", "pass": "通过"}
 
 

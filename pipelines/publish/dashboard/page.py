@@ -15,7 +15,21 @@ from plotly.offline import get_plotlyjs
 
 from pipelines.publish.dashboard import data, panels
 from pipelines.publish.dashboard.panels import FONT, Panel
-from pipelines.publish.dashboard.static import PDF_NAME, Browser, StaticExport, export_static
+from pipelines.publish.dashboard.printed import (
+    PRINT_NAME,
+    TABLE_CSS,
+    ordered_blocks,
+    print_html,
+    print_pdf,
+    table_html,
+)
+from pipelines.publish.dashboard.static import (
+    PDF_NAME,
+    Browser,
+    StaticExport,
+    export_static,
+    find_chromium,
+)
 
 
 @dataclass
@@ -46,13 +60,16 @@ def _panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | 
     ranked = data.ranking(scores, previous) if scores is not None else None
     unit_order = ranked["unit_code"].to_list() if ranked is not None else []
     names = data.unit_names(scores, daily)
+    causes = _of_year(data.read_mart(release_dir, "fct_unit_grade_causes"), year)
+    sources = _of_year(data.read_mart(release_dir, "fct_movement_sources"), year)
+    decimals = data.scheme_decimals(release_dir)
     history = panels.history_panel(data.read_mart(release_dir, "fct_unit_score_history"))
     duties = panels.duty_panel(_of_year(data.read_mart(release_dir, "fct_duty_completion"), year))
     return [
         panels.ranking_panel(ranked, previous_label if previous is not None else "",
-                             data.scheme_names(release_dir)),
+                             data.scheme_names(release_dir), causes, decimals),
         *([history] if history is not None else []),
-        panels.scorecard_panel(ranked, movements),
+        panels.scorecard_panel(ranked, movements, causes, sources, decimals),
         panels.air_calendar_panel(daily, data.aqi_levels(release_dir), year, unit_order),
         panels.air_monthly_panel(_monthly(release_dir, year, as_of), data.air_targets(gaps, names),
                                  unit_order),
@@ -85,10 +102,14 @@ def section_html(panel: Panel) -> str:
         parts.append(f"<p class='note'>{html.escape(panel.note)}</p>")
     if panel.missing:
         parts.append(f"<p class='missing'>{html.escape(panel.missing)}</p>")
-    for i, fig in enumerate(panel.figures):
-        parts.append(fig.to_html(include_plotlyjs=False, full_html=False, div_id=f"{panel.key}-{i}",
-                                 default_width="100%",
-                                 config={"displaylogo": False, "responsive": True, "locale": "zh-CN"}))
+    for kind, i in ordered_blocks(panel):
+        if kind == "table":
+            parts.append(table_html(panel.tables[i]))
+            continue
+        # no mode bar: it covered titles, and a leader's page needs no zoom buttons
+        parts.append(panel.figures[i].to_html(
+            include_plotlyjs=False, full_html=False, div_id=f"{panel.key}-{i}", default_width="100%",
+            config={"displaylogo": False, "displayModeBar": False, "responsive": True, "locale": "zh-CN"}))
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -97,7 +118,7 @@ def export_note(static: StaticExport) -> str:
     if static.pdf is None:
         return f"<p class='missing'>{html.escape(static.message)}</p>"
     links = " ".join(f"<a href='{p.name}'>{p.name}</a>" for p in static.pngs)
-    return (f"<p class='note'>打印版：<a href='{PDF_NAME}'>{PDF_NAME}</a>（每页一幅图）；"
+    return (f"<p class='note'>打印版：<a href='{PDF_NAME}'>{PDF_NAME}</a>（A4 横向，表格跨页续表）；"
             f"各图 PNG：{links}</p>")
 
 
@@ -105,7 +126,8 @@ CSS = f"""body{{font-family:{FONT};margin:24px auto;max-width:1280px;color:#222;
 h1{{font-size:26px;margin-bottom:4px;}} h2{{font-size:20px;border-left:6px solid #1F4E79;padding-left:8px;}}
 .sub{{color:#555;}} .note{{color:#555;font-size:14px;}} nav a{{margin-right:14px;}}
 .missing{{background:#FFF3E0;border:1px solid #FFB74D;padding:8px 12px;}}
-@media print{{section{{page-break-before:always;}} nav{{display:none;}}}}"""
+@media print{{section{{page-break-before:always;}} nav{{display:none;}}}}
+{TABLE_CSS}"""
 
 
 def status_html(status: str) -> str:
@@ -196,8 +218,34 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
     path = out / "index.html"
     if notes is None and as_of:
         notes = cut_notes(release_dir)
+    if exported.pngs:
+        print_dashboard(out, title, status, as_of_date, sections, exported, notes or [])
     office = office_links(release_dir, year, out, office_dir or release_dir / "office")
     path.write_text(page_html(title, as_of_date, sections, exported, status, notes, office),
                     encoding="utf-8")
     return DashboardResult(html=path, as_of=as_of_date, static=exported,
                            seconds=round(time.perf_counter() - started, 2))
+
+
+def print_dashboard(out: Path, title: str, status: str, as_of: date, sections: list[Panel],
+                    exported: StaticExport, notes: list[str]) -> None:
+    """dashboard.pdf: print.html (charts as the PNGs just exported, tables as tables) printed on
+    A4 by Chromium; a failure leaves the PNGs and says why (never fails the run)."""
+    from pipelines.publish.dashboard.static import figure_files
+
+    names = {}
+    files = iter(exported.pngs)
+    for panel in sections:
+        for i, _ in enumerate(panel.figures):
+            names[(panel.key, i)] = next(files).name
+    assert len(names) == len(figure_files(sections, out))
+    page = out / PRINT_NAME
+    page.write_text(print_html(title, status or "初步", as_of, sections, names, notes), encoding="utf-8")
+    chromium = find_chromium()
+    try:
+        if chromium is None:
+            raise RuntimeError("未找到 Chromium")
+        print_pdf(chromium, page, out / PDF_NAME)
+        exported.pdf = out / PDF_NAME
+    except Exception as err:  # the PNGs and the page stand on their own
+        exported.message = f"打印版 PDF 未生成（{err}）。"

@@ -1,6 +1,7 @@
-"""The dashboard's panels: each is a Chinese heading, a short note on method and source, and
-plotly figures (the same figures go on screen, into the PNGs and into the PDF). A panel whose
-mart is not published says so in `missing` instead of drawing."""
+"""The dashboard's panels: each is a Chinese heading, a short note on method and source, charts
+(plotly figures: on screen, as PNGs, and as pictures in the printed PDF) and tables (HTML tables on
+screen and in print, where long ones run over pages with their header repeated: nothing is cut).
+A panel whose mart is not published says so in `missing` instead of drawing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from pipelines.lib.wording import DEFAULT_DECIMALS, points
 from pipelines.publish.dashboard import data
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -18,10 +20,31 @@ WIDTH = 1200  # px, the static export width (A4 landscape at ~110 dpi)
 INVALID_COLOUR = "#D9D9D9"
 UNIT_COLOURS = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
                 "#BCBD22", "#17BECF"]
+# lines of several units may lie on top of each other: each also has its own dash and marker
+UNIT_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+UNIT_MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down"]
 GRADE_COLOURS = {"优秀": "#2E7D32", "良好": "#558B2F", "合格": "#F9A825", "不合格": "#C62828"}
 # 数据缺失 (issue 14): an item whose rule found no input, a unit not ranked for lack of data
 MISSING_RED = "#D50000"
 MISSING_ZH = "数据缺失"
+WATERFALL_STEPS = 12  # the largest item steps drawn one by one; the rest are one step 其他
+CAUSES_CAPTION = "决定等次的情形（一票否决、等次封顶、数据缺失不排名）及其原因"
+
+
+@dataclass
+class Table:
+    """A table as a person reads it: header, rows of text, per-column alignment (l/c/r) and
+    relative widths; `red` marks rows to print in red (数据缺失, a veto). `after` places it
+    after the panel's figure of that index (None: after all figures)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    align: str = ""
+    widths: list[int] | None = None
+    caption: str = ""
+    red: list[bool] | None = None
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → colour
+    after: int | None = None
 
 
 @dataclass
@@ -31,6 +54,7 @@ class Panel:
     note: str = ""
     figures: list[go.Figure] = field(default_factory=list)
     missing: str = ""
+    tables: list[Table] = field(default_factory=list)
 
 
 def styled(fig: go.Figure, height: int, title: str = "") -> go.Figure:
@@ -45,6 +69,40 @@ def missing_panel(key: str, title: str, what: str) -> Panel:
     return Panel(key=key, title=title, missing=f"本期未发布{what}，此栏暂缺。")
 
 
+def cause_table(causes: pl.DataFrame | None, unit_code: str | None = None,
+                after: int | None = None, caption: str = CAUSES_CAPTION) -> Table | None:
+    """The decisive rules behind grades (fct_unit_grade_causes): unit, rule, the scheme's clause,
+    what happened (date, place as the ledger writes it) and where it is recorded."""
+    if causes is None:
+        return None
+    rows = causes if unit_code is None else causes.filter(pl.col("unit_code") == unit_code)
+    if rows.is_empty():
+        return None
+    rows = rows.sort("unit_code", "cause_kind", "item_code", "event_date", nulls_last=True)
+    return Table(
+        header=["考核单位", "情形", "方案依据", "原因（事件、日期、地点）", "来源"],
+        rows=[[r["unit_name"], _cause_effect(r), _clause(r), r["event_zh"] or "（未找到触发事件）",
+               r["source_zh"] or "—"] for r in rows.iter_rows(named=True)],
+        align="lllll", widths=[10, 16, 30, 34, 22], caption=caption,
+        red=[r["cause_kind"] != "grade_cap" for r in rows.iter_rows(named=True)], after=after)
+
+
+def _cause_effect(row: dict) -> str:
+    if row["cause_kind"] == "veto":
+        return f"一票否决：{row['bound_grade']}"
+    if row["cause_kind"] == "grade_cap":
+        return f"等次封顶：最高{row['bound_grade']}"
+    return f"{MISSING_ZH}·不排名"
+
+
+def _clause(row: dict) -> str:
+    item = row["source_item"] or row["item_code"]
+    text = f"第 {item} 项"
+    if row.get("source_text"):
+        text += f"：{row['source_text']}"
+    return text
+
+
 # ---------- ranking
 
 
@@ -54,15 +112,18 @@ def _arrow(change: int | None) -> str:
     return "持平" if change == 0 else (f"↑{change}" if change > 0 else f"↓{-change}")
 
 
-def _signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.2f}"
-
-
 def _grade_cell(row: dict) -> str:
-    """The grade, or 数据缺失·不排名 for a unit with most of its items missing (no grade, no rank)."""
+    """The grade, or 数据缺失·不排名 for a unit with most of its items missing (no grade, no rank);
+    a veto or a cap says so beside the grade."""
     if row.get("is_ranked") is False:
         return f"{MISSING_ZH}·不排名"
-    return row["grade"] or ""
+    grade = row["grade"] or ""
+    note = row.get("grade_note_zh") or ""
+    if note.startswith("一票否决"):
+        return f"{grade}（一票否决）"
+    if note.startswith("等次封顶"):
+        return f"{grade}（等次封顶）"
+    return grade
 
 
 def _missing_cell(row: dict) -> str:
@@ -70,59 +131,75 @@ def _missing_cell(row: dict) -> str:
     return f"{count} 项" if count else "—"
 
 
-def ranking_figure(rows: list[dict], title: str) -> go.Figure:
-    black = "#212121"
-    missing_font = [black] * 7 + [[MISSING_RED if r.get("is_ranked") is False else black for r in rows],
-                                  [MISSING_RED if (r.get("missing_items") or 0) else black for r in rows]] \
-        + [black] * 2
-    table = go.Table(
-        columnwidth=[40, 120, 55, 45, 50, 55, 50, 80, 70, 70, 70],
-        header={"values": ["排名", "考核单位", "总分", "分值", "扣分", "未计分", "加分", "等次",
-                           MISSING_ZH, "名次变化", "得分变化"],
-                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
-        cells={"values": [
-            [r["score_rank"] if r["score_rank"] is not None else "—" for r in rows],
-            [r["unit_name"] for r in rows],
-            [f"{r['total_score']:.2f}" for r in rows], [f"{float(r['base_points']):g}" for r in rows],
-            [f"{float(r['deductions']):.2f}" for r in rows],
-            [f"{float(r.get('missing_points') or 0):.2f}" for r in rows],
-            [f"{float(r['bonuses']):.2f}" for r in rows],
-            [_grade_cell(r) for r in rows], [_missing_cell(r) for r in rows],
-            [_arrow(r["rank_change"]) for r in rows],
-            [_signed(r["total_change"]) for r in rows]],
-            "align": "center", "height": 28, "font": {"color": missing_font},
-            "fill_color": [["#F7F9FC" if i % 2 else "white" for i in range(len(rows))]]},
-    )
-    bars = go.Bar(x=[r["total_score"] for r in rows], y=[r["unit_name"] for r in rows], orientation="h",
+def score_parts(row: dict, decimals: int) -> tuple[str, str, str, str, str]:
+    """分值, 扣分, 未计分, 加分, 总分 as printed, adding up (pipelines/lib/wording.balanced)."""
+    from pipelines.lib.wording import balanced
+
+    parts = balanced(row["base_points"], row["deductions"], row["bonuses"], row["total_score"],
+                     decimals, missing=row.get("missing_points") or 0)
+    return tuple(points(p, decimals) for p in parts)
+
+
+def ranking_table(rows: list[dict], decimals: int) -> Table:
+    body, red = [], []
+    for r in rows:
+        base, deducted, missing, bonus, total = score_parts(r, decimals)
+        change = r.get("total_change")
+        body.append([str(r["score_rank"]) if r["score_rank"] is not None else "—", r["unit_name"], total,
+                     base, deducted, missing, bonus, _grade_cell(r), _missing_cell(r),
+                     _arrow(r["rank_change"]), points(change, decimals, signed=True)])
+        red.append(r.get("is_ranked") is False or (r.get("grade_note_zh") or "").startswith("一票否决"))
+    return Table(header=["排名", "考核单位", "总分", "分值", "扣分", "未计分", "加分", "等次", MISSING_ZH,
+                         "名次变化", "得分变化"],
+                 rows=body, align="clrrrrrcccr", widths=[5, 16, 8, 8, 8, 8, 8, 16, 8, 8, 8], red=red,
+                 caption="总分 = 分值 − 扣分 − 未计分 + 加分")
+
+
+def ranking_figure(rows: list[dict], title: str, decimals: int) -> go.Figure:
+    """Totals as bars, in rank order, coloured by grade (数据缺失·不排名 in red)."""
+    bars = go.Bar(x=[float(r["total_score"]) for r in rows], y=[r["unit_name"] for r in rows],
+                  orientation="h",
                   marker_color=[MISSING_RED if r.get("is_ranked") is False
                                 else GRADE_COLOURS.get(r["grade"] or "", "#607D8B") for r in rows],
-                  text=[f"{r['total_score']:.2f}（{_grade_cell(r)}）" for r in rows],
-                  textposition="auto", hovertemplate="%{y}：%{x:.2f} 分<extra></extra>")
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.12,
-                        specs=[[{"type": "table"}, {"type": "xy"}]])
-    fig.add_trace(table, row=1, col=1)
-    fig.add_trace(bars, row=1, col=2)
-    fig.update_yaxes(autorange="reversed", automargin=True, row=1, col=2)
+                  text=[f"{points(r['total_score'], decimals)}（{_grade_cell(r)}）" for r in rows],
+                  textposition="outside", cliponaxis=False,
+                  hovertemplate="%{y}：%{x:.2f} 分<extra></extra>")
+    fig = go.Figure(bars)
+    fig.update_yaxes(autorange="reversed", automargin=True)
     top = max(float(r["base_points"]) + float(r["bonuses"]) for r in rows)
-    fig.update_xaxes(title_text="总分", range=[0, top], row=1, col=2)
+    fig.update_xaxes(title_text="总分", range=[0, top * 1.3])
     fig.update_layout(showlegend=False)
-    return styled(fig, 140 + 32 * len(rows), title)
+    return styled(fig, 120 + 36 * len(rows), title)
 
 
-def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names: dict[str, str]) -> Panel:
-    """One ranking per scheme (each government ranks its own units)."""
+def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names: dict[str, str],
+                  causes: pl.DataFrame | None = None, decimals: dict[str, int] | None = None) -> Panel:
+    """One ranking per scheme (each government ranks its own units), with the decisive rules
+    behind any grade (veto, cap, not ranked) and their causes."""
     title = "考核单位排名"
     if ranked is None:
         return missing_panel("01_ranking", title, "考核得分（fct_unit_scores）")
-    figures = [ranking_figure(ranked.filter(pl.col("scheme_code") == code).to_dicts(),
-                              scheme_names.get(code, code))
-               for code in ranked["scheme_code"].unique(maintain_order=True)]
+    panel = Panel(key="01_ranking", title=title)
+    for code in ranked["scheme_code"].unique(maintain_order=True):
+        rows = ranked.filter(pl.col("scheme_code") == code).to_dicts()
+        places = (decimals or {}).get(code, DEFAULT_DECIMALS)
+        name = scheme_names.get(code, code)
+        panel.figures.append(ranking_figure(rows, name, places))
+        table = ranking_table(rows, places)
+        table.caption = f"{name}：{table.caption}"
+        table.after = len(panel.figures) - 1
+        panel.tables.append(table)
+        scheme_causes = None if causes is None else causes.filter(pl.col("scheme_code") == code)
+        cause = cause_table(scheme_causes, after=len(panel.figures) - 1)
+        if cause is not None:
+            panel.tables.append(cause)
     note = (f"名次变化、得分变化：与{previous_label}相比。" if previous_label
-            else "名次变化、得分变化：暂无上月末的计分结果可比"
-                 "（运行 ecoscore dashboard --as-of 上月末日期 即可生成）。")
+            else "名次变化、得分变化：暂无上月末的计分结果可比。")
     note += ("数据缺失：计分规则找不到输入数据的指标数（红色），其分值不计入（“未计分”列）；"
-             "半数以上指标（按项数或分值）数据缺失的单位不评定等次、不排名。")
-    return Panel(key="01_ranking", title=title, note=note, figures=figures)
+             "半数以上指标（按项数或分值）数据缺失的单位不评定等次、不排名。一票否决、等次封顶的原因"
+             "（事件、日期、地点及台账出处）列在排名表下。")
+    panel.note = note
+    return panel
 
 
 # ---------- over the years
@@ -131,35 +208,46 @@ def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names
 def _history_cell(row: dict | None) -> str:
     if row is None:
         return "—"
-    return f"{float(row['total_score']):.2f}（第 {row['score_rank']} 名）"
+    place = f"第 {row['score_rank']} 名" if row["score_rank"] is not None else "不排名"
+    return f"{points(row['total_score'])}（{place}）"
+
+
+def unit_line(i: int) -> dict:
+    """Colour, dash and marker of the i-th unit's line: lines that lie on top of each other stay
+    distinguishable (and in black-and-white print)."""
+    return {"line": {"color": UNIT_COLOURS[i % len(UNIT_COLOURS)], "dash": UNIT_DASHES[i % len(UNIT_DASHES)],
+                     "width": 2.5},
+            "marker": {"symbol": UNIT_MARKERS[i % len(UNIT_MARKERS)], "size": 9}}
 
 
 def history_figure(history: pl.DataFrame) -> go.Figure:
-    """Units × years: total and rank per year (its status in the header), and a line per unit."""
+    """A line per unit over the years (the table beside it gives the figures)."""
+    years = sorted(history["assessment_year"].unique().to_list())
+    units = history.sort("assessment_year", "score_rank").unique("unit_code", keep="last",
+                                                                  maintain_order=True)
+    fig = go.Figure()
+    for i, unit in enumerate(units.iter_rows(named=True)):
+        rows = history.filter(pl.col("unit_code") == unit["unit_code"]).sort("assessment_year")
+        fig.add_trace(go.Scatter(
+            x=rows["assessment_year"].to_list(), y=[float(v) for v in rows["total_score"]],
+            mode="lines+markers", name=unit["unit_name"], **unit_line(i),
+            hovertemplate=unit["unit_name"] + " %{x} 年：%{y:.2f} 分<extra></extra>"))
+    fig.update_xaxes(tickmode="array", tickvals=years, title_text="考核年度")
+    fig.update_yaxes(title_text="总分")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return styled(fig, 420)
+
+
+def history_table(history: pl.DataFrame) -> Table:
     years = sorted(history["assessment_year"].unique().to_list())
     status = dict(history.select("assessment_year", "year_status").unique().iter_rows())
     units = history.sort("assessment_year", "score_rank").unique("unit_code", keep="last",
                                                                   maintain_order=True)
     by_key = {(r["unit_code"], r["assessment_year"]): r for r in history.to_dicts()}
-    table = go.Table(
-        header={"values": ["考核单位", *[f"{y} 年（{status[y]}）" for y in years]],
-                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
-        cells={"values": [units["unit_name"].to_list(),
-                          *[[_history_cell(by_key.get((u, y))) for u in units["unit_code"]]
-                            for y in years]], "align": "center", "height": 28})
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.08,
-                        specs=[[{"type": "table"}, {"type": "xy"}]])
-    fig.add_trace(table, row=1, col=1)
-    for i, unit in enumerate(units.iter_rows(named=True)):
-        rows = history.filter(pl.col("unit_code") == unit["unit_code"]).sort("assessment_year")
-        fig.add_trace(go.Scatter(
-            x=rows["assessment_year"].to_list(), y=[float(v) for v in rows["total_score"]],
-            mode="lines+markers", name=unit["unit_name"],
-            line={"color": UNIT_COLOURS[i % len(UNIT_COLOURS)]},
-            hovertemplate=unit["unit_name"] + " %{x} 年：%{y:.2f} 分<extra></extra>"), row=1, col=2)
-    fig.update_xaxes(tickmode="array", tickvals=years, title_text="考核年度", row=1, col=2)
-    fig.update_yaxes(title_text="总分", row=1, col=2)
-    return styled(fig, 160 + 32 * units.height)
+    return Table(header=["考核单位", *[f"{y} 年（{status[y]}）" for y in years]],
+                 rows=[[u, *[_history_cell(by_key.get((c, y))) for y in years]]
+                       for c, u in units.select("unit_code", "unit_name").iter_rows()],
+                 align="l" + "c" * len(years))
 
 
 def history_panel(history: pl.DataFrame | None) -> Panel | None:
@@ -168,8 +256,9 @@ def history_panel(history: pl.DataFrame | None) -> Panel | None:
     if history is None or history["assessment_year"].n_unique() < 2:
         return None
     return Panel(key="01b_history", title="历年得分与排名", figures=[history_figure(history)],
+                 tables=[history_table(history)],
                  note="每年的总分与名次取自该年度的发布结果（初步：仍在更新；定稿：已冻结）；"
-                      "名次为各年度考核方案内的排名。")
+                      "名次为各年度考核方案内的排名。各单位的线以颜色、线型和标记区分，重合时仍可辨认。")
 
 
 # ---------- scorecards
@@ -179,91 +268,122 @@ def _step_label(row: dict) -> str:
     return f"{row['item_code']} {row['item_name']}"
 
 
-def waterfall_steps(unit: dict, moved: pl.DataFrame) -> list[tuple[str, float]]:
-    """(label, points) from the base points to the total: one step per item that lost or gained
-    points, then — when the scheme's composition rules (group caps, pools, bonus cap) change
-    the sum — one step for that adjustment, so the steps always add up to the total."""
-    per_item = (moved.group_by("item_code", "item_name", maintain_order=True)
+def _short(name: str, limit: int = 8) -> str:
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def waterfall_steps(unit: dict, moved: pl.DataFrame, top: int = WATERFALL_STEPS) -> list[tuple[str, float]]:
+    """(label, points) from the base points to the total: the `top` items that moved most, one
+    step each (in scheme order), the other items together as one step 其他 N 项, then — when the
+    scheme's composition rules (group caps, pools, bonus cap) change the sum — one step for that
+    adjustment, so the steps always add up to the total."""
+    per_item = (moved.filter(pl.col("rule_shape") != "composition") if "rule_shape" in moved.columns
+                else moved)
+    per_item = (per_item.group_by("item_code", "item_name", maintain_order=True)
                 .agg(pl.col("points").cast(pl.Float64).sum()).filter(pl.col("points") != 0))
-    steps = [(_step_label(r), r["points"]) for r in per_item.iter_rows(named=True)]
-    rest = round(float(unit["total_score"]) - float(unit["base_points"]) - sum(p for _, p in steps), 4)
+    rows = per_item.to_dicts()
+    kept = {r["item_code"] for r in sorted(rows, key=lambda r: -abs(r["points"]))[:top]}
+    steps = [(f"{r['item_code']}<br>{_short(r['item_name'])}", r["points"]) for r in rows
+             if r["item_code"] in kept]
+    rest = [r for r in rows if r["item_code"] not in kept]
     if rest:
-        steps.append(("组合规则调整（分组封顶、加分上限等）", rest))
+        steps.append((f"其他 {len(rest)} 项", round(sum(r["points"] for r in rest), 4)))
+    adjustment = round(float(unit["total_score"]) - float(unit["base_points"]) - sum(p for _, p in steps), 4)
+    if adjustment:
+        steps.append(("组合规则调整<br>（封顶、数据缺失等）", adjustment))
     return steps
 
 
-def scorecard_figure(unit: dict, moves: pl.DataFrame) -> go.Figure:
-    """Waterfall from base points through each loss and gain to the total, over the movement
-    rows that moved points, with their explanations and sources."""
-    missing = (pl.col("status") == "missing") if "status" in moves.columns else pl.lit(False)
-    moved = (moves.filter((pl.col("points") != 0) | missing)
-             .with_columns(_order=pl.col("item_code").str.extract_all(r"\d+").cast(pl.List(pl.Int64)))
-             .sort("_order", "item_code", "movement_kind").drop("_order"))
+def waterfall_figure(unit: dict, moved: pl.DataFrame, decimals: int) -> go.Figure:
     steps = waterfall_steps(unit, moved)
     values = [float(unit["base_points"])] + [p for _, p in steps] + [float(unit["total_score"])]
     waterfall = go.Waterfall(
         x=["分值"] + [label for label, _ in steps] + ["总分"], y=values,
         measure=["absolute"] + ["relative"] * len(steps) + ["total"],
-        text=[f"{v:+.2f}" if 0 < i < len(values) - 1 else f"{v:.2f}" for i, v in enumerate(values)],
-        textposition="outside", connector={"line": {"color": "#9E9E9E"}},
+        text=[points(v, decimals, signed=0 < i < len(values) - 1) for i, v in enumerate(values)],
+        textposition="outside", cliponaxis=False, connector={"line": {"color": "#9E9E9E"}},
         decreasing={"marker": {"color": "#C62828"}}, increasing={"marker": {"color": "#2E7D32"}},
         totals={"marker": {"color": "#1F4E79"}}, hovertemplate="%{x}：%{text}<extra></extra>")
-    rows = moved.to_dicts() or [{"item_code": "", "item_name": "本单位没有扣分或加分", "measure_value": None,
-                                  "target": None, "points": 0, "explanation_zh": "", "source_item": None}]
-    table = go.Table(
-        columnwidth=[120, 55, 55, 55, 330, 100],
-        header={"values": ["指标", "实际值", "目标值", "分数变动", "说明", "依据"],
-                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
-        cells={"values": [
-            [_step_label(r).strip() for r in rows],
-            [_number(r["measure_value"]) for r in rows], [_number(r["target"]) for r in rows],
-            [_points_cell(r) for r in rows], [r["explanation_zh"] or "" for r in rows],
-            [f"方案第{r['source_item']}项" if r["source_item"] else "" for r in rows]],
-            "align": ["left", "center", "center", "center", "left", "left"], "height": 26,
-            "font": {"color": [[MISSING_RED if r.get("status") == "missing" else "#212121" for r in rows]]}})
-    table_height = 40 + 34 * len(rows)
-    chart_height = 330 if steps else 200
-    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.04,
-                        row_heights=[chart_height / (chart_height + table_height),
-                                     table_height / (chart_height + table_height)],
-                        specs=[[{"type": "xy"}], [{"type": "table"}]])
-    fig.add_trace(waterfall, row=1, col=1)
-    fig.add_trace(table, row=2, col=1)
+    fig = go.Figure(waterfall)
     top = float(unit["base_points"]) + float(unit["bonuses"])
-    fig.update_yaxes(range=[min(0, min(values)), top * 1.15], title_text="分", row=1, col=1)
-    fig.update_xaxes(tickangle=-30 if len(steps) > 6 else 0, tickfont={"size": 11}, row=1, col=1)
+    low = min(0.0, *values)
+    fig.update_yaxes(range=[low, top * 1.12], title_text="分")
+    fig.update_xaxes(tickangle=0, tickfont={"size": 10}, type="category")
     fig.update_layout(showlegend=False)
     place = (f"第 {unit['score_rank']} 名" if unit["score_rank"] is not None
              else f"{MISSING_ZH}，不排名")
     gaps = f"，{MISSING_ZH} {unit['missing_items']} 项" if unit.get("missing_items") else ""
-    title = f"{unit['unit_name']}：{float(unit['total_score']):.2f} 分，{place}，{_grade_cell(unit)}{gaps}"
-    return styled(fig, 80 + chart_height + table_height, title)
+    total = points(unit["total_score"], decimals)
+    title = f"{unit['unit_name']}：{total} 分，{place}，{_grade_cell(unit)}{gaps}"
+    return styled(fig, 420, title)
 
 
-def _points_cell(row: dict) -> str:
+def movement_table(moved: pl.DataFrame, sources: pl.DataFrame | None, decimals: int, after: int) -> Table:
+    """Every rule that moved points (or found no data), with the ledger rows behind it."""
+    cited: dict[str, str] = {}
+    if sources is not None and not moved.is_empty():
+        found = sources.filter(pl.col("movement_id").is_in(moved["movement_id"].implode()))
+        for movement_id, group in found.group_by("movement_id"):
+            texts = group.sort("event_date", "source_row")["source_zh"].to_list()
+            cited[movement_id[0]] = "；".join(texts[:3]) + (f" 等 {len(texts)} 行" if len(texts) > 3 else "")
+    rows = moved.to_dicts()
+    body = [[_step_label(r), _number(r["measure_value"]), _number(r["target"]), _points_cell(r, decimals),
+             r["explanation_zh"] or "", f"第 {r['source_item']} 项" if r["source_item"] else "",
+             cited.get(r["movement_id"], "")] for r in rows]
+    if not body:
+        body = [["本单位没有扣分或加分", "", "", "", "", "", ""]]
+    return Table(header=["指标", "实际值", "目标值", "分数变动", "说明", "方案依据", "台账出处"],
+                 rows=body, align="lcccllll", widths=[18, 7, 7, 8, 36, 9, 18],
+                 red=[r.get("status") == "missing" for r in rows] or None, after=after)
+
+
+def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None,
+                    causes: pl.DataFrame | None = None, sources: pl.DataFrame | None = None,
+                    decimals: dict[str, int] | None = None) -> Panel:
+    title = "单位得分卡：扣分与加分从何而来"
+    if ranked is None or movements is None:
+        return missing_panel("02_scorecards", title, "扣分加分明细（fct_score_movements）")
+    panel = Panel(key="02_scorecards", title=title, note=(
+        "瀑布图自分值起，逐项减去扣分、加上加分，得到总分：变动最大的 "
+        f"{WATERFALL_STEPS} 项单列，其余合为“其他”，方案的分组封顶、数据缺失未计分等组合规则另列一步；"
+        "图下为决定等次的情形及原因，和扣了分或加了分的每条计分规则：实际值、目标值、分数变动、说明、"
+        "方案依据及台账出处。"))
+    for unit in ranked.to_dicts():
+        places = (decimals or {}).get(unit["scheme_code"], DEFAULT_DECIMALS)
+        moves = movements.filter(pl.col("scheme_code") == unit["scheme_code"],
+                                 pl.col("unit_code") == unit["unit_code"])
+        missing = (pl.col("status") == "missing") if "status" in moves.columns else pl.lit(False)
+        moved = (moves.filter((pl.col("points") != 0) | missing)
+                 .with_columns(_order=pl.col("item_code").str.extract_all(r"\d+").cast(pl.List(pl.Int64)))
+                 .sort("_order", "item_code", "movement_kind").drop("_order"))
+        panel.figures.append(waterfall_figure(unit, moved, places))
+        index = len(panel.figures) - 1
+        unit_causes = None if causes is None else causes.filter(pl.col("scheme_code") == unit["scheme_code"])
+        cause = cause_table(unit_causes, unit["unit_code"], after=index,
+                            caption=f"{unit['unit_name']}：决定等次的情形及其原因")
+        if cause is not None:
+            panel.tables.append(cause)
+        table = movement_table(moved, sources, places, index)
+        table.caption = f"{unit['unit_name']}：扣分、加分及数据缺失的指标"
+        panel.tables.append(table)
+    return panel
+
+
+def _points_cell(row: dict, decimals: int = DEFAULT_DECIMALS) -> str:
     if row.get("status") == "missing" and not float(row["points"]):
         return MISSING_ZH
-    return f"{float(row['points']):+.2f}"
+    return points(row["points"], decimals, signed=True)
 
 
 def _number(value) -> str:
-    return "—" if value is None else f"{float(value):g}"
+    """A measured value or target: at most two decimals, no trailing zeros."""
+    if value is None:
+        return "—"
+    return f"{round(float(value), 2):g}"
 
 
 def _count(value) -> str:
     return "—" if value is None else str(int(value))
-
-
-def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None) -> Panel:
-    title = "单位得分卡：扣分与加分从何而来"
-    if ranked is None or movements is None:
-        return missing_panel("02_scorecards", title, "扣分加分明细（fct_score_movements）")
-    figures = [scorecard_figure(unit, movements.filter(pl.col("scheme_code") == unit["scheme_code"],
-                                                       pl.col("unit_code") == unit["unit_code"]))
-               for unit in ranked.to_dicts()]
-    return Panel(key="02_scorecards", title=title, figures=figures,
-                 note="瀑布图自分值起，逐项减去扣分、加上加分，得到总分（方案的分组封顶、加分上限等组合规则"
-                      "另列一步）；下表为扣了分或加了分的每条计分规则：实际值、目标值、分数变动、说明及方案依据。")
 
 
 # ---------- air calendar
@@ -353,12 +473,11 @@ def air_monthly_panel(monthly: pl.DataFrame | None, targets: pl.DataFrame, unit_
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
                         subplot_titles=["优良天数比率（%）", "PM2.5 月均浓度（μg/m³）"])
     for n, (code, name) in enumerate(_ordered_units(monthly, unit_order)):
-        colour = UNIT_COLOURS[n % len(UNIT_COLOURS)]
         unit = monthly.filter(pl.col("unit_code") == code).sort("obs_month")
         months = [f"{m}月" for m in unit["obs_month"]]
         for col, column in ((1, "good_day_ratio"), (2, "pm2_5_mean")):
             fig.add_trace(go.Scatter(x=months, y=unit[column].to_list(), name=name, legendgroup=code,
-                                     showlegend=col == 1, mode="lines+markers", line_color=colour,
+                                     showlegend=col == 1, mode="lines+markers", **unit_line(n),
                                      hovertemplate=f"{name} %{{x}}：%{{y}}<extra></extra>"), row=1, col=col)
     for col, measure in ((1, "air.good_day_ratio"), (2, "air.pm2_5_annual_mean")):
         for k, (target, names) in enumerate(_targets_by_value(targets, measure)):
@@ -386,21 +505,15 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
     position = {code: i for i, code in enumerate(unit_order)}
     rows = sorted(gaps.to_dicts(), key=lambda r: (position.get(r["unit_code"], 99), r["item_code"]))
     verdicts = [data.gap_verdict(r) for r in rows]
-    table = go.Table(
-        columnwidth=[110, 130, 55, 70, 55, 55, 260, 100],
-        header={"values": ["考核单位", "指标", "年度目标", f"截至{as_of.month}月{as_of.day}日", "已计天数",
-                           "剩余天数", "余下时段须达到", "判断"],
-                "fill_color": "#1F4E79", "font": {"color": "white"}, "align": "center"},
-        cells={"values": [
-            [names.get(r["unit_code"], r["unit_code"]) for r in rows], [r["item_name"] for r in rows],
-            [_number(r["target"]) for r in rows], [_number(r["year_to_date_value"]) for r in rows],
-            [_count(r["days_so_far"]) for r in rows], [_count(r["days_left"]) for r in rows],
-            [r["requirement"] or r["reason"] or "—" for r in rows], verdicts],
-            "align": ["center", "left", "center", "center", "center", "center", "left", "center"],
-            "height": 26,
-            "fill_color": [["white"] * len(rows)] * 7 + [[data.verdict_colour(v) for v in verdicts]]})
-    return Panel(key="05_air_target_gap", title=title,
-                 figures=[styled(go.Figure(table), 90 + 27 * len(rows))],
+    table = Table(
+        header=["考核单位", "指标", "年度目标", f"截至{as_of.month}月{as_of.day}日", "已计天数", "剩余天数",
+                "余下时段须达到", "判断"],
+        rows=[[names.get(r["unit_code"], r["unit_code"]), r["item_name"], _number(r["target"]),
+               _number(r["year_to_date_value"]), _count(r["days_so_far"]), _count(r["days_left"]),
+               r["requirement"] or r["reason"] or "—", v] for r, v in zip(rows, verdicts, strict=True)],
+        align="llcccclc", widths=[10, 16, 7, 8, 6, 6, 34, 12],
+        fills={(i, 7): data.verdict_colour(v) for i, v in enumerate(verdicts)})
+    return Panel(key="05_air_target_gap", title=title, tables=[table],
                  note="余下时段须达到：假定余下每天均为有效日，全年要达到目标，余下日子须满足的条件"
                       "（年均浓度：(目标 × 全年天数 − 已累计) ÷ 剩余天数；优良天数：至少须有的优良天数；"
                       "重度及以上污染：至多可有的天数）。绿色为已达标或目前达标，橙色为目前未达标，红色为"
@@ -448,19 +561,13 @@ def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, name
 # ---------- data quality
 
 
-def gates_figure(gates: pl.DataFrame) -> go.Figure:
+def gates_table(gates: pl.DataFrame) -> Table:
     colour = {"阻断发布": "#FFCDD2", "警告": "#FFE0B2", "已隔离问题行": "#FFF9C4", "通过": "#C8E6C9"}
     rows = gates.to_dicts()
-    table = go.Table(
-        columnwidth=[300, 110, 80, 80],
-        header={"values": ["质控检查", "闸门状态", "检查项", "未通过项"], "fill_color": "#1F4E79",
-                "font": {"color": "white"}, "align": "center"},
-        cells={"values": [[r["title"] for r in rows], [r["status"] for r in rows],
-                          [r["expectations"] for r in rows], [r["failing"] for r in rows]],
-               "align": ["left", "center", "center", "center"], "height": 26,
-               "fill_color": [["white"] * len(rows), [colour.get(r["status"], "white") for r in rows],
-                              ["white"] * len(rows), ["white"] * len(rows)]})
-    return styled(go.Figure(table), 90 + 27 * len(rows), "质控闸门")
+    return Table(header=["质控检查", "闸门状态", "检查项", "未通过项"],
+                 rows=[[r["title"], r["status"], str(r["expectations"]), str(r["failing"])] for r in rows],
+                 align="lccc", widths=[50, 14, 8, 8], caption="质控闸门",
+                 fills={(i, 1): colour.get(r["status"], "white") for i, r in enumerate(rows)})
 
 
 def completeness_figure(completeness: pl.DataFrame) -> go.Figure:
@@ -481,13 +588,14 @@ def completeness_figure(completeness: pl.DataFrame) -> go.Figure:
 
 def quality_panel(gates: pl.DataFrame | None, completeness: pl.DataFrame | None, report_link: str) -> Panel:
     title = "数据质量：质控闸门与各站逐月数据完整率"
-    figures = ([gates_figure(gates)] if gates is not None else []) + (
-        [completeness_figure(completeness)] if completeness is not None else [])
+    figures = [completeness_figure(completeness)] if completeness is not None else []
+    tables = [gates_table(gates)] if gates is not None else []
     missing = "；".join(m for m in (
         "本期未发布质控闸门结果" if gates is None else "",
         "本期未发布站点日统计（int_air__station_daily），完整率暂缺" if completeness is None else "") if m)
     link = f"详细报告（问题行、文件）：{report_link}。" if report_link and gates is not None else ""
-    return Panel(key="07_quality", title=title, figures=figures, missing=missing + ("。" if missing else ""),
+    return Panel(key="07_quality", title=title, figures=figures, tables=tables,
+                 missing=missing + ("。" if missing else ""),
                  note=link + "完整率 = 当月收到的 PM2.5 小时值个数 ÷ 当月应有小时数（截至统计日）。")
 
 
@@ -535,16 +643,13 @@ def duty_matrix_figure(duties: pl.DataFrame) -> go.Figure:
     return styled(fig, 160 + 24 * units.height)
 
 
-def overdue_table(duties: pl.DataFrame) -> go.Figure:
+def overdue_table(duties: pl.DataFrame) -> Table:
     late = duties.filter(pl.col("is_overdue")).sort("unit_code", "item_order")
     columns = [("unit_name", "部门"), ("item_code", "职责编号"), ("item_name", "职责"),
                ("lead_unit_zh", "牵头单位"), ("deadline", "时限"), ("status_zh", "完成情况")]
-    fig = go.Figure(go.Table(
-        header={"values": [zh for _, zh in columns], "fill_color": "#DDEBF7", "align": "left"},
-        cells={"values": [[str(v) if v is not None else "—" for v in late[c].to_list()] for c, _ in columns],
-               "align": "left"},
-        columnwidth=[14, 8, 48, 14, 10, 8]))
-    return styled(fig, 120 + 28 * max(late.height, 1), f"逾期未完成的职责（{late.height} 项）")
+    rows = [[str(r[c]) if r[c] is not None else "—" for c, _ in columns] for r in late.iter_rows(named=True)]
+    return Table(header=[zh for _, zh in columns], rows=rows or [["—"] * len(columns)], align="lclllc",
+                 widths=[14, 8, 48, 14, 10, 8], caption=f"逾期未完成的职责（{late.height} 项）")
 
 
 def duty_panel(duties: pl.DataFrame | None) -> Panel | None:
@@ -556,7 +661,7 @@ def duty_panel(duties: pl.DataFrame | None) -> Panel | None:
     as_of = duties["status_as_of"].max()
     return Panel(
         key="06b_duties", title="部门职责完成情况（目标任务分解）",
-        figures=[duty_matrix_figure(duties), overdue_table(duties)],
+        figures=[duty_matrix_figure(duties)], tables=[overdue_table(duties)],
         note=(f"截至 {as_of}：{duties.height} 项部门职责，{summary}；逾期未完成 "
               f"{duties.filter(pl.col('is_overdue')).height} 项。颜色为部门台账最新一行的完成情况，"
               "没有台账行的职责为“未报送”（不视为完成）；格中“牵”为牵头、“配”为配合，"

@@ -1,8 +1,8 @@
-"""Static export for printing: one PNG per panel figure and one multi-page PDF, drawn by kaleido
-in a headless Chromium. Without a Chromium the dashboard is HTML only, and says how to get
-the rest.
+"""Static export: one PNG per chart, drawn by kaleido in a headless Chromium (the printed PDF
+is made from them and the panels' tables: printed.py). Without a Chromium the dashboard is HTML
+only, and says how to get the rest.
 
-Drawing is the slow part (a Chromium page per figure), so each figure's PNG and PDF page are
+Drawing is the slow part (a Chromium page per figure), so each figure's PNG is
 kept in a cache folder under the name of a hash of what decides them (the figure's JSON, its
 size and format, kaleido's version): a nightly run re-draws only the figures whose input
 changed and copies the others. Starting Chromium (the browser, then each tab loading plotly.js)
@@ -29,7 +29,7 @@ from pipelines.publish.dashboard.panels import WIDTH, Panel
 
 PDF_NAME = "dashboard.pdf"
 SCALE = 1.5  # PNG pixel ratio
-TABS = 2  # Chromium tabs drawing at once (15 figures: 18 s with one, 14–16 s with two)
+TABS = 2  # Chromium tabs drawing at once
 NO_BROWSER = ("未找到 Chromium，本次仅生成 HTML，未导出 PNG/PDF。安装方法：以 root 运行 `make browser`"
               "（即 apt-get install chromium fonts-noto-cjk），或设置 BROWSER_PATH 指向 Chromium/Chrome，"
               "然后重新运行。")
@@ -176,7 +176,7 @@ def _kaleido_version() -> str:
 
 def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
                   cache_dir: Path | None = None, browser: Browser | None = None) -> StaticExport:
-    """Write the PNGs and the PDF into out_dir, drawing only figures not in `cache_dir` (None:
+    """Write the PNGs into out_dir, drawing only figures not in `cache_dir` (None:
     draw all) with `browser` (None: a Chromium started for this export, `timeout` seconds for
     its start and each figure; a given browser has its own); never raises (the HTML stands on
     its own)."""
@@ -194,41 +194,27 @@ def export_static(panels: list[Panel], out_dir: Path, timeout: float = 120,
 
 
 def _render(panels: list[Panel], out_dir: Path, draw, cache_dir: Path | None) -> StaticExport:
-    import pikepdf
-
     pairs = figure_files(panels, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = cache_dir or out_dir / ".figures"
     cache.mkdir(parents=True, exist_ok=True)
-    jobs, pages = [], []
+    jobs, cached = [], []
     for fig, _ in pairs:
         size = {"width": WIDTH, "height": int(fig.layout.height or 600)}
-        key = figure_key(fig, size["height"])
-        cached_png, page = cache / f"{key}.png", cache / f"{key}.pdf"
-        pages.append(page)
-        if not (cached_png.exists() and page.exists()):
+        cached_png = cache / f"{figure_key(fig, size['height'])}.png"
+        cached.append(cached_png)
+        if not cached_png.exists():
             jobs.append({"fig": fig, "path": str(cached_png),
                          "opts": {**size, "format": "png", "scale": SCALE}})
-            jobs.append({"fig": fig, "path": str(page), "opts": {**size, "format": "pdf"}})
     if jobs:
         draw(jobs)
-    for (_, png), page in zip(pairs, pages, strict=True):
-        shutil.copyfile(page.with_suffix(".png"), png)
-    pdf = out_dir / PDF_NAME
-    with pikepdf.Pdf.new() as merged:  # qpdf copies each page's objects without parsing them in Python
-        sources = [pikepdf.Pdf.open(page) for page in pages]
-        try:
-            for source in sources:
-                merged.pages.extend(source.pages)
-            merged.save(pdf)
-        finally:
-            for source in sources:
-                source.close()
+    for (_, png), source in zip(pairs, cached, strict=True):
+        shutil.copyfile(source, png)
     if cache_dir is None:
         shutil.rmtree(cache)
     else:
-        prune(cache, keep={p.stem for p in pages})
-    return StaticExport(pngs=[png for _, png in pairs], pdf=pdf, drawn=len(jobs) // 2)
+        prune(cache, keep={p.stem for p in cached})
+    return StaticExport(pngs=[png for _, png in pairs], drawn=len(jobs))
 
 
 def prune(cache: Path, keep: set[str], limit: int = 400) -> None:

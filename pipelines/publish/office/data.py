@@ -14,7 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.publish.dashboard.data import query_release, read_mart, scheme_names
+from pipelines.lib.wording import DEFAULT_DECIMALS
+from pipelines.publish.dashboard.data import query_release, read_mart, scheme_names, scheme_reports
 
 MISSING = "missing"
 FINAL, PRELIMINARY = "定稿", "初步"
@@ -47,9 +48,29 @@ class OfficeData:
     quarantine: pl.DataFrame        # every quarantined row or cell, with its reason
     grades: list[str]               # the scheme's grades, best first
     subject: str = ""               # 钦州市2024年度生态环境保护目标责任考核 (titles)
+    causes: pl.DataFrame = field(default_factory=pl.DataFrame)   # fct_unit_grade_causes of the scheme
+    sources: pl.DataFrame = field(default_factory=pl.DataFrame)  # fct_movement_sources of the scheme
+    report: dict = field(default_factory=dict)  # the scheme's report block (issuer, 文号, 主送, decimals)
+    government: str = ""            # 资源县人民政府 (the scheme's government)
 
     def __post_init__(self) -> None:
         self.subject = self.subject or self.scheme_name
+
+    @property
+    def decimals(self) -> int:
+        return int(self.report.get("decimals", DEFAULT_DECIMALS))
+
+    def cited_sources(self, limit: int = 3) -> dict[str, str]:
+        """movement_id → where its ledger rows are written (台账 file 第 N 行；…), at most `limit`
+        rows named, then how many in all."""
+        if self.sources.is_empty():
+            return {}
+        cited = {}
+        for (movement_id,), group in self.sources.group_by("movement_id"):
+            texts = group.sort("event_date", "source_row")["source_zh"].to_list()
+            more = f" 等 {len(texts)} 行" if len(texts) > limit else ""
+            cited[movement_id] = "；".join(texts[:limit]) + more
+        return cited
 
 
 def release_status(record: dict) -> str:
@@ -78,12 +99,17 @@ def missing_counts(scores: pl.DataFrame) -> dict[str, int]:
             for r in scores.select("unit_code", "missing_items").iter_rows(named=True)}
 
 
+DECISIVE = ("veto", "grade_cap")
+
+
 def shown_movements(movements: pl.DataFrame, unit_order: list[str],
                     item_order: dict[str, int]) -> pl.DataFrame:
-    """Every movement that moved points, and every row marked 数据缺失, units in rank order,
-    items in scheme order, largest loss first."""
+    """Every movement that moved points, every row marked 数据缺失 and every veto or grade cap
+    that applied (they move no points but decide the grade), units in rank order, items in
+    scheme order, largest loss first."""
     rank = {code: i for i, code in enumerate(unit_order)}
-    return (movements.filter(pl.col("is_movement") | has_missing_status(movements))
+    return (movements.filter(pl.col("is_movement") | has_missing_status(movements)
+                             | pl.col("movement_kind").is_in(DECISIVE))
             .with_columns(_unit=pl.col("unit_code").replace_strict(rank, default=len(rank)),
                           _item=pl.col("item_code").replace_strict(item_order, default=len(item_order),
                                                                    return_dtype=pl.Int64))
@@ -151,25 +177,65 @@ def scheme_sections(items: pl.DataFrame, tree: dict[str, dict]) -> list[Section]
     return sections
 
 
-def _ledger_files(release_dir: Path) -> pl.DataFrame | None:
+def _ledger_files(release_dir: Path, scheme_code: str) -> pl.DataFrame | None:
+    """The scheme's ledger files (fct_ledger_scheme_files: its own rows, and rows or files no
+    scheme was found for); a release without that mart: every file (fct_ledger_file_report)."""
+    label = QUARANTINES["quarantine_ledgers"]
+    scoped = read_mart(release_dir, "fct_ledger_scheme_files")
+    if scoped is not None:
+        return (scoped.filter(pl.col("scheme_code").is_null() | (pl.col("scheme_code") == scheme_code))
+                .group_by("source_file")
+                .agg(pl.col("rows_read", "rows_loaded", "rows_quarantined", "rows_other_year").sum(),
+                     pl.col("status_zh").unique().sort().str.join("；"))
+                .select(input_zh=pl.lit(label), source_file="source_file",
+                        rows_read=pl.col("rows_read").cast(pl.Int64),
+                        rows_loaded=pl.col("rows_loaded").cast(pl.Int64),
+                        rows_quarantined=pl.col("rows_quarantined").cast(pl.Int64),
+                        rows_other_year=pl.col("rows_other_year").cast(pl.Int64), status_zh="status_zh"))
     report = read_mart(release_dir, "fct_ledger_file_report")
     if report is None:
         return None
-    return report.select(input_zh=pl.lit(QUARANTINES["quarantine_ledgers"]), source_file="source_file",
+    return report.select(input_zh=pl.lit(label), source_file="source_file",
                          rows_read=pl.col("rows_read").cast(pl.Int64),
                          rows_loaded=pl.col("rows_loaded").cast(pl.Int64),
-                         rows_quarantined=pl.col("rows_quarantined").cast(pl.Int64), status_zh="status_zh")
+                         rows_quarantined=pl.col("rows_quarantined").cast(pl.Int64),
+                         rows_other_year=pl.lit(None, pl.Int64), status_zh="status_zh")
 
 
-def quarantine_rows(release_dir: Path) -> pl.DataFrame:
-    """Every quarantined row or cell of the release, one schema for all inputs."""
+def scheme_places(release_dir: Path, scheme_code: str) -> tuple[set[str], set[str]]:
+    """The air stations and water sections of the scheme's units (from the release's warehouse
+    copy): the air and water quarantines a scheme's papers show."""
+    units = f"(select unit_code from staging.stg_scheme__units where scheme_code = '{scheme_code}')"
+    stations = query_release(release_dir, f"select station_code from staging.stg_air__unit_stations "
+                                          f"where unit_code in {units}")
+    sections = query_release(release_dir, f"select section_code from staging.stg_water__sections "
+                                          f"where unit_code in {units}")
+    return (set() if stations is None else set(stations["station_code"].to_list()),
+            set() if sections is None else set(sections["section_code"].to_list()))
+
+
+def quarantine_rows(release_dir: Path, scheme_code: str | None = None,
+                    ledger_files: set[str] | None = None) -> pl.DataFrame:
+    """Every quarantined row or cell of the release, one schema for all inputs; given a scheme,
+    only its own: ledger rows of its files, air rows of its units' stations, water rows of its
+    units' sections."""
     columns = {"input_zh": pl.String, "source_file": pl.String, "source_sheet": pl.String,
                "source_row": pl.Int64, "column_name": pl.String, "value": pl.String, "reason": pl.String}
+    stations, sections = scheme_places(release_dir, scheme_code) if scheme_code else (set(), set())
     frames = []
     for stem, label in QUARANTINES.items():
         frame = read_mart(release_dir, stem)
         if frame is None:
             continue
+        if scheme_code is not None:
+            if stem == "quarantine_ledgers" and ledger_files is not None:
+                frame = frame.filter(pl.col("source_file").is_in(sorted(ledger_files)))
+            elif stem == "quarantine_air":
+                frame = (frame.filter(pl.col("station_code").is_in(sorted(stations)))
+                         if "station_code" in frame.columns else frame.head(len(stations) and frame.height))
+            elif stem == "quarantine_water":  # rows name no section: the scheme's if it has any
+                frame = (frame.filter(pl.col("section_code").is_in(sorted(sections)))
+                         if "section_code" in frame.columns else frame.head(len(sections) and frame.height))
         if "raw_value" in frame.columns and "value" not in frame.columns:
             frame = frame.rename({"raw_value": "value"})
         frames.append(frame.select(
@@ -183,20 +249,30 @@ def quarantine_rows(release_dir: Path) -> pl.DataFrame:
     return pl.concat(frames).sort("input_zh", "source_file", "source_row", "column_name", nulls_last=True)
 
 
-def file_report(release_dir: Path, quarantine: pl.DataFrame) -> pl.DataFrame:
-    """Per input file: rows read, loaded, quarantined. Ledgers from fct_ledger_file_report;
-    other inputs (air, water) list the files that had quarantined rows, with their count."""
+def file_report(release_dir: Path, scheme_code: str) -> pl.DataFrame:
+    """Per input file of the scheme: rows read, loaded, quarantined, of another year. Ledgers from
+    fct_ledger_scheme_files; air and water list the files with quarantined rows of the scheme's
+    stations and sections, with their count."""
     schema = {"input_zh": pl.String, "source_file": pl.String, "rows_read": pl.Int64,
-              "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "status_zh": pl.String}
-    ledgers = _ledger_files(release_dir)
+              "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "rows_other_year": pl.Int64,
+              "status_zh": pl.String}
+    ledgers = _ledger_files(release_dir, scheme_code)
+    files = None if ledgers is None else set(ledgers["source_file"].to_list())
+    quarantine = quarantine_rows(release_dir, scheme_code, files)
     others = (quarantine.filter(pl.col("input_zh") != QUARANTINES["quarantine_ledgers"])
               .group_by("input_zh", "source_file")
               .agg(rows_quarantined=pl.struct("source_row", "source_sheet").n_unique().cast(pl.Int64))
               .select("input_zh", "source_file", rows_read=pl.lit(None, pl.Int64),
                       rows_loaded=pl.lit(None, pl.Int64), rows_quarantined="rows_quarantined",
+                      rows_other_year=pl.lit(None, pl.Int64),
                       status_zh=pl.lit("部分行或数值被隔离，见隔离清单")))
     parts = [f.cast(schema) for f in (ledgers, others) if f is not None]
     return pl.concat(parts).sort("input_zh", "source_file") if parts else pl.DataFrame(schema=schema)
+
+
+def scoped_quarantine(release_dir: Path, scheme_code: str, files: pl.DataFrame) -> pl.DataFrame:
+    ledger_files = set(files.filter(pl.col("input_zh") == QUARANTINES["quarantine_ledgers"])["source_file"])
+    return quarantine_rows(release_dir, scheme_code, ledger_files)
 
 
 def scheme_codes(release_dir: Path, year: int) -> list[str]:
@@ -239,7 +315,10 @@ def load_office_data(release_dir: Path, scheme_code: str, year: int, as_of: date
     if scores.is_empty():
         raise ValueError(f"{release_dir}: 本期结果中没有考核方案 {scheme_code}。")
     items = items.filter(pl.col("scheme_code") == scheme_code)
-    quarantine = quarantine_rows(release_dir)
+    files = file_report(release_dir, scheme_code)
+    quarantine = scoped_quarantine(release_dir, scheme_code, files)
+    causes, sources = (_of_scheme(read_mart(release_dir, stem), scheme_code)
+                       for stem in ("fct_unit_grade_causes", "fct_movement_sources"))
     return OfficeData(
         scheme_code=scheme_code, scheme_name=scheme_names(release_dir).get(scheme_code, scheme_code),
         year=year, as_of=as_of,
@@ -248,9 +327,21 @@ def load_office_data(release_dir: Path, scheme_code: str, year: int, as_of: date
         movements=shown_movements(movements.filter(pl.col("scheme_code") == scheme_code),
                                   scores["unit_code"].to_list(), item_positions(items)),
         sections=scheme_sections(items, _item_tree(release_dir, scheme_code)),
-        file_report=file_report(release_dir, quarantine), quarantine=quarantine,
+        file_report=files, quarantine=quarantine,
         grades=grade_order(release_dir, scheme_code, scores),
-        subject=assessment_subject(release_dir, scheme_code, year))
+        subject=assessment_subject(release_dir, scheme_code, year),
+        causes=causes, sources=sources, report=scheme_reports(release_dir).get(scheme_code, {}),
+        government=scheme_government(release_dir, scheme_code))
+
+
+def _of_scheme(frame: pl.DataFrame | None, scheme_code: str) -> pl.DataFrame:
+    return pl.DataFrame() if frame is None else frame.filter(pl.col("scheme_code") == scheme_code)
+
+
+def scheme_government(release_dir: Path, scheme_code: str) -> str:
+    frame = query_release(release_dir, "select government from staging.stg_scheme__schemes "
+                                       f"where scheme_code = '{scheme_code}'")
+    return "" if frame is None or frame.is_empty() else (frame["government"][0] or "")
 
 
 def scheme_year_stem(scheme_code: str, year: int) -> str:

@@ -1,23 +1,28 @@
 """考核结果_<scheme>_<year>.xlsx: the results as the assessment office circulates them.
 
-Sheets: 汇总 (ranking, 总分 as a formula of 分值 − 扣分 + 加分), 得分明细 (unit × item, items
-grouped by the scheme's sections, 合计 as a formula), 扣分说明 (every movement with its reason,
-quoted rule and source rows), 数据质量 (quarantined inputs per file, then every row).
-Printing: A4 landscape, title rows repeated, page numbers and the as-of date in the footer."""
+Written with XlsxWriter, which stores each formula together with its computed value: a reader
+that does not recalculate (a viewer, WPS in some modes, openpyxl, pandas) sees the totals, and
+one that does gets the same figures (tests recalculate with LibreOffice).
+
+Sheets: 汇总 (ranking; 总分 = 分值 − 扣分 − 未计分 + 加分 as a formula over the parts as printed;
+the decisive rules with their causes), 得分明细 (one long sheet: items down, grouped under the
+scheme's sections, one column per unit; 合计 a formula), 扣分说明 (every movement and every veto,
+cap or missing item with its reason, clause and the ledger file and row), 数据质量 (this scheme's
+input files and quarantined rows). Printing: A4, title rows (and 指标 columns) repeated, page
+numbers, the as-of date and 初步/定稿 in header and footer."""
 
 from __future__ import annotations
 
 import math
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
+import polars as pl
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from pipelines.lib.wording import balanced, date_zh
 from pipelines.publish.office.data import (
     FINAL,
     OfficeData,
@@ -28,28 +33,19 @@ from pipelines.publish.office.data import (
 
 BODY_FONT = "宋体"
 HEAD_FONT = "黑体"
-NUMBER = "0.00"
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-SECTION_FILL = PatternFill("solid", fgColor="D9E2F3")
-NOT_ASSESSED_FILL = PatternFill("solid", fgColor="EDEDED")
-MISSING_FILL = PatternFill("solid", fgColor="FFE699")
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = "#1F4E79"
+SECTION_FILL = "#D9E2F3"
+NOT_ASSESSED_FILL = "#EDEDED"
+MISSING_FILL = "#FFE699"
+BORDER_COLOUR = "#A6A6A6"
 # The dashboard's grade colours (pipelines/publish/dashboard/panels.py), as light fills
-GRADE_FILLS = {"优秀": "C6E0B4", "良好": "E2EFDA", "合格": "FFF2CC", "不合格": "F8CBAD"}
-SUMMARY_HEADERS = ["排名", "考核单位", "分值", "扣分", "加分", "总分", "等次", "否决或降档说明",
-                   "数据缺失项数"]
-MOVEMENT_HEADERS = ["考核单位", "指标编号", "指标名称", "分数变动", "说明", "依据条款", "规则原文",
-                    "来源数据行"]
-FILE_HEADERS = ["数据来源", "文件", "读入行数", "载入行数", "隔离行数", "状态"]
+GRADE_FILLS = {"优秀": "#C6E0B4", "良好": "#E2EFDA", "合格": "#FFF2CC", "不合格": "#F8CBAD"}
+SUMMARY_HEADERS = ["排名", "考核单位", "分值", "扣分", "未计分", "加分", "总分", "等次",
+                   "一票否决、等次封顶或不排名的原因", "数据缺失项数"]
+MOVEMENT_HEADERS = ["考核单位", "指标编号", "指标名称", "分数变动", "实际值", "目标值", "说明",
+                    "方案依据", "规则原文", "台账出处", "数据状态"]
+FILE_HEADERS = ["数据来源", "文件", "本方案的行数", "载入行数", "隔离行数", "其他年度行数", "状态"]
 QUARANTINE_HEADERS = ["数据来源", "文件", "工作表", "行号", "列", "原值", "隔离原因"]
-SUMMARY_NOTE = ("注：总分 = 分值 − 扣分 + 加分（F 列为公式，可核对）；"
-                "扣分含超出单项分值、从总分中扣减的部分；"
-                "等次按考核方案的分档确定，一票否决或等次封顶的情形见“否决或降档说明”。")
-DETAIL_NOTE = ("注：合计 = 各项得分（含加分）之和 − 从总分扣减的分数（公式，可与汇总表总分核对）。"
-               "灰色：该单位不考核此项；黄色：数据缺失，该项得分待补充数据后确定。")
-ITEMS_PER_PAGE = 11
-DETAIL_SCALE = 68  # % : 排名, 考核单位 and 11 item columns across A4 landscape
 DETAIL_MAX_ROWS = 20000  # quarantined rows listed one by one; beyond this the sheet says how many more
 
 
@@ -58,132 +54,144 @@ def workbook_name(scheme_code: str, year: int) -> str:
 
 
 def as_of_text(data: OfficeData) -> str:
-    return f"数据截至 {data.as_of.year} 年 {data.as_of.month} 月 {data.as_of.day} 日（{data.status}结果）"
+    return f"数据截至{date_zh(data.as_of)}（{data.status}结果）"
 
 
-def _font(bold: bool = False, colour: str = "000000", size: int = 11, head: bool = False) -> Font:
-    return Font(name=HEAD_FONT if head else BODY_FONT, bold=bold, color=colour, size=size)
-
-
-def _title(ws: Worksheet, text: str, subtitle: str, width: int, merge: bool = True) -> None:
-    """Title and subtitle rows; merged across the table unless the sheet prints in column strips
-    (a merged title would be cut at each strip's edge; unmerged, it overflows from A1)."""
-    ws.cell(1, 1, text).font = _font(size=16, head=True)
-    ws.cell(2, 1, subtitle).font = _font(colour="595959")
-    if merge:
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws.row_dimensions[1].height = 28
-
-
-def _header(ws: Worksheet, row: int, headers: list[str]) -> None:
-    for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row, col, text)
-        cell.font = _font(bold=True, colour="FFFFFF", head=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BORDER
-
-
-def _body(cell, number: bool = False, wrap: bool = False) -> None:
-    cell.font = _font()
-    cell.border = BORDER
-    if number:
-        cell.number_format = NUMBER
-        cell.alignment = Alignment(horizontal="right", vertical="center")
-    else:
-        cell.alignment = Alignment(vertical="center", wrap_text=wrap)
-
-
-def _widths(ws: Worksheet, widths: list[float]) -> None:
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-
-
-def _text_width(text: str) -> int:
+def text_width(text: str) -> int:
     """Display width in Excel's character units: a CJK or full-width character takes two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def fit_row_heights(ws: Worksheet, first_row: int, last_row: int, line_height: float = 15.0) -> None:
-    """Row heights for wrapped text (openpyxl stores no computed heights and LibreOffice does not
-    grow rows on opening): lines needed by the fullest cell, from the column widths."""
-    for row in range(first_row, last_row + 1):
-        lines = 1
-        for cell in ws[row]:
-            if not isinstance(cell.value, str) or cell.value.startswith("=") or not cell.alignment.wrap_text:
-                continue
-            width = ws.column_dimensions[cell.column_letter].width or 10
-            lines = max(lines, *(math.ceil(_text_width(part) / max(width - 1, 1)) or 1
-                                 for part in cell.value.split("\n")))
-        ws.row_dimensions[row].height = line_height * lines + 2
+def lines_needed(text: str, width: float) -> int:
+    return max(1, sum(math.ceil(text_width(part) / max(width - 1, 1)) or 1 for part in text.split("\n")))
 
 
-def _print_setup(ws: Worksheet, data: OfficeData, title_rows: str, sheet_title: str,
-                 scale: int | None = None) -> None:
-    """A4 landscape, one page wide (or at `scale` % with the sheet's own column breaks), title
-    rows on every page, footer with page numbers and the as-of date."""
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if scale is None:
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+class Styles:
+    """The workbook's cell formats, made once (XlsxWriter formats belong to one workbook)."""
+
+    def __init__(self, book: xlsxwriter.Workbook, decimals: int):
+        number = "0." + "0" * decimals if decimals else "0"
+        base = {"font_name": BODY_FONT, "font_size": 11, "border": 1, "border_color": BORDER_COLOUR,
+                "valign": "vcenter"}
+        self.number_format = number
+        self.title = book.add_format({"font_name": HEAD_FONT, "font_size": 16})
+        self.subtitle = book.add_format({"font_name": BODY_FONT, "font_color": "#595959"})
+        self.note = book.add_format({"font_name": BODY_FONT, "font_color": "#595959", "text_wrap": True,
+                                     "valign": "top"})
+        self.header = book.add_format({**base, "font_name": HEAD_FONT, "bold": True,
+                                       "font_color": "#FFFFFF", "bg_color": HEADER_FILL, "align": "center",
+                                       "text_wrap": True})
+        self.section = book.add_format({**base, "font_name": HEAD_FONT, "bold": True,
+                                        "bg_color": SECTION_FILL})
+        self.text = book.add_format({**base, "text_wrap": True})
+        self.centre = book.add_format({**base, "align": "center"})
+        self.number = book.add_format({**base, "num_format": number})
+        self.bold_number = book.add_format({**base, "num_format": number, "bold": True})
+        self.signed = book.add_format({**base, "num_format": f"+{number};−{number};{number}"})
+        self.missing = book.add_format({**base, "num_format": number, "bg_color": MISSING_FILL})
+        self.not_assessed = book.add_format({**base, "align": "center", "bg_color": NOT_ASSESSED_FILL})
+        self.red_text = book.add_format({**base, "text_wrap": True, "font_color": "#C00000"})
+        self.grades = {g: book.add_format({"bg_color": c}) for g, c in GRADE_FILLS.items()}
+
+
+def _escape(text: str) -> str:
+    """Header/footer text: & starts a code there."""
+    return text.replace("&", "&&")
+
+
+def print_setup(ws, data: OfficeData, sheet_title: str, repeat_rows: tuple[int, int],
+                landscape: bool = True) -> None:
+    """A4, one page wide, title rows on every page, the subject and status in the header, the
+    as-of date and 第 N 页，共 M 页 in the footer."""
+    if landscape:
+        ws.set_landscape()
     else:
-        ws.page_setup.scale = scale
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.print_title_rows = title_rows
-    ws.oddHeader.center.text = f"{data.subject} · {sheet_title}"
-    ws.oddHeader.center.font = HEAD_FONT
-    ws.oddHeader.right.text = "初步结果，仅供审核" if data.status != FINAL else "定稿"
-    ws.oddFooter.left.text = as_of_text(data)
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.right.text = "ecoscore 生成"
+        ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    ws.repeat_rows(*repeat_rows)
+    status = "初步结果，仅供审核" if data.status != FINAL else "定稿"
+    ws.set_header(f'&C&"{HEAD_FONT}"{_escape(data.subject)} · {sheet_title}&R{_escape(status)}')
+    ws.set_footer(f"&L{_escape(as_of_text(data))}&C第 &P 页，共 &N 页")
 
 
-def _number(value) -> float | None:
-    return None if value is None else float(value)
+def _title(ws, styles: Styles, text: str, subtitle: str) -> None:
+    ws.write(0, 0, text, styles.title)
+    ws.write(1, 0, subtitle, styles.subtitle)
+    ws.set_row(0, 28)
+
+
+def _header(ws, styles: Styles, row: int, headers: list[str]) -> None:
+    for col, text in enumerate(headers):
+        ws.write(row, col, text, styles.header)
+
+
+def _widths(ws, widths: list[float]) -> None:
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+
+
+def _fit_row(ws, row: int, values: list, widths: list[float], line_height: float = 15.0) -> None:
+    """Row height for wrapped text (XlsxWriter stores no computed heights, LibreOffice does not
+    grow rows on opening): the lines the fullest cell needs at the column widths."""
+    lines = max((lines_needed(v, widths[c]) for c, v in enumerate(values) if isinstance(v, str) and v),
+                default=1)
+    ws.set_row(row, line_height * lines + 3)
 
 
 # ---------- 汇总
 
 
-def summary_sheet(ws: Worksheet, data: OfficeData) -> None:
-    """One row per unit by rank; 总分 = 分值 − 扣分 + 加分 as a formula beside the published total."""
-    ws.title = "汇总"
-    _title(ws, f"{data.subject}结果汇总表", f"考核方案：{data.scheme_name}；{as_of_text(data)}",
-           len(SUMMARY_HEADERS))
-    _header(ws, 3, SUMMARY_HEADERS)
+def cause_lines(data: OfficeData, unit_code: str) -> str:
+    """The decisive rules of a unit with their causes (fct_unit_grade_causes), one per line."""
+    if data.causes.is_empty():
+        return ""
+    rows = (data.causes.filter(pl.col("unit_code") == unit_code)
+            .sort("cause_kind", "item_code", "event_date", nulls_last=True))
+    return "\n".join(rows["cause_zh"].to_list())
+
+
+def summary_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -> None:
+    """One row per unit by rank; 总分 = 分值 − 扣分 − 未计分 + 加分 as a formula over the parts as
+    printed (which add up: pipelines/lib/wording.balanced), its value stored with it."""
+    ws = book.add_worksheet("汇总")
+    _title(ws, styles, f"{data.subject}结果汇总表", f"考核方案：{data.scheme_name}；{as_of_text(data)}")
+    _header(ws, styles, 2, SUMMARY_HEADERS)
+    widths = [6, 20, 9, 9, 9, 9, 9, 14, 60, 9]
     missing = missing_counts(data.scores)
-    for r, unit in enumerate(data.scores.iter_rows(named=True), start=4):
-        values = [unit["score_rank"], unit["unit_name"], _number(unit["base_points"]),
-                  _number(unit["deductions"]), _number(unit["bonuses"]), f"=C{r}-D{r}+E{r}",
-                  unit["grade"], unit["grade_note_zh"] or "", missing.get(unit["unit_code"], 0)]
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value)
-            _body(cell, number=c in (3, 4, 5, 6), wrap=c == 8)
-            if c in (1, 7, 9):
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.cell(r, 6).font = _font(bold=True)
-    last = 3 + data.scores.height
-    _grade_colours(ws, f"G4:G{last}")
+    for r, unit in enumerate(data.scores.iter_rows(named=True), start=3):
+        base, deducted, gaps, bonus, total = balanced(
+            unit["base_points"], unit["deductions"], unit["bonuses"], unit["total_score"],
+            data.decimals, missing=unit.get("missing_points") or 0)
+        causes = cause_lines(data, unit["unit_code"])
+        note = causes or (unit["grade_note_zh"] or "")
+        ws.write(r, 0, unit["score_rank"] if unit["score_rank"] is not None else "不排名", styles.centre)
+        ws.write(r, 1, unit["unit_name"], styles.text)
+        for c, value in ((2, base), (3, deducted), (4, gaps), (5, bonus)):
+            ws.write_number(r, c, float(value), styles.number)
+        cells = [xl_rowcol_to_cell(r, c) for c in (2, 3, 4, 5)]
+        ws.write_formula(r, 6, f"={cells[0]}-{cells[1]}-{cells[2]}+{cells[3]}", styles.bold_number,
+                         float(total))
+        ws.write(r, 7, unit["grade"] or "不评定", styles.centre)
+        ws.write(r, 8, note, styles.red_text if causes else styles.text)
+        ws.write_number(r, 9, missing.get(unit["unit_code"], 0), styles.centre)
+        _fit_row(ws, r, [unit["unit_name"], note], [widths[1], widths[8]])
+    last = 2 + data.scores.height
+    for grade, fmt in styles.grades.items():
+        ws.conditional_format(3, 7, last, 7, {"type": "cell", "criteria": "==", "value": f'"{grade}"',
+                                              "format": fmt})
     note = last + 2
-    ws.cell(note, 1, SUMMARY_NOTE).font = _font(colour="595959")
-    ws.merge_cells(start_row=note, start_column=1, end_row=note, end_column=len(SUMMARY_HEADERS))
-    ws.cell(note, 1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[note].height = 32
-    _widths(ws, [7, 24, 10, 10, 10, 10, 9, 44, 12])
-    fit_row_heights(ws, 4, last)
-    ws.freeze_panes = "C4"
-    _print_setup(ws, data, "1:3", "汇总")
-
-
-def _grade_colours(ws: Worksheet, cells: str) -> None:
-    for grade, colour in GRADE_FILLS.items():
-        ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[f'"{grade}"'],
-                                                        fill=PatternFill("solid", bgColor=colour)))
+    text = ("注：总分 = 分值 − 扣分 − 未计分 + 加分（G 列为公式，可核对）；"
+            "扣分含超出单项分值、从总分中扣减的部分；未计分为数据缺失、暂未计入的分值；等次按考核方案的分档确定，一票否决、等次封顶或数据缺失不排名的，"
+            "原因（事件、日期、地点及台账出处）见 I 列。各数保留 "
+            f"{data.decimals} 位小数，扣分列含四舍五入的尾差，使各列相加等于总分。")
+    ws.merge_range(note, 0, note, len(SUMMARY_HEADERS) - 1, text, styles.note)
+    ws.set_row(note, 48)
+    _widths(ws, widths)
+    ws.freeze_panes(3, 2)
+    print_setup(ws, data, "汇总", (0, 2))
 
 
 # ---------- 得分明细
@@ -194,72 +202,61 @@ def _points_label(item: dict) -> str:
     return f"{low:g}" if low == high else f"{low:g}–{high:g}"
 
 
-def detail_sheet(ws: Worksheet, data: OfficeData) -> None:
-    """Units down, items across under their section headings; a cell is the item's score
-    (得分, bonus items: 加分); 合计 = Σ items − what came off the total, as a formula."""
-    ws.title = "得分明细"
-    items = [item for section in data.sections for item in section.items]
-    first, width = 3, 2 + len(items) + 2
-    _title(ws, f"{data.subject}得分明细表", as_of_text(data) + "；单元格为各项得分（加分项为加分）",
-           width, merge=False)
-    col = first
-    for section in data.sections:
-        end = col + len(section.items) - 1
-        cell = ws.cell(3, col, section.label)
-        cell.font, cell.fill, cell.border = _font(bold=True, head=True), SECTION_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        if end > col:
-            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=end)
-        col = end + 1
-    _header(ws, 4, ["排名", "考核单位"] + [f"{i['item_code']} {i['item_name']}" for i in items]
-            + ["从总分扣减", "合计"])
-    _header(ws, 5, ["", "分值"] + [_points_label(i) for i in items] + ["", ""])
-    for c in (1, width - 1, width):
-        ws.merge_cells(start_row=4, start_column=c, end_row=5, end_column=c)
-    ws.cell(3, 1, "").border = BORDER
+def detail_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -> None:
+    """Items down, grouped under the scheme's section headings, one column per unit; a cell is
+    the item's score (bonus items: the bonus); 从总分扣减 and 合计 = Σ items − 从总分扣减 (formula
+    with its value) at the foot, equal to the published total."""
+    ws = book.add_worksheet("得分明细")
+    units = data.scores.to_dicts()
+    _title(ws, styles, f"{data.subject}得分明细表",
+           as_of_text(data) + "；各列为各单位的各项得分（加分项为加分）")
+    _header(ws, styles, 2, ["指标编号", "指标名称", "分值", *[u["unit_name"] for u in units]])
     scores = _score_lookup(data)
-    overflow = dict(data.scores.select("unit_code", "overflow_deductions").iter_rows())
-    last_item = get_column_letter(first + len(items) - 1)
-    for r, unit in enumerate(data.scores.iter_rows(named=True), start=6):
-        ws.cell(r, 1, unit["score_rank"])
-        ws.cell(r, 2, unit["unit_name"])
-        for c, item in enumerate(items, start=first):
-            _detail_cell(ws.cell(r, c), scores.get((unit["unit_code"], item["item_code"])))
-        ws.cell(r, width - 1, _number(overflow.get(unit["unit_code"])) or 0.0)
-        overflow_cell = f"{get_column_letter(width - 1)}{r}"
-        ws.cell(r, width, f"=SUM({get_column_letter(first)}{r}:{last_item}{r})-{overflow_cell}")
-        for c in (1, 2, width - 1, width):
-            _body(ws.cell(r, c), number=c > 2)
-        ws.cell(r, width).font = _font(bold=True)
-        ws.cell(r, 1).alignment = Alignment(horizontal="center")
-    note = 7 + data.scores.height
-    ws.cell(note, 1, DETAIL_NOTE).font = _font(colour="595959")
-    _widths(ws, [6, 20] + [11] * len(items) + [11, 10])
-    ws.row_dimensions[4].height = 66
-    ws.freeze_panes = "C6"
-    # about 11 item columns per A4 page, a page starting at a section where one fits;
-    # the header rows and 排名, 考核单位 repeat on every page (the title is in the page header)
-    _print_setup(ws, data, "3:5", "得分明细", scale=DETAIL_SCALE)
-    ws.print_title_cols = "A:B"
-    for column in page_break_columns(data, first):
-        ws.col_breaks.append(Break(id=column))
-
-
-def page_break_columns(data: OfficeData, first: int) -> list[int]:
-    """Columns after which a printed page ends: at a section's end when the next section does
-    not fit on the page, inside a section longer than a page every ITEMS_PER_PAGE items."""
-    breaks, column, on_page = [], first, 0
+    row, first = 3, 3
+    widths = [10, 40, 8] + [max(10, text_width(u["unit_name"]) + 2) for u in units]
     for section in data.sections:
-        size = len(section.items)
-        if on_page and on_page + size > ITEMS_PER_PAGE:
-            breaks.append(column - 1)
-            on_page = 0
-        while size > ITEMS_PER_PAGE - on_page:
-            take = ITEMS_PER_PAGE - on_page
-            column, size, on_page = column + take, size - take, 0
-            breaks.append(column - 1)
-        column, on_page = column + size, on_page + size
-    return breaks
+        ws.merge_range(row, 0, row, 2 + len(units), section.label, styles.section)
+        row += 1
+        for item in section.items:
+            ws.write(row, 0, item["item_code"], styles.text)
+            ws.write(row, 1, item["item_name"], styles.text)
+            ws.write(row, 2, _points_label(item), styles.centre)
+            for c, unit in enumerate(units, start=3):
+                found = scores.get((unit["unit_code"], item["item_code"]))
+                if found is None:
+                    ws.write(row, c, "不考核", styles.not_assessed)
+                else:
+                    ws.write_number(row, c, float(found["score_with_bonuses"]),
+                                    styles.missing if found["_missing"] else styles.number)
+            _fit_row(ws, row, [item["item_name"]], [widths[1]])
+            row += 1
+    last_item = row - 1
+    ws.write(row, 0, "", styles.text)
+    ws.write(row, 1, "从总分扣减（超出单项分值的扣分）", styles.text)
+    ws.write(row, 2, "", styles.text)
+    overflow_row = row
+    for c, unit in enumerate(units, start=3):
+        ws.write_number(row, c, float(unit["overflow_deductions"] or 0), styles.number)
+    row += 1
+    ws.write(row, 0, "", styles.text)
+    ws.write(row, 1, "合计（= 总分）", styles.section)
+    ws.write(row, 2, "", styles.text)
+    for c, unit in enumerate(units, start=3):
+        column = xl_col_to_name(c)
+        value = sum((Decimal(str(s["score_with_bonuses"])) for (u, _), s in scores.items()
+                     if u == unit["unit_code"]), Decimal(0)) - Decimal(str(unit["overflow_deductions"] or 0))
+        assert value == Decimal(str(unit["total_score"])), f"{unit['unit_name']}: 明细合计 {value} ≠ 总分"
+        formula = f"=SUM({column}{first + 1}:{column}{last_item + 1})-{column}{overflow_row + 1}"
+        ws.write_formula(row, c, formula, styles.bold_number, float(value))
+    note = row + 2
+    ws.merge_range(note, 0, note, 2 + len(units),
+                   "注：合计 = 各项得分（含加分）之和 − 从总分扣减的分数（公式，与汇总表总分一致）。"
+                   "灰色：该单位不考核此项；黄色：数据缺失，该项得分待补充数据后确定。", styles.note)
+    ws.set_row(note, 32)
+    _widths(ws, widths)
+    ws.freeze_panes(3, 3)
+    print_setup(ws, data, "得分明细", (2, 2), landscape=len(units) > 4)
+    ws.repeat_columns(0, 1)
 
 
 def _score_lookup(data: OfficeData) -> dict[tuple[str, str], dict]:
@@ -267,96 +264,110 @@ def _score_lookup(data: OfficeData) -> dict[tuple[str, str], dict]:
     return {(r["unit_code"], r["item_code"]): r for r in frame.iter_rows(named=True)}
 
 
-def _detail_cell(cell, row: dict | None) -> None:
-    _body(cell, number=True)
-    if row is None:
-        cell.fill = NOT_ASSESSED_FILL
-        return
-    cell.value = float(row["score_with_bonuses"])
-    if row["_missing"]:
-        cell.fill = MISSING_FILL
-
-
 # ---------- 扣分说明
 
 
 def source_reference(row: dict) -> str:
-    return f"依据文件 {row['source_seed']} 第 {row['source_item']} 项" if row["source_item"] else ""
+    """方案第 21(2)① 项 (the scheme's own numbering of the clause)."""
+    return f"方案第 {row['source_item']} 项" if row["source_item"] else ""
 
 
-def movements_sheet(ws: Worksheet, data: OfficeData) -> None:
-    ws.title = "扣分说明"
-    has_status = "status" in data.movements.columns
-    headers = MOVEMENT_HEADERS + (["数据状态"] if has_status else [])
-    _title(ws, f"{data.subject}扣分加分说明", as_of_text(data) + "；负数为扣分，正数为加分", len(headers))
-    _header(ws, 3, headers)
-    for r, m in enumerate(data.movements.iter_rows(named=True), start=4):
-        values = [m["unit_name"], m["item_code"], m["item_name"], float(m["points"]),
-                  m["explanation_zh"] or "", source_reference(m), m["source_text"] or "",
-                  m["source_keys"] or ""]
-        if has_status:
-            values.append("数据缺失" if m.get("status") == "missing" else (m.get("status") or ""))
-        for c, value in enumerate(values, start=1):
-            _body(ws.cell(r, c, value), number=c == 4, wrap=c in (3, 5, 6, 7, 8))
-        ws.cell(r, 4).number_format = "+0.00;-0.00;0.00"
+def _measure(value) -> str | float:
+    return "" if value is None else round(float(value), 4)
+
+
+def movements_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -> None:
+    ws = book.add_worksheet("扣分说明")
+    _title(ws, styles, f"{data.subject}扣分加分说明",
+           as_of_text(data) + "；负数为扣分，正数为加分；一票否决、等次封顶不扣分，列明原因")
+    _header(ws, styles, 2, MOVEMENT_HEADERS)
+    widths = [12, 9, 18, 9, 8, 8, 44, 14, 40, 30, 9]
+    cited = data.cited_sources()
+    r = 3
+    for m in data.movements.iter_rows(named=True):
+        status = "数据缺失" if m.get("status") == "missing" else ""
+        decisive = m["movement_kind"] in ("veto", "grade_cap")
+        explanation = m["explanation_zh"] or ""
+        if decisive:
+            found = data.causes.filter(pl.col("unit_code") == m["unit_code"],
+                                       pl.col("item_code") == m["item_code"])
+            explanation = "；".join(found["cause_zh"].to_list()) or explanation
+        values = [m["unit_name"], m["item_code"], m["item_name"], None, _measure(m["measure_value"]),
+                  _measure(m["target"]), explanation, source_reference(m), m["source_text"] or "",
+                  cited.get(m["movement_id"], ""), status]
+        for c, value in enumerate(values):
+            if c == 3:
+                ws.write_number(r, c, float(m["points"]), styles.signed)
+            elif isinstance(value, float):
+                ws.write_number(r, c, value, styles.centre)
+            else:
+                ws.write(r, c, value, styles.red_text if decisive or status else styles.text)
+        _fit_row(ws, r, values, widths)
+        r += 1
     if data.movements.is_empty():
-        ws.cell(4, 1, "本期各单位均无扣分或加分。").font = _font()
-    _widths(ws, [16, 9, 20, 10, 48, 18, 48, 36] + ([10] if has_status else []))
-    ws.freeze_panes = "B4"
-    fit_row_heights(ws, 4, 3 + data.movements.height)
-    ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{max(4, 3 + data.movements.height)}"
-    _print_setup(ws, data, "1:3", "扣分说明")
+        ws.write(3, 0, "本期各单位均无扣分或加分。")
+    _widths(ws, widths)
+    ws.freeze_panes(3, 1)
+    ws.autofilter(2, 0, max(3, r - 1), len(MOVEMENT_HEADERS) - 1)
+    print_setup(ws, data, "扣分说明", (2, 2))
 
 
 # ---------- 数据质量
 
 
-def quality_sheet(ws: Worksheet, data: OfficeData) -> None:
-    ws.title = "数据质量"
-    _title(ws, "数据质量：未采用的输入数据", as_of_text(data) + "；被隔离的行或数值不参与计分",
-           len(QUARANTINE_HEADERS))
-    ws.cell(3, 1, "一、按文件汇总").font = _font(bold=True, head=True)
-    _header(ws, 4, FILE_HEADERS)
-    row = 5
+def quality_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -> None:
+    ws = book.add_worksheet("数据质量")
+    _title(ws, styles, "数据质量：本方案的输入文件与未采用的数据",
+           as_of_text(data) + "；被隔离的行或数值不参与计分；只列本方案考核单位的文件与数据")
+    widths = [14, 44, 12, 10, 10, 12, 40]
+    ws.write(2, 0, "一、按文件汇总", styles.section)
+    _header(ws, styles, 3, FILE_HEADERS)
+    row = 4
     for f in data.file_report.iter_rows(named=True):
         values = [f["input_zh"], f["source_file"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"],
-                  f["status_zh"]]
-        for c, value in enumerate(values, start=1):
-            _body(ws.cell(row, c, value), wrap=c in (2, 6))
+                  f["rows_other_year"], f["status_zh"]]
+        for c, value in enumerate(values):
+            if isinstance(value, int):
+                ws.write_number(row, c, value, styles.centre)
+            else:
+                ws.write(row, c, "—" if value is None else value, styles.text)
+        _fit_row(ws, row, values, widths)
         row += 1
     if data.file_report.is_empty():
-        ws.cell(row, 1, "本期没有输入文件报告。").font = _font()
+        ws.write(row, 0, "本期没有本方案的输入文件。")
         row += 1
     row += 1
-    ws.cell(row, 1, f"二、隔离清单（共 {data.quarantine.height} 条）").font = _font(bold=True, head=True)
-    _header(ws, row + 1, QUARANTINE_HEADERS)
+    ws.write(row, 0, f"二、隔离清单（共 {data.quarantine.height} 条）", styles.section)
+    _header(ws, styles, row + 1, QUARANTINE_HEADERS)
     row += 2
     for q in data.quarantine.head(DETAIL_MAX_ROWS).iter_rows(named=True):
         values = [q["input_zh"], q["source_file"], q["source_sheet"] or "", q["source_row"],
                   q["column_name"] or "", q["value"] or "", q["reason"] or ""]
-        for c, value in enumerate(values, start=1):
-            _body(ws.cell(row, c, value), wrap=c in (2, 6, 7))
+        for c, value in enumerate(values):
+            if isinstance(value, int):
+                ws.write_number(row, c, value, styles.centre)
+            else:
+                ws.write(row, c, "" if value is None else value, styles.text)
+        _fit_row(ws, row, values, widths)
         row += 1
     if data.quarantine.height > DETAIL_MAX_ROWS:
-        ws.cell(row, 1, f"另有 {data.quarantine.height - DETAIL_MAX_ROWS} 条未列出，"
-                        "完整清单见发布目录中的 quarantine_*.parquet。").font = _font(colour="C00000")
+        ws.write(row, 0, f"另有 {data.quarantine.height - DETAIL_MAX_ROWS} 条未列出，"
+                         "完整清单见发布目录中的 quarantine_*.parquet。")
     elif data.quarantine.is_empty():
-        ws.cell(row, 1, "本期没有被隔离的数据。").font = _font()
-    _widths(ws, [16, 44, 12, 8, 14, 22, 44])
-    fit_row_heights(ws, 5, row)
-    ws.freeze_panes = "A5"
-    _print_setup(ws, data, "1:2", "数据质量")
+        ws.write(row, 0, "本期没有被隔离的数据。")
+    _widths(ws, widths)
+    ws.freeze_panes(4, 0)
+    print_setup(ws, data, "数据质量", (0, 1))
 
 
 def write_workbook(data: OfficeData, out_dir: Path) -> Path:
-    workbook = Workbook()
-    summary_sheet(workbook.active, data)
-    detail_sheet(workbook.create_sheet(), data)
-    movements_sheet(workbook.create_sheet(), data)
-    quality_sheet(workbook.create_sheet(), data)
-    workbook.properties.title = f"{data.subject}结果"
-    workbook.properties.creator = "ecoscore"
     path = out_dir / workbook_name(data.scheme_code, data.year)
-    workbook.save(path)
+    book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"title": f"{data.subject}结果", "author": "ecoscore"})
+    styles = Styles(book, data.decimals)
+    summary_sheet(book, styles, data)
+    detail_sheet(book, styles, data)
+    movements_sheet(book, styles, data)
+    quality_sheet(book, styles, data)
+    book.close()
     return path
-

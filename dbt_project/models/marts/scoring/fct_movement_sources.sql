@@ -65,7 +65,7 @@ final as (
         end
         || coalesce('：' || events.description, '') as event_zh,
         '台账 ' || regexp_replace(events.source_file, '^ledgers/', '')
-        || coalesce('（工作表 ' || events.source_sheet || '）', '')
+        || coalesce('（工作表 ' || nullif(events.source_sheet, '') || '）', '')
         || ' 第 ' || events.source_row || ' 行' as source_zh
     from keys
     inner join events on events.ledger_row_id = keys.ledger_row_id

@@ -99,14 +99,14 @@ final as (
             else '数据缺失·不排名'
         end as cause_kind_zh,
         case cause_kind
-            when 'veto' then '一票否决：考核结果为“' || bound_grade || '”（得分不变）'
+            when 'veto' then '一票否决，考核结果为“' || bound_grade || '”（得分不变）'
             when 'grade_cap' then '等次最高为“' || bound_grade || '”（得分不变）'
             else '不评定等次、不排名'
         end
         || '。依据：方案第 ' || coalesce(source_item, item_code) || ' 项'
         || coalesce('（' || source_text || '）', '')
         || '。原因：' || coalesce(event_zh, '（未找到触发事件）')
-        || coalesce('；来源：' || source_zh, '') || '。' as cause_zh
+        || coalesce('。来源：' || source_zh, '') || '。' as cause_zh
     from (
         select * from bound
         union all
