@@ -110,3 +110,12 @@ def chinese_dates(text: str | None) -> str:
     if not text:
         return ""
     return ISO_DATE.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
+
+
+CODE_NOTE = re.compile(r"\s*[（(][a-z][a-z0-9_]*(?:\s*[/、,，]\s*[a-z][a-z0-9_]*)*[）)]")
+
+
+def no_codes(text: str | None) -> str:
+    """A title without the model names a developer put in brackets: 部门台账（int_ledgers__events /
+    int_ledgers__quarantine） → 部门台账."""
+    return CODE_NOTE.sub("", text or "")

@@ -128,7 +128,8 @@ def scheme_names(release: Path) -> dict[str, str]:
         return {}
     con = duckdb.connect(str(copy), read_only=True)
     try:
-        return dict(con.execute("select scheme_code, scheme_name from staging.stg_scheme__schemes").fetchall())
+        return dict(con.execute("select scheme_code, scheme_name "
+                                "from staging.stg_scheme__schemes").fetchall())
     except duckdb.Error:
         return {}
     finally:
@@ -199,7 +200,9 @@ with rated as (
 ),
 
 notes as (
-    select shard_key, scheme_code, unit_code, string_agg(cause_zh, '\n' order by cause_kind, cause_zh) as note_zh
+    select
+        shard_key, scheme_code, unit_code,
+        string_agg(cause_zh, '\n' order by cause_kind, cause_zh) as note_zh
     from causes
     group by all
 )

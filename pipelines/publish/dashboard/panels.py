@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from pipelines.lib.wording import DEFAULT_DECIMALS, points
+from pipelines.lib.wording import DEFAULT_DECIMALS, chinese_dates, no_codes, points
 from pipelines.publish.dashboard import data
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -178,7 +178,7 @@ def ranking_panel(ranked: pl.DataFrame | None, previous_label: str, scheme_names
     behind any grade (veto, cap, not ranked) and their causes."""
     title = "考核单位排名"
     if ranked is None:
-        return missing_panel("01_ranking", title, "考核得分（fct_unit_scores）")
+        return missing_panel("01_ranking", title, "考核得分")
     panel = Panel(key="01_ranking", title=title)
     for code in ranked["scheme_code"].unique(maintain_order=True):
         rows = ranked.filter(pl.col("scheme_code") == code).to_dicts()
@@ -328,7 +328,7 @@ def movement_table(moved: pl.DataFrame, sources: pl.DataFrame | None, decimals: 
             cited[movement_id[0]] = "；".join(texts[:3]) + (f" 等 {len(texts)} 行" if len(texts) > 3 else "")
     rows = moved.to_dicts()
     body = [[_step_label(r), _number(r["measure_value"]), _number(r["target"]), _points_cell(r, decimals),
-             r["explanation_zh"] or "", f"第 {r['source_item']} 项" if r["source_item"] else "",
+             chinese_dates(r["explanation_zh"]), f"第 {r['source_item']} 项" if r["source_item"] else "",
              cited.get(r["movement_id"], "")] for r in rows]
     if not body:
         body = [["本单位没有扣分或加分", "", "", "", "", "", ""]]
@@ -342,7 +342,7 @@ def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None,
                     decimals: dict[str, int] | None = None) -> Panel:
     title = "单位得分卡：扣分与加分从何而来"
     if ranked is None or movements is None:
-        return missing_panel("02_scorecards", title, "扣分加分明细（fct_score_movements）")
+        return missing_panel("02_scorecards", title, "扣分加分明细")
     panel = Panel(key="02_scorecards", title=title, note=(
         "瀑布图自分值起，逐项减去扣分、加上加分，得到总分：变动最大的 "
         f"{WATERFALL_STEPS} 项单列，其余合为“其他”，方案的分组封顶、数据缺失未计分等组合规则另列一步；"
@@ -430,11 +430,25 @@ def _calendar_grid(unit_days: pl.DataFrame, year: int) -> tuple[list, list]:
     return z, text
 
 
+def without_stations(daily: pl.DataFrame | None, ranked: pl.DataFrame | None) -> str:
+    """A note naming the assessed units that have no monitoring station data (their air items
+    are scored on published annual figures, shown in the target table), so the air panels and
+    the scorecards tell one story."""
+    if ranked is None:
+        return ""
+    have = set() if daily is None else set(daily["unit_code"].to_list())
+    names = [r["unit_name"] for r in ranked.iter_rows(named=True) if r["unit_code"] not in have]
+    if not names:
+        return ""
+    return (f"{'、'.join(dict.fromkeys(names))}：无自动监测站逐日数据，不在本图中；其空气质量指标按公布的"
+            "年度数据考核（见“距年度目标”表与得分卡）。")
+
+
 def air_calendar_panel(daily: pl.DataFrame | None, levels: pl.DataFrame | None, year: int,
-                       unit_order: list[str]) -> Panel:
+                       unit_order: list[str], note: str = "") -> Panel:
     title = "空气质量日历：每日 AQI 类别"
     if daily is None or levels is None:
-        return missing_panel("03_air_calendar", title, "每日空气质量（fct_air_unit_daily）")
+        return missing_panel("03_air_calendar", title, "每日空气质量")
     units = _ordered_units(daily, unit_order)
     cols = 2
     rows = (len(units) + 1) // cols
@@ -453,7 +467,7 @@ def air_calendar_panel(daily: pl.DataFrame | None, levels: pl.DataFrame | None, 
     fig.update_xaxes(tickvals=[1, 5, 10, 15, 20, 25, 31], tickfont={"size": 10})
     return Panel(key="03_air_calendar", title=title, figures=[styled(fig, 80 + 300 * rows)],
                  note="每格一天（行：月份，列：日），颜色为 HJ 633-2012 表2 的空气质量指数类别官方颜色；"
-                      "灰色为有效监测不足的无效日，空白为无数据或尚未到来的日期。")
+                      "灰色为有效监测不足的无效日，空白为无数据或尚未到来的日期。" + note)
 
 
 def _ordered_units(daily: pl.DataFrame, unit_order: list[str]) -> list[tuple[str, str]]:
@@ -469,7 +483,7 @@ def _ordered_units(daily: pl.DataFrame, unit_order: list[str]) -> list[tuple[str
 def air_monthly_panel(monthly: pl.DataFrame | None, targets: pl.DataFrame, unit_order: list[str]) -> Panel:
     title = "空气质量逐月走势与目标"
     if monthly is None:
-        return missing_panel("04_air_monthly", title, "每日空气质量（fct_air_unit_daily）")
+        return missing_panel("04_air_monthly", title, "每日空气质量")
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
                         subplot_titles=["优良天数比率（%）", "PM2.5 月均浓度（μg/m³）"])
     for n, (code, name) in enumerate(_ordered_units(monthly, unit_order)):
@@ -497,21 +511,45 @@ def _targets_by_value(targets: pl.DataFrame, measure: str) -> list[tuple[float, 
     return [(t, "、".join(n)) for t, n in grouped.iter_rows()]
 
 
+def scored_values(movements: pl.DataFrame | None) -> dict[tuple[str, str], float]:
+    """(unit, measure) → the annual value scoring used (fct_score_movements.measure_value): for a
+    unit without monitoring stations it is the published annual figure (data/raw/measures)."""
+    if movements is None or "measure_code" not in movements.columns:
+        return {}
+    used = movements.filter(pl.col("measure_value").is_not_null(), pl.col("measure_code").is_not_null())
+    pairs = used.select("unit_code", "measure_code", "measure_value").iter_rows()
+    return {(u, m): float(v) for u, m, v in pairs}
+
+
 def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_order: list[str],
-                     as_of: date) -> Panel:
+                     as_of: date, movements: pl.DataFrame | None = None) -> Panel:
     title = "距年度目标：截至目前与全年剩余时段须达到的水平"
     if gaps is None:
-        return missing_panel("05_air_target_gap", title, "空气质量目标差距（fct_air_target_gap）")
+        return missing_panel("05_air_target_gap", title, "空气质量目标差距")
     position = {code: i for i, code in enumerate(unit_order)}
     rows = sorted(gaps.to_dicts(), key=lambda r: (position.get(r["unit_code"], 99), r["item_code"]))
-    verdicts = [data.gap_verdict(r) for r in rows]
+    scored = scored_values(movements)
+    verdicts, values, requirements = [], [], []
+    for r in rows:
+        published = scored.get((r["unit_code"], r["measure_code"]))
+        if r["year_to_date_value"] is None and published is not None:
+            # no station data: scoring read the published annual figure; say so, one answer
+            met = (published >= float(r["target"]) if r["measure_code"] in data.HIGHER_IS_BETTER
+                   else published <= float(r["target"]))
+            verdicts.append("已达标" if met else "未达标")
+            values.append(f"{_number(published)}（公布数据）")
+            requirements.append("本单位无自动监测站数据，考核采用公布的年度数据")
+        else:
+            verdicts.append(data.gap_verdict(r))
+            values.append(_number(r["year_to_date_value"]))
+            requirements.append(chinese_dates(r["requirement"] or r["reason"]) or "—")
     table = Table(
         header=["考核单位", "指标", "年度目标", f"截至{as_of.month}月{as_of.day}日", "已计天数", "剩余天数",
                 "余下时段须达到", "判断"],
-        rows=[[names.get(r["unit_code"], r["unit_code"]), r["item_name"], _number(r["target"]),
-               _number(r["year_to_date_value"]), _count(r["days_so_far"]), _count(r["days_left"]),
-               r["requirement"] or r["reason"] or "—", v] for r, v in zip(rows, verdicts, strict=True)],
-        align="llcccclc", widths=[10, 16, 7, 8, 6, 6, 34, 12],
+        rows=[[names.get(r["unit_code"], r["unit_code"]), r["item_name"], _number(r["target"]), value,
+               _count(r["days_so_far"]), _count(r["days_left"]), need, v]
+              for r, value, need, v in zip(rows, values, requirements, verdicts, strict=True)],
+        align="llcccclc", widths=[10, 16, 7, 10, 6, 6, 32, 12],
         fills={(i, 7): data.verdict_colour(v) for i, v in enumerate(verdicts)})
     return Panel(key="05_air_target_gap", title=title, tables=[table],
                  note="余下时段须达到：假定余下每天均为有效日，全年要达到目标，余下日子须满足的条件"
@@ -526,7 +564,7 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
 def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, names: dict[str, str]) -> Panel:
     title = "地表水：断面逐月水质类别与目标"
     if monthly is None or classes is None:
-        return missing_panel("06_water", title, "地表水断面逐月水质类别（fct_water_section_monthly）")
+        return missing_panel("06_water", title, "地表水断面逐月水质类别")
     sections = (monthly.select("section_code", "section_name", "unit_code", "target_class").unique()
                 .sort("unit_code", "section_code"))
     label_of = dict(classes.select("class", "label_zh").iter_rows())
@@ -565,7 +603,8 @@ def gates_table(gates: pl.DataFrame) -> Table:
     colour = {"阻断发布": "#FFCDD2", "警告": "#FFE0B2", "已隔离问题行": "#FFF9C4", "通过": "#C8E6C9"}
     rows = gates.to_dicts()
     return Table(header=["质控检查", "闸门状态", "检查项", "未通过项"],
-                 rows=[[r["title"], r["status"], str(r["expectations"]), str(r["failing"])] for r in rows],
+                 rows=[[no_codes(r["title"]), r["status"], str(r["expectations"]), str(r["failing"])]
+                       for r in rows],
                  align="lccc", widths=[50, 14, 8, 8], caption="质控闸门",
                  fills={(i, 1): colour.get(r["status"], "white") for i, r in enumerate(rows)})
 
@@ -592,7 +631,7 @@ def quality_panel(gates: pl.DataFrame | None, completeness: pl.DataFrame | None,
     tables = [gates_table(gates)] if gates is not None else []
     missing = "；".join(m for m in (
         "本期未发布质控闸门结果" if gates is None else "",
-        "本期未发布站点日统计（int_air__station_daily），完整率暂缺" if completeness is None else "") if m)
+        "本期未发布站点日统计，完整率暂缺" if completeness is None else "") if m)
     link = f"详细报告（问题行、文件）：{report_link}。" if report_link and gates is not None else ""
     return Panel(key="07_quality", title=title, figures=figures, tables=tables,
                  missing=missing + ("。" if missing else ""),

@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from pipelines.lib.wording import balanced, date_numerals, date_zh, points
+from pipelines.lib.wording import balanced, chinese_dates, date_numerals, date_zh, points
 from pipelines.publish.office.data import (
     FINAL,
     QUARANTINES,
@@ -152,7 +152,8 @@ def masthead(doc: DocumentObject, data: OfficeData, issued: date) -> None:
     fmt = mark.paragraph_format
     fmt.first_line_indent, fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(24), Pt(18), 1.0
     run = mark.add_run(f"{issuer(data)}文件")
-    run.font.size = Pt(36 if len(issuer(data)) <= 10 else 28)
+    # as large as 36 pt while the line fits the 156 mm type area (442 pt) (GB/T 9704 7.2.3)
+    run.font.size = Pt(min(36, int(442 * 0.95 / (len(issuer(data)) + 2))))
     run.font.color.rgb, run.font.name = RED, TITLE_FONT
     run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), TITLE_FONT)
     number = doc.add_paragraph(document_number(data, issued))
@@ -246,8 +247,9 @@ def _repeat_header(row) -> None:
     properties.append(header)
 
 
-def ranking_figure(doc: DocumentObject, chart: Path | None) -> None:
-    if chart is not None and chart.exists():
+def ranking_figure(doc: DocumentObject, chart: Path | None, units: int) -> None:
+    """The dashboard's ranking chart (bars of the totals); not for a single unit."""
+    if chart is not None and chart.exists() and units > 1:
         doc.add_picture(str(chart), width=Cm(15.6))
         picture = doc.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -267,7 +269,7 @@ def largest_deductions(data: OfficeData, unit_code: str) -> pl.DataFrame:
 
 
 def deduction_sentence(n: int, row: dict, decimals: int) -> str:
-    reason = (row["explanation_zh"] or "").rstrip("。；;")
+    reason = chinese_dates(row["explanation_zh"]).rstrip("。；;")
     source = f"（方案第{row['source_item']}项）" if row["source_item"] else ""
     lost = points(abs(float(row["points"])), decimals)
     return f"{n}．第{row['item_code']}项“{row['item_name']}”扣{lost}分：{reason}{source}。"
@@ -378,7 +380,7 @@ def write_report(data: OfficeData, out_dir: Path, chart: Path | None, workbook: 
     doc.add_paragraph("一、考核结果", style="Heading 1")
     doc.add_paragraph("各单位得分、等次及排名如下（总分＝分值－扣分＋加分，扣分含数据缺失未计入的分值）：")
     ranking_table(doc, data)
-    ranking_figure(doc, chart)
+    ranking_figure(doc, chart, data.scores.height)
     deductions_section(doc, data)
     doc.add_paragraph("三、数据质量说明", style="Heading 1")
     doc.add_paragraph(quality_note(data))

@@ -22,7 +22,7 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from pipelines.lib.wording import balanced, date_zh
+from pipelines.lib.wording import balanced, chinese_dates, date_zh
 from pipelines.publish.office.data import (
     FINAL,
     OfficeData,
@@ -159,7 +159,7 @@ def summary_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -
     ws = book.add_worksheet("汇总")
     _title(ws, styles, f"{data.subject}结果汇总表", f"考核方案：{data.scheme_name}；{as_of_text(data)}")
     _header(ws, styles, 2, SUMMARY_HEADERS)
-    widths = [6, 20, 9, 9, 9, 9, 9, 14, 60, 9]
+    widths = [6, 16, 8, 8, 8, 8, 8, 10, 50, 8]
     missing = missing_counts(data.scores)
     for r, unit in enumerate(data.scores.iter_rows(named=True), start=3):
         base, deducted, gaps, bonus, total = balanced(
@@ -287,7 +287,7 @@ def movements_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData)
     for m in data.movements.iter_rows(named=True):
         status = "数据缺失" if m.get("status") == "missing" else ""
         decisive = m["movement_kind"] in ("veto", "grade_cap")
-        explanation = m["explanation_zh"] or ""
+        explanation = chinese_dates(m["explanation_zh"])
         if decisive:
             found = data.causes.filter(pl.col("unit_code") == m["unit_code"],
                                        pl.col("item_code") == m["item_code"])
