@@ -49,13 +49,21 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
         return
     scores = pl.read_parquet(live / "fct_unit_scores.parquet").sort("scheme_code", "score_rank",
                                                                      nulls_last=True)
-    print(f"\n{'方案 scheme':<16} {'单位 unit':<14} {'得分 score':>10} {'排名 rank':>8}  等次 grade")
+    from pipelines.lib.console import table
+    from pipelines.lib.wording import points
+
+    rows = []
     for r in scores.iter_rows(named=True):
-        rank = "—" if r["score_rank"] is None else r["score_rank"]
         grade = r["grade"] or ("数据缺失·不排名" if r.get("is_ranked") is False else "")
-        gaps = f"  数据缺失 {r['missing_items']} 项" if r.get("missing_items") else ""
-        print(f"{r['scheme_code']:<16} {r['unit_name']:<14} {float(r['total_score']):>10.2f} "
-              f"{rank:>8}  {grade}{gaps}")
+        note = r.get("grade_note_zh") or ""
+        if note.startswith("一票否决"):
+            grade += "（一票否决）"
+        gaps = f"数据缺失 {r['missing_items']} 项" if r.get("missing_items") else ""
+        rows.append([r["scheme_code"], r["unit_name"], points(r["total_score"]),
+                     r["score_rank"] if r["score_rank"] is not None else "—", grade, gaps])
+    print()
+    print("\n".join(table(["方案 scheme", "单位 unit", "得分 score", "排名 rank", "等次 grade", ""], rows,
+                          "llrrll")))
     from pipelines.publish.duties import duty_summary_lines  # duties schemes (seed 002)
     print("\n".join(duty_summary_lines(live)))
     print(f"\n数仓 warehouse (writer):   {settings.warehouse_path}")
@@ -227,41 +235,64 @@ def domain_command_modules() -> list[str]:
 def add_verbose(parser: argparse.ArgumentParser) -> None:
     """-v: stream Dagster's and dbt's logs to the terminal as well as to the run's log file."""
     parser.add_argument("-v", "--verbose", action="store_true",
-                        help="also stream Dagster's and dbt's logs here (they always go to the "
-                             "log file under <data>/logs/)")
+                        help="终端同时显示运行日志 (also stream Dagster's and dbt's logs here; they "
+                             "always go to the log file under <data>/logs/)")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with -h said in Chinese and English (every subcommand's parser is one too:
+    add_subparsers makes its parsers of the parent's class)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="显示本说明 (show this help and exit)")
+
+
+DESCRIPTION = """生态环境保护目标责任考核计分 (ecoscore: scores of an ecological-protection
+responsibility scheme).
+
+常用 common:
+  ecoscore run --year 2024                    计算并发布一个考核年度 (compute and publish a year)
+  ecoscore dashboard --year 2024 --as-of 2024-09-30   截至某日的驾驶舱 (the dashboard as of a date)
+  ecoscore export --year 2024                 考核结果表与考核通报 (the workbook and the 通报)
+  ecoscore explain --unit 资源县 --item 21.2.1 一项指标的得分说明 (why an item scored so)
+
+每个子命令 -h 查看说明 (each command's -h tells more)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ecoscore", description=__doc__,
+    parser = Parser(prog="ecoscore", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the whole pipeline (ingest → dbt → publish)")
+    run = sub.add_parser("run", help="计算并发布一个考核年度：读取数据 → 计分 → 发布 "
+                                     "(run the whole pipeline)")
     run.add_argument("--year", type=int, default=None,
-                     help="assessment year (default: the current year, Beijing time)")
-    run.add_argument("--as-of", help="YYYY-MM-DD: ignore data after this date")
+                     help="考核年度，默认北京时间的本年 (assessment year; default: the current year)")
+    run.add_argument("--as-of", help="截至日期 YYYY-MM-DD，此后的数据不计入 (ignore data after this date)")
     run.add_argument("--force", action="store_true",
-                     help="compute again even when the year's release is up to date (the same "
-                          "input files, code and date as the last `ecoscore run` that published it)")
+                     help="即使输入未变也重新计算 (compute again even when the release is up to date)")
     run.add_argument("--full-refresh", action="store_true",
-                     help="rebuild the incremental air models from scratch")
+                     help="从头重建逐时空气数据表 (rebuild the incremental air models from scratch)")
     run.add_argument("--reopen", action="store_true",
-                     help="republish a finalised (定稿) year; needs --reason, which is recorded")
-    run.add_argument("--reason", default="", help="why a finalised year is reopened")
+                     help="重新发布已定稿的年度，须写明 --reason (republish a finalised year; recorded)")
+    run.add_argument("--reason", default="", help="重新打开定稿年度的理由 (why a finalised year is reopened)")
     add_verbose(run)
-    run.add_argument("--shard", help="run one shard (assessing government) of the registry "
-                                     "data/shards.yaml (ECOSCORE_SHARDS): its own warehouse, "
-                                     "lock and releases")
+    run.add_argument("--shard", help="只运行一个考核主体（data/shards.yaml 中的键）"
+                                     "(run one shard of the registry)")
     run.set_defaults(func=cmd_run)
-    backfill = sub.add_parser("backfill", help="re-run the month partitions holding a date range "
-                                               "(one run), then everything downstream")
-    backfill.add_argument("--from", dest="from_date", required=True, help="YYYY-MM-DD")
-    backfill.add_argument("--to", dest="to_date", required=True, help="YYYY-MM-DD")
-    backfill.add_argument("--year", type=int, help="assessment year of the marts (default: --to's)")
+    backfill = sub.add_parser("backfill", help="重算某一日期范围所在的月份，并更新下游结果 "
+                                               "(re-run the months holding a date range)")
+    backfill.add_argument("--from", dest="from_date", required=True, help="起始日期 YYYY-MM-DD (from)")
+    backfill.add_argument("--to", dest="to_date", required=True, help="截止日期 YYYY-MM-DD (to)")
+    backfill.add_argument("--year", type=int,
+                          help="考核年度，默认 --to 的年份 (assessment year; default: --to's)")
     backfill.add_argument("--full-refresh", action="store_true",
-                          help="rebuild the incremental air models from scratch")
+                          help="从头重建逐时空气数据表 (rebuild the incremental air models from scratch)")
     add_verbose(backfill)
     backfill.set_defaults(func=cmd_backfill)
-    paths = sub.add_parser("paths", help="print where the warehouse and marts are")
+    paths = sub.add_parser("paths", help="显示数仓和发布结果的位置 (print where the warehouse and marts are)")
     paths.set_defaults(func=cmd_paths)
     for module in domain_command_modules():
         importlib.import_module(module).register(sub)

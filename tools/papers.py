@@ -58,7 +58,8 @@ def papers(release: Path, out: Path) -> dict[str, list[Path]]:
     if pdf.exists():
         made["dashboard"] = render(pdf, out / "dashboard")
     with tempfile.TemporaryDirectory(prefix="ecoscore-papers-") as scratch:
-        for document in sorted((release / "office").glob("*.xlsx")) + sorted((release / "office").glob("*.docx")):
+        office = release / "office"
+        for document in sorted(office.glob("*.xlsx")) + sorted(office.glob("*.docx")):
             kind = "workbook" if document.suffix == ".xlsx" else "report"
             made[f"{kind}:{document.stem}"] = render(to_pdf(document, Path(scratch)), out / document.stem)
     return made
@@ -68,7 +69,8 @@ def main() -> int:
     from pipelines.lib.settings import get_settings
     from pipelines.publish.release import live_release, published_years
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "data" / "papers"))
     parser.add_argument("--year", type=int, action="append")
     parser.add_argument("--docs", action="store_true", help="copy the pages shown in docs/ into docs/images")

@@ -23,13 +23,14 @@ def cmd_aqi(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     aqi = subparsers.add_parser(
-        "aqi", help="IAQI/AQI of a CSV of concentrations (HJ 633), same SQL as the pipeline",
+        "aqi", help="按 HJ 633 计算一个浓度 CSV 的 IAQI/AQI "
+                    "(IAQI/AQI of a CSV of concentrations, the pipeline's SQL)",
         description="Input columns pm2_5, pm10, so2, no2, co, o3 (hourly: 1-hour values; daily: "
                     "24-hour means, o3 = day's max 1-hour) and o3_8h in daily mode; optional "
                     "timepoint picks the standard by date; hourly so2_24h is used when SO2 1 h > 800. "
                     "Other columns pass through.")
-    aqi.add_argument("input", help="CSV file (UTF-8 or GBK)")
-    aqi.add_argument("-o", "--output", required=True, help="output CSV")
+    aqi.add_argument("input", help="CSV 文件，UTF-8 或 GBK (CSV file)")
+    aqi.add_argument("-o", "--output", required=True, help="输出 CSV (output CSV)")
     aqi.add_argument("--mode", choices=["hourly", "daily"], required=True)
     aqi.add_argument("--standard", choices=["HJ633-2012", "HJ633-2026"],
                      help="pin a standard (default: by timepoint date, else the one in force today)")

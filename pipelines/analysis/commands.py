@@ -25,21 +25,21 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    docs = sub.add_parser("docs", help="build dbt docs (one static HTML) and the Markdown data "
-                                       "dictionary of the published marts")
-    docs.add_argument("-o", "--output", help="output folder (default data/docs)")
+    docs = sub.add_parser("docs", help="生成数据字典与 dbt 文档 (dbt docs and the data "
+                                       "dictionary of the published marts)")
+    docs.add_argument("-o", "--output", help="输出目录，默认 data/docs (output folder)")
     docs.set_defaults(func=cmd_docs)
-    whatif = sub.add_parser("whatif", help="re-score a unit under a scenario in a scratch copy "
-                                           "(published results untouched)")
+    whatif = sub.add_parser("whatif", help="情景分析：在副本中按假设重新计分，不动已发布结果 "
+                                           "(re-score a unit under a scenario)")
     whatif.add_argument("--year", type=int)
-    whatif.add_argument("--unit", help="unit code or Chinese name, e.g. lingshan or 灵山县")
+    whatif.add_argument("--unit", help="考核单位，代码或中文名，如 灵山县 (unit code or Chinese name)")
     whatif.add_argument("--set", action="append", metavar="KEY=VALUE",
                         help="e.g. air.pm2_5.2024-12=30 (every day of the period at that value)")
     whatif.add_argument("--excuse", action="append", metavar="LEDGER_ROW_ID",
-                        help="treat this ledger event as excused (经核实剔除)")
-    whatif.add_argument("--scenario", help="a scenario YAML file (year, unit, set, excuse)")
+                        help="按经核实剔除处理这条台账事件 (treat this ledger event as excused)")
+    whatif.add_argument("--scenario", help="情景文件 YAML：year、unit、set、excuse (a scenario file)")
     whatif.add_argument("-v", "--verbose", action="store_true",
-                        help="also stream dbt's log here (it always goes to the log file)")
+                        help="终端同时显示 dbt 日志 (also stream dbt's log here)")
     whatif.set_defaults(func=cmd_whatif)
 
 

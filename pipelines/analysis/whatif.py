@@ -171,19 +171,21 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
 
 
 def format_report(scenario: Scenario, result: dict[str, pl.DataFrame]) -> str:
+    from pipelines.lib.console import table  # columns aligned by display width (Chinese names)
+
     lines = [f"情景分析 what-if — {scenario.unit} {scenario.year}",
              *(f"  设定 set {k} = {v:g}" for k, v in scenario.settings.items()),
-             *(f"  剔除 excuse {x}" for x in scenario.excused), "",
-             f"{'方案':<14} {'指标':<8} {'指标名称':<18} {'原得分':>8} {'情景得分':>8} {'变化':>8}"]
-    for r in result["items"].iter_rows(named=True):
-        lines.append(f"{r['scheme_code']:<14} {r['item_code']:<8} {r['item_name'][:16]:<18} "
-                     f"{float(r['score_before']):>8.2f} {float(r['score_after']):>8.2f} "
-                     f"{float(r['change']):>+8.2f}")
-    lines += ["", f"{'方案':<14} {'单位':<12} {'原总分':>8} {'原排名':>6} {'情景总分':>8} {'情景排名':>6}"]
+             *(f"  剔除 excuse {x}" for x in scenario.excused), ""]
+    lines += table(["方案", "指标", "指标名称", "原得分", "情景得分", "变化"],
+                   [[r["scheme_code"], r["item_code"], r["item_name"][:16], f"{float(r['score_before']):.2f}",
+                     f"{float(r['score_after']):.2f}", f"{float(r['change']):+.2f}"]
+                    for r in result["items"].iter_rows(named=True)], "lllrrr")
+    rows = []
     for r in result["ranking"].iter_rows(named=True):
-        mark = " ←" if r["unit_code"] == scenario.unit else ""
+        mark = "←" if r["unit_code"] == scenario.unit else ""
         # a unit with most of its items missing has no rank (数据缺失，不排名): shown as —
         before, after = (("—" if r[k] is None else r[k]) for k in ("rank_before", "rank_after"))
-        lines.append(f"{r['scheme_code']:<14} {r['unit_name']:<12} {float(r['total_before']):>8.2f} "
-                     f"{before:>6} {float(r['total_after']):>8.2f} {after:>6}{mark}")
+        rows.append([r["scheme_code"], r["unit_name"], f"{float(r['total_before']):.2f}", before,
+                     f"{float(r['total_after']):.2f}", after, mark])
+    lines += ["", *table(["方案", "单位", "原总分", "原排名", "情景总分", "情景排名", ""], rows, "llrrrrl")]
     return "\n".join(lines)

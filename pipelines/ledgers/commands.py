@@ -56,15 +56,16 @@ def report_lines(result: dict) -> list[str]:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     template = subparsers.add_parser(
-        "ledger-template", help="write a unit's fill-in ledger workbook (.xlsx) from a scheme")
+        "ledger-template", help="按考核方案生成单位的台账填报表 .xlsx (a unit's fill-in ledger workbook)")
     template.add_argument("--scheme", required=True,
                           help="scheme YAML file, or a scheme code or Chinese name of data/raw/schemes/ "
                                "(qinzhou_2024, 钦州市)")
-    template.add_argument("--unit", required=True, help="unit code or Chinese name as in the scheme's units")
-    template.add_argument("-o", "--output", required=True, help="output .xlsx")
+    template.add_argument("--unit", required=True, help="考核单位，代码或中文名 (unit code or Chinese name)")
+    template.add_argument("-o", "--output", required=True, help="输出 .xlsx (output workbook)")
     template.set_defaults(func=cmd_template)
     check = subparsers.add_parser(
-        "ledger-check", help="load data/raw/ledgers and list rows that would be quarantined")
+        "ledger-check", help="检查 data/raw/ledgers 的台账，列出将被隔离的行 "
+                             "(list ledger rows that would be quarantined)")
     check.add_argument("--year", type=int, default=None,
-                       help="assessment year (default: the current year, Beijing time)")
+                       help="考核年度，默认北京时间的本年 (assessment year)")
     check.set_defaults(func=cmd_check)

@@ -17,12 +17,13 @@ import datetime as dt
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+from pipelines.lib import wording
 
 # The stages a person follows, in the order they usually finish.
 STAGES: dict[str, str] = {
@@ -91,8 +92,20 @@ MARKS = {"done": "✓", "fail": "✗", "skip": "–", "": "…"}
 
 def pad(text: str, width: int) -> str:
     """`text` padded to `width` terminal columns (a Chinese character takes two)."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - shown)
+    return wording.ljust(text, width)
+
+
+def table(headers: list[str], rows: list[list], align: str = "") -> list[str]:
+    """A table for the terminal, columns aligned by display width (a Chinese character takes two
+    columns: str.ljust would misalign every long Chinese name). align: one of l/r per column."""
+    cells = [[str(h) for h in headers]] + [["—" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(wording.width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for row in cells:
+        parts = [(wording.rjust if align[i:i + 1] == "r" else wording.ljust)(text, widths[i])
+                 for i, text in enumerate(row)]
+        lines.append("  ".join(parts).rstrip())
+    return lines
 
 
 def stage_line(state: StageState, now: float) -> str:

@@ -92,18 +92,23 @@ def print_province(registry: Registry, year: int) -> None:
     if not link.exists():
         print(f"尚无 {year} 年省级汇总 (no province view yet)")
         return
+    from pipelines.lib.console import table
+    from pipelines.lib.wording import points
+
     con = duckdb.connect()
-    print(f"\n{'考核主体':<8} {'完整率%':>8}  状态")
-    for name, pct, state in con.execute(
-            f"select shard_name, completeness_pct, state_zh from "
-            f"'{link}/province_shard_status.parquet' order by shard_key").fetchall():
-        print(f"{name:<8} {'—' if pct is None else pct:>8}  {state}")
-    print(f"\n{'全省名次':>6}  {'县（区）':<12} {'所属市':<6} {'得分':>8}")
-    for rank, unit, city, score in con.execute(
-            f"select rank_in_province, unit_name, shard_name, total_score from "
-            f"'{link}/province_unit_ranking.parquet' "
-            "order by rank_in_province nulls last, unit_name").fetchall():
-        print(f"{'—' if rank is None else rank:>6}  {unit:<12} {city:<6} {float(score):>8.2f}")
+    shards = con.execute(f"select shard_name, completeness_pct, state_zh from "
+                         f"'{link}/province_shard_status.parquet' order by shard_key").fetchall()
+    print()
+    print("\n".join(table(["考核主体", "完整率%", "状态"], [list(r) for r in shards], "lrl")))
+    units = con.execute(f"select rank_in_province, unit_name, shard_name, score_rate, grade from "
+                        f"'{link}/province_unit_ranking.parquet' "
+                        "order by rank_in_province nulls last, unit_name").fetchall()
+    print()
+    print("\n".join(table(["全省名次", "县（区）", "所属市", "得分率%", "等次"],
+                          [[rank, unit, city, points(rate), grade]
+                           for rank, unit, city, rate, grade in units],
+                          "rllrl")))
+    print("（各市方案不同：全省名次按等次、再按得分率排，仅供参考）")
     print(f"\n省级汇总 province view: {link} -> {link.resolve().name}\n"
           f"  页面 page: {link}/index.html")
 
@@ -155,17 +160,19 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    province = sub.add_parser("province", help="shards of data/shards.yaml side by side, "
-                                               "the province view over their releases")
+    province = sub.add_parser("province", help="省级汇总：各考核主体并行计算，再汇总 "
+                                               "(shards side by side, the province view)")
     inner = province.add_subparsers(dest="province_command", required=True)
-    shards = inner.add_parser("shards", help="list the registry's shards and their folders")
+    shards = inner.add_parser("shards", help="列出各考核主体及其目录 (list the shards and their folders)")
     shards.set_defaults(func=cmd_shards)
-    run = inner.add_parser("run", help="run every shard (in parallel), then the rollup")
-    run.add_argument("--year", type=int, help="assessment year (default: the current one)")
-    run.add_argument("--shard", action="append", help="only this shard (repeatable)")
+    run = inner.add_parser("run", help="并行运行各考核主体，再做省级汇总 (run every shard, then the rollup)")
+    run.add_argument("--year", type=int, help="考核年度，默认本年 (assessment year)")
+    run.add_argument("--shard", action="append", help="只运行这个考核主体，可重复 "
+                                                      "(only this shard; repeatable)")
     run.add_argument("--parallel", type=int, default=0,
                      help="shards run at the same time (default: all of them)")
     run.set_defaults(func=cmd_run)
-    roll = inner.add_parser("rollup", help="the province view from the shards' live releases")
-    roll.add_argument("--year", type=int, help="assessment year (default: the current one)")
+    roll = inner.add_parser("rollup", help="用各考核主体已发布的结果做省级汇总 "
+                                           "(the province view from the shards' releases)")
+    roll.add_argument("--year", type=int, help="考核年度，默认本年 (assessment year)")
     roll.set_defaults(func=cmd_rollup)

@@ -262,18 +262,18 @@ def export_as_of(settings, year: int, as_of: date, schemes: list[str] | None, ou
 
 def register(subparsers) -> None:
     final = subparsers.add_parser(
-        "finalize", help="定稿: freeze a year's live release (manifest with file hashes, "
-                         "who/when/why); later runs leave it alone unless --reopen")
+        "finalize", help="定稿：冻结一个年度的发布结果，记录文件指纹、定稿人和理由 "
+                         "(freeze a year's live release)")
     final.add_argument("--year", type=int, required=True)
-    final.add_argument("--reason", help="why (e.g. 年度考核结果经市政府常务会议审定)")
-    final.add_argument("--by", help="who finalises (default: ECOSCORE_USER or the login name)")
+    final.add_argument("--reason", help="定稿理由，如 年度考核结果经市政府常务会议审定 (why)")
+    final.add_argument("--by", help="定稿人，默认 ECOSCORE_USER 或登录名 (who finalises)")
     final.add_argument("--html-only", action="store_true",
                        help="redraw only the dashboard page with the 定稿 status (PNG/PDF kept)")
     final.add_argument("--verify", action="store_true",
                        help="check the finalised release's files against its manifest")
     final.set_defaults(func=cmd_finalize)
     parser = subparsers.add_parser(
-        "dashboard", help="the leadership dashboard as of a date (领导驾驶舱)",
+        "dashboard", help="领导驾驶舱：重建本年度的，或截至某日的 (the leadership dashboard, as of a date)",
         description="With --as-of: run the pipeline as of that date (and as of the previous month end, "
                     "for the change column) in scratch folders and write data/marts/dashboards/"
                     "<year>-asof-<date>/; the live release is not touched. Without: rebuild the live "
@@ -281,14 +281,15 @@ def register(subparsers) -> None:
     parser.add_argument("--year", type=int, default=None,
                         help="assessment year (default: --as-of's year, else the newest "
                              "published year)")
-    parser.add_argument("--as-of", help="YYYY-MM-DD: data after this date is ignored")
-    parser.add_argument("--html-only", action="store_true", help="skip the PNG/PDF export")
+    parser.add_argument("--as-of", help="截至日期 YYYY-MM-DD，此后的数据不计入 (ignore later data)")
+    parser.add_argument("--html-only", action="store_true", help="只生成网页，不导出 PNG/PDF "
+                                                                 "(skip the PNG/PDF export)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="with --as-of: also stream Dagster's and dbt's logs here (they always "
                              "go to the log file)")
     parser.set_defaults(func=cmd_dashboard)
     export = subparsers.add_parser(
-        "export", help="the results as an Excel workbook and a Word 通报 (考核结果 / 考核通报)",
+        "export", help="生成考核结果表（Excel）和考核通报（Word）(the workbook and the 通报)",
         description="Writes 考核结果_<scheme>_<year>.xlsx and 考核通报_<scheme>_<year>.docx from the "
                     "published marts: by default into the live release's office/ folder; with --as-of, "
                     "runs the pipeline as of that date in a scratch folder and writes them into "
@@ -297,8 +298,8 @@ def register(subparsers) -> None:
                         help="assessment year (default: --as-of's year, else the newest published year)")
     export.add_argument("--scheme", help="one scheme, code or Chinese name (default: every scheme "
                                          "of the year)")
-    export.add_argument("--as-of", help="YYYY-MM-DD: the results as of that date")
+    export.add_argument("--as-of", help="截至日期 YYYY-MM-DD (the results as of that date)")
     export.add_argument("--release",
                         help="a kept release (run id under data/marts/releases/); default the live one")
-    export.add_argument("-o", "--output", help="output folder")
+    export.add_argument("-o", "--output", help="输出目录 (output folder)")
     export.set_defaults(func=cmd_export)

@@ -105,7 +105,7 @@ def air_station_hourly_checked(con: duckdb.DuckDBPyConnection, year: int, as_of:
             year(period_start) as period_year
         from staging.stg_air__station_hourly_checked
     """).pl()
-    return frame, {"year": year}
+    return frame, {"year": year, "year_before": year - 1}
 
 
 def air_station_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:

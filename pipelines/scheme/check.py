@@ -172,7 +172,8 @@ def check_scheme(path: Path, year: int | None, warehouse: Path | None) -> CheckR
     if warehouse is None or not warehouse.exists():
         report = CheckReport(scheme=scheme, year=year, warehouse=None)
         report.items = _coverage(None, scheme, year)
-        report.warnings.append("没有已发布的数仓（先运行 ecoscore run），只做了文件校验")
+        report.warnings.append(f"没有已发布的数仓（{year} 年；先运行 ecoscore run --year {year}），"
+                               "只做了文件校验")
         return report
     report = CheckReport(scheme=scheme, year=year, warehouse=warehouse)
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -223,5 +224,7 @@ def render(report: CheckReport) -> str:
         lines += _by_domain(report.unused_measures)
     lines += [f"警告：{w}" for w in report.warnings]
     lines += [f"错误：{e}" for e in report.errors]
-    lines.append("结论：" + ("有错误" if report.errors else "可以计分"))
+    unchecked = "文件有效；未对照数据，能否计分待该年度数据发布后再查"
+    verdict = "有错误" if report.errors else unchecked if report.warehouse is None else "可以计分"
+    lines.append(f"结论：{verdict}")
     return "\n".join(lines)

@@ -16,15 +16,28 @@ def cmd_scheme_check(args: argparse.Namespace) -> int:
     from pipelines.scheme.check import check_scheme, render
     from pipelines.scheme.loader import SchemeError
 
-    warehouse = Path(args.warehouse) if args.warehouse else \
-        get_settings().current_release / "ecoscore.duckdb"
     try:
-        report = check_scheme(Path(args.file), args.year, warehouse)
+        year = args.year or scheme_file_year(Path(args.file))
+        # the scheme's own year's published copy (a 2022 scheme against 2022's data, not the newest)
+        warehouse = Path(args.warehouse) if args.warehouse else \
+            get_settings().year_release(year) / "ecoscore.duckdb"
+        report = check_scheme(Path(args.file), year, warehouse)
     except SchemeError as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
     print(render(report))
     return 1 if report.errors else 0
+
+
+def scheme_file_year(path) -> int | None:
+    """The `scheme.year` a scheme file declares (None when it does not say: load_scheme then
+    names the problem)."""
+    from pipelines.lib.files import read_yaml
+
+    try:
+        return int(read_yaml(path)["scheme"]["year"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

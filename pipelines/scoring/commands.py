@@ -128,8 +128,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("explain", help="一个单位一项指标的得分说明 (rule, measure, movements)")
-    parser.add_argument("--unit", required=True, help="unit code or Chinese name, e.g. ziyuan or 资源县")
-    parser.add_argument("--item", required=True, help="item code, e.g. 5.1.1")
+    parser.add_argument("--unit", required=True, help="考核单位，代码或中文名，如 资源县 "
+                                                      "(unit code or Chinese name)")
+    parser.add_argument("--item", required=True, help="指标编号，如 5.1.1 (item code)")
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--scheme", default=None,
                         help="scheme code or Chinese name; required when several schemes hold the "
