@@ -4,6 +4,7 @@
 #   make test-all   every test, the scenarios with pipeline runs of their own too (what CI runs)
 #   make test-fast  the rules and unit tests alone, no pipeline run (the loop while editing)
 #   make lint   ruff on the Python, sqlfluff on the dbt SQL; make lint-fix applies their fixes
+#   make papers every page of every published paper (dashboard PDF, workbook, 通报) as PNG, docs/images refreshed
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ UV_VERSION := 0.13.8
 export DAGSTER_HOME := $(CURDIR)
 export ECOSCORE_DAGSTER_STORAGE ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo demo-2020 test test-all test-fast ui lint lint-sql lint-fix browser office clean
+.PHONY: setup demo demo-2020 test test-all test-fast ui lint lint-sql lint-fix browser office papers clean
 
 setup: $(VENV)/.installed
 
@@ -40,18 +41,28 @@ browser:
 	else echo "browser: missing$$missing; as root run 'apt-get install chromium fonts-noto-cjk'" \
 	  "(or set BROWSER_PATH to a Chrome/Chromium): until then the dashboard is HTML only (no PNG/PDF)"; fi
 
-# The test that has LibreOffice recalculate the exported workbook's formulas (tests/test_office.py)
-# needs `soffice`: Debian's libreoffice-calc-nogui, installed when missing and we are root with
-# apt-get (about a minute). Otherwise it says what is missing, and that one test is skipped.
+# The tests that have LibreOffice recalculate the exported workbook's formulas and print the
+# workbook and the 通报 (tests/test_office.py, tests/test_papers.py) need `soffice` with Calc
+# and Writer: Debian's libreoffice-calc-nogui and libreoffice-writer-nogui, installed when
+# missing and we are root with apt-get (about a minute). Otherwise it says what is missing, and
+# those tests are skipped.
+OFFICE_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui
 office:
-	@if command -v soffice >/dev/null 2>&1; then echo "office: soffice present"; \
+	@missing=""; for p in $(OFFICE_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if command -v soffice >/dev/null 2>&1 && [ -z "$$missing" ]; then echo "office: soffice (Calc, Writer) present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "office: installing libreoffice-calc-nogui (apt-get)"; \
+	  echo "office: installing$$missing (apt-get)"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends libreoffice-calc-nogui >/dev/null; } \
-	  || echo "office: apt-get install libreoffice-calc-nogui failed: the LibreOffice recalculation test will be skipped"; \
-	else echo "office: soffice missing; as root run 'apt-get install libreoffice-calc-nogui'" \
-	  "(until then the LibreOffice recalculation test is skipped)"; fi
+	    --no-install-recommends $(OFFICE_PACKAGES) >/dev/null; } \
+	  || echo "office: apt-get install$$missing failed: the LibreOffice tests will be skipped"; \
+	else echo "office: missing$$missing; as root run 'apt-get install $(OFFICE_PACKAGES)'" \
+	  "(until then the LibreOffice tests are skipped)"; fi
+
+# Every page of every published paper as PNG, to read them as a meeting would (issue 34): each
+# year's dashboard.pdf, and each scheme's workbook and 通报 printed by LibreOffice, page by page
+# into data/papers/<year>/<paper>/page-NN.png; docs/images gets the pages the docs show.
+papers: setup browser office
+	$(BIN)/python tools/papers.py --docs
 
 # The sample's prior year (2023, the 钦州 units) first, as its own release, then 2024: the 2024
 # dashboard then shows each unit's score and rank over both years (历年得分与排名). Then the
@@ -94,14 +105,14 @@ ui: setup
 # model calls it).
 SQL_PATHS := dbt_project/models
 lint: setup
-	$(BIN)/ruff check pipelines tests bench sample
+	$(BIN)/ruff check pipelines tests bench sample tools
 	$(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
 
 lint-sql: setup
 	$(BIN)/sqlfluff lint $(SQL_PATHS) --processes 2
 
 lint-fix: setup
-	$(BIN)/ruff check --fix pipelines tests bench sample
+	$(BIN)/ruff check --fix pipelines tests bench sample tools
 	$(BIN)/sqlfluff fix $(SQL_PATHS) --processes 2
 
 clean:

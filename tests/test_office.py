@@ -19,6 +19,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.lib.settings import Settings
+from pipelines.lib.wording import balanced, points
 from pipelines.publish.office import OFFICE_DIR, office_file_names
 from pipelines.publish.office.data import (
     FINAL,
@@ -39,8 +40,10 @@ TOLERANCE = 1e-9
 TOKEN = re.compile(r"SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)|([A-Z]+)(\d+)|([+-])")
 
 
-def _cell_value(ws: Worksheet, ref: str) -> float:
+def _cell_value(ws: Worksheet, ref: str, in_range: bool = False) -> float:
     value = ws[ref].value
+    if in_range and isinstance(value, str) and not value.startswith("="):
+        return 0.0  # SUM over a range ignores text (不考核), as Excel and LibreOffice do
     if isinstance(value, str) and value.startswith("="):
         return evaluate(ws, value)
     if value is None:
@@ -71,8 +74,8 @@ def evaluate(ws: Worksheet, formula: str) -> float:
         if token.group(1):
             first, last = column_index_from_string(token.group(1)), column_index_from_string(token.group(3))
             rows = range(int(token.group(2)), int(token.group(4)) + 1)
-            value = sum(_cell_value(ws, f"{get_column_letter(c)}{r}") for c in range(first, last + 1)
-                        for r in rows)
+            value = sum(_cell_value(ws, f"{get_column_letter(c)}{r}", in_range=True)
+                        for c in range(first, last + 1) for r in rows)
         else:
             value = _cell_value(ws, token.group(0))
         total, expect_operand = total + sign * value, False
@@ -93,6 +96,7 @@ def test_formula_check_refuses_what_it_cannot_evaluate():
     ws["E1"] = "一"
     with pytest.raises(ValueError):
         evaluate(ws, "=E1+A1")
+    assert evaluate(ws, "=SUM(A1:E1)") == 12  # text in a SUM range counts nothing
 
 
 # ---------- small frames: the columns other issues add (数据缺失 status, 定稿)
@@ -132,6 +136,8 @@ def _small_scheme(with_status: bool) -> OfficeData:
         "unit_name": ["甲县", "甲县", "乙县", "乙县"], "item_code": ["1.1", "B1", "1.1", "1.2"],
         "item_name": ["空气", "加分", "空气", "水"], "points": [-1.0, 0.5, -3.5, 0.0],
         "is_movement": [True, True, True, False], "rule_shape": ["steps", "per_event", "steps", "steps"],
+        "movement_kind": ["deduction", "bonus", "deduction", "deduction"],
+        "measure_value": [30.0, None, 38.0, None], "target": [29.0, None, 29.0, None],
         "explanation_zh": ["PM2.5 高于目标：扣 1 分", "获表彰：加 0.5 分", "PM2.5 高于目标：扣 3.5 分",
                            "缺少数据，待补充"],
         "source_seed": ["001"] * 4, "source_item": ["5(1)②", "B1", "5(1)②", "6(1)①"],
@@ -142,7 +148,8 @@ def _small_scheme(with_status: bool) -> OfficeData:
     tree = {"1": {"item_code": "1", "item_name": "环境质量", "parent_code": None, "points": 10.0}}
     empty = pl.DataFrame(schema={"input_zh": pl.String, "source_file": pl.String,
                                  "rows_read": pl.Int64, "rows_loaded": pl.Int64,
-                                 "rows_quarantined": pl.Int64, "status_zh": pl.String})
+                                 "rows_quarantined": pl.Int64, "rows_other_year": pl.Int64,
+                                 "status_zh": pl.String})
     quarantine = pl.DataFrame(schema={"input_zh": pl.String, "source_file": pl.String,
                                       "source_sheet": pl.String, "source_row": pl.Int64,
                                       "column_name": pl.String, "value": pl.String, "reason": pl.String})
@@ -171,28 +178,38 @@ def test_a_top_level_item_without_sub_items_is_a_section_of_its_own():
     assert [s.label for s in scheme_sections(items, {})] == ["一、第 3 项", "二、第 4 项"]
 
 
+def _detail_cell(ws: Worksheet, item_code: str, unit_name: str):
+    """得分明细: the cell of an item (rows) for a unit (columns)."""
+    column = next(c for c in range(4, ws.max_column + 1) if ws.cell(3, c).value == unit_name)
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == item_code)
+    return ws.cell(row, column)
+
+
+def _total_row(ws: Worksheet) -> int:
+    return next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 2).value == "合计（= 总分）")
+
+
 def test_workbook_and_report_mark_missing_data_when_the_marts_carry_a_status(tmp_path: Path):
     """数据缺失 (issue 14): counted in 汇总, coloured in 得分明细, listed in 扣分说明 (even at 0
     points), stated in the 通报's data-quality note. Without the column: 0, and no 数据状态."""
     data = _small_scheme(with_status=True)
     wb = load_workbook(write_workbook(data, tmp_path))
     summary = wb["汇总"]
-    assert [summary.cell(r, 9).value for r in (4, 5)] == [0, 1]
-    assert [evaluate(summary, summary.cell(r, 6).value) for r in (4, 5)] == [9.5, 6.5]
+    assert [summary.cell(r, 10).value for r in (4, 5)] == [0, 1]
+    assert [evaluate(summary, summary.cell(r, 7).value) for r in (4, 5)] == [9.5, 6.5]
     detail = wb["得分明细"]
-    assert detail.cell(7, 4).fill.fgColor.rgb.endswith(MISSING_FILL.fgColor.rgb[-6:])  # 乙县 × 1.2
-    assert evaluate(detail, detail.cell(7, 7).value) == pytest.approx(6.5)
+    assert _detail_cell(detail, "1.2", "乙县").fill.fgColor.rgb.endswith(MISSING_FILL[1:])
+    assert evaluate(detail, detail.cell(_total_row(detail), 5).value) == pytest.approx(6.5)
     moves = wb["扣分说明"]
-    assert moves.cell(3, 9).value == "数据状态"
-    listed = [(moves.cell(r, 1).value, moves.cell(r, 2).value, moves.cell(r, 9).value) for r in range(4, 8)]
+    assert moves.cell(3, 11).value == "数据状态"
+    listed = [(moves.cell(r, 1).value, moves.cell(r, 2).value, moves.cell(r, 11).value) for r in range(4, 8)]
     assert ("乙县", "1.2", "数据缺失") in listed
     text = "\n".join(p.text for p in Document(write_report(data, tmp_path, None, "x.xlsx")).paragraphs)
     assert "1个单位共1项指标因数据缺失暂未确定得分" in text
 
     plain = _small_scheme(with_status=False)
     wb = load_workbook(write_workbook(plain, tmp_path))
-    assert [wb["汇总"].cell(r, 9).value for r in (4, 5)] == [0, 0]
-    assert wb["扣分说明"].cell(3, 9).value is None
+    assert [wb["汇总"].cell(r, 10).value for r in (4, 5)] == [0, 0]
     assert wb["扣分说明"].max_row == 3 + 3  # the three movements that moved points
 
 
@@ -234,22 +251,31 @@ def test_every_release_carries_both_files_per_scheme_and_the_dashboard_links_the
             assert (release / "dashboard" / link).resolve().exists()
 
 
+HASH = re.compile(r"\b[0-9a-f]{32}\b")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def test_workbook_summary_matches_the_scores_and_its_formulas_give_the_totals(sample_run: Settings):
+    """汇总: parts as printed add up (100.00 − 21.17 − 0.00 + 0.00 = 78.83, issue 34 item 6); 总分 is
+    a formula stored with its value, so a reader that does not recalculate sees it (item 4)."""
     release = _release(sample_run)
     for scheme in _schemes(release):
         ws = _workbook(release, scheme)["汇总"]
+        cached = _workbook(release, scheme, data_only=True)["汇总"]
         scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
-        assert ws.max_row >= 3 + scores.height
         for r, unit in enumerate(scores.iter_rows(named=True), start=4):
-            row = [ws.cell(r, c).value for c in range(1, 10)]
+            row = [ws.cell(r, c).value for c in range(1, 11)]
             assert row[0] == unit["score_rank"] and row[1] == unit["unit_name"]
-            for value, column in zip(row[2:5], ("base_points", "deductions", "bonuses"), strict=True):
-                assert abs(value - float(unit[column])) < TOLERANCE, (scheme, unit["unit_code"], column)
-            assert row[5] == f"=C{r}-D{r}+E{r}"
-            assert abs(evaluate(ws, row[5]) - float(unit["total_score"])) < TOLERANCE
-            assert row[6] == unit["grade"]
-            assert (row[7] or "") == (unit["grade_note_zh"] or "")
-            assert row[8] == unit["missing_items"]  # issue 14: base items with 数据缺失
+            shown = balanced(unit["base_points"], unit["deductions"], unit["bonuses"], unit["total_score"],
+                             missing=unit["missing_points"])
+            assert row[2:6] == [float(v) for v in shown[:4]]
+            assert all(isinstance(v, float) for v in row[2:6])  # numbers stored as numbers
+            assert row[6] == f"=C{r}-D{r}-E{r}+F{r}"
+            assert evaluate(ws, row[6]) == pytest.approx(float(shown[4]))
+            assert cached.cell(r, 7).value == pytest.approx(float(shown[4]))
+            assert points(cached.cell(r, 7).value) == points(unit["total_score"])
+            assert row[7] == unit["grade"]
+            assert row[9] == unit["missing_items"]  # issue 14: base items with 数据缺失
         assert ws.cell(4 + scores.height, 2).value is None  # no unit more, no unit less
         assert ws.freeze_panes == "C4" and ws.print_title_rows == "$1:$3"
         assert ws.page_setup.orientation == "landscape"
@@ -257,82 +283,125 @@ def test_workbook_summary_matches_the_scores_and_its_formulas_give_the_totals(sa
         assert "&P" in ws.oddFooter.center.text and "数据截至" in ws.oddFooter.left.text
 
 
-def test_workbook_detail_matrix_matches_the_item_scores_and_adds_up(sample_run: Settings):
+def test_the_veto_is_shown_with_its_cause_in_the_workbook(sample_run: Settings):
+    """Issue 34 item 1: 资源县 is 不合格 by 一票否决 (seed 001 21(2)①) — the summary and 扣分说明
+    say why: the event, its date and place, the ledger file and row."""
+    release = _release(sample_run)
+    causes = _marts(release, "fct_unit_grade_causes", "ziyuan_2024")
+    veto = causes.filter(pl.col("cause_kind") == "veto").row(0, named=True)
+    assert veto["event_date"] == date(2024, 7, 2) and veto["source_row"] == 23
+    wb = _workbook(release, "ziyuan_2024")
+    row = next(r for r in range(4, 10) if wb["汇总"].cell(r, 2).value == "资源县")
+    note = wb["汇总"].cell(row, 9).value
+    for part in ("一票否决", "21(2)①", "2024年7月2日", "中峰镇", "饮用水", "扣分与加分事项.csv", "第 23 行"):
+        assert part in note, part
+    moves = wb["扣分说明"]
+    listed = [moves.cell(r, 7).value for r in range(4, moves.max_row + 1)
+              if moves.cell(r, 2).value == "21.2.1"]
+    assert listed and "中峰镇" in listed[0] and "第 23 行" in listed[0]
+
+
+def test_workbook_detail_is_one_long_sheet_grouped_by_section_and_adds_up(sample_run: Settings):
+    """得分明细: items down under the scheme's sections, one column per unit (资源县: 3 columns of
+    items, not 170); 合计 a formula with its value, equal to the published total."""
     release = _release(sample_run)
     for scheme in _schemes(release):
         ws = _workbook(release, scheme)["得分明细"]
+        cached = _workbook(release, scheme, data_only=True)["得分明细"]
         items = _marts(release, "fct_unit_item_scores", scheme)
         scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
-        columns = {ws.cell(4, c).value.split(" ")[0]: c for c in range(3, ws.max_column - 1)}
-        assert set(columns) == set(items["item_code"].unique().to_list())
-        total_column = ws.max_column
-        assert ws.cell(4, total_column).value == "合计"
-        for r, unit in enumerate(scores.iter_rows(named=True), start=6):
-            assert ws.cell(r, 2).value == unit["unit_name"]
+        assert ws.max_column == 3 + scores.height
+        rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1) if ws.cell(r, 3).value is not None}
+        assert set(items["item_code"].unique().to_list()) <= set(rows)
+        total = _total_row(ws)
+        for c, unit in enumerate(scores.iter_rows(named=True), start=4):
+            assert ws.cell(3, c).value == unit["unit_name"]
             mine = items.filter(pl.col("unit_code") == unit["unit_code"])
             for item in mine.iter_rows(named=True):
-                cell = ws.cell(r, columns[item["item_code"]]).value
+                cell = ws.cell(rows[item["item_code"]], c).value
                 assert abs(cell - float(item["score_with_bonuses"])) < TOLERANCE, (unit["unit_code"], item)
-            not_assessed = set(columns) - set(mine["item_code"].to_list())
-            assert all(ws.cell(r, columns[code]).value is None for code in not_assessed)
-            assert abs(evaluate(ws, ws.cell(r, total_column).value) - float(unit["total_score"])) < TOLERANCE
+            assert abs(evaluate(ws, ws.cell(total, c).value) - float(unit["total_score"])) < TOLERANCE
+            assert cached.cell(total, c).value == pytest.approx(float(unit["total_score"]))
+        assert ws.print_title_rows == "$3:$3" and ws.print_title_cols == "$A:$B"
 
 
-def test_workbook_lists_every_movement_with_its_reason_rule_and_source_rows(sample_run: Settings):
+def test_workbook_lists_every_movement_with_its_reason_rule_and_ledger_row(sample_run: Settings):
+    """扣分说明: every movement, every rule that found no input (数据缺失) and every veto or cap;
+    sources as file and row (no row hashes, no internal status words), dates the Chinese way."""
     release = _release(sample_run)
     for scheme in _schemes(release):
         ws = _workbook(release, scheme)["扣分说明"]
         movements = _marts(release, "fct_score_movements", scheme)
-        marts = movements.filter(pl.col("is_movement"))
-        # every movement, and every rule that found no input (数据缺失, issue 14) even at 0 points
-        shown = movements.filter(pl.col("is_movement") | (pl.col("status") == "missing"))
-        expected = sorted((m["unit_name"], m["item_code"], round(float(m["points"]), 4), m["explanation_zh"],
-                           m["source_text"], m["source_keys"]) for m in shown.iter_rows(named=True))
+        shown = movements.filter(pl.col("is_movement") | (pl.col("status") == "missing")
+                                 | pl.col("movement_kind").is_in(["veto", "grade_cap"]))
+        expected = sorted((m["unit_name"], m["item_code"], round(float(m["points"]), 4), m["source_text"])
+                          for m in shown.iter_rows(named=True))
         listed = sorted((ws.cell(r, 1).value, ws.cell(r, 2).value, round(ws.cell(r, 4).value, 4),
-                         ws.cell(r, 5).value, ws.cell(r, 7).value, ws.cell(r, 8).value)
-                        for r in range(4, ws.max_row + 1))
+                         ws.cell(r, 9).value) for r in range(4, ws.max_row + 1))
         assert len(expected) > 5 and listed == expected
-        by_unit = marts.group_by("unit_code").agg(pl.col("points").cast(pl.Float64).sum())
-        scores = _marts(release, "fct_unit_scores", scheme)
-        for unit, moved in by_unit.iter_rows():  # SPEC §4: total = base + Σ movements
-            row = scores.filter(pl.col("unit_code") == unit).row(0, named=True)
-            assert abs(float(row["base_points"]) + moved - float(row["total_score"])) < 1e-6
+        sources = _marts(release, "fct_movement_sources", scheme)
+        cells = [str(ws.cell(r, c).value or "") for r in range(1, ws.max_row + 1) for c in range(1, 12)]
+        for s in sources.head(20).iter_rows(named=True):
+            name = s["source_file"].split("/")[-1]
+            assert any(f"第 {s['source_row']} 行" in c and name in c for c in cells)
+        assert not any(HASH.search(c) or ISO_DATE.search(c) for c in cells)
+        assert not any(word in c for c in cells for word in ("scored", "evidence_ref", "依据文件"))
 
 
-def test_workbook_quality_sheet_counts_each_file_and_lists_every_quarantined_row(sample_run: Settings):
+def test_workbook_quality_sheet_shows_the_schemes_own_files(sample_run: Settings):
+    """Issue 34 item 5: 资源县's workbook lists 资源县's ledger files, not 钦州's; a file of
+    another year reads as such, never 全部载入 with 0 rows loaded."""
     release = _release(sample_run)
-    scheme = _schemes(release)[0]
-    ws = _workbook(release, scheme)["数据质量"]
-    report = pl.read_parquet(release / "fct_ledger_file_report.parquet")
-    rows = {ws.cell(r, 2).value: [ws.cell(r, c).value for c in (3, 4, 5)] for r in range(5, ws.max_row + 1)
-            if ws.cell(r, 1).value == "部门台账" and isinstance(ws.cell(r, 3).value, int)}
-    assert len(report) > 0
-    for f in report.iter_rows(named=True):
-        assert rows[f["source_file"]] == [f["rows_read"], f["rows_loaded"], f["rows_quarantined"]]
-    quarantined = sum(pl.read_parquet(p).height for p in release.glob("quarantine_*.parquet"))
-    heading = next(ws.cell(r, 1).value for r in range(1, ws.max_row + 1)
-                   if str(ws.cell(r, 1).value).startswith("二、隔离清单"))
-    assert heading == f"二、隔离清单（共 {quarantined} 条）"
-    assert quarantined > 0
+    files = pl.read_parquet(release / "fct_ledger_scheme_files.parquet")
+    for scheme in _schemes(release):
+        ws = _workbook(release, scheme)["数据质量"]
+        rows = {ws.cell(r, 2).value: [ws.cell(r, c).value for c in (3, 4, 5, 6, 7)]
+                for r in range(5, ws.max_row + 1)
+                if ws.cell(r, 1).value == "部门台账" and isinstance(ws.cell(r, 3).value, int)}
+        own = (files.filter(pl.col("scheme_code").is_null() | (pl.col("scheme_code") == scheme))
+               .group_by("source_file").agg(pl.col("rows_read", "rows_loaded", "rows_quarantined").sum()))
+        assert set(rows) == set(own["source_file"].to_list())
+        for f in own.iter_rows(named=True):
+            assert rows[f["source_file"]][:3] == [f["rows_read"], f["rows_loaded"], f["rows_quarantined"]]
+        other = "qinzhou" if scheme.startswith("ziyuan") else "ziyuan"
+        assert not any(other in name for name in rows), (scheme, sorted(rows))
+        for name, (read, loaded, _, other_year, status) in rows.items():
+            if read and loaded == 0:
+                assert status != "全部载入", name
+            if read and other_year == read:
+                assert "其他考核年度" in status, name
 
 
-def test_word_report_ranking_table_and_largest_deductions_match_the_marts(sample_run: Settings):
+def test_word_report_is_an_official_document_matching_the_marts(sample_run: Settings):
+    """The 通报 (GB/T 9704-2012): 发文机关标志 and 发文字号 from the scheme's report block, 标题,
+    主送, the ranking table with parts that add up as printed, each unit's three largest
+    deductions, 附件 named in Chinese, 落款 and 成文日期 in Chinese numerals; no ISO dates, no
+    file names, no internal codes."""
     release = _release(sample_run)
     for scheme in _schemes(release):
         doc = Document(release / OFFICE_DIR / office_file_names(scheme, 2024)[1])
         scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
         table = doc.tables[0]
-        header = ["排名", "考核单位", "分值", "扣分", "加分", "总分", "等次"]
-        assert [c.text for c in table.rows[0].cells][:7] == header
+        header = ["排名", "考核单位", "分值", "扣分", "加分", "总分", "等次", "备注"]
+        assert [c.text for c in table.rows[0].cells] == header
         assert len(table.rows) == 1 + scores.height
         for row, unit in zip(table.rows[1:], scores.iter_rows(named=True), strict=True):
             cells = [c.text for c in row.cells]
             assert cells[:2] == [str(unit["score_rank"]), unit["unit_name"]]
-            assert cells[2:6] == [f"{float(unit[c]):.2f}" for c in ("base_points", "deductions", "bonuses",
-                                                                    "total_score")]
+            base, deducted, bonus, total = (float(v) for v in cells[2:6])
+            assert round(base - deducted + bonus, 2) == total and cells[5] == points(unit["total_score"])
             assert cells[6] == unit["grade"]
         text = "\n".join(p.text for p in doc.paragraphs)
+        issuer = {"qinzhou_2024": "钦州市生态环境保护委员会办公室",
+                  "ziyuan_2024": "资源县人民政府办公室"}[scheme]
+        prefix = {"qinzhou_2024": "钦环委办〔", "ziyuan_2024": "资政办〔"}[scheme]
+        assert doc.paragraphs[0].text == f"{issuer}文件" and doc.paragraphs[1].text.startswith(prefix)
         assert "初步结果" in text and "2024年12月31日" in text
+        assert re.search(r"\n附件：\S+结果统计表", text) and ".xlsx" not in text
+        assert doc.paragraphs[-2].text == issuer
+        numerals = "[〇一二三四五六七八九十]"
+        assert re.fullmatch(f"二〇{numerals}{{2}}年{numerals}+月{numerals}+日", doc.paragraphs[-1].text)
+        assert not ISO_DATE.search(text) and not HASH.search(text) and "依据文件" not in text
         counts = scores.group_by("grade").len()
         for grade, n in counts.iter_rows():
             assert f"{grade}{n}个" in text
@@ -341,8 +410,11 @@ def test_word_report_ranking_table_and_largest_deductions_match_the_marts(sample
         for unit in scores.iter_rows(named=True):
             top = moves.filter(pl.col("unit_code") == unit["unit_code"]).sort("points", "item_code").head(3)
             for m in top.iter_rows(named=True):
-                assert f"第{m['item_code']}项“{m['item_name']}”扣{abs(float(m['points'])):.2f}分" in text
-        assert len(doc.inline_shapes) == 1  # the dashboard's ranking chart (Chromium in this setup)
+                assert f"第{m['item_code']}项“{m['item_name']}”扣{points(abs(float(m['points'])))}分" in text
+        assert len(doc.inline_shapes) == (1 if scores.height > 1 else 0)  # the ranking chart
+        if scheme == "ziyuan_2024":  # the veto and its cause (issue 34 item 1)
+            for part in ("一票否决", "2024年7月2日", "中峰镇", "第 23 行"):
+                assert part in text, part
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -356,10 +428,11 @@ def test_libreoffice_recalculates_the_formulas_to_the_published_totals(sample_ru
     wb = load_workbook(tmp_path / "out" / source.name, data_only=True)
     scores = _marts(release, "fct_unit_scores", scheme).sort("score_rank", "unit_code")
     totals = [float(t) for t in scores["total_score"]]
-    assert [round(wb["汇总"].cell(r, 6).value, 6) for r in range(4, 4 + len(totals))] == \
-        [round(t, 6) for t in totals]
+    assert [points(wb["汇总"].cell(r, 7).value) for r in range(4, 4 + len(totals))] == \
+        [points(t) for t in totals]
     detail = wb["得分明细"]
-    assert [round(detail.cell(r, detail.max_column).value, 6) for r in range(6, 6 + len(totals))] == \
+    total = _total_row(detail)
+    assert [round(detail.cell(total, c).value, 6) for c in range(4, 4 + len(totals))] == \
         [round(t, 6) for t in totals]
 
 
