@@ -68,6 +68,7 @@ def test_model_names_are_left_out_of_titles():
 
 def test_console_tables_align_long_chinese_names():
     """The score table misaligned 中马钦州产业园区 (str.ljust counts a Chinese character as one)."""
-    lines = table(["单位", "得分"], [["中马钦州产业园区", "99.40"], ["钦南区", "97.40"], ["ab", "1.00"]], "lr")
+    rows = [["中马钦州产业园区", "99.40"], ["钦南区", "97.40"], ["ab", "1.00"]]
+    lines = table(["单位", "得分"], rows, "lr")
     assert len({width(line) for line in lines}) == 1
     assert lines[1].endswith("99.40") and lines[2].endswith("97.40")
