@@ -37,8 +37,21 @@ def test_waterfall_steps_add_up_to_the_total_even_after_group_caps():
     unit = {"base_points": 100, "total_score": 96}
     moved = pl.DataFrame({"item_code": ["1.1", "1.2"], "item_name": ["甲", "乙"], "points": [-2.0, -3.0]})
     steps = waterfall_steps(unit, moved)
-    assert steps == [("1.1 甲", -2.0), ("1.2 乙", -3.0), ("组合规则调整（分组封顶、加分上限等）", 1.0)]
+    assert steps == [("1.1<br>甲", -2.0), ("1.2<br>乙", -3.0), ("组合规则调整<br>（封顶、数据缺失等）", 1.0)]
     assert 100 + sum(p for _, p in steps) == 96
+
+
+def test_a_waterfall_of_many_items_draws_the_largest_and_one_step_for_the_rest():
+    """资源县's waterfall had ~50 steps: the 12 largest are drawn, the rest are 其他 N 项, and
+    the steps still add up to the total."""
+    moved = pl.DataFrame({"item_code": [f"{i}.1" for i in range(1, 41)],
+                          "item_name": [f"指标{i}" for i in range(1, 41)],
+                          "points": [-0.1 * i for i in range(1, 41)]})
+    total = 100 + float(moved["points"].sum())
+    steps = waterfall_steps({"base_points": 100, "total_score": total}, moved)
+    assert len(steps) == 13 and steps[-1][0] == "其他 28 项"
+    assert [label.split("<br>")[0] for label, _ in steps[:12]] == [f"{i}.1" for i in range(29, 41)]
+    assert 100 + sum(p for _, p in steps) == pytest.approx(total)
 
 
 def _gap(**row) -> dict:
@@ -69,11 +82,26 @@ def test_missing_target_data_is_grey_with_words_never_green_or_null():
                               days_so_far=None, year_to_date_value=None, requirement=None,
                               reason="截至2024年12月31日没有本单位的有效空气日监测数据，无法计算")])
     panel = target_gap_panel(gaps, {"ziyuan": "资源县"}, ["ziyuan"], date(2024, 12, 31))
-    cells = panel.figures[0].data[0].cells
-    shown = [str(v) for column in cells.values for v in column]
+    (table,) = panel.tables
+    shown = [str(v) for row in table.rows for v in row]
     assert "None" not in shown and "null" not in shown and "—" in shown
     assert all("as_of" not in v for v in shown)
-    assert cells.fill.color[-1] == ["#D9D9D9"]
+    assert table.fills[(0, 7)] == "#D9D9D9"
+
+
+def test_a_unit_scored_on_published_figures_gets_one_answer_on_the_air_panel():
+    """The air panel said 资源县 had no air data while its scorecard deducted PM2.5 points: the
+    annual value scoring used (published figures, fct_score_movements.measure_value) is shown,
+    with its verdict, and the table says where it comes from."""
+    gaps = pl.DataFrame([_gap(unit_code="ziyuan", item_code="5.1.2", item_name="细颗粒物（PM2.5）浓度",
+                              target=26.5, days_so_far=None, year_to_date_value=None, days_left=0,
+                              requirement=None, reason="没有本单位的有效空气日监测数据，无法计算")])
+    movements = pl.DataFrame({"unit_code": ["ziyuan"], "measure_code": ["air.pm2_5_annual_mean"],
+                              "measure_value": [28.0]})
+    (table,) = target_gap_panel(gaps, {"ziyuan": "资源县"}, ["ziyuan"], date(2024, 12, 31),
+                                movements).tables
+    assert table.rows[0][3] == "28（公布数据）" and table.rows[0][7] == "未达标"
+    assert "公布的年度数据" in table.rows[0][6]
 
 
 def test_water_matrix_marks_the_months_a_section_missed_its_target():
@@ -119,7 +147,7 @@ def test_a_panel_whose_mart_is_missing_says_so(sample_run: Settings, tmp_path: P
     (release / "fct_air_unit_daily.parquet").unlink()
     result = build_dashboard(release, "测试", year=2024, out_dir=tmp_path / "out", static=False)
     page = result.html.read_text(encoding="utf-8")
-    assert "本期未发布每日空气质量（fct_air_unit_daily），此栏暂缺。" in page  # the calendar
+    assert "本期未发布每日空气质量，此栏暂缺。" in page  # the calendar (no model names on the page)
     assert "考核单位排名" in page
 
 
@@ -160,6 +188,5 @@ def test_a_year_dashboard_shows_only_that_year_schemes_and_says_what_is_missing(
                              static=False)
     page = result.html.read_text(encoding="utf-8")
     assert "甲县" in page and "乙县" not in page
-    for missing in ("扣分加分明细（fct_score_movements）", "空气质量目标差距（fct_air_target_gap）",
-                    "地表水断面逐月水质类别（fct_water_section_monthly）"):
+    for missing in ("扣分加分明细", "空气质量目标差距", "地表水断面逐月水质类别"):
         assert f"本期未发布{missing}，此栏暂缺。" in page

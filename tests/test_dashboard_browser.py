@@ -76,15 +76,12 @@ def test_dashboard_screenshots(dashboard_dir: Path, tmp_path: Path):
         assert_not_blank(shots / f"{name}.png")
 
 
-def test_every_exported_png_is_not_blank_and_the_pdf_has_a_page_each(dashboard_dir: Path):
-    import pikepdf
-
+def test_every_exported_png_is_not_blank_and_the_pdf_is_printed(dashboard_dir: Path):
     pngs = sorted(dashboard_dir.glob("*.png"))
     assert len(pngs) >= 6
     for png in pngs:
         assert_not_blank(png)
-    with pikepdf.Pdf.open(dashboard_dir / PDF_NAME) as pdf:
-        assert len(pdf.pages) == len(pngs)
+    assert (dashboard_dir / PDF_NAME).stat().st_size > 10_000  # its pages: tests/test_papers.py
 
 
 def test_a_run_starts_its_browser_with_its_resources_and_draws_with_it(tmp_path: Path):

@@ -1,5 +1,6 @@
-"""Issue 21 target 2: the dashboard's PNG/PDF export re-draws only the figures whose input
-changed (a hash of each figure's JSON, size and kaleido's version names it in the cache).
+"""Issue 21 target 2: the dashboard's PNG export re-draws only the figures whose input changed
+(a hash of each figure's JSON, size and kaleido's version names it in the cache; the printed
+PDF is made from those PNGs and the tables by printed.py, tests/test_papers.py).
 The Chromium drawing is replaced by one that writes a blank page and counts the figures it was
 asked to draw: the cache logic is what is tested here, Chromium in test_dashboard_browser.py."""
 
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pikepdf
 import plotly.graph_objects as go
 import pytest
 
@@ -22,12 +22,8 @@ def drawn(monkeypatch) -> list[str]:
     def fake_draw(browser_path, jobs, timeout):
         for job in jobs:
             paths.append(job["path"])
-            if job["opts"]["format"] == "pdf":
-                with pikepdf.Pdf.new() as blank:
-                    blank.add_blank_page(page_size=(100, 100))
-                    blank.save(job["path"])
-            else:
-                Path(job["path"]).write_bytes(b"png:" + job["fig"].to_json().encode())
+            assert job["opts"]["format"] == "png"
+            Path(job["path"]).write_bytes(b"png:" + job["fig"].to_json().encode())
 
     monkeypatch.setattr(static, "oneshot_draw", fake_draw)
     monkeypatch.setattr(static, "find_chromium", lambda: "/usr/bin/chromium")
@@ -43,13 +39,11 @@ def panels(title: str) -> list[Panel]:
 def test_an_unchanged_figure_is_not_drawn_again(tmp_path: Path, drawn: list[str]):
     cache = tmp_path / "cache"
     first = static.export_static(panels("一月"), tmp_path / "a", cache_dir=cache)
-    assert first.drawn == 3 and len(drawn) == 6  # a PNG and a PDF page per figure
+    assert first.drawn == 3 and len(drawn) == 3  # a PNG per figure
     second = static.export_static(panels("一月"), tmp_path / "b", cache_dir=cache)
-    assert second.drawn == 0 and len(drawn) == 6
+    assert second.drawn == 0 and len(drawn) == 3
     assert [p.name for p in second.pngs] == ["ranking.png", "cards_01.png", "cards_02.png"]
     assert all(p.read_bytes() == (tmp_path / "a" / p.name).read_bytes() for p in second.pngs)
-    with pikepdf.Pdf.open(second.pdf) as merged:
-        assert len(merged.pages) == 3
 
 
 def test_a_changed_figure_alone_is_drawn_again(tmp_path: Path, drawn: list[str]):
@@ -65,8 +59,7 @@ def test_without_a_cache_folder_every_figure_is_drawn_and_nothing_is_left(tmp_pa
     out = tmp_path / "a"
     assert static.export_static(panels("一月"), out).drawn == 3
     assert static.export_static(panels("一月"), out).drawn == 3
-    assert sorted(p.name for p in out.iterdir()) == [
-        "cards_01.png", "cards_02.png", "dashboard.pdf", "ranking.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["cards_01.png", "cards_02.png", "ranking.png"]
 
 
 def test_a_browser_that_fails_to_start_leaves_the_html_alone(tmp_path: Path):

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 import yaml
 
@@ -116,12 +117,14 @@ def test_instance_storage_follows_the_environment(tmp_path: Path, monkeypatch):
 
 
 def fake_shard_release(sample: Settings, shard_root: Path, scheme: str, run_id: str) -> None:
-    """A shard's live release of 2024 holding the sample run's fct_unit_scores of one scheme."""
+    """A shard's live release of 2024 holding the sample run's fct_unit_scores (and the causes
+    of its grades) of one scheme."""
     release = shard_root / "marts" / "releases" / run_id
     release.mkdir(parents=True)
-    source = sample.current_release / "fct_unit_scores.parquet"
-    duckdb.sql(f"copy (select * from '{source}' where scheme_code = '{scheme}') "
-               f"to '{release / 'fct_unit_scores.parquet'}' (format parquet)")
+    for stem in ("fct_unit_scores", "fct_unit_grade_causes"):
+        source = sample.current_release / f"{stem}.parquet"
+        duckdb.sql(f"copy (select * from '{source}' where scheme_code = '{scheme}') "
+                   f"to '{release / f'{stem}.parquet'}' (format parquet)")
     (release / "release.json").write_text(json.dumps({"year": 2024, "run_id": run_id}),
                                           encoding="utf-8")
     (shard_root / "marts" / "2024").mkdir(parents=True)
@@ -151,8 +154,15 @@ def test_rollup_ranks_cities_and_counties_within_and_across(province, sample_run
     scores = duckdb.sql(f"select * from '{sample_run.current_release}/fct_unit_scores.parquet' "
                         "where scheme_code in ('qinzhou_2024', 'ziyuan_2024')").pl()
     assert units.height == scores.height == counts["province_unit_ranking"]
+    # across cities the schemes differ: by grade, then 得分率 (total ÷ the scheme's points), never
+    # by raw totals; 资源县 (不合格 by 一票否决) comes after every 合格 unit, its cause beside it
     ranked = units.filter(units["is_ranked"]).sort("rank_in_province")
-    assert ranked["total_score"].to_list() == sorted(ranked["total_score"].to_list(), reverse=True)
+    order = {"优秀": 1, "良好": 2, "合格": 3, "不合格": 5}
+    keys = [(order[g], -float(r)) for g, r in ranked.select("grade", "score_rate").iter_rows()]
+    assert keys == sorted(keys)
+    assert ranked["unit_name"][-1] == "资源县"
+    ziyuan = units.filter(pl.col("unit_code") == "ziyuan").row(0, named=True)
+    assert "一票否决" in ziyuan["note_zh"] and "2024年7月2日" in ziyuan["note_zh"]
     # within a city the rank is the city's own scheme rank (fct_unit_scores.score_rank)
     joined = units.join(scores.select("scheme_code", "unit_code", "score_rank"),
                         on=["scheme_code", "unit_code"])
@@ -169,6 +179,7 @@ def test_rollup_ranks_cities_and_counties_within_and_across(province, sample_run
     assert status["qinzhou"]["release_run_id"] == "run-q"
     page = (release / "index.html").read_text(encoding="utf-8")
     assert "各市排名" in page and "县（区）全省排名" in page and "南宁市" in page
+    assert "得分率" in page and "中峰镇" in page and "run-q" not in page  # names and causes, no ids
 
 
 def test_rollup_keeps_a_failed_shards_last_release_and_its_own_last_good_state(province):

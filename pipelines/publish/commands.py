@@ -110,12 +110,19 @@ def rebuild_live(settings, year: int, static: bool, status: str | None = None,
     return 0
 
 
+def pdf_pages(path) -> int:
+    import pikepdf
+
+    with pikepdf.Pdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
 def report(result, out_dir) -> None:
     size_mb = result.html.stat().st_size / 1e6
     print(f"驾驶舱 dashboard: {result.html}（{size_mb:.1f} MB，截至 {result.as_of}，"
           f"生成 {result.seconds} 秒）")
     if result.static.pdf is not None:
-        print(f"  打印版 PDF: {out_dir / result.static.pdf.name}（{len(result.static.pngs)} 页）；"
+        print(f"  打印版 PDF: {out_dir / result.static.pdf.name}（A4，{pdf_pages(result.static.pdf)} 页）；"
               f"PNG: {out_dir}/*.png")
     else:
         print(f"  {result.static.message}")
