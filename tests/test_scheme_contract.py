@@ -200,7 +200,7 @@ def test_dashboard_ranking_shows_missing_data_in_red():
     """Issue 14: a unit not ranked for missing data reads 数据缺失·不排名 in red, without a rank,
     below the ranked units; a ranked unit with gaps shows their count in red."""
     from pipelines.publish.dashboard.data import ranking
-    from pipelines.publish.dashboard.panels import MISSING_RED, ranking_figure
+    from pipelines.publish.dashboard.panels import ranking_table
 
     base = {"scheme_code": "s", "base_points": 100.0, "deductions": 0.0, "bonuses": 0.0,
             "missing_points": 0.0}
@@ -208,19 +208,17 @@ def test_dashboard_ranking_shows_missing_data_in_red():
         {**base, "unit_code": "ghost", "unit_name": "幽灵区", "total_score": 40.0, "score_rank": None,
          "grade": None, "is_ranked": False, "missing_items": 12, "missing_points": 60.0},
         {**base, "unit_code": "a", "unit_name": "甲县", "total_score": 90.0, "score_rank": 1,
-         "grade": "优秀", "is_ranked": True, "missing_items": 1},
+         "grade": "优秀", "is_ranked": True, "missing_items": 1, "deductions": 10.0},
     ])
     rows = ranking(scores, None).to_dicts()
     assert [r["unit_code"] for r in rows] == ["a", "ghost"]
-    table = ranking_figure(rows, "s").data[0]
-    header = list(table.header.values)
-    cells = {h: list(v) for h, v in zip(header, table.cells.values, strict=True)}
-    assert cells["排名"] == [1, "—"]
+    table = ranking_table(rows, 2)
+    cells = {h: [row[i] for row in table.rows] for i, h in enumerate(table.header)}
+    assert cells["排名"] == ["1", "—"]
     assert cells["等次"] == ["优秀", "数据缺失·不排名"]
     assert cells["数据缺失"] == ["1 项", "12 项"]
-    colours = table.cells.font.color
-    assert list(colours[header.index("等次")]) == ["#212121", MISSING_RED]
-    assert list(colours[header.index("数据缺失")]) == [MISSING_RED, MISSING_RED]
+    assert cells["未计分"] == ["0.00", "60.00"]  # 100.00 − 0.00 − 60.00 + 0.00 = 40.00 as printed
+    assert table.red == [False, True]
 
 
 def test_scheme_check_cli_exits_2_on_an_invalid_file(tmp_path: Path, capsys):

@@ -54,8 +54,8 @@ def city_figure(con: duckdb.DuckDBPyConnection) -> go.Figure:
 def write_page(con: duckdb.DuckDBPyConnection, target: Path, year: int) -> Path:
     percent = {3: lambda v: f"{points(v)}%", 4: lambda v: f"{points(v)}%", 5: lambda v: f"{points(v)}%"}
     status = _table(con, """
-        select shard_name, coalesce(string_agg(distinct r.scheme_name, '、'), any_value(s.schemes)),
-               published_at, s.units, s.units_ranked, s.missing_items || ' / ' || s.base_items,
+        select s.shard_name, coalesce(string_agg(distinct r.scheme_name, '、'), any_value(s.schemes)),
+               s.published_at, s.units, s.units_ranked, s.missing_items || ' / ' || s.base_items,
                s.completeness_pct, s.state_zh
         from province_shard_status as s
         left join province_unit_ranking as r using (shard_key)
