@@ -341,7 +341,9 @@ def test_workbook_lists_every_movement_with_its_reason_rule_and_ledger_row(sampl
         assert len(expected) > 5 and listed == expected
         sources = _marts(release, "fct_movement_sources", scheme)
         cells = [str(ws.cell(r, c).value or "") for r in range(1, ws.max_row + 1) for c in range(1, 12)]
-        first = sources.sort("event_date", "source_row").unique("movement_id", keep="first")
+        first = (sources.filter(pl.col("movement_id").is_in(shown["movement_id"].implode()))
+                 .sort("event_date", "source_row").unique("movement_id", keep="first"))
+        assert first.height > 5
         for s in first.iter_rows(named=True):  # each movement cites its first ledger row (and the count)
             name = s["source_file"].split("/")[-1]
             assert any(f"第 {s['source_row']} 行" in c and name in c for c in cells), s

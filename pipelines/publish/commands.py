@@ -122,7 +122,8 @@ def report(result, out_dir) -> None:
     print(f"驾驶舱 dashboard: {result.html}（{size_mb:.1f} MB，截至 {result.as_of}，"
           f"生成 {result.seconds} 秒）")
     if result.static.pdf is not None:
-        print(f"  打印版 PDF: {out_dir / result.static.pdf.name}（A4，{pdf_pages(result.static.pdf)} 页）；"
+        pdf = out_dir / result.static.pdf.name
+        print(f"  打印版 PDF: {pdf}（A4，{pdf_pages(pdf)} 页）；"
               f"PNG: {out_dir}/*.png")
     else:
         print(f"  {result.static.message}")

@@ -493,14 +493,16 @@ def air_monthly_panel(monthly: pl.DataFrame | None, targets: pl.DataFrame, unit_
             fig.add_trace(go.Scatter(x=months, y=unit[column].to_list(), name=name, legendgroup=code,
                                      showlegend=col == 1, mode="lines+markers", **unit_line(n),
                                      hovertemplate=f"{name} %{{x}}：%{{y}}<extra></extra>"), row=1, col=col)
+    months = [f"{m}月" for m in sorted(monthly["obs_month"].unique().to_list())]
     for col, measure in ((1, "air.good_day_ratio"), (2, "air.pm2_5_annual_mean")):
         for k, (target, names) in enumerate(_targets_by_value(targets, measure)):
-            fig.add_hline(y=target, line_dash="dash", line_color="#C62828", row=1, col=col,
-                          annotation_text=f"目标 {target:g}（{names}）",
-                          annotation_position="bottom left" if k % 2 == 0 else "top right",
-                          annotation_font_size=11)
+            # a dashed line per target, named in the legend (labels on the chart overlapped the lines)
+            fig.add_trace(go.Scatter(x=months, y=[target] * len(months), mode="lines",
+                                     name=f"目标 {target:g}（{names}）", hoverinfo="skip",
+                                     line={"color": "#C62828", "dash": ["dash", "dot"][k % 2], "width": 1.5}),
+                          row=1, col=col)
     fig.update_layout(legend={"orientation": "h", "y": -0.15})
-    return Panel(key="04_air_monthly", title=title, figures=[styled(fig, 460)],
+    return Panel(key="04_air_monthly", title=title, figures=[styled(fig, 520)],
                  note="月度值由日均值计算（优良天数比率 = AQI ≤ 100 的天数 ÷ 有效天数；PM2.5 月均 = 有效日"
                       "日均浓度的算术平均）；红色虚线为方案的年度目标。")
 

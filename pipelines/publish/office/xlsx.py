@@ -126,6 +126,7 @@ def _title(ws, styles: Styles, text: str, subtitle: str) -> None:
 def _header(ws, styles: Styles, row: int, headers: list[str]) -> None:
     for col, text in enumerate(headers):
         ws.write(row, col, text, styles.header)
+    ws.set_row(row, 32)  # two lines: a narrow column's header wraps (数据缺失项数)
 
 
 def _widths(ws, widths: list[float]) -> None:
@@ -281,7 +282,7 @@ def movements_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData)
     _title(ws, styles, f"{data.subject}扣分加分说明",
            as_of_text(data) + "；负数为扣分，正数为加分；一票否决、等次封顶不扣分，列明原因")
     _header(ws, styles, 2, MOVEMENT_HEADERS)
-    widths = [12, 9, 18, 9, 8, 8, 44, 14, 40, 30, 9]
+    widths = [10, 7, 14, 8, 6, 6, 34, 11, 30, 22, 7]
     cited = data.cited_sources()
     r = 3
     for m in data.movements.iter_rows(named=True):
