@@ -114,10 +114,13 @@ def scheme_reports(release_dir: Path) -> dict[str, dict]:
     scheme_schema.yaml), {} where the scheme has none or the release predates it."""
     import json
 
-    frame = query_release(release_dir, "select scheme_code, report from staging.stg_scheme__schemes")
+    frame = query_release(release_dir, "select * from staging.stg_scheme__schemes")
     if frame is None:
         return {}
-    return {code: json.loads(report) if report else {} for code, report in frame.iter_rows()}
+    if "report" not in frame.columns:  # a release from before schemes had a report block
+        return {code: {} for code in frame["scheme_code"]}
+    return {code: json.loads(report) if report else {}
+            for code, report in frame.select("scheme_code", "report").iter_rows()}
 
 
 def scheme_decimals(release_dir: Path) -> dict[str, int]:

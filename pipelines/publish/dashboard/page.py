@@ -63,13 +63,14 @@ def _panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | 
     causes = _of_year(data.read_mart(release_dir, "fct_unit_grade_causes"), year)
     sources = _of_year(data.read_mart(release_dir, "fct_movement_sources"), year)
     decimals = data.scheme_decimals(release_dir)
+    bonus = _bonus_items(_of_year(data.read_mart(release_dir, "fct_unit_item_scores"), year))
     history = panels.history_panel(data.read_mart(release_dir, "fct_unit_score_history"))
     duties = panels.duty_panel(_of_year(data.read_mart(release_dir, "fct_duty_completion"), year))
     return [
         panels.ranking_panel(ranked, previous_label if previous is not None else "",
                              data.scheme_names(release_dir), causes, decimals),
         *([history] if history is not None else []),
-        panels.scorecard_panel(ranked, movements, causes, sources, decimals),
+        panels.scorecard_panel(ranked, movements, causes, sources, decimals, bonus),
         panels.air_calendar_panel(daily, data.aqi_levels(release_dir), year, unit_order,
                                   panels.without_stations(daily, ranked)),
         panels.air_monthly_panel(_monthly(release_dir, year, as_of), data.air_targets(gaps, names),
@@ -80,6 +81,15 @@ def _panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | 
         panels.quality_panel(data.quality_gates(release_dir),
                              data.station_completeness(release_dir, year, as_of), report_link),
     ]
+
+
+def _bonus_items(items: pl.DataFrame | None) -> dict[str, frozenset[str]]:
+    """scheme_code → its bonus items (a bonus without data is no gap: not 数据缺失)."""
+    if items is None or "item_kind" not in items.columns:
+        return {}
+    bonus = (items.filter(pl.col("item_kind") == "bonus")
+             .group_by("scheme_code").agg(pl.col("item_code").unique()))
+    return {code: frozenset(codes) for code, codes in bonus.iter_rows()}
 
 
 def _of_year(frame: pl.DataFrame | None, year: int) -> pl.DataFrame | None:

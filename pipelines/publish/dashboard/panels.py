@@ -318,8 +318,11 @@ def waterfall_figure(unit: dict, moved: pl.DataFrame, decimals: int) -> go.Figur
     return styled(fig, 420, title)
 
 
-def movement_table(moved: pl.DataFrame, sources: pl.DataFrame | None, decimals: int, after: int) -> Table:
-    """Every rule that moved points (or found no data), with the ledger rows behind it."""
+def movement_table(moved: pl.DataFrame, sources: pl.DataFrame | None, decimals: int, after: int,
+                   bonus: frozenset[str] = frozenset()) -> Table:
+    """Every rule that moved points (or found no data), with the ledger rows behind it. A base
+    item without data is 数据缺失 (red; the count fct_unit_scores.missing_items); a bonus item
+    without data adds nothing and is no gap: 无数据，不加分."""
     cited: dict[str, str] = {}
     if sources is not None and not moved.is_empty():
         found = sources.filter(pl.col("movement_id").is_in(moved["movement_id"].implode()))
@@ -327,19 +330,23 @@ def movement_table(moved: pl.DataFrame, sources: pl.DataFrame | None, decimals: 
             texts = group.sort("event_date", "source_row")["source_zh"].to_list()
             cited[movement_id[0]] = "；".join(texts[:3]) + (f" 等 {len(texts)} 行" if len(texts) > 3 else "")
     rows = moved.to_dicts()
-    body = [[_step_label(r), _number(r["measure_value"]), _number(r["target"]), _points_cell(r, decimals),
+    body = [[_step_label(r), _number(r["measure_value"]), _number(r["target"]),
+             "无数据，不加分" if r.get("status") == "missing" and r["item_code"] in bonus
+             else _points_cell(r, decimals),
              chinese_dates(r["explanation_zh"]), f"第 {r['source_item']} 项" if r["source_item"] else "",
              cited.get(r["movement_id"], "")] for r in rows]
     if not body:
         body = [["本单位没有扣分或加分", "", "", "", "", "", ""]]
     return Table(header=["指标", "实际值", "目标值", "分数变动", "说明", "方案依据", "台账出处"],
                  rows=body, align="lcccllll", widths=[18, 7, 7, 8, 36, 9, 18],
-                 red=[r.get("status") == "missing" for r in rows] or None, after=after)
+                 red=[r.get("status") == "missing" and r["item_code"] not in bonus for r in rows] or None,
+                 after=after)
 
 
 def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None,
                     causes: pl.DataFrame | None = None, sources: pl.DataFrame | None = None,
-                    decimals: dict[str, int] | None = None) -> Panel:
+                    decimals: dict[str, int] | None = None,
+                    bonus_items: dict[str, frozenset[str]] | None = None) -> Panel:
     title = "单位得分卡：扣分与加分从何而来"
     if ranked is None or movements is None:
         return missing_panel("02_scorecards", title, "扣分加分明细")
@@ -363,7 +370,8 @@ def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None,
                             caption=f"{unit['unit_name']}：决定等次的情形及其原因")
         if cause is not None:
             panel.tables.append(cause)
-        table = movement_table(moved, sources, places, index)
+        table = movement_table(moved, sources, places, index,
+                               (bonus_items or {}).get(unit["scheme_code"], frozenset()))
         table.caption = f"{unit['unit_name']}：扣分、加分及数据缺失的指标"
         panel.tables.append(table)
     return panel

@@ -261,7 +261,10 @@ def detail_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) ->
 
 
 def _score_lookup(data: OfficeData) -> dict[tuple[str, str], dict]:
-    frame = data.item_scores.with_columns(_missing=has_missing_status(data.item_scores))
+    # 数据缺失 is a base item's (fct_unit_scores.missing_items counts those): a bonus item without
+    # data adds nothing and is not a gap (无数据，不加分), so it is not coloured
+    base = (pl.col("item_kind") != "bonus") if "item_kind" in data.item_scores.columns else pl.lit(True)
+    frame = data.item_scores.with_columns(_missing=has_missing_status(data.item_scores) & base)
     return {(r["unit_code"], r["item_code"]): r for r in frame.iter_rows(named=True)}
 
 
@@ -284,9 +287,12 @@ def movements_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData)
     _header(ws, styles, 2, MOVEMENT_HEADERS)
     widths = [10, 7, 14, 8, 6, 6, 34, 11, 30, 22, 7]
     cited = data.cited_sources()
+    bonus = {(u, i) for u, i, k in data.item_scores.select("unit_code", "item_code", "item_kind").iter_rows()
+             if k == "bonus"} if "item_kind" in data.item_scores.columns else set()
     r = 3
     for m in data.movements.iter_rows(named=True):
-        status = "数据缺失" if m.get("status") == "missing" else ""
+        status = ("" if m.get("status") != "missing" else
+                  "无数据，不加分" if (m["unit_code"], m["item_code"]) in bonus else "数据缺失")
         decisive = m["movement_kind"] in ("veto", "grade_cap")
         explanation = chinese_dates(m["explanation_zh"])
         if decisive:
@@ -302,7 +308,7 @@ def movements_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData)
             elif isinstance(value, float):
                 ws.write_number(r, c, value, styles.centre)
             else:
-                ws.write(r, c, value, styles.red_text if decisive or status else styles.text)
+                ws.write(r, c, value, styles.red_text if decisive or status == "数据缺失" else styles.text)
         _fit_row(ws, r, values, widths)
         r += 1
     if data.movements.is_empty():
