@@ -61,6 +61,11 @@ final as (
         case
             when files.file_problems > 0 then '文件未读取或未载入，运行被阻止：' || files.file_problem_zh
             when coalesce(quarantined.rows_quarantined, 0) > 0 then '部分行被隔离，见隔离清单'
+            -- rows of another assessment year are loaded by that year's run, not "all loaded" here
+            when files.rows_read > 0 and coalesce(other_year.rows_other_year, 0) = files.rows_read
+                then '属其他考核年度（' || other_year.rows_other_year || ' 行），由该年度计分'
+            when coalesce(other_year.rows_other_year, 0) > 0
+                then '本年度行全部载入；另有 ' || other_year.rows_other_year || ' 行属其他考核年度'
             else '全部载入'
         end || case
             when coalesce(unread.rows_unread, 0) > 0
