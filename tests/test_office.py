@@ -466,3 +466,17 @@ def test_export_as_of_writes_beside_the_as_of_dashboard(sample_run: Settings, tm
     assert (out / workbook).exists() and (out / "排名图_ziyuan_2024.png").exists()
     text = "\n".join(p.text for p in Document(out / report).paragraphs)
     assert "数据截至2024年9月30日" in text and "考核期为2024年1月1日至2024年9月30日" in text
+
+
+def test_the_issuing_authority_and_document_number_come_from_the_scheme():
+    """GB/T 9704-2012 7.2: 发文机关标志 and 发文字号 — the scheme's report block names them; without
+    one, the government's general office and a 机关代字 left for the office to fill."""
+    from pipelines.publish.office.word import document_number, issuer
+
+    data = _small_scheme(with_status=False)
+    data.government = "XX市"
+    assert issuer(data) == "XX市人民政府办公室"
+    assert document_number(data, date(2025, 1, 6)) == "（机关代字）〔2025〕　　号"
+    data.report = {"issuer": "资源县人民政府办公室", "document_prefix": "资政办"}
+    assert issuer(data) == "资源县人民政府办公室"
+    assert document_number(data, date(2025, 1, 6)) == "资政办〔2025〕　　号"

@@ -38,6 +38,18 @@ def test_missing_rule_parameter_is_rejected(tmp_path: Path):
         load_scheme(path)
 
 
+def test_the_report_block_is_validated(tmp_path: Path):
+    """Issue 34: the 通报's issuer, 机关代字, 主送 and the decimals of every published score are the
+    scheme's (scheme.report); a misspelt field or decimals out of range is refused, naming it."""
+    assert load_scheme(DEMO).body["scheme"]["report"]["issuer"] == "钦州市生态环境保护委员会办公室"
+    path = write_variant(tmp_path, lambda b: b["scheme"]["report"].update(decimals=6))
+    with pytest.raises(SchemeError, match=r"scheme/report/decimals"):
+        load_scheme(path)
+    path = write_variant(tmp_path, lambda b: b["scheme"]["report"].update(signer="某某"))
+    with pytest.raises(SchemeError, match=r"scheme/report.*signer"):
+        load_scheme(path)
+
+
 def test_negative_cap_is_rejected(tmp_path: Path):
     path = write_variant(tmp_path, lambda b: b["items"][0]["rule"].update(cap=-1))
     with pytest.raises(SchemeError, match=r"items/0/rule/cap"):

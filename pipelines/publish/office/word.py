@@ -134,13 +134,18 @@ def page_number_footer(doc: DocumentObject) -> None:
 
 
 def issuer(data: OfficeData) -> str:
-    """The issuing authority: the scheme's report.issuer, else its government's office."""
-    return data.report.get("issuer") or (f"{data.government}办公室" if data.government else "考核工作办公室")
+    """The issuing authority: the scheme's report.issuer, else its government's general office
+    (XX市 → XX市人民政府办公室)."""
+    if data.report.get("issuer"):
+        return data.report["issuer"]
+    if data.government:
+        return f"{data.government.removesuffix('人民政府')}人民政府办公室"
+    return "考核工作办公室"
 
 
 def document_number(data: OfficeData, issued: date) -> str:
     """发文字号 with the number left blank for the office: 资政办〔2025〕　号."""
-    prefix = data.report.get("document_prefix") or ""
+    prefix = data.report.get("document_prefix") or "（机关代字）"  # for the office to fill in
     return f"{prefix}〔{issued.year}〕　　号"
 
 
