@@ -16,9 +16,11 @@ from pipelines.lib.settings import PROJECT_ROOT
 from pipelines.scheme.draft import grammar
 from pipelines.scheme.draft.compare import agreement, compare
 from pipelines.scheme.draft.draft import draft_scheme, read_pieces, segment, summary
+from pipelines.scheme.draft.layouts import word_text_cells as _word_text_cells
 from pipelines.scheme.draft.numbers import normalize
 from pipelines.scheme.draft.output import ResolutionError, apply_resolutions, dump, load_answers
-from pipelines.scheme.draft.tables import _chunk_cells, _word_text_cells, read_document
+from pipelines.scheme.draft.tables import chunk_cells as _chunk_cells
+from pipelines.scheme.draft.tables import read_document
 from pipelines.scheme.loader import SchemeError, load_scheme
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

@@ -1,33 +1,52 @@
-"""The government's table, read from .docx (python-docx), .xlsx (openpyxl) or .txt (tab-separated,
-or Word's plain-text export: one cell per line, each line that starts a cell begins with a tab).
+"""Tables of cells (layouts.py) → records: one per row, its cells by the role of their column.
 
-Merged cells repeat their text in every cell they cover (python-docx does so for vertical merges,
-openpyxl's merged ranges are filled here); multi-line cells keep their line breaks. Each table
-becomes `Record`s keyed by the role of their column (编号, 指标, 分值, 评分标准, 责任单位 …)."""
+A column's role is read from its header words and from what it holds: the points column is numbers
+(they add up to the totals the document states), the criteria column is clause text with scoring
+words (扣, 得…分, 加…分, 不得分), the number column counts 1, 2, 3 or 一、二、三, a column of
+department names under 考核项目 names the unit each row assesses. A table without a header row is
+read by content alone; a table kept as a stream of cells (a web page's table, one cell per paragraph
+or one line of `|`) is cut into rows at its points (or number) cells. Rows that only head a section
+(「一、巩固成果…」 31, 「(一)污染物总量控制(30分)」) and the total row (总分 100) are records of their own
+kind, so no section turns into an item and every stated total can be checked."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# header keyword → column role; the first role a header cell matches wins (order matters)
+from pipelines.scheme.draft import layouts
+from pipelines.scheme.draft.layouts import Cell, Table
+from pipelines.scheme.draft.numbers import normalize
+
+# header word → column role; a header cell takes the first role whose word it holds (order matters)
 ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("coop_points", ("配合分值",)),
-    ("criteria", ("评分标准", "计分标准", "评分规则", "考核标准", "评分细则", "评分办法", "计分方法",
-                  "所占分值")),
-    ("ignore", ("主要工作任务", "完成时限", "联系人", "备注", "自评分", "考核分")),
+    ("criteria", ("评分标准", "计分标准", "评分规则", "考核标准", "评分细则", "评分办法", "计分方法", "计分办法",
+                  "评分说明", "计分说明", "考评标准", "评分依据", "赋分细则", "评分方法", "扣分标准", "考评细则",
+                  "评分及考核办法", "评分标准及方法", "所占分值")),
+    ("ignore", ("主要工作任务", "完成时限", "联系人", "备注", "自评分", "考核分", "得分", "得 分", "考评得分",
+                "说明", "计算公式", "操作说明", "指标定义", "考核指标值", "时限")),
     ("coop", ("配合部门", "配合单位")),
     ("lead", ("牵头部门", "牵头单位")),
     ("number", ("序号", "编号")),
-    ("section", ("一级指标", "考核类别", "类别")),
-    ("indicator", ("二级指标", "考核指标", "指标名称", "考核内容", "考核项目", "指标")),
-    ("points", ("分值",)),
-    ("units", ("责任单位", "考核单位", "评分单位", "责任部门")),
+    ("section", ("一级指标", "考核类别", "类别", "类  别", "项目类别")),
+    ("points", ("分值", "权重", "分数", "标准分", "满分", "赋分")),
+    ("units", ("责任单位", "考核单位", "评分单位", "责任部门", "考核部门", "认定部门", "考核对象", "牵头单位")),
+    ("indicator", ("二级指标", "三级指标", "考核指标", "指标名称", "考核内容", "考核项目", "考评项目", "考评内容",
+                   "考核重点", "重点工作", "考核要求", "评价内容", "工作任务", "分项", "项目", "指标", "任务")),
 )
-HEADER_NEEDS = ("criteria",)
+HEADER_ROLES = {role for role, _ in ROLES}
+SCORING = re.compile(r"扣\s*\d|扣分|得\s*\d|[加奖]\s*\d|不得分|不计分|\d\s*分|分别[扣奖加得]|一票否决|按.{0,12}比例|"
+                     r"酌情|评分|计分|赋分|否决")
+NUMBER_CELL = re.compile(r"^\s*[(（]?\s*(\d+(?:\.\d+)?)\s*(?:分)?\s*[)）]?\s*$")
+PLAIN_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*分?\s*$")
+RANGE_CELL = re.compile(r"^\s*\d+(?:\.\d+)?\s*[~～\-—至]\s*(\d+(?:\.\d+)?)\s*(?:分)?\s*$")
+ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]?|[(（][一二三四五六七八九十]+[)）])\s*$")
+SECTION_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）])")
+UNIT_NAME = re.compile(r"^(?:[县市区省镇乡]|各)?[\u4e00-\u9fff、]{1,12}?(?:局|委|办|部|站|院|队|所|中心|管委会|公司|"
+                       r"政府|街道|委员会|办事处|支队|大队)$")
+TOTAL_WORDS = ("总分", "合计", "总计", "满分合计")
 
 
 class TableError(ValueError):
@@ -36,12 +55,15 @@ class TableError(ValueError):
 
 @dataclass
 class Record:
-    """One data row: its cells by role, its row number in the document (1-based) and whether it
-    sits in a bonus section (二、加分项)."""
+    """One row: its cells by role, its row number in its table (1-based) and whether it sits in a
+    bonus section (二、加分项). `kind` is row, section (a row that only heads a section) or total;
+    `merged` names the roles whose cell continues the row above (a vertically merged cell)."""
     cells: dict[str, str]
     row: int
     table: int
     bonus: bool = False
+    kind: str = "row"
+    merged: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -49,157 +71,615 @@ class Document:
     path: Path
     title: str
     records: list[Record] = field(default_factory=list)
+    form: str = ""
 
 
-def _role(header: str) -> str | None:
-    text = re.sub(r"\s+", "", header)
-    for role, words in ROLES:
-        if any(w in text for w in words):
-            return role
-    return None
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
-def _header_roles(row: list[str]) -> dict[int, str] | None:
-    roles: dict[int, str] = {}
-    for n, cell in enumerate(row):
-        role = _role(cell)
-        if role == "indicator" and "indicator" in roles.values() and "section" not in roles.values():
-            # 考核指标 | 序号 | 考核内容 (seed 003): the first indicator-like column is the section
-            first = next(k for k, v in roles.items() if v == "indicator")
-            roles[first] = "section"
-        if role and role not in roles.values():
-            roles[n] = role
-    return roles if all(r in roles.values() for r in HEADER_NEEDS) and len(roles) >= 2 else None
+def role_match(header: str) -> tuple[str | None, int]:
+    """(the role a header cell names, the length of the header word found); (None, 0) for data (a
+    number, a numbered clause, a long text)."""
+    text = _compact(header)
+    if not text or len(text) > 24 or re.search(r"\d", text):
+        return None, 0
+    best: tuple[str | None, int] = (None, 0)
+    for role, words in ROLES:                       # the longest header word found; ties: ROLES order
+        found = max((len(_compact(w)) for w in words if _compact(w) in text), default=0)
+        if found > best[1]:
+            best = (role, found)
+    return best
 
 
-def _is_bonus_marker(row: list[str]) -> bool:
-    return any(re.match(r"^\s*[一二三四五六七八九十]+[、.．]\s*加分", c or "") for c in row)
+def role_of(header: str) -> str | None:
+    return role_match(header)[0]
 
 
-def records_from_rows(tables: list[list[list[str]]]) -> list[Record]:
-    """Rows → records: a header row fixes the roles of the columns below it; a row naming
-    「二、加分项」 starts the bonus section; rows before any header, blank rows and the 总分/合计
-    row are skipped."""
-    records: list[Record] = []
-    bonus = False
-    for t, rows in enumerate(tables):
-        roles: dict[int, str] | None = None
-        for r, row in enumerate(rows, start=1):
-            if _is_bonus_marker(row):
-                bonus = True
-            found = _header_roles(row)
-            if found:
-                roles = found
-                continue
-            if roles is None or not any(c.strip() for c in row):
-                continue
-            if row and row[0].strip() in ("总分", "合计", "总计"):
-                continue
-            cells = {role: (row[n] if n < len(row) else "").strip() for n, role in roles.items()
-                     if role != "ignore"}
-            if _is_bonus_marker(list(cells.values())) and not cells.get("criteria"):
-                continue
-            records.append(Record(cells=cells, row=r, table=t + 1, bonus=bonus))
-    return records
+def _header_like(cells: list[str]) -> bool:
+    """A header row: at least two cells name a role, no cell reads as data (a clause, a number)."""
+    texts = [_compact(c) for c in cells if c and c.strip()]
+    if len(texts) < 2 or any(NUMBER_CELL.match(t) or len(t) > 24 for t in texts):
+        return False
+    return sum(1 for t in texts if role_of(t)) >= 2
 
 
-def _docx_rows(path: Path) -> tuple[str, list[list[list[str]]]]:
-    import docx
+# ---------------------------------------------------------------- column roles
 
-    doc = docx.Document(str(path))
-    title = next((p.text.strip() for p in doc.paragraphs if p.text.strip()), path.stem)
-    tables = []
-    for table in doc.tables:
-        # row.cells repeats a merged cell (horizontal: the same cell object; vertical: the
-        # top cell) — blank a horizontal repeat so a wide criteria cell is read once
-        rows = []
-        for row in table.rows:
-            seen: set[int] = set()
-            cells = []
-            for cell in row.cells:
-                key = id(cell._tc)
-                cells.append("" if key in seen else cell.text)
-                seen.add(key)
-            rows.append(cells)
-        tables.append(rows)
-    # a 「二、加分项」 paragraph between tables marks the next table as bonus
-    body = doc.element.body
-    marks, n = [], 0
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "tbl":
-            n += 1
-        elif tag == "p" and re.match(r"^\s*[一二三四五六七八九十]+[、.．]\s*加分", "".join(child.itertext())):
-            marks.append(n)
-    for m in marks:
-        if m < len(tables):
-            tables[m].insert(0, ["二、加分项"])
-    return title, tables
+@dataclass
+class Profile:
+    """What a column holds over the body rows."""
+    filled: int = 0
+    numeric: int = 0
+    ranges: int = 0
+    scoring: int = 0
+    units: int = 0
+    ordinal: int = 0
+    length: int = 0
+
+    def share(self, count: int) -> float:
+        return count / self.filled if self.filled else 0.0
 
 
-def _xlsx_rows(path: Path) -> tuple[str, list[list[list[str]]]]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(str(path), data_only=True)
-    tables = []
-    title = path.stem
-    for sheet in book.worksheets:
-        grid = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            value = grid[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row - 1, merged.max_row):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    grid[r][c] = value
-        # a horizontally merged cell: read once (blank its repeats to the right)
-        for merged in sheet.merged_cells.ranges:
-            for r in range(merged.min_row - 1, merged.max_row):
-                for c in range(merged.min_col, merged.max_col):
-                    grid[r][c] = ""
-        if grid and grid[0] and sum(1 for c in grid[0] if c) == 1 and not _header_roles(grid[0]):
-            title = next(c for c in grid[0] if c)
-        tables.append(grid)
-    return title, tables
-
-
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+def profile(rows: list[list[Cell]], column: int) -> Profile:
+    p = Profile()
+    for row in rows:
+        if column >= len(row) or row[column].left or row[column].above:
             continue
-    raise TableError("无法识别文本编码（支持 UTF-8、UTF-16、GB18030）")
+        text = _compact(row[column].text)
+        if not text:
+            continue
+        p.filled += 1
+        p.length += len(text)
+        p.numeric += bool(PLAIN_NUMBER.match(text))
+        p.ranges += bool(RANGE_CELL.match(text))
+        p.scoring += bool(SCORING.search(normalize(text))) and len(text) > 4
+        p.units += bool(UNIT_NAME.match(text))
+        p.ordinal += bool(ORDINAL.match(text) or re.fullmatch(r"\d{1,2}[、.．]?", text))
+    return p
 
 
-def _word_text_cells(text: str) -> tuple[list[str], list[str]]:
-    """Word's plain-text export: a line starting with a tab starts a cell, other lines continue it;
-    returns (lines before the first cell, cells)."""
-    preamble: list[str] = []
-    cells: list[list[str]] = []
-    for line in text.splitlines():
-        if line.startswith("\t"):
-            cells.append([line[1:]])
-        elif cells:
-            cells[-1].append(line)
+def column_roles(header: list[str] | None, body: list[list[Cell]], width: int) -> dict[int, str]:
+    """{column: role}: header words first, then what the columns hold decides the criteria, points,
+    number and assessed-unit columns (the header may name them otherwise or not at all)."""
+    named: dict[int, str] = {}
+    for n, text in enumerate(header or []):
+        role = role_of(text)
+        if role:
+            named[n] = role
+    profiles = {c: profile(body, c) for c in range(width)}
+    roles = dict(named)
+
+    def mean_length(c: int) -> float:
+        return profiles[c].length / profiles[c].filled if profiles[c].filled else 0.0
+
+    # criteria: the column of clause text with scoring words
+    scored = sorted((c for c in range(width) if profiles[c].filled and mean_length(c) > 6),
+                    key=lambda c: (profiles[c].share(profiles[c].scoring), mean_length(c)), reverse=True)
+    named_criteria = [c for c, r in named.items() if r == "criteria"]
+    if scored:
+        best = scored[0]
+        if not named_criteria or (profiles[best].share(profiles[best].scoring) > 0.3 and all(
+                profiles[c].share(profiles[c].scoring) + 0.25 < profiles[best].share(profiles[best].scoring)
+                for c in named_criteria)):
+            for c in named_criteria:
+                roles[c] = "indicator"
+            if roles.get(best) not in ("criteria",):
+                roles[best] = "criteria"
+    # points: a column of numbers (or 0~7 ranges) that is not the running number
+    points = [c for c, r in roles.items() if r == "points"]
+    if not points or profiles[points[0]].share(profiles[points[0]].numeric + profiles[points[0]].ranges) < 0.5:
+        numeric = [c for c in range(width) if profiles[c].filled
+                   and profiles[c].share(profiles[c].numeric + profiles[c].ranges) >= 0.6
+                   and roles.get(c) not in ("number", "criteria", "coop_points")
+                   and not _counts_up(body, c)]
+        if numeric:
+            for c in points:
+                roles.pop(c)
+            roles[numeric[0]] = "points"
+    # number: 1, 2, 3 … or 一、二、三
+    if "number" not in roles.values():
+        for c in range(width):
+            if c not in roles and profiles[c].filled and _counts_up(body, c):
+                roles[c] = "number"
+                break
+    # a column of department names under 考核项目 (no header of its own): the unit each row assesses
+    for c in range(width):
+        p = profiles[c]
+        if p.filled >= 3 and p.share(p.units) >= 0.6 and roles.get(c) in (None, "indicator") \
+                and header is not None and c > 0 and _spanned_header(header, c):
+            roles[c] = "unit"
+    # two indicator-like columns, the first repeated over the rows of the second: the first is a section
+    indicators = [c for c in sorted(roles) if roles[c] == "indicator"]
+    if len(indicators) >= 2 and "section" not in roles.values():
+        first = indicators[0]
+        spans = sum(1 for row in body if first < len(row) and row[first].above)
+        if spans or (header and role_of(header[first]) == "indicator"
+                     and any(role_of(header[c]) == "indicator" for c in indicators[1:])):
+            roles[first] = "section"
+    # further indicator-like columns describe the task (考评内容 after 考评项目)
+    for c in [c for c in sorted(roles) if roles[c] == "indicator"][1:]:
+        roles[c] = "task"
+    return roles
+
+
+def _spanned_header(header: list[str], column: int) -> bool:
+    """The column has no header of its own: a merged header cell (colspan) covers it."""
+    return column < len(header) and (not header[column].strip() or header[column] == header[column - 1])
+
+
+def _counts_up(body: list[list[Cell]], column: int) -> bool:
+    """The column counts rows: 1, 2, 3 … (or 一、二、…), at least three of them in order."""
+    values = []
+    for row in body:
+        if column < len(row) and not row[column].above:
+            text = _compact(row[column].text).rstrip("、.．")
+            if re.fullmatch(r"\d{1,3}", text):
+                values.append(int(text))
+    return len(values) >= 3 and sum(1 for a, b in zip(values, values[1:], strict=False) if b in (a, a + 1)) \
+        >= 0.7 * (len(values) - 1) and values[0] <= 2
+
+
+# ---------------------------------------------------------------- rows → records
+
+def _is_bonus_marker(text: str) -> bool:
+    return bool(re.match(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?:加分|奖励加分|附加分)", text or ""))
+
+
+def row_kind(cells: dict[str, str], raw: list[Cell]) -> str:
+    texts = [_compact(c.text) for c in raw if c.text.strip() and not c.left]
+    if any(t in TOTAL_WORDS or t.rstrip("：:") in TOTAL_WORDS for t in texts):
+        return "total"
+    number = _compact(cells.get("number", ""))
+    distinct = {t for t in texts}
+    if len(distinct) == 1 and not PLAIN_NUMBER.match(next(iter(distinct))) and (
+            SECTION_HEAD.match(next(iter(distinct))) or re.search(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$",
+                                                                 next(iter(distinct)))):
+        return "section"                    # a row of one spanning cell: 「一、重点工作指标(135分)」
+    if ORDINAL.match(number) and not re.fullmatch(r"\d+", number):
+        return "section"                    # 序号 一、
+    return "row"
+
+
+def records_from_table(table: Table, index: int, bonus: bool) -> tuple[list[Record], bool, str]:
+    """A table's records; returns (records, still in a bonus section, title found above the header)."""
+    rows = table.rows
+    width = max((len(r) for r in rows), default=0)
+    header_at = next((r for r, row in enumerate(rows) if _header_like(_header_texts(row))), None)
+    header: list[str] | None = None
+    start = 0
+    title = ""
+    heads: list[list[Cell]] = []
+    if header_at is not None:
+        header = _header_texts(rows[header_at])
+        start = header_at + 1
+        # a second header row under the first (merged headers): join the words column by column
+        while start < len(rows) and _header_like(_header_texts(rows[start])) \
+                and not any(NUMBER_CELL.match(c.text.strip()) for c in rows[start] if c.text.strip()):
+            below = _header_texts(rows[start])
+            header = [a + (b if b and b != a else "") for a, b in
+                      zip(header + [""] * (width - len(header)), below + [""] * (width - len(below)), strict=False)]
+            start += 1
+        above = [c.text.strip() for row in rows[:header_at] for c in row if c.text.strip() and not c.left]
+        title = above[0] if len(set(above)) == 1 and not SECTION_HEAD.match(above[0]) else ""
+        heads = [row for row in rows[:header_at] if row_kind({}, row) == "section"]
+    body = [row for row in rows[start:]]
+    roles = column_roles(header, [r for r in body if _data_like(r)], width)
+    records: list[Record] = [
+        Record(cells={"indicator": next(c.text.strip() for c in row if c.text.strip())}, row=r + 1, table=index,
+               bonus=bonus, kind="section") for r, row in enumerate(rows) if row in heads]
+    for r, row in enumerate(body, start=start + 1):
+        texts = [c.text for c in row]
+        if r - 1 in table.marks and _is_bonus_marker(table.marks[r - 1]):
+            bonus = True
+        before = bonus
+        if any(_is_bonus_marker(t) for t in texts):
+            bonus = True                    # 「二、加分项」: this row (unless it is the total) and the next ones
+        if not any(t.strip() for t in texts):
+            continue
+        cells = _cells_by_role(row, roles)
+        merged = {role for n, role in roles.items() if n < len(row) and row[n].above}
+        kind = row_kind(cells, row)
+        if kind == "row" and header is None and not cells.get("criteria") and not cells.get("points"):
+            kind = "section" if SECTION_HEAD.match(" ".join(t for t in texts if t.strip())) else "skip"
+        if kind == "skip":
+            continue
+        if kind == "section" and not cells.get("indicator") and not cells.get("section"):
+            cells["indicator"] = next((t.strip() for t in texts if t.strip() and not ORDINAL.match(t)), "")
+        if kind == "row" and _is_bonus_marker(cells.get("number", "") + cells.get("indicator", "")) \
+                and not cells.get("criteria"):
+            continue
+        records.append(Record(cells=cells, row=r, table=index, bonus=before if kind == "total" else bonus,
+                              kind=kind, merged=merged))
+    return records, bonus, title
+
+
+def _cells_by_role(row: list[Cell], roles: dict[int, str]) -> dict[str, str]:
+    """{role: text}; where several columns share a role, the first filled one names the row
+    (indicator, number, points, section) and the others' texts join (criteria, task, units)."""
+    texts: dict[str, list[str]] = {}
+    for n in sorted(roles):
+        role = roles[n]
+        if role == "ignore":
+            continue
+        text = (row[n].text if n < len(row) and not row[n].left else "").strip()
+        texts.setdefault(role, [])
+        if text and text not in texts[role]:
+            texts[role].append(text)
+    first = ("indicator", "number", "points", "section", "unit", "lead", "coop", "coop_points")
+    return {role: (values[0] if values else "") if role in first else "\n".join(values)
+            for role, values in texts.items()}
+
+
+def _header_texts(row: list[Cell]) -> list[str]:
+    return [("" if c.left else c.text) if not c.left else "" for c in row]
+
+
+def _data_like(row: list[Cell]) -> bool:
+    texts = [c.text for c in row if c.text.strip() and not c.left]
+    return len(texts) >= 2
+
+
+# ---------------------------------------------------------------- cell streams
+
+def stream_table(cells: list[str]) -> Table | None:
+    """A table kept as a stream of cells (one cell per paragraph, or every cell on one line of `|`):
+    the header run fixes the columns; the body is cut into rows at its points cells (at its number
+    cells when the header has no points column); the cells before a row's points cell fill the
+    columns before it from the right (a merged cell printed once leaves the ones to its left empty),
+    those after it fill the criteria (every cell holding scoring words) and then the columns after.
+    A cell that is only 「(9分)」 belongs to the cell before it; 「一、…(125分)」 heads a section."""
+    cells = [c for c in (c.strip() for c in cells)]
+    start, header = _stream_header(cells)
+    body = [c for c in cells[start:] if c.strip()]
+    roles = [role_of(h) or "ignore" for h in header] if header else []
+    anchor = "points" if "points" in roles else "number" if "number" in roles else "points"
+    # join 「(9分)」 and short continuations onto the cell before
+    joined: list[str] = []
+    for c in body:
+        if joined and re.fullmatch(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", _compact(c)) \
+                and not NUMBER_CELL.fullmatch(joined[-1]) and not SECTION_HEAD.match(joined[-1]):
+            joined[-1] += c
         else:
-            preamble.append(line)
-    return preamble, ["\n".join(c).strip() for c in cells]
+            joined.append(c)
+    body = joined
+    anchors = _anchors(body, anchor)
+    if not anchors:
+        return None
+    if not header:
+        return _headless_stream(body, anchors)
+    at = roles.index(anchor) if anchor in roles else 1
+    before_roles = roles[:at] if roles else ["indicator"]
+    after_roles = roles[at + 1:] if roles else ["criteria"]
+    width = max(len(roles), 1 + len(before_roles) + len(after_roles))
+    out_header = header if header else [*["考核内容"] * len(before_roles), "分值", *["评分标准"] * len(after_roles)]
+    if not header:
+        out_header = ["考核内容", "分值", "评分标准"]
+        before_roles, after_roles, at, width = ["indicator"], ["criteria"], 1, 3
+    rows: list[list[Cell]] = [[Cell(h) for h in out_header]]
+    previous_end = 0
+    last_values: list[str] = [""] * width
+    for k, a in enumerate(anchors):
+        nxt = anchors[k + 1] if k + 1 < len(anchors) else len(body)
+        lead = body[previous_end:a]
+        # after the anchor: criteria cells (scoring words), then the trailing columns; what is left
+        # before the next row's leading cells
+        tail = body[a + 1:nxt]
+        total_at = next((i for i, c in enumerate(tail) if _compact(c) in TOTAL_WORDS), None)
+        if total_at is not None:
+            tail, total_tail = tail[:total_at], tail[total_at:]
+        else:
+            total_tail = []
+        criteria: list[str] = []
+        n = 0
+        crit_at = next((i for i, r in enumerate(after_roles) if r == "criteria"), 0) if after_roles else 0
+        if not header:
+            crit_at = 0
+        pre_crit = tail[:crit_at]
+        n = crit_at
+        while n < len(tail) and (not criteria or SCORING.search(normalize(tail[n]))) \
+                and not SECTION_HEAD.match(tail[n]) and (not criteria or len(_compact(tail[n])) > 6):
+            criteria.append(tail[n])
+            n += 1
+        rest = tail[n:]
+        total_row = total_tail
+        next_lead_count = _leading_count(rest, before_roles, body, nxt) if nxt < len(body) else 0
+        trailing = rest[:len(rest) - next_lead_count] if next_lead_count else rest
+        carry = rest[len(rest) - next_lead_count:] if next_lead_count else []
+        sections = [c for c in lead if SECTION_HEAD.match(c) or _is_section_line(c)]
+        lead = [c for c in lead if c not in sections]
+        for s in sections:
+            rows.append([Cell(s)] + [Cell(s, left=True)] * (width - 1))
+        row = [Cell("")] * width
+        # leading cells fill the columns before the anchor from the right
+        for i, text in enumerate(reversed(lead[-len(before_roles):] if before_roles else [])):
+            row[at - 1 - i] = Cell(text)
+        for i in range(at):
+            if not row[i].text and last_values[i]:
+                row[i] = Cell(last_values[i], above=True)
+        row[at] = Cell(body[a])
+        values_after = [*pre_crit, "\n".join(criteria), *trailing]
+        for i, text in enumerate(values_after[:len(after_roles)]):
+            row[at + 1 + i] = Cell(text)
+        if len(values_after) > len(after_roles) and after_roles:
+            extra = "\n".join(values_after[len(after_roles):])
+            row[width - 1] = Cell((row[width - 1].text + "\n" + extra).strip())
+        rows.append(row)
+        if total_row:
+            rows.append([Cell(total_row[0]), *[Cell(t) for t in total_row[1:]]] + [Cell("")] * 0)
+        last_values = [c.text for c in row]
+        previous_end = nxt - len(carry)
+    return Table(rows, form="cells")
 
 
-def _header_like(cell: str) -> bool:
-    numbered = re.match(r"^(\d|[一二三四五六七八九十]+[、.．]|[（(])", cell)
-    return 0 < len(cell) <= 12 and "\n" not in cell and not numbered
+def _headless_stream(body: list[str], anchors: list[int]) -> Table:
+    """No header: each points cell closes a row whose text is the cell before it (「3.1 道路。…」
+    「0~7」); a cell that is only 「(35分)」, or heads a section, opens a section."""
+    rows: list[list[Cell]] = [[Cell("考核内容"), Cell("分值")]]
+    previous = 0
+    for a in anchors:
+        lead = body[previous:a]
+        for text in lead[:-1]:
+            if re.fullmatch(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", _compact(text)) or SECTION_HEAD.match(text):
+                rows.append([Cell(text), Cell(text, left=True)])
+        if lead:
+            rows.append([Cell(lead[-1]), Cell(body[a])])
+        previous = a + 1
+    return Table(rows, form="cells")
 
 
-def _chunk_cells(cells: list[str]) -> list[list[list[str]]]:
-    """Cells → rows: each header (a run of cells holding the roles) fixes the width of the rows
-    after it, up to the next header."""
+def _is_section_line(text: str) -> bool:
+    return bool(re.search(r"[(（]\s*\d+\s*分\s*[)）]\s*$", text)) and len(_compact(text)) > 8 \
+        and bool(SECTION_HEAD.match(text))
+
+
+def _leading_count(rest: list[str], before_roles: list[str], body: list[str], nxt: int) -> int:
+    """How many of the cells after a row's criteria lead the next row: at most one per column before
+    the anchor, counted from the end; a cell with scoring words never leads a row."""
+    count = 0
+    for text in reversed(rest):
+        if count >= max(len(before_roles), 1) or SCORING.search(normalize(text)) and len(text) > 12:
+            break
+        count += 1
+    # keep at least the trailing columns' worth after the criteria: short unit names stay behind
+    while count and UNIT_NAME.match(_compact(rest[len(rest) - count])) and len(rest) - count < len(rest):
+        if len(rest) - count >= 0 and count == len(rest):
+            break
+        count -= 1
+    return count
+
+
+def _anchors(body: list[str], anchor: str) -> list[int]:
+    out = []
+    expected = 1
+    for n, text in enumerate(body):
+        compact = _compact(text)
+        if anchor == "number":
+            if re.fullmatch(r"\d{1,3}", compact) and int(compact) == expected:
+                out.append(n)
+                expected += 1
+        elif NUMBER_CELL.fullmatch(compact) and not re.search(r"[(（]", compact) \
+                or RANGE_CELL.fullmatch(compact):
+            if n > 0 and _compact(body[n - 1]) in TOTAL_WORDS:
+                continue
+            out.append(n)
+    return out
+
+
+def _consumed(cells: list[str], start: int, header: list[str]) -> int:
+    """The index after the cells that make up these header words (fragments joined)."""
+    need = _compact("".join(header))
+    k, got = start, ""
+    while k < len(cells) and len(got) < len(need):
+        got += _compact(cells[k])
+        k += 1
+    return k
+
+
+def _stream_header(cells: list[str]) -> tuple[int, list[str]]:
+    """(index after the header run, header words); (0, []) when no run of header words is found."""
+    for n in range(len(cells)):
+        run: list[str] = []
+        k = n
+        while k < len(cells) and len(_compact(cells[k])) <= 12 and not NUMBER_CELL.match(cells[k]) \
+                and cells[k].strip():
+            run.append(cells[k])
+            k += 1
+        if sum(1 for c in run if role_of(c)) >= 2:
+            # header fragments that name no role join the cell before (「指标认」「定部门」, 「考 评」「得 分」)
+            merged: list[str] = []
+            for c in run:
+                if merged and role_match(merged[-1] + c)[1] > max(role_match(merged[-1])[1], role_match(c)[1]):
+                    merged[-1] += c                 # 「指标认」「定部门」 → 指标认定部门
+                elif merged and not role_of(c) and not role_of(merged[-1]):
+                    merged[-1] += c
+                else:
+                    merged.append(c)
+            first = next(i for i, c in enumerate(merged) if role_of(c))
+            # the run ends at its last header word: a short first data cell (「1、造林绿化任务完成情况」,
+            # 「基础工作(50分)」) is not part of the header
+            last = max(i for i, c in enumerate(merged) if role_of(c))
+            consumed = k - (len(merged) - 1 - last) if last < len(merged) - 1 else k
+            return _consumed(cells, n, merged[:last + 1]) if last < len(merged) - 1 else consumed, \
+                merged[first:last + 1]
+    return 0, []
+
+
+# ---------------------------------------------------------------- outlines
+
+MARKERS = (
+    ("l1", r"[一二三四五六七八九十]+[、.．]"),
+    ("l2", r"[(（][一二三四五六七八九十]+[)）]"),
+    ("l3", r"\d{1,2}(?:[、．]|\.(?!\d))"),
+    ("l4", r"[(（]\d{1,2}[)）]"),
+    ("l5", r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
+)
+HEADING = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS))
+POINTS_IN_TITLE = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+@dataclass
+class Node:
+    level: str
+    marker: str
+    text: str
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        m = POINTS_IN_TITLE.search(self.text.split("\n", 1)[0][:60])
+        head = self.text[:m.start()] if m else re.split(r"[。:：；;,，]", self.text, maxsplit=1)[0]
+        return head.strip()
+
+    @property
+    def points(self) -> str:
+        m = POINTS_IN_TITLE.search(self.text.split("\n", 1)[0][:60])
+        return m.group(1) if m and m.start() <= 40 else ""
+
+    def scoring(self) -> bool:
+        body = normalize(self.text)
+        return bool(re.search(r"[扣得加奖]\s*\d+(?:\.\d+)?\s*分|不得分|一票否决|分别[扣奖加]", body))
+
+
+def outline_table(text: str) -> Table | None:
+    """A numbered outline (no table): each heading (一、 (一) 1. (1) ①, on its own line or after a
+    stop within a line) is a node; the nodes that carry points 「(20分)」 or scoring words are rows —
+    a node whose children carry points heads a section, the others are items whose criteria are their
+    text. Everything before the first such node is preamble (the title is its first line)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    flat = "\n".join(lines)
+    # inline headings: 「… 2、成活率…」 after a space or a stop; line starts are headings anyway
+    cuts = [m.start() for m in HEADING.finditer(flat)
+            if m.start() == 0 or flat[m.start() - 1] in "\n 　。；;" and not _inside_brackets(flat, m.start())]
+    nodes: list[Node] = []
+    for a, b in zip(cuts, [*cuts[1:], len(flat)], strict=False):
+        m = HEADING.match(flat, a)
+        assert m is not None
+        level = m.lastgroup or "l3"
+        nodes.append(Node(level, m.group(0), flat[m.end():b].strip()))
+    if not nodes:
+        return None
+    title = next((line for line in lines if not HEADING.match(line)), lines[0])
+    # nest by marker level, in order of first appearance (一、 above (一) above 1. …)
+    order: list[str] = []
+    for node in nodes:
+        if node.level not in order:
+            order.append(node.level)
+    rank = {level: n for n, level in enumerate(order)}
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for node in nodes:
+        while stack and rank[stack[-1].level] >= rank[node.level]:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    rows: list[list[Cell]] = [[Cell("序号"), Cell("考核项目"), Cell("分值"), Cell("评分标准")]]
+
+    def pointed(node: Node) -> bool:
+        return bool(node.points) or node.scoring() or any(pointed(c) for c in node.children)
+
+    def visit(node: Node, depth: int) -> None:
+        kids = [c for c in node.children if pointed(c)]
+        if kids and (node.points or any(c.points for c in kids) and depth > 0 or node.points):
+            rows.append([Cell(node.marker), Cell(node.title + (f"({node.points}分)" if node.points else "")),
+                         Cell(""), Cell("")])
+            rows[-1] = [Cell(_section_label(node)), *[Cell(_section_label(node), left=True)] * 3]
+            for child in kids:
+                visit(child, depth + 1)
+            return
+        if kids:
+            for child in kids:
+                visit(child, depth + 1)
+            return
+        if node.points or node.scoring():
+            body = node.text
+            rows.append([Cell(_marker_number(node.marker)), Cell(node.title), Cell(node.points),
+                         Cell(body + "".join("\n" + c.marker + c.text for c in node.children))])
+
+    for root in roots:
+        visit(root, 0)
+    if len(rows) == 1:
+        return None
+    return Table(rows, title=title, form="outline")
+
+
+def _marker_number(marker: str) -> str:
+    """「(一)」「二、」「③」「4.」 → its number as digits (an outline item's 序号)."""
+    from pipelines.scheme.draft.numbers import cn_int
+
+    core = re.sub(r"[()（）、.．\s]", "", marker)
+    circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+    if core in circled:
+        return str(circled.index(core) + 1)
+    return core if core.isdigit() else str(cn_int(core))
+
+
+def _section_label(node: Node) -> str:
+    return f"{node.marker}{node.title}" + (f"({node.points}分)" if node.points else "")
+
+
+def _inside_brackets(text: str, at: int) -> bool:
+    before = text[max(0, at - 30):at]
+    return before.count("(") + before.count("（") > before.count(")") + before.count("）")
+
+
+# ---------------------------------------------------------------- documents
+
+def text_tables(text: str) -> tuple[str, list[Table]]:
+    """A text file: the first form that reads — box-drawing, Word's plain-text export, tab-separated,
+    rows of |, one cell per paragraph, a numbered outline."""
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    boxed = layouts.boxed_table(text)
+    if boxed is not None:
+        return first_line if not boxed.title else boxed.title, [boxed]
+    lines = text.splitlines()
+    if any(line.startswith("\t") for line in lines[:400]):
+        preamble, cells = layouts.word_text_cells(text)
+        title = next((line.strip() for line in reversed(preamble) if line.strip()), first_line)
+        return title, [Table([[Cell(c) for c in row] for row in rows], form="word-text")
+                       for rows in chunk_cells(cells)]
+    if sum(1 for line in lines if "\t" in line) >= 3:
+        rows = layouts.tsv_rows(text)
+        title = next((r[0].strip() for r in rows if len(r) == 1 and r[0].strip()), first_line)
+        return title, [Table([[Cell(c) for c in row] for row in rows], form="tsv")]
+    pipes = layouts.pipe_rows(text)
+    if pipes is not None:
+        if len(pipes) == 1 or max(len(r) for r in pipes) > 12 and len(pipes) <= 2:
+            stream = stream_table([c for row in pipes for c in row])
+            if stream is not None:
+                return first_line.strip(" |"), [stream]
+        width = max(len(r) for r in pipes)
+        return first_line.strip(" |"), [Table([[Cell(c) for c in r] + [Cell("")] * (width - len(r))
+                                               for r in pipes], form="pipes")]
+    paras = layouts.paragraphs(text)
+    if len(paras) >= 6:
+        start, header = _stream_header(paras)
+        if header:
+            stream = stream_table(paras)
+            if stream is not None:
+                return first_line, [stream]
+    outline = outline_table(text)
+    if outline is not None:
+        return outline.title or first_line, [outline]
+    return first_line, []
+
+
+def chunk_cells(cells: list[str]) -> list[list[list[str]]]:
+    """Word's plain-text export, cells → rows: each header (a run of cells holding the roles) fixes
+    the width of the rows after it, up to the next header."""
+    def header_cell(cell: str) -> bool:
+        numbered = re.match(r"^(\d|[一二三四五六七八九十]+[、.．]|[（(])", cell)
+        return 0 < len(cell) <= 12 and "\n" not in cell and not numbered
+
     starts = []
     n = 0
     while n < len(cells):
         width = 0
-        while n + width < len(cells) and _header_like(cells[n + width]):
+        while n + width < len(cells) and header_cell(cells[n + width]):
             width += 1
-        if width >= 3 and _role(cells[n]) and _header_roles(cells[n:n + width]):
+        if width >= 3 and role_of(cells[n]) and _header_like(cells[n:n + width]):
             starts.append((n, width))
             n += width
         else:
@@ -210,33 +690,39 @@ def _chunk_cells(cells: list[str]) -> list[list[list[str]]]:
         body = cells[start + width:end]
         rows = [cells[start:start + width]]
         rows += [body[i:i + width] for i in range(0, len(body), width)]
-        if k > 0 and any(_is_bonus_marker([c]) for c in cells[starts[k - 1][0]:start]):
+        if k > 0 and any(_is_bonus_marker(c) for c in cells[starts[k - 1][0]:start]):
             rows.insert(0, ["二、加分项"])
         tables.append(rows)
     return tables
 
 
-def _txt_rows(path: Path) -> tuple[str, list[list[list[str]]]]:
-    text = _decode(path.read_bytes())
-    if any(line.startswith("\t") for line in text.splitlines()[:400]):
-        preamble, cells = _word_text_cells(text)
-        title = next((line.strip() for line in reversed(preamble) if line.strip()), path.stem)
-        return title, _chunk_cells(cells)
-    rows = list(csv.reader(io.StringIO(text), dialect="excel-tab"))
-    title = next((r[0].strip() for r in rows if len(r) == 1 and r[0].strip()), path.stem)
-    return title, [rows]
-
-
 def read_document(path: Path) -> Document:
     """The records of every table in the file; raises TableError naming the file."""
-    readers = {".docx": _docx_rows, ".xlsx": _xlsx_rows, ".txt": _txt_rows, ".tsv": _txt_rows}
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise TableError(f"{path}: 不支持的文件类型 {path.suffix}（支持 .docx、.xlsx、.txt）")
+    suffix = path.suffix.lower()
+    if suffix not in (".docx", ".xlsx", ".txt", ".tsv", ".html", ".htm"):
+        raise TableError(f"{path}: 不支持的文件类型 {path.suffix}（支持 .docx、.xlsx、.html、.txt）")
     if not path.exists():
         raise TableError(f"{path}: 文件不存在")
-    title, tables = reader(path)
-    records = records_from_rows(tables)
-    if not records:
-        raise TableError(f"{path}: 没有找到含「评分标准/计分标准」列的表格")
-    return Document(path=path, title=title.strip(), records=records)
+    try:
+        if suffix == ".docx":
+            title, tables = layouts.docx_tables(path)
+        elif suffix == ".xlsx":
+            title, tables = layouts.xlsx_tables(path)
+        elif suffix in (".html", ".htm"):
+            tables = layouts.html_tables(layouts.decode(path.read_bytes()))
+            title = next((t.title for t in tables if t.title), path.stem)
+        else:
+            title, tables = text_tables(layouts.decode(path.read_bytes()))
+    except layouts.LayoutError as err:
+        raise TableError(f"{path}: {err}") from err
+    records: list[Record] = []
+    bonus = False
+    for n, table in enumerate(tables, start=1):
+        found, bonus, above = records_from_table(table, n, bonus)
+        records += found
+        if above and title in ("", path.stem):
+            title = above
+    if not any(r.kind == "row" and (r.cells.get("criteria") or r.cells.get("points")) for r in records):
+        raise TableError(f"{path}: 没有找到评分表：既无带分值或评分标准的表格行，也无带分值的编号条款")
+    form = tables[0].form if tables else ""
+    return Document(path=path, title=(title or path.stem).strip(), records=records, form=form)

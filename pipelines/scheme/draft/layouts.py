@@ -1,0 +1,302 @@
+"""The government's document as it comes → tables of cells, whatever form the table was kept in.
+
+A scoring table reaches a user as a Word or Excel file, a web page, or text copied out of one: rows of
+tab- or `|`-separated cells, a box-drawing table (│ ─ ┼), one cell per paragraph (a web page's table
+as text), or no table at all but a numbered outline (一、 (一) 1. (1) ①, points in brackets). Each
+reader here returns `Table`s: rows of `Cell`s, a merged cell repeated in every position it covers and
+marked (`above`: the cell continues the one above; `left`: it repeats the cell to its left), so the
+rows keep their columns. Reading what the columns hold is tables.py's job; an outline is turned into
+a table of its own (`outline_table`) with the columns number | name | points | criteria."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    above: bool = False      # a vertical merge: the same cell as the row above
+    left: bool = False       # a horizontal merge: the same cell as the column to the left
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    title: str = ""
+    form: str = ""                                   # html, docx, xlsx, tsv, pipes, boxed, cells, outline
+    marks: dict[int, str] = field(default_factory=dict)   # row index → a line printed before it (二、加分项)
+
+
+class LayoutError(ValueError):
+    """The file cannot be read as a table or an outline; the message names the file."""
+
+
+def plain(text: str) -> list[Cell]:
+    return [Cell(text)]
+
+
+# ---------------------------------------------------------------- HTML
+
+BLOCKS = ("p", "div", "br", "li", "tr")
+
+
+def _cell_text(element) -> str:  # noqa: ANN001 — an lxml element
+    """The cell's text, a line per paragraph (<p>, <br>, <div>), each line stripped."""
+    parts: list[str] = []
+
+    def walk(node) -> None:  # noqa: ANN001
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in BLOCKS:
+            parts.append("\n")
+        if node.text and tag not in ("script", "style"):
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in BLOCKS:
+            parts.append("\n")
+
+    walk(element)
+    lines = [line.strip() for line in "".join(parts).replace("\xa0", " ").splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def html_tables(text: str) -> list[Table]:
+    """Every <table> of the page: rowspan/colspan placed as the browser draws them; the caption (or
+    the page's first heading) is the title."""
+    import lxml.html
+
+    root = lxml.html.fromstring(text)
+    heading = next((_cell_text(h) for h in root.iter("h1", "h2", "h3", "title") if _cell_text(h)), "")
+    out = []
+    for table in root.iter("table"):
+        caption = next((_cell_text(c) for c in table.iter("caption")), "")
+        grid: dict[tuple[int, int], Cell] = {}
+        for r, tr in enumerate(t for t in table.iter("tr")):
+            c = 0
+            for td in tr:
+                if td.tag not in ("td", "th"):
+                    continue
+                while (r, c) in grid:
+                    c += 1
+                text_ = _cell_text(td)
+                rows = max(1, int(td.get("rowspan", "1") or 1))
+                cols = max(1, int(td.get("colspan", "1") or 1))
+                for dr in range(rows):
+                    for dc in range(cols):
+                        grid[(r + dr, c + dc)] = Cell(text_, above=dr > 0, left=dc > 0)
+                c += cols
+        if not grid:
+            continue
+        height = max(r for r, _ in grid) + 1
+        width = max(c for _, c in grid) + 1
+        rows_ = [[grid.get((r, c), Cell("")) for c in range(width)] for r in range(height)]
+        out.append(Table(rows_, title=caption or heading, form="html"))
+    return out
+
+
+# ---------------------------------------------------------------- Word and Excel
+
+def docx_tables(path: Path) -> tuple[str, list[Table]]:
+    import docx
+
+    doc = docx.Document(str(path))
+    title = next((p.text.strip() for p in doc.paragraphs if p.text.strip()), path.stem)
+    tables = []
+    for table in doc.tables:
+        # row.cells repeats a merged cell: horizontally the same cell object, vertically the top cell
+        rows: list[list[Cell]] = []
+        previous: list[int] = []
+        for row in table.rows:
+            cells: list[Cell] = []
+            keys: list[int] = []
+            for n, cell in enumerate(row.cells):
+                key = id(cell._tc)
+                cells.append(Cell(cell.text, above=n < len(previous) and previous[n] == key,
+                                  left=bool(keys) and keys[-1] == key))
+                keys.append(key)
+            rows.append(cells)
+            previous = keys
+        tables.append(Table(rows, title=title, form="docx"))
+    # a 「二、加分项」 paragraph between tables marks the next table as bonus
+    body = doc.element.body
+    n = 0
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "tbl":
+            n += 1
+        elif tag == "p" and n < len(tables):
+            line = "".join(child.itertext()).strip()
+            if re.match(r"^\s*[一二三四五六七八九十]+[、.．]", line):
+                tables[n].marks[0] = line
+    return title, tables
+
+
+def xlsx_tables(path: Path) -> tuple[str, list[Table]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(str(path), data_only=True)
+    tables = []
+    title = path.stem
+    for sheet in book.worksheets:
+        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        grid = [[Cell(v) for v in row] for row in values]
+        for merged in sheet.merged_cells.ranges:
+            value = values[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row - 1, merged.max_row):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    grid[r][c] = Cell(value, above=r > merged.min_row - 1, left=c > merged.min_col - 1)
+        if grid and sum(1 for c in grid[0] if c.text and not c.left) == 1:
+            title = next(c.text for c in grid[0] if c.text)
+        tables.append(Table(grid, title=title, form="xlsx"))
+    return title, tables
+
+
+# ---------------------------------------------------------------- text
+
+def decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise LayoutError("无法识别文本编码（支持 UTF-8、UTF-16、GB18030）")
+
+
+JUNCTIONS = "│┃├┤┼┬┴╋┣┫┳┻┌┐└┘"
+RULE = set("─━═")
+
+
+def _segments(line: str) -> tuple[list[str], str]:
+    """A box-drawing line → (the pieces between its junctions, the junctions between them)."""
+    line = line.strip()
+    pieces = re.split(f"[{JUNCTIONS}]", line)[1:-1]
+    joints = "".join(ch for ch in line if ch in JUNCTIONS)[1:-1]
+    return pieces, joints
+
+
+def _is_rule(piece: str) -> bool:
+    return bool(piece.strip()) and set(piece.strip()) <= RULE
+
+
+def boxed_table(text: str) -> Table | None:
+    """A box-drawing table (as law sites print them): every text line is cut at its │ into the
+    columns; a column's cell runs until a rule (─) crosses that column, so a cell spanning several
+    rows (a vertical header one character a line, 「︵650分︶」) is one cell repeated down them. A rule
+    with more columns below it than above (┬) splits a column: the header above covers both."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if sum(1 for line in lines if line.strip()[:1] in JUNCTIONS and len(_segments(line)[0]) >= 3) < 3:
+        return None
+    # columns: the widest rule decides; an upper region with fewer columns maps onto it through ┬
+    pieces_of = [_segments(line) for line in lines]
+    width = max(len(p) for p, _ in pieces_of)
+    upper_map: dict[int, list[int]] = {}
+    for pieces, joints in pieces_of:
+        if len(pieces) == width and all(_is_rule(p) for p in pieces) and "┬" in joints:
+            upper = 0
+            for s in range(width):
+                upper_map.setdefault(upper, []).append(s)
+                if s < len(joints) and joints[s] != "┬":
+                    upper += 1
+            break
+    texts: list[dict[int, str]] = []            # per text line: column → its piece
+    cuts: list[set[int]] = []                   # per text line: columns a rule closes before it
+    pending_cut: set[int] = set()
+    for pieces, _ in pieces_of:
+        if len(pieces) < width and upper_map:
+            spread: list[str] = [""] * width
+            for u, piece in enumerate(pieces):
+                cols = upper_map.get(u, [u])
+                spread[cols[0]] = piece
+            pieces = spread
+        rules = {c for c, p in enumerate(pieces) if _is_rule(p)}
+        words = {c: p.strip() for c, p in enumerate(pieces) if c not in rules and p.strip()}
+        if rules:
+            pending_cut |= rules
+        if words or (not rules and any(p is not None for p in pieces)):
+            if not words and not rules:
+                continue
+            texts.append(words)
+            cuts.append(pending_cut)
+            pending_cut = set()
+    if not texts:
+        return None
+    # rows: between every two consecutive cuts of any column
+    starts = sorted({0} | {t for t, cut in enumerate(cuts) if cut})
+    bounds = [*starts, len(texts)]
+    cell_start = dict.fromkeys(range(width), 0)
+    rows: list[list[Cell]] = []
+    for n, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        row = []
+        for c in range(width):
+            if c in cuts[a] or n == 0:
+                cell_start[c] = a
+            end = next((t for t in range(a + 1, len(texts)) if c in cuts[t]), len(texts))
+            lines_ = [texts[t][c] for t in range(cell_start[c], end) if c in texts[t]]
+            row.append(Cell(_unwrap(lines_), above=cell_start[c] < a))
+        rows.append(row)
+    if upper_map:
+        first = rows[0]
+        for cols in upper_map.values():
+            for c in cols[1:]:
+                if not first[c].text and first[cols[0]].text:
+                    first[c] = Cell(first[cols[0]].text, left=True)
+    return Table(rows, form="boxed")
+
+
+def _unwrap(lines: list[str]) -> str:
+    """A box cell's lines are the printer's wraps: joined without a break; vertical brackets (︵︶)
+    read as brackets."""
+    return "".join(lines).translate(str.maketrans("︵︶", "（）"))
+
+
+def pipe_rows(text: str) -> list[list[str]] | None:
+    """Rows of |-separated cells (a web page's table as the page index keeps it); None when fewer than
+    two lines hold a |. `| 一、重点工作指标(135分) | ||||||||` is a one-cell row (a section)."""
+    lines = [line for line in text.splitlines() if line.count("|") >= 2]
+    if not lines:
+        return None
+    rows = []
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        rows.append(cells)
+    return rows
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, each stripped (a web page's table, one cell per paragraph)."""
+    out, current = [], []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            out.append("\n".join(current))
+            current = []
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+def tsv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), dialect="excel-tab"))
+
+
+def word_text_cells(text: str) -> tuple[list[str], list[str]]:
+    """Word's plain-text export: a line starting with a tab starts a cell, other lines continue it;
+    returns (lines before the first cell, cells)."""
+    preamble: list[str] = []
+    cells: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            cells.append([line[1:]])
+        elif cells:
+            cells[-1].append(line)
+        else:
+            preamble.append(line)
+    return preamble, ["\n".join(c).strip() for c in cells]
