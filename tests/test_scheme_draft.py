@@ -227,9 +227,10 @@ def test_pattern_bonus_case_without_per_event_wording_001_bonus_2():
 def test_bonuses_with_different_wording_are_not_classes_001_bonus_13():
     """加分项 (13) …每超过1篇（次）加0.1分…举办地的加0.2分: bonuses worded differently phrase to phrase are
     separate rules, not classes of one: no severity_amounts."""
-    assert grammar.class_amounts("报道本辖区生态环境内容超过8篇（次）以上，"
-                                 "每超过1篇（次）加0.1分，最多加0.8分；"
-                                 "被选为六五环境日全市主场活动举办地的加0.2分。") is None
+    pieces = read_pieces("报道本辖区生态环境内容超过8篇（次）以上，每超过1篇（次）加0.1分，最多加0.8分；"
+                         "被选为六五环境日全市主场活动举办地的加0.2分。", {"points": 0, "targets": {}, "pool": True})
+    assert [(p.rule["amount"], p.rule.get("cap")) for _, p in pieces] == [(0.1, 0.8), (0.2, None)]
+    assert not any("severity_amounts" in p.rule for _, p in pieces)
 
 
 def test_listed_cases_are_classes_of_one_deduction_001_12_1():
@@ -554,14 +555,14 @@ def test_pattern_veto_001_21_2_inherited_by_its_cases():
     root = segment("（2）具有以下情形之一的，考核结果为“不合格”：\n"
                    "①行政区域内发生重大级及以上突发环境事件。\n②在考核过程中弄虚作假，隐瞒事实真相的。")
     assert [c.number for c in root.children[0].children] == ["1", "2"]
-    assert grammar.veto(normalize(root.children[0].text), {}).rule == {"shape": "veto", "grade": "不合格"}
+    assert grammar.veto_of(normalize(root.children[0].text)).rule == {"shape": "veto", "grade": "不合格"}
 
 
 def test_pattern_grade_cap_and_one_vote_veto_are_flagged():
     """不得评为优秀 → grade_cap 良好, 一票否决 → veto 不合格: both read with a guess (the grade names)."""
-    cap = grammar.veto("发生重大环境污染事件的，年度考核不得评为优秀。", {})
+    cap = grammar.veto_of("发生重大环境污染事件的，年度考核不得评为优秀。")
     assert cap.rule == {"shape": "grade_cap", "max_grade": "良好"} and cap.status == grammar.GUESSED
-    veto = grammar.veto("发生特别重大突发环境事件的，实行一票否决。", {})
+    veto = grammar.veto_of("发生特别重大突发环境事件的，实行一票否决。")
     assert veto.rule["shape"] == "veto" and veto.status == grammar.GUESSED
 
 
@@ -743,7 +744,10 @@ def test_seed_001_agreement_with_ziyuan_2024(docx_001):
     figures = agreement(compare(draft, hand))
     assert (figures["same_rule"], figures["items"]) == AGREEMENT_001
     counts = summary(draft)
-    assert counts == {"parsed": 123, "guessed": 51, "not_parsed": 0}
+    # the clause grammar reads 10(4)'s 未完成扣1分 as a rule of its own (the regex reader dropped it), no longer
+    # flags 5(6)④, 5(7)②, 5(8)② (their second amount is a cap, not a class), and flags 14(1)/(2)'s 此项不计分
+    # (not applicable: no rule shape for it yet) where the regex reader said nothing
+    assert counts == {"parsed": 125, "guessed": 49, "not_parsed": 0}
 
 
 def test_seed_001_txt_reads_like_the_docx(docx_001):
@@ -889,7 +893,7 @@ def test_cli_scheme_draft_writes_the_draft_and_prints_the_summary(docx_001, tmp_
                  "--unit", "ziyuan=资源县", "--compare", str(SCHEMES / "ziyuan_2024.yaml")])
     printed = capsys.readouterr().out
     assert code == 0 and out.exists()
-    assert "已解析 123，推测（待确认）51，未能解析 0" in printed
+    assert "已解析 125，推测（待确认）49，未能解析 0" in printed
     assert "5.1.4.1 (5(1)④): 排名" in printed
     assert "形状与参数一致 155 项（93.4%）" in printed
     assert "needs_review: true" in out.read_text(encoding="utf-8")

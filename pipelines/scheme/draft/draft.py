@@ -18,22 +18,7 @@ from pipelines.scheme.draft.tables import Document, Record
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
-DELEGATED = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
-ADDS = re.compile(r"(?<![扣另])加\d")
-ABSENCE = re.compile(r"^\s*[①-⑳]?\s*未(?:发生|出现)[^。；;]{0,40}?得\d+(?:\.\d+)?分")
-EACH_CAP = re.compile(r"(?<!以上)每项最高扣(\d+(?:\.\d+)?)分[。；;]?")
-# a cap run straight into the next rule without a stop (001 5(9)② …每次加扣0.05分，最高扣2分发现仍未停止有组织
-# 焚烧的，发现一次扣1分，最高扣2分): the cap ends its sentence
-CAP_RUN_ON = re.compile(r"((?:最高|最多)扣\d+(?:\.\d+)?分)(?=[\u4e00-\u9fff])")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
-WHOLE_CLAUSE = (grammar.veto, grammar.station_outlier, grammar.monthly_waiver, grammar.lateness,
-                grammar.interpolation_targets, grammar.interpolation_rate,
-                grammar.interpolation_around_target, grammar.grade_points, grammar.threshold,
-                grammar.ranking,
-                grammar.tiers, grammar.escalation)
-SENTENCE = (grammar.rank_places, grammar.ranking, grammar.step, grammar.threshold, grammar.proportional,
-            grammar.once_voids, grammar.per_event,
-            grammar.city_completed, grammar.all_or_nothing)
 
 
 @dataclass
@@ -217,108 +202,39 @@ def column_points(text: str) -> float | int | None:
     return grammar.num(m.group(1)) if m else None
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[。；;])", CAP_RUN_ON.sub(r"\1。", text)) if s.strip()]
-
-
-def _apart(before: list[str], sentence: str, points: float | int) -> bool:
-    """A bonus after a capped bonus is a rule of its own; two deductions each with its own cap are two
-    rules when the caps matter: out of a pool (001 5(9)② …最高扣2分发现仍未停止…最高扣2分, 不设基础分) or
-    below the item's points; capped at the item's points
-    (6(5)② 得2分…最高扣2分；…最高扣2分) they score as one rule."""
-    if ADDS.search(sentence) and grammar.bonus_cap("".join(before)) is not None:
-        return True                     # a bonus after a capped bonus: its own rule (001 加分项 (6)⑥, (13))
-    caps = [grammar.deduction_cap("".join(before)), grammar.deduction_cap(sentence)]
-    if caps[0] is None or caps[1] is None:
-        return False
-    return not points or min(caps) < points
-
-
-EARNED_PART = re.compile(r"[^。；;]*?(?<!均)得\d+(?:\.\d+)?分[,，;；。]?")
-
-
-def earned_parts(text: str) -> list[str]:
-    """Points earned part by part, nothing deducted: 001 19 定期开展环境安全隐患排查治理工作，得0.6分，
-    隐患排查信息及时录入…系统，得0.2分，建立隐患排查治理档案，得0.2分;
-    22(3) 开展环保设施向公众开放活动，得0.25分；
-    开展…创建工作…得0.25分 → one earned part each (its own all_or_nothing); [] when the clause deducts,
-    voids (不得分) or has one part."""
-    if re.search(r"扣|不得分|不计分|否则|力争|确保|分别得|加\d", text):
-        return []
-    ends = [m.end() for m in EARNED_PART.finditer(text)]
-    if len(ends) < 2:
-        return []
-    ends[-1] = len(text)                # the lead-in joins the first part, what follows the last
-    return [text[a:b] for a, b in zip([0] + ends[:-1], ends, strict=True)]
-
-
 def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Reading]]:
-    """A leaf clause → [(text, reading)]: one whole-clause pattern, or one reading per rule
-    sentence (the sentences without a rule — 得3分 / 最高扣3分 — join the rule next to them)."""
+    """A leaf clause → [(text, reading)], one per rule the clause grammar reads in it
+    (grammar.read_rules). Two deductions each capped at the item's own points score as one rule (001
+    6(5)② 得2分。…每次每个断面扣0.5分，最高扣2分；…每次每个断面扣0.5分，最高扣2分, as ziyuan_2024.yaml keeps
+    it); below the item's points, or out of a pool (不设基础分), each cap is a rule's own (001 5(9)②)."""
     norm = normalize(text)
-    for pattern in WHOLE_CLAUSE:
-        reading = pattern(norm, ctx)
-        if reading is not None:
-            return [(text, delegated(norm, reading))]
-    earned = earned_parts(norm)
-    if earned:
-        rule = {"shape": "all_or_nothing", "event_kinds": ["task_completed"]}
-        return [(part, grammar.Reading("earned", dict(rule))) for part in earned]
-    groups: list[list[str]] = []
-    kinds: list[str] = []
-    pending: list[str] = []
-    each_cap = EACH_CAP.search(norm)
-    for sentence in _sentences(norm):
-        if each_cap and EACH_CAP.fullmatch(sentence.strip()):
-            hit = None                  # 每项最高扣1分。: the cap of every rule, not a rule
-        else:
-            hit = next((p for p in SENTENCE if p(sentence, ctx) is not None), None)
-        if hit is None and ABSENCE.search(sentence) and pending and grammar.earned("".join(pending), ctx):
-            # 001 5(2)① …备案的，得1分；未发生因焚烧秸秆导致污染天气的，得2分。…造成空气质量当天污染的，扣2分:
-            # the points earned by doing it are a rule of their own; the points for no event go with the
-            # deduction after them
-            groups.append(pending)
-            kinds.append("earned")
-            pending = [sentence]
+    pieces = [(t.strip(" ，,；;。\n") or t, r) for t, r in grammar.read_rules(norm, ctx)]
+    points = ctx.get("points") or 0
+    merged: list[tuple[str, grammar.Reading]] = []
+    for piece, reading in pieces:
+        if merged and points and _capped_at(merged[-1][1], points) and _capped_at(reading, points):
+            before_text, before = merged[-1]
+            assert before.rule is not None and reading.rule is not None
+            if before.rule["amount"] != reading.rule["amount"]:
+                before.rule["severity_amounts"] = {
+                    **(before.rule.get("severity_amounts") or {grammar.case_phrase(before_text):
+                                                               before.rule["amount"]}),
+                    **(reading.rule.get("severity_amounts") or {grammar.case_phrase(piece):
+                                                                reading.rule["amount"]})}
+                before.rule["amount"] = min(before.rule["severity_amounts"].values())
+                before.guess("同一条款按情形有多档分值：severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+            kinds = list(dict.fromkeys(before.rule["event_kinds"] + reading.rule["event_kinds"]))
+            before.rule["event_kinds"] = [k for k in kinds if k != "inspection_finding"] or kinds
+            merged[-1] = (before_text + piece, before)
             continue
-        # two deductions each with its own cap are two rules (001 5(9)②), else one rule's cases
-        merge = groups and hit is not None and kinds[-1] == hit.__name__ == "per_event" and not each_cap \
-            and (ADDS.search(sentence) is None) == (ADDS.search("".join(groups[-1])) is None) \
-            and not _apart(groups[-1], sentence, ctx.get("points") or 0)
-        if hit is not None and not merge:
-            groups.append(pending + [sentence])
-            kinds.append(hit.__name__)
-            pending = []
-        elif groups:
-            groups[-1].append(sentence)
-        else:
-            pending.append(sentence)
-    if not groups:
-        return [(text, delegated(norm, grammar.read_clause(norm, ctx)))]
-    if pending:
-        groups[-1] += pending
-    out = []
-    for group in groups:
-        joined = "".join(group)
-        reading = grammar.read_clause(joined, ctx)
-        own = points_of(joined, bare=False)
-        if len(groups) > 1 and ABSENCE.search(joined) and reading.rule \
-                and reading.rule["shape"] == "per_event" and own \
-                and reading.rule.get("cap") == ctx.get("points") and own < ctx["points"]:
-            reading.rule["cap"] = own           # the deduction takes no more than the points it holds
-        if each_cap and len(groups) > 1 and reading.rule and reading.rule["shape"] == "per_event":
-            reading.rule["cap"] = grammar.num(each_cap.group(1))
-            if not EACH_CAP.search(joined):
-                joined += each_cap.group(0)      # each rule quotes the cap it keeps
-        out.append((joined, reading))
-    return [(t, delegated(norm, r)) for t, r in out]
+        merged.append((piece, reading))
+    return merged
 
 
-def delegated(text: str, reading: grammar.Reading) -> grammar.Reading:
-    """A clause whose rule lives in another document (按照…标准进行, 详见《…》) is flagged."""
-    if reading.rule is not None and DELEGATED.search(text):
-        reading.guess("评分标准引用其他文件（按照…进行 / 详见…）：请按该文件核对规则")
-    return reading
+def _capped_at(reading: grammar.Reading, points: float | int) -> bool:
+    rule = reading.rule
+    return bool(rule) and reading.pattern == "per_event" and rule.get("cap") == points \
+        and "task_completed" not in rule.get("event_kinds", []) and not rule.get("escalation")
 
 
 @dataclass
@@ -369,7 +285,7 @@ class Drafter:
             elif reading.rule and reading.rule["shape"] == "all_or_nothing":
                 base.append(f"{code}.{j}")
             adds = not bonus and reading.rule is not None and "扣" not in normalize(piece) \
-                and grammar.ADDS_POINTS.search(normalize(piece)) is not None
+                and grammar.adds_points(normalize(piece))
             # a bonus rule inside a base indicator is a bonus item (001 24 …每自主超额完成1家加0.25分，
             # 最多加1分)
             self.place(f"{code}.{j}", name, label, piece, own or 0, bonus or adds, units, reading, inherited)
@@ -431,7 +347,7 @@ class Drafter:
             self.place(code, name, label, text, points or 0, bonus, units, cases, inherited)
             return
         inherited = dict(inherited)
-        veto = grammar.veto(lead, {})
+        veto = grammar.veto_of(lead)
         if veto is not None and veto.rule:
             inherited["veto"] = veto.rule
         if re.search(r"从总分中(?:予以)?扣", lead):
@@ -514,7 +430,7 @@ def listed_cases(node: Clause, points: float | int | None) -> grammar.Reading | 
         pieces = read_pieces(child.text, {"points": 0, "pool": True})
         reading = pieces[0][1]
         if len(pieces) != 1 or reading.pattern != "per_event" or reading.rule is None \
-                or grammar.ADDS_POINTS.search(text) or any("按第一档" in r for r in reading.reasons):
+                or grammar.adds_points(text) or any("按第一档" in r for r in reading.reasons):
             return None                                  # a case that is not one per-event deduction
         own = reading.rule.get("severity_amounts") or {grammar.case_phrase(text): reading.rule["amount"]}
         for phrase, amount in own.items():
