@@ -14,11 +14,14 @@ from typing import Any
 
 from pipelines.scheme.draft import grammar
 from pipelines.scheme.draft.numbers import cn_int, normalize
-from pipelines.scheme.draft.tables import Document, Record
+from pipelines.scheme.draft.indicators import Indicator, Outline, outline
+from pipelines.scheme.draft.tables import Document
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
+# 1.推进APP巡河…得2分。\n2.按制度要求… : clauses numbered 1. 2. at a line's start (or after a stop)
+LEVEL0 = re.compile(r"(^|[\n。；;])([ \t]*)((\d{1,2})[.．、](?!\d))")
 
 
 @dataclass
@@ -29,21 +32,6 @@ class Clause:
     text: str
     children: list[Clause] = field(default_factory=list)
     marker: str = ""
-
-
-@dataclass
-class Indicator:
-    code: str
-    label: str
-    name: str
-    points_text: str
-    criteria: str
-    units: str
-    bonus: bool
-    rows: list[int]
-    raw_name: str = ""
-    lead: str = ""
-    coop: list[tuple[str, str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- segmentation
@@ -69,6 +57,17 @@ def level2_number(marker: str) -> str:
 
 
 def segment(criteria: str) -> Clause:
+    lead0, parts0 = split_level(criteria, LEVEL0, 3)
+    numbers = [re.sub(r"\D", "", m) for m, _ in parts0]
+    if len(parts0) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
+        root = Clause("", lead0)
+        for marker, text in parts0:
+            number = re.sub(r"\D", "", marker)
+            child = segment(text[len(marker):])
+            root.children.append(Clause(number, text, child.children, marker=marker))
+            if child.children:
+                root.children[-1].text = marker + child.text
+        return root
     lead, parts = split_level(criteria, LEVEL1, 3)
     root = Clause("", lead)
     if not parts:
@@ -89,87 +88,6 @@ def segment(criteria: str) -> Clause:
             child.text = lead2
             child.children = [Clause(level2_number(m), t, marker=m) for m, t in subs]
     return root
-
-
-# ---------------------------------------------------------------- indicators from records
-
-def _indicator_head(record: Record) -> tuple[str, str]:
-    """(number, name) from 序号 or from the indicator cell「5．打好蓝天保卫战」."""
-    number = record.cells.get("number", "").strip()
-    name = record.cells.get("indicator", "").strip()
-    m = re.match(r"^\s*(\d+)\s*[．.、]\s*(.*)$", name, re.S)
-    if m:
-        number = number or m.group(1)
-        name = m.group(2)
-    if not number:
-        m = re.match(r"^\s*(\d+)\s*$", record.cells.get("number", ""))
-        number = m.group(1) if m else ""
-    name = re.sub(r"\s+", "", re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]\s*$", "", name))
-    return number, name
-
-
-def _section_number(text: str) -> str | None:
-    m = re.match(r"^\s*([一二三四五六七八九十]+)\s*[、.．]", text)
-    return str(cn_int(m.group(1))) if m else None
-
-
-def indicators(doc: Document) -> tuple[list[Indicator], dict[str, tuple[str, str]]]:
-    """Rows → indicators (rows of one indicator joined, a row without a number continues the one
-    above); codes prefixed by the section (一 → "1") when numbering restarts in each section.
-    Also returns the sections {number: (title, points text)}."""
-    out: list[Indicator] = []
-    sections: dict[str, tuple[str, str]] = {}
-    seen: dict[str, str] = {}
-    restart = False
-    for rec in doc.records:
-        number, _ = _indicator_head(rec)
-        section = _section_number(rec.cells.get("section", ""))
-        if number and section:
-            if number in seen and seen[number] != section:
-                restart = True
-            seen.setdefault(number, section)
-    for rec in doc.records:
-        number, name = _indicator_head(rec)
-        section_text = rec.cells.get("section", "")
-        section = _section_number(section_text)
-        if section and section not in sections:
-            sections[section] = (section_text, section_text)
-        criteria = rec.cells.get("criteria", "")
-        if rec.bonus:
-            code, label = "B", "加分项"
-        elif number:
-            code = f"{section}.{number}" if restart and section else number
-            label = f"{_zh_section(section)}.{number}" if restart and section else number
-        elif out:
-            code, label, name = out[-1].code, out[-1].label, out[-1].name
-        else:
-            continue
-        coop = rec.cells.get("coop", "")
-        if out and out[-1].code == code and not rec.bonus:
-            last = out[-1]
-            if criteria and criteria not in last.criteria:
-                last.criteria += "\n" + criteria
-            if rec.cells.get("units") and rec.cells["units"] not in last.units:
-                last.units += "\n" + rec.cells["units"]
-            if coop:
-                last.coop.append((coop, rec.cells.get("coop_points", "")))
-            last.rows.append(rec.row)
-            continue
-        if rec.bonus and out and out[-1].bonus:
-            out[-1].criteria += "\n" + criteria
-            out[-1].rows.append(rec.row)
-            continue
-        out.append(Indicator(code=code, label=label, name=name, points_text=rec.cells.get("points", ""),
-                             criteria=criteria, units=rec.cells.get("units", ""), bonus=rec.bonus,
-                             rows=[rec.row], lead=rec.cells.get("lead", ""),
-                             raw_name=rec.cells.get("indicator", ""),
-                             coop=[(coop, rec.cells.get("coop_points", ""))] if coop else []))
-    return out, sections
-
-
-def _zh_section(section: str | None) -> str:
-    digits = "一二三四五六七八九十"
-    return digits[int(section) - 1] if section and 0 < int(section) <= 10 else str(section)
 
 
 # ---------------------------------------------------------------- reading
@@ -586,48 +504,37 @@ def lead_coop(ind: Indicator, points: float | int | None) -> list[dict[str, Any]
 
 def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]],
                  year: int | None = None, name: str | None = None) -> dict[str, Any]:
-    """The draft scheme body (items flagged needs_review where a person must decide)."""
-    inds, sections = indicators(doc)
+    """The draft scheme body (items flagged needs_review where a person must decide); its `_totals`
+    (not written out) say which stated totals add up (report.py)."""
+    plan = outline(doc)
+    inds = plan.indicators
     drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)),
                       count_targets=indicator_count_targets(inds))
-    prefixed = any("." in i.code for i in inds if not i.bonus)
-    if prefixed:
-        for number, (title, _) in sections.items():
-            pts = re.search(r"(\d+)\s*分", normalize(title))
-            drafter.item(number, re.sub(r"^[一二三四五六七八九十]+[、.．]\s*|[(（].*$", "", title).strip(),
-                         grammar.num(pts.group(1)) if pts else 0, _zh_section(number), title, False, [])
+    _section_items(plan, drafter)
+    assessed = {u: f"u{n:02d}" for n, u in enumerate(dict.fromkeys(i.unit for i in inds if i.unit), start=1)}
+    placed: dict[str, int] = {}
     for ind in inds:
-        points = None if ind.bonus else column_points(ind.points_text)
-        if points is None and not ind.bonus:
-            points = points_of(ind.raw_name) or points_of(ind.criteria.split("\n", 1)[0])
-        root = segment(ind.criteria)
-        units_ = unit_names(ind.units)
-        drafter.unit_map, drafter.indicator = unit_map(ind.units), ind.code
-        if ind.lead and ind.coop and any(p for _, p in ind.coop):
-            _lead_coop_item(drafter, ind, points)
-            continue
-        if ind.lead:
-            units_ = unit_names(ind.lead) + [u for u in units_ if u not in unit_names(ind.lead)]
-        if ind.bonus:
-            drafter.clause(root, "B", "加分项", "加分项", 0, True, units_, {})
-            continue
-        if not root.children:
-            drafter.leaf(ind.code, ind.name, ind.label, ind.criteria, points, False, units_, {})
-        else:
-            drafter.clause(root, ind.code, ind.name, ind.label, points, False, units_, {})
-        if points is None:
-            first = next(i for i in drafter.items if i["code"] == ind.code)
-            first["points"] = 0
-            flag(first, "分值未载明：按 0 分（只扣分）读取")
-            first["_status"] = grammar.GUESSED if first.get("_status") == grammar.PARSED \
-                else first.get("_status")
-    _check_sums(drafter.items)
+        if ind.parent and ind.parent not in placed:
+            title, unit, _ = plan.containers[ind.parent]
+            container = drafter.item(ind.parent, title, 0, ind.label.rsplit("-", 1)[0], title, False, [])
+            if unit:
+                container["units"] = [assessed[unit]]
+            placed[ind.parent] = len(drafter.items) - 1
+        first = len(drafter.items)
+        _draft_indicator(drafter, ind)
+        if ind.unit:
+            for item in drafter.items[first:]:
+                item["units"] = [assessed[ind.unit]]
+    for parent, at in placed.items():
+        children = [i for i in drafter.items if parent_of(i["code"]) == parent]
+        drafter.items[at]["points"] = grammar.num(str(round(sum(c["points"] for c in children), 6)))
+    totals = _check_sums(drafter.items) + reconcile(plan, drafter.items, assessed)
     scheme: dict[str, Any] = {"code": code, "name": name or doc.title, "year": year or _year(doc.title),
                               "source": f"seed {seed} ({doc.path.name})" if seed else doc.path.name}
     if drafter.bonus_cap is not None:
         scheme["bonus_cap"] = drafter.bonus_cap
     body: dict[str, Any] = {"scheme": scheme}
-    unit_list, reasons = _units(units, drafter.items)
+    unit_list, reasons = _units(units, drafter.items, assessed)
     body["units"] = unit_list
     vetoes = {i["rule"].get("grade") or i["rule"].get("max_grade") for i in drafter.items
               if i.get("rule", {}).get("shape") in ("veto", "grade_cap")}
@@ -636,6 +543,11 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
         reasons.append("等次门槛（grades）未载明：已列出条款提到的等次，min_score 需填写")
     if not scheme["year"]:
         reasons.append("年度未载明：请用 --year 指定")
+    reasons += plan.notes
+    wrong = [t for t in totals if not t["adds_up"] and t["scope"] != "item"]
+    if wrong:
+        reasons.append("合计不符：" + "；".join(f"{t['label']} 载明 {t['stated']:g} 分，条目合计 {t['sum']:g} 分"
+                                            for t in wrong))
     if reasons:
         scheme["needs_review"] = True
         scheme["review_reason"] = "；".join(reasons)
@@ -646,7 +558,128 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
         body["peer_groups"] = [{"code": p, "name": f"全区{p[5:]}个县区" if p[5:] else "待填写：排名比较范围",
                                 "size": int(p[5:]) if p[5:] else 2} for p in sorted(peers)]
     body["items"] = drafter.items
+    body["_totals"] = totals
     return body
+
+
+RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[~～\-—至]\s*(\d+(?:\.\d+)?)\s*分?\s*$")
+
+
+def _draft_indicator(drafter: Drafter, ind: Indicator) -> None:
+    """One indicator (a table row, or the rows the document merged) → its items."""
+    span = RANGE.match(normalize(ind.points_text))
+    points = None if ind.bonus else grammar.num(span.group(2)) if span else column_points(ind.points_text)
+    if points is None and not ind.bonus:
+        points = points_of(ind.raw_name) or points_of(ind.criteria.split("\n", 1)[0])
+    root = segment(ind.criteria)
+    units_ = unit_names(ind.units)
+    drafter.unit_map, drafter.indicator = unit_map(ind.units), ind.code
+    if ind.lead and ind.coop and any(p for _, p in ind.coop):
+        _lead_coop_item(drafter, ind, points)
+        return
+    if ind.lead:
+        units_ = unit_names(ind.lead) + [u for u in units_ if u not in unit_names(ind.lead)]
+    if ind.bonus:
+        drafter.clause(root, "B", "加分项", "加分项", 0, True, units_, {})
+        return
+    first = len(drafter.items)
+    if not ind.criteria.strip():
+        # a row with points and no scoring text: the text may sit in a merged cell above (anhui 2.SO2)
+        item = drafter.item(ind.code, ind.name, points or 0, ind.label, ind.raw_name or ind.name, False, units_)
+        flag(item, "评分标准为空（可能与上一行合并）：请写明本项的评分规则")
+        item["_status"] = grammar.UNPARSED
+        return
+    if not root.children:
+        drafter.leaf(ind.code, ind.name, ind.label, ind.criteria, points, False, units_, {})
+    else:
+        drafter.clause(root, ind.code, ind.name, ind.label, points, False, units_, {})
+    item = drafter.items[first]
+    if span:
+        # 0~7: the points are the assessor's judgement within a range — no rule to encode
+        item.pop("rule", None)
+        flag(item, f"分值为区间（{span.group(1)}～{span.group(2)}分）：按上限读取，得分由考核人员判定，请写明规则")
+        item["_status"] = grammar.UNPARSED
+    if points is None:
+        item["points"] = 0
+        flag(item, "分值未载明：按 0 分（只扣分）读取")
+        item["_status"] = grammar.GUESSED if item.get("_status") == grammar.PARSED else item.get("_status")
+
+
+def _section_items(plan: Outline, drafter: Drafter) -> None:
+    """Sections as items when codes carry their numbers (seed 003 一 200 → `1`; a department table's
+    一 40 → `1`): each with its stated points, its indicators under it."""
+    if not plan.prefixed:
+        return
+    if plan.sections:
+        for section in plan.sections:
+            if section.code and not section.code.startswith("S") and section.parent is None:
+                drafter.item(section.code, section.title, section.points or 0, section.label,
+                             f"{section.label}、{section.title}", False, [])
+        return
+    for number, (title, _) in plan.column_sections.items():
+        pts = re.search(r"(\d+)\s*分", normalize(title))
+        drafter.item(number, re.sub(r"^[一二三四五六七八九十]+[、.．]\s*|[(（].*$", "", title).strip(),
+                     grammar.num(pts.group(1)) if pts else 0, _zh(number), title, False, [])
+
+
+def _zh(section: str | None) -> str:
+    digits = "一二三四五六七八九十"
+    return digits[int(section) - 1] if section and section.isdigit() and 0 < int(section) <= 10 else str(section)
+
+
+def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, str]) -> list[dict[str, Any]]:
+    """The totals the document states, checked against what was drafted: each section's points (per
+    assessed unit where its rows belong to units: a department's rows add up to 二's 60), and the
+    document's total (总分 / 合计) against its base sections' points (奖扣分 / 加分 sections stand outside
+    the base) or its top-level items."""
+    by_code = {i["code"]: i for i in items}
+    out: list[dict[str, Any]] = []
+
+    def points_of_indicator(ind: Indicator) -> float:
+        item = by_code.get(ind.parent or ind.code)
+        return float(item["points"]) if item and item.get("kind") != "bonus" else 0.0
+
+    def members(section: Any) -> list[Indicator]:
+        seen: set[str] = set()
+        found = []
+        for ind in plan.indicators:
+            key = ind.parent or ind.code
+            if ind.section is section and key not in seen and not ind.bonus:
+                seen.add(key)
+                found.append(ind)
+        return found
+
+    for section in plan.sections:
+        if section.points is None or section.outside_base:
+            continue
+        inds = members(section)
+        subs = [s for s in plan.sections if s.parent is section and not s.outside_base]
+        units = sorted({i.unit for i in inds if i.unit})
+        if units:
+            for unit in units:
+                total = sum(points_of_indicator(i) for i in inds if i.unit in ("", unit))
+                out.append(_total(unit, section.points, total, "unit"))
+            adds = all(t["adds_up"] for t in out if t["scope"] == "unit" and t["label"] in units)
+            out.append({"label": section.label or section.title, "title": section.title,
+                        "stated": section.points, "sum": section.points if adds else float("nan"),
+                        "adds_up": adds, "scope": "section"})
+            continue
+        total = sum(points_of_indicator(i) for i in inds) + sum(float(s.points or 0) for s in subs)
+        out.append({**_total(section.label or section.title, section.points, total, "section"),
+                    "title": section.title})
+    if plan.total is not None:
+        base = [s for s in plan.sections if s.parent is None and not s.outside_base]
+        loose = [i for i in members(None)]
+        total = sum(float(s.points or 0) for s in base) + sum(points_of_indicator(i) for i in loose)
+        if not base and plan.column_sections:
+            total = sum(points_of_indicator(i) for i in plan.indicators if not i.bonus)
+        out.append(_total(plan.total_label, plan.total, total, "document"))
+    return out
+
+
+def _total(label: str, stated: float | int, total: float, scope: str) -> dict[str, Any]:
+    return {"label": label, "stated": stated, "sum": grammar.num(str(round(total, 6))),
+            "adds_up": abs(float(stated) - total) < 1e-6, "scope": scope}
 
 
 def _lead_coop_item(drafter: Drafter, ind: Indicator, points: float | int | None) -> None:
@@ -663,20 +696,33 @@ def _lead_coop_item(drafter: Drafter, ind: Indicator, points: float | int | None
         item["_status"] = grammar.GUESSED
 
 
-def _check_sums(items: list[dict[str, Any]]) -> None:
+def _check_sums(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items whose points its parts must add up to (「（9分）」 over ①②③): flagged when they do not;
+    returned as checked totals."""
+    out = []
     for item in items:
         if "rule" in item or not item["points"]:
             continue
-        children = [i for i in items if parent_of(i["code"]) == item["code"]]
+        children = [i for i in items if parent_of(i["code"]) == item["code"] and i.get("kind") != "bonus"]
+        if not children:
+            continue
         total = sum(c["points"] for c in children)
-        if children and abs(total - item["points"]) > 1e-9 and not item.get("needs_review"):
+        adds = abs(total - item["points"]) <= 1e-9
+        out.append({"label": item["source"]["item"], "stated": item["points"],
+                    "sum": grammar.num(str(round(total, 6))), "adds_up": adds, "scope": "item",
+                    "code": item["code"]})
+        if not adds and not item.get("needs_review"):
             flag(item, f"分值 {item['points']:g} 与下级指标分值合计 {total:g} 不一致")
+    return out
 
 
-def _units(units: list[dict[str, str]],
-           items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+def _units(units: list[dict[str, str]], items: list[dict[str, Any]],
+           assessed: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     reasons = []
     out: list[dict[str, Any]] = [dict(u) for u in units]
+    if assessed:                    # a department table: the departments its rows name are the units
+        out += [{"code": c, "name": n, "kind": "department"} for n, c in assessed.items()]
+        reasons.append("部门编码为自动生成（u01…）：请改为简短英文编码；各部门共有的条目适用于全部部门")
     named = [r["unit"] for i in items for r in i.get("responsible", [])]
     if named:                        # seed 000: the departments are the assessed units
         codes: dict[str, str] = {}
@@ -712,6 +758,7 @@ def summary(body: dict[str, Any]) -> dict[str, int]:
 
 def finish(body: dict[str, Any]) -> dict[str, Any]:
     """The body as written to YAML: internal keys dropped."""
+    body.pop("_totals", None)
     for item in body["items"]:
         item.pop("_status", None)
     return body

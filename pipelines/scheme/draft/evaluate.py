@@ -148,9 +148,10 @@ def evaluate(draft: dict[str, Any], expected: dict[str, Any], name: str = "") ->
         if "adds_up" not in total:
             continue
         result.totals_checked += 1
+        same_points = [t for t in reported.values() if abs(float(t["stated"]) - float(total["points"])) < 1e-9]
         mine = reported.get(str(total["label"])) or next(
-            (t for t in reported.values() if str(total["label"]) in t["label"]
-             and abs(float(t["stated"]) - float(total["points"])) < 1e-9), None)
+            (t for t in same_points if str(total["label"]) in t["label"] or t["label"] in str(total["label"])),
+            None) or (same_points[0] if len(same_points) == 1 else None)
         if mine is None:
             result.totals_wrong.append(f"{total['label']}: 草稿未核对此合计")
         elif bool(mine["adds_up"]) != bool(total["adds_up"]):

@@ -277,6 +277,8 @@ def _kind(p: Phrase, before: Phrase | None) -> str:
             return "TARGET_AWARD" if p.has("TARGET") else "AWARD"
         return "TIER"
     if k == "by_ratio":
+        if p.sign() == "+":
+            return "RATIO_BONUS"              # 按2：1：0.5比例加分: a ratio, not the points of an extra article
         return "FORMULA" if p.types().count("TIMES") > 1 else "RATIO"
     if k == "lighter":
         words = p.words()
@@ -1000,7 +1002,14 @@ def _proportional(rule: Rule, source: str, ctx: Ctx) -> Reading:
     floor = rule.first("RATE_VOID")
     if floor is not None:
         out["floor_pct"] = floor.numbers()[0]
-    return Reading("proportional", out, {"measure": "ledger.completion_pct"})
+    reading = Reading("proportional", out, {"measure": "ledger.completion_pct"})
+    # full points at a level below 100 % (造林成活率达95%，得10分，低于95%，得分=造林成活率×10分) is not
+    # points × rate: the rate-proportional reading would take points off at 96 %
+    levels = [n for p in rule.items if p.kind in ("REACHED", "RATE_AWARD") for n in p.numbers()[:1]]
+    levels += [num(m) for m in re.findall(r"(\d+(?:\.\d+)?)%", rule.text(source))]
+    if any(level not in (100,) for level in levels if level > 50) and floor is None:
+        reading.guess("满分所需的完成率不是100%：按比例得分（分值×完成率）与原文的起点不同，请核对")
+    return reading
 
 
 def _veto(rule: Rule, source: str, ctx: Ctx) -> Reading:
@@ -1043,13 +1052,15 @@ BUILDERS: dict[str, Callable[[Rule, str, Ctx], Any]] = {
     "city_all_or_nothing": _city_all_or_nothing, "once_voids": _once_voids, "earned": _earned,
     "judged": _for_a_person("评分需人工判定（酌情 / 按实际情况 / 分值区间）：请写明规则"),
     "delegated": _for_a_person("评分标准在另一文件中（详见…）：请按该文件写明规则"),
-    "formula": _for_a_person("按公式计分（=、×、比重换算）：ecoscore 没有对应的规则形状，请人工确定"),
+    "formula": _for_a_person("按公式或比例换算计分（=、×、按…比例加分）：ecoscore 没有对应的规则形状，请人工确定"),
 }
+FOR_A_PERSON = ("judged", "delegated", "formula")
 # a rule of these kinds reads the whole clause (its other sentences are its details)
 WHOLE = ("monthly_waiver", "station_outlier", "lateness", "interpolation_targets", "interpolation_rate",
          "interpolation_around_target", "grade_points", "target_threshold", "tiers", "ranking", "escalation")
 DELEGATION = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
-SCORING_WORD = re.compile(r"扣\s*\d|[加奖]\s*\d|得\s*\d|不得分|不计分|一票否决|折算|[得计]分")
+# a clause that names no rule but holds one of these says something about points: flagged, not a task
+SCORING_WORD = re.compile(r"扣\s*\d|[加奖]\s*\d|得\s*\d|不得分|不计分|一票否决|折算|[得计评加扣]分|平均数|加权")
 
 
 def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
@@ -1058,6 +1069,7 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
     word at all and points of its own (a task: 「建立…台帐（5分）」) → done or not (all_or_nothing)."""
     items = phrases(text)
     rules, stray = rules_of(items)
+    rules = [part for rule in rules for part in _split_awards(rule)]
     for k in range(len(rules) - 1, 0, -1):
         if rules[k].kind == "escalation" and rules[k - 1].kind == "deduction":
             # 001 5(10) 应当整治而没有整治的，每台扣1分；…同台锅炉第一次扣0.2分…: another case of the escalation
@@ -1074,10 +1086,11 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
         out.append((rule.text(text), reading))
         if rule.kind in WHOLE:
             whole.append(reading)
+    # 「用水总量（1分）…」「…设立工作，1分。」: points stated for the clause, not a rule, when it has rules
     titled = [(t, r) for (t, r), rule in zip(out, rules, strict=False) if rule.kind == "earned"
-              and rule.first("AWARD") is not None and rule.first("AWARD").toks[0].type == "LPAR"]
+              and rule.first("AWARD") is not None and rule.first("AWARD").toks[0].type in ("LPAR", "NUM")]
     if titled and len(out) > len(titled):
-        out = [piece for piece in out if piece not in titled]   # 「（1分）」 after a title: the clause's points
+        out = [piece for piece in out if piece not in titled]
     if whole:
         # the clause is this rule; its other sentences are its details (003 二.2 …，扣完为止)
         reading = whole[0]
@@ -1101,16 +1114,38 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
         if capped:
             stray.remove(cap)
     # what was left unread is said: a scoring word no rule took flags every rule of the clause
-    loose = [p for p in stray if p.kind not in ("OTHERWISE", "NO_DEDUCT", "EXCUSED", "NO_BONUS")]
+    loose = [p.text(text) for p in stray if p.kind not in ("OTHERWISE", "NO_DEDUCT", "EXCUSED", "NO_BONUS")]
     if loose:
-        words = "、".join(dict.fromkeys(p.text(text) for p in loose))
+        words = "、".join(dict.fromkeys(loose))
         for _, reading in out:
             reading.guess(f"条款中有未读出的评分用语：{words}")
+    if any(rule.kind in FOR_A_PERSON for rule in rules) and len(out) > 1:
+        for _, reading in out:
+            if reading.rule is not None:
+                reading.guess("同一条款另有需人工判定的部分（公式、比例换算或酌情）：本规则或只适用于部分情形，请核对")
     if DELEGATION.search(text):
         for _, reading in out:
             if reading.rule is not None:
                 reading.guess("评分标准引用其他文件（按照…进行 / 详见…）：请按该文件核对规则")
     return out
+
+
+def _split_awards(rule: Rule) -> list[Rule]:
+    """Awards then 不得分: in a sentence of its own the void takes every award before it (001 7(2)①
+    …得1分；…得1分。未完成不得分); run on after the last award (…，得10分，没有中转站不得分) it is that
+    award's, and the awards before it are points earned of their own."""
+    awards = [n for n, p in enumerate(rule.items) if p.kind == "AWARD" and p.toks[0].type in ("EARN", "DEFEN")]
+    void = next((n for n, p in enumerate(rule.items) if p.kind == "VOID"), None)
+    if rule.kind != "all_or_nothing" or len(awards) < 2 or void is None or void < awards[-1]:
+        return [rule]
+    between = rule.items[awards[-1] + 1:void]
+    if any(t.type == "STOP" for p in between for t in p.toks):
+        return [rule]
+    out, start = [], 0
+    for n in awards[:-1]:
+        out.append(Rule("earned", rule.items[start:n + 1]))
+        start = n + 1
+    return [*out, Rule("all_or_nothing", rule.items[start:])]
 
 
 def _fallback(rule: Rule, source: str, ctx: Ctx) -> Reading:
