@@ -195,6 +195,8 @@ class Drafter:
         city = city_link(code, pieces)
         for j, (piece, reading) in enumerate(pieces, start=1):
             own = points_of(piece, bare=False)
+            if not own and reading.points:
+                own = reading.points          # …解决困难和问题5分。有一项未落实扣1分: the points the rule stands on
             if city and reading.pattern == "city_completed":
                 own = 0                     # the county's points stand or fall with the deductions
             elif city and reading.rule and reading.rule["shape"] == "per_event":
@@ -650,7 +652,7 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
         return found
 
     for section in plan.sections:
-        if section.points is None or section.outside_base:
+        if section.points is None or section.as_item:
             continue
         inds = members(section)
         subs = [s for s in plan.sections if s.parent is section and not s.outside_base]
@@ -667,8 +669,17 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
         total = sum(points_of_indicator(i) for i in inds) + sum(float(s.points or 0) for s in subs)
         out.append({**_total(section.label or section.title, section.points, total, "section"),
                     "title": section.title})
+    # groups a column states (「城镇建设（650分）」 over its rows, 「（100分）」 in 类别)
+    groups: dict[str, tuple[float | int, list[Indicator]]] = {}
+    for ind in plan.indicators:
+        for label, stated in ind.groups:
+            groups.setdefault(label, (stated, []))[1].append(ind)
+    for label, (stated, inds) in groups.items():
+        keys = list(dict.fromkeys(i.parent or i.code for i in inds))
+        total = sum(float(by_code[k]["points"]) for k in keys if k in by_code and by_code[k].get("kind") != "bonus")
+        out.append(_total(label, stated, total, "section"))
     if plan.total is not None:
-        base = [s for s in plan.sections if s.parent is None and not s.outside_base]
+        base = [s for s in plan.sections if s.parent is None and not s.outside_base and not s.as_item]
         loose = [i for i in members(None)]
         total = sum(float(s.points or 0) for s in base) + sum(points_of_indicator(i) for i in loose)
         if not base and plan.column_sections:

@@ -41,6 +41,7 @@ class Reading:
     fields: dict[str, Any] = field(default_factory=dict)
     status: str = PARSED
     reasons: list[str] = field(default_factory=list)
+    points: float | int | None = None     # the points the rule's own words award (得2分 / …问题5分)
 
     def guess(self, reason: str) -> Reading:
         self.status = GUESSED if self.status == PARSED else self.status
@@ -1083,6 +1084,9 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
         reading = BUILDERS[rule.kind](rule, text, ctx)
         if reading is None:                    # a form that does not hold here: read its cases plainly
             reading = _fallback(rule, text, ctx)
+        awards = [p.amount for p in rule.of("AWARD")]
+        if awards and reading.points is None:
+            reading.points = num(str(round(sum(awards), 6)))
         out.append((rule.text(text), reading))
         if rule.kind in WHOLE:
             whole.append(reading)

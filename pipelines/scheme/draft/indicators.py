@@ -33,6 +33,7 @@ class Section:
     text: str = ""                  # a section row's own criteria (一 row that is an item itself)
     parent: Section | None = None
     bonus: bool = False
+    as_item: bool = False           # a section row that is an item itself (「五、…」 with its own clauses)
 
     @property
     def outside_base(self) -> bool:
@@ -57,6 +58,7 @@ class Indicator:
     unit: str = ""                  # the unit (department) the row assesses
     task: str = ""                  # 考评内容: what the row asks for, beside its scoring
     parent: str = ""                # the code of a container (a department's rows)
+    groups: list[tuple[str, float | int]] = field(default_factory=list)   # column groups with points
 
 
 @dataclass
@@ -110,6 +112,11 @@ def indicator_head(record: Record) -> tuple[str, str]:
     """(number, name) from 序号 or from the indicator cell「5．打好蓝天保卫战」/「3.1 道路。…」."""
     number = record.cells.get("number", "").strip()
     name = record.cells.get("indicator", "").strip()
+    if not name and not number:                 # a table without a name column: the clause names itself
+        head = record.cells.get("criteria", "").strip().split("\n", 1)[0]
+        m = re.match(r"^\s*(\d+(?:\.\d+)+)\s+([^。;；,，]{1,20})", head)
+        if m:
+            return m.group(1), m.group(2)
     m = re.match(r"^\s*(\d+)\s*[．.、](?!\d)\s*(.*)$", name, re.S) \
         or re.match(r"^\s*(\d+(?:\.\d+)+)\s+(.*)$", name, re.S)             # 3.1 道路。…
     if m:
@@ -157,9 +164,12 @@ def outline(doc: Document) -> Outline:
             code = _code_of(label) if label else f"S{len(result.sections) + 1}"
             if stack and stack[-1].code and result.prefixed:
                 code = f"{stack[-1].code}.{code}"
+            text = rec.cells.get("criteria", "")
+            if not text.strip() or re.sub(r"\s+", "", text) in re.sub(r"\s+", "", title + label) \
+                    or re.fullmatch(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*", text):
+                text = ""
             section = Section(code, label, BRACKET_POINTS.sub("", title).strip(), points, level, rec.row,
-                              text=rec.cells.get("criteria", ""), parent=stack[-1] if stack else None,
-                              bonus=rec.bonus)
+                              text=text, parent=stack[-1] if stack else None, bonus=rec.bonus)
             result.sections.append(section)
             stack.append(section)
             continue
@@ -214,7 +224,7 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
     # is an item of its own (a department's three rows under one number)
     continues = last is not None and last.code == code and not rec.bonus and last.section is section and (
         "points" in rec.merged or not rec.cells.get("points") or rec.cells.get("points") == last.points_text
-        and rec.cells.get("unit", "") == last.unit and rec.cells.get("indicator", "") == last.raw_name)
+        and rec.cells.get("unit", "") == last.unit and rec.cells.get("indicator", "") == last.raw_name != "")
     if continues and last is not None:
         if criteria and criteria not in last.criteria:
             last.criteria += "\n" + criteria
@@ -228,11 +238,15 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
         last.criteria += "\n" + criteria
         last.rows.append(rec.row)
         return
+    groups = [(rec.cells[role].strip(), points) for role in ("section", "indicator")
+              if rec.cells.get(role) and (points := _title_points(rec.cells[role])) is not None
+              and (role == "section" or "indicator" in rec.merged or rec.cells.get("criteria"))
+              and BRACKET_POINTS.search(normalize(rec.cells[role]))]
     out.append(Indicator(code=code, label=label, name=name, points_text=rec.cells.get("points", ""),
                          criteria=criteria, units=rec.cells.get("units", ""), bonus=rec.bonus,
                          rows=[rec.row], lead=rec.cells.get("lead", ""), raw_name=rec.cells.get("indicator", ""),
                          coop=[(coop, rec.cells.get("coop_points", ""))] if coop else [], section=section,
-                         unit=rec.cells.get("unit", ""), task=rec.cells.get("task", "")))
+                         unit=rec.cells.get("unit", ""), task=rec.cells.get("task", ""), groups=groups))
 
 
 def _zh(section: str | None) -> str:
@@ -259,10 +273,10 @@ def _sections_that_are_items(result: Outline) -> None:
                   len(result.indicators))
         result.indicators.insert(at, Indicator(
             code=code, label=f"{section.label}、" if section.label else section.title, name=section.title,
-            points_text="" if section.outside_base else str(section.points or ""), criteria=section.text,
+            points_text=str(section.points or ""), criteria=section.text,
             units="", bonus=False, rows=[section.row], raw_name=section.title, section=section.parent))
         section.text = ""
-        section.points = section.points if not section.outside_base else section.points
+        section.as_item = True
         del n
 
 
