@@ -22,6 +22,8 @@ LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]
 LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 # 1.推进APP巡河…得2分。\n2.按制度要求… : clauses numbered 1. 2. at a line's start (or after a stop)
 LEVEL0 = re.compile(r"(^|[\n。；;])([ \t]*)((\d{1,2})[.．、](?!\d))")
+# 补偿资金落实(4分)。… 公益林保护管理(4分)。…: parts of a row titled with their own points
+TITLED_CLAUSE = re.compile(r"(^|[\n。；;]|\s)\s*([^\s。，,；;:：、]{2,30}?[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）])\s*[。.:：]")
 
 
 @dataclass
@@ -57,6 +59,14 @@ def level2_number(marker: str) -> str:
 
 
 def segment(criteria: str) -> Clause:
+    titled = list(TITLED_CLAUSE.finditer(criteria))
+    if len(titled) >= 2 and not LEVEL0.search(criteria) and not LEVEL1.search(criteria):
+        # 「补偿资金落实(4分)。… 公益林保护管理(4分)。…」: the row's parts, each titled with its points
+        root = Clause("", criteria[:titled[0].start(2)].strip())
+        for n, m in enumerate(titled, start=1):
+            end = titled[n].start(2) if n < len(titled) else len(criteria)
+            root.children.append(Clause(str(n), criteria[m.start(2):end].strip(), marker=f"({n})"))
+        return root
     lead0, parts0 = split_level(criteria, LEVEL0, 3)
     numbers = [re.sub(r"\D", "", m) for m, _ in parts0]
     if len(parts0) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
@@ -110,6 +120,15 @@ def points_of(text: str, bare: bool = True) -> float | int | None:
         return None
     # 得1分；…得2分 add up (001 5(2)①); 力争 得60分 / 确保 得54分 are alternatives (003 二.2)
     return grammar.num(str(max(found) if "力争" in norm or "确保" in norm else round(sum(found), 6)))
+
+
+TITLED = re.compile(r"(?<![扣得加奖计减])[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+def titled_points(text: str) -> list[float | int]:
+    """The points a clause states for itself in brackets (「…跟踪整改情况每季度上报区河长办。（20分）」),
+    not the points of a rule (「扣（2分）」)."""
+    return [grammar.num(m.group(1)) for m in TITLED.finditer(normalize(text))]
 
 
 def column_points(text: str) -> float | int | None:
@@ -194,7 +213,9 @@ class Drafter:
         base = []
         city = city_link(code, pieces)
         for j, (piece, reading) in enumerate(pieces, start=1):
-            own = points_of(piece, bare=False)
+            # the clause's own title points (「国有林场改革…(1分)。」) are not its first rule's
+            own = points_of(TITLED.sub("", normalize(piece)) if titled_points(piece) == [points] else piece,
+                            bare=False)
             if not own and reading.points:
                 own = reading.points          # …解决困难和问题5分。有一项未落实扣1分: the points the rule stands on
             if city and reading.pattern == "city_completed":
@@ -218,10 +239,21 @@ class Drafter:
                                        if i.get("rule", {}).get("unless_city_completed") == city]
             elif not child["points"] and base and f"{code}.{n}" not in base and not bonus:
                 child["charged_to"] = base
+        # a rule charged to another that a person must check puts the points it comes out of in doubt
+        children = self.items[-len(pieces):]
+        doubtful = [c for c in children if c.get("charged_to") and c.get("needs_review")]
+        for child in children:
+            if "rule" in child and not child.get("needs_review") \
+                    and any(child["code"] in c["charged_to"] for c in doubtful):
+                flag(child, "同一条款中从本项扣分的规则待审，本项得分随之待定：请核对")
         total = sum(self.items[-k]["points"] for k in range(1, len(pieces) + 1))
         parent = next(i for i in self.items if i["code"] == code)
         if points and abs(total - points) > 1e-9:
             flag(parent, f"分值 {points:g} 与拆出的各条规则分值合计 {total:g} 不一致")
+            # the row's points were not divided by the document: every rule split from it is a guess
+            for child in self.items[-len(pieces):]:
+                if "rule" in child:
+                    flag(child, f"本项 {points:g} 分由多条规则分担，原文未分配各条分值：请核对")
         item_cap = re.search(r"本项最(?:高|多)加(\d+(?:\.\d+)?)分", normalize(text))
         if bonus and item_cap:
             # 本项最高加N分 over the clause's rules together (001 加分项 (6)⑤, (7)①): a group's bonus cap
@@ -581,8 +613,14 @@ def _draft_indicator(drafter: Drafter, ind: Indicator) -> None:
         return
     if ind.lead:
         units_ = unit_names(ind.lead) + [u for u in units_ if u not in unit_names(ind.lead)]
-    if ind.bonus:
+    if ind.bonus and ind.code == "B":
         drafter.clause(root, "B", "加分项", "加分项", 0, True, units_, {})
+        return
+    if ind.bonus:
+        # a bonus row of its own: 0 points, what it states is the most it adds
+        stated = column_points(ind.points_text)
+        drafter.clause(root, ind.code, ind.name, ind.label, 0, True, units_,
+                       {"bonus_cap": stated} if stated else {})
         return
     first = len(drafter.items)
     if not ind.criteria.strip():
@@ -596,6 +634,11 @@ def _draft_indicator(drafter: Drafter, ind: Indicator) -> None:
     else:
         drafter.clause(root, ind.code, ind.name, ind.label, points, False, units_, {})
     item = drafter.items[first]
+    stated = titled_points(ind.criteria)
+    if len(stated) == 1 and points and stated[0] != points:
+        # 「…（20分）」 in the clause, 5 in the points column: which is meant is for a person
+        for placed in drafter.items[first:]:
+            flag(placed, f"条款载明 {'、'.join(f'{v:g}' for v in stated)} 分，分值栏为 {points:g} 分：请核对")
     if span:
         # 0~7: the points are the assessor's judgement within a range — no rule to encode
         item.pop("rule", None)

@@ -200,10 +200,24 @@ def phrases(text: str) -> list[Phrase]:
         # 第二轮…，扣2分 is no place (a place follows 排名…第一)
         if phrase.kind == "RANK_PLACE" and phrase.toks[0].type == "ORD" and "RANK_PLACE" not in kinds[:k]:
             phrase.kind = "DEDUCT_ONCE" if phrase.sign() == "-" else "BONUS_ONCE"
+    # 无河长牌不得分；…缺一项扣1分: among deductions and no points earned, 不得分 after a condition is
+    # one more case — the item's whole points lost
+    kinds = [p.kind for p in out]
+    if any(k in DEDUCTION_CASES for k in kinds) and not any(k in EARNING for k in kinds):
+        for k, phrase in enumerate(out):
+            if phrase.kind == "VOID" and k and out[k - 1].kind == "COND":
+                phrase.kind = "DEDUCT_ALL"
     return out
 
 
+DEDUCTION_CASES = ("DEDUCT_EACH", "DEDUCT_COUNT", "DEDUCT_ONCE", "DEDUCT_LIST", "DEDUCT_ALL")
+EARNING = ("AWARD", "AWARD_FULL", "AWARD_LIST", "REACHED", "RATE_AWARD", "STRIVE_AWARD", "ENSURE_AWARD",
+           "REQUIREMENT_AWARD", "TARGET_AWARD", "STEP", "TIER", "RATIO", "CITY_AWARD", "BONUS_EACH",
+           "BONUS_COUNT", "BONUS_ONCE", "BONUS_LIST")
+
+
 MEASURE_UNITS = ("PP", "PCT", "MUNIT")
+NEUTRAL_GAP = ("差",)                  # 每差1…: the distance from the target, either way
 DIRECTIONS = ("SHORT", "MORE", "IMPROVE", "OP_LT", "OP_GT")
 
 
@@ -409,7 +423,7 @@ def _case_name(rule: Rule, case: Phrase, source: str) -> str:
     """The phrase naming a case: the condition just before it (「30天内未到现场核查…的」), else the
     case's own words up to its sign (「联合检查每少一次」 → 联合检查)."""
     head = _clean(re.split(r"每|\d+(?:次|处|起|个|家|项|台|张)|扣|加|分别|各", case.text(source), maxsplit=1)[0])
-    if head:
+    if head and case.kind != "DEDUCT_ALL":
         return head[-24:]                     # 500元—1000元（含）1次加0.05分: the case names itself
     n = rule.items.index(case)
     before = rule.items[n - 1] if n and rule.items[n - 1].kind == "COND" else None
@@ -433,10 +447,15 @@ def _distributed_names(cond_text: str, count: int) -> list[str] | None:
     return names if len(names) == count else None
 
 
-def _classes(rule: Rule, cases: list[Phrase], source: str) -> dict[str, float | int]:
+def _values(case: Phrase, points: float | int) -> list[float | int]:
+    """The points a case names; 全扣 / 不得分 among deductions: the item's points."""
+    return [points] if case.kind == "DEDUCT_ALL" else case.amounts()
+
+
+def _classes(rule: Rule, cases: list[Phrase], source: str, points: float | int = 0) -> dict[str, float | int]:
     out: dict[str, float | int] = {}
     for case in cases:
-        values = case.amounts()
+        values = _values(case, points)
         if len(values) > 1:
             n = rule.items.index(case)
             cond = rule.items[n - 1].text(source) if n and rule.items[n - 1].kind == "COND" else ""
@@ -485,14 +504,14 @@ def _deduction(rule: Rule, source: str, ctx: Ctx) -> Reading:
     """Points lost per event (每发现1起扣0.2分), per occurrence (发现1处扣2分) or once (…的，扣2分), its
     cases (amounts by class), its cap (最高扣N分, 扣完为止 — the points it holds)."""
     text = rule.text(source)
-    cases = rule.of("DEDUCT_EACH", "DEDUCT_COUNT", "DEDUCT_ONCE", "DEDUCT_LIST")
-    amounts = [a for c in cases for a in (c.amounts() or [0])]
+    cases = rule.of(*DEDUCTION_CASES)
+    points = ctx.get("points") or 0
+    amounts = [a for c in cases for a in (_values(c, points) or [0])]
     kinds = event_kinds("".join(p.text(source) for p in rule.items
                                 if p.kind not in ("LIGHTER", "EXCUSED", "EXEMPT")))
     out: dict[str, Any] = {"shape": "per_event", "event_kinds": kinds, "amount": amounts[0]}
     award = rule.first("AWARD")
     cap_phrase = rule.first("CAP")
-    points = ctx.get("points") or 0
     if cap_phrase is not None:
         out["cap"] = cap_phrase.amount
     elif award is not None and (rule.first("EXHAUST") or award.amount < points or not points):
@@ -504,8 +523,10 @@ def _deduction(rule: Rule, source: str, ctx: Ctx) -> Reading:
     if _per_quantity(cases):
         out["per_quantity"] = True
     reading = Reading("per_event", out)
-    classes = _classes(rule, cases, source)
+    classes = _classes(rule, cases, source, points)
     lighter = _lighter(rule, source, amounts[0])
+    if rule.first("DEDUCT_ALL") and not points:
+        reading.guess("「全扣 / 不得分」扣去本项全部分值，但本项分值未载明：请写明扣分")
     if len(set(amounts)) > 1:
         out["amount"] = min(classes.values())
         out["severity_amounts"] = classes
@@ -668,6 +689,12 @@ def _step(rule: Rule, source: str, ctx: Ctx) -> Reading:
         shape, way = "step_shortfall", "higher_is_better" if falls else "lower_is_better"
     else:
         shape, way = "step_surplus", "lower_is_better" if falls else "higher_is_better"
+    measure, sure = measure_of(rule.text(source) + ctx.get("name", ""), unit)
+    if direction.value in NEUTRAL_GAP and measure in lexicon.directions():
+        # 每差1微克/立方米扣0.5分: 差 says how far from the target, the measure says which way is worse
+        way = lexicon.directions()[measure]
+        if sign == "+":
+            way = "higher_is_better" if way == "lower_is_better" else "lower_is_better"
     out: dict[str, Any] = {"shape": shape, "direction": way, "step": amount_step, "amount_per_step": amount}
     cap = rule.first("CAP") if sign == "-" else rule.first("BCAP")
     award = rule.first("AWARD")
@@ -689,7 +716,6 @@ def _step(rule: Rule, source: str, ctx: Ctx) -> Reading:
         out["rounding"] = "proportional" if sign == "-" else "down"
     reading = Reading("step", out)
     text = rule.text(source)
-    measure, sure = measure_of(text + ctx.get("name", ""), unit)
     if measure:
         reading.fields["measure"] = measure
     if not sure:

@@ -206,13 +206,24 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
     criteria = rec.cells.get("criteria", "")
     column = column_section.code if column_section else None
     prefix = section.code if section and result.prefixed else column if result.prefixed else None
+    own_name = bool(name) and not (out and name == out[-1].name)
+    bonus_rows = [i for i in out if i.bonus]
     if rec.bonus:
-        code, label = "B", "加分项"
+        # (a row without a name of its own continues the bonus part: seed 001's rows repeat its cap 10)
+        if own_name and not (bonus_rows and bonus_rows[-1].code == "B"):
+            # a bonus row with a name of its own: an item of its own, its points the most it adds
+            code = f"B{number}" if number else f"B{len(bonus_rows) + 1}"
+            label = f"加分项{number or len(bonus_rows) + 1}"
+        elif bonus_rows:
+            code, label = bonus_rows[-1].code, bonus_rows[-1].label
+        else:
+            code, label = "B", "加分项"
     elif number:
         code = f"{prefix}.{number}" if prefix else number
         zh = _zh(prefix) if prefix and prefix.isdigit() else prefix
         label = f"{zh}.{number}" if prefix else number
-    elif out and out[-1].section is section:
+    elif out and out[-1].section is section and not own_name:
+        # no number, no name of its own: the row continues the indicator above
         code, label, name = out[-1].code, out[-1].label, out[-1].name
     else:
         code = f"{section.code}.R{rec.row}" if section else f"R{rec.row}"
@@ -234,7 +245,7 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
             last.coop.append((coop, rec.cells.get("coop_points", "")))
         last.rows.append(rec.row)
         return
-    if rec.bonus and last is not None and last.bonus:
+    if rec.bonus and last is not None and last.bonus and code == last.code:
         last.criteria += "\n" + criteria
         last.rows.append(rec.row)
         return

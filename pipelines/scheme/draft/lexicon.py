@@ -53,6 +53,10 @@ def measures() -> dict[str, str]:
     return dict(vocabulary()["measures"])
 
 
+def directions() -> dict[str, str]:
+    return dict(vocabulary()["directions"])
+
+
 def ranked() -> dict[str, tuple[str, str]]:
     return {word: (code, direction) for word, (code, direction) in vocabulary()["ranked"].items()}
 

@@ -223,7 +223,15 @@ def _counts_up(body: list[list[Cell]], column: int) -> bool:
 # ---------------------------------------------------------------- rows → records
 
 def _is_bonus_marker(text: str) -> bool:
-    return bool(re.match(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?:加分|奖励加分|附加分)", text or ""))
+    return bool(re.match(r"^\s*[一二三四五六七八九十]+[、.．]\s*(?:加分|奖励加分|附加分)", text or "")) \
+        or bool(BONUS_HEADING.match(text or ""))
+
+
+# a cell that only names the bonus part (「附加分（非必填）」「加分项目」) in a name or unit column
+BONUS_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]\s*)?(?:附加分|加分项目?|奖励加分|加分)"
+                           r"\s*(?:[(（][^)）]{0,12}[)）])?\s*$")
+# columns whose empty cell, in a text table, continues the cell above (a merged cell copied as text)
+CARRIED = ("section", "units", "unit", "lead")
 
 
 def row_kind(cells: dict[str, str], raw: list[Cell]) -> str:
@@ -279,7 +287,16 @@ def records_from_table(table: Table, index: int, bonus: bool) -> tuple[list[Reco
             continue
         cells = _cells_by_role(row, roles)
         merged = {role for n, role in roles.items() if n < len(row) and row[n].above}
+        for role in CARRIED:
+            if BONUS_HEADING.match(cells.get(role, "")):
+                cells[role] = ""                # 「附加分（非必填）」 in the unit column: the bonus part
         kind = row_kind(cells, row)
+        if kind == "row" and table.form in ("tsv", "pipes", "word-text") and records \
+                and records[-1].kind == "row" and records[-1].bonus == bonus:
+            for role in CARRIED:
+                if role in cells and not cells[role] and records[-1].cells.get(role):
+                    cells[role] = records[-1].cells[role]
+                    merged.add(role)
         if kind == "row" and header is None and not cells.get("criteria") and not cells.get("points"):
             kind = "section" if SECTION_HEAD.match(" ".join(t for t in texts if t.strip())) else "skip"
         if kind == "skip":
@@ -625,6 +642,66 @@ def _inside_brackets(text: str, at: int) -> bool:
     return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
+# ---------------------------------------------------------------- cells run together
+
+def _header_run(line: str) -> tuple[int, int, list[str]] | None:
+    """The longest run of header words written together (「序号重点工作分值评分标准」) near the start
+    of a line: (start, end, words)."""
+    words = sorted({_compact(w) for _, ws in ROLES for w in ws}, key=len, reverse=True)
+    best: tuple[int, int, list[str]] | None = None
+    for start in range(min(len(line), 300)):
+        pos, found = start, []
+        while (word := next((w for w in words if line.startswith(w, pos)), None)) is not None:
+            found.append(word)
+            pos += len(word)
+        if len(found) >= 3 and (best is None or len(found) > len(best[2])):
+            best = (start, pos, found)
+    return best
+
+
+def glued_table(text: str) -> Table | None:
+    """A table whose cells a copy ran together (「序号重点工作分值评分标准1生态公益林建设管理8 补偿资金…」):
+    the header words name the columns in order; a row starts where the next number (1, 2, 3 …) is
+    followed by a name and the row's points; the columns after the points hold the rest of the row."""
+    for line in text.splitlines():
+        run = _header_run(_compact(line))
+        if run is None:
+            continue
+        words = run[2]
+        roles = [role_of(w) for w in words]
+        if "number" in roles:               # 「…考核评分细则序号重点工作…」: the title's last word is not a column
+            cut = roles.index("number")
+            words, roles = words[cut:], roles[cut:]
+        if roles[:3] != ["number", "indicator", "points"] or "criteria" not in roles[3:]:
+            continue
+        compact = _compact(line)
+        title = compact[:compact.index("".join(words))]
+        body = text[text.index(line):]
+        # the header as written (with its spaces) ends where its last word ends
+        at = 0
+        for word in words:
+            at = body.index(word[-1], body.index(word[0], at)) + 1
+        body = body[at:]
+        rows: list[list[Cell]] = [[Cell(w) for w in words[:4]]]
+        starts: list[re.Match[str]] = []
+        pos, k = 0, 1
+        while True:
+            row_at = re.compile(rf"(?:^|(?<=[。.；;！!\s]))({k})\s*([^\d\s。，,；;:：]{{2,30}}?)\s*"
+                                rf"(\d+(?:\.\d+)?)(?![\d.%分])")
+            m = row_at.search(body, pos)
+            if m is None:
+                break
+            starts.append(m)
+            pos, k = m.end(), k + 1
+        if len(starts) < 2:
+            continue
+        for n, m in enumerate(starts):
+            end = starts[n + 1].start() if n + 1 < len(starts) else len(body)
+            rows.append([Cell(m.group(1)), Cell(m.group(2)), Cell(m.group(3)), Cell(body[m.end():end].strip())])
+        return Table(rows, title=title, form="glued")
+    return None
+
+
 # ---------------------------------------------------------------- documents
 
 def text_tables(text: str) -> tuple[str, list[Table]]:
@@ -635,7 +712,11 @@ def text_tables(text: str) -> tuple[str, list[Table]]:
     if boxed is not None:
         return first_line if not boxed.title else boxed.title, [boxed]
     lines = text.splitlines()
-    if any(line.startswith("\t") for line in lines[:400]):
+    # Word's export puts one cell on a line after a tab; a tab-separated table has several cells on a
+    # line, its first cell empty where a merged cell continues
+    several = sum(1 for line in lines if line.count("\t") >= 2)
+    single = sum(1 for line in lines if line.startswith("\t") and line.count("\t") == 1)
+    if single > several:
         preamble, cells = layouts.word_text_cells(text)
         title = next((line.strip() for line in reversed(preamble) if line.strip()), first_line)
         return title, [Table([[Cell(c) for c in row] for row in rows], form="word-text")
@@ -653,6 +734,9 @@ def text_tables(text: str) -> tuple[str, list[Table]]:
         width = max(len(r) for r in pipes)
         return first_line.strip(" |"), [Table([[Cell(c) for c in r] + [Cell("")] * (width - len(r))
                                                for r in pipes], form="pipes")]
+    glued = glued_table(text)
+    if glued is not None:
+        return glued.title or first_line, [glued]
     paras = layouts.paragraphs(text)
     if len(paras) >= 6:
         start, header = _stream_header(paras)
