@@ -102,11 +102,28 @@ def segment(criteria: str) -> Clause:
 
 # ---------------------------------------------------------------- reading
 
+# a clause's title and points before its rules: 「林区道路建设(1分)。按建设标准…」
+LEADING_TITLE = re.compile(r"^\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])?[^\s。，,；;:：]{2,30}?[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]"
+                           r"\s*[。.:：]")
+# the clause's points in brackets at its end (its text wrapped over lines; 「（20）」 without 分)
+TRAILING_POINTS = re.compile(r"[(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)][\s;；。.,，]*$")
+
+
 def points_of(text: str, bare: bool = True) -> float | int | None:
     """(9分) in a clause title, else「…，3分。」(bare), else the 得N分 of the clause added up."""
     norm = normalize(text)
     first_line = norm.split("\n", 1)[0]
-    m = re.search(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]", first_line)
+    parts = titled_points(norm)
+    if len(parts) >= 2 and not LEVEL1.search(norm) and not re.search(r"[①-⑳]", norm):
+        # 成立…领导小组（1分）；落实…加入县河长制工作群（3分）: the clause is its parts
+        return grammar.num(str(round(sum(parts), 6)))
+    found = re.findall(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[,，;；]", norm)     # （3分，少一次扣1分）
+    if len(found) == 1:
+        return grammar.num(found[0])
+    if m := re.search(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[,，;；]", first_line):
+        return grammar.num(m.group(1))
+    m = re.search(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]", first_line) \
+        or TRAILING_POINTS.search(norm)      # …的审核工作（30分） on the clause's last line / …监测（20）
     if m:
         return grammar.num(m.group(1))
     m = re.match(r"^[^。]*?[,，]\s*(\d+(?:\.\d+)?)\s*分[。.]", norm)     # …，3分。(001 6(4)②)
@@ -200,7 +217,14 @@ class Drafter:
              bonus: bool, units: list[str], inherited: dict[str, Any]) -> None:
         ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name,
                "count_targets": self.count_targets}
-        pieces = read_pieces(text, ctx)
+        title = LEADING_TITLE.match(text)
+        if title and points is not None and grammar.num(title.group(1)) == points and text[title.end():].strip():
+            # 「国有林场改革与基础设施建设(1分)。按照…」: the title's points are the clause's, not a rule's
+            # (the items still quote it)
+            pieces = read_pieces(text[title.end():], ctx)
+            pieces[0] = (text[:title.end()] + pieces[0][0], pieces[0][1])
+        else:
+            pieces = read_pieces(text, ctx)
         if len(pieces) == 1 and pieces[0][1].pattern == "ranking" and pieces[0][1].fields.get("indicators"):
             pieces = ranking_pieces(pieces[0][0], pieces[0][1])
         if inherited.get("veto") and all(r.rule is None for _, r in pieces):
@@ -210,6 +234,13 @@ class Drafter:
                        pieces[0][1], inherited)
             return
         self.item(code, name, points or 0, label, text, bonus, units)
+        levels = [r.points for _, r in pieces if r.pattern in ("earned", "all_or_nothing") and r.points]
+        if len(levels) == len(pieces) >= 3 and all(a > b for a, b in zip(levels, levels[1:], strict=False)):
+            # 省级媒体…得3分；市级…得2分；县级…得1分: points falling level by level read as one level
+            # reached, not as tasks added up — for a person to say
+            for _, reading in pieces:
+                reading.guess(f"各条得分逐档递减（{'、'.join(f'{v:g}' for v in levels)} 分）：或为按达到的档次"
+                              "取其一，而非逐条相加：请核对")
         base = []
         city = city_link(code, pieces)
         for j, (piece, reading) in enumerate(pieces, start=1):
@@ -225,7 +256,7 @@ class Drafter:
                 reading.rule["unless_city_completed"] = city
             elif reading.rule and reading.rule["shape"] == "all_or_nothing":
                 base.append(f"{code}.{j}")
-            adds = not bonus and reading.rule is not None and "扣" not in normalize(piece) \
+            adds = not bonus and reading.rule is not None and not grammar.deducts_points(normalize(piece)) \
                 and grammar.adds_points(normalize(piece))
             # a bonus rule inside a base indicator is a bonus item (001 24 …每自主超额完成1家加0.25分，
             # 最多加1分)

@@ -83,8 +83,9 @@ def _unit_names(draft: dict[str, Any], item: dict[str, Any]) -> set[str]:
 
 def _candidates(draft: dict[str, Any], quote: str, name: str | None) -> list[dict[str, Any]]:
     want = _text(quote)
-    found = [i for i in draft["items"]
-             if want in _text(i.get("source", {}).get("text", "")) or want in _text(i.get("name", ""))]
+    # the items whose clause holds the words; only when none does, those named by them
+    found = [i for i in draft["items"] if want in _text(i.get("source", {}).get("text", ""))] \
+        or [i for i in draft["items"] if want in _text(i.get("name", ""))]
     if name:
         found = [i for i in found if _text(name) in _text(i.get("name", ""))
                  or _text(name) in _text(i.get("source", {}).get("text", ""))]

@@ -187,6 +187,9 @@ def phrases(text: str) -> list[Phrase]:
     for k, phrase in enumerate(out):
         if phrase.kind != "COND":
             phrase.kind = _kind(phrase, out[k - 1] if k else None)
+        if phrase.kind == "DELEGATED" and phrase.toks[0].type == "BY" \
+                and not re.search(r"考核|考评|评分|评估|计分|细则", phrase.words()):
+            phrase.kind = "COND"              # 按《…工作方案》要求完成: the task's standard, not its scoring
     kinds = [p.kind for p in out]
     for k, phrase in enumerate(out):
         # a form's first half without its second is plain points: 达到80%以上，得2分，否则不得分
@@ -398,6 +401,13 @@ def adds_points(text: str) -> bool:
     return any(p.sign() == "+" and p.kind in ("BONUS_EACH", "BONUS_COUNT", "BONUS_ONCE", "BONUS_LIST",
                                               "CLASS_BONUS", "STEP", "RANK_PLACE", "RANK_CHANGE")
                for p in phrases(text))
+
+
+def deducts_points(text: str) -> bool:
+    """The clause takes points off (扣N分 / 每…扣N分 / 全扣): a word like 加扣分 in a heading is not."""
+    return any(p.sign() == "-" and p.kind in (*DEDUCTION_CASES, "STEP", "TIER", "RANK_CHANGE", "MONTHLY",
+                                              "ESCALATION", "RANK_BOTTOM")
+               or p.kind == "DEDUCT_ALL" for p in phrases(text))
 
 
 def veto_of(text: str) -> Reading | None:
@@ -1143,8 +1153,10 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
             reading.rule.setdefault("cap", cap.amount)      # type: ignore[union-attr]
         if capped:
             stray.remove(cap)
-    # what was left unread is said: a scoring word no rule took flags every rule of the clause
+    # what was left unread is said: a scoring word no rule took flags every rule of the clause — a
+    # stray phrase, or 扣分 / 加分 without its points inside a condition (超年度控制目标要求的扣分)
     loose = [p.text(text) for p in stray if p.kind not in ("OTHERWISE", "NO_DEDUCT", "EXCUSED", "NO_BONUS")]
+    loose += [p.text(text) for p in items if p.kind == "COND" and _unread_sign(p)]
     if loose:
         words = "、".join(dict.fromkeys(loose))
         for _, reading in out:
@@ -1158,6 +1170,20 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
             if reading.rule is not None:
                 reading.guess("评分标准引用其他文件（按照…进行 / 详见…）：请按该文件核对规则")
     return out
+
+
+def _unread_sign(p: Phrase) -> bool:
+    """「…的扣分」 / 「…的，加分」 ending a sentence among plain words: points taken or added for a case,
+    the amount not said (超年度控制目标要求的扣分;) — not 被…扣分的, 在原扣分基础上, 从…得分中扣分."""
+    toks = p.toks
+    for n, t in enumerate(toks[:-1]):
+        if t.type not in ("DEDUCT", "ADD") or toks[n + 1].type != "FEN":
+            continue
+        ends = n + 2 == len(toks) or toks[n + 2].type in ("STOP", "COMMA")
+        before = [x for x in toks[:n] if x.type != "COMMA"]
+        if ends and before and before[-1].value.endswith("的"):
+            return True
+    return False
 
 
 def _split_awards(rule: Rule) -> list[Rule]:
