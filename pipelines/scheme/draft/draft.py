@@ -711,9 +711,20 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
     by_code = {i["code"]: i for i in items}
     out: list[dict[str, Any]] = []
 
-    def points_of_indicator(ind: Indicator) -> float:
+    def points_of_indicator(ind: Indicator, parts: bool = False) -> float:
         item = by_code.get(ind.parent or ind.code)
-        return float(item["points"]) if item and item.get("kind") != "bonus" else 0.0
+        if not item or item.get("kind") == "bonus":
+            return 0.0
+        return leaf_points(item["code"]) if parts else float(item["points"])
+
+    def leaf_points(code: str) -> float:
+        """What an item can score: its parts' points where it has parts (县矿管局 20 + 10 + 20, under
+        a stated 60), else its own."""
+        children = [i for i in items if parent_of(i["code"]) == code and i.get("kind") != "bonus"
+                    and not i.get("charged_to")]
+        if not children or "rule" in by_code[code]:
+            return float(by_code[code]["points"])
+        return sum(leaf_points(c["code"]) for c in children)
 
     def members(section: Any) -> list[Indicator]:
         seen: set[str] = set()
@@ -733,7 +744,8 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
         units = sorted({i.unit for i in inds if i.unit})
         if units:
             for unit in units:
-                total = sum(points_of_indicator(i) for i in inds if i.unit in ("", unit))
+                # what the department can score: its rows' parts (县矿管局 20 + 10 + 20 under 60)
+                total = sum(points_of_indicator(i, parts=bool(i.unit)) for i in inds if i.unit in ("", unit))
                 out.append(_total(unit, section.points, total, "unit"))
             adds = all(t["adds_up"] for t in out if t["scope"] == "unit" and t["label"] in units)
             out.append({"label": section.label or section.title, "title": section.title,
@@ -754,7 +766,7 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
         out.append(_total(label, stated, total, "section"))
     if plan.total is not None:
         base = [s for s in plan.sections if s.parent is None and not s.outside_base and not s.as_item]
-        loose = [i for i in members(None)]
+        loose = [i for i in members(None) if not i.outside_base]
         total = sum(float(s.points or 0) for s in base) + sum(points_of_indicator(i) for i in loose)
         if not base and plan.column_sections:
             total = sum(points_of_indicator(i) for i in plan.indicators if not i.bonus)
@@ -791,7 +803,16 @@ def _check_sums(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         children = [i for i in items if parent_of(i["code"]) == item["code"] and i.get("kind") != "bonus"]
         if not children:
             continue
-        total = sum(c["points"] for c in children)
+        by_unit: dict[tuple[str, ...], float] = {}
+        for c in children:
+            key = tuple(c.get("units", []))
+            by_unit[key] = by_unit.get(key, 0.0) + c["points"]
+        if len(by_unit) > 1 and () in by_unit:
+            shared = by_unit.pop(())            # rows every unit answers (一 of a department table)
+            by_unit = {k: v + shared for k, v in by_unit.items()}
+        # a department table's 二: each department's rows add up to its points, not all of them together
+        total = max(by_unit.values(), key=lambda v: abs(v - item["points"])) if len(by_unit) > 1 \
+            else sum(c["points"] for c in children)
         adds = abs(total - item["points"]) <= 1e-9
         out.append({"label": item["source"]["item"], "stated": item["points"],
                     "sum": grammar.num(str(round(total, 6))), "adds_up": adds, "scope": "item",

@@ -59,6 +59,7 @@ class Indicator:
     task: str = ""                  # 考评内容: what the row asks for, beside its scoring
     parent: str = ""                # the code of a container (a department's rows)
     groups: list[tuple[str, float | int]] = field(default_factory=list)   # column groups with points
+    outside_base: bool = False      # a section-item of 「六、奖扣分项目」: not part of the base total
 
 
 @dataclass
@@ -285,7 +286,8 @@ def _sections_that_are_items(result: Outline) -> None:
         result.indicators.insert(at, Indicator(
             code=code, label=f"{section.label}、" if section.label else section.title, name=section.title,
             points_text=str(section.points or ""), criteria=section.text,
-            units="", bonus=False, rows=[section.row], raw_name=section.title, section=section.parent))
+            units="", bonus=False, rows=[section.row], raw_name=section.title, section=section.parent,
+            outside_base=section.outside_base))
         section.text = ""
         section.as_item = True
         del n

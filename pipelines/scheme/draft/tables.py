@@ -374,6 +374,10 @@ def stream_table(cells: list[str]) -> Table | None:
         out_header = ["考核内容", "分值", "评分标准"]
         before_roles, after_roles, at, width = ["indicator"], ["criteria"], 1, 3
     rows: list[list[Cell]] = [[Cell(h) for h in out_header]]
+    stated = _stated_total(cells[:start])
+    if stated is not None:
+        # 「表一 …考核评价指标」「(1000分)」 above the header: the table's total
+        rows.append([Cell("总分")] + [Cell("")] * (at - 1) + [Cell(stated)] + [Cell("")] * (width - at - 1))
     previous_end = 0
     last_values: list[str] = [""] * width
     for k, a in enumerate(anchors):
@@ -427,6 +431,19 @@ def stream_table(cells: list[str]) -> Table | None:
         last_values = [c.text for c in row]
         previous_end = nxt - len(carry)
     return Table(rows, form="cells")
+
+
+def _stated_total(before: list[str]) -> str | None:
+    """The points a table states for itself in the lines just above its header: 「(1000分)」 alone, or
+    a title ending with them."""
+    cells = [c for c in before if c.strip()]
+    while cells and len(_compact(cells[-1])) <= 12 and not re.search(r"\d", cells[-1]):
+        cells.pop()                             # the header's own words
+    for cell in reversed(cells[-3:]):
+        m = re.fullmatch(r".{0,40}?[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]", _compact(cell))
+        if m and not SECTION_HEAD.match(cell):
+            return m.group(1)
+    return None
 
 
 def _headless_stream(body: list[str], anchors: list[int]) -> Table:
