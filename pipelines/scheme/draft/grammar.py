@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,13 @@ def _tree_tokens(tree: Tree) -> list[Token]:
 
 
 def phrases(text: str) -> list[Phrase]:
-    """The clause as phrases and conditions (runs of plain words), in order."""
+    """The clause as phrases and conditions (runs of plain words), in order (read once per text: the
+    phrases are not changed by their readers)."""
+    return list(_phrases(text))
+
+
+@lru_cache(maxsize=8192)
+def _phrases(text: str) -> tuple[Phrase, ...]:
     toks = lexicon.tokens(text)
     lark_tokens = [Token(t.type, t.value, start_pos=t.start, end_pos=t.end) for t in toks]
     by_start = {t.start: n for n, t in enumerate(toks)}
@@ -210,7 +216,7 @@ def phrases(text: str) -> list[Phrase]:
         for k, phrase in enumerate(out):
             if phrase.kind == "VOID" and k and out[k - 1].kind == "COND":
                 phrase.kind = "DEDUCT_ALL"
-    return out
+    return tuple(out)
 
 
 DEDUCTION_CASES = ("DEDUCT_EACH", "DEDUCT_COUNT", "DEDUCT_ONCE", "DEDUCT_LIST", "DEDUCT_ALL")

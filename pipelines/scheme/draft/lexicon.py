@@ -57,6 +57,13 @@ def directions() -> dict[str, str]:
     return dict(vocabulary()["directions"])
 
 
+@cache
+def _word_pattern() -> re.Pattern[str]:
+    """Every vocabulary word, the longest first: a match at a place is the longest word there."""
+    words, _ = _words()
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def ranked() -> dict[str, tuple[str, str]]:
     return {word: (code, direction) for word, (code, direction) in vocabulary()["ranked"].items()}
 
@@ -71,7 +78,7 @@ class Tok:
 
 def tokens(text: str) -> list[Tok]:
     """The clause's tokens, positions into `text` kept (phrases quote the text they cover)."""
-    words, longest = _words()
+    words, _ = _words()
     out: list[Tok] = []
     n = 0
     text_start = None
@@ -88,11 +95,9 @@ def tokens(text: str) -> list[Tok]:
             n += 1
             continue
         found = None
-        for size in range(min(longest, len(text) - n), 0, -1):
-            kind = words.get(text[n:n + size])
-            if kind:
-                found = (kind, n + size)
-                break
+        word = _word_pattern().match(text, n)
+        if word:
+            found = (words[word.group(0)], word.end())
         for kind, pattern in SPECIAL:
             m = pattern.match(text, n)
             # a number or an ordinal wins over a shorter word it starts (第一 over 第; 10 over 1)
