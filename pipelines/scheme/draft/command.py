@@ -44,7 +44,8 @@ def cmd_scheme_draft(args: argparse.Namespace) -> int:
     print(f"草稿已写入 {out}")
     if args.compare:
         hand = read_yaml(Path(args.compare))
-        print(report(compare(body, hand)))
+        print(f"与手写方案 {args.compare} 不一致的条目：")
+        print(report(compare(body, hand), differences_only=True))
     if unreviewed(body):
         print("草稿含待确认条目（needs_review: true）：确认前 ecoscore scheme check 与运行都会拒绝它。")
         return 0

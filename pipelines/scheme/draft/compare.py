@@ -94,9 +94,12 @@ def agreement(rows: list[ItemComparison]) -> dict[str, float | int]:
             "same_points": sum(r.same_points for r in rows)}
 
 
-def report(rows: list[ItemComparison]) -> str:
+def report(rows: list[ItemComparison], differences_only: bool = False) -> str:
+    """The comparison as a table (every item, or only those that differ) and its counts."""
     lines = ["编码\t手写形状\t草稿形状\t一致\t待审\t差异"]
     for r in rows:
+        if differences_only and r.same_rule:
+            continue
         lines.append(f"{r.code}\t{r.hand_shape}\t{r.draft_shape or '-'}\t{'是' if r.same_rule else '否'}\t"
                      f"{'是' if r.flagged else ''}\t{r.difference}")
     a = agreement(rows)

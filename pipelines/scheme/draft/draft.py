@@ -117,9 +117,12 @@ def points_of(text: str, bare: bool = True) -> float | int | None:
     if len(parts) >= 2 and not LEVEL1.search(norm) and not re.search(r"[①-⑳]", norm):
         # 成立…领导小组（1分）；落实…加入县河长制工作群（3分）: the clause is its parts
         return grammar.num(str(round(sum(parts), 6)))
-    found = re.findall(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[,，;；]", norm)     # （3分，少一次扣1分）
+    found = list(re.finditer(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[,，;；][^()]*[)]?", norm))   # （3分，少一次扣1分）
     if len(found) == 1:
-        return grammar.num(found[0])
+        # …得5分，每少一次扣0.5分…，参加…会议（2分，少一次扣0.5分）: the awards outside it count too
+        rest = norm[:found[0].start()] + norm[found[0].end():]
+        others = [float(v) for v in re.findall(r"(?<!均)得(?:分)?\s*(\d+(?:\.\d+)?)\s*分", rest)]
+        return grammar.num(str(round(float(found[0].group(1)) + sum(others), 6)))
     if m := re.search(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[,，;；]", first_line):
         return grammar.num(m.group(1))
     m = re.search(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[)]", first_line) \
@@ -354,7 +357,8 @@ class Drafter:
         first = len(self.items)
         for child in node.children:
             child_code = f"{code}{child.number}" if code == "B" else f"{code}.{child.number}"
-            child_label = f"{label}{child.marker}"
+            child_label = f"{label}.{child.number}" if re.fullmatch(r"\d+[.．、]", child.marker) \
+                else f"{label}{child.marker}"
             child_units = units_for(units, self.unit_map if code == self.indicator else {}, child.number)
             child_points = points_of(child.text.split("\n", 1)[0] if child.children else child.text)
             if child.number in pools:
@@ -748,9 +752,10 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
                 total = sum(points_of_indicator(i, parts=bool(i.unit)) for i in inds if i.unit in ("", unit))
                 out.append(_total(unit, section.points, total, "unit"))
             adds = all(t["adds_up"] for t in out if t["scope"] == "unit" and t["label"] in units)
+            worst = next((t["sum"] for t in out if t["scope"] == "unit" and t["label"] in units
+                          and not t["adds_up"]), section.points)
             out.append({"label": section.label or section.title, "title": section.title,
-                        "stated": section.points, "sum": section.points if adds else float("nan"),
-                        "adds_up": adds, "scope": "section"})
+                        "stated": section.points, "sum": worst, "adds_up": adds, "scope": "section"})
             continue
         total = sum(points_of_indicator(i) for i in inds) + sum(float(s.points or 0) for s in subs)
         out.append({**_total(section.label or section.title, section.points, total, "section"),

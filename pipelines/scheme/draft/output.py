@@ -4,6 +4,7 @@ applying a person's answers (a resolution file) to it."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +30,51 @@ def review_items(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def summary_text(body: dict[str, Any]) -> str:
+    """The report of a draft: what was encoded, what is flagged and why (reasons counted, then item by
+    item), and every total the document states, checked against what was drafted."""
     counts = summary(body)
     flagged = review_items(body)
     head = body["scheme"]
+    rules = [i for i in body["items"] if "rule" in i]
     lines = [f"条款 {sum(counts.values())} 项：已解析 {counts['parsed']}，推测（待确认）{counts['guessed']}，"
              f"未能解析 {counts['not_parsed']}；待人工确认的指标 {len(flagged)} 项"
              + ("，方案信息待确认 1 处" if head.get("needs_review") else "")]
+    lines.append(f"已编码且无需确认 {sum(1 for i in rules if not i.get('needs_review'))} 项；"
+                 f"待确认 {len(flagged)} 项，按原因：")
+    reasons: dict[str, int] = {}
+    for item in flagged:
+        for reason in str(item.get("review_reason", "")).split("；"):
+            key = re.sub(r"\d+(?:\.\d+)?", "N", reason.split("：")[0].strip())[:40]
+            reasons[key] = reasons.get(key, 0) + 1
+    lines += [f"  {n:3} × {key}" for key, n in sorted(reasons.items(), key=lambda kv: -kv[1])]
+    lines += _totals_text(body.get("_totals", []))
     if head.get("needs_review"):
         lines.append(f"  scheme: {head['review_reason']}")
     lines += [f"  {i['code']} ({i['source']['item']}): {i['review_reason']}" for i in flagged]
     return "\n".join(lines)
+
+
+def _totals_text(totals: list[dict[str, Any]]) -> list[str]:
+    """载明的合计: the document's, its sections', each department's (counted when there are many) and
+    the items whose parts must add up (only those that do not)."""
+    if not totals:
+        return ["合计核对：文件未载明可核对的合计"]
+    wrong = [t for t in totals if not t["adds_up"]]
+    lines = [f"合计核对：载明的合计 {len(totals)} 处，相符 {len(totals) - len(wrong)}，不符 {len(wrong)}"]
+
+    def line(t: dict[str, Any]) -> str:
+        verdict = "相符" if t["adds_up"] else f"不符（条目合计 {t['sum']:g} 分）"
+        return f"  {t['label']}：载明 {t['stated']:g} 分，{verdict}"
+
+    units = [t for t in totals if t["scope"] == "unit"]
+    for t in totals:
+        if t["scope"] in ("document", "section"):
+            lines.append(line(t))
+    if units:
+        lines.append(f"  各考核对象：{len(units)} 个中 {sum(t['adds_up'] for t in units)} 个相符")
+        lines += [line(t) for t in units if not t["adds_up"]]
+    lines += [line(t) for t in totals if t["scope"] == "item" and not t["adds_up"]]
+    return lines
 
 
 def dump(body: dict[str, Any], path: Path | None = None) -> str:
