@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -281,6 +283,52 @@ def paragraphs(text: str) -> list[str]:
     if current:
         out.append("\n".join(current))
     return out
+
+
+def _width(text: str) -> int:
+    """Display width: a CJK character (wide or full-width) takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _spaced_cells(line: str) -> list[tuple[int, str]]:
+    """(display column where it starts, text) of each cell of a line whose cells are separated by two
+    or more spaces (a full-width space counts as two)."""
+    line = line.replace("\u3000", "  ").rstrip()
+    out = []
+    for m in re.finditer(r"\S+(?: \S+)*", line):
+        out.append((_width(line[:m.start()]), m.group(0)))
+    return out
+
+
+def spaced_rows(text: str, is_header: Callable[[list[str]], bool]) -> list[list[Cell]] | None:
+    """A table aligned with spaces (a plain-text export): the header line (`is_header` of its cells)
+    fixes where each column starts; every cell below goes to the column it starts under (the nearest
+    start at or left of it), so an empty first cell (a merged cell) stays empty; a line with nothing in
+    the first columns continues the row above (a wrapped clause). None without such a header."""
+    lines = [line for line in text.splitlines()]
+    for at, line in enumerate(lines):
+        cells = _spaced_cells(line)
+        if len(cells) < 3 or not is_header([c for _, c in cells]):
+            continue
+        starts = [col for col, _ in cells]
+        rows: list[list[Cell]] = [[Cell(c) for _, c in cells]]
+        for below in lines[at + 1:]:
+            found = _spaced_cells(below)
+            if not found:
+                continue
+            row = [""] * len(starts)
+            for col, value in found:
+                k = max((i for i, s in enumerate(starts) if s <= col + 1), default=0)
+                row[k] = (row[k] + " " + value).strip() if row[k] else value
+            keys = [i for i, v in enumerate(row) if v]
+            if len(rows) > 1 and keys and keys[0] >= len(starts) - 2 and len(keys) == 1:
+                last = rows[-1]
+                k = keys[0]
+                last[k] = Cell((last[k].text + row[k]).strip())
+                continue
+            rows.append([Cell(v) for v in row])
+        return rows if len(rows) > 2 else None
+    return None
 
 
 def tsv_rows(text: str) -> list[list[str]]:

@@ -291,7 +291,7 @@ def records_from_table(table: Table, index: int, bonus: bool) -> tuple[list[Reco
             if BONUS_HEADING.match(cells.get(role, "")):
                 cells[role] = ""                # 「附加分（非必填）」 in the unit column: the bonus part
         kind = row_kind(cells, row)
-        if kind == "row" and table.form in ("tsv", "pipes", "word-text") and records \
+        if kind == "row" and table.form in ("tsv", "pipes", "word-text", "spaced") and records \
                 and records[-1].kind == "row" and records[-1].bonus == bonus:
             for role in CARRIED:
                 if role in cells and not cells[role] and records[-1].cells.get(role):
@@ -751,6 +751,9 @@ def text_tables(text: str) -> tuple[str, list[Table]]:
         width = max(len(r) for r in pipes)
         return first_line.strip(" |"), [Table([[Cell(c) for c in r] + [Cell("")] * (width - len(r))
                                                for r in pipes], form="pipes")]
+    spaced = layouts.spaced_rows(text, lambda cells: _header_like(cells) and sum(bool(role_of(c)) for c in cells) >= 3)
+    if spaced is not None:
+        return first_line, [Table(spaced, form="spaced")]
     glued = glued_table(text)
     if glued is not None:
         return glued.title or first_line, [glued]
