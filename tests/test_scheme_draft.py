@@ -228,7 +228,8 @@ def test_bonuses_with_different_wording_are_not_classes_001_bonus_13():
     """加分项 (13) …每超过1篇（次）加0.1分…举办地的加0.2分: bonuses worded differently phrase to phrase are
     separate rules, not classes of one: no severity_amounts."""
     pieces = read_pieces("报道本辖区生态环境内容超过8篇（次）以上，每超过1篇（次）加0.1分，最多加0.8分；"
-                         "被选为六五环境日全市主场活动举办地的加0.2分。", {"points": 0, "targets": {}, "pool": True})
+                         "被选为六五环境日全市主场活动举办地的加0.2分。",
+                         {"points": 0, "targets": {}, "pool": True})
     assert [(p.rule["amount"], p.rule.get("cap")) for _, p in pieces] == [(0.1, 0.8), (0.2, None)]
     assert not any("severity_amounts" in p.rule for _, p in pieces)
 
@@ -744,7 +745,8 @@ def test_seed_001_agreement_with_ziyuan_2024(docx_001):
     figures = agreement(compare(draft, hand))
     assert (figures["same_rule"], figures["items"]) == AGREEMENT_001
     counts = summary(draft)
-    # the clause grammar reads 10(4)'s 未完成扣1分 as a rule of its own (the regex reader dropped it), no longer
+    # the clause grammar reads 10(4)'s 未完成扣1分 as a rule of its own (the regex reader dropped it),
+    # no longer
     # flags 5(6)④, 5(7)②, 5(8)② (their second amount is a cap, not a class), and flags 14(1)/(2)'s 此项不计分
     # (not applicable: no rule shape for it yet) where the regex reader said nothing
     assert counts == {"parsed": 125, "guessed": 49, "not_parsed": 0}

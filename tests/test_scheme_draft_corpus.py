@@ -18,7 +18,7 @@ import yaml
 
 from pipelines.scheme.draft import grammar
 from pipelines.scheme.draft.draft import draft_file, draft_scheme, read_pieces
-from pipelines.scheme.draft.evaluate import FLAGGED, MISSED, RIGHT, SILENT, evaluate, figures
+from pipelines.scheme.draft.evaluate import MISSED, RIGHT, SILENT, evaluate, figures
 from pipelines.scheme.draft.output import summary_text
 from pipelines.scheme.draft.tables import TableError, read_document
 
@@ -134,7 +134,8 @@ def test_table_run_together_on_one_line():
 
 
 def test_parts_titled_with_their_points_are_items_of_their_own(drafts):
-    """「补偿资金落实(4分)。… 公益林保护管理(4分)。…」 in one cell: two parts of 4, adding up to the row's 8."""
+    """「补偿资金落实(4分)。… 公益林保护管理(4分)。…」 in one cell: two parts of 4, adding up to the
+    row's 8."""
     body = drafts["shaoxing_2010_forestry"]
     parts = [i for i in body["items"] if i["code"] in ("1.1", "1.2")]
     assert [i["points"] for i in parts] == [4, 4]
@@ -220,7 +221,8 @@ def test_whole_deduction_costs_the_items_points():
 
 def test_void_among_deductions_is_one_more_case():
     """无河长牌不得分；…缺一项扣1分，电话无人接听…扣2分: 不得分 is a case of the whole 5 points."""
-    [(_, reading)] = rules("无河长牌不得分；标牌内容必须标明管理目标等，缺一项扣1分，电话无人接听或打不通扣2分。", 5)
+    [(_, reading)] = rules("无河长牌不得分；标牌内容必须标明管理目标等，缺一项扣1分，"
+                           "电话无人接听或打不通扣2分。", 5)
     assert sorted(reading.rule["severity_amounts"].values()) == [1, 2, 5]
     assert reading.status == grammar.GUESSED          # the case names are the text's: a person checks them
 
@@ -239,7 +241,8 @@ def test_deduction_said_without_its_points_flags_the_clause():
 
 
 def test_scored_by_another_document_is_for_a_person():
-    """anhui 3: 「依据《…考核办法》」 — and 按《…工作方案》要求完成 (seed 001 6(4)①) stays a task's standard."""
+    """anhui 3: 「依据《…考核办法》」 — and 按《…工作方案》要求完成 (seed 001 6(4)①) stays a task's
+    standard."""
     [(_, reading)] = rules("依据《安徽省主要污染物总量减排考核办法》和《三大体系建设和运行评估办法》", 3)
     assert reading.rule is None and reading.status == grammar.UNPARSED
     pieces = rules("按《入河排污口监督管理工作方案》要求完成整治任务的，得3分。", 3)
@@ -247,7 +250,8 @@ def test_scored_by_another_document_is_for_a_person():
 
 
 def test_step_from_a_neutral_gap_takes_the_measures_direction():
-    """city_2018_env_targets: 每差1微克/立方米扣0.5分 on PM10 — lower is better; 每差1个百分点 on 优良天数比率 — higher."""
+    """city_2018_env_targets: 每差1微克/立方米扣0.5分 on PM10 — lower is better; 每差1个百分点 on
+    优良天数比率 — higher."""
     [(_, pm10)] = rules("可吸入颗粒物(PM10)年均值:未达到年度目标值的,每差1微克/立方米扣0.5分,扣完为止。", 3)
     [(_, good)] = rules("优良天数比率:未完成年度目标任务的,每差1个百分点扣0.25分,扣完为止。", 1)
     assert pm10.rule["direction"] == "lower_is_better" and good.rule["direction"] == "higher_is_better"

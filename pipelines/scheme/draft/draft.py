@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.scheme.draft import grammar
-from pipelines.scheme.draft.numbers import cn_int, normalize
 from pipelines.scheme.draft.indicators import Indicator, Outline, outline
+from pipelines.scheme.draft.numbers import normalize
 from pipelines.scheme.draft.tables import Document
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -23,7 +23,8 @@ LEVEL2 = re.compile(rf"([{CIRCLED}])(?![ \t]*项)")
 # 1.推进APP巡河…得2分。\n2.按制度要求… : clauses numbered 1. 2. at a line's start (or after a stop)
 LEVEL0 = re.compile(r"(^|[\n。；;])([ \t]*)((\d{1,2})[.．、](?!\d))")
 # 补偿资金落实(4分)。… 公益林保护管理(4分)。…: parts of a row titled with their own points
-TITLED_CLAUSE = re.compile(r"(^|[\n。；;]|\s)\s*([^\s。，,；;:：、]{2,30}?[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）])\s*[。.:：]")
+TITLED_CLAUSE = re.compile(r"(^|[\n。；;]|\s)\s*([^\s。，,；;:：、]{2,30}?"
+                           r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）])\s*[。.:：]")
 
 
 @dataclass
@@ -103,8 +104,8 @@ def segment(criteria: str) -> Clause:
 # ---------------------------------------------------------------- reading
 
 # a clause's title and points before its rules: 「林区道路建设(1分)。按建设标准…」
-LEADING_TITLE = re.compile(r"^\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])?[^\s。，,；;:：]{2,30}?[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]"
-                           r"\s*[。.:：]")
+LEADING_TITLE = re.compile(r"^\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])?[^\s。，,；;:：]{2,30}?"
+                           r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*[。.:：]")
 # the clause's points in brackets at its end (its text wrapped over lines; 「（20）」 without 分)
 TRAILING_POINTS = re.compile(r"[(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)][\s;；。.,，]*$")
 
@@ -117,7 +118,8 @@ def points_of(text: str, bare: bool = True) -> float | int | None:
     if len(parts) >= 2 and not LEVEL1.search(norm) and not re.search(r"[①-⑳]", norm):
         # 成立…领导小组（1分）；落实…加入县河长制工作群（3分）: the clause is its parts
         return grammar.num(str(round(sum(parts), 6)))
-    found = list(re.finditer(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[,，;；][^()]*[)]?", norm))   # （3分，少一次扣1分）
+    # （3分，少一次扣1分）: the clause's points and a rule in one bracket
+    found = list(re.finditer(r"[(]\s*(\d+(?:\.\d+)?)\s*分\s*[,，;；][^()]*[)]?", norm))
     if len(found) == 1:
         # …得5分，每少一次扣0.5分…，参加…会议（2分，少一次扣0.5分）: the awards outside it count too
         rest = norm[:found[0].start()] + norm[found[0].end():]
@@ -179,7 +181,8 @@ def read_pieces(text: str, ctx: dict[str, Any]) -> list[tuple[str, grammar.Readi
                     **(reading.rule.get("severity_amounts") or {grammar.case_phrase(piece):
                                                                 reading.rule["amount"]})}
                 before.rule["amount"] = min(before.rule["severity_amounts"].values())
-                before.guess("同一条款按情形有多档分值：severity_amounts 的情形名取自原文，请与台账 severity 取值核对")
+                before.guess("同一条款按情形有多档分值：severity_amounts 的情形名取自原文，"
+                             "请与台账 severity 取值核对")
             kinds = list(dict.fromkeys(before.rule["event_kinds"] + reading.rule["event_kinds"]))
             before.rule["event_kinds"] = [k for k in kinds if k != "inspection_finding"] or kinds
             merged[-1] = (before_text + piece, before)
@@ -221,7 +224,8 @@ class Drafter:
         ctx = {"points": points or 0, "targets": self.targets, "pool": not points, "name": name,
                "count_targets": self.count_targets}
         title = LEADING_TITLE.match(text)
-        if title and points is not None and grammar.num(title.group(1)) == points and text[title.end():].strip():
+        if title and points is not None and grammar.num(title.group(1)) == points \
+                and text[title.end():].strip():
             # 「国有林场改革与基础设施建设(1分)。按照…」: the title's points are the clause's, not a rule's
             # (the items still quote it)
             pieces = read_pieces(text[title.end():], ctx)
@@ -242,8 +246,9 @@ class Drafter:
             # 省级媒体…得3分；市级…得2分；县级…得1分: points falling level by level read as one level
             # reached, not as tasks added up — for a person to say
             for _, reading in pieces:
-                reading.guess(f"各条得分逐档递减（{'、'.join(f'{v:g}' for v in levels)} 分）：或为按达到的档次"
-                              "取其一，而非逐条相加：请核对")
+                shown = "、".join(f"{v:g}" for v in levels)
+                reading.guess(f"各条得分逐档递减（{shown} 分）：或为按达到的档次取其一，"
+                              "而非逐条相加：请核对")
         base = []
         city = city_link(code, pieces)
         for j, (piece, reading) in enumerate(pieces, start=1):
@@ -251,7 +256,7 @@ class Drafter:
             own = points_of(TITLED.sub("", normalize(piece)) if titled_points(piece) == [points] else piece,
                             bare=False)
             if not own and reading.points:
-                own = reading.points          # …解决困难和问题5分。有一项未落实扣1分: the points the rule stands on
+                own = reading.points          # …解决困难和问题5分。有一项未落实扣1分: its points
             if city and reading.pattern == "city_completed":
                 own = 0                     # the county's points stand or fall with the deductions
             elif city and reading.rule and reading.rule["shape"] == "per_event":
@@ -615,8 +620,8 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
     reasons += plan.notes
     wrong = [t for t in totals if not t["adds_up"] and t["scope"] != "item"]
     if wrong:
-        reasons.append("合计不符：" + "；".join(f"{t['label']} 载明 {t['stated']:g} 分，条目合计 {t['sum']:g} 分"
-                                            for t in wrong))
+        reasons.append("合计不符：" + "；".join(
+            f"{t['label']} 载明 {t['stated']:g} 分，条目合计 {t['sum']:g} 分" for t in wrong))
     if reasons:
         scheme["needs_review"] = True
         scheme["review_reason"] = "；".join(reasons)
@@ -660,7 +665,8 @@ def _draft_indicator(drafter: Drafter, ind: Indicator) -> None:
     first = len(drafter.items)
     if not ind.criteria.strip():
         # a row with points and no scoring text: the text may sit in a merged cell above (anhui 2.SO2)
-        item = drafter.item(ind.code, ind.name, points or 0, ind.label, ind.raw_name or ind.name, False, units_)
+        item = drafter.item(ind.code, ind.name, points or 0, ind.label, ind.raw_name or ind.name, False,
+                            units_)
         flag(item, "评分标准为空（可能与上一行合并）：请写明本项的评分规则")
         item["_status"] = grammar.UNPARSED
         return
@@ -677,7 +683,8 @@ def _draft_indicator(drafter: Drafter, ind: Indicator) -> None:
     if span:
         # 0~7: the points are the assessor's judgement within a range — no rule to encode
         item.pop("rule", None)
-        flag(item, f"分值为区间（{span.group(1)}～{span.group(2)}分）：按上限读取，得分由考核人员判定，请写明规则")
+        flag(item, f"分值为区间（{span.group(1)}～{span.group(2)}分）：按上限读取，"
+                   "得分由考核人员判定，请写明规则")
         item["_status"] = grammar.UNPARSED
     if points is None:
         item["points"] = 0
@@ -704,7 +711,9 @@ def _section_items(plan: Outline, drafter: Drafter) -> None:
 
 def _zh(section: str | None) -> str:
     digits = "一二三四五六七八九十"
-    return digits[int(section) - 1] if section and section.isdigit() and 0 < int(section) <= 10 else str(section)
+    if section and section.isdigit() and 0 < int(section) <= 10:
+        return digits[int(section) - 1]
+    return str(section)
 
 
 def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, str]) -> list[dict[str, Any]]:
@@ -767,7 +776,8 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
             groups.setdefault(label, (stated, []))[1].append(ind)
     for label, (stated, inds) in groups.items():
         keys = list(dict.fromkeys(i.parent or i.code for i in inds))
-        total = sum(float(by_code[k]["points"]) for k in keys if k in by_code and by_code[k].get("kind") != "bonus")
+        total = sum(float(by_code[k]["points"]) for k in keys
+                    if k in by_code and by_code[k].get("kind") != "bonus")
         out.append(_total(label, stated, total, "section"))
     if plan.total is not None:
         base = [s for s in plan.sections if s.parent is None and not s.outside_base and not s.as_item]

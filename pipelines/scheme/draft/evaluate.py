@@ -118,7 +118,8 @@ def evaluate(draft: dict[str, Any], expected: dict[str, Any], name: str = "") ->
             continue
         claimed[item["code"]] = n
         if item.get("needs_review"):
-            result.items.append(ItemResult(want["quote"], FLAGGED, item["code"], item.get("review_reason", "")))
+            result.items.append(ItemResult(want["quote"], FLAGGED, item["code"],
+                                           item.get("review_reason", "")))
             continue
         if container:
             result.items.append(ItemResult(want["quote"], MISSED, item["code"], "只有上级条目，未拆出规则"))
@@ -149,14 +150,17 @@ def evaluate(draft: dict[str, Any], expected: dict[str, Any], name: str = "") ->
         if "adds_up" not in total:
             continue
         result.totals_checked += 1
-        same_points = [t for t in reported.values() if abs(float(t["stated"]) - float(total["points"])) < 1e-9]
+        same_points = [t for t in reported.values()
+                       if abs(float(t["stated"]) - float(total["points"])) < 1e-9]
         mine = reported.get(str(total["label"])) or next(
-            (t for t in same_points if str(total["label"]) in t["label"] or t["label"] in str(total["label"])),
+            (t for t in same_points
+             if str(total["label"]) in t["label"] or t["label"] in str(total["label"])),
             None) or (same_points[0] if len(same_points) == 1 else None)
         if mine is None:
             result.totals_wrong.append(f"{total['label']}: 草稿未核对此合计")
         elif bool(mine["adds_up"]) != bool(total["adds_up"]):
-            result.totals_wrong.append(f"{total['label']}: 草稿{'认为相符' if mine['adds_up'] else '认为不符'}")
+            verdict = "认为相符" if mine["adds_up"] else "认为不符"
+            result.totals_wrong.append(f"{total['label']}: 草稿{verdict}")
     return result
 
 

@@ -302,7 +302,7 @@ def _kind(p: Phrase, before: Phrase | None) -> str:
         return "TIER"
     if k == "by_ratio":
         if p.sign() == "+":
-            return "RATIO_BONUS"              # 按2：1：0.5比例加分: a ratio, not the points of an extra article
+            return "RATIO_BONUS"              # 按2：1：0.5比例加分: a ratio, not an article's points
         return "FORMULA" if p.types().count("TIMES") > 1 else "RATIO"
     if k == "lighter":
         words = p.words()
@@ -438,7 +438,8 @@ def _clean(text: str) -> str:
 def _case_name(rule: Rule, case: Phrase, source: str) -> str:
     """The phrase naming a case: the condition just before it (「30天内未到现场核查…的」), else the
     case's own words up to its sign (「联合检查每少一次」 → 联合检查)."""
-    head = _clean(re.split(r"每|\d+(?:次|处|起|个|家|项|台|张)|扣|加|分别|各", case.text(source), maxsplit=1)[0])
+    head = _clean(re.split(r"每|\d+(?:次|处|起|个|家|项|台|张)|扣|加|分别|各", case.text(source),
+                           maxsplit=1)[0])
     if head and case.kind != "DEDUCT_ALL":
         return head[-24:]                     # 500元—1000元（含）1次加0.05分: the case names itself
     n = rule.items.index(case)
@@ -455,7 +456,8 @@ def _case_name(rule: Rule, case: Phrase, source: str) -> str:
 
 
 def _distributed_names(cond_text: str, count: int) -> list[str] | None:
-    """「被省、市、县督查组巡查发现的火点」 with three amounts → 省, 市, 县 (the listed words a 分别 reads in turn)."""
+    """「被省、市、县督查组巡查发现的火点」 with three amounts → 省, 市, 县 (the listed words a 分别
+    reads in turn)."""
     m = re.search(r"([\u4e00-\u9fff]{1,4}(?:、[\u4e00-\u9fff]{1,4})+)", cond_text)
     if not m:
         return None
@@ -509,7 +511,8 @@ def _per_quantity(cases: list[Phrase]) -> bool:
             if t.type != "EACH" or toks[n + 2].type != "NUM":
                 continue
             if case.sign() == "+" and toks[n + 1].type in ("MORE", "COMPLETE", "OP_GT"):
-                return True                   # 每超额完成1个行政村加0.2分 / 每超过1篇加0.1分 / 每完成1家次加0.1分
+                # 每超额完成1个行政村加0.2分 / 每超过1篇加0.1分 / 每完成1家次加0.1分
+                return True
             if toks[n + 1].type == "SHORT" and n + 3 < len(toks) and toks[n + 3].type == "COUNTER" \
                     and toks[n + 3].value != "次":
                 return True                   # 每少1台扣0.1分
@@ -560,10 +563,12 @@ def _deduction(rule: Rule, source: str, ctx: Ctx) -> Reading:
 
 def _count_step(rule: Rule, source: str, ctx: Ctx, reading: Reading) -> Reading | None:
     """A count against a target the text prints: 001 17 每年至少办理2件…每少完成一件…扣1分 → step_shortfall
-    from 2, capped at missing them all; 加分项 (10) 完成<indicator>目标任务，每超额办理一件加0.2分 → step_surplus
+    from 2, capped at missing them all; 加分项 (10) 完成<indicator>目标任务，每超额办理一件加0.2分 →
+    step_surplus
     over the target the named indicator prints. None without such a target."""
     cases = rule.of("DEDUCT_EACH", "BONUS_EACH")
-    if len(cases) != 1 or not re.search(r"每(?:少|超额)(?:完成|办理)?\d+(?:件|个|家|项|宗)", cases[0].text(source)):
+    if len(cases) != 1 or not re.search(r"每(?:少|超额)(?:完成|办理)?\d+(?:件|个|家|项|宗)",
+                                        cases[0].text(source)):
         return None
     text = source
     target = count_target(text)
@@ -590,7 +595,6 @@ def _count_step(rule: Rule, source: str, ctx: Ctx, reading: Reading) -> Reading 
 def _bonus(rule: Rule, source: str, ctx: Ctx) -> Reading:
     """Points added per event (每有1次加2分), per quantity (每超额完成1个行政村加0.2分) or once (项目成功
     落地加2分); several amounts by class; the cap (最高加N分 / 本项最高加N分)."""
-    text = rule.text(source)
     cases = rule.of("BONUS_EACH", "BONUS_COUNT", "BONUS_ONCE", "BONUS_LIST", "CLASS_BONUS")
     amounts = [a for c in cases for a in (c.amounts() or [0])]
     out: dict[str, Any] = {"shape": "per_event", "event_kinds": ["task_completed"], "amount": amounts[0]}
@@ -735,7 +739,8 @@ def _step(rule: Rule, source: str, ctx: Ctx) -> Reading:
     if measure:
         reading.fields["measure"] = measure
     if not sure:
-        reading.guess(f"考核指标（measure）推断为 {measure}，请确认" if measure else "未识别考核指标（measure）")
+        reading.guess(f"考核指标（measure）推断为 {measure}，请确认" if measure
+                      else "未识别考核指标（measure）")
     target = _step_target(rule, source, unit)
     if target is not None:
         reading.fields["target"] = target
@@ -808,8 +813,8 @@ def _peers(text: str) -> str:
 
 
 def _ranking(rule: Rule, source: str, ctx: Ctx) -> Reading:
-    """001 5(1)④ 排名全区75个县区后10位的（含并列），每项指标扣0.3分，…后3位的…扣0.6分（指标同比提升达到3%以上的，
-    该项指标不扣分）."""
+    """001 5(1)④ 排名全区75个县区后10位的（含并列），每项指标扣0.3分，…后3位的…扣0.6分
+    （指标同比提升达到3%以上的，该项指标不扣分）."""
     text = rule.text(source)
     out: dict[str, Any] = {"shape": "ranking", "peer_group": _peers(text), "indicator": "",
                            "direction": "higher_is_better", "mode": "bottom_n"}
@@ -847,8 +852,9 @@ def _rank_change(rule: Rule, source: str, ctx: Ctx) -> Reading:
 
 
 def _rank_places(rule: Rule, source: str, ctx: Ctx) -> Reading:
-    """Points by the unit's place: 加分项 (7)① 排名全市第一的加3分，排名第二的加2分…; 6(5)④ 排名倒数第一的扣3分…
-    → per_event whose classes are the places; places from the bottom → ranking bottom_n."""
+    """Points by the unit's place: 加分项 (7)① 排名全市第一的加3分，排名第二的加2分…;
+    6(5)④ 排名倒数第一的扣3分… → per_event whose classes are the places; places from the bottom →
+    ranking bottom_n."""
     text = rule.text(source)
     classes: dict[str, float | int] = {}
     for p in rule.of("RANK_PLACE"):
@@ -866,8 +872,10 @@ def _rank_places(rule: Rule, source: str, ctx: Ctx) -> Reading:
                "direction": named[0][2] if named else "higher_is_better", "mode": "bottom_n",
                "bottom": [{"n": cn_int(m.group(1)), "points": v}
                           for m, v in zip(places, classes.values(), strict=True) if m]}
-        return Reading("ranking", out).guess("排名（倒数名次）：需定义 peer_groups 中的比较范围，请核对排名指标")
-    out2: dict[str, Any] = {"shape": "per_event", "event_kinds": ["task_completed"] if bonus else event_kinds(text),
+        return Reading("ranking", out).guess(
+            "排名（倒数名次）：需定义 peer_groups 中的比较范围，请核对排名指标")
+    out2: dict[str, Any] = {"shape": "per_event",
+                            "event_kinds": ["task_completed"] if bonus else event_kinds(text),
                             "amount": min(classes.values()), "severity_amounts": classes}
     cap = rule.first("BCAP") if bonus else rule.first("CAP")
     if cap is not None:
@@ -906,7 +914,8 @@ def _lateness(rule: Rule, source: str, ctx: Ctx) -> Reading:
             days = int(values[1] if p.has("RANGE_SEP") else values[0])
             within = (days, share)
     if within is None or beyond is None:
-        return Reading("lateness", None, status=UNPARSED, reasons=["逾期扣分：未读全期限内与期限外的扣分比例"])
+        return Reading("lateness", None, status=UNPARSED,
+                       reasons=["逾期扣分：未读全期限内与期限外的扣分比例"])
     return Reading("lateness", {"shape": "lateness", "within_days": within[0], "within_share": within[1],
                                 "beyond_share": beyond}, {"measure": "ledger.days_late"})
 
@@ -917,7 +926,8 @@ def _monthly_waiver(rule: Rule, source: str, ctx: Ctx) -> Reading:
     monthly = rule.first("MONTHLY")
     worst = rule.first("WORST_MONTH")
     assert monthly is not None and worst is not None
-    out: dict[str, Any] = {"shape": "monthly_waiver", "per_month": monthly.amount, "per_worst_month": worst.amount}
+    out: dict[str, Any] = {"shape": "monthly_waiver", "per_month": monthly.amount,
+                           "per_worst_month": worst.amount}
     up = rule.first("CLASS_BONUS")
     if up is not None:
         out["per_class_improved"] = up.amount
@@ -1022,7 +1032,8 @@ def _grade_points(rule: Rule, source: str, ctx: Ctx) -> Reading:
 
 
 def _target_threshold(rule: Rule, source: str, ctx: Ctx) -> Reading:
-    """003 二.4 低于考核目标值得20分,高于考核目标值不得分 → any excess over the target costs the whole item."""
+    """003 二.4 低于考核目标值得20分,高于考核目标值不得分 → any excess over the target costs the whole
+    item."""
     award = rule.first("TARGET_AWARD")
     assert award is not None
     points = award.amount
@@ -1095,7 +1106,8 @@ BUILDERS: dict[str, Callable[[Rule, str, Ctx], Any]] = {
     "city_all_or_nothing": _city_all_or_nothing, "once_voids": _once_voids, "earned": _earned,
     "judged": _for_a_person("评分需人工判定（酌情 / 按实际情况 / 分值区间）：请写明规则"),
     "delegated": _for_a_person("评分标准在另一文件中（详见…）：请按该文件写明规则"),
-    "formula": _for_a_person("按公式或比例换算计分（=、×、按…比例加分）：ecoscore 没有对应的规则形状，请人工确定"),
+    "formula": _for_a_person("按公式或比例换算计分（=、×、按…比例加分）："
+                             "ecoscore 没有对应的规则形状，请人工确定"),
 }
 FOR_A_PERSON = ("judged", "delegated", "formula")
 # a rule of these kinds reads the whole clause (its other sentences are its details)
@@ -1103,7 +1115,8 @@ WHOLE = ("monthly_waiver", "station_outlier", "lateness", "interpolation_targets
          "interpolation_around_target", "grade_points", "target_threshold", "tiers", "ranking", "escalation")
 DELEGATION = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
 # a clause that names no rule but holds one of these says something about points: flagged, not a task
-SCORING_WORD = re.compile(r"扣\s*\d|[加奖]\s*\d|得\s*\d|不得分|不计分|一票否决|折算|[得计评加扣]分|平均数|加权")
+SCORING_WORD = re.compile(r"扣\s*\d|[加奖]\s*\d|得\s*\d|不得分|不计分|一票否决|折算|[得计评加扣]分|"
+                          r"平均数|加权")
 
 
 def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
@@ -1115,7 +1128,8 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
     rules = [part for rule in rules for part in _split_awards(rule)]
     for k in range(len(rules) - 1, 0, -1):
         if rules[k].kind == "escalation" and rules[k - 1].kind == "deduction":
-            # 001 5(10) 应当整治而没有整治的，每台扣1分；…同台锅炉第一次扣0.2分…: another case of the escalation
+            # 001 5(10) 应当整治而没有整治的，每台扣1分；…同台锅炉第一次扣0.2分…: another case of the
+            # escalation
             rules[k - 1:k + 1] = [Rule("escalation", rules[k - 1].items + rules[k].items)]
     out: list[tuple[str, Reading]] = []
     whole: list[Reading] = []
@@ -1196,7 +1210,8 @@ def _split_awards(rule: Rule) -> list[Rule]:
     """Awards then 不得分: in a sentence of its own the void takes every award before it (001 7(2)①
     …得1分；…得1分。未完成不得分); run on after the last award (…，得10分，没有中转站不得分) it is that
     award's, and the awards before it are points earned of their own."""
-    awards = [n for n, p in enumerate(rule.items) if p.kind == "AWARD" and p.toks[0].type in ("EARN", "DEFEN")]
+    awards = [n for n, p in enumerate(rule.items)
+              if p.kind == "AWARD" and p.toks[0].type in ("EARN", "DEFEN")]
     void = next((n for n, p in enumerate(rule.items) if p.kind == "VOID"), None)
     if rule.kind != "all_or_nothing" or len(awards) < 2 or void is None or void < awards[-1]:
         return [rule]

@@ -69,8 +69,10 @@ class Outline:
     total: float | int | None = None
     total_label: str = "总分"
     notes: list[str] = field(default_factory=list)
-    containers: dict[str, tuple[str, str, Section | None]] = field(default_factory=dict)  # code → (name, unit, section)
-    column_sections: dict[str, tuple[str, str]] = field(default_factory=dict)              # seed 003: {number: (title, text)}
+    # code → (name, unit, section)
+    containers: dict[str, tuple[str, str, Section | None]] = field(default_factory=dict)
+    # seed 003: {number: (title, text)}
+    column_sections: dict[str, tuple[str, str]] = field(default_factory=dict)
     prefixed: bool = False
 
 
@@ -85,7 +87,8 @@ def _number_value(text: str) -> float | int | None:
 
 def _section_of(record: Record, level_order: list[str]) -> tuple[str, str, str, int] | None:
     """(label, title, kind of mark, level) of a section row."""
-    text = " ".join(v for k, v in record.cells.items() if k in ("number", "section", "indicator") and v).strip()
+    text = " ".join(v for k, v in record.cells.items()
+                    if k in ("number", "section", "indicator") and v).strip()
     number = record.cells.get("number", "").strip()
     m = SECTION_MARK.match(number) or SECTION_MARK.match(text)
     if m:
@@ -256,14 +259,17 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
               and BRACKET_POINTS.search(normalize(rec.cells[role]))]
     out.append(Indicator(code=code, label=label, name=name, points_text=rec.cells.get("points", ""),
                          criteria=criteria, units=rec.cells.get("units", ""), bonus=rec.bonus,
-                         rows=[rec.row], lead=rec.cells.get("lead", ""), raw_name=rec.cells.get("indicator", ""),
+                         rows=[rec.row], lead=rec.cells.get("lead", ""),
+                         raw_name=rec.cells.get("indicator", ""),
                          coop=[(coop, rec.cells.get("coop_points", ""))] if coop else [], section=section,
                          unit=rec.cells.get("unit", ""), task=rec.cells.get("task", ""), groups=groups))
 
 
 def _zh(section: str | None) -> str:
     digits = "一二三四五六七八九十"
-    return digits[int(section) - 1] if section and section.isdigit() and 0 < int(section) <= 10 else str(section)
+    if section and section.isdigit() and 0 < int(section) <= 10:
+        return digits[int(section) - 1]
+    return str(section)
 
 
 def _sections_that_are_items(result: Outline) -> None:

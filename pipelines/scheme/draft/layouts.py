@@ -234,7 +234,7 @@ def boxed_table(text: str) -> Table | None:
     bounds = [*starts, len(texts)]
     cell_start = dict.fromkeys(range(width), 0)
     rows: list[list[Cell]] = []
-    for n, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+    for n, a in enumerate(bounds[:-1]):
         row = []
         for c in range(width):
             if c in cuts[a] or n == 0:

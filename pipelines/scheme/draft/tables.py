@@ -22,9 +22,9 @@ from pipelines.scheme.draft.numbers import normalize
 # header word → column role; a header cell takes the first role whose word it holds (order matters)
 ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("coop_points", ("配合分值",)),
-    ("criteria", ("评分标准", "计分标准", "评分规则", "考核标准", "评分细则", "评分办法", "计分方法", "计分办法",
-                  "评分说明", "计分说明", "考评标准", "评分依据", "赋分细则", "评分方法", "扣分标准", "考评细则",
-                  "评分及考核办法", "评分标准及方法", "所占分值")),
+    ("criteria", ("评分标准", "计分标准", "评分规则", "考核标准", "评分细则", "评分办法", "计分方法",
+                  "计分办法", "评分说明", "计分说明", "考评标准", "评分依据", "赋分细则", "评分方法",
+                  "扣分标准", "考评细则", "评分及考核办法", "评分标准及方法", "所占分值")),
     ("ignore", ("主要工作任务", "完成时限", "联系人", "备注", "自评分", "考核分", "得分", "得 分", "考评得分",
                 "说明", "计算公式", "操作说明", "指标定义", "考核指标值", "时限")),
     ("coop", ("配合部门", "配合单位")),
@@ -32,19 +32,23 @@ ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("number", ("序号", "编号")),
     ("section", ("一级指标", "考核类别", "类别", "类  别", "项目类别")),
     ("points", ("分值", "权重", "分数", "标准分", "满分", "赋分")),
-    ("units", ("责任单位", "考核单位", "评分单位", "责任部门", "考核部门", "认定部门", "考核对象", "牵头单位")),
-    ("indicator", ("二级指标", "三级指标", "考核指标", "指标名称", "考核内容", "考核项目", "考评项目", "考评内容",
-                   "考核重点", "重点工作", "考核要求", "评价内容", "工作任务", "分项", "项目", "指标", "任务")),
+    ("units", ("责任单位", "考核单位", "评分单位", "责任部门", "考核部门", "认定部门", "考核对象",
+               "牵头单位")),
+    ("indicator", ("二级指标", "三级指标", "考核指标", "指标名称", "考核内容", "考核项目", "考评项目",
+                   "考评内容", "考核重点", "重点工作", "考核要求", "评价内容", "工作任务", "分项", "项目",
+                   "指标", "任务")),
 )
 HEADER_ROLES = {role for role, _ in ROLES}
-SCORING = re.compile(r"扣\s*\d|扣分|得\s*\d|[加奖]\s*\d|不得分|不计分|\d\s*分|分别[扣奖加得]|一票否决|按.{0,12}比例|"
+SCORING = re.compile(r"扣\s*\d|扣分|得\s*\d|[加奖]\s*\d|不得分|不计分|\d\s*分|分别[扣奖加得]|一票否决|"
+                     r"按.{0,12}比例|"
                      r"酌情|评分|计分|赋分|否决")
 NUMBER_CELL = re.compile(r"^\s*[(（]?\s*(\d+(?:\.\d+)?)\s*(?:分)?\s*[)）]?\s*$")
 PLAIN_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*分?\s*$")
 RANGE_CELL = re.compile(r"^\s*\d+(?:\.\d+)?\s*[~～\-—至]\s*(\d+(?:\.\d+)?)\s*(?:分)?\s*$")
 ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]?|[(（][一二三四五六七八九十]+[)）])\s*$")
 SECTION_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）])")
-UNIT_NAME = re.compile(r"^(?:[县市区省镇乡]|各)?[\u4e00-\u9fff、]{1,12}?(?:局|委|办|部|站|院|队|所|中心|管委会|公司|"
+UNIT_NAME = re.compile(r"^(?:[县市区省镇乡]|各)?[\u4e00-\u9fff、]{1,12}?"
+                       r"(?:局|委|办|部|站|院|队|所|中心|管委会|公司|"
                        r"政府|街道|委员会|办事处|支队|大队)$")
 TOTAL_WORDS = ("总分", "合计", "总计", "满分合计")
 
@@ -168,7 +172,8 @@ def column_roles(header: list[str] | None, body: list[list[Cell]], width: int) -
                 roles[best] = "criteria"
     # points: a column of numbers (or 0~7 ranges) that is not the running number
     points = [c for c, r in roles.items() if r == "points"]
-    if not points or profiles[points[0]].share(profiles[points[0]].numeric + profiles[points[0]].ranges) < 0.5:
+    first = profiles[points[0]] if points else None
+    if first is None or first.share(first.numeric + first.ranges) < 0.5:
         numeric = [c for c in range(width) if profiles[c].filled
                    and profiles[c].share(profiles[c].numeric + profiles[c].ranges) >= 0.6
                    and roles.get(c) not in ("number", "criteria", "coop_points")
@@ -266,7 +271,8 @@ def records_from_table(table: Table, index: int, bonus: bool) -> tuple[list[Reco
                 and not any(NUMBER_CELL.match(c.text.strip()) for c in rows[start] if c.text.strip()):
             below = _header_texts(rows[start])
             header = [a + (b if b and b != a else "") for a, b in
-                      zip(header + [""] * (width - len(header)), below + [""] * (width - len(below)), strict=False)]
+                      zip(header + [""] * (width - len(header)), below + [""] * (width - len(below)),
+                          strict=False)]
             start += 1
         above = [c.text.strip() for row in rows[:header_at] for c in row if c.text.strip() and not c.left]
         title = above[0] if len(set(above)) == 1 and not SECTION_HEAD.match(above[0]) else ""
@@ -274,15 +280,15 @@ def records_from_table(table: Table, index: int, bonus: bool) -> tuple[list[Reco
     body = [row for row in rows[start:]]
     roles = column_roles(header, [r for r in body if _data_like(r)], width)
     records: list[Record] = [
-        Record(cells={"indicator": next(c.text.strip() for c in row if c.text.strip())}, row=r + 1, table=index,
-               bonus=bonus, kind="section") for r, row in enumerate(rows) if row in heads]
+        Record(cells={"indicator": next(c.text.strip() for c in row if c.text.strip())}, row=r + 1,
+               table=index, bonus=bonus, kind="section") for r, row in enumerate(rows) if row in heads]
     for r, row in enumerate(body, start=start + 1):
         texts = [c.text for c in row]
         if r - 1 in table.marks and _is_bonus_marker(table.marks[r - 1]):
             bonus = True
         before = bonus
         if any(_is_bonus_marker(t) for t in texts):
-            bonus = True                    # 「二、加分项」: this row (unless it is the total) and the next ones
+            bonus = True                    # 「二、加分项」: this row (not a total) and the next ones
         if not any(t.strip() for t in texts):
             continue
         cells = _cells_by_role(row, roles)
@@ -369,7 +375,8 @@ def stream_table(cells: list[str]) -> Table | None:
     before_roles = roles[:at] if roles else ["indicator"]
     after_roles = roles[at + 1:] if roles else ["criteria"]
     width = max(len(roles), 1 + len(before_roles) + len(after_roles))
-    out_header = header if header else [*["考核内容"] * len(before_roles), "分值", *["评分标准"] * len(after_roles)]
+    out_header = header if header else [*["考核内容"] * len(before_roles), "分值",
+                                        *["评分标准"] * len(after_roles)]
     if not header:
         out_header = ["考核内容", "分值", "评分标准"]
         before_roles, after_roles, at, width = ["indicator"], ["criteria"], 1, 3
@@ -454,7 +461,8 @@ def _headless_stream(body: list[str], anchors: list[int]) -> Table:
     for a in anchors:
         lead = body[previous:a]
         for text in lead[:-1]:
-            if re.fullmatch(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", _compact(text)) or SECTION_HEAD.match(text):
+            if re.fullmatch(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", _compact(text)) \
+                    or SECTION_HEAD.match(text):
                 rows.append([Cell(text), Cell(text, left=True)])
         if lead:
             rows.append([Cell(lead[-1]), Cell(body[a])])
@@ -520,10 +528,12 @@ def _stream_header(cells: list[str]) -> tuple[int, list[str]]:
             run.append(cells[k])
             k += 1
         if sum(1 for c in run if role_of(c)) >= 2:
-            # header fragments that name no role join the cell before (「指标认」「定部门」, 「考 评」「得 分」)
+            # header fragments that name no role join the cell before (「指标认」「定部门」,
+            # 「考 评」「得 分」)
             merged: list[str] = []
             for c in run:
-                if merged and role_match(merged[-1] + c)[1] > max(role_match(merged[-1])[1], role_match(c)[1]):
+                joined = role_match(merged[-1] + c)[1] if merged else 0
+                if merged and joined > max(role_match(merged[-1])[1], role_match(c)[1]):
                     merged[-1] += c                 # 「指标认」「定部门」 → 指标认定部门
                 elif merged and not role_of(c) and not role_of(merged[-1]):
                     merged[-1] += c
@@ -586,7 +596,8 @@ def outline_table(text: str) -> Table | None:
     flat = "\n".join(lines)
     # inline headings: 「… 2、成活率…」 after a space or a stop; line starts are headings anyway
     cuts = [m.start() for m in HEADING.finditer(flat)
-            if m.start() == 0 or flat[m.start() - 1] in "\n 　。；;" and not _inside_brackets(flat, m.start())]
+            if m.start() == 0
+            or flat[m.start() - 1] in "\n 　。；;" and not _inside_brackets(flat, m.start())]
     nodes: list[Node] = []
     for a, b in zip(cuts, [*cuts[1:], len(flat)], strict=False):
         m = HEADING.match(flat, a)
@@ -686,7 +697,7 @@ def glued_table(text: str) -> Table | None:
             continue
         words = run[2]
         roles = [role_of(w) for w in words]
-        if "number" in roles:               # 「…考核评分细则序号重点工作…」: the title's last word is not a column
+        if "number" in roles:               # 「…考核评分细则序号重点工作…」: 细则 is the title's
             cut = roles.index("number")
             words, roles = words[cut:], roles[cut:]
         if roles[:3] != ["number", "indicator", "points"] or "criteria" not in roles[3:]:
@@ -714,7 +725,8 @@ def glued_table(text: str) -> Table | None:
             continue
         for n, m in enumerate(starts):
             end = starts[n + 1].start() if n + 1 < len(starts) else len(body)
-            rows.append([Cell(m.group(1)), Cell(m.group(2)), Cell(m.group(3)), Cell(body[m.end():end].strip())])
+            rows.append([Cell(m.group(1)), Cell(m.group(2)), Cell(m.group(3)),
+                         Cell(body[m.end():end].strip())])
         return Table(rows, title=title, form="glued")
     return None
 
@@ -751,7 +763,8 @@ def text_tables(text: str) -> tuple[str, list[Table]]:
         width = max(len(r) for r in pipes)
         return first_line.strip(" |"), [Table([[Cell(c) for c in r] + [Cell("")] * (width - len(r))
                                                for r in pipes], form="pipes")]
-    spaced = layouts.spaced_rows(text, lambda cells: _header_like(cells) and sum(bool(role_of(c)) for c in cells) >= 3)
+    spaced = layouts.spaced_rows(
+        text, lambda cells: _header_like(cells) and sum(bool(role_of(c)) for c in cells) >= 3)
     if spaced is not None:
         return first_line, [Table(spaced, form="spaced")]
     glued = glued_table(text)
