@@ -90,6 +90,8 @@ def test_every_draft_passes_the_item_shape_the_schema_accepts(drafts):
               "proportional", "ranking", "lateness", "monthly_waiver", "station_outlier_days", "veto",
               "grade_cap"}
     for name, body in drafts.items():
+        codes = [i["code"] for i in (body or {"items": []})["items"]]
+        assert len(codes) == len(set(codes)), name             # every item its own code
         for item in (body or {"items": []})["items"]:
             assert isinstance(item["points"], int | float), (name, item["code"])
             assert item["source"]["text"], (name, item["code"])

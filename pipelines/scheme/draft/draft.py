@@ -699,7 +699,8 @@ def _section_items(plan: Outline, drafter: Drafter) -> None:
         return
     if plan.sections:
         for section in plan.sections:
-            if section.code and not section.code.startswith("S") and section.parent is None:
+            if section.code and not section.code.startswith("S") and section.parent is None \
+                    and not section.as_item:        # a section that is an item itself is drafted as one
                 drafter.item(section.code, section.title, section.points or 0, section.label,
                              f"{section.label}、{section.title}", False, [])
         return
