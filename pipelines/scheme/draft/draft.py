@@ -68,6 +68,9 @@ def segment(criteria: str) -> Clause:
             end = titled[n].start(2) if n < len(titled) else len(criteria)
             root.children.append(Clause(str(n), criteria[m.start(2):end].strip(), marker=f"({n})"))
         return root
+    ending = _parts_ending_with_points(criteria)
+    if ending is not None:
+        return ending
     lead0, parts0 = split_level(criteria, LEVEL0, 3)
     numbers = [re.sub(r"\D", "", m) for m, _ in parts0]
     if len(parts0) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
@@ -98,6 +101,32 @@ def segment(criteria: str) -> Clause:
         if subs:
             child.text = lead2
             child.children = [Clause(level2_number(m), t, marker=m) for m, t in subs]
+    return root
+
+
+ENDS_WITH_POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*[。;；]?\s*$")
+
+
+def _parts_ending_with_points(criteria: str) -> Clause | None:
+    """「…选用良种壮苗，不带病虫害(3分)；树苗浸泡3天以上(3分)；…；一项不达标扣3分；…加3分。」: sentences
+    that end with their points are the row's parts (words before the first belong to it); sentences
+    after the last part that hold no points of their own are parts too, marked `+` — a rule about
+    the parts above or a bonus, which a person places."""
+    if LEVEL0.search(criteria) or LEVEL1.search(criteria):
+        return None
+    sentences = [s for s in re.findall(r"[^。;；\n]*[。;；\n]?", criteria) if s.strip()]
+    if sentences and re.fullmatch(r"\s*[^，,]{1,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*[。:：]?\s*", sentences[0]):
+        sentences = sentences[1:]               # 「造林(25分)。」: the row's own title
+    ends = [n for n, s in enumerate(sentences) if ENDS_WITH_POINTS.search(s)]
+    if len(ends) < 2 or len(ends) < (len(sentences) + 1) // 2:
+        return None
+    root = Clause("", "")
+    start = 0
+    for k, n in enumerate(ends, start=1):
+        root.children.append(Clause(str(k), "".join(sentences[start:n + 1]).strip(), marker=f"({k})"))
+        start = n + 1
+    for k, sentence in enumerate(sentences[start:], start=len(ends) + 1):
+        root.children.append(Clause(str(k), sentence.strip(), marker="+"))
     return root
 
 
@@ -373,8 +402,19 @@ class Drafter:
                 child_inherited[own_cap[child.number][0]] = own_cap[child.number][1]
             if child.number in pools:
                 child_inherited["pooled"] = True
+            first_child = len(self.items)
             self.clause(child, child_code, _title(child.text) or name, child_label, child_points, bonus,
                         child_units, child_inherited)
+            if child.marker == "+":
+                for placed in self.items[first_child:]:
+                    flag(placed, "本句在各分项之后、未载明分值：或是对上列各项的扣分，或是加分，请核对其归属")
+                each = re.match(r"^(?:有)?(?:[一每]|1)项[^。;；]*?扣\s*(\d+(?:\.\d+)?)\s*分", normalize(child.text))
+                if each:
+                    # 「一项不达标扣3分」 after parts of 3, 3, 3, 3 and 13: a part whose points differ
+                    amount = grammar.num(each.group(1))
+                    for part in self.items[first:first_child]:
+                        if "rule" in part and part["points"] != amount:
+                            flag(part, f"「{each.group(0)}」与本项 {part['points']:g} 分不一致：请核对扣分")
         placed = {i["code"]: i for i in self.items[first:]}
         for number, targets in pools.items():
             child_code = f"{code}.{number}"

@@ -1114,6 +1114,8 @@ FOR_A_PERSON = ("judged", "delegated", "formula")
 WHOLE = ("monthly_waiver", "station_outlier", "lateness", "interpolation_targets", "interpolation_rate",
          "interpolation_around_target", "grade_points", "target_threshold", "tiers", "ranking", "escalation")
 DELEGATION = re.compile(r"按照[^。;；]{0,40}(?:标准|办法|细则|规定)(?:进行|执行)|详见《")
+# a clause that says what is assessed rather than what must be done (考核…情况 / 主要考核…)
+DESCRIBES = re.compile(r"^(?:主要)?(?:考核|考评|评价|评估|检查)(?!组|办|工作)|情况[。.]?$")
 # a clause that names no rule but holds one of these says something about points: flagged, not a task
 SCORING_WORD = re.compile(r"扣\s*\d|[加奖]\s*\d|得\s*\d|不得分|不计分|一票否决|折算|[得计评加扣]分|"
                           r"平均数|加权")
@@ -1133,6 +1135,7 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
             rules[k - 1:k + 1] = [Rule("escalation", rules[k - 1].items + rules[k].items)]
     out: list[tuple[str, Reading]] = []
     whole: list[Reading] = []
+    titled: list[tuple[str, Reading]] = []
     for rule in rules:
         if rule.kind == "each_capped":
             out += _each_capped(rule, text, ctx)
@@ -1146,11 +1149,18 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
         out.append((rule.text(text), reading))
         if rule.kind in WHOLE:
             whole.append(reading)
+        award = rule.first("AWARD")
+        if rule.kind == "earned" and award is not None and award.toks[0].type in ("LPAR", "NUM"):
+            titled.append(out[-1])
     # 「用水总量（1分）…」「…设立工作，1分。」: points stated for the clause, not a rule, when it has rules
-    titled = [(t, r) for (t, r), rule in zip(out, rules, strict=False) if rule.kind == "earned"
-              and rule.first("AWARD") is not None and rule.first("AWARD").toks[0].type in ("LPAR", "NUM")]
     if titled and len(out) > len(titled):
         out = [piece for piece in out if piece not in titled]
+    elif titled:
+        # 「扬尘治理(9分)。考核建筑施工…落实情况。」: its points, and what is assessed — no rule
+        body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text).strip()
+        if DESCRIBES.search(body):
+            return [(text, Reading("none", None, status=UNPARSED,
+                                   reasons=["条款只说明考核什么（考核…情况），未说明如何计分：请写明规则"]))]
     if whole:
         # the clause is this rule; its other sentences are its details (003 二.2 …，扣完为止)
         reading = whole[0]
@@ -1159,8 +1169,15 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
             reading.guess("条款中另有评分规则，已按整条读作一种规则，请核对")
         out = [(text, reading)]
     if not out:
-        if SCORING_WORD.search(text) or stray:
+        # a condition left over (达到…目标, 至少…) holds no points: not a scoring word by itself
+        pointed = [p for p in stray if p.kind not in ("REACHED", "AT_LEAST", "OTHERWISE", "NO_DEDUCT", "EXCUSED")]
+        if SCORING_WORD.search(text) or pointed:
             return [(text, Reading("none", None, status=UNPARSED, reasons=["没有读出的评分规则句式"]))]
+        body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text).strip()
+        if DESCRIBES.search(body):
+            # 「考核建筑施工…等扬尘防治措施落实情况」: what is assessed, not a task done or not
+            return [(text, Reading("none", None, status=UNPARSED,
+                                   reasons=["条款只说明考核什么（考核…情况），未说明如何计分：请写明规则"]))]
         if ctx.get("points"):
             return [(text, Reading("task", {"shape": "all_or_nothing", "event_kinds": ["task_completed"]}))]
         return [(text, Reading("none", None, status=UNPARSED, reasons=["没有评分规则，也没有分值"]))]

@@ -555,6 +555,8 @@ MARKERS = (
     ("l1", r"[一二三四五六七八九十]+[、.．]"),
     ("l2", r"[(（][一二三四五六七八九十]+[)）]"),
     ("l3", r"\d{1,2}(?:[、．]|\.(?!\d))"),
+    # a bare number before a title in brackets: 「。2燃煤治理(10分)。」「。3倒扣分(仅年终考核实施)。」
+    ("l3b", r"\d{1,2}(?=[\u4e00-\u9fff][^。；;(（\d]{1,24}[(（])"),
     ("l4", r"[(（]\d{1,2}[)）]"),
     ("l5", r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
 )
@@ -582,7 +584,7 @@ class Node:
 
     def scoring(self) -> bool:
         body = normalize(self.text)
-        return bool(re.search(r"[扣得加奖]\s*\d+(?:\.\d+)?\s*分|不得分|一票否决|分别[扣奖加]", body))
+        return bool(re.search(r"[扣得加奖]\s*\d+(?:\.\d+)?\s*分|不得分|一票否决|分别[扣奖加]|扣分|加分", body))
 
 
 def outline_table(text: str) -> Table | None:
@@ -597,16 +599,26 @@ def outline_table(text: str) -> Table | None:
     # inline headings: 「… 2、成活率…」 after a space or a stop; line starts are headings anyway
     cuts = [m.start() for m in HEADING.finditer(flat)
             if m.start() == 0
-            or flat[m.start() - 1] in "\n 　。；;" and not _inside_brackets(flat, m.start())]
+            or flat[m.start() - 1] in "\n 　。；;" and not _inside_brackets(flat, m.start())
+            # right after a heading's points: 「(一)…(60分)1.PM2.5…」「(40分)1扬尘治理(9分)」
+            or re.search(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", flat[:m.start()])
+            and not _inside_brackets(flat, m.start())
+            # a section heading with its points run into the text before it: 「…设置(一)空气质量…(60分)」
+            or m.lastgroup in ("l1", "l2") and POINTS_IN_TITLE.match(flat, m.end() + 2) is None
+            and re.match(r"[^。；;(（]{2,30}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", flat[m.end():])
+            and not _inside_brackets(flat, m.start())]
     nodes: list[Node] = []
     for a, b in zip(cuts, [*cuts[1:], len(flat)], strict=False):
         m = HEADING.match(flat, a)
         assert m is not None
-        level = m.lastgroup or "l3"
+        level = "l3" if m.lastgroup in (None, "l3b") else m.lastgroup
         nodes.append(Node(level, m.group(0), flat[m.end():b].strip()))
     if not nodes:
         return None
     title = next((line for line in lines if not HEADING.match(line)), lines[0])
+    named = re.match(r"^.{4,60}?(?:办法|细则|标准|方案)", title)
+    if len(title) > 60 and named:
+        title = named.group(0)                  # a title run into the text after it
     # nest by marker level, in order of first appearance (一、 above (一) above 1. …)
     order: list[str] = []
     for node in nodes:
@@ -700,6 +712,11 @@ def glued_table(text: str) -> Table | None:
         if "number" in roles:               # 「…考核评分细则序号重点工作…」: 细则 is the title's
             cut = roles.index("number")
             words, roles = words[cut:], roles[cut:]
+        if "points" in roles and roles[:3] != ["number", "indicator", "points"]:
+            table = _glued_by_points(text, line, words, roles)
+            if table is not None:
+                return table
+            continue
         if roles[:3] != ["number", "indicator", "points"] or "criteria" not in roles[3:]:
             continue
         compact = _compact(line)
@@ -729,6 +746,67 @@ def glued_table(text: str) -> Table | None:
                          Cell(body[m.end():end].strip())])
         return Table(rows, title=title, form="glued")
     return None
+
+
+# a row's points run into the text around it: after a sentence's end, before the next words
+# (「…三落实。5每缺一项扣0.5分。」「…全覆盖。10(2)建立…」) — not a date or a count (3月20日, 2个)
+GLUED_POINTS = re.compile(r"(?<=[。;；!！?？])\s*(\d{1,3}(?:\.\d+)?)(?![\d.]|\s*[月日年天个次项条处%分])"
+                          r"(?=\s*[\u4e00-\u9fff“\"(（]|\s*$)")
+GLUED_SECTION = re.compile(r"^\s*((?:[一二三四五六七八九十]+\s*[、.．]\s*)?[^\s。，,；;:：(（]{2,16}"
+                           r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])")
+
+
+def _glued_by_points(text: str, line: str, words: list[str], roles: list[str | None]) -> Table | None:
+    """A run-together table whose points come after the clause (「考核项目考核要求分值评分细则
+    基础工作(50分)实施方案按时出台;…三落实。5每缺一项扣0.5分。…」, 「考核类别考核内容分值备注
+    一、政策制度(20分)(1)各部门要…全覆盖。10(2)…」): each points number closes the words before it (the
+    row's task); after it, the sentences holding scoring words are the row's 评分细则 when the header
+    has one, the rest opens the next row; a title with its points (基础工作(50分)) heads a section."""
+    compact = _compact(line)
+    title = compact[:compact.index("".join(words))].rstrip("?？:： ")
+    body = text[text.index(line):]
+    at = 0
+    for word in words:
+        at = body.index(word[-1], body.index(word[0], at)) + 1
+    body = body[at:]
+    with_criteria = "criteria" in roles[roles.index("points") + 1:]
+    anchors = list(GLUED_POINTS.finditer(body))
+    if len(anchors) < 2:
+        return None
+    header = ["序号", "考核内容", "分值", *(["评分标准"] if with_criteria else [])]
+    width = len(header)
+    rows: list[list[Cell]] = [[Cell(h) for h in header]]
+    lead_start = 0
+    for n, m in enumerate(anchors):
+        lead = body[lead_start:m.start()].strip()
+        end = anchors[n + 1].start() if n + 1 < len(anchors) else len(body)
+        tail = body[m.end():end]
+        criteria = ""
+        if with_criteria:
+            sentences = re.findall(r"[^。;；]*[。;；]?", tail)
+            taken = 0
+            for sentence in sentences:
+                if sentence.strip() and (not taken or SCORING.search(normalize(sentence))):
+                    taken += 1
+                    criteria += sentence
+                elif sentence.strip():
+                    break
+            lead_start = m.end() + len(criteria)
+            if n + 1 == len(anchors):
+                criteria = tail
+        else:
+            lead_start = m.end()
+        section = GLUED_SECTION.match(lead)
+        if section:
+            rows.append([Cell(section.group(1))] + [Cell(section.group(1), left=True)] * (width - 1))
+            lead = lead[section.end():].strip()
+        number = re.match(r"^[(（](\d{1,2})[)）]\s*", lead)
+        row = [Cell(number.group(1) if number else ""), Cell(lead[number.end():] if number else lead),
+               Cell(m.group(1))]
+        if with_criteria:
+            row.append(Cell(criteria.strip()))
+        rows.append(row)
+    return Table(rows, title=title, form="glued")
 
 
 # ---------------------------------------------------------------- documents
