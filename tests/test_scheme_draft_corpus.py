@@ -25,7 +25,7 @@ from pipelines.scheme.draft.tables import TableError, read_document
 CORPUS = Path(__file__).parent / "data" / "drafting"
 SPLIT = yaml.safe_load((CORPUS / "split.yaml").read_text(encoding="utf-8"))
 # the validation set's figures as docs/drafting.md reports them (never tuned on): not to get worse
-VALIDATION_REPORTED = {"items": 30, SILENT: 0, MISSED: 23}
+VALIDATION_REPORTED = {"items": 10, SILENT: 3, MISSED: 2}
 
 
 def expected(name: str) -> dict[str, Any]:

@@ -115,7 +115,8 @@ def _parts_ending_with_points(criteria: str) -> Clause | None:
     if LEVEL0.search(criteria) or LEVEL1.search(criteria):
         return None
     sentences = [s for s in re.findall(r"[^。;；\n]*[。;；\n]?", criteria) if s.strip()]
-    if sentences and re.fullmatch(r"\s*[^，,]{1,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*[。:：]?\s*", sentences[0]):
+    own_title = r"\s*[^，,]{1,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*[。:：]?\s*"
+    if sentences and re.fullmatch(own_title, sentences[0]):
         sentences = sentences[1:]               # 「造林(25分)。」: the row's own title
     ends = [n for n, s in enumerate(sentences) if ENDS_WITH_POINTS.search(s)]
     if len(ends) < 2 or len(ends) < (len(sentences) + 1) // 2:
@@ -408,7 +409,8 @@ class Drafter:
             if child.marker == "+":
                 for placed in self.items[first_child:]:
                     flag(placed, "本句在各分项之后、未载明分值：或是对上列各项的扣分，或是加分，请核对其归属")
-                each = re.match(r"^(?:有)?(?:[一每]|1)项[^。;；]*?扣\s*(\d+(?:\.\d+)?)\s*分", normalize(child.text))
+                each = re.match(r"^(?:有)?(?:[一每]|1)项[^。;；]*?扣\s*(\d+(?:\.\d+)?)\s*分",
+                                normalize(child.text))
                 if each:
                     # 「一项不达标扣3分」 after parts of 3, 3, 3, 3 and 13: a part whose points differ
                     amount = grammar.num(each.group(1))

@@ -1170,7 +1170,8 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
         out = [(text, reading)]
     if not out:
         # a condition left over (达到…目标, 至少…) holds no points: not a scoring word by itself
-        pointed = [p for p in stray if p.kind not in ("REACHED", "AT_LEAST", "OTHERWISE", "NO_DEDUCT", "EXCUSED")]
+        pointed = [p for p in stray
+                   if p.kind not in ("REACHED", "AT_LEAST", "OTHERWISE", "NO_DEDUCT", "EXCUSED")]
         if SCORING_WORD.search(text) or pointed:
             return [(text, Reading("none", None, status=UNPARSED, reasons=["没有读出的评分规则句式"]))]
         body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text).strip()

@@ -584,7 +584,8 @@ class Node:
 
     def scoring(self) -> bool:
         body = normalize(self.text)
-        return bool(re.search(r"[扣得加奖]\s*\d+(?:\.\d+)?\s*分|不得分|一票否决|分别[扣奖加]|扣分|加分", body))
+        return bool(re.search(r"[扣得加奖]\s*\d+(?:\.\d+)?\s*分|不得分|一票否决|分别[扣奖加]|扣分|加分",
+                              body))
 
 
 def outline_table(text: str) -> Table | None:
