@@ -44,7 +44,7 @@ def summary_text(body: dict[str, Any]) -> str:
     reasons: dict[str, int] = {}
     for item in flagged:
         for reason in str(item.get("review_reason", "")).split("；"):
-            key = re.sub(r"\d+(?:\.\d+)?", "N", reason.split("：")[0].strip())[:40]
+            key = re.sub(r"\d+(?:\.\d+)?", "N", reason.split("：")[0].split("，请")[0].strip())[:40]
             reasons[key] = reasons.get(key, 0) + 1
     lines += [f"  {n:3} × {key}" for key, n in sorted(reasons.items(), key=lambda kv: -kv[1])]
     lines += _totals_text(body.get("_totals", []))
