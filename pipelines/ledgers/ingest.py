@@ -18,17 +18,25 @@ import polars as pl
 
 from pipelines.ledgers import values
 from pipelines.ledgers.kinds import DATE_FIELDS, EVENT_KINDS, FIELDS, LABELS, PERSONAL_FIELDS
-from pipelines.ledgers.sheets import Table, find_table, missing_for_kinds, missing_required, read_grids
+from pipelines.ledgers.sheets import (
+    Table,
+    find_table,
+    missing_for_kinds,
+    missing_required,
+    read_grids,
+    unseen_problems,
+)
 from pipelines.lib import personal
 from pipelines.lib.files import InputFileError, check_csv_integrity, input_files
 from pipelines.lib.settings import Settings
 
-CACHE_VERSION = 2  # 2: one masking rule for IDs, phones and signatures (lib/personal.py)
+CACHE_VERSION = 3  # 2: one masking rule for IDs, phones and signatures (lib/personal.py);
+# 3: the unit an amount states (amount_unit_value)
 ROWS_CACHE = f"ledger_rows_cache_v{CACHE_VERSION}"
 FILES_CACHE = f"ledger_files_cache_v{CACHE_VERSION}"
 PUBLIC_FIELDS = [f for f in FIELDS if f not in PERSONAL_FIELDS]
 PARSED_COLUMNS = ["item_code_value", "event_date_value", "deadline_value", "completed_date_value",
-                  "quantity_value", "amount_yuan"]
+                  "quantity_value", "amount_yuan", "amount_unit_value"]
 ROW_SCHEMA: dict[str, pl.DataType] = {
     "ledger_row_id": pl.String, "file_hash": pl.String, "source_file": pl.String,
     "source_sheet": pl.String, "source_row": pl.Int64, "row_problem": pl.String,
@@ -100,6 +108,8 @@ def parse_row(cells: list[object], table: Table) -> tuple[dict, dict]:
     public["quantity_value"] = values.parse_number(public["quantity"])
     public["amount_yuan"] = values.parse_amount(public["amount"], public["amount_unit"],
                                                 table.amount_header_unit)
+    public["amount_unit_value"] = values.amount_unit(public["amount"], public["amount_unit"],
+                                                     table.amount_header_unit)
     contacts = {f: written.get(f) for f in PERSONAL_FIELDS}
     return public, contacts
 
@@ -144,7 +154,14 @@ def read_ledger_file(path: Path, label: str, digest: str) -> FileResult:
     if not tables:
         result.findings.append(finding(label, digest, None, None, None,
                                        "找不到表头行（前 30 行中没有一行含 3 个以上已知列名）"))
-    for table in tables:
+    # what a person does not see (hidden sheets, rows, columns; formulas without values) refuses
+    # the whole file: its rows would otherwise score unseen, or read as empty. A hidden sheet
+    # without a ledger header (the template's drop-down lists) is not a ledger table.
+    unseen = [(t, problem) for t in tables for problem in unseen_problems(t)]
+    for table, problem in unseen:
+        result.findings.append(finding(label, digest, table.sheet, table.header_row, None,
+                                       f"{problem}；整个文件未载入"))
+    for table in [] if unseen else tables:
         missing = missing_required(table)
         for code in missing:
             result.findings.append(finding(label, digest, table.sheet, table.header_row, code,

@@ -80,12 +80,17 @@ LEDGERS: dict[str, tuple[str, list[str]]] = {
     "fire_points": ("火点台账", ["quantity", "status", "approval_ref", "evidence_ref"]),
     "inspections": ("检查发现问题台账", ["quantity", "severity", "evidence_ref"]),
     "tasks": ("任务完成台账", ["deadline", "completed_date", "quantity", "evidence_ref"]),
-    "amounts": ("资金投入台账", ["amount", "amount_unit", "evidence_ref"]),
+    # the amount's unit is in the header (金额（万元）, registry_ledger_ranges), not a column
+    "amounts": ("资金投入台账", ["amount", "evidence_ref"]),
     "counts": ("完成数量台账", ["quantity", "evidence_ref"]),
     "rectifications": ("督察整改台账", ["deadline", "completed_date", "evidence_ref"]),
     # seed 002 duties: 完成 / 部分完成 / 未完成 with the date, the completion date and the 佐证
     "duties": ("职责完成情况台账", ["completed_date", "evidence_ref"]),
 }
+
+# The template's hidden sheet of drop-down values: the one hidden sheet that is not a ledger
+# table (its column titles name known columns, so it would otherwise look like one).
+TEMPLATE_LISTS_SHEET = "下拉列表"
 
 STATUS_LABELS = {"confirmed": "已确认", "excused": "已剔除"}
 ISSUING_LEVELS = ["国家", "自治区", "省", "市", "县", "区"]
@@ -98,3 +103,12 @@ def header_lookup() -> dict[str, str]:
         for text in [code, label, *EXTRA_HEADER_LABELS.get(code, [])]:
             lookup[text.lower()] = code
     return lookup
+
+
+def column_header(code: str, kinds: list[str]) -> str:
+    """A template header: the label, with the unit the column states for the sheet's event
+    kinds (registry_ledger_ranges: 金额（万元）, 数量（处）); several units → listed."""
+    if code not in ("amount", "quantity"):
+        return LABELS[code]
+    units = list(dict.fromkeys(u for k in kinds if (u := registry.ledger_units().get((k, code)))))
+    return f"{LABELS[code]}（{'/'.join(units)}）" if units else LABELS[code]

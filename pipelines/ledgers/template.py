@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS
+from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS, TEMPLATE_LISTS_SHEET, column_header
 from pipelines.lib.files import read_yaml
 from pipelines.lib.names import UnknownNameError, resolve, scheme_file_units
 from pipelines.scheme.loader import duty_event_kinds, duty_units
@@ -137,7 +137,7 @@ def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: st
     for column, code in enumerate(columns, 1):
         example = example_value(code, scheme, unit, entries[0][0], kinds[0], year)
         sheet.cell(2, column, example).font = EXAMPLE_FONT
-        header = sheet.cell(3, column, LABELS[code])
+        header = sheet.cell(3, column, column_header(code, kinds))
         header.font, header.fill = Font(bold=True), HEADER_FILL
         sheet.column_dimensions[header.column_letter].width = 16
         for row in range(FIRST_DATA_ROW, LAST_FORMATTED_ROW + 1):
@@ -212,7 +212,8 @@ def write_instructions(sheet: Worksheet, scheme: dict[str, Any], unit: dict[str,
         "3. 单位、指标编号、事项类型请用下拉列表选择；日期写成 2024-03-05（或 2024/3/5、2024年3月5日）。",
         "4. 扣分类事项（通报、约谈、挂牌督办、火点、检查发现问题等）必须填写证据编号。",
         "5. 状态为“已剔除”的事项必须填写批准文号；其余填“已确认”或留空。",
-        "6. 金额可填元或万元，在“金额单位”列注明；数量须为正数。",
+        "6. 金额以表头注明的单位（万元）填写，不要填元；数量须为正数，单位见表头（如 数量（处））。"
+        "超出合理范围的数值（如 400000 万元）会被隔离。",
         "7. 联系人和联系电话只用于核实，不会出现在任何发布结果中。",
         "",
         "本单位需要填写的台账：",
@@ -243,7 +244,7 @@ def build_template(scheme_path: Path, unit_code: str, output: Path) -> list[str]
     write_instructions(book.active, body, units[unit_code], plan)
     book.active.title = "填写说明"
     write_duty_list(book, body, unit_code)
-    lists = book.create_sheet("下拉列表")
+    lists = book.create_sheet(TEMPLATE_LISTS_SHEET)
     for n, (ledger, entries) in enumerate(plan.items()):
         write_ledger_sheet(book, lists, ledger, body["scheme"]["code"], unit_code, entries, 1 + 7 * n,
                            int(body["scheme"]["year"]))  # a validated scheme always has its year

@@ -66,6 +66,20 @@ def parse_number(text: str | None) -> str | None:
         return None
 
 
+def amount_unit(text: str | None, unit_text: str | None, header_unit: str | None) -> str | None:
+    """The unit an amount states — in its cell ("3.5万元"), the amount_unit column or the header
+    ("金额（万元）") — as 元 or 万元; None when it states none (the row is then quarantined:
+    an amount without its unit is a guess) or conflicting ones."""
+    if not text:
+        return None
+    match = AMOUNT_PATTERN.match(text.replace(",", ""))
+    units = {u.replace("万元", "万") for u in ((match.group(2) if match else None), unit_text,
+                                             header_unit) if u}
+    if len(units) != 1 or units - {"元", "万"}:
+        return None
+    return "万元" if units == {"万"} else "元"
+
+
 def parse_amount(text: str | None, unit_text: str | None, header_unit: str | None) -> str | None:
     """Amount in 元 as a decimal text. The unit comes from the cell ("3.5万元"), else the
     amount_unit column, else the header ("金额（万元）"), else 元. Conflicting units → None."""

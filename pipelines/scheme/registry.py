@@ -16,6 +16,7 @@ from pipelines.lib.settings import DBT_PROJECT_DIR
 REGISTRY_DIR = DBT_PROJECT_DIR / "seeds" / "registry"
 MEASURES_CSV = REGISTRY_DIR / "registry_measures.csv"
 EVENT_KINDS_CSV = REGISTRY_DIR / "registry_event_kinds.csv"
+LEDGER_RANGES_CSV = REGISTRY_DIR / "registry_ledger_ranges.csv"
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,11 @@ def did_you_mean(code: str, candidates: list[str] | set[str]) -> str:
     """「，是否应为 X？」 or nothing, for an error message."""
     best = nearest(code, candidates)
     return f"，是否应为 {best}？" if best else ""
+
+
+@cache
+def ledger_units() -> dict[tuple[str, str], str]:
+    """{(event kind, amount | quantity): the unit its ledger column states} — the template's
+    headers (金额（万元）, 数量（处）); the ranges themselves are checked in dbt
+    (int_ledgers__row_problems)."""
+    return {(r["event_kind"], r["value_column"]): r["unit_zh"] for r in _rows(LEDGER_RANGES_CSV)}

@@ -17,6 +17,58 @@ duty_kinds as (
     select event_kind from {{ ref('stg_ledgers__event_kinds') }} where ledger_kind = 'duties'
 ),
 
+ranges as (
+    -- plausible values per event kind and column, each quoting its source (seed registry)
+    select * from {{ ref('registry_ledger_ranges') }}
+    where min_value is not null or max_value is not null
+),
+
+measured as (
+    -- a row's amount (in 万元, the ranges' unit) or quantity beside its kind's range
+    select
+        rows.ledger_row_id,
+        ranges.value_column,
+        ranges.unit_zh,
+        ranges.min_value,
+        ranges.max_value,
+        kinds.label_zh as kind_zh,
+        rows.amount_unit_stated,
+        case ranges.value_column when 'amount' then rows.amount_written else rows.quantity_written end
+            as written,
+        case ranges.value_column when 'amount' then rows.amount_yuan / 10000 else rows.quantity end
+            as value
+    from rows
+    inner join ranges on ranges.event_kind = rows.event_kind
+    inner join {{ ref('stg_ledgers__event_kinds') }} as kinds on kinds.event_kind = rows.event_kind
+    where rows.row_problem is null
+),
+
+implausible as (
+    -- outside the range: the suspected unit named when the value fits once rescaled
+    -- (400000 in a 万元 column is 40 万元 written in 元; 38 元 is 38 万元 written in the wrong unit)
+    select
+        ledger_row_id,
+        value_column,
+        written,
+        '「' || kind_zh || '」' || case value_column when 'amount' then '金额' else '数量' end
+        || ' ' || written || ' ' || coalesce(amount_unit_stated, unit_zh) || ' 超出合理范围（'
+        || coalesce({{ fmt_num('min_value') }}, '') || '–' || coalesce({{ fmt_num('max_value') }}, '')
+        || ' ' || unit_zh || '，来源见 registry_ledger_ranges）'
+        || case
+            when
+                value_column = 'amount' and amount_unit_stated = '万元' and value > max_value
+                and value / 10000 between min_value and max_value
+                then '：疑似按 元 填写（即 ' || {{ fmt_num('value / 10000') }} || ' 万元）'
+            when
+                value_column = 'amount' and amount_unit_stated = '元' and value < min_value
+                and value * 10000 between min_value and max_value
+                then '：疑似按 万元 填写（即 ' || {{ fmt_num('value * 10000') }} || ' 万元）'
+            else '，请核对数值和单位'
+        end as reason
+    from measured
+    where value < min_value or value > max_value
+),
+
 problems as (
     select ledger_row_id, null as column_name, null as value, row_problem as reason
     from rows where row_problem is not null
@@ -80,6 +132,16 @@ problems as (
         ledger_row_id, 'amount', amount_written,
         '金额无法识别（应为数字，可带单位 元 或 万元，且与金额单位不矛盾）'
     from rows where row_problem is null and amount_written is not null and amount_yuan is null
+
+    union all
+    select
+        ledger_row_id, 'amount', amount_written,
+        '金额没有注明单位：请在表头写“金额（万元）”或“金额（元）”，或在“金额单位”列填 元 或 万元'
+    from rows
+    where row_problem is null and amount_yuan is not null and amount_unit_stated is null
+
+    union all
+    select ledger_row_id, value_column, written, reason from implausible
 
     union all
     select ledger_row_id, 'amount_unit', amount_unit, '金额单位只能是 元 或 万元'

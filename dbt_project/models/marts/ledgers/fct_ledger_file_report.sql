@@ -1,6 +1,9 @@
 {#- One row per ledger file: what was read, loaded and quarantined, and whether the file is new,
     changed or unchanged since the last run (SPEC §5: no row is dropped silently), and how many
-    loaded rows no scheme item reads (int_ledgers__unread: a warning, they load but never score). -#}
+    loaded rows no scheme item reads (int_ledgers__unread: a warning, they load but never score).
+    Every row read is counted once: loaded, quarantined, of another assessment year or (as of a
+    date) after it — read = loaded + quarantined + other year + after as-of, tested — and the
+    status says 全部载入 only when every row read was loaded. -#}
 
 with files as (
     select
@@ -26,6 +29,20 @@ other_year as (
     from {{ ref('int_ledgers__rows_resolved') }}
     where other_year
     group by source_file
+),
+
+after_as_of as (
+    -- as of a date: rows dated after it, neither loaded nor quarantined (fct_as_of_cuts)
+    select rows.source_file, count(*) as rows_after_as_of
+    from {{ ref('int_ledgers__rows_resolved') }} as rows
+    where
+        not rows.other_year
+        and not {{ known_as_of('rows.event_date') }}
+        and rows.ledger_row_id not in (
+            select ledger_row_id from {{ ref('int_ledgers__quarantine') }}
+            where ledger_row_id is not null
+        )
+    group by rows.source_file
 ),
 
 unread as (
@@ -54,19 +71,32 @@ final as (
         coalesce(quarantined.rows_quarantined, 0)::integer as rows_quarantined,
         -- rows of another assessment year's scheme: loaded by that year's run
         coalesce(other_year.rows_other_year, 0)::integer as rows_other_year,
+        coalesce(after_as_of.rows_after_as_of, 0)::integer as rows_after_as_of,
         files.file_problems::integer as file_problems,
         coalesce(unread.rows_unread, 0)::integer as rows_unread,
         files.file_problem_zh,
         ---------- for people
         case
             when files.file_problems > 0 then '文件未读取或未载入，运行被阻止：' || files.file_problem_zh
-            when coalesce(quarantined.rows_quarantined, 0) > 0 then '部分行被隔离，见隔离清单'
+            when coalesce(loaded.rows_loaded, 0) = files.rows_read then '全部载入'
             -- rows of another assessment year are loaded by that year's run, not "all loaded" here
             when files.rows_read > 0 and coalesce(other_year.rows_other_year, 0) = files.rows_read
                 then '属其他考核年度（' || other_year.rows_other_year || ' 行），由该年度计分'
-            when coalesce(other_year.rows_other_year, 0) > 0
-                then '本年度行全部载入；另有 ' || other_year.rows_other_year || ' 行属其他考核年度'
-            else '全部载入'
+            else concat_ws(
+                '；',
+                case
+                    when quarantined.rows_quarantined > 0
+                        then '隔离 ' || quarantined.rows_quarantined || ' 行，见隔离清单'
+                end,
+                case
+                    when other_year.rows_other_year > 0
+                        then '另有 ' || other_year.rows_other_year || ' 行属其他考核年度，由该年度计分'
+                end,
+                case
+                    when after_as_of.rows_after_as_of > 0
+                        then after_as_of.rows_after_as_of || ' 行晚于截止日期，未计入'
+                end
+            )
         end || case
             when coalesce(unread.rows_unread, 0) > 0
                 then '；警告：' || unread.rows_unread || ' 行的事项类型没有指标读取，不计分'
@@ -76,6 +106,7 @@ final as (
     left join loaded using (source_file)
     left join quarantined using (source_file)
     left join other_year using (source_file)
+    left join after_as_of using (source_file)
     left join unread using (source_file)
 )
 

@@ -36,6 +36,8 @@ renamed as (
         try_cast(completed_date_value as date) as completed_date,
         try_cast(quantity_value as decimal(18, 4)) as quantity,
         try_cast(amount_yuan as decimal(18, 2)) as amount_yuan,
+        -- the unit the amount states (cell, amount_unit column or header): 元, 万元 or null
+        amount_unit_value as amount_unit_stated,
         severity,
         issuing_level,
         approval_ref,
