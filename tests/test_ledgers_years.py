@@ -1,7 +1,9 @@
 """Issue 16: a ledger row belongs to the year of its scheme. In January the closing year and the
-new one are both scored from the same ledger folder: a row of the other year's scheme is that
-year's run's business (counted, neither used nor quarantined); a row dated in a year without a
-scheme is still quarantined. `ledger-check` works in a scratch copy, never the live warehouse."""
+new one are both scored from the same ledger folder: a row naming the other year's scheme is that
+year's run's business (counted, neither used nor quarantined). Issue 31: a row without a scheme
+dated outside the assessment year is quarantined (never handed to another year on its date
+alone: that dropped a 2024 notice dated 2023-12-20 and raised the unit's score).
+`ledger-check` works in a scratch copy, never the live warehouse."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pipelines.lib.settings import Settings
 HEADER = ("scheme_code,unit_code,item_code,event_date,event_kind,quantity,status,evidence_ref,"
           "description\n")
 ROWS = [
-    # the year before has a scheme in the sample (fangchenggang_2022): that year's row
+    # dated in a year with a scheme (fangchenggang_2022) but naming none: quarantined here
     ",lingshan,2.2,2022-05-01,fire_point,1,confirmed,HD-2022-1,2022 年的火点",
     "fangchenggang_2022,sthjj,3,2022-06-01,notice,1,confirmed,TB-2022-1,2022 年方案的通报",
     # no scheme of 2021: outside the assessment year, quarantined as before
@@ -25,7 +27,8 @@ FILE = "ledgers/跨年度/fire.csv"
 
 
 @pytest.mark.e2e  # runs dbt (the pipeline's ledger/as-of path)
-def test_rows_of_another_schemes_year_are_counted_not_quarantined(data_settings: Settings):
+def test_rows_naming_another_years_scheme_are_counted_others_outside_it_quarantined(
+        data_settings: Settings):
     from pipelines.ledgers.check import check_ledgers
 
     path = data_settings.raw_dir / FILE
@@ -34,9 +37,10 @@ def test_rows_of_another_schemes_year_are_counted_not_quarantined(data_settings:
     result = check_ledgers(data_settings, 2024)
     report = result["files"].filter(pl.col("source_file") == FILE).row(0, named=True)
     assert (report["rows_read"], report["rows_loaded"], report["rows_quarantined"],
-            report["rows_other_year"]) == (4, 1, 1, 2)
+            report["rows_other_year"]) == (4, 1, 2, 1)
     quarantined = result["quarantine"].filter(pl.col("source_file") == FILE)
-    assert quarantined.select("source_row", "reason").rows() == [(4, "日期不在考核年度 2024 年内")]
+    assert quarantined["source_row"].to_list() == [2, 4]
+    assert all(r.startswith("日期不在考核年度 2024 年") for r in quarantined["reason"])
     # the sample's own 2024 rows are all this year's; its 2023 rows (qinzhou_2023) are 2023's
     sample = result["files"].filter(pl.col("source_file").str.contains("sample/.*_2024_"))
     assert sample["rows_other_year"].sum() == 0

@@ -1,8 +1,9 @@
 {#- Ledger rows placed in a scheme of the assessment year: the unit may be written as its code
     or its name; a row without scheme_code belongs to the one scheme of the year that lists the
-    unit (none or several → left unresolved, and quarantined). A row of another year that has a
-    scheme (its scheme_code is that year's, or, without one, its date falls in that year) is
-    `other_year`: it belongs to that year's run, and here is neither used nor quarantined. -#}
+    unit (none or several → left unresolved, and quarantined). A row naming another year's scheme
+    (its scheme_code) is `other_year`: it belongs to that year's run, and here is neither used nor
+    quarantined. A row without a scheme_code dated outside the assessment year is this year's
+    row with a date outside the window: quarantined, its item 待核 (issue 31). -#}
 
 with rows as (
     select * from {{ ref('stg_ledgers__rows') }}
@@ -56,12 +57,11 @@ final as (
                 items.scheme_code = unique_matches.scheme_code
                 and items.item_code = rows.item_code
         ) as is_known_item,
-        coalesce(
-            coalesce(written_scheme.scheme_year, year(rows.event_date)) <> {{ var('year') }}
-            and coalesce(written_scheme.scheme_year, year(rows.event_date))
-            in (select scheme_year from catalog),
-            false
-        ) as other_year
+        -- only a row naming another year's scheme: a row without one that is dated outside the
+        -- assessment year is quarantined (int_ledgers__row_problems) and its item is 待核 — never
+        -- handed to another year's run on its date alone (issue 31: that dropped a 2024 notice
+        -- dated 2023-12-20 and raised the unit's score)
+        coalesce(written_scheme.scheme_year <> {{ var('year') }}, false) as other_year
     from rows
     left join catalog as written_scheme on written_scheme.scheme_code = rows.scheme_code
     left join unique_matches using (ledger_row_id)
