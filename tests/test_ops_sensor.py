@@ -3,15 +3,44 @@ Issue 22: each shard's own ledger folder starts that shard's runs."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 import yaml
 
 from pipelines.lib.settings import Settings
 from pipelines.ops.schedules import shard_job
 from pipelines.ops.sensors import ledger_files_sensor, shard_ledger_sensor
 from pipelines.scheme.shards import Registry, load_registry
+
+
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by a test count as settled at once (the wait has its own test below)."""
+    monkeypatch.setenv("ECOSCORE_LEDGER_SETTLE_SECONDS", "0")
+
+
+def test_a_file_still_changing_is_picked_up_only_once_it_has_stopped(
+        data_settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    """Issue 31: a ledger being copied is not read half-written; the next tick takes it."""
+    monkeypatch.setenv("ECOSCORE_LEDGER_SETTLE_SECONDS", "60")
+    old = time.time() - 120
+    for path in (data_settings.raw_dir / "ledgers").rglob("*"):
+        os.utime(path, (old, old))
+    _, cursor = evaluate(None)
+    new = data_settings.raw_dir / "ledgers" / "new_dept" / "notices.csv"
+    new.parent.mkdir(parents=True, exist_ok=True)
+    new.write_text("unit_code,item_code\nlingshan,5.2", encoding="utf-8")  # still being written
+    waiting, kept = evaluate(cursor)
+    assert isinstance(waiting, dg.SkipReason) and "new_dept/notices.csv" in waiting.skip_message
+    assert kept == cursor
+    new.write_text("unit_code,item_code\nlingshan,5.2.2\n", encoding="utf-8")
+    os.utime(new, (old, old))  # a minute later: unchanged since
+    result, _ = evaluate(kept)
+    assert result and all("new_dept/notices.csv" in r.tags["ecoscore/changes"] for r in result)
 
 
 def evaluate(cursor: str | None):

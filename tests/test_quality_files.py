@@ -55,11 +55,16 @@ def test_a_feed_cut_off_mid_line_names_the_file_and_the_last_line(air_raw: Path)
         read_feed(air_raw)
 
 
-def test_a_last_line_without_newline_but_complete_is_not_a_truncation(air_raw: Path):
+def test_a_feed_cut_inside_its_last_field_is_refused_naming_the_line(air_raw: Path):
+    """Issue 31: a file still being copied, cut inside its last field (an O3 of 87 read as 8),
+    keeps its field count; without the last line's newline it is refused all the same."""
     feed = air_raw / "air" / JANUARY
-    whole = read_feed(air_raw)
-    feed.write_text(feed.read_text(encoding="utf-8").rstrip("\n"), encoding="utf-8")
-    assert read_feed(air_raw).equals(whole)
+    lines = feed.read_text(encoding="utf-8").splitlines()
+    assert lines[-1][-2:].isdigit()  # the last field (o3) is a number of two digits or more
+    feed.write_text("\n".join([*lines[:-1], lines[-1][:-1]]), encoding="utf-8")
+    with pytest.raises(InputFileError, match=rf"air/{JANUARY}: 第 {len(lines)} 行不完整，文件被截断"
+                                             "（末行没有换行，字段数完整但末字段可能被截短）"):
+        read_feed(air_raw)
 
 
 def test_a_quote_left_open_names_the_line_it_was_opened_on(air_raw: Path):
@@ -95,7 +100,8 @@ def test_a_truncated_ledger_csv_becomes_a_file_problem_naming_the_line(tmp_path:
     assert result.rows == []
     assert [f["file_problem"] for f in result.findings] == [
         f"{FIRE_LEDGER}: 第 {len(lines)} 行不完整，文件被截断（末行没有换行，只有 "
-        f"{lines[-1][:12].count(',') + 1} 个字段，表头有 {lines[1].count(',') + 1} 个）(truncated file)"]
+        f"{lines[-1][:12].count(',') + 1} 个字段，表头有 {lines[1].count(',') + 1} 个）：如文件仍在"
+        "复制或下载，请等传完再运行；如文件本来完整，请在末尾加一个换行后保存 (truncated file)"]
 
 
 def test_a_ledger_with_only_its_header_is_a_ledger_with_nothing_to_report(tmp_path: Path):

@@ -84,9 +84,10 @@ def decode_bytes(data: bytes, name: str) -> str:
 def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False) -> None:
     """Raise InputFileError, naming the file and the line, unless the file is a whole CSV: not
     empty, not a header alone (unless allowed: a ledger with nothing to report), not cut off (a
-    quote left open, or a last line with no newline and fewer fields than the header — a transfer
-    that stopped half-way). Works on bytes (commas, quotes and newlines are single bytes in UTF-8
-    and GBK alike), so a large feed costs a few scans, not a parse."""
+    quote left open, or a last line without its newline — a transfer that stopped half-way, even
+    inside the last field, where the field count still matches). Works on bytes (commas, quotes
+    and newlines are single bytes in UTF-8 and GBK alike), so a large feed costs a few scans, not
+    a parse."""
     data = path.read_bytes()
     if not data or data.isspace():
         raise InputFileError(f"{label}: 文件为空 (empty file)")
@@ -98,10 +99,15 @@ def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False)
     # the widest record before the last: the header (a ledger may open with a one-cell title)
     width = max(fields for _, fields in records[:-1])
     last_line, last = records[-1]
-    if not data.endswith((b"\n", b"\r")) and last < width:
+    if not data.endswith((b"\n", b"\r")):
+        # every program that writes CSV (Excel, WPS, the feed's export, polars, pandas) ends the
+        # last line; without it the file stopped mid-line — a copy still under way — and a cut
+        # inside the last field keeps its field count (an O3 of 87 read as 8): refuse it
+        fields = (f"只有 {last} 个字段，表头有 {width} 个" if last < width
+                  else "字段数完整但末字段可能被截短")
         raise InputFileError(
-            f"{label}: 第 {last_line} 行不完整，文件被截断（末行没有换行，只有 {last} 个字段，"
-            f"表头有 {width} 个）(truncated file)")
+            f"{label}: 第 {last_line} 行不完整，文件被截断（末行没有换行，{fields}）：如文件仍在"
+            "复制或下载，请等传完再运行；如文件本来完整，请在末尾加一个换行后保存 (truncated file)")
 
 
 _END_CHUNK = 1 << 20

@@ -2,13 +2,18 @@
 single-government layout) or in a shard's own data folder (one sensor per shard, its own job).
 
 Files are fingerprinted by content (sha256), so touching a file without changing it starts
-nothing, and a removed file counts as a change (its rows must disappear)."""
+nothing, and a removed file counts as a change (its rows must disappear). A file is picked up
+only once it has stopped changing: while any ledger file was modified within the settle time
+(`ECOSCORE_LEDGER_SETTLE_SECONDS`, default 60 s: one sensor tick) the sensor waits, so a file
+still being copied or saved is never read half-written (issue 31)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -27,6 +32,18 @@ def ledger_fingerprints(ledgers_dir: Path) -> dict[str, str]:
             for p in input_files(ledgers_dir)}  # the files the ingest reads or reports
 
 
+SETTLE_ENV = "ECOSCORE_LEDGER_SETTLE_SECONDS"
+
+
+def still_changing(ledgers_dir: Path, settle_seconds: float) -> list[str]:
+    """Ledger files modified within the last `settle_seconds` (still being copied or saved)."""
+    if not ledgers_dir.exists():
+        return []
+    now = time.time()
+    return sorted(str(p.relative_to(ledgers_dir)) for p in input_files(ledgers_dir)
+                  if now - p.stat().st_mtime < settle_seconds)
+
+
 def changed_files(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
     return {
         "added": sorted(set(after) - set(before)),
@@ -38,7 +55,12 @@ def changed_files(before: dict[str, str], after: dict[str, str]) -> dict[str, li
 def ledger_sensor_body(context: dg.SensorEvaluationContext, settings: Settings, key_prefix: str,
                        extra_tags: dict[str, str] | None = None):
     """What a ledger sensor does for one data folder: compare the ledger files' fingerprints
-    with the cursor and request one run per open year of that folder when they changed."""
+    with the cursor and request one run per open year of that folder when they changed — once
+    no file is still changing (the cursor is kept, so the next tick looks again)."""
+    busy = still_changing(settings.raw_dir / "ledgers", float(os.environ.get(SETTLE_ENV, "60")))
+    if busy:
+        return dg.SkipReason("台账文件仍在变化，等其停止变化后再读取 (files still changing): "
+                             + ", ".join(busy[:5]))
     after = ledger_fingerprints(settings.raw_dir / "ledgers")
     before = json.loads(context.cursor) if context.cursor else {}
     changes = changed_files(before, after)
