@@ -32,6 +32,8 @@ NO_UNIT = "ledgers/财政局/资金投入_金额无单位.csv"
 HIDDEN_SHEET = "ledgers/生态环境局/通报约谈_下半年隐藏.xlsx"
 HIDDEN_ROWS = "ledgers/生态环境局/通报约谈_隐藏行列.xlsx"
 FORMULAS = "ledgers/生态环境局/完成数量_公式无计算结果.xlsx"
+DATED_NO_SCHEME = "ledgers/生态环境局/通报约谈_无方案编码列.csv"
+DATED_WITH_SCHEME = "ledgers/生态环境局/通报约谈_上年日期.csv"
 
 
 def sample_rows(name: str) -> list[dict[str, str]]:
@@ -61,6 +63,14 @@ def write_corpus(data: Path) -> None:
     write_csv(data / NO_UNIT, [{**r, "evidence_ref": r["evidence_ref"] + "-N"} for r in money[1:2]],
               [c for c in money[0] if c != "amount_unit"])
     write_workbooks(data)
+    # lingshan's first notice (5.1, seed 000 shape: 被通报2次以上的本项不得分) dated the year before,
+    # in a file without a 方案编码 column …
+    notices = sample_rows("qinzhou_2024_通报约谈.csv")
+    moved = [{**notices[0], "event_date": "2023-12-20", "evidence_ref": "TB-2024-003-D"}]
+    write_csv(data / DATED_NO_SCHEME, moved, [c for c in notices[0] if c != "scheme_code"])
+    # … and qinbei's notice dated the year before in a file naming this year's scheme
+    write_csv(data / DATED_WITH_SCHEME,
+              [{**notices[2], "event_date": "2023-12-10", "evidence_ref": "TB-2024-046-D"}])
 
 
 def workbook(path: Path, sheets: dict[str, list[dict[str, str]]]) -> Workbook:
@@ -140,6 +150,26 @@ def test_a_value_typed_in_the_wrong_unit_is_quarantined_naming_the_suspected_uni
     assert events(checked, MONEY).height == 0
 
 
+@pytest.mark.parametrize("file", [DATED_NO_SCHEME, DATED_WITH_SCHEME])
+def test_a_row_dated_outside_the_assessment_window_is_quarantined_whatever_the_columns(checked, file):
+    """Without a 方案编码 column the row used to count as "other year" and drop out unseen."""
+    reason = quarantined(checked, file)[2]
+    assert reason.startswith("日期不在考核年度 2024 年（考核期 2024-01-01 至 2024-12-31）")
+    assert events(checked, file).height == 0
+    row = report(checked, file)
+    assert (row["rows_quarantined"], row["rows_other_year"]) == (1, 0)
+
+
+def test_an_item_that_lost_a_row_to_quarantine_is_pending_review(checked):
+    """A quarantined row never hands points back: its item is 待核 (withheld by the scheme's
+    missing_data policy in scoring, tests/test_faults_office_files_run.py)."""
+    pending = {(p["unit_code"], p["item_code"]): p["pending_zh"]
+               for p in checked["pending"].iter_rows(named=True) if p["scheme_code"] == "qinzhou_2024"}
+    assert DATED_NO_SCHEME in pending[("lingshan", "5.1")]
+    assert DATED_WITH_SCHEME in pending[("qinbei", "5.1")]
+    assert MONEY in pending[("qinnan", "B2")] and "疑似按 元 填写" in pending[("qinnan", "B2")]
+
+
 def test_an_amount_stating_no_unit_is_quarantined(checked):
     assert "金额没有注明单位" in quarantined(checked, NO_UNIT)[2]
 
@@ -151,6 +181,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]
 
     root = tmp_path_factory.mktemp("office_files") / "data"
     shutil.copytree(PROJECT_ROOT / "data" / "raw" / "schemes", root / "raw" / "schemes")
+    shutil.copytree(SAMPLE_LEDGERS, root / "raw" / "ledgers" / "sample")
     write_corpus(root / "raw")
     return check_ledgers(Settings(data_dir=root), 2024)
 

@@ -20,7 +20,8 @@ from pipelines.lib.settings import (
     export_environment,
 )
 
-LEDGER_MARTS = "+fct_ledger_file_report"
+# the per-file report and the items a quarantined row leaves pending review (待核)
+LEDGER_MARTS = ["+fct_ledger_file_report", "+int_ledgers__pending_items"]
 
 
 class LedgerCheckError(RuntimeError):
@@ -46,7 +47,7 @@ def build_models(settings: Settings, year: int) -> None:
     export_environment(settings)
     # cautious: only the tests of the selected models, not e.g. scoring tests that also read them
     run = dbt_launcher.invoke(
-        ["build", "--indirect-selection", "cautious", "--select", LEDGER_MARTS],
+        ["build", "--indirect-selection", "cautious", "--select", *LEDGER_MARTS],
         warehouse=settings.warehouse_path, vars={"year": year}, check=False)
     if not run.success:
         raise LedgerCheckError("台账模型构建失败:\n" + dbt_launcher.describe_failure(run))
@@ -109,6 +110,8 @@ def read_results(settings: Settings) -> dict[str, pl.DataFrame]:
             "files": con.sql("select * from marts.fct_ledger_file_report order by source_file").pl(),
             "unread": con.sql("select * from intermediate.int_ledgers__unread "
                               "order by source_file, source_sheet, source_row").pl(),
+            "pending": con.sql("select * from intermediate.int_ledgers__pending_items "
+                               "order by all").pl(),
         }
     finally:
         con.close()

@@ -48,6 +48,9 @@ def report_lines(result: dict) -> list[str]:
         place = "整个文件" if q["source_row"] is None else f"第 {q['source_row']} 行"
         where = f"{q['source_file']} {q['source_sheet'] or ''} {place}".replace("  ", " ")
         lines.append(f"  {where} {q['column_name'] or ''}「{q['value'] or ''}」: {q['reason']}")
+    pending = result.get("pending")
+    for p in pending.iter_rows(named=True) if pending is not None else []:
+        lines.append(f"  待核 {p['scheme_code']} {p['unit_code']} 指标 {p['item_code']}: {p['pending_zh']}")
     for u in result["unread"].iter_rows(named=True):
         where = f"{u['source_file']} {u['source_sheet'] or ''} 第 {u['source_row']} 行".replace("  ", " ")
         lines.append(f"  警告 {where}: {u['reason_zh']}")

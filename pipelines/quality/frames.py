@@ -135,9 +135,10 @@ def mart_unit_item_scores(con: duckdb.DuckDBPyConnection, year: int, as_of: str)
     frame = con.sql("""
         select scheme_code, unit_code, item_code, points::double as points,
             score::double as score,
-            -- missing data (issue 14): a block scheme stops publishing, a flag scheme warns
-            status = 'missing' and missing_data = 'block' as missing_blocks,
-            status = 'missing' and missing_data <> 'block' as missing_flagged
+            -- missing data (issue 14) or pending review (待核: a ledger row quarantined, issue 31):
+            -- a block scheme stops publishing, a flag scheme warns
+            status in ('missing', 'pending') and missing_data = 'block' as missing_blocks,
+            status in ('missing', 'pending') and missing_data <> 'block' as missing_flagged
         from marts.fct_unit_item_scores
     """).pl()
     return frame, {}

@@ -1,7 +1,8 @@
 {#- Composition step 1 (SPEC §4; fct_unit_item_scores): each unit × item of the grid with its rule
     movements summed (item caps already applied by the rules, int_scoring__rule_movements):
     item_deductions, item_bonuses, and is_missing when a rule of the item found no input
-    (status 'missing', issue 14). -#}
+    (status 'missing', issue 14); is_pending (待核) when the item lost a ledger row to quarantine
+    (int_ledgers__pending_items, issue 31: a quarantined row never hands points back). -#}
 
 with grid as (
     select * from {{ ref('int_scoring__unit_items') }}
@@ -25,10 +26,18 @@ summed as (
     group by all
 ),
 
+pending as (
+    select * from {{ ref('int_ledgers__pending_items') }}
+),
+
 final as (
-    select grid.*, summed.item_deductions, summed.item_bonuses, summed.is_missing, summed.is_flagged
+    select
+        grid.*, summed.item_deductions, summed.item_bonuses, summed.is_missing, summed.is_flagged,
+        pending.item_code is not null as is_pending,
+        pending.pending_zh
     from grid
     inner join summed using (scheme_code, unit_code, item_code)
+    left join pending using (scheme_code, unit_code, item_code)
 )
 
 select * from final

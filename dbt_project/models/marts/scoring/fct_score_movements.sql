@@ -70,14 +70,17 @@ composition_steps as (
     where s.pool_floor_cut <> 0
     union all
     select
-        s.*, 'missing_data' as movement_kind, (-s.missing_points)::decimal(18, 4) as moved,
+        s.*, 'missing_data' as movement_kind, (-s.missing_points - coalesce(s.pending_bonus_cut, 0))::decimal(18, 4) as moved,
         case
+            when s.status = 'pending'
+                then '待核：本项 ' || {{ fmt_num('s.missing_points + coalesce(s.pending_bonus_cut, 0)') }}
+                || ' 分暂不计入（有台账行被隔离，改正后重算）'
             when s.missing_data = 'zero'
                 then '数据缺失：按方案规定（missing_data: zero）本项计 0 分，扣 ' || {{ fmt_num('s.missing_points') }} || ' 分'
             else '数据缺失：本项 ' || {{ fmt_num('s.missing_points') }} || ' 分未计入（待补充数据后重算）'
         end as explanation_zh
     from item_scores as s
-    where s.missing_points <> 0
+    where s.missing_points <> 0 or coalesce(s.pending_bonus_cut, 0) <> 0
     union all
     select
         s.*, 'group_bonus_cap' as movement_kind, (-s.group_bonus_cap_cut)::decimal(18, 4) as moved,
@@ -115,7 +118,10 @@ composition_movements as (
         grid.scheme_file,
         grid.scheme_version,
         c.explanation_zh,
-        case when c.movement_kind = 'missing_data' then 'missing' else 'scored' end as status
+        case
+            when c.movement_kind = 'missing_data' and c.status = 'pending' then 'pending'
+            when c.movement_kind = 'missing_data' then 'missing' else 'scored'
+        end as status
     from composition_steps as c
     inner join grid using (scheme_code, unit_code, item_code)
 ),

@@ -55,9 +55,13 @@ final as (
         b.overflow_deductions::decimal(18, 4) as overflow_deductions,
         ss.self_score,
         ---------- data behind it: 'missing' when a rule of the item found no input
-        case when b.is_missing then 'missing' when b.is_flagged then 'flagged' else 'scored' end
-            as status,
+        -- 'pending' (待核): the item lost a ledger row to quarantine; withheld like missing data
+        case
+            when b.is_pending then 'pending' when b.is_missing then 'missing'
+            when b.is_flagged then 'flagged' else 'scored'
+        end as status,
         b.missing_points::decimal(18, 4) as missing_points,
+        coalesce(b.pending_bonus_cut, 0)::decimal(18, 4) as pending_bonus_cut,
         b.missing_data,
         ---------- how it composed
         b.group_codes,
@@ -68,12 +72,15 @@ final as (
         b.group_cap_cut::decimal(18, 4) as group_cap_cut,
         b.item_floor_cut::decimal(18, 4) as item_floor_cut,
         b.pool_floor_cut::decimal(18, 4) as pool_floor_cut,
-        (b.capped_bonuses - b.bonuses)::decimal(18, 4) as bonus_cap_cut,
+        (b.capped_bonuses - b.bonuses - coalesce(b.pending_bonus_cut, 0))::decimal(18, 4) as bonus_cap_cut,
         (b.item_bonuses - b.capped_bonuses)::decimal(18, 4) as group_bonus_cap_cut,
         b.overflows as overflows_to_total,
         nullif(concat_ws(
             '；',
             case
+                when b.is_pending
+                    then b.pending_zh || '（本项 ' || {{ fmt_num('b.missing_points + b.pending_bonus_cut') }}
+                    || ' 分暂不计入）'
                 when b.is_missing and b.missing_data = 'zero'
                     then '数据缺失：按方案规定（missing_data: zero）本项计 0 分'
                 when b.is_missing
@@ -112,8 +119,8 @@ final as (
                     then '本组最高加分封顶少加 ' || {{ fmt_num('b.item_bonuses - b.capped_bonuses') }} || ' 分'
             end,
             case
-                when b.capped_bonuses > b.bonuses
-                    then '加分总分封顶少加 ' || {{ fmt_num('b.capped_bonuses - b.bonuses') }} || ' 分'
+                when b.capped_bonuses > b.bonuses + coalesce(b.pending_bonus_cut, 0)
+                    then '加分总分封顶少加 ' || {{ fmt_num('b.capped_bonuses - b.bonuses - coalesce(b.pending_bonus_cut, 0)') }} || ' 分'
             end
         ), '') as composition_zh,
         ---------- source

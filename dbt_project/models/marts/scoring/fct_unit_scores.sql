@@ -43,9 +43,11 @@ totals as (
         sum(self_score)::decimal(18, 4) as self_score,
         count(self_score) as self_scored_items,
         count(*) filter (where item_kind <> 'bonus') as base_items,
-        count(*) filter (where item_kind <> 'bonus' and status = 'missing') as missing_items,
+        -- pending review (待核: a ledger row quarantined) counts as missing: its points are withheld
+        count(*) filter (where item_kind <> 'bonus' and status in ('missing', 'pending')) as missing_items,
+        count(*) filter (where status = 'pending') as pending_items,
         sum(missing_points)::decimal(18, 4) as missing_points,
-        string_agg(item_code, '、' order by item_order) filter (where item_kind <> 'bonus' and status = 'missing')
+        string_agg(item_code, '、' order by item_order) filter (where item_kind <> 'bonus' and status in ('missing', 'pending'))
             as missing_item_codes,
         coalesce(any_value(missing_data), 'flag') as missing_data
     from item_scores
@@ -117,6 +119,10 @@ final as (
             case
                 when is_ranked and missing_items > 0
                     then '数据缺失 ' || missing_items || ' 项（' || missing_item_codes || '），结果不完整'
+            end,
+            case
+                when pending_items > 0
+                    then '其中待核 ' || pending_items || ' 项：台账行被隔离，改正后重算（见隔离清单）'
             end
         ), '') as grade_note_zh,
         (total_score - self_score)::decimal(18, 4) as score_minus_self_score,
