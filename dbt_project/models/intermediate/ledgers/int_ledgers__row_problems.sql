@@ -104,7 +104,8 @@ problems as (
             when event_date_written is null then '日期为空'
             when event_date is null
                 then '日期无法识别（可写 2024-03-05、2024/3/5、2024年3月5日、2024.3.5）'
-            else '日期不在考核年度 {{ year }} 年（考核期 {{ year }}-01-01 至 {{ year }}-12-31）内，'
+            else
+                '日期不在考核年度 {{ year }} 年（考核期 {{ year }}-01-01 至 {{ year }}-12-31）内，'
                 || '不计入任何指标（其他年度的事项请在“方案编码”列写明该年度的方案）'
         end
     from rows

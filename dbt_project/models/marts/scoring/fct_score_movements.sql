@@ -73,8 +73,9 @@ composition_steps as (
         s.*, 'missing_data' as movement_kind, (-s.missing_points - coalesce(s.pending_bonus_cut, 0))::decimal(18, 4) as moved,
         case
             when s.status = 'pending'
-                then '待核：本项 ' || {{ fmt_num('s.missing_points + coalesce(s.pending_bonus_cut, 0)') }}
-                || ' 分暂不计入（有台账行被隔离，改正后重算）'
+                then
+                    '待核：本项 ' || {{ fmt_num('s.missing_points + coalesce(s.pending_bonus_cut, 0)') }}
+                    || ' 分暂不计入（有台账行被隔离，改正后重算）'
             when s.missing_data = 'zero'
                 then '数据缺失：按方案规定（missing_data: zero）本项计 0 分，扣 ' || {{ fmt_num('s.missing_points') }} || ' 分'
             else '数据缺失：本项 ' || {{ fmt_num('s.missing_points') }} || ' 分未计入（待补充数据后重算）'

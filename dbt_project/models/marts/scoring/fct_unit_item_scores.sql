@@ -79,8 +79,9 @@ final as (
             '；',
             case
                 when b.is_pending
-                    then b.pending_zh || '（本项 ' || {{ fmt_num('b.missing_points + b.pending_bonus_cut') }}
-                    || ' 分暂不计入）'
+                    then
+                        b.pending_zh || '（本项 ' || {{ fmt_num('b.missing_points + b.pending_bonus_cut') }}
+                        || ' 分暂不计入）'
                 when b.is_missing and b.missing_data = 'zero'
                     then '数据缺失：按方案规定（missing_data: zero）本项计 0 分'
                 when b.is_missing
