@@ -55,7 +55,7 @@ EXTRA_HEADER_LABELS: dict[str, list[str]] = {
     "deadline": ["整改期限", "期限", "完成时限"],
     "completed_date": ["整改完成日期", "实际完成日期"],
     "description": ["备注", "事项说明", "内容", "情况说明"],
-    "contact_name": ["填报人", "经办人"],
+    "contact_name": ["填报人", "经办人", "填表人", "负责人", "责任人"],
     "contact_phone": ["电话", "手机", "手机号码", "联系方式"],
 }
 

@@ -14,6 +14,9 @@ boundaries are spelled out as groups.
 - 固定电话: a trunk code 0xx/0xxx (optionally in brackets) and a 7–8 digit number, joined, split
   by a space or a dash, optionally an extension (0777-2800123, (0777)2800123, 010 12345678-8001).
 - 签名: a signature label (填表人, 联系人, 经办人, 审核人 …) followed by a colon and a name.
+- 姓名: a person label written straight before a name, as remarks do (经办人李某, 农户张三家,
+  负责人王小明): the label, then a common surname (百家姓, the 100 most frequent) and one or two
+  characters or 某; so 农户秸秆焚烧 or 负责人员 stay as written.
 
 A match must not sit inside a longer run of letters or digits (hex ids such as a movement_id, a
 longer number) nor follow a decimal point."""
@@ -50,11 +53,21 @@ NUMBER_KINDS = [
 SIGNATURE = Kind("signature", r"(?:" + "|".join(SIGNATURE_LABELS) + r") *[:：] *[一-鿿·]{2,6}",
                  "[姓名已隐去]")
 SIGNATURE_LABEL = re.compile(r"(" + "|".join(SIGNATURE_LABELS) + r") *[:：] *")
-KINDS = [*NUMBER_KINDS, SIGNATURE]
+# Labels a remark writes right before a person's name, and the 100 most frequent surnames.
+PERSON_LABELS = ["经办人", "联系人", "负责人", "责任人", "当事人", "举报人", "投诉人", "农户", "户主",
+                 "村民", "业主", "法人", "法定代表人", "网格员", "护林员", "村支书", "村主任"]
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+            "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+            "郝龚邵万钱严覃武戴莫孔向汤")
+NAMED = Kind("named_person", r"(?:" + "|".join(PERSON_LABELS) + r")[" + SURNAMES
+             + r"](?:某某?|[一-鿿]{1,2})", "[姓名已隐去]")
+NAMED_LABEL = re.compile(r"(" + "|".join(sorted(PERSON_LABELS, key=len, reverse=True)) + r")")
+KINDS = [*NUMBER_KINDS, SIGNATURE, NAMED]
 
 _NUMBERS = re.compile(BEFORE + "(" + "|".join(k.core for k in NUMBER_KINDS) + ")" + AFTER)
 _NUMBER_RES = [(k, re.compile(f"^(?:{k.core})$")) for k in NUMBER_KINDS]
 _SIGNATURE = re.compile(SIGNATURE.core)
+_NAMED = re.compile(NAMED.core)
 
 
 def _mask_number(match: re.Match[str]) -> str:
@@ -68,11 +81,17 @@ def _mask_signature(match: re.Match[str]) -> str:
     return (label.group(0) if label else "") + SIGNATURE.mask
 
 
+def _mask_named(match: re.Match[str]) -> str:
+    label = NAMED_LABEL.match(match.group(0))
+    return (label.group(0) if label else "") + NAMED.mask
+
+
 def mask(text: str | None) -> str | None:
-    """The text with every ID number, phone number and signed name replaced by a mask."""
+    """The text with every ID number, phone number and signed or named person replaced by a
+    mask."""
     if not text:
         return text
-    masked = _SIGNATURE.sub(_mask_signature, text)
+    masked = _NAMED.sub(_mask_named, _SIGNATURE.sub(_mask_signature, text))
     previous = None
     while previous != masked:  # adjacent numbers share a boundary character: repeat until stable
         previous, masked = masked, _NUMBERS.sub(_mask_number, masked)
@@ -102,7 +121,7 @@ def is_signature_row(cells: list[str]) -> bool:
 def sql_pattern() -> str:
     """One RE2 pattern for DuckDB's regexp_matches: any kind above."""
     numbers = BEFORE + "(" + "|".join(k.core for k in NUMBER_KINDS) + ")" + AFTER
-    return f"(?:{numbers})|(?:{SIGNATURE.core})"
+    return f"(?:{numbers})|(?:{SIGNATURE.core})|(?:{NAMED.core})"
 
 
 def sql_literal(pattern: str) -> str:
