@@ -26,7 +26,8 @@ def test_a_name_after_a_person_label_is_masked_and_found_by_the_gate(written: st
     assert found and not left
 
 
-@pytest.mark.parametrize("text", ["农户秸秆焚烧", "负责人员到场", "村民委员会", "被市污染防治攻坚战领导小组办公室通报"])
+@pytest.mark.parametrize("text", ["农户秸秆焚烧", "负责人员到场", "村民委员会",
+                                  "被市污染防治攻坚战领导小组办公室通报"])
 def test_words_that_only_start_like_a_label_stay_as_written(text: str):
     assert personal.mask(text) == text and not personal.has_personal_data(text)
 
