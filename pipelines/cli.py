@@ -14,6 +14,7 @@ import datetime as dt
 import importlib
 import os
 import pkgutil
+import re
 import sys
 from pathlib import Path
 
@@ -76,6 +77,60 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
     print(f"  驾驶舱 dashboard:        {link}/dashboard/index.html")
 
 
+class ArgumentProblem(ValueError):
+    """An argument the command cannot work with: the message names it and what is accepted."""
+
+
+DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date_argument(name: str, text: str) -> dt.date:
+    """A date argument as YYYY-MM-DD and a real day (2024-13-01, 2024/06/30 are refused)."""
+    try:
+        if not DATE_FORMAT.match(text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ArgumentProblem(f"{name} {text}: 不是有效日期，应写成 YYYY-MM-DD（如 2024-06-30）"
+                              " (expected a real date as YYYY-MM-DD)") from None
+
+
+def scheme_years(settings: Settings) -> list[int]:
+    """The assessment years with a scheme in data/raw/schemes."""
+    from pipelines.lib.files import read_yaml
+    from pipelines.lib.names import scheme_files
+
+    years = set()
+    for path in scheme_files(settings.raw_dir / "schemes").values():
+        year = (read_yaml(path).get("scheme") or {}).get("year")
+        if isinstance(year, int):
+            years.add(year)
+    return sorted(years)
+
+
+def check_year(settings: Settings, year: int, name: str = "--year") -> None:
+    years = scheme_years(settings)
+    if year not in years:
+        listed = "、".join(map(str, years)) or "无（data/raw/schemes 中没有方案）"
+        raise ArgumentProblem(f"{name} {year}: 没有该年度的考核方案，可选年度: {listed} "
+                              f"(no scheme for {year}; years with a scheme: {listed})")
+
+
+def check_as_of(text: str, year: int) -> str:
+    """--as-of: a real date, inside the assessment year, not after today (Beijing)."""
+    from pipelines.lib.calendar import beijing_date
+
+    day = parse_date_argument("--as-of", text)
+    today = beijing_date()
+    if day > today:
+        raise ArgumentProblem(f"--as-of {text}: 晚于今天 {today}，截止日期应在今天或之前 "
+                              "(as-of is in the future)")
+    if day.year != year:
+        raise ArgumentProblem(f"--as-of {text}: 不在考核年度 {year} 年内，应为 {year}-01-01 至 "
+                              f"{min(today, dt.date(year, 12, 31))} 之间的日期 (as-of outside the year)")
+    return day.isoformat()
+
+
 def select_shard(key: str, year: int) -> str | None:
     """Point this process at one shard of the registry (ECOSCORE_SHARD); the problem when the
     shard is unknown or its data folder does not hold exactly its schemes."""
@@ -100,7 +155,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return 2
-    return run_and_report(year=args.year or current_year(), as_of=args.as_of or "",
+    year = args.year or current_year()
+    check_year(get_settings(), year)
+    as_of = check_as_of(args.as_of, year) if args.as_of else ""
+    return run_and_report(year=year, as_of=as_of,
                           full_refresh=getattr(args, "full_refresh", False),
                           reopen_reason=args.reason if args.reopen else None,
                           verbose=getattr(args, "verbose", False),
@@ -110,10 +168,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     from pipelines.lib.partitions import month_key
 
-    first, last = dt.date.fromisoformat(args.from_date), dt.date.fromisoformat(args.to_date)
+    first = parse_date_argument("--from", args.from_date)
+    last = parse_date_argument("--to", args.to_date)
     if first > last:
-        print(f"--from {first} 晚于 --to {last} (from is after to)", file=sys.stderr)
-        return 2
+        raise ArgumentProblem(f"--from {first} 晚于 --to {last}，--from 应不晚于 --to (from is after to)")
+    check_year(get_settings(), args.year or last.year, "--year" if args.year else "--to")
     months = (month_key(first), month_key(last))
     print(f"重算月份 re-running months {months[0]} … {months[1]} in one run")
     return run_and_report(year=args.year or last.year, as_of="", months=months,
@@ -249,6 +308,12 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                           help="显示本说明 (show this help and exit)")
 
+    def error(self, message: str):  # type: ignore[override]
+        """argparse's errors as one line (`ecoscore run: argument --year: …`) and exit 2, as
+        every other invalid argument (issue 31)."""
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
 
 DESCRIPTION = """生态环境保护目标责任考核计分 (ecoscore: scores of an ecological-protection
 responsibility scheme).
@@ -264,7 +329,7 @@ responsibility scheme).
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="ecoscore", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="计算并发布一个考核年度：读取数据 → 计分 → 发布 "
                                      "(run the whole pipeline)")
@@ -300,8 +365,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every invalid argument exits 2 with one line naming it and what is accepted, before any
+    pipeline work (issue 31): argparse's own errors (Parser.error) and the commands' checks
+    (ArgumentProblem)."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ArgumentProblem as err:
+        print(f"ecoscore {args.command}: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -122,9 +122,10 @@ def test_explain_takes_the_unit_and_the_scheme_by_chinese_name(sample_run, monke
     by_code = capsys.readouterr().out
     assert main(["explain", "--unit", "灵山县", "--item", "1.2", "--scheme", "钦州市"]) == 0
     assert capsys.readouterr().out == by_code
-    assert main(["explain", "--unit", "灵三县", "--item", "1.2"]) == 1
-    out = capsys.readouterr().out
-    assert "没有单位 unit「灵三县」" in out and out.splitlines()[1].split() == ["灵山县", "lingshan"]
+    assert main(["explain", "--unit", "灵三县", "--item", "1.2"]) == 2  # an invalid argument (issue 31)
+    err = capsys.readouterr().err
+    assert "没有单位 unit「灵三县」" in err and len(err.strip().splitlines()) == 1
+    assert err.split("nearest first）: ")[1].split()[:2] == ["灵山县", "lingshan"]
 
 
 def test_whatif_with_an_unknown_unit_lists_the_published_units(sample_run, monkeypatch,

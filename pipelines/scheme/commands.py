@@ -16,6 +16,10 @@ def cmd_scheme_check(args: argparse.Namespace) -> int:
     from pipelines.scheme.check import check_scheme, render
     from pipelines.scheme.loader import SchemeError
 
+    if not Path(args.file).is_file():
+        print(f"ecoscore scheme check: {args.file}: 文件不存在，应为方案 YAML 文件（如 "
+              "data/raw/schemes/qinzhou_2024.yaml） (no such file)", file=sys.stderr)
+        return 2
     try:
         year = args.year or scheme_file_year(Path(args.file))
         # the scheme's own year's published copy (a 2022 scheme against 2022's data, not the newest)

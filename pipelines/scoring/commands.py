@@ -120,9 +120,9 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
 def cmd_explain(args: argparse.Namespace) -> int:
     try:
         print(explain(args.unit, args.item, args.year, args.scheme))
-    except LookupError as err:
-        print(err)
-        return 1
+    except LookupError as err:  # an unknown unit or item: an invalid argument (issue 31)
+        print("ecoscore explain: " + " ".join(str(err).split()), file=sys.stderr)
+        return 2
     return 0
 
 
