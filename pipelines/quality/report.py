@@ -39,11 +39,30 @@ def load_findings(settings: Settings, run_id: str) -> list[tuple[str, Finding]]:
     return sorted(out, key=lambda tf: (LEVEL_ORDER[tf[1].level], tf[1].suite))
 
 
+def quarantine_class(title: str, finding: Finding) -> str:
+    """A quarantine class: the suite's input and the expectation's reason (部门台账 · 金额有误)."""
+    return f"{title.split('（')[0]} · {finding.why.split('：')[0]}"
+
+
+def quarantine_classes(findings: list[tuple[str, Finding]]) -> dict[str, int]:
+    """Rows quarantined per class, largest first: the console, this report and the dashboard's
+    data-quality panel count the same classes (issue 31)."""
+    counts: dict[str, int] = {}
+    for title, f in findings:
+        if f.level == QUARANTINED and f.unexpected:
+            counts[quarantine_class(title, f)] = counts.get(quarantine_class(title, f), 0) + f.unexpected
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def write_report(settings: Settings, run_id: str) -> Path:
     findings = load_findings(settings, run_id)
     rows = "".join(_row(title, f) for title, f in findings)
     counts = {level: sum(1 for _, f in findings if f.level == level) for level in LEVEL_LABELS}
     summary = " · ".join(f"{LEVEL_LABELS[k]} {v}" for k, v in counts.items())
+    classes = quarantine_classes(findings)
+    if classes:
+        summary += "。已隔离的行（按类）：" + "；".join(
+            f"{html.escape(name)} {count} 行" for name, count in classes.items())
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>数据质量报告 {html.escape(run_id)}</title>
 <style>body{{font-family:Noto Sans CJK SC, Microsoft YaHei, sans-serif;margin:24px;}}

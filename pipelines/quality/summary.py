@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from pipelines.lib.settings import Settings
-from pipelines.quality.report import terminal_summary
+from pipelines.quality.report import quarantine_classes, terminal_summary
 
 EXCEPTION_PREFIX = re.compile(r"^[\w.]+(Error|Exception): ")
 BLOCKED_BY_CHECK = "Blocking check"
@@ -48,12 +48,14 @@ def warning_items(settings: Settings, run_id: str) -> list[tuple[str, str]]:
     """(source, text) per warning finding of a published run and one for the quarantined rows,
     for the console's counted warnings."""
     from pipelines.quality.report import load_findings
-    from pipelines.quality.suites import QUARANTINED, WARN
+    from pipelines.quality.suites import WARN
 
     findings = load_findings(settings, run_id)
     items = [("数据质量 quality", f"{title} · {f.column}: {f.why}（{f.unexpected} 行 rows）")
              for title, f in findings if f.level == WARN]
-    quarantined = sum(f.unexpected for _, f in findings if f.level == QUARANTINED)
-    if quarantined:
-        items.append(("数据质量 quality", f"已隔离的行 quarantined rows: {quarantined}"))
+    classes = quarantine_classes(findings)
+    if classes:
+        listed = "、".join(f"{name} {count}" for name, count in classes.items())
+        items.append(("数据质量 quality", f"已隔离的行 quarantined rows: {sum(classes.values())}"
+                                          f"（{listed}）"))
     return items

@@ -148,9 +148,16 @@ def quality_gates(release_dir: Path) -> pl.DataFrame | None:
         suite = json.loads(path.read_text(encoding="utf-8"))
         levels = [f.get("level", "pass") for f in suite.get("findings", [])]
         worst = min(levels, key=lambda lv: order.index(lv) if lv in order else 0) if levels else "pass"
+        # rows quarantined by class (the expectation's reason), as the console and report count
+        quarantined: dict[str, int] = {}
+        for f in suite.get("findings", []):
+            if f.get("level") == "quarantined" and f.get("unexpected"):
+                why = str(f.get("why", "")).split("：")[0]
+                quarantined[why] = quarantined.get(why, 0) + int(f["unexpected"])
         rows.append({"suite": suite.get("suite", path.stem), "title": suite.get("title", path.stem),
                      "status": GATE_LEVELS.get(worst, worst), "expectations": len(levels),
-                     "failing": sum(lv != "pass" for lv in levels)})
+                     "failing": sum(lv != "pass" for lv in levels),
+                     "quarantined": "；".join(f"{k} {v} 行" for k, v in quarantined.items()) or "—"})
     return pl.DataFrame(rows)
 
 

@@ -612,10 +612,10 @@ def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, name
 def gates_table(gates: pl.DataFrame) -> Table:
     colour = {"阻断发布": "#FFCDD2", "警告": "#FFE0B2", "已隔离问题行": "#FFF9C4", "通过": "#C8E6C9"}
     rows = gates.to_dicts()
-    return Table(header=["质控检查", "闸门状态", "检查项", "未通过项"],
-                 rows=[[no_codes(r["title"]), r["status"], str(r["expectations"]), str(r["failing"])]
-                       for r in rows],
-                 align="lccc", widths=[50, 14, 8, 8], caption="质控闸门",
+    return Table(header=["质控检查", "闸门状态", "检查项", "未通过项", "已隔离的行（按类）"],
+                 rows=[[no_codes(r["title"]), r["status"], str(r["expectations"]), str(r["failing"]),
+                        str(r.get("quarantined") or "—")] for r in rows],
+                 align="lcccl", widths=[40, 12, 8, 8, 32], caption="质控闸门",
                  fills={(i, 1): colour.get(r["status"], "white") for i, r in enumerate(rows)})
 
 
