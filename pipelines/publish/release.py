@@ -44,10 +44,29 @@ def existing_relations(con: duckdb.DuckDBPyConnection, relations: dict[str, str]
     return {name: rel for name, rel in relations.items() if rel in present}
 
 
+def clean_interrupted(settings: Settings, run_id: str) -> list[str]:
+    """Remove what a killed publish left (issue 31): other runs' `<run>.staging/` folders and
+    half-made `.<link>.tmp` symlinks. Only one run writes at a time (the warehouse lock), so
+    anything staged by another run is a leftover nobody will finish; readers only follow the
+    `current` links, which a kill never leaves half-switched (one rename). Returns the names."""
+    removed = []
+    if settings.releases_dir.is_dir():
+        for stale in settings.releases_dir.glob("*.staging"):
+            if stale.name != staging_dir(settings, run_id).name:
+                shutil.rmtree(stale, ignore_errors=True)
+                removed.append(stale.name)
+    if settings.marts_dir.is_dir():
+        for link in [*settings.marts_dir.glob(".*.tmp"), *settings.marts_dir.glob("*/.*.tmp")]:
+            link.unlink(missing_ok=True)
+            removed.append(link.name)
+    return removed
+
+
 def export_marts(settings: Settings, run_id: str, year: int | None = None) -> dict[str, int]:
     """Write every mart (and the quarantine lists) as Parquet into the run's staging folder,
     plus a read-only copy of the warehouse, and (given the run's year) the units' scores over
-    the years. Returns row counts by file stem."""
+    the years. Returns row counts by file stem. Leftovers of a killed publish go first."""
+    clean_interrupted(settings, run_id)
     target = staging_dir(settings, run_id)
     if target.exists():
         shutil.rmtree(target)
