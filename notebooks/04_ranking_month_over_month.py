@@ -40,6 +40,7 @@ import polars as pl
 
 from pipelines.analysis.notebooks import month_ends, open_marts, release_dir
 from pipelines.lib.as_of import scores_as_of
+from pipelines.lib.settings import get_settings
 
 pl.Config.set_tbl_hide_dataframe_shape(True)
 pl.Config.set_tbl_hide_column_data_types(True)
@@ -57,7 +58,7 @@ dates = ([date.fromisoformat(str(d)) for d in MONTH_ENDS] if MONTH_ENDS is not N
 print(f"已发布结果截至 {released_as_of}；重新计分的月末：{', '.join(map(str, dates))}")
 
 # %%
-rescored = scores_as_of(release, YEAR, dates)
+rescored = scores_as_of(get_settings(), YEAR, dates)  # on a snapshot of the writer's warehouse
 published_units = con.sql("select ?::date as as_of_date, * from fct_unit_scores where scheme_year = ?",
                           params=[released_as_of, YEAR]).pl()
 published_items = con.sql("select ?::date as as_of_date, * from fct_unit_item_scores where scheme_year = ?",

@@ -163,9 +163,10 @@ def xxcity_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Sett
 
 @pytest.fixture(scope="session")
 def live_db(sample_run: Settings):
-    """A read-only connection to the published warehouse copy of the sample run."""
+    """A read-only connection to the sample run's writer warehouse (every model: the published
+    `ecoscore.duckdb` holds the published marts only, issue 31)."""
     import duckdb
 
-    con = duckdb.connect(str(sample_run.current_release / "ecoscore.duckdb"), read_only=True)
+    con = duckdb.connect(str(sample_run.warehouse_path), read_only=True)
     yield con
     con.close()

@@ -139,7 +139,7 @@ def test_an_unchanged_step_is_reused_and_a_changed_input_builds_it_again(sample_
     materialised, checks = step_events(changed)
     assert materialised and not any("ecoscore/cached" in m.metadata for m in materialised)
     assert checks and not any("(cached)" in (c.description or "") for c in checks)
-    con = duckdb.connect(str(settings.current_release / "ecoscore.duckdb"), read_only=True)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)  # staging: the writer's
     try:
         assert con.execute("select count(*) from staging.stg_water__section_monthly_checked "
                            "where indicator = 'nh3n' and raw_value = '1.655'").fetchone()[0] == 1

@@ -128,27 +128,31 @@ def test_a_file_no_reader_takes_stops_the_run_naming_it_and_keeps_the_release(
     assert settings.current_release.resolve() == live and tree_digest(live) == before
 
 
-def hourly_view(release: Path, cwd: Path) -> tuple[int, object, str]:
-    """Rows and CO sum of raw.air_station_hourly read through the published copy, opened from
-    another folder, and the view's definition."""
+def published_tables(release: Path, cwd: Path) -> dict[str, tuple]:
+    """{schema.table: (rows, a checksum of its text)} of the release's ecoscore.duckdb, opened
+    from another folder."""
     here = Path.cwd()
     os.chdir(cwd)
     try:
         con = duckdb.connect(str(release / "ecoscore.duckdb"), read_only=True)
-        rows, co = con.execute("select count(*), sum(try_cast(co as decimal(18, 3))) "
-                               "from raw.air_station_hourly").fetchone()
-        sql = con.execute("select sql from duckdb_views() "
-                          "where view_name = 'air_station_hourly'").fetchone()[0]
+        found = {}
+        for schema, table in con.execute("select schema_name, table_name from duckdb_tables()").fetchall():
+            rows = con.execute(f'select * from "{schema}"."{table}" order by all').fetchall()
+            found[f"{schema}.{table}"] = (len(rows), hashlib.sha256(str(rows).encode()).hexdigest())
+        views = con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0]
         con.close()
     finally:
         os.chdir(here)
-    return rows, co, sql
+    assert views == 0
+    return found
 
 
-def test_a_rejected_feed_month_is_invisible_to_readers_of_the_release(
+def test_the_published_warehouse_holds_the_release_files_and_a_rejected_run_changes_nothing(
         sample_run: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Part 5: the published copy's raw.air_station_hourly reads the feed files the release was
-    built from (inside the release), not the writer's store, which a rejected run rewrote."""
+    """Issue 31 item 7: the published ecoscore.duckdb holds exactly the release's Parquet files,
+    as tables marts.<file> (no raw, staging or intermediate schema: those stay in the writer's
+    warehouse), readable from any folder; a run rejected afterwards (CO sent in μg/m³) changes
+    none of it though it rewrote the writer's feed store."""
     from pipelines.cli import main
     from tests.test_quality_gate_run import co_in_micrograms
 
@@ -157,18 +161,18 @@ def test_a_rejected_feed_month_is_invisible_to_readers_of_the_release(
     monkeypatch.delenv("ECOSCORE_WAREHOUSE", raising=False)
     live = settings.current_release.resolve()
     (tmp_path / "elsewhere").mkdir()
-    rows, co, sql = hourly_view(live, tmp_path / "elsewhere")
-    # the release's own copy (this data folder is a copy of the sample run's, whose release folder
-    # the view names by absolute path), never a writer's store (<warehouse>.air_hourly/)
-    assert f"/marts/releases/{live.name}/air_hourly/" in sql and ".air_hourly/" not in sql
+    tables = published_tables(live, tmp_path / "elsewhere")
+    assert set(tables) == {f"marts.{p.stem}" for p in live.glob("*.parquet")}
+    for name, (rows, _) in tables.items():
+        assert rows == pl.read_parquet(live / f"{name.split('.')[1]}.parquet").height, name
     co_in_micrograms(settings.raw_dir / "air" / "station_hourly_2024-05.csv")
     assert main(["run", "--year", "2024"]) == 1
     assert settings.current_release.resolve() == live
-    assert hourly_view(live, tmp_path / "elsewhere")[:2] == (rows, co)
+    assert published_tables(live, tmp_path / "elsewhere") == tables
     store = duckdb.connect()  # the writer's store did take the rejected month
-    stored = store.execute(f"select sum(try_cast(co as decimal(18, 3))) from "
+    stored = store.execute(f"select max(try_cast(co as decimal(18, 3))) from "
                            f"read_parquet('{settings.air_hourly_store}/*.parquet')").fetchone()[0]
-    assert stored > co * 10
+    assert stored > 100
 
 
 def test_sigterm_during_dbt_ends_the_run_without_publishing(sample_run: Settings, tmp_path: Path):
@@ -225,30 +229,3 @@ def test_a_stop_signal_is_seen_even_when_a_handler_swallows_it():
         with pytest.raises(StopRequested, match="SIGTERM.*未发布"):
             raise_if_stopped("published_release")
     assert stop_signal() is None
-
-
-def test_the_release_view_reads_its_own_feed_copy_from_any_folder(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch):
-    """Part 5, without a whole run: export + switch on a warehouse whose raw.air_station_hourly
-    reads the store; afterwards the store changes and the published view does not."""
-    from pipelines.publish import release
-
-    settings = Settings(data_dir=tmp_path / "data")
-    settings.air_hourly_store.mkdir(parents=True)
-    month = settings.air_hourly_store / "2024-03.parquet"
-    pl.DataFrame({"co": ["1.1", "0.9"]}).write_parquet(month)
-    con = duckdb.connect(str(settings.warehouse_path))
-    con.execute("create schema raw")
-    con.execute(f"create view raw.air_station_hourly as select * from read_parquet(['{month}'])")
-    con.close()
-    release.export_marts(settings, "run1")
-    final = release.switch_live(settings, "run1", {"year": 2024})
-    pl.DataFrame({"co": ["1100"]}).write_parquet(month.with_suffix(".tmp"))
-    os.replace(month.with_suffix(".tmp"), month)  # the next (rejected) run's ingest
-    (tmp_path / "elsewhere").mkdir()
-    monkeypatch.chdir(tmp_path / "elsewhere")
-    published = duckdb.connect(str(settings.current_release / "ecoscore.duckdb"), read_only=True)
-    assert published.execute("select list(co order by co) from raw.air_station_hourly").fetchone()[0] \
-        == ["0.9", "1.1"]
-    published.close()
-    assert (final / "air_hourly" / "2024-03.parquet").exists()

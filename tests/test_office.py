@@ -459,7 +459,8 @@ def test_export_as_of_writes_beside_the_as_of_dashboard(sample_run: Settings, tm
     monkeypatch.setenv("ECOSCORE_DATA_DIR", str(tmp_path / "data"))
     # --scheme names a scheme of the data folder's raw/schemes, as in the folder the run used
     shutil.copytree(sample_run.raw_dir / "schemes", tmp_path / "data" / "raw" / "schemes")
-    monkeypatch.setattr(asof, "release_as_of", lambda *args: sample_run.current_release.resolve())
+    monkeypatch.setattr(asof, "release_as_of",
+                        lambda *args: (sample_run.current_release.resolve(), sample_run))
     assert main(["export", "--year", "2024", "--scheme", "ziyuan_2024", "--as-of", "2024-09-30"]) == 0
     out = tmp_path / "data" / "marts" / "dashboards" / "2024-asof-2024-09-30" / OFFICE_DIR
     workbook, report = office_file_names("ziyuan_2024", 2024)

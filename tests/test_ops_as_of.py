@@ -48,7 +48,7 @@ def as_of_run(tmp_path_factory: pytest.TempPathFactory):
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
         result = run_pipeline(settings, 2024, AS_OF.isoformat(), ephemeral=True)
     assert result.success
-    con = duckdb.connect(str(settings.current_release / "ecoscore.duckdb"), read_only=True)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)  # every model: the writer's
     yield settings, con
     con.close()
 
@@ -116,7 +116,7 @@ def test_scores_as_of_a_date_rescored_from_a_full_year_release_equal_the_whole_a
     from pipelines.lib.as_of import scores_as_of
 
     _, con = as_of_run
-    rescored = scores_as_of(sample_run.current_release, 2024, [AS_OF])["units"]
+    rescored = scores_as_of(sample_run, 2024, [AS_OF])["units"]
     assert (rescored["as_of_date"] == AS_OF).all()
     mine = rescored.drop("as_of_date").filter(pl.col("scheme_code") == "qinzhou_2024") \
         .sort("unit_code")

@@ -31,16 +31,15 @@ def release_year(settings: Settings) -> int:
 
 
 def generate_dbt_docs(settings: Settings, out_dir: Path) -> Path:
-    """Run `dbt docs generate --static` against a scratch copy of the published warehouse (so the
-    catalog has real column types and the pipeline's writer is never touched); copy the
-    self-contained static_index.html and the JSON artifacts to out_dir."""
-    live = settings.current_release / "ecoscore.duckdb"
-    if not live.exists():
-        raise FileNotFoundError(f"{live}: 尚无已发布的数仓，请先运行 ecoscore run")
+    """Run `dbt docs generate --static` against a scratch snapshot of the writer's warehouse (so
+    the catalog has every model's real column types — the published copy holds the marts only —
+    and the writer is never touched); copy the self-contained static_index.html and the JSON
+    artifacts to out_dir."""
+    from pipelines.lib.warehouse import snapshot
+
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        scratch_db = Path(scratch) / "docs.duckdb"
-        shutil.copy2(live, scratch_db)
+        scratch_db = snapshot(settings, Path(scratch) / "docs.duckdb")
         target = Path(scratch) / "target"
         dbt_launcher.invoke(["docs", "generate", "--static"], warehouse=scratch_db,
                             target_path=target, vars={"year": release_year(settings)})

@@ -1,4 +1,4 @@
-"""What-if scenarios: re-score in a scratch copy of the published warehouse, never touching
+"""What-if scenarios: re-score in a scratch copy of the writer's warehouse, never touching
 published results.
 
 A scenario changes inputs at the layer where a person thinks about them, then re-runs only the
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from pipelines.lib.console import stage
 from pipelines.lib.files import read_yaml
 from pipelines.lib.names import Choice, UnknownNameError, resolve
 from pipelines.lib.settings import Settings
+from pipelines.lib.warehouse import snapshot
 
 AIR_POLLUTANTS = {"pm2_5": "pm2_5_24h", "pm10": "pm10_24h", "so2": "so2_24h", "no2": "no2_24h",
                   "co": "co_24h", "o3_1h": "o3_1h_max", "o3_8h": "o3_8h_max"}
@@ -137,9 +137,9 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
     live = (release if release.exists() else settings.current_release) / "ecoscore.duckdb"
     if not live.exists():
         raise FileNotFoundError(f"{live}: 尚无已发布的数仓，请先运行 ecoscore run")
-    before_items, before_units = read_scores(live, scenario.year)
+    published_items, published_units = read_scores(live, scenario.year)
     units = [Choice(code, name) for code, name in
-             before_units.select("unit_code", "unit_name").unique().iter_rows()]
+             published_units.select("unit_code", "unit_name").unique().iter_rows()]
     try:  # the code or the Chinese name
         scenario.unit = resolve(scenario.unit, units, "unit")
     except UnknownNameError as err:
@@ -147,7 +147,10 @@ def run_scenario(settings: Settings, scenario: Scenario) -> dict[str, pl.DataFra
     with tempfile.TemporaryDirectory() as scratch:
         db = Path(scratch) / "whatif.duckdb"
         with stage("scenario") as said:
-            shutil.copy2(live, db)
+            # the published copy holds the marts only (issue 31): the scenario changes the
+            # intermediate models of a snapshot of the writer's warehouse, before and after alike
+            snapshot(settings, db)
+            before_items, before_units = read_scores(db, scenario.year)
             models = apply_scenario(db, scenario)
             said.note = f"改动 changed {', '.join(models) or '—'}"
         if models:

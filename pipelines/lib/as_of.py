@@ -1,11 +1,12 @@
-"""Scores as of a date, re-computed on a copy of a release's warehouse: the one home of as-of
+"""Scores as of a date, re-computed on a snapshot of the writer's warehouse: the one home of as-of
 scoring (issue 20 part 5). The notebooks' ranking by month end and the as-of dashboard's
 "change since last month" (the previous month end's scores) both call `scores_as_of`.
 
 An `ecoscore run --as-of D` differs from the full-year run only where the `as_of` var is read:
 the models tagged `as_of` that cut each dated input (air hours, ledger events, water months,
 published measures, self scores; macros/ops/as_of.sql) and `fct_air_target_gap`. So a scratch
-copy of the release's read-only warehouse and `dbt run` of the models between those and
+snapshot of the writer's warehouse (the published copy holds the marts only) and `dbt run` of
+the models between those and
 `fct_unit_scores` with `as_of = D` give the same scores as a whole as-of run
 (tests/test_ops_as_of.py compares the two; 15–30 s per date on two shared cores instead of about
 90 s), and the release is never touched. A whole release as of a date (quality report, office
@@ -13,7 +14,6 @@ files, every mart) is a pipeline run: `pipelines/publish/dashboard/asof.py` `rel
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Iterable
 from datetime import date
@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 
 from pipelines.lib import dbt_launcher
+from pipelines.lib.settings import Settings
 
 # the models an as-of date can change on the way to the scores: from every model that cuts a
 # dated input (tag `as_of`, macros/ops/as_of.sql) down to the scores
@@ -41,14 +42,17 @@ def _rescore(db: Path, year: int, as_of: date, workdir: Path) -> None:
                            f"{dbt_launcher.describe_failure(run)}")
 
 
-def scores_as_of(release: Path, year: int, dates: Iterable[date]) -> dict[str, pl.DataFrame]:
+def scores_as_of(settings: Settings, year: int, dates: Iterable[date]) -> dict[str, pl.DataFrame]:
     """`fct_unit_scores` ("units"), `fct_unit_item_scores` ("items") and `fct_score_movements`
-    ("movements") of the year's schemes re-scored as of each date, with an `as_of_date` column;
-    the release's own scores are not included (read them from its Parquet files)."""
+    ("movements") of the year's schemes re-scored as of each date, with an `as_of_date` column,
+    on a snapshot of the settings' writer warehouse (the published copy holds the marts only, and
+    re-scoring needs the models before them); the release's own scores are not included (read
+    them from its Parquet files)."""
+    from pipelines.lib.warehouse import snapshot
+
     found: dict[str, list[pl.DataFrame]] = {name: [] for name in SCORE_MARTS}
     with tempfile.TemporaryDirectory(prefix="ecoscore-asof-") as scratch:
-        db = Path(scratch) / "asof.duckdb"
-        shutil.copy2(release / "ecoscore.duckdb", db)
+        db = snapshot(settings, Path(scratch) / "asof.duckdb")
         for as_of in sorted(dates):
             _rescore(db, year, as_of, Path(scratch))
             con = duckdb.connect(str(db), read_only=True)

@@ -130,7 +130,7 @@ def scheme_path(value: str, schemes_dir: Path | None = None) -> Path:
 
 def published_choices(database: Path, kind: str, year: int | None = None) -> list[Choice]:
     """Units or schemes of a published warehouse copy (marts.fct_unit_item_scores, the mart every
-    item-level command reads, and the scheme names of raw.scheme_schemes when the copy has them)."""
+    item-level command reads, and the scheme names of marts.dim_schemes when the copy has them)."""
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as con:
@@ -144,7 +144,7 @@ def published_choices(database: Path, kind: str, year: int | None = None) -> lis
         names: dict[str, tuple[str, tuple[str, ...]]] = {}
         try:
             for code, name, government in con.execute(
-                    "select scheme_code, scheme_name, government from raw.scheme_schemes").fetchall():
+                    "select scheme_code, scheme_name, government from marts.dim_schemes").fetchall():
                 names[code] = (name or "", (government,) if government else ())
         except duckdb.Error:
             pass

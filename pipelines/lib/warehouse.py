@@ -74,3 +74,19 @@ def writer_lock(settings: Settings, holder: str = "") -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def snapshot(settings: Settings, target: Path) -> Path:
+    """A copy of the writer's warehouse at `target`, for commands that re-run dbt or read its
+    staging and intermediate models (what-if, as-of scoring, scheme check, the data dictionary):
+    the published `ecoscore.duckdb` holds the published marts only (issue 31). Taken under the
+    writer lock, so never mid-run: a run that writes now makes this fail with WarehouseBusyError.
+    It holds the last run's models — the published ones unless a later run failed."""
+    import shutil
+
+    if not settings.warehouse_path.exists():
+        raise FileNotFoundError(f"{settings.warehouse_path}: 尚无数仓，请先运行 ecoscore run")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(settings, "snapshot"):
+        shutil.copy2(settings.warehouse_path, target)
+    return target

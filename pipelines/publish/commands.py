@@ -257,7 +257,7 @@ def export_as_of(settings, year: int, as_of: date, schemes: list[str] | None, ou
 
     name = f"export-asof-{as_of}"
     with environment_restored():
-        release = release_as_of(settings, year, as_of, name)
+        release, _ = release_as_of(settings, year, as_of, name)
         out = Path(output) if output else asof_dir(settings, year, as_of) / OFFICE_DIR
         made = build_office_files(release, year, as_of, out, record={"as_of": as_of.isoformat()},
                                   schemes=schemes)

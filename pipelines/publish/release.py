@@ -19,7 +19,6 @@ from pipelines.lib.calendar import final_record, finalised_years  # noqa: F401 (
 from pipelines.lib.settings import Settings
 
 KEEP_RELEASES = 5
-AIR_COPY = "air_hourly"  # the release's own copy of the hourly feed store
 # Quarantine views published beside the marts (what was not used, and why).
 QUARANTINE_RELATIONS = {"quarantine_air": "staging.stg_air__quarantine",
                         "quarantine_ledgers": "intermediate.int_ledgers__quarantine",
@@ -62,79 +61,69 @@ def clean_interrupted(settings: Settings, run_id: str) -> list[str]:
     return removed
 
 
+# Reference relations published beside the marts, under a published name (the tables a reader
+# of the marts needs to read them: the schemes' items and grades, stations, the standards'
+# classes, station-day values behind the air marts). No personal data; no raw, staging or
+# intermediate relation is published under its own name.
+REFERENCE_RELATIONS = {"dim_schemes": "staging.stg_scheme__schemes",
+                       "dim_scheme_items": "staging.stg_scheme__items",
+                       "dim_scheme_grades": "staging.stg_scheme__grades",
+                       "dim_air_stations": "staging.stg_air__stations",
+                       "dim_air_unit_stations": "staging.stg_air__unit_stations",
+                       "dim_aqi_levels": "standards.std_aqi_levels",
+                       "dim_water_classes": "standards.std_gb3838_classes",
+                       "fct_air_station_daily": "intermediate.int_air__station_daily"}
+PUBLISHED_SCHEMA = "marts"
+
+
 def export_marts(settings: Settings, run_id: str, year: int | None = None) -> dict[str, int]:
-    """Write every mart (and the quarantine lists) as Parquet into the run's staging folder,
-    plus a read-only copy of the warehouse, and (given the run's year) the units' scores over
-    the years. Returns row counts by file stem. Leftovers of a killed publish go first."""
+    """Write every mart, the quarantine lists and the reference relations as Parquet into the
+    run's staging folder, (given the run's year) the units' scores over the years, and the
+    published `ecoscore.duckdb` holding exactly those files' tables (published_database). Returns
+    row counts by file stem. Leftovers of a killed publish go first."""
     clean_interrupted(settings, run_id)
     target = staging_dir(settings, run_id)
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(settings.warehouse_path))
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         relations = {t: f"marts.{t}" for t in mart_tables(con)}
         relations |= existing_relations(con, QUARANTINE_RELATIONS)
+        relations |= existing_relations(con, REFERENCE_RELATIONS)
         for stem, relation in relations.items():
             path = target / f"{stem}.parquet"
             con.execute(f"copy (select * from {relation} order by all) to '{path}' (format parquet)")
             counts[stem] = con.execute(f"select count(*) from {relation}").fetchone()[0]
-        con.execute("checkpoint")
     finally:
         con.close()
-    shutil.copy2(settings.warehouse_path, target / "ecoscore.duckdb")
-    include_air_store(settings, target)
-    refuse_personal_data(target)
     include_quality_report(settings, run_id, target)
     if year is not None:
         counts[HISTORY_STEM] = write_score_history(settings, target, year)
+    published_database(target)
+    refuse_personal_data(target)
     return counts
 
 
-def include_air_store(settings: Settings, target: Path) -> None:
-    """The hourly feed as this release was built from it, inside the release.
-
-    The writer's raw.air_station_hourly is a view over its own Parquet store
-    (`<warehouse>.air_hourly/`), which the next run's ingest rewrites — even a run that is then
-    rejected. The release gets its own copy of the month files (hard links where the file system
-    allows: the store replaces files, never edits them, so a link keeps this release's bytes) and
-    its warehouse copy's view is pointed at them. DuckDB resolves a relative path in a view against
-    the reader's working folder, not the database file, and checks the files when the view is
-    made, so the view names the staging folder's absolute path now and the final folder's once
-    it is renamed (`switch_live`)."""
-    store = settings.air_hourly_store.resolve()
-    copies = target / AIR_COPY
-    copies.mkdir()
-    for part in sorted(store.glob("*.parquet")) if store.is_dir() else []:
-        try:
-            os.link(part, copies / part.name)
-        except OSError:
-            shutil.copy2(part, copies / part.name)
-    point_views(target, store, copies.resolve())
-
-
-def point_views(release_dir: Path, old: Path, new: Path) -> None:
-    """Re-create every view of the release's warehouse copy that reads Parquet files under `old`
-    to read the files of the same names under `new`. A release without a warehouse copy is left
-    as it is (connecting would create an empty one)."""
-    copy = release_dir / "ecoscore.duckdb"
-    if not copy.exists():
-        return
-    con = duckdb.connect(str(copy))
+def published_database(release_dir: Path) -> Path:
+    """The release's `ecoscore.duckdb`: one table `marts.<stem>` per Parquet file of the release
+    (the published marts, quarantine lists and reference relations) and nothing else — raw,
+    staging and intermediate stay in the writer's warehouse (issue 31). Tables, not views: DuckDB
+    resolves a relative path in a view against the reader's working folder, not the database
+    file's, so a view would tie a copied release to the folder it was made in."""
+    path = release_dir / "ecoscore.duckdb"
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
     try:
-        views = con.execute("select schema_name, view_name, sql from duckdb_views() "
-                            "where not internal").fetchall()
-        files = sorted(new.glob("*.parquet"))
-        for schema, name, sql in views:
-            if str(old) not in sql or not files:
-                continue
-            paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-            con.execute(f'create or replace view "{schema}"."{name}" as '
-                        f"select * from read_parquet([{paths}])")
+        con.execute(f"create schema {PUBLISHED_SCHEMA}")
+        for parquet in sorted(release_dir.glob("*.parquet")):
+            con.execute(f'create table {PUBLISHED_SCHEMA}."{parquet.stem}" as '
+                        f"select * from read_parquet('{parquet.as_posix()}')")
         con.execute("checkpoint")
     finally:
         con.close()
+    return path
 
 
 class PersonalDataError(RuntimeError):
@@ -142,9 +131,9 @@ class PersonalDataError(RuntimeError):
 
 
 def refuse_personal_data(target: Path) -> None:
-    """Scan every Parquet file of the staged release with the masking rule's pattern
-    (pipelines/lib/personal.py; the warehouse copy is scanned by the `published_personal_data`
-    gate before the export) and stop the run, naming file and column, on any hit."""
+    """Scan everything the staged release publishes as data — every Parquet file and every table
+    of its `ecoscore.duckdb` — with the masking rule's pattern (pipelines/lib/personal.py) and
+    stop the run, naming file and column, on any hit."""
     con = duckdb.connect()
     try:
         sources = []
@@ -153,6 +142,16 @@ def refuse_personal_data(target: Path) -> None:
             sources.append((path.name, relation, [
                 r[0] for r in con.execute(f"describe select * from {relation}").fetchall()
                 if r[1] == "VARCHAR"]))
+        database = target / "ecoscore.duckdb"
+        if database.exists():
+            con.execute(f"attach '{database.as_posix()}' as published (read_only)")
+            for schema, table in con.execute(
+                    "select schema_name, table_name from duckdb_tables() where database_name = "
+                    "'published'").fetchall():
+                relation = f'published."{schema}"."{table}"'
+                sources.append((f"ecoscore.duckdb {schema}.{table}", relation, [
+                    r[0] for r in con.execute(f"describe select * from {relation}").fetchall()
+                    if r[1] == "VARCHAR"]))
         hits = [f"{name} 列 {column}：{value}"
                 for name, column, value in personal.first_matches(con, sources)]
     finally:
@@ -181,7 +180,6 @@ def switch_live(settings: Settings, run_id: str, record: dict) -> Path:
     if final.exists():
         shutil.rmtree(final)
     staged.rename(final)
-    point_views(final, staged.resolve() / AIR_COPY, final.resolve() / AIR_COPY)
     adopt_legacy_current(settings)
     year_link = settings.year_release(int(record["year"]))
     year_link.parent.mkdir(parents=True, exist_ok=True)

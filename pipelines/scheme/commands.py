@@ -1,4 +1,4 @@
-"""`ecoscore scheme check FILE` (a scheme file against the published warehouse copy) and
+"""`ecoscore scheme check FILE` (a scheme file against a snapshot of the writer's warehouse) and
 `ecoscore scheme draft` (a scheme drafted from the government's table, pipelines/scheme/draft)."""
 
 from __future__ import annotations

@@ -108,6 +108,9 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     lines += _movement_lines(moves)
     if status == "missing":
         lines.append(f"{RED}数据缺失{RESET}：本项规则找不到输入数据，{_number(missing_points)} 分未计入")
+    elif status == "pending":
+        lines.append(f"{RED}待核{RESET}：本项有台账行被隔离（见组合规则与隔离清单），"
+                     f"{_number(missing_points)} 分暂不计入，改正后重算")
     elif status == "flagged":
         lines.append(f"{RED}待核实{RESET}：本项有台账行的严重程度不在规则分档中，已按基本分值计入（见上）")
     lines.append(f"扣分 {_number(deductions)}，加分 {_number(bonuses)}，本项得分 {_number(score)}"

@@ -76,7 +76,7 @@ def scratch_settings(settings: Settings, name: str) -> Settings:
     return Settings(data_dir=root)
 
 
-def release_as_of(settings: Settings, year: int, as_of: date, name: str) -> Path:
+def release_as_of(settings: Settings, year: int, as_of: date, name: str) -> tuple[Path, Settings]:
     """Run the whole pipeline as of a date in a scratch folder; returns its published release
     (a whole release: every mart, quality report, office files; scores alone as of another date
     are `scores_as_of` over its warehouse copy)."""
@@ -86,7 +86,7 @@ def release_as_of(settings: Settings, year: int, as_of: date, name: str) -> Path
     result = run_pipeline(scratch, year, as_of.isoformat(), ephemeral=True)
     if not result.success:
         raise AsOfRunError(f"截至 {as_of} 的计算失败（临时目录 {scratch.data_dir} 保留以便排查）。")
-    return scratch.current_release.resolve()
+    return scratch.current_release.resolve(), scratch
 
 
 def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True) -> AsOfDashboard:
@@ -94,10 +94,10 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
     started = time.perf_counter()
     previous_as_of = month_end_before(as_of) if as_of.month > 1 else None
     with environment_restored():
-        release = release_as_of(settings, year, as_of, f"asof-{as_of}")
+        release, scratch = release_as_of(settings, year, as_of, f"asof-{as_of}")
         previous = None
-        if previous_as_of is not None:
-            previous = scores_as_of(release, year, [previous_as_of])["units"].drop("as_of_date")
+        if previous_as_of is not None:  # re-scored on the scratch run's own writer warehouse
+            previous = scores_as_of(scratch, year, [previous_as_of])["units"].drop("as_of_date")
         pipeline_seconds = time.perf_counter() - started
         out = asof_dir(settings, year, as_of)
         if out.exists():

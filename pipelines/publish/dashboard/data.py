@@ -62,13 +62,13 @@ def query_release(release_dir: Path, sql: str) -> pl.DataFrame | None:
 def aqi_levels(release_dir: Path) -> pl.DataFrame | None:
     """HJ 633-2012 表2 levels with their official colours, from the standards seed."""
     return query_release(release_dir, "select level, level_name, category, colour "
-                                      "from standards.std_aqi_levels order by level")
+                                      "from marts.dim_aqi_levels order by level")
 
 
 def water_classes(release_dir: Path) -> pl.DataFrame | None:
     """GB 3838-2002 classes with their display colours, from the standards seed."""
     return query_release(release_dir, "select class, label_zh, status_zh, colour "
-                                      "from standards.std_gb3838_classes order by class")
+                                      "from marts.dim_water_classes order by class")
 
 
 def month_end_before(as_of: date) -> date:
@@ -105,7 +105,7 @@ def ranking(scores: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame
 
 def scheme_names(release_dir: Path) -> dict[str, str]:
     """scheme_code → the scheme's Chinese name, from the release's warehouse copy."""
-    frame = query_release(release_dir, "select scheme_code, scheme_name from staging.stg_scheme__schemes")
+    frame = query_release(release_dir, "select scheme_code, scheme_name from marts.dim_schemes")
     return {} if frame is None else dict(frame.iter_rows())
 
 
@@ -216,12 +216,12 @@ def station_completeness(release_dir: Path, year: int, as_of: date) -> pl.DataFr
     frame = query_release(release_dir, f"""
         with received as (
             select station_code, month(obs_date) as obs_month, sum(pm2_5_hours) as hours
-            from intermediate.int_air__station_daily
+            from marts.fct_air_station_daily
             where year(obs_date) = {int(year)} and obs_date <= '{as_of.isoformat()}'::date
             group by all
         )
         select s.station_code, s.station_name, m.obs_month, coalesce(r.hours, 0) as hours
-        from staging.stg_air__stations s
+        from marts.dim_air_stations s
         cross join (select unnest(range(1, 13)) as obs_month) m
         left join received r on r.station_code = s.station_code and r.obs_month = m.obs_month
         order by all""")

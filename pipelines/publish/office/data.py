@@ -124,7 +124,7 @@ def item_positions(item_scores: pl.DataFrame) -> dict[str, int]:
 def _item_tree(release_dir: Path, scheme_code: str) -> dict[str, dict]:
     """item_code → {name, parent, points} of every item of the scheme, headings included."""
     frame = query_release(release_dir, "select item_code, parent_code, item_name, points "
-                                       f"from staging.stg_scheme__items where scheme_code = '{scheme_code}'")
+                                       f"from marts.dim_scheme_items where scheme_code = '{scheme_code}'")
     if frame is None:
         return {}
     return {r["item_code"]: r for r in frame.iter_rows(named=True)}
@@ -286,7 +286,7 @@ def scheme_codes(release_dir: Path, year: int) -> list[str]:
 def assessment_subject(release_dir: Path, scheme_code: str, year: int) -> str:
     """What the titles call the assessment: 资源县2024年度生态环境保护目标责任考核 (the scheme's
     government without 人民政府); empty when the release has no scheme table."""
-    frame = query_release(release_dir, "select government from staging.stg_scheme__schemes "
+    frame = query_release(release_dir, "select government from marts.dim_schemes "
                                        f"where scheme_code = '{scheme_code}'")
     if frame is None or frame.is_empty() or not frame["government"][0]:
         return ""
@@ -295,7 +295,7 @@ def assessment_subject(release_dir: Path, scheme_code: str, year: int) -> str:
 
 
 def grade_order(release_dir: Path, scheme_code: str, scores: pl.DataFrame) -> list[str]:
-    frame = query_release(release_dir, "select grade from staging.stg_scheme__grades "
+    frame = query_release(release_dir, "select grade from marts.dim_scheme_grades "
                                        f"where scheme_code = '{scheme_code}' order by min_score desc")
     if frame is not None and frame.height:
         return frame["grade"].to_list()
