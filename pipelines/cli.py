@@ -59,7 +59,10 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
         note = r.get("grade_note_zh") or ""
         if note.startswith("一票否决"):
             grade += "（一票否决）"
-        gaps = f"数据缺失 {r['missing_items']} 项" if r.get("missing_items") else ""
+        pending = r.get("pending_items") or 0  # 待核: items that lost a ledger row to quarantine
+        missing = (r.get("missing_items") or 0) - pending
+        gaps = "  ".join([*([f"数据缺失 {missing} 项"] if missing > 0 else []),
+                          *([f"待核 {pending} 项"] if pending else [])])
         rows.append([r["scheme_code"], r["unit_name"], points(r["total_score"]),
                      r["score_rank"] if r["score_rank"] is not None else "—", grade, gaps])
     print()

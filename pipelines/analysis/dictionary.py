@@ -37,6 +37,9 @@ def generate_dbt_docs(settings: Settings, out_dir: Path) -> Path:
     artifacts to out_dir."""
     from pipelines.lib.warehouse import snapshot
 
+    live = settings.current_release / "ecoscore.duckdb"
+    if not live.exists():
+        raise FileNotFoundError(f"{live}: 尚无已发布的数仓，请先运行 ecoscore run")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         scratch_db = snapshot(settings, Path(scratch) / "docs.duckdb")
