@@ -79,14 +79,25 @@ def writer_lock(settings: Settings, holder: str = "") -> Iterator[None]:
 def snapshot(settings: Settings, target: Path) -> Path:
     """A copy of the writer's warehouse at `target`, for commands that re-run dbt or read its
     staging and intermediate models (what-if, as-of scoring, scheme check, the data dictionary):
-    the published `ecoscore.duckdb` holds the published marts only (issue 31). Taken under the
-    writer lock, so never mid-run: a run that writes now makes this fail with WarehouseBusyError.
-    It holds the last run's models — the published ones unless a later run failed."""
+    the published `ecoscore.duckdb` holds the published marts only (issue 31). Copied under a
+    shared hold of the writer lock, so never mid-run (a run writing now makes this fail with
+    WarehouseBusyError; a run starting during the copy waits for none: it fails as busy) while
+    snapshots may overlap each other. It holds the last run's models — the published ones unless
+    a later run failed."""
     import shutil
 
     if not settings.warehouse_path.exists():
         raise FileNotFoundError(f"{settings.warehouse_path}: 尚无数仓，请先运行 ecoscore run")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(settings, "snapshot"):
+    settings.lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(settings.lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            handle.seek(0)
+            current = handle.read().strip() or "another process"
+            raise WarehouseBusyError(
+                f"{BUSY_MARKER} {settings.warehouse_path}（{current}），稍后再试。"
+                " Another ecoscore run is writing the warehouse; wait for it to finish.") from err
         shutil.copy2(settings.warehouse_path, target)
     return target
