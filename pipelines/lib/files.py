@@ -48,8 +48,13 @@ def add_files(digest: Any, paths: Iterable[Path], root: Path) -> None:
 def read_yaml(path: Path) -> Any:
     """`yaml.safe_load` of a UTF-8 file through libyaml, refusing a repeated key: every YAML a
     person writes here (schemes, their draft answers, scenarios, suites, calendars) is read by
-    this one reader (pipelines/scheme/loader.py parses the scheme's bytes with the same loader)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)  # noqa: S506 (safe loader)
+    this one reader (pipelines/scheme/loader.py parses the scheme's bytes with the same loader).
+    An error names the file as well as the line (`expectations/x.yaml: 第 7 行: 键 … 重复`)."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)  # noqa: S506 (safe loader)
+    except yaml.MarkedYAMLError as err:
+        err.problem = f"{path}: {err.problem}"
+        raise
 
 
 class InputFileError(ValueError):
