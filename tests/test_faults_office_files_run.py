@@ -7,7 +7,9 @@ clean run's and the item it reaches is 待核 (never scored as if the row did no
 of the published release finds none of the corpus's personal names, IDs or phone numbers.
 
 The damaged copies are tests/test_ledgers_office_files.py's corpus (tests/corpus/office_files/,
-its README says how each was made), plus remarks carrying names, an ID and a phone number."""
+its README says how each was made) — for the quarantine classes the same damage made in the
+sample's own files, one row each (a file where most rows fail is unusable as a whole and
+blocks) — plus remarks carrying names, an ID and a phone number."""
 
 from __future__ import annotations
 
@@ -22,13 +24,7 @@ import polars as pl
 import pytest
 
 from pipelines.lib.settings import Settings, environment_restored
-from tests.test_ledgers_office_files import (
-    DATED_NO_SCHEME,
-    FORMULAS,
-    HIDDEN_SHEET,
-    MONEY,
-    write_corpus,
-)
+from tests.test_ledgers_office_files import FORMULAS, HIDDEN_SHEET, write_corpus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -70,16 +66,28 @@ def write_named_remarks(raw: Path) -> None:
         writer.writerow(row)
 
 
+def damage_in_place(raw: Path) -> None:
+    """The corpus's wrong-unit amount and out-of-window date, made in the sample's own files (a
+    file where most rows fail is a whole file unusable, which blocks: one row each here)."""
+    money = raw / "ledgers" / "sample" / "qinzhou_2024_资金投入.csv"
+    money.write_text(money.read_text(encoding="utf-8").replace(",1,58,万元,", ",1,400000,万元,", 1),
+                     encoding="utf-8")
+    notices = raw / "ledgers" / "sample" / "qinzhou_2024_通报约谈.csv"
+    with notices.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["event_date"] = "2023-12-20"  # lingshan 5.1's first notice, a year early
+    columns = [c for c in rows[0] if c != "scheme_code"]  # and no 方案编码 column
+    with notices.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 @pytest.fixture(scope="module")
 def quarantined_run(sample_run: Settings, tmp_path_factory: pytest.TempPathFactory):
-    """The wrong-unit amounts, the rows dated outside the year and the named remarks."""
+    """The wrong-unit amount, the row dated outside the year and the named remarks."""
     settings = copy_of(sample_run, tmp_path_factory.mktemp("office_quarantine"))
-    corpus = tmp_path_factory.mktemp("corpus")
-    write_corpus(corpus)
-    for file in (MONEY, DATED_NO_SCHEME):
-        target = settings.raw_dir / file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(corpus / file, target)
+    damage_in_place(settings.raw_dir)
     write_named_remarks(settings.raw_dir)
     result = run_night(settings)
     assert result.success, "quarantined rows must not stop the run"
@@ -129,7 +137,8 @@ def test_the_console_counts_the_quarantine_by_class(quarantined_run):
     line = dict(warning_items(settings, run_id))["数据质量 quality"]
     assert "部门台账 · 金额有误 1" in line and "部门台账 · 日期有误 1" in line, line
     quarantine = scores(settings.current_release, "quarantine_ledgers")
-    reasons = " | ".join(quarantine.filter(pl.col("source_file") == MONEY)["reason"].to_list())
+    reasons = " | ".join(quarantine.filter(
+        pl.col("source_file") == "ledgers/sample/qinzhou_2024_资金投入.csv")["reason"].to_list())
     assert "疑似按 元 填写（即 40 万元）" in reasons
 
 
@@ -144,7 +153,11 @@ def test_a_scan_of_the_published_release_finds_no_personal_data(quarantined_run)
     text = "\n".join(parts)
     for secret in PERSONAL:
         assert secret not in text, secret
-    assert "经办人[姓名已隐去]" in text and "农户[姓名已隐去]" in text
+    # the remark was read — masked at ingest, as the writer's warehouse holds it
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        (remark,) = con.execute("select description from raw.ledger_rows where source_file = ?",
+                                [NAMED_REMARKS]).fetchone()
+    assert remark.startswith("经办人[姓名已隐去]核实;农户[姓名已隐去](身份证 [证件号已隐去]"), remark
 
 
 @pytest.mark.parametrize(("file", "named"), [
