@@ -94,7 +94,7 @@ def test_scheme_check_names_the_unit_without_data(ghost_run: Settings):
     from pipelines.scheme.check import check_scheme
 
     report = check_scheme(ghost_run.raw_dir / "schemes" / "qinzhou_2024.yaml", None,
-                          ghost_run.warehouse_path)  # staging and intermediate: the writer's
+                          ghost_run.current_release / "ecoscore.duckdb")  # its published names
     assert any(e.startswith("单位 ghost：") for e in report.errors)
     coverage = {c.code: c for c in report.items}
     assert coverage["1.1"].without_data == ["ghost"]

@@ -121,15 +121,15 @@ def create_views(con: duckdb.DuckDBPyConnection, sources: list[ShardSource]) -> 
 
 
 def scheme_names(release: Path) -> dict[str, str]:
-    """scheme_code → its Chinese name, from the shard release's read-only warehouse copy (none
-    when the release has no copy)."""
+    """scheme_code → its Chinese name, from the shard release's `marts.dim_schemes` (none when
+    the release has no copy)."""
     copy = release / "ecoscore.duckdb"
     if not copy.exists():
         return {}
     con = duckdb.connect(str(copy), read_only=True)
     try:
         return dict(con.execute("select scheme_code, scheme_name "
-                                "from staging.stg_scheme__schemes").fetchall())
+                                "from marts.dim_schemes").fetchall())
     except duckdb.Error:
         return {}
     finally:

@@ -66,13 +66,20 @@ def clean_interrupted(settings: Settings, run_id: str) -> list[str]:
 # classes, station-day values behind the air marts). No personal data; no raw, staging or
 # intermediate relation is published under its own name.
 REFERENCE_RELATIONS = {"dim_schemes": "staging.stg_scheme__schemes",
+                       "dim_scheme_units": "staging.stg_scheme__units",
                        "dim_scheme_items": "staging.stg_scheme__items",
                        "dim_scheme_grades": "staging.stg_scheme__grades",
                        "dim_air_stations": "staging.stg_air__stations",
                        "dim_air_unit_stations": "staging.stg_air__unit_stations",
+                       "dim_water_sections": "staging.stg_water__sections",
                        "dim_aqi_levels": "standards.std_aqi_levels",
                        "dim_water_classes": "standards.std_gb3838_classes",
-                       "fct_air_station_daily": "intermediate.int_air__station_daily"}
+                       "dim_peer_ranks": "staging.stg_scoring__peers",
+                       "fct_air_station_daily": "intermediate.int_air__station_daily",
+                       # what scoring read (`ecoscore scheme check` measures a scheme against it)
+                       "fct_scoring_measures": "intermediate.int_scoring__measures",
+                       "fct_ledger_measures": "intermediate.int_scoring__ledger_measures",
+                       "fct_ledger_events": "intermediate.int_ledgers__events"}
 PUBLISHED_SCHEMA = "marts"
 
 

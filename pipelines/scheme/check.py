@@ -52,6 +52,24 @@ def _assessed(item: dict[str, Any], body: dict[str, Any]) -> list[str]:
     return item.get("units") or [u["code"] for u in body["units"] if u.get("assessed", True)]
 
 
+# What the check reads: the names a release publishes (pipelines/publish/release.py
+# REFERENCE_RELATIONS; its ecoscore.duckdb holds the published marts only), else — a writer's
+# warehouse given with --warehouse — the models themselves.
+RELATIONS = {"MEASURES": ("marts.fct_scoring_measures", "intermediate.int_scoring__measures"),
+             "LEDGER_MEASURES": ("marts.fct_ledger_measures", "intermediate.int_scoring__ledger_measures"),
+             "EVENTS": ("marts.fct_ledger_events", "intermediate.int_ledgers__events"),
+             "PEERS": ("marts.dim_peer_ranks", "staging.stg_scoring__peers")}
+
+
+def relations(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """`sql` with each {NAME} replaced by the relation the database holds."""
+    present = {f"{s}.{t}" for s, t in con.execute(
+        "select schema_name, table_name from duckdb_tables() union all "
+        "select schema_name, view_name from duckdb_views()").fetchall()}
+    return sql.format(**{name: published if published in present else model
+                         for name, (published, model) in RELATIONS.items()})
+
+
 def _label(code: str) -> str:
     measure = registry.measures().get(code)
     kind = registry.event_kinds().get(code)
@@ -64,14 +82,14 @@ def _measure_units(con: duckdb.DuckDBPyConnection, scheme_code: str, item_code: 
     found: set[str] | None = None
     for code in codes:
         if code.startswith("ledger."):
-            rows = con.execute("""select distinct unit_code from intermediate.int_scoring__ledger_measures
+            rows = con.execute(relations(con, """select distinct unit_code from {LEDGER_MEASURES}
                                   where scheme_code = ? and item_code = ? and measure_code = ?
-                                    and measure_value is not null""",
+                                    and measure_value is not null"""),
                                [scheme_code, item_code, code]).fetchall()
         else:
-            rows = con.execute("""select distinct unit_code from intermediate.int_scoring__measures
+            rows = con.execute(relations(con, """select distinct unit_code from {MEASURES}
                                   where measure_code = ? and measure_year = ?
-                                    and measure_value is not null""", [code, year]).fetchall()
+                                    and measure_value is not null"""), [code, year]).fetchall()
         units = {r[0] for r in rows}
         found = units if found is None else found & units
     return found or set()
@@ -79,17 +97,17 @@ def _measure_units(con: duckdb.DuckDBPyConnection, scheme_code: str, item_code: 
 
 def _event_units(con: duckdb.DuckDBPyConnection, scheme_code: str, item_code: str,
                  kinds: list[str]) -> set[str]:
-    rows = con.execute("""select distinct unit_code from intermediate.int_ledgers__events
-                          where scheme_code = ? and item_code = ? and list_contains(?, event_kind)""",
+    rows = con.execute(relations(con, """select distinct unit_code from {EVENTS}
+                          where scheme_code = ? and item_code = ? and list_contains(?, event_kind)"""),
                        [scheme_code, item_code, kinds]).fetchall()
     return {r[0] for r in rows}
 
 
 def _peer_units(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], year: int) -> set[str]:
     """Units with a published rank in the peer table a ranking rule reads."""
-    rows = con.execute("""select distinct unit_code from staging.stg_scoring__peers
+    rows = con.execute(relations(con, """select distinct unit_code from {PEERS}
                           where peer_group = ? and indicator = ? and peer_year = ?
-                            and published_rank is not null""",
+                            and published_rank is not null"""),
                        [rule["peer_group"], rule["indicator"], year]).fetchall()
     return {r[0] for r in rows}
 
@@ -128,18 +146,18 @@ def _unread(con: duckdb.DuckDBPyConnection, scheme: Scheme) -> list[tuple[str, s
     """Loaded ledger rows of this scheme whose item does not read their event kind (or whose
     item is not a scored item of the file)."""
     reads = {(i["code"], k) for i in scheme.body["items"] if "rule" in i for k in item_event_kinds(i)}
-    rows = con.execute("""
+    rows = con.execute(relations(con, """
         select item_code, event_kind, source_file, count(*)
-        from intermediate.int_ledgers__events
+        from {EVENTS}
         where scheme_code = ?
-        group by all order by all""", [scheme.code]).fetchall()
+        group by all order by all"""), [scheme.code]).fetchall()
     return [(r[0], r[1], r[2], int(r[3])) for r in rows if (r[0], r[1]) not in reads]
 
 
 def _unused(con: duckdb.DuckDBPyConnection, scheme: Scheme, year: int) -> list[str]:
     used = {code for i in scheme.body["items"] for _, code in item_measures(i)}
-    rows = con.execute("""select distinct measure_code from intermediate.int_scoring__measures
-                          where measure_year = ? and measure_value is not null order by 1""",
+    rows = con.execute(relations(con, """select distinct measure_code from {MEASURES}
+                          where measure_year = ? and measure_value is not null order by 1"""),
                        [year]).fetchall()
     return [r[0] for r in rows if r[0] not in used]
 

@@ -114,7 +114,7 @@ def scheme_reports(release_dir: Path) -> dict[str, dict]:
     scheme_schema.yaml), {} where the scheme has none or the release predates it."""
     import json
 
-    frame = query_release(release_dir, "select * from staging.stg_scheme__schemes")
+    frame = query_release(release_dir, "select * from marts.dim_schemes")
     if frame is None:
         return {}
     if "report" not in frame.columns:  # a release from before schemes had a report block

@@ -203,12 +203,12 @@ def _ledger_files(release_dir: Path, scheme_code: str) -> pl.DataFrame | None:
 
 
 def scheme_places(release_dir: Path, scheme_code: str) -> tuple[set[str], set[str]]:
-    """The air stations and water sections of the scheme's units (from the release's warehouse
-    copy): the air and water quarantines a scheme's papers show."""
-    units = f"(select unit_code from staging.stg_scheme__units where scheme_code = '{scheme_code}')"
-    stations = query_release(release_dir, f"select station_code from staging.stg_air__unit_stations "
+    """The air stations and water sections of the scheme's units (from the release's reference
+    tables): the air and water quarantines a scheme's papers show."""
+    units = f"(select unit_code from marts.dim_scheme_units where scheme_code = '{scheme_code}')"
+    stations = query_release(release_dir, f"select station_code from marts.dim_air_unit_stations "
                                           f"where unit_code in {units}")
-    sections = query_release(release_dir, f"select section_code from staging.stg_water__sections "
+    sections = query_release(release_dir, f"select section_code from marts.dim_water_sections "
                                           f"where unit_code in {units}")
     return (set() if stations is None else set(stations["station_code"].to_list()),
             set() if sections is None else set(sections["section_code"].to_list()))
@@ -339,7 +339,7 @@ def _of_scheme(frame: pl.DataFrame | None, scheme_code: str) -> pl.DataFrame:
 
 
 def scheme_government(release_dir: Path, scheme_code: str) -> str:
-    frame = query_release(release_dir, "select government from staging.stg_scheme__schemes "
+    frame = query_release(release_dir, "select government from marts.dim_schemes "
                                        f"where scheme_code = '{scheme_code}'")
     return "" if frame is None or frame.is_empty() else (frame["government"][0] or "")
 
