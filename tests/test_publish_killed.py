@@ -88,7 +88,7 @@ def test_the_published_database_holds_exactly_the_release_files(tmp_path: Path,
     final = release.switch_live(settings, "run1", {"year": 2024})
     stems = {p.stem for p in final.glob("*.parquet")}
     assert stems == {"fct_unit_scores", "fct_unit_score_history", "quarantine_ledgers",
-                     "dim_scheme_grades"}
+                     "dim_scheme_grades", "fct_scoring_measures"}
     settings.warehouse_path.unlink()
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
