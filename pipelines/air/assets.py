@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from pipelines.air import ingest
+from pipelines.air import ingest, national
 from pipelines.lib.partitions import monitoring_months
 from pipelines.lib.resources import WarehouseResource
 from pipelines.lib.warehouse import connect
@@ -48,18 +48,21 @@ def raw_air_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
                       "data/raw/registry/unit_stations.csv.")
 def raw_air_unit_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
     frame = ingest.read_registry(warehouse.settings.raw_dir, "unit_stations.csv",
-                                 ingest.UNIT_STATION_COLUMNS)
+                                 ingest.UNIT_STATION_COLUMNS, ingest.UNIT_STATION_OPTIONAL,
+                                 allow_header_only=True)
     rows = warehouse.replace("raw", "air_unit_stations", frame)
     return dg.MaterializeResult(metadata={"rows": rows})
 
 
-def registry_asset(table: str, file_name: str, columns: list[str], description: str) -> dg.AssetsDefinition:
+def registry_asset(table: str, file_name: str, columns: list[str], description: str,
+                   allow_header_only: bool = False) -> dg.AssetsDefinition:
     """A registry CSV under data/raw/registry/ loaded as strings into raw.<table>."""
 
     @dg.asset(key=["raw", table], group_name=GROUP,
               kinds={"polars", "duckdb"}, description=description)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        frame = ingest.read_registry(warehouse.settings.raw_dir, file_name, columns)
+        frame = ingest.read_registry(warehouse.settings.raw_dir, file_name, columns,
+                                     allow_header_only=allow_header_only)
         return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", table, frame)})
 
     return _asset
@@ -71,11 +74,50 @@ raw_air_peer_groups = registry_asset(
 raw_air_station_districts = registry_asset(
     "air_station_districts", "station_districts.csv", ingest.STATION_DISTRICT_COLUMNS,
     "The district each station stands in (站点所在辖区; seed 001 item 5(1)⑤) from "
-    "data/raw/registry/station_districts.csv.")
+    "data/raw/registry/station_districts.csv (a header alone is an empty table: the national "
+    "station list may be all there is).", allow_header_only=True)
 raw_air_event_windows = registry_asset(
     "air_event_windows", "event_windows.csv", ingest.EVENT_WINDOW_COLUMNS,
     "Configured time windows (除夕 19:00 – 初一 06:00, seed 001 item 5(11)①) from "
     "data/raw/registry/event_windows.csv.")
 
+
+
+@dg.asset(key=["raw", "air_national_stations"], group_name=GROUP, kinds={"polars", "duckdb"},
+          description="The national station list (全国站点列表: 监测点编码, 监测点名称, 城市, 经度, 纬度, "
+                      "对照点) from data/raw/air/national/站点列表*.csv, as strings: names, the "
+                      "city each station counts for and the 对照点 flag. Empty without a list.")
+def raw_air_national_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    frame = national.read_station_list(warehouse.settings.raw_dir)
+    return dg.MaterializeResult(metadata={
+        "rows": warehouse.replace("raw", "air_national_stations", frame)})
+
+
+@dg.asset(key=["raw", "air_unit_official"], group_name=GROUP, kinds={"polars", "duckdb"},
+          description="CNEMC's official city values (全国城市逐日文件 china_cities_YYYYMMDD.csv "
+                      "under data/raw/air/national/), long: city, date, hour, type, value as "
+                      "published. The reference the computed unit values are checked against, "
+                      "and a unit-level feed of its own. Empty without such files.")
+def raw_air_unit_official(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    frame = national.read_official(warehouse.settings.raw_dir)
+    return dg.MaterializeResult(metadata={
+        "rows": warehouse.replace("raw", "air_unit_official", frame),
+        "files": len(frame["source_file"].unique()) if frame.height else 0})
+
+
+@dg.asset(key=["raw", "air_station_published_daily"], group_name=GROUP, kinds={"polars", "duckdb"},
+          description="The stations' published 24-hour values (站点实时日均值: the *_24h types at "
+                      "hour 0 of each national station day file, data/raw/air/national/"
+                      "china_sites_YYYYMMDD.csv, i.e. the previous day's values), long, as strings. "
+                      "Under the cnemc_published convention a city's daily value is their mean. "
+                      "Empty without such files.")
+def raw_air_station_published_daily(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    frame = national.read_published_daily(warehouse.settings.raw_dir)
+    return dg.MaterializeResult(metadata={
+        "rows": warehouse.replace("raw", "air_station_published_daily", frame)})
+
+
 defs = dg.Definitions(assets=[raw_air_station_hourly, raw_air_stations, raw_air_unit_stations,
-                              raw_air_peer_groups, raw_air_station_districts, raw_air_event_windows])
+                              raw_air_peer_groups, raw_air_station_districts, raw_air_event_windows,
+                              raw_air_national_stations, raw_air_unit_official,
+                              raw_air_station_published_daily])

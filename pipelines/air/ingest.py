@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.air import national
 from pipelines.lib.files import InputFileError, check_csv_integrity, read_csv_strings
 from pipelines.lib.partitions import feed_files, feed_month
 
@@ -23,6 +24,9 @@ FEED_COLUMNS = ["timepoint", "stationcode", "area", "positionname",
 STATION_COLUMNS = ["stationcode", "positionname", "area", "level",
                    "longitude", "latitude", "feed_hour_label"]
 UNIT_STATION_COLUMNS = ["unit_code", "unit_name", "stationcode"]
+# dated membership (issue 33): a station counts for its unit from valid_from to valid_to
+# (ISO dates, inclusive; empty = open)
+UNIT_STATION_OPTIONAL = ("valid_from", "valid_to")
 PEER_GROUP_COLUMNS = ["peer_group_code", "peer_group_name", "unit_code"]
 STATION_DISTRICT_COLUMNS = ["stationcode", "district_unit_code", "district_name"]
 EVENT_WINDOW_COLUMNS = ["event_code", "event_name", "window_start", "window_end", "source"]
@@ -54,17 +58,29 @@ def read_feed_file(path: Path, label: str) -> pl.DataFrame:
     )
 
 
+def all_feed_files(raw_dir: Path) -> list[tuple[Path, str]]:
+    """Every hourly station file with its month: the long feed (data/raw/air/*.csv) and the
+    national archive's station day files (data/raw/air/national/china_sites_YYYYMMDD.csv)."""
+    return ([(f, feed_month(f)) for f in feed_files(raw_dir)]
+            + [(f, national.file_month(f)) for f in national.day_files(raw_dir, national.SITES_FILE)])
+
+
 def read_station_hourly(raw_dir: Path, months: set[str] | None = None) -> pl.DataFrame:
-    """The hourly feed files under data/raw/air/ (those of `months`, or all), stacked, with
-    file, row and the file's month (`feed_month`) kept. store_months reads a month at a time
-    through it."""
-    files = feed_files(raw_dir)
+    """The hourly feed files (those of `months`, or all), stacked, with file, row and the file's
+    month (`feed_month`) kept; a national station day file is turned into the same rows
+    (national.sites_as_feed). store_months reads a month at a time through it."""
+    files = all_feed_files(raw_dir)
     if not files:
         raise InputFileError(f"{raw_dir / 'air'}: 没有空气站点小时数据文件 (no *.csv)")
-    chosen = [f for f in files if months is None or feed_month(f) in months]
-    frames = [read_feed_file(f, str(f.relative_to(raw_dir))).with_columns(
-                  pl.lit(feed_month(f)).alias("feed_month"))
-              for f in chosen]
+    frames = []
+    for path, month in files:
+        if months is not None and month not in months:
+            continue
+        label = str(path.relative_to(raw_dir))
+        frame = (national.sites_as_feed(path, label) if national.SITES_FILE.match(path.name)
+                 else read_feed_file(path, label))
+        frames.append(frame.select(*FEED_COLUMNS, "source_file", "source_row")
+                      .with_columns(pl.lit(month).alias("feed_month")))
     return pl.concat(frames) if frames else pl.DataFrame(schema=HOURLY_SCHEMA)
 
 
@@ -90,8 +106,8 @@ def store_months(con: duckdb.DuckDBPyConnection, raw_dir: Path, store: Path,
     month is written to a temporary file first and the files are switched only when all of them
     were read: a bad file leaves the store as it was."""
     by_month: dict[str, list[Path]] = {}
-    for path in feed_files(raw_dir):
-        by_month.setdefault(feed_month(path), []).append(path)
+    for path, month in all_feed_files(raw_dir):
+        by_month.setdefault(month, []).append(path)
     if not by_month:
         raise InputFileError(f"{raw_dir / 'air'}: 没有空气站点小时数据文件 (no *.csv)")
     chosen = sorted(set(by_month) if months is None else months)
@@ -148,8 +164,23 @@ def define_hourly_view(con: duckdb.DuckDBPyConnection, store: Path) -> None:
     con.execute(f"create or replace view raw.{HOURLY_TABLE} as {body}")
 
 
-def read_registry(raw_dir: Path, name: str, columns: list[str]) -> pl.DataFrame:
+def read_registry(raw_dir: Path, name: str, columns: list[str],
+                  optional: tuple[str, ...] = (), allow_header_only: bool = False) -> pl.DataFrame:
+    """A registry CSV under data/raw/registry/ as strings. `allow_header_only`: a file with its
+    header and no row is an empty table, not an error — station_districts.csv, when the national
+    station list (data/raw/air/national/站点列表*.csv) already says where each station counts."""
     path = raw_dir / "registry" / name
     if not path.exists():
         raise InputFileError(f"{path}: 文件不存在 (missing registry file)")
-    return read_csv_strings(path, columns, str(path.relative_to(raw_dir)))
+    label = str(path.relative_to(raw_dir))
+    if allow_header_only:
+        check_csv_integrity(path, label, allow_header_only=True)
+        header = pl.read_csv(path, infer_schema=False, n_rows=0, encoding="utf8-lossy")
+        if header.height == 0 and path.read_bytes().count(b"\n") <= 1:
+            names = [c.strip().lstrip("\ufeff") for c in header.columns]
+            missing = [c for c in columns if c not in names]
+            if missing:
+                raise InputFileError(f"{label}: 缺少列 {', '.join(missing)}（找到的列: {', '.join(names)}）")
+            return pl.DataFrame(schema={**{c: pl.String for c in [*columns, *optional]},
+                                        "source_file": pl.String, "source_row": pl.Int64})
+    return read_csv_strings(path, columns, label, optional)

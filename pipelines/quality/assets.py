@@ -27,7 +27,7 @@ from pipelines.quality.suites import (
 # model as its asset (expectations/*.yaml `asset`), so its check runs after the model is built
 # and, blocking, holds back whatever reads the model (pipelines/quality/frames.py says which
 # suites are gates on raw tables, before dbt, and which read models).
-EXTRA_DEPS = {"raw_air_station_hourly": [["raw", "air_stations"]],
+EXTRA_DEPS = {"raw_air_station_hourly": [["raw", "air_stations"], ["raw", "air_national_stations"]],
               "raw_schemes": [["raw", "scheme_items"], ["raw", "scheme_units"]],
               "raw_water_section_monthly": [["raw", "water_sections"]],
               "ledger_events": [["raw", "ledger_rows"], ["raw", "ledger_files"],

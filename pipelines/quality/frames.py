@@ -93,7 +93,9 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
             pm2_5 - pm10 as pm2_5_above_pm10
         from parsed
     """).pl()
-    stations = con.sql("select distinct upper(trim(stationcode)) from raw.air_stations").fetchall()
+    # the registry's stations and the national station list's (issue 33)
+    stations = con.sql("""select distinct upper(trim(stationcode)) from raw.air_stations
+        union select distinct upper(trim(stationcode)) from raw.air_national_stations""").fetchall()
     return frame, {"known_stations": sorted(r[0] for r in stations),
                    "max_hours_ahead": int(feed_macros().air_max_hours_ahead()), **air_bounds()}
 

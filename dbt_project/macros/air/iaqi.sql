@@ -1,7 +1,7 @@
 {#- The one implementation of IAQI and AQI. Plain Jinja on purpose (no dbt-only calls), so
     the `ecoscore aqi` calculator renders the very same SQL as the pipeline's models. -#}
 
-{% macro iaqi_from_breakpoints(concentrations, breakpoints) -%}
+{% macro iaqi_from_breakpoints(concentrations, breakpoints, rounding="'up'") -%}
 {#- HJ 633-2012 §5 formula (1) and §6.2 "计算结果应全部进位取整数": IAQI is rounded UP.
     Computed on integers (concentrations in thousandths, breakpoints are whole numbers), so
     binary floating point never lifts an exact integer over the ceiling (CO 2.2 mg/m3 → 55).
@@ -10,15 +10,24 @@
     (HJ 633-2012 表1 注: no IAQI is computed beyond it). SO2 1 h above 800 and O3 8 h above
     800 get no IAQI here: HJ 633-2012 表1 注2/注3 send them to SO2 24 h and O3 1 h instead —
     callers use iaqi_with_hj633_notes (below), which applies them.
+    `rounding` is a SQL expression giving 'up' (HJ 633-2012 §6.2, the default: stations and
+    `ecoscore aqi`) or 'half_up' (CNEMC's published city IAQI, seed std_air_unit_conventions,
+    convention cnemc_published); both exact on integers.
     In:  a relation with columns standard_code, pollutant, conc (null = missing).
     Out: its rows plus iaqi and above_scale. -#}
 select
     c.*,
     coalesce(
-        seg.iaqi_lo + (
-            (seg.iaqi_hi - seg.iaqi_lo) * (round(c.conc * 1000)::bigint - seg.bp_lo * 1000)
-            + (seg.bp_hi - seg.bp_lo) * 1000 - 1
-        ) // ((seg.bp_hi - seg.bp_lo) * 1000),
+        seg.iaqi_lo + case
+            when {{ rounding }} = 'half_up' then (
+                2 * (seg.iaqi_hi - seg.iaqi_lo) * (round(c.conc * 1000)::bigint - seg.bp_lo * 1000)
+                + (seg.bp_hi - seg.bp_lo) * 1000
+            ) // (2 * (seg.bp_hi - seg.bp_lo) * 1000)
+            else (
+                (seg.iaqi_hi - seg.iaqi_lo) * (round(c.conc * 1000)::bigint - seg.bp_lo * 1000)
+                + (seg.bp_hi - seg.bp_lo) * 1000 - 1
+            ) // ((seg.bp_hi - seg.bp_lo) * 1000)
+        end,
         case when top.pollutant is not null then 500 end
     ) as iaqi,
     top.pollutant is not null as above_scale
@@ -86,7 +95,7 @@ left join {{ levels }} as lv
 {%- endmacro %}
 
 
-{% macro iaqi_with_hj633_notes(concentrations, breakpoints, so2_24h_column=none) -%}
+{% macro iaqi_with_hj633_notes(concentrations, breakpoints, so2_24h_column=none, rounding="'up'") -%}
 {#- IAQI of each concentration with HJ 633-2012 表1 notes 2 and 3 applied — the one place they
     live (models and `ecoscore aqi` both call this):
     注2 "二氧化硫（SO2）1小时平均浓度值高于800 μg/m³的，不再进行其空气质量分指数计算，二氧化硫（SO2）
@@ -116,5 +125,5 @@ with hj633_noted as (
         end as hj633_note
     from {{ concentrations }} as c
 )
-{{ iaqi_from_breakpoints('hj633_noted', breakpoints) }}
+{{ iaqi_from_breakpoints('hj633_noted', breakpoints, rounding) }}
 {%- endmacro %}

@@ -2,7 +2,11 @@
     20 valid hourly values that day; the day's maximum 8-hour O3 needs at least 14 valid
     8-hour windows among those ending 08:00 … 24:00; the day's maximum 1-hour O3 is taken
     under the same 20-hour rule as the 24-hour means. Values stay unrounded here; rounding
-    happens once, on the unit's concentration, before the IAQI lookup. -#}
+    happens once, on the unit's concentration, before the IAQI lookup.
+    The `*_all` columns are the same statistics without the count rules — what CNEMC's
+    real-time release publishes as a station's 24-hour value (the mean of the hours it has, the
+    largest 8-hour window it has), which the `cnemc_published` unit convention averages
+    (seed std_air_unit_conventions, rule station_daily_basis). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -29,9 +33,11 @@ hourly_stats as (
         {%- for c in daily_cols %}
             count({{ c }}) as {{ c }}_hours,
             case when count({{ c }}) >= {{ air_min_valid_hours() }} then avg({{ c }}) end as {{ c }}_24h,
+            avg({{ c }}) as {{ c }}_24h_all,
         {%- endfor %}
         count(o3) as o3_hours,
-        case when count(o3) >= {{ air_min_valid_hours() }} then max(o3) end as o3_1h_max
+        case when count(o3) >= {{ air_min_valid_hours() }} then max(o3) end as o3_1h_max,
+        max(o3) as o3_1h_max_all
     from hourly
     group by station_code, obs_date
 ),
@@ -42,7 +48,8 @@ o3_8h_stats as (
         station_code,
         obs_date,
         o3_8h_windows,
-        case when o3_8h_windows >= 14 then o3_8h_largest end as o3_8h_max
+        case when o3_8h_windows >= 14 then o3_8h_largest end as o3_8h_max,
+        o3_8h_largest as o3_8h_max_all
     from o3_windows
 ),
 
@@ -50,7 +57,8 @@ final as (
     select
         hourly_stats.*,
         coalesce(o3_8h_stats.o3_8h_windows, 0) as o3_8h_windows,
-        o3_8h_stats.o3_8h_max
+        o3_8h_stats.o3_8h_max,
+        o3_8h_stats.o3_8h_max_all
     from hourly_stats
     left join o3_8h_stats using (station_code, obs_date)
 )

@@ -1,7 +1,15 @@
-{#- A unit's daily concentration is the arithmetic mean over its assessment stations (SPEC
-    §2.2; seed 004 annex note: 钦南区、钦北区 use the three central-city stations), over the
-    stations whose daily value is valid. It is rounded before the IAQI lookup — μg/m³ to whole
-    numbers, CO (mg/m³) to one decimal — half to even (GB/T 8170 修约, as HJ 663 requires).
+{#- A unit's daily concentration is the arithmetic mean over its counted stations (SPEC §2.2;
+    seed 004 annex note: 钦南区、钦北区 use the three central-city stations; 对照点 never count,
+    a membership counts between its dates — stg_air__unit_stations), rounded before the IAQI
+    lookup — μg/m³ to whole numbers, CO (mg/m³) to one decimal — by the unit convention the
+    var `air_convention` chooses (seed std_air_unit_conventions, macros/air/conventions.sql):
+    - `standard`: the mean over the stations whose daily value is valid (≥ 20 hours, GB 3095-2012
+      表4 / HJ 663-2013 §4), rounded half to even (GB/T 8170-2008 §3.3);
+    - `cnemc_published`: the mean of the stations' published 24-hour values
+      (stg_air__station_published_daily, from the national station files; without one, the
+      mean of the hours the station has that day rounded half up, CO to 0.1), whatever their
+      number of hours, rounded half up (CO to 0.01): CNEMC's real-time city 24-hour value
+      (measured on 2023-01-20..23).
     The standard in force on the day is chosen by date unless the `standard` var pins one. -#}
 {{ config(
     materialized='incremental',
@@ -19,25 +27,58 @@ with station_daily as (
 
 unit_stations as (
     select * from {{ ref('stg_air__unit_stations') }}
+    where is_counted
 ),
 
 standards as (
     select * from {{ ref('std_standards') }}
 ),
 
+published as (
+    select * from {{ ref('stg_air__station_published_daily') }}
+    where {{ air_window_where('obs_date') }}
+),
+
+convention as (
+    {{ air_unit_convention() }}
+),
+
+-- each station's daily value as the convention counts it
+station_values as (
+    select
+        coalesce(station_daily.station_code, published.station_code) as station_code,
+        coalesce(station_daily.obs_date, published.obs_date) as obs_date,
+        {%- for c in daily_cols %}
+            case
+                when convention.station_daily_basis = 'published_24h'
+                    then coalesce(
+                        published.{{ c }},
+                        {{ air_round('station_daily.' ~ c ~ '_all', 1 if c.startswith('co') else 0, "'half_up'") }}
+                    )
+                else station_daily.{{ c }}
+            end as {{ c }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from station_daily
+    full outer join published using (station_code, obs_date)
+    cross join convention
+),
+
 unit_means as (
     select
         unit_stations.unit_code,
         any_value(unit_stations.unit_name) as unit_name,
-        station_daily.obs_date,
+        station_values.obs_date,
         count(*) as n_stations_reporting,
     {%- for c in daily_cols %}
-        avg(station_daily.{{ c }}) as {{ c }}_mean,
-        count(station_daily.{{ c }}) as {{ c }}_stations{{ "," if not loop.last }}
+        avg(station_values.{{ c }}) as {{ c }}_mean,
+        count(station_values.{{ c }}) as {{ c }}_stations{{ "," if not loop.last }}
     {%- endfor %}
     from unit_stations
-    inner join station_daily using (station_code)
-    group by unit_stations.unit_code, station_daily.obs_date
+    inner join station_values
+        on
+            station_values.station_code = unit_stations.station_code
+            and station_values.obs_date between unit_stations.valid_from and unit_stations.valid_to
+    group by unit_stations.unit_code, station_values.obs_date
 ),
 
 final as (
@@ -53,10 +94,18 @@ final as (
         {%- else %}
             standards.standard_code,
         {%- endif %}
+        convention.convention_code,
         ---------- measures (rounded, as looked up)
         {%- for c in daily_cols %}
-            round_even(unit_means.{{ c }}_mean::decimal(18, 6), {{ 1 if c.startswith('co') else 0 }})
-                as {{ c }},
+            {%- if c.startswith('co') %}
+                case
+                    when convention.co_unit_decimals = 2
+                        then {{ air_round('unit_means.co_24h_mean', 2, 'convention.daily_mean_rounding') }}
+                    else {{ air_round('unit_means.co_24h_mean', 1, 'convention.daily_mean_rounding') }}
+                end as co_24h,
+            {%- else %}
+                {{ air_round('unit_means.' ~ c ~ '_mean', 0, 'convention.daily_mean_rounding') }} as {{ c }},
+            {%- endif %}
         {%- endfor %}
         ---------- coverage
         unit_means.n_stations_reporting,
@@ -64,6 +113,7 @@ final as (
         unit_means.{{ c }}_stations{{ "," if not loop.last }}
     {%- endfor %}
     from unit_means
+    cross join convention
     left join standards
         on unit_means.obs_date between standards.valid_from and standards.valid_to
 )

@@ -12,7 +12,9 @@ with hourly as (
 ),
 
 unit_stations as (
+    -- counted stations only (对照点 never count; issue 33)
     select * from {{ ref('stg_air__unit_stations') }}
+    where is_counted
 ),
 
 registry_windows as (
@@ -63,6 +65,7 @@ unit_hours as (
         on
             hourly.station_code = unit_stations.station_code
             and hourly.timepoint between windows.window_start and windows.window_end
+            and hourly.obs_date between unit_stations.valid_from and unit_stations.valid_to
     group by unit_stations.unit_code, windows.event_code, windows.event_year, hourly.timepoint
 ),
 

@@ -14,7 +14,9 @@ station_daily as (
 ),
 
 unit_stations as (
+    -- counted stations only (对照点 never count; issue 33)
     select * from {{ ref('stg_air__unit_stations') }}
+    where is_counted
 ),
 
 stations as (
@@ -67,7 +69,9 @@ national_values as (
             station_values.station_code = unit_stations.station_code
             and station_values.obs_date = pollution_days.obs_date
             and station_values.display_name = pollution_days.display_name
-    where stations.station_level = '国控'
+    where
+        stations.station_level = '国控'
+        and pollution_days.obs_date between unit_stations.valid_from and unit_stations.valid_to
     window unit_day as (
         partition by
             pollution_days.unit_code, pollution_days.obs_date,

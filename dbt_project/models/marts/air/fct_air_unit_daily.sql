@@ -1,6 +1,8 @@
 {#- Daily AQI of each assessment unit (日报, HJ 633-2012 §5.1.2): the IAQI of the seven daily
     values — 24-hour SO2, NO2, PM10, PM2.5, CO, the day's maximum 1-hour O3 and maximum
-    8-hour O3 — then AQI, level, category, primary and exceeding pollutants. -#}
+    8-hour O3 — then AQI, level, category, primary and exceeding pollutants. The IAQI is
+    rounded as the unit convention says (seed std_air_unit_conventions, rule iaqi_rounding: up
+    per HJ 633-2012 §6.2 under `standard`, half up under `cnemc_published`). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -18,7 +20,11 @@ pollutants as (
     select * from {{ ref('std_pollutants') }}
 ),
 
-concentrations as (
+convention as (
+    {{ air_unit_convention() }}
+),
+
+concentrations_long as (
     unpivot (
         select
             unit_code, obs_date, standard_code,
@@ -30,9 +36,15 @@ concentrations as (
     into name pollutant value conc
 ),
 
+concentrations as (
+    select concentrations_long.*, convention.iaqi_rounding
+    from concentrations_long
+    cross join convention
+),
+
 iaqi as (
     -- HJ 633-2012 表1 注3 (O3 8 h above 800: O3 by its 1-hour IAQI) is applied in the macro
-    {{ iaqi_with_hj633_notes('concentrations', ref('std_aqi_breakpoints')) }}
+    {{ iaqi_with_hj633_notes('concentrations', ref('std_aqi_breakpoints'), rounding='c.iaqi_rounding') }}
 ),
 
 iaqi_named as (
@@ -61,6 +73,7 @@ final as (
         unit_daily.obs_year,
         unit_daily.obs_month,
         unit_daily.standard_code,
+        unit_daily.convention_code,
         ---------- concentrations (μg/m³; CO mg/m³), rounded as looked up
         unit_daily.so2_24h,
         unit_daily.no2_24h,
