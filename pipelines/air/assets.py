@@ -39,7 +39,7 @@ def raw_air_station_hourly(context: dg.AssetExecutionContext,
           description="Station registry (站点名录) from data/raw/registry/stations.csv.")
 def raw_air_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
     frame = ingest.read_registry(warehouse.settings.raw_dir, "stations.csv",
-                                 ingest.STATION_COLUMNS)
+                                 ingest.STATION_COLUMNS, allow_header_only=True)
     return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", "air_stations", frame)})
 
 
@@ -70,7 +70,8 @@ def registry_asset(table: str, file_name: str, columns: list[str], description: 
 
 raw_air_peer_groups = registry_asset(
     "air_peer_groups", "peer_groups.csv", ingest.PEER_GROUP_COLUMNS,
-    "Peer groups for ranking (同类排名) from data/raw/registry/peer_groups.csv.")
+    "Peer groups for ranking (同类排名) from data/raw/registry/peer_groups.csv.",
+    allow_header_only=True)
 raw_air_station_districts = registry_asset(
     "air_station_districts", "station_districts.csv", ingest.STATION_DISTRICT_COLUMNS,
     "The district each station stands in (站点所在辖区; seed 001 item 5(1)⑤) from "
@@ -79,7 +80,7 @@ raw_air_station_districts = registry_asset(
 raw_air_event_windows = registry_asset(
     "air_event_windows", "event_windows.csv", ingest.EVENT_WINDOW_COLUMNS,
     "Configured time windows (除夕 19:00 – 初一 06:00, seed 001 item 5(11)①) from "
-    "data/raw/registry/event_windows.csv.")
+    "data/raw/registry/event_windows.csv.", allow_header_only=True)
 
 
 
@@ -117,7 +118,40 @@ def raw_air_station_published_daily(warehouse: WarehouseResource) -> dg.Material
         "rows": warehouse.replace("raw", "air_station_published_daily", frame)})
 
 
+@dg.asset(key=["raw", "air_unit_feed"], group_name=GROUP, kinds={"polars", "duckdb"},
+          description="Unit-level daily feeds (单位日报: a county's or city's daily values from the "
+                      "provincial platform) from data/raw/air/units/*.csv, as strings: unit_code, "
+                      "date, pm2_5, pm10, so2, no2, co, o3_8h_max (optional unit_name, o3_1h_max). "
+                      "They flow into the same daily, monthly and annual statistics and scoring as "
+                      "units computed from station hours. Empty without such files.")
+def raw_air_unit_feed(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    frame = national.read_unit_feed(warehouse.settings.raw_dir)
+    return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", "air_unit_feed", frame)})
+
+
+@dg.asset(key=["raw", "air_national_cities"], group_name=GROUP, kinds={"polars", "duckdb"},
+          description="The cities the national averages cover (全国339个地级及以上城市, one "
+                      "unit_code a row — the city as the national files name it) from "
+                      "data/raw/registry/national_cities.csv; empty without it.")
+def raw_air_national_cities(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    frame = national.read_optional_registry(warehouse.settings.raw_dir, "national_cities.csv",
+                                            national.NATIONAL_CITY_COLUMNS)
+    return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", "air_national_cities", frame)})
+
+
+@dg.asset(key=["raw", "air_national_published"], group_name=GROUP, kinds={"polars", "duckdb"},
+          description="The Ministry's published national figures (生态环境部 全国环境空气质量状况 "
+                      "月报: month, measure, published_value, unit, source) from "
+                      "data/raw/registry/national_published.csv; empty without it.")
+def raw_air_national_published(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    frame = national.read_optional_registry(warehouse.settings.raw_dir, "national_published.csv",
+                                            national.NATIONAL_PUBLISHED_COLUMNS)
+    return dg.MaterializeResult(metadata={
+        "rows": warehouse.replace("raw", "air_national_published", frame)})
+
+
 defs = dg.Definitions(assets=[raw_air_station_hourly, raw_air_stations, raw_air_unit_stations,
                               raw_air_peer_groups, raw_air_station_districts, raw_air_event_windows,
                               raw_air_national_stations, raw_air_unit_official,
-                              raw_air_station_published_daily])
+                              raw_air_station_published_daily, raw_air_unit_feed,
+                              raw_air_national_cities, raw_air_national_published])

@@ -108,6 +108,12 @@ def store_months(con: duckdb.DuckDBPyConnection, raw_dir: Path, store: Path,
     by_month: dict[str, list[Path]] = {}
     for path, month in all_feed_files(raw_dir):
         by_month.setdefault(month, []).append(path)
+    if not by_month and national.unit_level_inputs(raw_dir):
+        # only unit-level values (city files, unit feeds): no station hour to store
+        for old in store.glob("*.parquet") if store.is_dir() else []:
+            old.unlink()
+        define_hourly_view(con, store)
+        return StoredFeed(rows=0, files=[], stations=0, months=[])
     if not by_month:
         raise InputFileError(f"{raw_dir / 'air'}: 没有空气站点小时数据文件 (no *.csv)")
     chosen = sorted(set(by_month) if months is None else months)

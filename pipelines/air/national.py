@@ -52,14 +52,17 @@ def national_dir(raw_dir: Path) -> Path:
 
 def day_files(raw_dir: Path, pattern: re.Pattern[str]) -> list[Path]:
     folder = national_dir(raw_dir)
-    return sorted(p for p in folder.glob("*.csv") if pattern.match(p.name)) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.csv") if pattern.match(p.name))
 
 
 def file_month(path: Path) -> str:
     """'YYYY-MM' of a national day file, from its name."""
     match = SITES_FILE.match(path.name) or CITIES_FILE.match(path.name)
     if not match:
-        raise InputFileError(f"{path.name}: 不是全国逐日文件 (china_sites_YYYYMMDD.csv / china_cities_YYYYMMDD.csv)")
+        raise InputFileError(
+            f"{path.name}: 不是全国逐日文件 (china_sites_YYYYMMDD.csv / china_cities_YYYYMMDD.csv)")
     return f"{match.group(1)}-{match.group(2)}"
 
 
@@ -76,10 +79,12 @@ def read_wide(path: Path, label: str, key: str) -> pl.DataFrame:
     # a header with trailing commas (2023-01-21 has six) names columns "" and "_duplicated_N":
     # no station or city; dropped when empty, else their cells reach staging and are reported
     unnamed = [c for c in frame.columns if c == "" or c.startswith("_duplicated_")]
-    frame = frame.drop([c for c in unnamed if frame[c].drop_nulls().str.strip_chars().str.len_chars().sum() == 0])
+    empty = [c for c in unnamed if frame[c].drop_nulls().str.strip_chars().str.len_chars().sum() == 0]
+    frame = frame.drop(empty)
     missing = [c for c in INDEX_COLUMNS if c not in frame.columns]
     if missing:
-        raise InputFileError(f"{label}: 缺少列 {', '.join(missing)}（全国逐日文件的前三列应为 date, hour, type）")
+        raise InputFileError(
+            f"{label}: 缺少列 {', '.join(missing)}（全国逐日文件的前三列应为 date, hour, type）")
     return (frame.with_row_index("source_row", offset=2)
             .unpivot(index=["source_row", *INDEX_COLUMNS], variable_name=key, value_name="value")
             .filter(pl.col("value").is_not_null() & (pl.col("value").str.strip_chars() != ""))
@@ -148,3 +153,51 @@ def read_station_list(raw_dir: Path) -> pl.DataFrame:
                                  optional=OPTIONAL_LIST_COLUMNS)
         frames.append(frame.rename(STATION_LIST_COLUMNS))
     return pl.concat(frames) if frames else pl.DataFrame(schema=NATIONAL_STATION_SCHEMA)
+
+
+# A unit-level daily feed (issue 33 item 5): a county's or city's daily values as the provincial
+# platform sends them, data/raw/air/units/*.csv, one row per unit and day.
+UNIT_FEED_COLUMNS = ["unit_code", "date", "pm2_5", "pm10", "so2", "no2", "co", "o3_8h_max"]
+UNIT_FEED_OPTIONAL = ("unit_name", "o3_1h_max")
+UNIT_FEED_SCHEMA = {**{c: pl.String for c in [*UNIT_FEED_COLUMNS, *UNIT_FEED_OPTIONAL]},
+                    "source_file": pl.String, "source_row": pl.Int64}
+
+
+def read_unit_feed(raw_dir: Path) -> pl.DataFrame:
+    """Every unit-level daily feed file (raw.air_unit_feed), strings with file and row: columns
+    unit_code, date (YYYY-MM-DD), the 24-hour means pm2_5, pm10, so2, no2, co and the day's
+    largest 8-hour O3 `o3_8h_max`; optional unit_name and `o3_1h_max`."""
+    folder = raw_dir / "air" / "units"
+    paths = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    frames = [read_csv_strings(p, UNIT_FEED_COLUMNS, str(p.relative_to(raw_dir)), UNIT_FEED_OPTIONAL)
+              for p in paths]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=UNIT_FEED_SCHEMA)
+
+
+def unit_level_inputs(raw_dir: Path) -> bool:
+    """Whether the data folder holds unit-level air values (national city files or unit feeds),
+    which stand without any station hour."""
+    units = raw_dir / "air" / "units"
+    return bool(day_files(raw_dir, CITIES_FILE)) or (units.is_dir() and any(units.glob("*.csv")))
+
+
+# The national figures (issue 33 item 6): which cities the Ministry averages (339 地级及以上城市)
+# and what it published for a month, both registry files, optional.
+NATIONAL_CITY_COLUMNS = ["unit_code"]
+NATIONAL_PUBLISHED_COLUMNS = ["month", "measure", "published_value", "unit", "source"]
+
+
+def read_optional_registry(raw_dir: Path, name: str, columns: list[str]) -> pl.DataFrame:
+    """data/raw/registry/<name> as strings with file and row, or an empty table of the same
+    columns when the file is absent or holds its header alone."""
+    path = raw_dir / "registry" / name
+    label = str(path.relative_to(raw_dir))
+    empty = pl.DataFrame(schema={**{c: pl.String for c in columns},
+                                 "source_file": pl.String, "source_row": pl.Int64})
+    if not path.exists():
+        return empty
+    check_csv_integrity(path, label, allow_header_only=True)
+    if len(path.read_bytes().strip().splitlines()) < 2:
+        return empty
+    return read_csv_strings(path, columns, label)
+

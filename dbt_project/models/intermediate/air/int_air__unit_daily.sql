@@ -10,6 +10,9 @@
       mean of the hours the station has that day rounded half up, CO to 0.1), whatever their
       number of hours, rounded half up (CO to 0.01): CNEMC's real-time city 24-hour value
       (measured on 2023-01-20..23).
+    A unit-day with no counted station is taken from the unit-level feeds (issue 33 item 5,
+    stg_air__unit_feed_daily: the provincial platform's unit 日报, CNEMC's city files), rounded by
+    the same rule; `value_source` says which ('stations' or the feed).
     The standard in force on the day is chosen by date unless the `standard` var pins one. -#}
 {{ config(
     materialized='incremental',
@@ -63,7 +66,12 @@ station_values as (
     cross join convention
 ),
 
-unit_means as (
+unit_feed as (
+    select * from {{ ref('stg_air__unit_feed_daily') }}
+    where {{ air_window_where('obs_date') }}
+),
+
+station_means as (
     select
         unit_stations.unit_code,
         any_value(unit_stations.unit_name) as unit_name,
@@ -79,6 +87,24 @@ unit_means as (
             station_values.station_code = unit_stations.station_code
             and station_values.obs_date between unit_stations.valid_from and unit_stations.valid_to
     group by unit_stations.unit_code, station_values.obs_date
+),
+
+unit_means as (
+    select station_means.*, 'stations' as value_source
+    from station_means
+    union all
+    select
+        f.unit_code,
+        f.unit_name,
+        f.obs_date,
+        0 as n_stations_reporting,
+    {%- for c in daily_cols %}
+        f.{{ c }} as {{ c }}_mean,
+        0 as {{ c }}_stations,
+    {%- endfor %}
+        f.feed_source as value_source
+    from unit_feed as f
+    anti join station_means as s using (unit_code, obs_date)
 ),
 
 final as (
@@ -108,6 +134,7 @@ final as (
             {%- endif %}
         {%- endfor %}
         ---------- coverage
+        unit_means.value_source,
         unit_means.n_stations_reporting,
     {%- for c in daily_cols %}
         unit_means.{{ c }}_stations{{ "," if not loop.last }}

@@ -98,13 +98,15 @@ final as (
         aqi.colour,
         aqi.primary_pollutants,
         aqi.exceed_pollutants,
-        -- a valid day has all seven daily values, each under its own validity rule
+        -- a valid day has all seven daily values, each under its own validity rule (a fed
+        -- unit-day may come without the largest hourly O3: the other six make its day)
         (
             unit_daily.so2_24h is not null and unit_daily.no2_24h is not null
             and unit_daily.pm10_24h is not null and unit_daily.pm2_5_24h is not null
-            and unit_daily.co_24h is not null and unit_daily.o3_1h_max is not null
-            and unit_daily.o3_8h_max is not null
+            and unit_daily.co_24h is not null and unit_daily.o3_8h_max is not null
+            and (unit_daily.o3_1h_max is not null or unit_daily.value_source != 'stations')
         ) as is_valid_day,
+        unit_daily.value_source,
         unit_daily.n_stations_reporting
     from unit_daily
     left join aqi using (unit_code, obs_date)
