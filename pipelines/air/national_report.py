@@ -18,8 +18,8 @@ LABELS = {"good_day_ratio": ("优良天数比例", "%"), "heavy_pollution_ratio"
 ORDER = list(LABELS)
 # why a computed figure differs from the published one, by measure (the rule and the evidence:
 # fct_air_national_monthly's description)
-WHY = {"pm2_5": "生态环境部评价时扣除受沙尘天气影响的城市日（环办监测〔2016〕120号《受沙尘天气过程影响城市空气"
-                "质量评价补充规定》）；实时发布数据不标注沙尘日，故计算值偏高",
+WHY = {"pm2_5": "生态环境部评价时扣除受沙尘天气影响的城市日（环办监测〔2016〕120号"
+                "《受沙尘天气过程影响城市空气质量评价补充规定》）；实时发布数据不标注沙尘日，故计算值偏高",
        "pm10": "同上（沙尘主要抬高 PM10）",
        "good_day_ratio": "月报按审核后数据；实时数据个别城市日的首要污染物浓度与审核值不同"}
 
@@ -41,11 +41,12 @@ def national_table(path: Path, month: str, top: int = 10) -> str:
             where obs_year = ? and obs_month = ? and comprehensive_index_rank is not null
             order by comprehensive_index_rank, unit_name""", [year, mon]).fetchall()
     if not rows:
-        raise LookupError(f"{path}: {month} 没有全国城市月度统计（需要 data/raw/air/national/ 下的城市逐日文件"
-                          "和 data/raw/registry/national_cities.csv；见 docs/air.md）")
+        raise LookupError(f"{path}: {month} 没有全国城市月度统计（需要 data/raw/air/national/ "
+                          "下的城市逐日文件和 data/raw/registry/national_cities.csv；见 docs/air.md）")
     by_measure = {r[0]: r for r in rows}
     n_cities, listed = rows[0][1], rows[0][2]
-    lines = [f"{month} 全国 {listed} 个地级及以上城市（有效月度数据 {n_cities} 个）月度统计：计算值与生态环境部发布值",
+    lines = [f"{month} 全国 {listed} 个地级及以上城市（有效月度数据 {n_cities} 个）月度统计："
+             "计算值与生态环境部发布值",
              f"{'指标':<22}{'计算':>8}{'发布':>8}{'差':>7}  说明"]
     for measure in ORDER:
         if measure not in by_measure:
