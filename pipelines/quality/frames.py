@@ -121,6 +121,20 @@ def air_station_completeness(con: duckdb.DuckDBPyConnection, year: int, as_of: s
     return frame, {}
 
 
+def air_unit_official_check(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Each computed unit value beside CNEMC's official one (marts.fct_air_unit_official_check,
+    issue 33), the hours and days of the year."""
+    frame = con.sql("""
+        select unit_code, timepoint::varchar as timepoint, published_type, grain,
+            computed_value::double as computed_value, official_value::double as official_value,
+            is_match
+        from marts.fct_air_unit_official_check
+        where year(obs_date) = ?
+        order by unit_code, timepoint, published_type
+    """, params=[year]).pl()
+    return frame, {}
+
+
 def raw_schemes(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     frame = con.sql("""
         select t.scheme_code, t.item_code, t.unit_code, i.points, i.item_name, i.source_seed,
@@ -307,6 +321,7 @@ FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, int, str], Frame]] = {
     "raw_air_station_hourly": raw_air_station_hourly,
     "air_station_hourly_checked": air_station_hourly_checked,
     "air_station_completeness": air_station_completeness,
+    "air_unit_official_check": air_unit_official_check,
     "raw_schemes": raw_schemes,
     "raw_water_section_monthly": raw_water_section_monthly,
     "raw_water_sections": raw_water_sections,
