@@ -184,11 +184,13 @@ def test_national_report_prints_computed_beside_published_and_why(tmp_path: Path
     path = tmp_path / "w.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
-        con.execute("""create table marts.fct_air_national_monthly as select * from (values
-            ('2023-01', 'pm10', 338, 339, 94.0::decimal(18,3), 87.0::decimal(18,3), 7.0::decimal(18,3), false, 's'),
-            ('2023-01', 'so2', 338, 339, 11.0::decimal(18,3), 11.0::decimal(18,3), 0.0::decimal(18,3), true, 's'))
-            as t(month, measure, n_cities, n_cities_listed, computed_value, published_value,
-                 difference, is_equal, source)""")
+        con.execute("""create table marts.fct_air_national_monthly as
+            select month, measure, n_cities, n_cities_listed, computed::decimal(18, 3) as computed_value,
+                published::decimal(18, 3) as published_value,
+                (computed - published)::decimal(18, 3) as difference, computed = published as is_equal,
+                's' as source
+            from (values ('2023-01', 'pm10', 338, 339, 94.0, 87.0), ('2023-01', 'so2', 338, 339, 11.0, 11.0))
+                as t(month, measure, n_cities, n_cities_listed, computed, published)""")
         con.execute("""create table marts.fct_air_unit_monthly as select 2023 as obs_year,
             1 as obs_month, 1 as comprehensive_index_rank, '林芝' as unit_name,
             1.44::decimal(18,2) as comprehensive_index, 100.0 as good_day_ratio,
