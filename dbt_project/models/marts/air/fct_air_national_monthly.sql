@@ -9,8 +9,11 @@
     precision; PM2.5 and PM10 come out higher because the Ministry leaves out the days a city's
     PM was raised by sand and dust (受沙尘天气过程影响城市空气质量评价补充规定, 环办监测〔2016〕120号),
     which the real-time release does not mark. -#}
+{#- the ratios from each city's day counts, not its rounded ratio (a city's 74.19 % is not
+    74.2 % in the national mean) -#}
 {%- set measures = [
-    ('good_day_ratio', 'good_day_ratio', 1), ('heavy_pollution_ratio', 'heavy_pollution_ratio', 1),
+    ('good_day_ratio', '100.0 * good_days / nullif(valid_days, 0)', 1),
+    ('heavy_pollution_ratio', '100.0 * heavy_pollution_days / nullif(valid_days, 0)', 1),
     ('pm2_5', 'pm2_5_monthly_mean', 0), ('pm10', 'pm10_monthly_mean', 0), ('o3_8h_p90', 'o3_8h_p90', 0),
     ('so2', 'so2_monthly_mean', 0), ('no2', 'no2_monthly_mean', 0), ('co_p95', 'co_p95', 1)] %}
 
