@@ -51,16 +51,16 @@ station_values as (
     select
         coalesce(station_daily.station_code, published.station_code) as station_code,
         coalesce(station_daily.obs_date, published.obs_date) as obs_date,
-        {%- for c in daily_cols %}
-            case
-                when convention.station_daily_basis = 'published_24h'
-                    then coalesce(
-                        published.{{ c }},
-                        {{ air_round('station_daily.' ~ c ~ '_all', 1 if c.startswith('co') else 0, "'half_up'") }}
+    {%- for c in daily_cols %}
+        case
+            when convention.station_daily_basis = 'published_24h'
+                then coalesce(
+                    published.{{ c }},
+                    {{ air_round('station_daily.' ~ c ~ '_all', 1 if c.startswith('co') else 0, "'half_up'") }}
                     )
-                else station_daily.{{ c }}
-            end as {{ c }}{{ "," if not loop.last }}
-        {%- endfor %}
+            else station_daily.{{ c }}
+        end as {{ c }}{{ "," if not loop.last }}
+    {%- endfor %}
     from station_daily
     full outer join published using (station_code, obs_date)
     cross join convention
@@ -98,10 +98,10 @@ unit_means as (
         f.unit_name,
         f.obs_date,
         0 as n_stations_reporting,
-    {%- for c in daily_cols %}
-        f.{{ c }} as {{ c }}_mean,
-        0 as {{ c }}_stations,
-    {%- endfor %}
+        {%- for c in daily_cols %}
+            f.{{ c }} as {{ c }}_mean,
+            0 as {{ c }}_stations,
+        {%- endfor %}
         f.feed_source as value_source
     from unit_feed as f
     anti join station_means as s using (unit_code, obs_date)

@@ -87,7 +87,11 @@ final as (
         *,
         computed_value = official_value as is_match,
         computed_value - official_value as difference
-    from (select * from hourly_checked union all select * from daily_checked)
+    from (
+        select * from hourly_checked
+        union all
+        select * from daily_checked
+    )
 )
 
 select * from final

@@ -45,7 +45,11 @@ final as (
         m.*,
         coalesce(s.station_role, 'city') as station_role,
         coalesce(s.station_role, 'city') = 'city' as is_counted
-    from (select * from registry union all select * from from_list) as m
+    from (
+        select * from registry
+        union all
+        select * from from_list
+    ) as m
     left join stations as s using (station_code)
 )
 
