@@ -208,3 +208,24 @@ def test_read_wide_frames_are_strings(tmp_path: Path):
     frame = national.read_wide(path, "x", "unit_name")
     assert all(dtype == pl.String for name, dtype in frame.schema.items()
                if name not in ("source_row",))
+
+
+def test_a_scheme_declares_its_units_air_convention(tmp_path: Path):
+    """Issue 33 (conventions chosen per scheme): `scheme.air_convention` is cnemc_published or
+    standard, recorded in raw.scheme_schemes (int_air__unit_conventions gives it to the scheme's
+    units); anything else is refused naming the place."""
+    import yaml
+
+    from pipelines.scheme.loader import SchemeError, load_scheme, scheme_tables
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "raw" / "schemes" / "qinzhou_2024.yaml"
+    body = yaml.safe_load(sample.read_text(encoding="utf-8"))
+    body["scheme"]["air_convention"] = "standard"
+    path = tmp_path / "q.yaml"
+    path.write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tables = scheme_tables([load_scheme(path)], tmp_path)
+    assert tables["schemes"]["air_convention"].to_list() == ["standard"]
+    body["scheme"]["air_convention"] = "half_up"
+    path.write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(SchemeError, match="air_convention"):
+        load_scheme(path)

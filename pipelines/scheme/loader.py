@@ -418,7 +418,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "scheme_year": pl.Int64, "scheme_version": pl.String, "source": pl.String,
                 "standard_code": pl.String, "scheme_file": pl.String, "scheme_sha256": pl.String,
                 "city_unit": pl.String, "bonus_cap": pl.Float64, "missing_data": pl.String,
-                "water_section_scopes": pl.String, "report": pl.String},
+                "water_section_scopes": pl.String, "report": pl.String,
+                "air_convention": pl.String},
     "units": {"scheme_code": pl.String, "unit_code": pl.String, "unit_name": pl.String,
               "unit_kind": pl.String, "is_assessed": pl.Boolean, "duty_class": pl.String},
     "items": {"scheme_code": pl.String, "item_code": pl.String, "item_order": pl.Int64,
@@ -465,6 +466,7 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
             if head.get("water_section_scopes") else None,
             # how the office issues the results (the 通报's authority, 文号, 主送; decimals)
             "report": json.dumps(head["report"], ensure_ascii=False) if head.get("report") else None,
+            "air_convention": head.get("air_convention"),
         })
         for u in s.body["units"]:
             rows["units"].append({"scheme_code": s.code, "unit_code": u["code"], "unit_name": u["name"],

@@ -3,7 +3,8 @@
     daily values count. The rules are data, seed std_air_unit_conventions (each with its
     source); the dbt var `air_convention` chooses one: `cnemc_published` (default — it
     reproduces the figures CNEMC publishes) or `standard` (HJ 633-2012, HJ 663-2013, GB/T 8170
-    as written). The station level never changes with it. -#}
+    as written); a scheme that declares `air_convention` sets it for its units
+    (int_air__unit_conventions). The station level never changes with it. -#}
 
 {% macro air_convention_code() -%}
 {{ return(var('air_convention', 'cnemc_published')) }}
@@ -11,7 +12,8 @@
 
 
 {% macro air_unit_convention() -%}
-{#- One row: the chosen convention's rules as columns (cross-joined by the unit models). -#}
+{#- One row per convention: its rules as columns. The unit models join it per unit with
+    air_unit_convention_join. -#}
 select
     convention_code,
     max(rule_value) filter (where rule_code = 'hourly_mean_rounding') as hourly_mean_rounding,
@@ -20,8 +22,18 @@ select
     max(rule_value) filter (where rule_code = 'station_daily_basis') as station_daily_basis,
     max(rule_value) filter (where rule_code = 'co_unit_decimals')::integer as co_unit_decimals
 from {{ ref('std_air_unit_conventions') }}
-where convention_code = '{{ air_convention_code() }}'
 group by convention_code
+{%- endmacro %}
+
+
+{% macro air_unit_convention_join(unit_column) -%}
+{#- The unit's convention (issue 33: chosen per scheme): the one its scheme declares
+    (int_air__unit_conventions), else the var's; needs a CTE `convention` =
+    air_unit_convention(). -#}
+left join {{ ref('int_air__unit_conventions') }} as unit_convention
+    on unit_convention.unit_code = {{ unit_column }}
+inner join convention
+    on convention.convention_code = coalesce(unit_convention.convention_code, '{{ air_convention_code() }}')
 {%- endmacro %}
 
 

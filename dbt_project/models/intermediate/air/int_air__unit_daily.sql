@@ -42,33 +42,30 @@ published as (
     where {{ air_window_where('obs_date') }}
 ),
 
+unit_feed as (
+    select * from {{ ref('stg_air__unit_feed_daily') }}
+    where {{ air_window_where('obs_date') }}
+),
+
 convention as (
     {{ air_unit_convention() }}
 ),
 
--- each station's daily value as the convention counts it
+-- each station's daily value both ways the conventions count it: its published 24-hour value
+-- (or, without one, the mean of the hours it has, rounded half up) and its valid 24-hour mean
 station_values as (
     select
         coalesce(station_daily.station_code, published.station_code) as station_code,
         coalesce(station_daily.obs_date, published.obs_date) as obs_date,
     {%- for c in daily_cols %}
-        case
-            when convention.station_daily_basis = 'published_24h'
-                then coalesce(
-                    published.{{ c }},
-                    {{ air_round('station_daily.' ~ c ~ '_all', 1 if c.startswith('co') else 0, "'half_up'") }}
-                    )
-            else station_daily.{{ c }}
-        end as {{ c }}{{ "," if not loop.last }}
+        coalesce(
+            published.{{ c }},
+            {{ air_round('station_daily.' ~ c ~ '_all', 1 if c.startswith('co') else 0, "'half_up'") }}
+        ) as {{ c }}_published,
+        station_daily.{{ c }} as {{ c }}_valid{{ "," if not loop.last }}
     {%- endfor %}
     from station_daily
     full outer join published using (station_code, obs_date)
-    cross join convention
-),
-
-unit_feed as (
-    select * from {{ ref('stg_air__unit_feed_daily') }}
-    where {{ air_window_where('obs_date') }}
 ),
 
 station_means as (
@@ -78,14 +75,16 @@ station_means as (
         station_values.obs_date,
         count(*) as n_stations_reporting,
     {%- for c in daily_cols %}
-        avg(station_values.{{ c }}) as {{ c }}_mean,
-        count(station_values.{{ c }}) as {{ c }}_stations{{ "," if not loop.last }}
+        {%- set chosen = "case when convention.station_daily_basis = 'published_24h' then station_values." ~ c ~ "_published else station_values." ~ c ~ "_valid end" %}
+        avg({{ chosen }}) as {{ c }}_mean,
+        count({{ chosen }}) as {{ c }}_stations{{ "," if not loop.last }}
     {%- endfor %}
     from unit_stations
     inner join station_values
         on
             station_values.station_code = unit_stations.station_code
             and station_values.obs_date between unit_stations.valid_from and unit_stations.valid_to
+    {{ air_unit_convention_join('unit_stations.unit_code') }}
     group by unit_stations.unit_code, station_values.obs_date
 ),
 
@@ -140,7 +139,7 @@ final as (
         unit_means.{{ c }}_stations{{ "," if not loop.last }}
     {%- endfor %}
     from unit_means
-    cross join convention
+    {{ air_unit_convention_join('unit_means.unit_code') }}
     left join standards
         on unit_means.obs_date between standards.valid_from and standards.valid_to
 )

@@ -76,7 +76,7 @@ final as (
         unit_means.{{ c }}_stations{{ "," if not loop.last }}
     {%- endfor %}
     from unit_means
-    cross join convention
+    {{ air_unit_convention_join('unit_means.unit_code') }}
 )
 
 select * from final

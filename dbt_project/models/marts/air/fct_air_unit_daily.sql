@@ -39,7 +39,7 @@ concentrations_long as (
 concentrations as (
     select concentrations_long.*, convention.iaqi_rounding
     from concentrations_long
-    cross join convention
+    {{ air_unit_convention_join('concentrations_long.unit_code') }}
 ),
 
 iaqi as (

@@ -69,7 +69,7 @@ with_values as (
         pm2_5_days >= min_days as is_month_valid,
         convention.daily_mean_rounding
     from monthly
-    cross join convention
+    {{ air_unit_convention_join('monthly.unit_code') }}
 ),
 
 with_index as (

@@ -1,0 +1,43 @@
+{#- The unit convention each scheme unit is computed under (issue 33: chosen per scheme): a
+    scheme may declare `scheme.air_convention` (cnemc_published | standard, seed
+    std_air_unit_conventions); its units take it. A unit of several declaring schemes takes the
+    newest year's; two schemes of that year declaring different conventions for one unit is an
+    error (data test: a unit's values can be made one way). Units of no declaring scheme use the
+    var `air_convention` (macros/air/conventions.sql). -#}
+with schemes as (
+    select scheme_code, scheme_year, air_convention
+    from {{ ref('stg_scheme__schemes') }}
+    where air_convention is not null
+),
+
+units as (
+    select distinct scheme_code, unit_code from {{ ref('stg_scheme__units') }}
+),
+
+declared as (
+    select
+        units.unit_code,
+        schemes.scheme_year,
+        schemes.air_convention,
+        schemes.scheme_code
+    from units
+    inner join schemes using (scheme_code)
+),
+
+newest as (
+    select *
+    from declared
+    qualify scheme_year = max(scheme_year) over (partition by unit_code)
+),
+
+final as (
+    select
+        unit_code,
+        min(air_convention) as convention_code,
+        count(distinct air_convention) as n_conventions_declared,
+        string_agg(distinct scheme_code || '=' || air_convention, '; ') as declared_by
+    from newest
+    group by unit_code
+)
+
+select * from final
