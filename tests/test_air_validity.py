@@ -7,7 +7,7 @@ sample's real rows go through the same rules end to end."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 DAY = "2024-09-10"
 
@@ -45,24 +45,14 @@ def test_a_day_with_fewer_than_14_valid_8h_windows_has_no_max_8h(live_db):
     assert row["o3_8h_max"] is None
 
 
-def test_the_unit_mean_counts_a_short_station_day_under_the_published_convention(live_db):
-    # Issue 33, seed std_air_unit_conventions `cnemc_published` (the default; rule
-    # station_daily_basis = published_24h, measured on CNEMC's real-time city values): a station
-    # counts for its unit with the mean of the hours it has, rounded half up, however few — no
-    # 20-hour rule at unit level in the real-time release — and the unit's mean is rounded half
-    # up. (Under `standard` the short station is left out and the mean rounded half to even,
-    # GB 3095-2012 表4 / GB/T 8170: the dbt unit test unit_daily_is_the_mean_of_valid_stations_
-    # rounded_half_even in models/intermediate/air/_air__models.yml.)
+def test_the_unit_mean_leaves_out_the_invalid_station_and_rounds_half_even(live_db):
+    # SPEC §2.2: the unit's value is the mean over its stations with a valid daily value;
+    # GB/T 8170 (as HJ 663 requires): rounded half to even before the IAQI lookup
     station = station_day(live_db, "3104A", DAY)
     unit = unit_day(live_db, "lingshan", DAY)
-    assert station["pm2_5_24h"] is not None and unit["n_stations_reporting"] == 2
-    assert unit["pm2_5_24h_stations"] == 2
-    hours = live_db.execute("""select station_code, avg(pm2_5)::decimal(18, 6)
-        from staging.stg_air__station_hourly where obs_date = ?::date and station_code in (
-            select station_code from staging.stg_air__unit_stations where unit_code = 'lingshan')
-        group by station_code""", [DAY]).fetchall()
-    published = [Decimal(m).quantize(Decimal("1"), rounding=ROUND_HALF_UP) for _, m in hours]
-    expected = (sum(published) / len(published)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    assert unit["n_stations_reporting"] == 2
+    assert unit["pm2_5_24h_stations"] == 1
+    expected = Decimal(str(station["pm2_5_24h"])).quantize(Decimal("1"), rounding=ROUND_HALF_EVEN)
     assert unit["pm2_5_24h"] == expected
 
 

@@ -93,9 +93,13 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
             pm2_5 - pm10 as pm2_5_above_pm10
         from parsed
     """).pl()
-    # the registry's stations and the national station list's (issue 33)
-    stations = con.sql("""select distinct upper(trim(stationcode)) from raw.air_stations
-        union select distinct upper(trim(stationcode)) from raw.air_national_stations""").fetchall()
+    # the registry's stations and the national station list's (issue 33), when it was loaded
+    listed = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                         "and table_name = 'air_national_stations'").fetchone()[0]
+    national = ("union select distinct upper(trim(stationcode)) from raw.air_national_stations"
+                if listed else "")
+    stations = con.sql("select distinct upper(trim(stationcode)) from raw.air_stations "
+                       + national).fetchall()
     return frame, {"known_stations": sorted(r[0] for r in stations),
                    "max_hours_ahead": int(feed_macros().air_max_hours_ahead()), **air_bounds()}
 
