@@ -95,7 +95,7 @@ def raw_air_station_hourly(con: duckdb.DuckDBPyConnection, year: int, as_of: str
     """).pl()
     # the registry's stations and the national station list's (issue 33), when it was loaded
     listed = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
-                         "and table_name = 'air_national_stations'").fetchone()[0]
+                         "and table_name = 'air_national_stations'").fetchall()[0][0]
     national = ("union select distinct upper(trim(stationcode)) from raw.air_national_stations"
                 if listed else "")
     stations = con.sql("select distinct upper(trim(stationcode)) from raw.air_stations "
