@@ -2,8 +2,11 @@
     scheme may declare `scheme.air_convention` (cnemc_published | standard, seed
     std_air_unit_conventions); its units take it. A unit of several declaring schemes takes the
     newest year's; two schemes of that year declaring different conventions for one unit is an
-    error (data test: a unit's values can be made one way). Units of no declaring scheme use the
-    var `air_convention` (macros/air/conventions.sql). -#}
+    error (data test: a unit's values can be made one way). A unit of the office's own registry
+    (registry/unit_stations.csv) that no scheme names — the city beside its districts, whose
+    stations seed 004 gives 钦南区 and 钦北区 — takes the convention every declaring scheme agrees
+    on, so units computed from the same stations agree; when they disagree, and for the cities of
+    the national station list, the var `air_convention` applies (macros/air/conventions.sql). -#}
 with schemes as (
     select scheme_code, scheme_year, air_convention
     from {{ ref('stg_scheme__schemes') }}
@@ -30,7 +33,7 @@ newest as (
     qualify scheme_year = max(scheme_year) over (partition by unit_code)
 ),
 
-final as (
+by_scheme as (
     select
         unit_code,
         min(air_convention) as convention_code,
@@ -38,6 +41,32 @@ final as (
         string_agg(distinct scheme_code || '=' || air_convention, '; ') as declared_by
     from newest
     group by unit_code
+),
+
+-- registry units no scheme names, when the declaring schemes agree on one convention
+unanimous as (
+    select min(air_convention) as convention_code
+    from schemes
+    having count(distinct air_convention) = 1
+),
+
+registry_units as (
+    select distinct unit_code
+    from {{ ref('stg_air__unit_stations') }}
+    where membership_source = 'registry'
+),
+
+final as (
+    select * from by_scheme
+    union all
+    select
+        registry_units.unit_code,
+        unanimous.convention_code,
+        1 as n_conventions_declared,
+        'all declaring schemes' as declared_by
+    from registry_units
+    cross join unanimous
+    anti join by_scheme using (unit_code)
 )
 
 select * from final
