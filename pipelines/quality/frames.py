@@ -293,9 +293,15 @@ def raw_water_sections(con: duckdb.DuckDBPyConnection, year: int, as_of: str) ->
 def ledger_events(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     """One row per ledger data row (titles and footers left out), with the quarantine's reasons
     per column (`<column>_problem`); plus one row per file-level problem (`file_problem`)."""
+    # A date that reads but falls outside the year (event_year_problem) is quarantined without
+    # condemning its file: a ledger kept across years is normal, and a 2023 run reading the
+    # 2024 rows of the same file must not block (a date that cannot be read still counts).
     pivot = ",\n".join(
-        f"string_agg(q.reason, '；') filter (where q.column_name = '{c}') as {c}_problem"
+        f"string_agg(q.reason, '；') filter (where q.column_name = '{c}'"
+        + (" and e.event_date is null" if c == "event_date" else "") + f") as {c}_problem"
         for c in LEDGER_CHECKED_COLUMNS)
+    pivot += (",\nstring_agg(q.reason, '；') filter (where q.column_name = 'event_date'"
+              " and e.event_date is not null) as event_year_problem")
     frame = con.sql(f"""
         with data_rows as (
             select ledger_row_id, source_file, coalesce(source_sheet, '') as source_sheet,
@@ -307,12 +313,14 @@ def ledger_events(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Fram
                 null::varchar as file_problem
             from data_rows as d
             left join intermediate.int_ledgers__quarantine as q using (ledger_row_id)
+            left join intermediate.int_ledgers__rows_resolved as e using (ledger_row_id)
             group by all
         ),
         per_file as (
             select source_file, coalesce(source_sheet, '') as source_sheet,
                 header_row::bigint as source_row,
-                {", ".join(f"null::varchar as {c}_problem" for c in LEDGER_CHECKED_COLUMNS)},
+                {", ".join(f"null::varchar as {c}_problem"
+                           for c in [*LEDGER_CHECKED_COLUMNS, "event_year"])},
                 file_problem
             from raw.ledger_files where file_problem is not null
         )

@@ -5,7 +5,8 @@ the result is read after the connection rolls back), so every suite validates a 
 DataFrame fetched from the warehouse instead.
 
 Each expectation carries in its `meta`:
-- `severity`: `block` (stops publishing) or `warn` (reported, never blocks);
+- `severity`: `block` (stops publishing), `warn` (reported, never blocks) or `quarantined` (the
+  rows are already quarantined and only listed: e.g. a ledger row of another year);
 - `why`: the reason a person reads, in Chinese; `file_column`: the input column to fix when the
   validated column is derived from it; `list_value: true` lists each failing row's value (the
   cell as written, or the quarantine's own reason) beside its file and row;

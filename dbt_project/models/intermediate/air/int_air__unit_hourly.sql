@@ -16,8 +16,12 @@
 {%- set cols = ['pm2_5', 'pm10', 'so2', 'no2', 'co', 'o3'] %}
 
 with hourly as (
+    -- a station-hour sent with every value missing is not a report: it neither counts as a
+    -- reporting station nor makes a unit-hour (the same as a row never sent, or quarantined)
     select * from {{ ref('stg_air__station_hourly') }}
-    where {{ air_window_where('obs_date') }}
+    where
+        {{ air_window_where('obs_date') }}
+        and coalesce({{ cols | join(', ') }}) is not null
 ),
 
 unit_stations as (
