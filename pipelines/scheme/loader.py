@@ -71,7 +71,12 @@ def _parse_yaml(path: Path, raw: bytes) -> Any:
 
 def _shape_params(schema: dict[str, Any]) -> dict[str, set[str]]:
     """Each rule shape's parameter names, read from the schema's if/then branches."""
-    params: dict[str, set[str]] = {}
+    return {shape: set(then.get("properties", {})) for shape, then in _shape_branches(schema).items()}
+
+
+def _shape_branches(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each rule shape's branch of the schema (its `then`), with $refs resolved."""
+    branches: dict[str, dict[str, Any]] = {}
     defs = schema["$defs"]
     for branch in defs["rule"]["allOf"]:
         cond = branch["if"]["properties"]["shape"]
@@ -79,15 +84,48 @@ def _shape_params(schema: dict[str, Any]) -> dict[str, set[str]]:
         if "$ref" in then:
             then = defs[then["$ref"].rsplit("/", 1)[1]]
         for shape in cond.get("enum", [cond.get("const")]):
-            params[shape] = set(then.get("properties", {}))
-    return params
+            branches[shape] = then
+    return branches
+
+
+def _lowest_anchor_points(rule: dict[str, Any]) -> float:
+    anchors = [a for a in rule.get("anchors", []) if isinstance(a, dict) and "value" in a]
+    return float(min(anchors, key=lambda a: a["value"]).get("points", 0)) if anchors else 0.0
+
+
+# When a parameter a schema branch lists under `x-required-when` is required (the schema says it
+# in words for the message; tests/test_scheme_rule_parameters.py holds the two lists together).
+REQUIRED_WHEN: dict[tuple[str, str], Any] = {
+    ("interpolation", "below_per_unit"): lambda r: _lowest_anchor_points(r) > 0,
+    ("ranking", "bottom"): lambda r: r.get("mode") == "bottom_n",
+    ("ranking", "worst_share"): lambda r: r.get("mode") == "linear",
+    ("ranking", "per_place"): lambda r: r.get("mode") == "rank_change",
+    ("ranking", "direction"): lambda r: r.get("mode") == "rank_change" or "exempt_improvement_pct" in r,
+}
+
+
+def _check_rule_parameters(where: str, rule: dict[str, Any], branch: dict[str, Any]) -> None:
+    """A parameter that needs another (dependentRequired) or that a mode needs (x-required-when)
+    is missing: the message names the item, the parameter and why (issue 32: a partial set of
+    parameters never scores silently, e.g. 003 二.2 below_floor_value without its slope)."""
+    shape = rule["shape"]
+    for given, needs in branch.get("dependentRequired", {}).items():
+        missing = [n for n in needs if given in rule and n not in rule]
+        if missing:
+            raise SchemeError(f"{where}/rule/{given}: 规则 {shape} 的参数 {given} 须与 "
+                              f"{'、'.join(missing)} 同时写明（缺少 {'、'.join(missing)}）")
+    for param, why in branch.get("x-required-when", {}).items():
+        if param not in rule and REQUIRED_WHEN[(shape, param)](rule):
+            raise SchemeError(f"{where}/rule: 规则 {shape} 缺少参数 {param}（须写明的情形：{why}）")
 
 
 def _check_item_keys(path: Path, body: dict[str, Any], schema: dict[str, Any]) -> None:
     """Before the JSON Schema (whose message for an unknown key is hard to read): an unknown
-    item key, rule shape or rule parameter names its place and the nearest valid name."""
+    item key, rule shape or rule parameter names its place and the nearest valid name; a rule
+    parameter missing where the schema requires it with another or in a mode, likewise."""
     item_keys = set(schema["$defs"]["item"]["properties"])
     shapes = _shape_params(schema)
+    branches = _shape_branches(schema)
     items = body.get("items") if isinstance(body, dict) else None
     for n, item in enumerate(items if isinstance(items, list) else []):
         if not isinstance(item, dict):
@@ -107,6 +145,7 @@ def _check_item_keys(path: Path, body: dict[str, Any], schema: dict[str, Any]) -
                     f"{where}/rule/{key}: 规则 {rule['shape']} 没有参数 {key}"
                     f"{registry.did_you_mean(str(key), allowed - {'shape'})}"
                     f"（可用参数: {', '.join(sorted(allowed - {'shape'}))}）")
+        _check_rule_parameters(where, rule, branches[rule["shape"]])
 
 
 def item_measures(item: dict[str, Any]) -> list[tuple[str, str]]:
@@ -279,6 +318,106 @@ def _check_groups(path: Path, body: dict[str, Any], codes: set[str]) -> None:
             raise SchemeError(f"{path}: items/{n} ({item['code']})/rule: 等次 {named} 不在 grades 中")
 
 
+# Shapes that score the item's own measure (`measure`, or the weighted sum of measure_weights);
+# the others read ledger events, a peer table or the measures named in the rule.
+MEASURE_SHAPES = ("step_shortfall", "step_surplus", "interpolation", "tiers", "proportional",
+                  "lateness", "station_outlier_days")
+RATE_UNIT = "%"
+
+
+def _assessed_units(body: dict[str, Any], item: dict[str, Any]) -> list[str]:
+    if item.get("responsible"):
+        return [r["unit"] for r in item["responsible"]]
+    if "duty" in item:
+        return duty_units(body, item)
+    return item.get("units") or [u["code"] for u in body["units"] if u.get("assessed", True)]
+
+
+def _check_rule_inputs(path: Path, body: dict[str, Any], codes: set[str]) -> None:
+    """What a rule needs from the rest of the file: a measure it scores, a target for every unit
+    it compares, a rate where it counts percentage points, the city it depends on, the clauses it
+    caps, the not-applicable condition and the scheme's policy for it. Each gap would otherwise
+    score silently (a target missing is no shortfall; a city missing is nobody's completion)."""
+    head = body["scheme"]
+    measures = registry.measures()
+    for n, item in enumerate(body["items"]):
+        rule = item.get("rule")
+        where = f"{path}: items/{n} ({item['code']})"
+        if rule is None:
+            if "not_applicable" in item:
+                raise SchemeError(f"{where}/not_applicable: 不计分的指标（没有 rule）不需要 not_applicable")
+            continue
+        shape = rule["shape"]
+        measure = measures.get(item.get("measure", ""))
+        if shape in MEASURE_SHAPES and "measure" not in item:
+            raise SchemeError(f"{where}: 规则 {shape} 按指标数据计分，须写明 measure")
+        if shape not in MEASURE_SHAPES and "measure" in item and "not_applicable" not in item:
+            raise SchemeError(f"{where}/measure: 规则 {shape} 不读取 measure（{item['measure']} 不会被计分）")
+        if shape in ("step_shortfall", "step_surplus"):
+            targets = item.get("targets", {})
+            without = [u for u in _assessed_units(body, item) if u not in targets and "target" not in item]
+            if without:
+                raise SchemeError(f"{where}: 规则 {shape} 须有目标值：单位 {'、'.join(without)} 没有 "
+                                  "target/targets（没有目标就无从计算差距）")
+            unit = rule.get("step_unit", "measure_unit")
+            if unit == "percentage_point" and measure is not None and measure.unit_zh != RATE_UNIT:
+                raise SchemeError(
+                    f"{where}/rule/step_unit: 百分点（percentage_point）只用于以 % 计的比率，"
+                    f"{item['measure']}（{measure.label_zh}）的单位是「{measure.unit_zh or '无'}」")
+            zero = [u for u in _assessed_units(body, item) if targets.get(u, item.get("target")) == 0]
+            if unit == "percent" and zero:
+                raise SchemeError(f"{where}/rule/step_unit: 按目标的百分比（percent）计差距须目标值不为 0"
+                                  f"（{'、'.join(zero)} 的目标为 0）")
+        if shape == "proportional" and measure is not None and measure.unit_zh != RATE_UNIT:
+            raise SchemeError(f"{where}/measure: 规则 proportional 按完成比例（%）计分，"
+                              f"{item['measure']} 的单位是「{measure.unit_zh or '无'}」")
+        city_rule = rule.get("evaluate_on") == "city" or "unless_city_completed" in rule
+        if city_rule and not head.get("city_unit"):
+            raise SchemeError(f"{where}/rule: 规则按市级完成情况计分（evaluate_on: city / "
+                              "unless_city_completed），方案须写明 scheme/city_unit")
+        if rule.get("unless_city_completed") and rule["unless_city_completed"] not in codes:
+            raise SchemeError(f"{where}/rule/unless_city_completed: 指标 {rule['unless_city_completed']} 不存在")
+        unpriced = sorted(set(rule.get("clause_caps", {})) - set(rule.get("severity_amounts", {})))
+        if unpriced:
+            raise SchemeError(f"{where}/rule/clause_caps: 条款 {'、'.join(unpriced)} 不是 severity_amounts "
+                              "中的分档（clause_caps 以分档名称指明条款）")
+        applies = item.get("not_applicable")
+        if applies is not None:
+            if not head.get("not_applicable"):
+                raise SchemeError(f"{where}/not_applicable: 方案须在 scheme/not_applicable 写明不适用指标的"
+                                  "处理（policy: exclude 不计入应得分 / convert 折算），并引用原文")
+            kinds = measure.event_kinds if measure is not None else ()
+            if applies["when"] == "no_task" and "count_required" not in kinds:
+                raise SchemeError(f"{where}/not_applicable: no_task 以台账“任务数量”为 0 判断，指标须读取"
+                                  "任务数量（measure: ledger.completion_pct 或 ledger.count_required）")
+
+
+SCOPE_RANK = {"clause": 1, "item": 2, "section": 3}
+SCOPE_ZH = {"clause": "条款", "item": "指标", "section": "部分"}
+
+
+def _check_group_scopes(path: Path, body: dict[str, Any]) -> None:
+    """Every capped group says what its cap belongs to (clause / item / section), and capped
+    groups that share items nest, the inner one narrower: caps then apply innermost first."""
+    capped = [g for g in body.get("groups", []) if "deduction_cap" in g or "bonus_cap" in g]
+    for n, group in enumerate(body.get("groups", [])):
+        if group in capped and "scope" not in group:
+            raise SchemeError(f"{path}: groups/{n} ({group['code']})/scope: 分组有封顶分值，须写明封顶属于"
+                              "哪一级（clause 条款 / item 指标 / section 部分），并在 note 中说明依据")
+    for a in capped:
+        for b in capped:
+            shared = set(a["items"]) & set(b["items"])
+            if a is b or not shared or SCOPE_RANK[a["scope"]] > SCOPE_RANK[b["scope"]]:
+                continue
+            inner, outer = (a, b) if set(a["items"]) <= set(b["items"]) else (b, a)
+            nested = set(inner["items"]) <= set(outer["items"]) and inner["items"] != outer["items"]
+            if not nested or SCOPE_RANK[inner["scope"]] >= SCOPE_RANK[outer["scope"]]:
+                raise SchemeError(
+                    f"{path}: groups ({a['code']}、{b['code']}): 两个封顶分组共有指标 "
+                    f"{'、'.join(sorted(shared))}，须一组完全包含另一组，且内层的层级更小"
+                    f"（{a['code']} 为{SCOPE_ZH[a['scope']]}级，{b['code']} 为{SCOPE_ZH[b['scope']]}级）")
+
+
 def _check_references(path: Path, body: dict[str, Any]) -> None:
     """What a JSON Schema cannot say: codes unique, every reference exists, pools acyclic."""
     unit_codes = [u["code"] for u in body["units"]]
@@ -291,6 +430,8 @@ def _check_references(path: Path, body: dict[str, Any]) -> None:
     _check_tree(path, body, set(item_codes))
     _check_pools(path, body, set(item_codes))
     _check_groups(path, body, set(item_codes))
+    _check_group_scopes(path, body)
+    _check_rule_inputs(path, body, set(item_codes))
 
 
 def unreviewed(body: Any) -> list[str]:
@@ -359,7 +500,9 @@ def _item_row(s: Scheme, order: int, item: dict[str, Any]) -> dict[str, Any]:
         "measure_window": json.dumps(item["measure_window"]) if item.get("measure_window") else None,
         "overflow_to_total": bool(item.get("overflow_to_total", False)),
         "source_seed": item["source"]["seed"], "source_item": item["source"]["item"],
-        "source_text": item["source"]["text"],
+        "source_text": item["source"]["text"], "item_note": item.get("note"),
+        "not_applicable_when": item.get("not_applicable", {}).get("when"),
+        "not_applicable_text": item.get("not_applicable", {}).get("source", {}).get("text"),
     }
 
 
@@ -419,7 +562,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "standard_code": pl.String, "scheme_file": pl.String, "scheme_sha256": pl.String,
                 "city_unit": pl.String, "bonus_cap": pl.Float64, "missing_data": pl.String,
                 "water_section_scopes": pl.String, "report": pl.String,
-                "air_convention": pl.String},
+                "air_convention": pl.String, "not_applicable_policy": pl.String,
+                "not_applicable_source_item": pl.String, "not_applicable_source_text": pl.String},
     "units": {"scheme_code": pl.String, "unit_code": pl.String, "unit_name": pl.String,
               "unit_kind": pl.String, "is_assessed": pl.Boolean, "duty_class": pl.String},
     "items": {"scheme_code": pl.String, "item_code": pl.String, "item_order": pl.Int64,
@@ -427,14 +571,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
               "points": pl.Float64, "is_scored": pl.Boolean, "rule_shape": pl.String,
               "rule_params": pl.String, "measure_code": pl.String, "measure_weights": pl.String,
               "measure_window": pl.String, "overflow_to_total": pl.Boolean, "source_seed": pl.String,
-              "source_item": pl.String, "source_text": pl.String},
+              "source_item": pl.String, "source_text": pl.String, "item_note": pl.String,
+              "not_applicable_when": pl.String, "not_applicable_text": pl.String},
     "targets": {"scheme_code": pl.String, "item_code": pl.String, "unit_code": pl.String,
                 "target": pl.Float64, "unit_points": pl.Float64, "unit_role": pl.String,
                 "zero_if_notices": pl.Int64, "notices_within": pl.String},
     "grades": {"scheme_code": pl.String, "grade": pl.String, "min_score": pl.Float64},
     "groups": {"scheme_code": pl.String, "group_code": pl.String, "group_name": pl.String,
                "deduction_cap": pl.Float64, "bonus_cap": pl.Float64, "highest_only": pl.Boolean,
-               "overflow_to_total": pl.Boolean, "source_item": pl.String, "source_text": pl.String},
+               "overflow_to_total": pl.Boolean, "source_item": pl.String, "source_text": pl.String,
+               "cap_scope": pl.String, "group_note": pl.String},
     "group_items": {"scheme_code": pl.String, "group_code": pl.String, "item_code": pl.String},
     "pools": {"scheme_code": pl.String, "item_code": pl.String, "charged_to": pl.String},
     "peer_groups": {"scheme_code": pl.String, "peer_group": pl.String, "peer_group_name": pl.String,
@@ -467,6 +613,9 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
             # how the office issues the results (the 通报's authority, 文号, 主送; decimals)
             "report": json.dumps(head["report"], ensure_ascii=False) if head.get("report") else None,
             "air_convention": head.get("air_convention"),
+            "not_applicable_policy": head.get("not_applicable", {}).get("policy"),
+            "not_applicable_source_item": head.get("not_applicable", {}).get("source", {}).get("item"),
+            "not_applicable_source_text": head.get("not_applicable", {}).get("source", {}).get("text"),
         })
         for u in s.body["units"]:
             rows["units"].append({"scheme_code": s.code, "unit_code": u["code"], "unit_name": u["name"],
@@ -482,7 +631,8 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
                 "highest_only": g.get("highest_only", False),
                 "overflow_to_total": g.get("overflow_to_total", False),
                 "source_item": g.get("source", {}).get("item"),
-                "source_text": g.get("source", {}).get("text")})
+                "source_text": g.get("source", {}).get("text"),
+                "cap_scope": g.get("scope"), "group_note": g.get("note")})
             rows["group_items"] += [{"scheme_code": s.code, "group_code": g["code"], "item_code": c}
                                     for c in g["items"]]
         for p in s.body.get("peer_groups", []):

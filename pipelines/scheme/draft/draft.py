@@ -328,7 +328,7 @@ class Drafter:
             # 本项最高加N分 over the clause's rules together (001 加分项 (6)⑤, (7)①): a group's bonus cap
             self.groups.append({"code": code, "name": f"{name}（本项最高加{item_cap.group(1)}分）",
                                 "items": [i["code"] for i in self.items[-len(pieces):]],
-                                "bonus_cap": grammar.num(item_cap.group(1)),
+                                "bonus_cap": grammar.num(item_cap.group(1)), "scope": "clause",
                                 "source": {"seed": self.seed, "item": label, "text": item_cap.group(0)}})
 
     def place(self, code: str, name: str, label: str, text: str, points: float | int, bonus: bool,
@@ -433,8 +433,9 @@ class Drafter:
                                         "请确定各情形从哪一项扣分（charged_to / groups）")
         if cap is not None and code != "B":
             children = [i["code"] for i in self.items[first:] if parent_of(i["code"]) == code]
+            # the heading's own cap: an indicator's (N) or a clause's within one (N(k))
             group: dict[str, Any] = {"code": code, "name": f"{name}（最高扣{cap:g}分）", "items": children,
-                                     "deduction_cap": cap}
+                                     "deduction_cap": cap, "scope": "clause" if "." in code else "item"}
             if "按最高分项扣分" in lead or "按最高分项扣分" in normalize(node.children[-1].text):
                 group["highest_only"] = True
             if inherited.get("overflow") or "从总分中扣减" in lead:

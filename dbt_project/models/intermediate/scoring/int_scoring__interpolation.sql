@@ -3,9 +3,13 @@
     between; below 确保值 −2 per percentage point (−1 per point of the part ≥ 90 %): parameters
     below_per_unit / below_floor_value / below_per_unit_under_floor. Seed 003 item 一.4: rate
     100 % → full, < 90 % → 0, between points × (rate − 90 %) / 10 % (anchors 90 → 0, 100 → full).
-    The floor value never lies above the lowest anchor: with 确保 85 %, every point below 85 % is
-    also below 90 % and costs 2 (83 % → 54 − 2 × 2 = 50). Outside the anchors the sentence says so.
-    The movement is the score minus the unit's points (a deduction, never below zero points). -#}
+    Below the lowest anchor (issue 32: every parameter has one meaning, scheme_schema.yaml
+    x-absent): below_per_unit alone — one slope for every unit below it (确保 85 %, 83 % → 54 − 2 ×
+    2 = 50); with below_floor_value — the part above the floor costs below_per_unit, the part
+    below it below_per_unit_under_floor (the loader requires both or neither); a floor above the
+    lowest anchor is the anchor itself; no below_per_unit — 0 points (the loader allows that only
+    when the lowest anchor scores 0). Outside the anchors the sentence says so. The movement is
+    the score minus the unit's points (a deduction, never below zero points). -#}
 
 with grid as (
     select * from {{ ref('int_scoring__unit_items') }}
@@ -50,8 +54,14 @@ clamped as (
         bounds.high_points,
         {{ param_num('below_per_unit') }} as below_per_unit,
         {{ param_num('below_per_unit_under_floor') }} as below_per_unit_under_floor,
-        -- the steeper slope starts at the floor value or at the lowest anchor, whichever is lower
-        least({{ param_num('below_floor_value') }}, bounds.low_value) as floor_value
+        -- the steeper slope starts at the floor value or at the lowest anchor, whichever is
+        -- lower; no floor value: one slope (null, never the anchor: DuckDB's least() skips NULLs)
+        case
+            when {{ param_num('below_floor_value') }} is not null
+                then least({{ param_num('below_floor_value') }}, bounds.low_value)
+        end as floor_value,
+        -- 个百分点 for a rate: "每差1个百分点扣2分"
+        case when grid.measure_unit = '%' then ' 个百分点' else grid.measure_unit || ' ' end as unit_words
     from grid
     inner join bounds using (scheme_code, unit_code, item_code)
 ),
@@ -73,19 +83,16 @@ scored as (
                         and s.item_code = grid.item_code
                         and grid.measure_value >= s.anchor_value and grid.measure_value < s.next_value
                 )
-            -- below the lowest anchor: a slope, steeper under the floor value (003 二.2)
+            -- below the lowest anchor without a slope: no points
+            when grid.below_per_unit is null then 0
+            -- one slope (003 二.2 未达到确保目标值的，每差1个百分点扣2分)
+            when grid.floor_value is null
+                then greatest(grid.low_points - grid.below_per_unit * (grid.low_value - grid.measure_value), 0)
+            -- the part above the floor at below_per_unit, the part under it steeper (其中≥90%的部分…)
             else greatest(
                 grid.low_points
-                - coalesce(grid.below_per_unit, grid.low_points * 1e6)
-                * (grid.low_value - greatest(
-                    grid.measure_value,
-                    coalesce(grid.floor_value, grid.measure_value)
-                ))
-                - coalesce(grid.below_per_unit_under_floor, 0)
-                * greatest(
-                    coalesce(grid.floor_value, grid.measure_value)
-                    - grid.measure_value, 0
-                ),
+                - grid.below_per_unit * (grid.low_value - greatest(grid.measure_value, grid.floor_value))
+                - grid.below_per_unit_under_floor * greatest(grid.floor_value - grid.measure_value, 0),
                 0
             )
         end as score_raw
@@ -130,23 +137,29 @@ final as (
                             then
                                 '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '，不在插值区间内，按该锚点计 '
                                 || {{ fmt_num('low_points') }} || ' 分'
+                        when floor_value is null
+                            then
+                                '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '（' || {{ fmt_num('low_points') }}
+                                || ' 分），不在插值区间内：每差 1' || unit_words || '扣 '
+                                || {{ fmt_num('below_per_unit') }} || ' 分'
                         else
                             '，低于最低锚点 ' || {{ fmt_num('low_value') }} || '（' || {{ fmt_num('low_points') }}
                             || ' 分），不在插值区间内：'
-                            || case
-                                when floor_value < low_value and measure_value < low_value
-                                    then
-                                        '高于 ' || {{ fmt_num('floor_value') }} || ' 的部分每差 1 扣 '
-                                        || {{ fmt_num('below_per_unit') }} || ' 分，'
-                                else ''
-                            end
-                            || case when
-                                coalesce(below_per_unit_under_floor, 0) > 0
-                                and measure_value < coalesce(floor_value, low_value)
-                                then
-                                    '低于 ' || {{ fmt_num('coalesce(floor_value, low_value)') }} || ' 的部分每差 1 扣 '
-                                    || {{ fmt_num('below_per_unit_under_floor') }} || ' 分'
-                            else '每差 1 扣 ' || {{ fmt_num('below_per_unit') }} || ' 分' end
+                            || concat_ws(
+                                '，',
+                                case
+                                    when floor_value < low_value
+                                        then
+                                            '高于 ' || {{ fmt_num('floor_value') }} || ' 的部分每差 1' || unit_words
+                                            || '扣 ' || {{ fmt_num('below_per_unit') }} || ' 分'
+                                end,
+                                case
+                                    when measure_value < floor_value
+                                        then
+                                            '低于 ' || {{ fmt_num('floor_value') }} || ' 的部分每差 1' || unit_words
+                                            || '扣 ' || {{ fmt_num('below_per_unit_under_floor') }} || ' 分'
+                                end
+                            )
                     end
                     || '：得 ' || {{ fmt_num('item_score') }} || ' 分，扣 '
                     || {{ fmt_num('raw_points') }} || ' 分'

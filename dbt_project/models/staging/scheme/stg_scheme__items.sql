@@ -25,7 +25,13 @@ renamed as (
         ---------- source (seed file, item, quoted text)
         source_seed,
         source_item,
-        source_text
+        source_text,
+        -- the reading of an ambiguous clause, in the scheme's words (issue 32)
+        item_note,
+        ---------- when the item does not apply to a unit (001 14(1) 无治理面积任务的，此项不计分):
+        -- no_task = the unit's ledger records the task as 0; null = it always applies
+        not_applicable_when,
+        not_applicable_text
     from source
 )
 
