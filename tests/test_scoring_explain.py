@@ -86,3 +86,33 @@ def test_unknown_unit_and_missing_item_say_what_is_wrong(release: Path):
         explain("甲县", "1.2", None, None)
     with pytest.raises(LookupError, match=r"单位 资源县（ziyuan）在方案 ziyuan_2024 中没有指标 9.9"):
         explain("ziyuan", "9.9", None, None)
+
+
+def test_a_ledger_source_is_named_by_file_and_row_issue_32(release: Path):
+    """seed 001 5(2)② "每通报1处火点扣0.2分": each movement's ledger row is printed as the file
+    and row it came from (fct_score_movements.source_rows_zh), not as the row's hash; a release
+    published before that column existed still prints its keys."""
+    assert "来源 early" in explain("资源县", "5.2.2", None, None)  # no source_rows_zh column yet
+    with duckdb.connect(str(release / "ecoscore.duckdb")) as con:
+        con.execute("alter table marts.fct_score_movements add column source_rows_zh varchar")
+        con.execute("update marts.fct_score_movements set source_rows_zh = "
+                    "'ledgers/生态环境局/火点台账_gbk.csv 第 3 行' where source_keys = 'early'")
+    text = explain("资源县", "5.2.2", None, None)
+    assert "      来源 ledgers/生态环境局/火点台账_gbk.csv 第 3 行\n" in text
+    assert "来源 early" not in text
+    assert "来源 late" in text  # a movement without a located row keeps its key
+
+
+def test_not_applicable_is_not_missing_001_14_1(release: Path):
+    """seed 001 14(1) "（无治理面积任务的，此项不计分）": an item that does not apply to the unit
+    says 不适用, never 数据缺失."""
+    with duckdb.connect(str(release / "ecoscore.duckdb")) as con:
+        con.execute("""insert into marts.fct_unit_item_scores values ('ziyuan_2024', 2024, 'ziyuan',
+            '资源县', '14.1', '新增水土流失治理面积', 1.0, 0.0, 0.0, 0.0, null,
+            null, 'not_applicable', 0.0)""")
+        con.execute("""insert into marts.fct_score_movements values ('ziyuan_2024', 'ziyuan', '14.1', 1,
+            'step_shortfall', 'not_applicable', 0.0, 0.0, 'ledger.count_required', 0.0, null, 'r13',
+            '不适用：任务数量台账记为 0（无此项任务），依方案“（无治理面积任务的，此项不计分）”，此项不计分',
+            '001', '14(1)', '（无治理面积任务的，此项不计分）')""")
+    text = explain("资源县", "14.1", None, None)
+    assert "不适用" in text and "数据缺失" not in text

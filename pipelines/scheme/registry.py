@@ -22,7 +22,7 @@ LEDGER_RANGES_CSV = REGISTRY_DIR / "registry_ledger_ranges.csv"
 @dataclass(frozen=True)
 class Measure:
     code: str
-    domain: str  # air, water, ledger, published
+    domain: str  # air, water, ecology (published values only), ledger
     producing_model: str  # the dbt model (or raw input) that produces it
     unit_zh: str
     label_zh: str

@@ -40,10 +40,15 @@ RED, RESET = ("\033[31m", "\033[0m") if sys.stdout.isatty() else ("", "")
 
 MOVES_SQL = """
 select rule_shape, movement_kind, points, cap_cut, measure_code, measure_value, target,
-       source_keys, explanation_zh
+       source_keys, {rows} as source_rows_zh, explanation_zh
 from marts.fct_score_movements
 where unit_code = ? and item_code = ? and scheme_code = ?
 order by movement_order
+"""
+# A release published before issue 32 has no source_rows_zh (file and row of each ledger row).
+HAS_ROWS_SQL = """
+select count(*) from information_schema.columns
+where table_schema = 'marts' and table_name = 'fct_score_movements' and column_name = 'source_rows_zh'
 """
 
 
@@ -72,15 +77,19 @@ def _match(con: duckdb.DuckDBPyConnection, unit: str, item: str, year: int | Non
 
 
 def _movement_lines(moves: list[tuple]) -> list[str]:
+    """One line per movement, then its measure and where it comes from: a ledger row by its file
+    (and sheet) and row, never by its hash (issue 32); other sources by their keys."""
     lines = []
-    for shape, kind, pts, cut, measure, value, target, keys, text in moves:
+    for shape, kind, pts, cut, measure, value, target, keys, rows, text in moves:
         capped = f"（封顶少计 {_number(cut)}）" if cut else ""
         lines.append(f"  [{shape}/{kind}] {float(pts):+g} 分{capped}  {text}")
         if measure:
             shown = _number(value) if value is not None else "缺少有效数据"
             lines.append(f"      指标 {measure} = {shown}"
                          + (f"，目标 {_number(target)}" if target is not None else ""))
-        if keys:
+        if rows:
+            lines.append(f"      来源 {rows}")
+        elif keys:
             lines.append(f"      来源 {keys}")
     return lines
 
@@ -100,7 +109,9 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     with duckdb.connect(str(path), read_only=True) as con:
         scheme_code, unit_code = _match(con, unit, item, year, scheme)
         head = con.execute(ITEM_SQL, [scheme_code, unit_code, item]).fetchone()
-        moves = con.execute(MOVES_SQL, [unit_code, item, scheme_code]).fetchall()
+        has_rows = con.execute(HAS_ROWS_SQL).fetchone()[0]
+        moves = con.execute(MOVES_SQL.format(rows="source_rows_zh" if has_rows else "null"),
+                            [unit_code, item, scheme_code]).fetchall()
     (scheme_code, scheme_year, unit_name, item_name, points, deductions, bonuses, score, self_score,
      composition, seed, seed_item, seed_text, status, missing_points) = head
     lines = [f"{scheme_code} {scheme_year} · {unit_name} · {item} {item_name}（分值 {_number(points)}）",
@@ -111,6 +122,8 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     elif status == "pending":
         lines.append(f"{RED}待核{RESET}：本项有台账行被隔离（见组合规则与隔离清单），"
                      f"{_number(missing_points)} 分暂不计入，改正后重算")
+    elif status == "not_applicable":
+        lines.append("不适用：本项对该单位不适用（方案规定此项不计分），分值不计入应得分")
     elif status == "flagged":
         lines.append(f"{RED}待核实{RESET}：本项有台账行的严重程度不在规则分档中，已按基本分值计入（见上）")
     lines.append(f"扣分 {_number(deductions)}，加分 {_number(bonuses)}，本项得分 {_number(score)}"

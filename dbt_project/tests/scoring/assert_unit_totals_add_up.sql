@@ -1,8 +1,9 @@
 {#- For every unit (SPEC §4: 年度目标考核得分=各单项目标分值-扣分+加分, after composition):
     1. total = Σ item points − Σ deductions (within items and overflowing into the total,
-       001 18(1)) − Σ points not credited for missing data + Σ bonuses, from fct_unit_item_scores;
-    2. total = base points + Σ points of every movement in fct_score_movements (rule movements and
-       composition movements), so every lost or gained point is a row there;
+       001 18(1)) − Σ points not credited for missing data − Σ points of items that do not apply
+       + Σ bonuses (+ the 折算 of a converting scheme, issue 32), from fct_unit_item_scores;
+    2. total = base points (应得分) + Σ points of every movement in fct_score_movements (rule
+       movements and composition movements), so every lost or gained point is a row there;
     3. the caps the composition applied hold: bonuses ≤ the scheme's bonus cap (001 二、加分项:
        10), each group's deductions and bonuses ≤ its cap (001 18(2): 10);
     4. the unit's deductions and bonuses equal the items' sums.
@@ -17,10 +18,11 @@ with units as (
 items as (
     select
         scheme_code, unit_code,
-        sum(points) as base_points,
+        sum(points - not_applicable_points) as base_points,
         sum(deductions + overflow_deductions) as deductions,
         sum(bonuses) as bonuses,
-        sum(points - deductions - missing_points - overflow_deductions + bonuses) as total_from_items
+        sum(points - deductions - missing_points - not_applicable_points - overflow_deductions + bonuses)
+            as total_from_items
     from {{ ref('fct_unit_item_scores') }}
     group by all
 ),
@@ -34,13 +36,13 @@ moved as (
 unit_failures as (
     select
         'unit total' as check_name, units.scheme_code, units.unit_code, null::varchar as group_code,
-        units.total_score, items.total_from_items,
+        units.total_score, items.total_from_items + units.conversion_points as total_from_items,
         units.base_points + coalesce(moved.moved, 0) as total_from_movements
     from units
     inner join items using (scheme_code, unit_code)
     left join moved using (scheme_code, unit_code)
     inner join {{ ref('stg_scheme__schemes') }} as schemes using (scheme_code)
-    where abs(units.total_score - items.total_from_items) > 0.0001
+    where abs(units.total_score - items.total_from_items - units.conversion_points) > 0.0001
         or abs(units.total_score - units.base_points - coalesce(moved.moved, 0)) > 0.0001
         or units.base_points <> items.base_points
         or units.deductions <> items.deductions

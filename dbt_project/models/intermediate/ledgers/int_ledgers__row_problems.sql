@@ -127,7 +127,9 @@ problems as (
     from rows
     where
         row_problem is null and quantity_written is not null
-        and (quantity is null or quantity <= 0)
+        -- a task quantity of 0 is a fact: no such task this year (seed 001 14(1) 无治理面积任务的，
+        -- 此项不计分 → the item is 不适用, int_scoring__not_applicable)
+        and (quantity is null or quantity < 0 or (quantity = 0 and event_kind is distinct from 'count_required'))
 
     union all
     select

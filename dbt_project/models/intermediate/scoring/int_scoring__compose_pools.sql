@@ -24,7 +24,8 @@ rooms (scheme_code, unit_code, step, item_code, item_order, room, taken) as (
     -- what each item with base points still holds, after each pool step
     select scheme_code, unit_code, 0, item_code, item_order, points - own_deductions, 0::decimal(18, 4)
     from own
-    where not is_pool_item and points > 0
+    -- an item that does not apply to the unit holds nothing to charge (issue 32)
+    where not is_pool_item and points > 0 and status <> 'not_applicable'
     union all
     select
         scheme_code, unit_code, next_step, item_code, item_order,

@@ -13,7 +13,10 @@
     A confirmed row whose severity the item's `severity_amounts` does not list is counted at the
     base amount and flagged (status 'flagged', the listed severities in its explanation): a
     severity the scheme never priced is a gap to check, never silently a price ("a gap is never a
-    point"; e.g. 001 21(1) prices 重特大 / 较大 / 一般 / 群体性事件 / 未及时成立处置指挥部). -#}
+    point"; e.g. 001 21(1) prices 重特大 / 较大 / 一般 / 群体性事件 / 未及时成立处置指挥部).
+    Nested caps, innermost first (issue 32): `clause_caps` caps one clause of the item, named by
+    its severity class (001 10(4) 拨付率每低于一个百分点扣0.5分，最高扣2分), in event order; the
+    item's `cap` then takes what the clauses left (001 10 未完成的按以下情形扣分，最高扣5分). -#}
 
 with grid as (
     select * from {{ ref('int_scoring__unit_items') }}
@@ -141,24 +144,39 @@ highest as (
 counted as (
     select
         *,
-        case when clause_rank = 1 then event_amount else 0 end as counted_amount
+        case when clause_rank = 1 then event_amount else 0 end as counted_amount,
+        (rule_params -> 'clause_caps' ->> severity)::decimal(18, 4) as clause_cap
     from highest
+),
+
+clause_capped as (
+    -- the clause's own cap first (innermost), over its events in date order
+    select
+        *,
+        case
+            when clause_cap is null then counted_amount
+            else greatest(least(counted_amount, clause_cap - coalesce(sum(counted_amount) over (
+                partition by scheme_code, unit_code, item_code, severity
+                order by event_date, ledger_row_id rows between unbounded preceding and 1 preceding
+            ), 0)), 0)
+        end as clause_amount
+    from counted
 ),
 
 capped as (
     select
         *,
-        coalesce(sum(counted_amount) over (
+        coalesce(sum(clause_amount) over (
             partition by scheme_code, unit_code, item_code
             order by event_date, ledger_row_id rows between unbounded preceding and 1 preceding
         ), 0) as before_amount
-    from counted
+    from clause_capped
 ),
 
 applied as (
     select
         *,
-        greatest(least(counted_amount, cap - before_amount), 0) as applied_points,
+        greatest(least(clause_amount, cap - before_amount), 0) as applied_points,
         case
             when status <> 'confirmed' or city_done_keys is not null then 'excused'
             when clause_rank > 1 then 'superseded'
@@ -187,11 +205,19 @@ event_rows as (
             else
                 '：' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('applied_points') }} || ' 分'
                 || case
-                    when counted_amount > applied_points
+                    when counted_amount > clause_amount
+                        then
+                            '（本条款最高' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('clause_cap') }}
+                            || ' 分，封顶少' || {{ verb('item_kind') }} || ' '
+                            || {{ fmt_num('counted_amount - clause_amount') }} || ' 分）'
+                    else ''
+                end
+                || case
+                    when clause_amount > applied_points
                         then
                             '（本项最高' || {{ verb('item_kind') }} || ' ' || {{ fmt_num('cap') }}
                             || ' 分，封顶少' || {{ verb('item_kind') }} || ' '
-                            || {{ fmt_num('counted_amount - applied_points') }} || ' 分）'
+                            || {{ fmt_num('clause_amount - applied_points') }} || ' 分）'
                     else ''
                 end
         end

@@ -77,6 +77,9 @@ final as (
         items.source_seed,
         items.source_item,
         items.source_text,
+        -- when the item does not apply to a unit (int_scoring__not_applicable)
+        items.not_applicable_when,
+        items.not_applicable_text,
         ---------- measure and target
         targets.target::decimal(18, 4) as target,
         coalesce(

@@ -11,7 +11,10 @@
     that gap cost the item (fct_unit_item_scores step 7).
     movement_order: the order the rule applied them — an item's rule movements first (ledger events
     by date and row, the order a cap is used up), then its composition steps in the order
-    composition runs (group cap, item floor, pool transfer and charge, pool floor, bonus caps). -#}
+    composition runs (group cap, item floor, pool transfer and charge, pool floor, bonus caps,
+    missing data, the 折算 of a unit with items that do not apply, issue 32). source_rows_zh
+    names the file (and sheet) and row of every ledger row behind a movement (issue 32: `explain`
+    prints them, not the row hashes). status and status_zh: the macro item_status's values. -#}
 
 with rule_movements as (
     select * from {{ ref('int_scoring__rule_movements') }}
@@ -30,7 +33,18 @@ items as (
 ),
 
 events as (
-    select ledger_row_id, event_date from {{ ref('int_scoring__events') }}
+    select ledger_row_id, event_date, source_file, source_sheet, source_row
+    from {{ ref('int_scoring__events') }}
+),
+
+conversion as (
+    select * from {{ ref('int_scoring__compose_conversion') }}
+),
+
+status_labels as (
+    select substr(term, 8) as status, label_zh as status_zh
+    from {{ ref('glossary') }}
+    where term in ({% for status in item_statuses() %}'status_{{ status }}'{{ ', ' if not loop.last }}{% endfor %})
 ),
 
 composition_steps as (
@@ -95,6 +109,20 @@ composition_steps as (
         '加分项合计已达封顶：本项少加 ' || {{ fmt_num('s.bonus_cap_cut') }} || ' 分' as explanation_zh
     from item_scores as s
     where s.bonus_cap_cut <> 0
+    union all
+    -- 折算 (the scheme's not_applicable policy convert), on the unit's first item that does not apply
+    select
+        s.*, 'conversion' as movement_kind, c.conversion_points as moved,
+        '折算：不适用 ' || c.not_applicable_items || ' 项（' || {{ fmt_num('c.not_applicable_points') }}
+        || ' 分），得分 ' || {{ fmt_num('c.base_score') }} || ' ÷ 应得分 ' || {{ fmt_num('c.applicable_points') }}
+        || ' × 满分 ' || {{ fmt_num('c.full_points') }} || ' = '
+        || {{ fmt_num('c.base_score + c.conversion_points') }} || '：'
+        || case when c.conversion_points < 0 then '减 ' else '加 ' end
+        || {{ fmt_num('abs(c.conversion_points)') }} || ' 分' as explanation_zh
+    from item_scores as s
+    inner join conversion as c
+        on c.scheme_code = s.scheme_code and c.unit_code = s.unit_code and c.conversion_item_code = s.item_code
+    where c.conversion_points <> 0
 ),
 
 composition_movements as (
@@ -135,7 +163,7 @@ movements as (
         case movement_kind
             when 'group_cap' then 1 when 'item_floor' then 2 when 'pool_transfer' then 3
             when 'pool_charge' then 4 when 'pool_floor' then 5 when 'group_bonus_cap' then 6
-            else 7
+            when 'conversion' then 9 else 7
         end as step_rank
     from composition_movements
 ),
@@ -151,6 +179,23 @@ ordered as (
         ) as movement_order
     from movements
     left join events on events.ledger_row_id = movements.source_keys
+),
+
+located as (
+    -- the file (sheet) and row of each ledger row behind a movement
+    select
+        keys.source_keys,
+        string_agg(
+            e.source_file || coalesce('「' || e.source_sheet || '」', '') || ' 第 ' || e.source_row || ' 行',
+            '；' order by e.source_file, e.source_sheet, e.source_row
+        ) as source_rows_zh
+    from (
+        select distinct source_keys, unnest(string_split(source_keys, ',')) as ledger_row_id
+        from ordered
+        where source_keys is not null
+    ) as keys
+    inner join events as e using (ledger_row_id)
+    group by keys.source_keys
 ),
 
 final as (
@@ -174,8 +219,10 @@ final as (
         m.raw_points,
         m.cap_cut,
         m.points <> 0 as is_movement,
-        -- 'missing': the rule found no input (or the points that gap cost, missing_data)
+        -- 'missing': the rule found no input (or the points that gap cost, missing_data);
+        -- 'not_applicable': the item does not apply to the unit (macro item_status)
         coalesce(m.status, 'scored') as status,
+        coalesce(labels.status_zh, m.status, 'scored') as status_zh,
         ---------- what it was computed from
         m.measure_code,
         m.measure_value,
@@ -193,6 +240,7 @@ final as (
             end
         ) as source_keys,
         m.has_source_rows,
+        located.source_rows_zh,
         m.standard_code,
         ---------- the rule's source
         m.scheme_file,
@@ -204,6 +252,8 @@ final as (
         m.explanation_zh
     from ordered as m
     inner join items using (scheme_code, item_code)
+    left join located using (source_keys)
+    left join status_labels as labels on labels.status = coalesce(m.status, 'scored')
 )
 
 select * from final

@@ -10,15 +10,21 @@
        in item order; what no sibling can hold overflows or is dropped (pool_floor_cut);
     5. a cooperating unit's share zeroed (000: 被通报2次以上的，本项不得分) is a rule movement;
     6. the bonus total cap (001 二、加分项: 加分上限不超过10分), in item order;
-    7. missing data (status = 'missing': a rule of the item found no input — no measure value,
-       no peer rank, no completion record): the item is credited none of its points, whatever
-       the scheme's `missing_data` (flag | zero | block) says; missing_points holds what it
-       would otherwise have kept. flag / block: shown as 数据缺失, the unit's result is
-       incomplete (fct_unit_scores); zero: the scheme scores a gap as 0.
-    score = points − deductions − missing_points (得分, within [0, points]); bonuses (加分) sit
-    beside it and score_with_bonuses = score + bonuses; the unit total = Σ score_with_bonuses −
-    Σ overflow. Each step is its own intermediate model, int_scoring__compose_movements (1),
-    _group_caps (2), _item_floor (3), _pools (4), _bonus_cap (6), _missing (7), unit-tested in
+    7. the item's status (macro item_status: pending, not_applicable, missing, flagged, scored):
+       pending (待核: a ledger row quarantined, issue 31) is withheld like missing data; missing
+       data (a rule of the item found no input — no measure value, no peer rank, no completion
+       record): the item is credited none of its points, whatever the scheme's `missing_data`
+       (flag | zero | block) says; missing_points holds what it would otherwise have kept.
+       flag / block: shown as 数据缺失, the unit's result is incomplete (fct_unit_scores); zero:
+       the scheme scores a gap as 0. Not applicable (001 14(1) 无治理面积任务的，此项不计分,
+       issue 32): shown as 不适用, never 数据缺失; its points leave the unit's base
+       (not_applicable_points) and the scheme's policy (exclude / convert, 折算) sets the total
+       (step 8, int_scoring__compose_conversion, fct_unit_scores).
+    score = points − deductions − missing_points − not_applicable_points (得分, within [0,
+    points]); bonuses (加分) sit beside it and score_with_bonuses = score + bonuses; the unit
+    total = Σ score_with_bonuses − Σ overflow (+ the conversion under 折算). Each step is its own
+    intermediate model, int_scoring__compose_movements (1), _group_caps (2), _item_floor (3),
+    _pools (4), _bonus_cap (6), _missing (7), _conversion (8), unit-tested in
     models/intermediate/scoring/_scoring__compose.yml; this mart names and explains the result. -#}
 
 with composed as (
@@ -28,6 +34,13 @@ with composed as (
 
 self_scores as (
     select * from {{ ref('stg_scoring__self_scores') }}
+),
+
+status_labels as (
+    -- 已计分 / 数据缺失 / 待核实 / 不适用: the one glossary (terms status_<value>)
+    select substr(term, 8) as status, label_zh as status_zh
+    from {{ ref('glossary') }}
+    where term in ({% for status in item_statuses() %}'status_{{ status }}'{{ ', ' if not loop.last }}{% endfor %})
 ),
 
 final as (
@@ -50,18 +63,18 @@ final as (
         b.item_bonuses::decimal(18, 4) as bonuses_before_composition,
         b.bonuses::decimal(18, 4) as bonuses,
         -- 得分 within [0, points]; 加分 beside it; the item adds score_with_bonuses to the total
-        (b.points - b.deductions - b.missing_points)::decimal(18, 4) as score,
-        (b.points - b.deductions - b.missing_points + b.bonuses)::decimal(18, 4) as score_with_bonuses,
+        (b.points - b.deductions - b.missing_points - b.not_applicable_points)::decimal(18, 4) as score,
+        (b.points - b.deductions - b.missing_points - b.not_applicable_points + b.bonuses)::decimal(18, 4)
+            as score_with_bonuses,
         b.overflow_deductions::decimal(18, 4) as overflow_deductions,
         ss.self_score,
-        ---------- data behind it: 'missing' when a rule of the item found no input
-        -- 'pending' (待核): the item lost a ledger row to quarantine; withheld like missing data
-        case
-            when b.is_pending then 'pending' when b.is_missing then 'missing'
-            when b.is_flagged then 'flagged' else 'scored'
-        end as status,
+        ---------- data behind it: the item's status (macro item_status: pending 待核, not_applicable,
+        -- missing, flagged, scored) and its Chinese label
+        b.status,
+        coalesce(labels.status_zh, b.status) as status_zh,
         b.missing_points::decimal(18, 4) as missing_points,
         coalesce(b.pending_bonus_cut, 0)::decimal(18, 4) as pending_bonus_cut,
+        b.not_applicable_points::decimal(18, 4) as not_applicable_points,
         b.missing_data,
         ---------- how it composed
         b.group_codes,
@@ -78,14 +91,20 @@ final as (
         nullif(concat_ws(
             '；',
             case
-                when b.is_pending
+                when b.status = 'pending'
                     then
                         b.pending_zh || '（本项 ' || {{ fmt_num('b.missing_points + b.pending_bonus_cut') }}
                         || ' 分暂不计入）'
-                when b.is_missing and b.missing_data = 'zero'
+                when b.status = 'missing' and b.missing_data = 'zero'
                     then '数据缺失：按方案规定（missing_data: zero）本项计 0 分'
-                when b.is_missing
+                when b.status = 'missing'
                     then '数据缺失：本项未计分（' || {{ fmt_num('b.missing_points') }} || ' 分待补充数据后重算）'
+                when b.status = 'not_applicable' and conversion.not_applicable_policy = 'convert'
+                    then
+                        '不适用：本项 ' || {{ fmt_num('b.not_applicable_points') }}
+                        || ' 分不计入应得分，总分按“得分 ÷ 应得分 × 满分”折算'
+                when b.status = 'not_applicable'
+                    then '不适用：本项 ' || {{ fmt_num('b.not_applicable_points') }} || ' 分不计分（不计入应得分）'
             end,
             case
                 when b.group_cap_cut > 0
@@ -129,6 +148,8 @@ final as (
         b.source_item
     from composed as b
     left join self_scores as ss using (scheme_code, unit_code, item_code)
+    left join status_labels as labels on labels.status = b.status
+    left join {{ ref('int_scoring__compose_conversion') }} as conversion using (scheme_code, unit_code)
 )
 
 select * from final

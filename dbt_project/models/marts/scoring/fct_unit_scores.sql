@@ -8,7 +8,12 @@
     missing_data flag or block, a unit with more than half of its base items, or of its base
     points, missing gets no grade and no rank (数据缺失，不排名), so it cannot outrank units that were scored; under zero
     the gaps are scored 0 and the unit is ranked. Bonus items without data add nothing and do
-    not make a result incomplete (a bonus needs its evidence). -#}
+    not make a result incomplete (a bonus needs its evidence).
+    Not applicable (issue 32; 001 14(1) 无治理面积任务的，此项不计分): an item that does not apply
+    to the unit leaves its base — base_points is what applies (应得分), full_points the scheme's
+    (满分) — and is neither missing nor counted in the missing-data share; under the scheme's
+    policy convert (折算) the total adds conversion_points (int_scoring__compose_conversion).
+    One grade column: `grade` (null when the unit is not graded). -#}
 
 with item_scores as (
     select * from {{ ref('fct_unit_item_scores') }}
@@ -28,21 +33,26 @@ bounds as (
     group by all
 ),
 
+conversion as (
+    select * from {{ ref('int_scoring__compose_conversion') }}
+),
+
 totals as (
     select
         scheme_code,
         any_value(scheme_year) as scheme_year,
         unit_code,
         any_value(unit_name) as unit_name,
-        sum(points)::decimal(18, 4) as base_points,
+        -- 应得分: the points of the items that apply to the unit
+        sum(points - not_applicable_points)::decimal(18, 4) as base_points,
         -- deductions beyond an item's points that come off the total (001 18(1)) count here
         sum(deductions + overflow_deductions)::decimal(18, 4) as deductions,
         sum(overflow_deductions)::decimal(18, 4) as overflow_deductions,
         sum(bonuses)::decimal(18, 4) as bonuses,
-        sum(score_with_bonuses - overflow_deductions)::decimal(18, 4) as total_score,
+        sum(score_with_bonuses - overflow_deductions)::decimal(18, 4) as scored_total,
         sum(self_score)::decimal(18, 4) as self_score,
         count(self_score) as self_scored_items,
-        count(*) filter (where item_kind <> 'bonus') as base_items,
+        count(*) filter (where item_kind <> 'bonus' and status <> 'not_applicable') as base_items,
         -- pending review (待核: a ledger row quarantined) counts as missing: its points are withheld
         count(*) filter (where item_kind <> 'bonus' and status in ('missing', 'pending')) as missing_items,
         count(*) filter (where status = 'pending') as pending_items,
@@ -54,32 +64,46 @@ totals as (
     group by scheme_code, unit_code
 ),
 
+converted as (
+    select
+        totals.* exclude (scored_total),
+        conversion.full_points,
+        conversion.not_applicable_items,
+        conversion.not_applicable_points,
+        conversion.not_applicable_policy,
+        conversion.conversion_points,
+        (totals.scored_total + conversion.conversion_points)::decimal(18, 4) as total_score,
+        conversion.base_score
+    from totals
+    inner join conversion using (scheme_code, unit_code)
+),
+
 graded as (
     select
-        totals.*,
+        converted.*,
         (
             select g.grade from grades as g
-            where g.scheme_code = totals.scheme_code and totals.total_score >= g.min_score
+            where g.scheme_code = converted.scheme_code and converted.total_score >= g.min_score
             order by g.min_score desc
             limit 1
-        ) as score_grade,
+        ) as grade_by_score,
         veto.bound_grade as veto_grade,
         veto.bound_items as veto_items,
         cap.bound_grade as cap_grade,
         (
             select
                 min_score from grades as g where
-                g.scheme_code = totals.scheme_code
+                g.scheme_code = converted.scheme_code
                 and g.grade = cap.bound_grade
         ) as cap_min_score
-    from totals
+    from converted
     left join bounds as veto
         on
-            veto.scheme_code = totals.scheme_code and veto.unit_code = totals.unit_code
+            veto.scheme_code = converted.scheme_code and veto.unit_code = converted.unit_code
             and veto.movement_kind = 'veto'
     left join bounds as cap
         on
-            cap.scheme_code = totals.scheme_code and cap.unit_code = totals.unit_code
+            cap.scheme_code = converted.scheme_code and cap.unit_code = converted.unit_code
             and cap.movement_kind = 'grade_cap'
 ),
 
@@ -97,12 +121,13 @@ assessable as (
 
 final as (
     select
-        * exclude (cap_min_score),
+        -- one grade column (issue 32): what decided it is in grade_note_zh and veto_items
+        * exclude (cap_min_score, grade_by_score, veto_grade, cap_grade, base_score),
         case
             when not is_ranked then null
             when veto_grade is not null then veto_grade
             when cap_grade is not null and total_score >= cap_min_score then cap_grade
-            else score_grade
+            else grade_by_score
         end as grade,
         nullif(concat_ws(
             '；',
@@ -123,6 +148,19 @@ final as (
             case
                 when pending_items > 0
                     then '其中待核 ' || pending_items || ' 项：台账行被隔离，改正后重算（见隔离清单）'
+            end,
+            case
+                when not_applicable_items > 0 and not_applicable_policy = 'convert'
+                    then
+                        '不适用 ' || not_applicable_items || ' 项（' || {{ fmt_num('not_applicable_points') }}
+                        || ' 分）：得分 ' || {{ fmt_num('base_score') }} || ' ÷ 应得分 ' || {{ fmt_num('base_points') }}
+                        || ' × 满分 ' || {{ fmt_num('full_points') }} || ' 折算，'
+                        || case when conversion_points < 0 then '减 ' else '加 ' end
+                        || {{ fmt_num('abs(conversion_points)') }} || ' 分'
+                when not_applicable_items > 0
+                    then
+                        '不适用 ' || not_applicable_items || ' 项（' || {{ fmt_num('not_applicable_points') }}
+                        || ' 分），应得分 ' || {{ fmt_num('base_points') }} || ' 分'
             end
         ), '') as grade_note_zh,
         (total_score - self_score)::decimal(18, 4) as score_minus_self_score,
