@@ -68,7 +68,12 @@ def print_summary(settings: Settings, year: int | None = None) -> None:
     print()
     print("\n".join(table(["方案 scheme", "单位 unit", "得分 score", "排名 rank", "等次 grade", ""], rows,
                           "llrrll")))
+    from pipelines.publish.coverage import coverage_line  # 无数据 per domain (issue 32)
     from pipelines.publish.duties import duty_summary_lines  # duties schemes (seed 002)
+
+    data_line = coverage_line(live, year)
+    if data_line:
+        print(f"\n{data_line}")
     print("\n".join(duty_summary_lines(live)))
     print(f"\n数仓 warehouse (writer):   {settings.warehouse_path}")
     link = settings.current_release if year is None else settings.year_release(year)

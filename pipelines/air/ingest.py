@@ -115,7 +115,13 @@ def store_months(con: duckdb.DuckDBPyConnection, raw_dir: Path, store: Path,
         define_hourly_view(con, store)
         return StoredFeed(rows=0, files=[], stations=0, months=[])
     if not by_month:
-        raise InputFileError(f"{raw_dir / 'air'}: 没有空气站点小时数据文件 (no *.csv)")
+        # no air data at all (issue 32: a year without air data publishes, the domain 无数据
+        # everywhere): the view is empty, the store holds nothing
+        store.mkdir(parents=True, exist_ok=True)
+        for old in store.glob("*.parquet"):
+            old.unlink()
+        define_hourly_view(con, store)
+        return StoredFeed(rows=0, files=[], stations=0, months=[])
     chosen = sorted(set(by_month) if months is None else months)
     store.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path | None]] = []
@@ -170,14 +176,25 @@ def define_hourly_view(con: duckdb.DuckDBPyConnection, store: Path) -> None:
     con.execute(f"create or replace view raw.{HOURLY_TABLE} as {body}")
 
 
+def no_air_data(raw_dir: Path) -> bool:
+    """No air input at all — no station feed file, no unit-level file (issue 32: such a year
+    publishes, air shown as 无数据)."""
+    return not any(True for _ in all_feed_files(raw_dir)) and not national.unit_level_inputs(raw_dir)
+
+
 def read_registry(raw_dir: Path, name: str, columns: list[str],
                   optional: tuple[str, ...] = (), allow_header_only: bool = False) -> pl.DataFrame:
     """A registry CSV under data/raw/registry/ as strings. `allow_header_only`: a file with its
     header and no row is an empty table, not an error — station_districts.csv, when the national
-    station list (data/raw/air/national/站点列表*.csv) already says where each station counts."""
+    station list (data/raw/air/national/站点列表*.csv) already says where each station counts.
+    Missing, it is an error while there is air data to place; a data folder without any air input
+    (a year without air data, issue 32) needs none: empty."""
     path = raw_dir / "registry" / name
-    if not path.exists():
+    if not path.exists() and not no_air_data(raw_dir):
         raise InputFileError(f"{path}: 文件不存在 (missing registry file)")
+    if not path.exists():
+        return pl.DataFrame(schema={**dict.fromkeys([*columns, *optional], pl.String),
+                                    "source_file": pl.String, "source_row": pl.Int64})
     label = str(path.relative_to(raw_dir))
     if allow_header_only:
         check_csv_integrity(path, label, allow_header_only=True)

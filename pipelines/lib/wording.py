@@ -88,14 +88,15 @@ def rjust(text: str, columns: int) -> str:
 
 
 def balanced(base, deductions, bonuses, total, decimals: int = DEFAULT_DECIMALS,
-             missing=0) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-    """(分值, 扣分, 未计分, 加分, 总分) rounded so that, as printed, 分值 − 扣分 − 未计分 + 加分 = 总分.
+             missing=0, conversion=0) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """(分值, 扣分, 未计分, 加分, 总分) rounded so that, as printed, 分值 − 扣分 − 未计分 + 加分 = 总分
+    (+ 折算: a scheme converting for items that do not apply, issue 32, prints it apart).
     The total is the published one (it decides grade and rank); rounding each part on its own
     can leave a last-digit gap (100 − 21.175 = 78.825: 100.00 − 21.18 ≠ 78.83), so the deduction
     takes the rounding difference (尾差), never more than one unit of the last place."""
     base_r, bonus_r, total_r = (rounded(v or 0, decimals) for v in (base, bonuses, total))
-    missing_r = rounded(missing or 0, decimals)
-    deductions_r = base_r - missing_r + bonus_r - total_r
+    missing_r, conversion_r = rounded(missing or 0, decimals), rounded(conversion or 0, decimals)
+    deductions_r = base_r - missing_r + bonus_r + conversion_r - total_r
     assert abs(deductions_r - Decimal(str(deductions or 0))) <= Decimal(1).scaleb(-decimals), (
         f"扣分 {deductions} 与 分值 {base} − 未计分 {missing} + 加分 {bonuses} − 总分 {total} 不符")
     return base_r, deductions_r, missing_r, bonus_r, total_r

@@ -14,12 +14,18 @@ BLOCKED_BY_CHECK = "Blocking check"
 
 
 def innermost_message(error: Any) -> str:
-    """The message of the error that started it all (Dagster wraps user errors)."""
+    """The message of the error that started it all (Dagster wraps user errors): its first line
+    that says something. plotly's ValueError starts with an empty line ("ValueError: \nThe 'rows'
+    argument…"), which used to leave the console's error block with "步骤 dashboard: " and no
+    cause; the exception's class stays when nothing else is left."""
     while getattr(error, "cause", None) is not None:
         error = error.cause
-    lines = [line for line in (error.message or "").strip().splitlines() if line.strip()]
-    text = lines[0] if lines else ""
-    return EXCEPTION_PREFIX.sub("", text)
+    text = (error.message or "").strip()
+    lines = [EXCEPTION_PREFIX.sub("", line.strip()).strip() for line in text.splitlines()]
+    said = [line for line in lines if line and not EXCEPTION_PREFIX.fullmatch(line + " ")]
+    if said:
+        return said[0]
+    return getattr(error, "cls_name", None) or text
 
 
 def failure_lines(settings: Settings, result: Any) -> list[str]:

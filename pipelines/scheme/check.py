@@ -3,7 +3,9 @@
 The file is validated (registries, duplicate keys, rule parameters); then, against the published
 warehouse copy (read-only): for each scored item what it reads and for how many of its units the
 data is there, units with no data at all, ledger rows of the scheme that no item reads, and the
-measures the domains produce that no item uses. Errors (exit non-zero): the file is invalid, an
+measures the domains produce that no item uses. Items that do not apply to a unit (the item's
+`not_applicable`, e.g. seed 001 14(1) 无治理面积任务的，此项不计分: the unit's ledger records the task
+as 0) are listed apart: 不适用 is not 数据缺失. Errors (exit non-zero): the file is invalid, an
 item whose data no unit has, a unit with no data for any item that reads a measure."""
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ class ItemCoverage:
     with_data: list[str]
     needs_data: bool  # a measure item: no data = missing; an event item: no rows is an outcome
     bonus: bool  # a bonus without data adds nothing: a warning, never an error
+    not_applicable: list[str] = field(default_factory=list)  # units the item does not apply to
 
     @property
     def without_data(self) -> list[str]:
-        return [u for u in self.units if u not in self.with_data]
+        return [u for u in self.units if u not in self.with_data and u not in self.not_applicable]
 
 
 @dataclass
@@ -103,6 +106,14 @@ def _event_units(con: duckdb.DuckDBPyConnection, scheme_code: str, item_code: st
     return {r[0] for r in rows}
 
 
+def _no_task_units(con: duckdb.DuckDBPyConnection, scheme_code: str, item_code: str) -> set[str]:
+    """Units whose ledger records the item's task as 0 (not_applicable when: no_task)."""
+    rows = con.execute("""select distinct unit_code from intermediate.int_scoring__ledger_measures
+                          where scheme_code = ? and item_code = ? and measure_code = 'ledger.count_required'
+                            and measure_value = 0""", [scheme_code, item_code]).fetchall()
+    return {r[0] for r in rows}
+
+
 def _peer_units(con: duckdb.DuckDBPyConnection, rule: dict[str, Any], year: int) -> set[str]:
     """Units with a published rank in the peer table a ranking rule reads."""
     rows = con.execute(relations(con, """select distinct unit_code from {PEERS}
@@ -134,11 +145,14 @@ def _coverage(con: duckdb.DuckDBPyConnection | None, scheme: Scheme, year: int) 
             with_data = _measure_units(con, scheme.code, item["code"], measures, year)
         elif con is not None and kinds:
             with_data = _event_units(con, scheme.code, item["code"], kinds)
+        no_task = (_no_task_units(con, scheme.code, item["code"])
+                   if con is not None and item.get("not_applicable", {}).get("when") == "no_task" else set())
         out.append(ItemCoverage(code=item["code"], name=item["name"], reads=reads, units=units,
-                                with_data=[u for u in units if u in with_data],
+                                with_data=[u for u in units if u in with_data and u not in no_task],
                                 needs_data=bool(measures) or ranking,
                                 bonus=item.get("kind", "bonus" if item["code"].startswith("B") else "base")
-                                == "bonus"))
+                                == "bonus",
+                                not_applicable=[u for u in units if u in no_task]))
     return out
 
 
@@ -166,6 +180,8 @@ def _judge(report: CheckReport) -> None:
     units = [u["code"] for u in report.scheme.body["units"] if u.get("assessed", True)]
     measured = [c for c in report.items if c.needs_data]  # measures and peer ranks
     for c in measured:
+        if c.units and not c.with_data and not c.without_data:
+            continue  # every unit is 不适用 here (listed apart), none is missing
         if c.units and not c.with_data and c.bonus:
             report.warnings.append(f"加分指标 {c.code}：考核的 {len(c.units)} 个单位都没有数据，不加分")
         elif c.units and not c.with_data:
@@ -174,7 +190,7 @@ def _judge(report: CheckReport) -> None:
         elif c.without_data:
             report.warnings.append(f"指标 {c.code}：{'、'.join(c.without_data)} 没有数据，将标为数据缺失")
     for unit in units:
-        mine = [c for c in measured if unit in c.units and not c.bonus]
+        mine = [c for c in measured if unit in c.units and not c.bonus and unit not in c.not_applicable]
         if mine and not any(unit in c.with_data for c in mine):
             report.errors.append(f"单位 {unit}：{len(mine)} 项读取数据的指标全部没有数据"
                                  "（无站点、断面或台账）")
@@ -232,8 +248,13 @@ def render(report: CheckReport) -> str:
         for c in report.items:
             gaps = c.without_data if c.needs_data else []
             mark = "  ← 数据缺失: " + "、".join(gaps) if gaps else ""
+            mark += "  ← 不适用: " + "、".join(c.not_applicable) if c.not_applicable else ""
             lines.append(f"  {c.code:<10} {len(c.with_data):>2}/{len(c.units):<2}        "
                          f"{'、'.join(c.reads) or '—'}{mark}")
+        applies = [c for c in report.items if c.not_applicable]
+        lines.append("不适用的指标（方案规定此项不计分，不计入应得分；不是数据缺失）："
+                     + ("无" if not applies else ""))
+        lines += [f"  {c.code} {c.name}：{'、'.join(c.not_applicable)}" for c in applies]
         lines.append("没有指标读取的台账行（指标 · 事项类型 · 文件 · 行数）："
                      + ("无" if not report.unread_rows else ""))
         lines += [f"  {item} · {_label(kind)} · {src} · {n}" for item, kind, src, n in report.unread_rows]

@@ -239,9 +239,6 @@ def _check_units(path: Path, body: dict[str, Any]) -> None:
         if unknown:
             raise SchemeError(
                 f"{path}: items/{n} ({item['code']}): 未在 units 中定义的单位: {', '.join(unknown)}")
-        if "measure" in item and "target" not in item and "targets" not in item \
-                and item.get("rule", {}).get("shape") in ("step_shortfall", "step_surplus"):
-            raise SchemeError(f"{path}: items/{n} ({item['code']}): 有 measure 但没有 target/targets")
         if "measure_weights" in item and "measure" not in item:
             raise SchemeError(
                 f"{path}: items/{n} ({item['code']}): measure_weights 需要 measure 命名其加权和")
@@ -376,7 +373,8 @@ def _check_rule_inputs(path: Path, body: dict[str, Any], codes: set[str]) -> Non
             raise SchemeError(f"{where}/rule: 规则按市级完成情况计分（evaluate_on: city / "
                               "unless_city_completed），方案须写明 scheme/city_unit")
         if rule.get("unless_city_completed") and rule["unless_city_completed"] not in codes:
-            raise SchemeError(f"{where}/rule/unless_city_completed: 指标 {rule['unless_city_completed']} 不存在")
+            raise SchemeError(f"{where}/rule/unless_city_completed: "
+                              f"指标 {rule['unless_city_completed']} 不存在")
         unpriced = sorted(set(rule.get("clause_caps", {})) - set(rule.get("severity_amounts", {})))
         if unpriced:
             raise SchemeError(f"{where}/rule/clause_caps: 条款 {'、'.join(unpriced)} 不是 severity_amounts "
@@ -404,10 +402,10 @@ def _check_group_scopes(path: Path, body: dict[str, Any]) -> None:
         if group in capped and "scope" not in group:
             raise SchemeError(f"{path}: groups/{n} ({group['code']})/scope: 分组有封顶分值，须写明封顶属于"
                               "哪一级（clause 条款 / item 指标 / section 部分），并在 note 中说明依据")
-    for a in capped:
-        for b in capped:
+    for n, a in enumerate(capped):
+        for b in capped[n + 1:]:
             shared = set(a["items"]) & set(b["items"])
-            if a is b or not shared or SCOPE_RANK[a["scope"]] > SCOPE_RANK[b["scope"]]:
+            if not shared:
                 continue
             inner, outer = (a, b) if set(a["items"]) <= set(b["items"]) else (b, a)
             nested = set(inner["items"]) <= set(outer["items"]) and inner["items"] != outer["items"]

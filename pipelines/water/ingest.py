@@ -54,8 +54,19 @@ def read_monthly_file(path: Path, label: str) -> pl.DataFrame:
     return renamed.unpivot(on=measured, index=index, variable_name="header", value_name="raw_value")
 
 
+def no_water_data(raw_dir: Path) -> bool:
+    """No water input at all (no folder, or no CSV in it): a year without water data (issue 32)
+    publishes with the domain 无数据; one file of the set missing beside the others stays an error."""
+    folder = water_dir(raw_dir)
+    return not folder.is_dir() or not any(folder.glob("*.csv"))
+
+
 def read_section_monthly(raw_dir: Path) -> pl.DataFrame:
     files = sorted(water_dir(raw_dir).glob("section_monthly_*.csv"))
+    if not files and no_water_data(raw_dir):
+        return pl.DataFrame(schema={"source_file": pl.String, "source_row": pl.Int64,
+                                    **dict.fromkeys(["section_code", "section_name", "monitor_month",
+                                                     "header", "raw_value"], pl.String)})
     if not files:
         raise InputFileError(f"{water_dir(raw_dir)}: 没有断面月度监测文件 (section_monthly_*.csv)")
     return pl.concat([read_monthly_file(f, str(f.relative_to(raw_dir))) for f in files])
@@ -63,6 +74,9 @@ def read_section_monthly(raw_dir: Path) -> pl.DataFrame:
 
 def read_table(raw_dir: Path, pattern: str, columns: list[str], what: str) -> pl.DataFrame:
     files = sorted(water_dir(raw_dir).glob(pattern))
+    if not files and no_water_data(raw_dir):
+        return pl.DataFrame(schema={**dict.fromkeys(columns, pl.String), "source_file": pl.String,
+                                    "source_row": pl.Int64})
     if not files:
         raise InputFileError(f"{water_dir(raw_dir)}: 没有{what}文件 ({pattern})")
     return pl.concat([read_csv_strings(f, columns, str(f.relative_to(raw_dir))) for f in files])

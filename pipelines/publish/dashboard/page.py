@@ -64,6 +64,8 @@ def _panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | 
     sources = _of_year(data.read_mart(release_dir, "fct_movement_sources"), year)
     decimals = data.scheme_decimals(release_dir)
     bonus = _bonus_items(_of_year(data.read_mart(release_dir, "fct_unit_item_scores"), year))
+    # which units have which data this year (fct_domain_coverage, issue 32): 无数据 in the notes
+    coverage = _of_year(data.read_mart(release_dir, "fct_domain_coverage"), year)
     history = panels.history_panel(data.read_mart(release_dir, "fct_unit_score_history"))
     duties = panels.duty_panel(_of_year(data.read_mart(release_dir, "fct_duty_completion"), year))
     return [
@@ -76,7 +78,7 @@ def _panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | 
         panels.air_monthly_panel(_monthly(release_dir, year, as_of), data.air_targets(gaps, names),
                                  unit_order),
         panels.target_gap_panel(gaps, names, unit_order, as_of, movements),
-        panels.water_panel(water, data.water_classes(release_dir), names),
+        panels.water_panel(water, data.water_classes(release_dir), names, coverage),
         *([duties] if duties is not None else []),
         panels.quality_panel(data.quality_gates(release_dir),
                              data.station_completeness(release_dir, year, as_of), report_link),

@@ -45,6 +45,8 @@ class Table:
     red: list[bool] | None = None
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → colour
     after: int | None = None
+# 无数据 (issue 32): a domain with no data at all for the year, or for a unit (fct_domain_coverage)
+NO_DATA_ZH = "无数据"
 
 
 @dataclass
@@ -103,6 +105,22 @@ def _clause(row: dict) -> str:
     return text
 
 
+def no_data_panel(key: str, title: str, what: str, note: str = "") -> Panel:
+    """A domain without data for the year (issue 32: a year without air data publishes): the
+    panel says 无数据 instead of drawing an empty figure."""
+    return Panel(key=key, title=title, note=note, missing=f"{NO_DATA_ZH}：{what}，此栏不绘图。")
+
+
+def without_data_note(coverage: pl.DataFrame | None, domain: str) -> str:
+    """「无数据的考核单位：资源县。」 — units whose scheme reads the domain and that have none of its
+    data for the year (fct_domain_coverage), in name order; empty when every unit has some."""
+    if coverage is None or coverage.is_empty():
+        return ""
+    names = (coverage.filter(pl.col("domain") == domain, pl.col("is_read"), ~pl.col("has_data"))
+             ["unit_name"].unique().sort().to_list())
+    return f"{NO_DATA_ZH}的考核单位：{'、'.join(names)}。" if names else ""
+
+
 # ---------- ranking
 
 
@@ -136,7 +154,8 @@ def score_parts(row: dict, decimals: int) -> tuple[str, str, str, str, str]:
     from pipelines.lib.wording import balanced
 
     parts = balanced(row["base_points"], row["deductions"], row["bonuses"], row["total_score"],
-                     decimals, missing=row.get("missing_points") or 0)
+                     decimals, missing=row.get("missing_points") or 0,
+                     conversion=row.get("conversion_points") or 0)  # 折算: in the grade note
     return tuple(points(p, decimals) for p in parts)
 
 
@@ -457,6 +476,8 @@ def air_calendar_panel(daily: pl.DataFrame | None, levels: pl.DataFrame | None, 
     title = "空气质量日历：每日 AQI 类别"
     if daily is None or levels is None:
         return missing_panel("03_air_calendar", title, "每日空气质量")
+    if daily.is_empty():
+        return no_data_panel("03_air_calendar", title, f"{year} 年没有空气质量监测数据（无任何单位的日均值）")
     units = _ordered_units(daily, unit_order)
     cols = 2
     rows = (len(units) + 1) // cols
@@ -492,6 +513,8 @@ def air_monthly_panel(monthly: pl.DataFrame | None, targets: pl.DataFrame, unit_
     title = "空气质量逐月走势与目标"
     if monthly is None:
         return missing_panel("04_air_monthly", title, "每日空气质量")
+    if monthly.is_empty():
+        return no_data_panel("04_air_monthly", title, "本年度没有空气质量月度统计（无监测数据）")
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
                         subplot_titles=["优良天数比率（%）", "PM2.5 月均浓度（μg/m³）"])
     for n, (code, name) in enumerate(_ordered_units(monthly, unit_order)):
@@ -536,6 +559,8 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
     title = "距年度目标：截至目前与全年剩余时段须达到的水平"
     if gaps is None:
         return missing_panel("05_air_target_gap", title, "空气质量目标差距")
+    if gaps.is_empty():
+        return no_data_panel("05_air_target_gap", title, "本年度考核方案没有空气质量年度目标")
     position = {code: i for i, code in enumerate(unit_order)}
     rows = sorted(gaps.to_dicts(), key=lambda r: (position.get(r["unit_code"], 99), r["item_code"]))
     scored = scored_values(movements)
@@ -571,10 +596,13 @@ def target_gap_panel(gaps: pl.DataFrame | None, names: dict[str, str], unit_orde
 # ---------- water
 
 
-def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, names: dict[str, str]) -> Panel:
+def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, names: dict[str, str],
+                coverage: pl.DataFrame | None = None) -> Panel:
     title = "地表水：断面逐月水质类别与目标"
     if monthly is None or classes is None:
         return missing_panel("06_water", title, "地表水断面逐月水质类别")
+    if monthly.is_empty():
+        return no_data_panel("06_water", title, "本年度没有地表水断面监测数据")
     sections = (monthly.select("section_code", "section_name", "unit_code", "target_class").unique()
                 .sort("unit_code", "section_code"))
     label_of = dict(classes.select("class", "label_zh").iter_rows())
@@ -603,7 +631,7 @@ def water_panel(monthly: pl.DataFrame | None, classes: pl.DataFrame | None, name
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"})
     return Panel(key="06_water", title=title, figures=[styled(fig, 140 + 26 * len(labels))],
                  note="颜色为 GB 3838-2002 水质类别（Ⅰ～劣Ⅴ类）；纵轴注明断面的考核目标类别，"
-                      "黑框为当月未达到目标的断面。")
+                      "黑框为当月未达到目标的断面。" + without_data_note(coverage, "water"))
 
 
 # ---------- data quality
@@ -637,11 +665,15 @@ def completeness_figure(completeness: pl.DataFrame) -> go.Figure:
 
 def quality_panel(gates: pl.DataFrame | None, completeness: pl.DataFrame | None, report_link: str) -> Panel:
     title = "数据质量：质控闸门与各站逐月数据完整率"
-    figures = [completeness_figure(completeness)] if completeness is not None else []
+    # a year without any air hour (issue 32): every station at 0 % says nothing; 无数据 does
+    no_hours = completeness is not None and (completeness.is_empty()
+                                             or not (completeness["completeness"].fill_null(0) > 0).any())
+    figures = [completeness_figure(completeness)] if completeness is not None and not no_hours else []
     tables = [gates_table(gates)] if gates is not None else []
     missing = "；".join(m for m in (
         "本期未发布质控闸门结果" if gates is None else "",
-        "本期未发布站点日统计，完整率暂缺" if completeness is None else "") if m)
+        "本期未发布站点日统计，完整率暂缺" if completeness is None else "",
+        f"{NO_DATA_ZH}：本年度没有空气站点小时数据，完整率不绘图" if no_hours else "") if m)
     link = f"详细报告（问题行、文件）：{report_link}。" if report_link and gates is not None else ""
     return Panel(key="07_quality", title=title, figures=figures, tables=tables,
                  missing=missing + ("。" if missing else ""),

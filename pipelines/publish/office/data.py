@@ -52,6 +52,8 @@ class OfficeData:
     sources: pl.DataFrame = field(default_factory=pl.DataFrame)  # fct_movement_sources of the scheme
     report: dict = field(default_factory=dict)  # the scheme's report block (issuer, 文号, 主送, decimals)
     government: str = ""            # 资源县人民政府 (the scheme's government)
+    # per unit and domain (air, water, ledgers): 有数据 / 无数据 this year (fct_domain_coverage)
+    coverage: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def __post_init__(self) -> None:
         self.subject = self.subject or self.scheme_name
@@ -331,7 +333,8 @@ def load_office_data(release_dir: Path, scheme_code: str, year: int, as_of: date
         grades=grade_order(release_dir, scheme_code, scores),
         subject=assessment_subject(release_dir, scheme_code, year),
         causes=causes, sources=sources, report=scheme_reports(release_dir).get(scheme_code, {}),
-        government=scheme_government(release_dir, scheme_code))
+        government=scheme_government(release_dir, scheme_code),
+        coverage=domain_coverage(release_dir, scheme_code))
 
 
 def _of_scheme(frame: pl.DataFrame | None, scheme_code: str) -> pl.DataFrame:
@@ -342,6 +345,38 @@ def scheme_government(release_dir: Path, scheme_code: str) -> str:
     frame = query_release(release_dir, "select government from marts.dim_schemes "
                                        f"where scheme_code = '{scheme_code}'")
     return "" if frame is None or frame.is_empty() else (frame["government"][0] or "")
+
+
+DOMAIN_ORDER = ["air", "water", "ledgers"]
+
+
+def domain_coverage(release_dir: Path, scheme_code: str) -> pl.DataFrame:
+    """The scheme's rows of fct_domain_coverage (issue 32: a domain without data is 无数据 in the
+    office files too); empty for a release published before the mart existed."""
+    frame = read_mart(release_dir, "fct_domain_coverage")
+    if frame is None:
+        return pl.DataFrame()
+    return frame.filter(pl.col("scheme_code") == scheme_code)
+
+
+def domains_without_data(coverage: pl.DataFrame) -> list[tuple[str, list[str], bool]]:
+    """(domain label, units without its data, whether no unit has any) per domain, in the order
+    air, water, ledgers: every domain no unit has data of this year (read by the scheme or not:
+    the year has none), and the units a scheme reads a domain for that have none of it."""
+    if coverage.is_empty():
+        return []
+    out = []
+    for domain in DOMAIN_ORDER:
+        rows = coverage.filter(pl.col("domain") == domain)
+        if rows.is_empty():
+            continue
+        if not rows["has_data"].any():
+            out.append((rows["domain_zh"][0], rows["unit_name"].unique().sort().to_list(), True))
+            continue
+        lacking = rows.filter(pl.col("is_read"), ~pl.col("has_data"))["unit_name"].unique().sort().to_list()
+        if lacking:
+            out.append((rows["domain_zh"][0], lacking, False))
+    return out
 
 
 def scheme_year_stem(scheme_code: str, year: int) -> str:

@@ -31,6 +31,7 @@ from pipelines.publish.office.data import (
     FINAL,
     QUARANTINES,
     OfficeData,
+    domains_without_data,
     missing_counts,
     scheme_year_stem,
 )
@@ -222,9 +223,12 @@ def ranking_table(doc: DocumentObject, data: OfficeData) -> None:
         notes = [n for n in [_decisive_note(data, unit)] if n]
         if missing.get(unit["unit_code"], 0) and unit.get("is_ranked") is not False:
             notes.append(f"{missing[unit['unit_code']]}项数据缺失")
+        conversion = unit.get("conversion_points") or 0
+        if conversion:  # 折算 (issue 32): the total is converted, the parts are not
+            notes.append(f"折算{points(conversion, data.decimals, signed=True)}分")
         base, deducted, gaps, bonus, total = balanced(
             unit["base_points"], unit["deductions"], unit["bonuses"], unit["total_score"], data.decimals,
-            missing=unit.get("missing_points") or 0)
+            missing=unit.get("missing_points") or 0, conversion=conversion)
         values = [str(unit["score_rank"]) if unit["score_rank"] is not None else "—", unit["unit_name"],
                   points(base, data.decimals), points(deducted + gaps, data.decimals),
                   points(bonus, data.decimals), points(total, data.decimals), unit["grade"] or "不评定",
@@ -336,6 +340,9 @@ def quality_note(data: OfficeData) -> str:
                      "不按达标计分，待补充数据后确定")
     else:
         parts.append("未发现因数据缺失而无法计分的指标")
+    # a domain the scheme reads with no data for the year or for some units (issue 32): 无数据
+    for label, units, none_at_all in domains_without_data(data.coverage):
+        parts.append(f"本年度无{label}数据" if none_at_all else f"{'、'.join(units)}本年度无{label}数据")
     return "；".join(parts) + "。请相关单位核实被隔离的数据，按要求更正后重新报送。"
 
 

@@ -24,6 +24,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from pipelines.lib.wording import balanced, chinese_dates, date_zh
 from pipelines.publish.office.data import (
+    DOMAIN_ORDER,
     FINAL,
     OfficeData,
     has_missing_status,
@@ -46,6 +47,8 @@ MOVEMENT_HEADERS = ["考核单位", "指标编号", "指标名称", "分数变�
                     "方案依据", "规则原文", "台账出处", "数据状态"]
 FILE_HEADERS = ["数据来源", "文件", "本方案的行数", "载入行数", "隔离行数", "其他年度行数", "状态"]
 QUARANTINE_HEADERS = ["数据来源", "文件", "工作表", "行号", "列", "原值", "隔离原因"]
+COVERAGE_HEADERS = ["考核单位", "空气质量", "地表水", "台账"]
+NOT_APPLICABLE_ZH = "不适用"
 DETAIL_MAX_ROWS = 20000  # quarantined rows listed one by one; beyond this the sheet says how many more
 
 
@@ -162,10 +165,17 @@ def summary_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -
     _header(ws, styles, 2, SUMMARY_HEADERS)
     widths = [6, 16, 8, 8, 8, 8, 8, 10, 50, 8]
     missing = missing_counts(data.scores)
+    # 折算 (a scheme converting for items that do not apply, issue 32): a column of its own, in the formula
+    converts = "conversion_points" in data.scores.columns and bool(
+        (data.scores["conversion_points"].cast(pl.Float64).fill_null(0) != 0).any())
+    if converts:
+        _header(ws, styles, 2, [*SUMMARY_HEADERS, "折算"])
+        widths.append(8)
     for r, unit in enumerate(data.scores.iter_rows(named=True), start=3):
+        conversion = unit.get("conversion_points") or 0
         base, deducted, gaps, bonus, total = balanced(
             unit["base_points"], unit["deductions"], unit["bonuses"], unit["total_score"],
-            data.decimals, missing=unit.get("missing_points") or 0)
+            data.decimals, missing=unit.get("missing_points") or 0, conversion=conversion)
         causes = cause_lines(data, unit["unit_code"])
         note = causes or (unit["grade_note_zh"] or "")
         ws.write(r, 0, unit["score_rank"] if unit["score_rank"] is not None else "不排名", styles.centre)
@@ -173,7 +183,12 @@ def summary_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -
         for c, value in ((2, base), (3, deducted), (4, gaps), (5, bonus)):
             ws.write_number(r, c, float(value), styles.number)
         cells = [xl_rowcol_to_cell(r, c) for c in (2, 3, 4, 5)]
-        ws.write_formula(r, 6, f"={cells[0]}-{cells[1]}-{cells[2]}+{cells[3]}", styles.bold_number,
+        converted = ""
+        if converts:
+            column = len(SUMMARY_HEADERS)
+            ws.write_number(r, column, float(total - base + deducted + gaps - bonus), styles.number)
+            converted = f"+{xl_rowcol_to_cell(r, column)}"
+        ws.write_formula(r, 6, f"={cells[0]}-{cells[1]}-{cells[2]}+{cells[3]}{converted}", styles.bold_number,
                          float(total))
         ws.write(r, 7, unit["grade"] or "不评定", styles.centre)
         ws.write(r, 8, note, styles.red_text if causes else styles.text)
@@ -226,6 +241,8 @@ def detail_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) ->
                 found = scores.get((unit["unit_code"], item["item_code"]))
                 if found is None:
                     ws.write(row, c, "不考核", styles.not_assessed)
+                elif found.get("status") == "not_applicable":  # text: SUM leaves it out (issue 32)
+                    ws.write(row, c, NOT_APPLICABLE_ZH, styles.not_assessed)
                 else:
                     ws.write_number(row, c, float(found["score_with_bonuses"]),
                                     styles.missing if found["_missing"] else styles.number)
@@ -252,7 +269,8 @@ def detail_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) ->
     note = row + 2
     ws.merge_range(note, 0, note, 2 + len(units),
                    "注：合计 = 各项得分（含加分）之和 − 从总分扣减的分数（公式，与汇总表总分一致）。"
-                   "灰色：该单位不考核此项；黄色：数据缺失，该项得分待补充数据后确定。", styles.note)
+                   "灰色：该单位不考核此项；黄色：数据缺失，该项得分待补充数据后确定；"
+                   "不适用：方案规定该单位此项不计分，分值不计入应得分。", styles.note)
     ws.set_row(note, 32)
     _widths(ws, widths)
     ws.freeze_panes(3, 3)
@@ -291,7 +309,8 @@ def movements_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData)
              if k == "bonus"} if "item_kind" in data.item_scores.columns else set()
     r = 3
     for m in data.movements.iter_rows(named=True):
-        status = ("" if m.get("status") != "missing" else
+        status = (NOT_APPLICABLE_ZH if m.get("status") == "not_applicable" else
+                  "" if m.get("status") != "missing" else
                   "无数据，不加分" if (m["unit_code"], m["item_code"]) in bonus else "数据缺失")
         decisive = m["movement_kind"] in ("veto", "grade_cap")
         explanation = chinese_dates(m["explanation_zh"])
@@ -362,9 +381,35 @@ def quality_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -
                          "完整清单见发布目录中的 quarantine_*.parquet。")
     elif data.quarantine.is_empty():
         ws.write(row, 0, "本期没有被隔离的数据。")
+    coverage_table(ws, styles, data, row + 2, widths)
     _widths(ws, widths)
     ws.freeze_panes(4, 0)
     print_setup(ws, data, "数据质量", (0, 1))
+
+
+def coverage_table(ws, styles: Styles, data: OfficeData, row: int, widths: list[float]) -> int:
+    """三、各领域数据: each unit's data this year per domain (fct_domain_coverage) — 无数据 where it
+    has none (issue 32: a year or a unit without air, water or ledger data publishes and says
+    so); a domain the scheme does not read is marked 本方案不读取. Returns the last row written."""
+    ws.write(row, 0, f"三、各领域数据（{data.year} 年）", styles.section)
+    if data.coverage.is_empty():
+        ws.write(row + 1, 0, "本期未发布各领域数据情况。")
+        return row + 1
+    _header(ws, styles, row + 1, COVERAGE_HEADERS)
+    row += 2
+    cells = {(r["unit_code"], r["domain"]): r for r in data.coverage.iter_rows(named=True)}
+    for unit in data.scores.iter_rows(named=True):
+        values = [unit["unit_name"]]
+        for domain in DOMAIN_ORDER:
+            found = cells.get((unit["unit_code"], domain))
+            text = found["detail_zh"] if found else "—"
+            values.append(text + ("（本方案不读取）" if found and not found["is_read"] else ""))
+        for c, value in enumerate(values):
+            gap = "无数据" in value and "不读取" not in value
+            ws.write(row, c, value, styles.missing if gap else styles.text)
+        _fit_row(ws, row, values, widths)
+        row += 1
+    return row
 
 
 def write_workbook(data: OfficeData, out_dir: Path) -> Path:

@@ -95,11 +95,11 @@ explained as (
             when steps = 0 and movement_kind = 'bonus'
                 then
                     measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
-                    || '，未超过目标 ' || {{ fmt_num('target') }} || '：不加分'
+                    || '，未超过目标 ' || {{ fmt_num('target') }} || measure_unit || '：不加分'
             when steps = 0
                 then
                     measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
-                    || '，达到目标 ' || {{ fmt_num('target') }} || '：不扣分'
+                    || '，达到目标 ' || {{ fmt_num('target') }} || measure_unit || '：不扣分'
             else
                 measure_label || ' ' || {{ fmt_num('measure_value') }} || measure_unit
                 || '，' || case when measure_value < target then '低于' else '高于' end

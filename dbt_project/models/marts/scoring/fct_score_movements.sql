@@ -186,7 +186,7 @@ located as (
     select
         keys.source_keys,
         string_agg(
-            e.source_file || coalesce('「' || e.source_sheet || '」', '') || ' 第 ' || e.source_row || ' 行',
+            e.source_file || coalesce('「' || nullif(e.source_sheet, '') || '」', '') || ' 第 ' || e.source_row || ' 行',
             '；' order by e.source_file, e.source_sheet, e.source_row
         ) as source_rows_zh
     from (
