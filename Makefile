@@ -1,5 +1,5 @@
 # ecoscore — two commands do everything on a fresh machine with Python 3.11:
-#   make demo   set up, run the whole pipeline on the bundled sample (2023, 2024, the 2020 sample), say where results are
+#   make demo   set up, run the whole pipeline on the bundled sample (2023, 2024, the 2020 and 2022 samples), say where results are
 #   make test   set up, run the tests on pytest-xdist workers: all but the whole-run scenarios (the loop)
 #   make test-all   every test, the scenarios with pipeline runs of their own too (what CI runs)
 #   make test-fast  the rules and unit tests alone, no pipeline run (the loop while editing)
@@ -12,7 +12,7 @@ UV_VERSION := 0.13.8
 export DAGSTER_HOME := $(CURDIR)
 export ECOSCORE_DAGSTER_STORAGE ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup demo demo-2020 demo-national test test-all test-fast ui lint lint-sql lint-fix browser office papers clean
+.PHONY: setup demo demo-2020 demo-2022 demo-national test test-all test-fast ui lint lint-sql lint-fix browser office papers clean
 
 setup: $(VENV)/.installed
 
@@ -73,12 +73,18 @@ demo: setup browser
 	$(BIN)/ecoscore run --year 2024
 	$(BIN)/ecoscore province run --year 2024
 	@$(MAKE) --no-print-directory demo-2020
+	@$(MAKE) --no-print-directory demo-2022
 	@$(MAKE) --no-print-directory demo-national
 
 # The 2020 sample in its own data folder (data/samples/xxcity_2020, results beside its raw/):
 # xxcity_2020 scored, yuhua_2020's department duties tracked (the completion matrix).
 demo-2020: setup
 	ECOSCORE_DATA_DIR=$(CURDIR)/data/samples/xxcity_2020 $(BIN)/ecoscore run --year 2020
+
+# The 2022 sample in its own data folder (data/samples/fangchenggang_2022): seed 000's department
+# shares scored from their ledgers, in a year without air or water data (shown as 无数据).
+demo-2022: setup
+	ECOSCORE_DATA_DIR=$(CURDIR)/data/samples/fangchenggang_2022 $(BIN)/ecoscore run --year 2022
 
 # A real month of CNEMC's city files (January 2023, 375 cities, in its own data folder
 # data/samples/cnemc_2023_01; raw/air/national links to the vendored tests/data/real/cnemc_national):

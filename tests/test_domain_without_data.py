@@ -86,6 +86,9 @@ def test_office_files_and_run_summary_say_no_data(tmp_path: Path):
                     + [("gxj", "市工业和信息化局", d, d == "ledgers", True) for d in domains])
     assert domains_without_data(rows) == [("空气质量", ["市工业和信息化局", "市生态环境局"], True),
                                           ("地表水", ["市工业和信息化局", "市生态环境局"], True)]
+    one_without_ledgers = rows.with_columns(
+        has_data=pl.when(pl.col("unit_code") == "gxj").then(False).otherwise(pl.col("has_data")))
+    assert domains_without_data(one_without_ledgers)[-1] == ("台账", ["市工业和信息化局"], False)
     rows.write_parquet(tmp_path / "fct_domain_coverage.parquet")
     assert coverage_line(tmp_path, 2022) == (f"数据 data 2022 年：空气质量 {NO_DATA_ZH} · "
                                              f"地表水 {NO_DATA_ZH} · 台账 有数据")

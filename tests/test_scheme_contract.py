@@ -230,3 +230,43 @@ def test_scheme_check_cli_exits_2_on_an_invalid_file(tmp_path: Path, capsys):
     assert "是否应为 air.pm2_5_annual_mean" in capsys.readouterr().err
     assert main(["scheme", "check", str(DEMO), "--warehouse", str(tmp_path / "none.duckdb")]) == 0
     assert "没有已发布的数仓" in capsys.readouterr().out
+
+
+def test_scheme_check_lists_not_applicable_apart_from_missing_001_14_1(tmp_path: Path):
+    """seed 001 14(1) "（无治理面积任务的，此项不计分）": a unit whose ledger records the task as 0 is
+    不适用 — listed apart, not warned about; a unit with no record at all is 数据缺失."""
+    def change(body: dict) -> None:
+        body["scheme"]["not_applicable"] = {"policy": "exclude", "source": {
+            "seed": "001", "item": "14(1)", "text": "（无治理面积任务的，此项不计分）"}}
+        item(body, "2.3")["not_applicable"] = {"when": "no_task", "source": {
+            "seed": "001", "item": "14(1)", "text": "（无治理面积任务的，此项不计分）"}}
+    path = variant(tmp_path, change)
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate; create schema staging")
+        con.execute("""create table intermediate.int_scoring__ledger_measures as select * from (values
+            ('qinzhou_2024', 'lingshan', '2.3', 'ledger.count_required', 0.0, 'r1'),
+            ('qinzhou_2024', 'pubei', '2.3', 'ledger.count_required', 10.0, 'r2'),
+            ('qinzhou_2024', 'pubei', '2.3', 'ledger.completion_pct', 90.0, 'r2,r3'),
+            ('qinzhou_2024', 'qinnan', '2.3', 'ledger.completion_pct', 100.0, 'r4,r5'),
+            ('qinzhou_2024', 'qinbei', '2.3', 'ledger.completion_pct', 100.0, 'r6,r7')
+            ) as t(scheme_code, unit_code, item_code, measure_code, measure_value, source_keys)""")
+        con.execute("""create table intermediate.int_scoring__measures as select * from (values
+            ('lingshan', 2024, 'air.good_day_ratio', 97.0)) as t(unit_code, measure_year, measure_code,
+            measure_value)""")
+        con.execute("""create table intermediate.int_ledgers__events as select * from (values
+            ('qinzhou_2024', 'lingshan', '2.3', 'count_required', 'ledgers/x.csv')) as t(scheme_code,
+            unit_code, item_code, event_kind, source_file)""")
+        con.execute("""create table staging.stg_scoring__peers as select * from (values
+            ('pg', 'good_day_ratio', 2024, 'lingshan', 1)) as t(peer_group, indicator, peer_year,
+            unit_code, published_rank)""")
+    from pipelines.scheme.check import render
+
+    report = check_scheme(path, 2024, warehouse)
+    coverage = next(c for c in report.items if c.code == "2.3")
+    assert coverage.not_applicable == ["lingshan"]
+    assert coverage.without_data == ["zhongma"]  # no record at all: 数据缺失
+    text = render(report)
+    assert "← 数据缺失: zhongma  ← 不适用: lingshan" in text
+    assert "不适用的指标（方案规定此项不计分，不计入应得分；不是数据缺失）：\n  2.3 " in text
+    assert not any("lingshan" in w for w in report.warnings if "2.3" in w)

@@ -72,30 +72,43 @@ def test_002_units_are_the_17_a_class_departments(body: dict):
     assert all("points" not in i and "rule" not in i for i in body["items"])  # the seed gives none
 
 
-def test_002_roles_follow_the_words_qiantou_huitong_peihe(body: dict):
-    """牵头 / 会同 → lead, 配合 → cooperating, neither → 本部门负责 (no role); 二.（一）3 配合工信部门 is
-    led by 区工业和信息化局, 二.（十五）2 会同生态环境部门 names 市生态环境局雨花分局 cooperating."""
+def test_002_roles_follow_the_words_qiantou_huitong_peihe_xiezhu(body: dict):
+    """牵头 / 会同 → lead, 配合 or a duty that is to assist (协调协助…, issue 32: 二.（四）2 "协调协助市
+    交通局抓好大宗物料错峰运输工作", 二.（四）4 "协调协助市交通运输局…") → cooperating, led by the body
+    it assists; neither → 本部门负责 (no role); 二.（一）3 配合工信部门 is led by 区工业和信息化局,
+    二.（十五）2 会同生态环境部门 names 市生态环境局雨花分局 cooperating."""
     for item in body["items"]:
         text = item["source"]["text"]
+        assists = re.match(r"^\d+\.(协调)?协助", text) is not None
         expected = ("lead" if ("牵头" in text or "会同" in text)
-                    else "cooperating" if "配合" in text else None)
+                    else "cooperating" if "配合" in text or assists else None)
         assert item["duty"].get("role") == expected, item["code"]
     items = {i["code"]: i for i in body["items"]}
     assert items["2.1.3"]["duty"]["lead_unit"] == "gxj"
     assert items["2.15.2"]["duty"]["cooperating_units"] == ["sthjfj"]
+    assert items["2.4.2"]["duty"]["lead_text"] == "市交通局"
+    assert items["2.4.4"]["duty"]["lead_text"] == "市交通运输局"
 
 
 def test_002_deadlines_year_end_and_an_qi(body: dict):
-    """年底前 → 2020-12-31 (二.（三）3, （五）2, （六）1, （十七）10); 按期 → the date the scheme sets
-    (二.（十七）5); no other duty has a deadline."""
+    """年底前 → 2020-12-31 (二.（三）3, （五）2, （六）1, （十七）10); 确保/完成 X 年 → the end of year X
+    (issue 32: 二.（三）4 "确保2020年黑臭水体消除比例达到90%以上", 二.（十七）8 "完成2020年度土壤污染
+    防治项目储备库建设"); 按期 → the date the scheme sets (二.（十七）5); no other duty has a deadline."""
+    dated = []
     for item in body["items"]:
         text, duty = item["source"]["text"], item["duty"]
+        in_year = re.search(r"(确保|完成)(\d{4})年", text)
         if "年底前" in text:
             assert (duty["deadline"], duty["deadline_basis"]) == ("2020-12-31", "年底前"), item["code"]
         elif "按期" in text:
             assert duty["deadline"] and duty["deadline_basis"].startswith("按期"), item["code"]
+        elif in_year:
+            assert duty["deadline"] == f"{in_year.group(2)}-12-31", item["code"]
+            assert duty["deadline_basis"].startswith(in_year.group(0)), item["code"]
+            dated.append(item["code"])
         else:
             assert "deadline" not in duty, item["code"]
+    assert dated == ["2.3.4", "2.17.8"]
 
 
 def test_002_common_items_reach_every_department_and_b_class_gets_item_3(body: dict, tmp_path: Path):
