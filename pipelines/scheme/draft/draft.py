@@ -262,8 +262,14 @@ class Drafter:
             pieces[0] = (text[:title.end()] + pieces[0][0], pieces[0][1])
         else:
             pieces = read_pieces(text, ctx)
+        clause_cap = None
         if len(pieces) == 1 and pieces[0][1].pattern == "ranking" and pieces[0][1].fields.get("indicators"):
             pieces = ranking_pieces(pieces[0][0], pieces[0][1])
+            # 001 加分项(6)② 4项指标…分别…提高1名加0.1分，最多加1分 (no 每项, unlike (6)① 以上每项最高加1分):
+            # the cap is the clause's, over its indicators together — a group, not each item's (issue 32)
+            if "每项" not in normalize(text) and all("cap" in r.rule for _, r in pieces if r.rule):
+                caps = {r.rule.pop("cap") for _, r in pieces if r.rule}
+                clause_cap = caps.pop() if len(caps) == 1 else None
         if inherited.get("veto") and all(r.rule is None for _, r in pieces):
             pieces = [(text, grammar.Reading("veto", dict(inherited["veto"])))]
         if len(pieces) == 1:
@@ -323,6 +329,12 @@ class Drafter:
             for child in self.items[-len(pieces):]:
                 if "rule" in child:
                     flag(child, f"本项 {points:g} 分由多条规则分担，原文未分配各条分值：请核对")
+        if clause_cap is not None:
+            most = f"最{'多加' if bonus else '高扣'}{clause_cap:g}分"
+            self.groups.append({"code": code, "name": f"{name}（{most}）",
+                                "items": [i["code"] for i in self.items[-len(pieces):]],
+                                "bonus_cap" if bonus else "deduction_cap": clause_cap, "scope": "clause",
+                                "source": {"seed": self.seed, "item": label, "text": normalize(text)}})
         item_cap = re.search(r"本项最(?:高|多)加(\d+(?:\.\d+)?)分", normalize(text))
         if bonus and item_cap:
             # 本项最高加N分 over the clause's rules together (001 加分项 (6)⑤, (7)①): a group's bonus cap
