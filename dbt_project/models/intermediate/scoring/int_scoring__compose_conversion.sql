@@ -34,7 +34,8 @@ final as (
         units.*,
         schemes.not_applicable_policy,
         case
-            when schemes.not_applicable_policy = 'convert' and units.not_applicable_points > 0
+            when
+                schemes.not_applicable_policy = 'convert' and units.not_applicable_points > 0
                 and units.applicable_points > 0
                 then round(units.base_score * units.full_points / units.applicable_points, 4) - units.base_score
             else 0

@@ -16,7 +16,8 @@ with units as (
 ),
 
 domains as (
-    select * from (values
+    select * from (
+        values
         ('air', '空气质量', '个有效日'),
         ('water', '地表水', '个断面月'),
         ('ledgers', '台账', '行台账')
