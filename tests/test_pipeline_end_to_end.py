@@ -67,8 +67,8 @@ def test_every_deduction_explains_itself_in_chinese(sample_run: Settings):
     value = float(annual["pm2_5_annual_mean"])
     gap = round(value - 29.2, 1)
     assert pm["explanation_zh"] == (
-        f"PM2.5 年均浓度 {value:g} μg/m³，高于目标 29.2 共 {gap:g}，"
-        "按每 0.1 扣 0.3 分，最高扣 3 分：扣 3 分"
+        f"PM2.5 年均浓度 {value:g} μg/m³，高于目标 29.2 μg/m³ 共 {gap:g} μg/m³，"
+        "按每 0.1 μg/m³ 扣 0.3 分，最高扣 3 分：扣 3 分"
     )
     # the cap cut the rest: raw deduction = gap / 0.1 × 0.3
     assert float(pm["cap_cut"]) == round(gap / 0.1 * 0.3 - 3, 4)
@@ -81,9 +81,10 @@ def test_totals_equal_base_minus_deductions_plus_bonuses(sample_run: Settings):
     # SPEC §4: 年度目标考核得分=各单项目标分值-扣分+加分, after composition (caps, pools,
     # overflow into the total), so the check is against the composed item scores; deductions
     # beyond an item's points (001 18(1): 不够扣减的分数从总分中扣减) are its overflow_deductions.
+    # an item that does not apply to the unit (001 14(2) for 资源县, issue 32) leaves its base
     items = read_mart(sample_run, "fct_unit_item_scores")
     summed = items.group_by("scheme_code", "unit_code").agg(
-        pl.col("points").sum().alias("base"),
+        (pl.col("points") - pl.col("not_applicable_points")).sum().alias("base"),
         (pl.col("deductions") + pl.col("overflow_deductions") + pl.col("missing_points")).sum()
         .alias("deducted"),
         pl.col("bonuses").sum().alias("added"))
@@ -92,8 +93,10 @@ def test_totals_equal_base_minus_deductions_plus_bonuses(sample_run: Settings):
     for r in joined.iter_rows(named=True):
         # points an item without input was not credited (issue 14) are apart from deductions
         assert r["total_score"] == (r["base_points"] - r["deductions"] - r["missing_points"]
-                                    + r["bonuses"]), r["unit_code"]
-        assert r["total_score"] == r["base"] - r["deducted"] + r["added"], r["unit_code"]
+                                    + r["bonuses"] + r["conversion_points"]), r["unit_code"]
+        assert r["total_score"] == (r["base"] - r["deducted"] + r["added"]
+                                    + r["conversion_points"]), r["unit_code"]
+        assert r["base_points"] == r["base"] and r["full_points"] >= r["base_points"], r["unit_code"]
 
 
 @pytest.mark.slow  # a pipeline run of its own

@@ -160,7 +160,8 @@ def test_lingshan_misses_its_air_targets_and_ranks_last_without_a_veto(sample_ru
     assert item_score(sample_run, "qinzhou_2024", "lingshan", "1.2") == 0
     scores = read_mart(sample_run, "fct_unit_scores").filter(pl.col("scheme_code") == "qinzhou_2024")
     assert scores.sort("score_rank")["unit_code"][-1] == "lingshan"
-    assert scores["veto_grade"].is_null().all()
+    assert scores["veto_items"].is_null().all()
+    assert "score_grade" not in scores.columns  # one grade column (issue 32)
     assert scores["total_score"].n_unique() == 5
 
 
