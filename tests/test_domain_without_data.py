@@ -109,3 +109,20 @@ def test_a_data_folder_without_air_or_water_files_loads_empty(tmp_path: Path):
     (raw / "water" / "sections.csv").write_text(header, encoding="utf-8")
     with pytest.raises(InputFileError, match="没有断面月度监测文件"):  # a set with a file missing
         water_ingest.read_section_monthly(raw)
+
+
+def test_scorecard_lists_a_not_applicable_item_as_such_001_14_2():
+    """seed 001 14(2) "（无项目投资计划任务的，此项不计分）": the item moves nothing, but the unit's
+    scorecard lists it with 不适用 — never 数据缺失."""
+    from pipelines.publish.dashboard.panels import NOT_APPLICABLE_ZH, scorecard_figure
+
+    unit = {"unit_name": "资源县", "base_points": 99.0, "total_score": 99.0, "bonuses": 0.0,
+            "score_rank": 1, "grade": "优秀", "is_ranked": True, "missing_items": 0}
+    moves = pl.DataFrame({"item_code": ["14.2"], "item_name": ["水土流失综合治理投资"], "points": [0.0],
+                          "movement_kind": ["not_applicable"], "status": ["not_applicable"],
+                          "measure_value": [0.0], "target": [None], "source_item": ["14(2)"],
+                          "explanation_zh": ["不适用：任务数量台账记为 0（无此项任务），…此项不计分"]},
+                         schema_overrides={"target": pl.Float64})
+    table = next(t for t in scorecard_figure(unit, moves).data if t.type == "table")
+    points_column = table.cells.values[3]
+    assert list(points_column) == [NOT_APPLICABLE_ZH]

@@ -335,7 +335,9 @@ def test_workbook_lists_every_movement_with_its_reason_rule_and_ledger_row(sampl
     for scheme in _schemes(release):
         ws = _workbook(release, scheme)["扣分说明"]
         movements = _marts(release, "fct_score_movements", scheme)
-        shown = movements.filter(pl.col("is_movement") | (pl.col("status") == "missing")
+        # every movement, every rule that found no input (数据缺失, issue 14) or whose item does not
+        # apply (不适用, issue 32), and every veto or grade cap
+        shown = movements.filter(pl.col("is_movement") | pl.col("status").is_in(["missing", "not_applicable"])
                                  | pl.col("movement_kind").is_in(["veto", "grade_cap"]))
         expected = sorted((m["unit_name"], m["item_code"], round(float(m["points"]), 4), m["source_text"])
                           for m in shown.iter_rows(named=True))

@@ -27,6 +27,10 @@ GRADE_COLOURS = {"优秀": "#2E7D32", "良好": "#558B2F", "合格": "#F9A825", 
 # 数据缺失 (issue 14): an item whose rule found no input, a unit not ranked for lack of data
 MISSING_RED = "#D50000"
 MISSING_ZH = "数据缺失"
+# 无数据 (issue 32): a domain with no data at all for the year, or for a unit (fct_domain_coverage)
+NO_DATA_ZH = "无数据"
+# 不适用 (issue 32): an item that does not apply to the unit (001 14(1) 此项不计分), never 数据缺失
+NOT_APPLICABLE_ZH = "不适用"
 WATERFALL_STEPS = 12  # the largest item steps drawn one by one; the rest are one step 其他
 CAUSES_CAPTION = "决定等次的情形（一票否决、等次封顶、数据缺失不排名）及其原因"
 
@@ -45,8 +49,6 @@ class Table:
     red: list[bool] | None = None
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → colour
     after: int | None = None
-# 无数据 (issue 32): a domain with no data at all for the year, or for a unit (fct_domain_coverage)
-NO_DATA_ZH = "无数据"
 
 
 @dataclass
@@ -378,7 +380,9 @@ def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None,
         places = (decimals or {}).get(unit["scheme_code"], DEFAULT_DECIMALS)
         moves = movements.filter(pl.col("scheme_code") == unit["scheme_code"],
                                  pl.col("unit_code") == unit["unit_code"])
-        missing = (pl.col("status") == "missing") if "status" in moves.columns else pl.lit(False)
+        # 数据缺失 and 不适用 rows are listed though they move nothing (issues 14 and 32)
+        missing = (pl.col("status").is_in(["missing", "not_applicable"]) if "status" in moves.columns
+                   else pl.lit(False))
         moved = (moves.filter((pl.col("points") != 0) | missing)
                  .with_columns(_order=pl.col("item_code").str.extract_all(r"\d+").cast(pl.List(pl.Int64)))
                  .sort("_order", "item_code", "movement_kind").drop("_order"))
@@ -399,6 +403,8 @@ def scorecard_panel(ranked: pl.DataFrame | None, movements: pl.DataFrame | None,
 def _points_cell(row: dict, decimals: int = DEFAULT_DECIMALS) -> str:
     if row.get("status") == "missing" and not float(row["points"]):
         return MISSING_ZH
+    if row.get("status") == "not_applicable":
+        return NOT_APPLICABLE_ZH
     return points(row["points"], decimals, signed=True)
 
 

@@ -18,6 +18,7 @@ from pipelines.lib.wording import DEFAULT_DECIMALS
 from pipelines.publish.dashboard.data import query_release, read_mart, scheme_names, scheme_reports
 
 MISSING = "missing"
+NOT_APPLICABLE = "not_applicable"
 FINAL, PRELIMINARY = "定稿", "初步"
 BONUS_SECTION = "加分项"
 # Quarantine lists published beside the marts, and what each input is called in Chinese.
@@ -106,11 +107,13 @@ DECISIVE = ("veto", "grade_cap")
 
 def shown_movements(movements: pl.DataFrame, unit_order: list[str],
                     item_order: dict[str, int]) -> pl.DataFrame:
-    """Every movement that moved points, every row marked 数据缺失 and every veto or grade cap
-    that applied (they move no points but decide the grade), units in rank order, items in
-    scheme order, largest loss first."""
+    """Every movement that moved points, every row marked 数据缺失 or 不适用 (issue 32) and every
+    veto or grade cap that applied (they move no points but decide the grade), units in rank
+    order, items in scheme order, largest loss first."""
     rank = {code: i for i, code in enumerate(unit_order)}
-    return (movements.filter(pl.col("is_movement") | has_missing_status(movements)
+    has_status = "status" in movements.columns
+    not_applicable = (pl.col("status") == NOT_APPLICABLE).fill_null(False) if has_status else pl.lit(False)
+    return (movements.filter(pl.col("is_movement") | has_missing_status(movements) | not_applicable
                              | pl.col("movement_kind").is_in(DECISIVE))
             .with_columns(_unit=pl.col("unit_code").replace_strict(rank, default=len(rank)),
                           _item=pl.col("item_code").replace_strict(item_order, default=len(item_order),
