@@ -67,7 +67,7 @@ def test_air_and_water_panels_say_no_data_for_a_year_without_it():
                           "completeness": [0.0]})
     gates = pl.DataFrame({"title": ["t"], "status": ["通过"], "expectations": [1], "failing": [0]})
     panel = quality_panel(gates, hours, "")
-    assert NO_DATA_ZH in panel.missing and len(panel.figures) == 1  # the gates, no 0 % heatmap
+    assert NO_DATA_ZH in panel.missing and panel.figures == [] and len(panel.tables) == 1  # gates, no 0 % map
 
 
 def test_a_unit_without_air_is_named_in_the_note():
@@ -113,16 +113,13 @@ def test_a_data_folder_without_air_or_water_files_loads_empty(tmp_path: Path):
 
 def test_scorecard_lists_a_not_applicable_item_as_such_001_14_2():
     """seed 001 14(2) "（无项目投资计划任务的，此项不计分）": the item moves nothing, but the unit's
-    scorecard lists it with 不适用 — never 数据缺失."""
-    from pipelines.publish.dashboard.panels import NOT_APPLICABLE_ZH, scorecard_figure
+    scorecard table lists it with 不适用 — never 数据缺失."""
+    from pipelines.publish.dashboard.panels import NOT_APPLICABLE_ZH, movement_table
 
-    unit = {"unit_name": "资源县", "base_points": 99.0, "total_score": 99.0, "bonuses": 0.0,
-            "score_rank": 1, "grade": "优秀", "is_ranked": True, "missing_items": 0}
-    moves = pl.DataFrame({"item_code": ["14.2"], "item_name": ["水土流失综合治理投资"], "points": [0.0],
-                          "movement_kind": ["not_applicable"], "status": ["not_applicable"],
+    moved = pl.DataFrame({"movement_id": ["m1"], "item_code": ["14.2"], "item_name": ["水土流失综合治理投资"],
+                          "points": [0.0], "movement_kind": ["not_applicable"], "status": ["not_applicable"],
                           "measure_value": [0.0], "target": [None], "source_item": ["14(2)"],
                           "explanation_zh": ["不适用：任务数量台账记为 0（无此项任务），…此项不计分"]},
                          schema_overrides={"target": pl.Float64})
-    table = next(t for t in scorecard_figure(unit, moves).data if t.type == "table")
-    points_column = table.cells.values[3]
-    assert list(points_column) == [NOT_APPLICABLE_ZH]
+    table = movement_table(moved, None, 2, 0)
+    assert table.rows[0][3] == NOT_APPLICABLE_ZH and table.red == [False]

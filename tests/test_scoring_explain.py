@@ -90,15 +90,18 @@ def test_unknown_unit_and_missing_item_say_what_is_wrong(release: Path):
 
 def test_a_ledger_source_is_named_by_file_and_row_issue_32(release: Path):
     """seed 001 5(2)② "每通报1处火点扣0.2分": each movement's ledger row is printed as the file
-    and row it came from (fct_score_movements.source_rows_zh), not as the row's hash; a release
-    published before that column existed still prints its keys."""
-    assert "来源 early" in explain("资源县", "5.2.2", None, None)  # no source_rows_zh column yet
+    and row it came from (fct_movement_sources), not as the row's hash; a release published
+    before that mart existed still prints its keys."""
+    assert "来源 early" in explain("资源县", "5.2.2", None, None)  # no fct_movement_sources yet
     with duckdb.connect(str(release / "ecoscore.duckdb")) as con:
-        con.execute("alter table marts.fct_score_movements add column source_rows_zh varchar")
-        con.execute("update marts.fct_score_movements set source_rows_zh = "
-                    "'ledgers/生态环境局/火点台账_gbk.csv 第 3 行' where source_keys = 'early'")
+        con.execute("alter table marts.fct_score_movements add column movement_id varchar")
+        con.execute("update marts.fct_score_movements set movement_id = source_keys")
+        con.execute("""create table marts.fct_movement_sources as select * from (values
+            ('early', date '2024-02-20', 'ledgers/生态环境局/火点台账_gbk.csv', 3,
+             '台账 生态环境局/火点台账_gbk.csv 第 3 行')) as t(movement_id, event_date, source_file,
+            source_row, source_zh)""")
     text = explain("资源县", "5.2.2", None, None)
-    assert "      来源 ledgers/生态环境局/火点台账_gbk.csv 第 3 行\n" in text
+    assert "      来源 台账 生态环境局/火点台账_gbk.csv 第 3 行\n" in text
     assert "来源 early" not in text
     assert "来源 late" in text  # a movement without a located row keeps its key
 

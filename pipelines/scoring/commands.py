@@ -39,16 +39,21 @@ limit 1
 RED, RESET = ("\033[31m", "\033[0m") if sys.stdout.isatty() else ("", "")
 
 MOVES_SQL = """
-select rule_shape, movement_kind, points, cap_cut, measure_code, measure_value, target,
-       source_keys, {rows} as source_rows_zh, explanation_zh
-from marts.fct_score_movements
-where unit_code = ? and item_code = ? and scheme_code = ?
-order by movement_order
+select m.rule_shape, m.movement_kind, m.points, m.cap_cut, m.measure_code, m.measure_value, m.target,
+       m.source_keys, {rows} as source_rows_zh, m.explanation_zh
+from marts.fct_score_movements as m
+where m.unit_code = ? and m.item_code = ? and m.scheme_code = ?
+order by m.movement_order
 """
-# A release published before issue 32 has no source_rows_zh (file and row of each ledger row).
-HAS_ROWS_SQL = """
-select count(*) from information_schema.columns
-where table_schema = 'marts' and table_name = 'fct_score_movements' and column_name = 'source_rows_zh'
+# Each ledger row behind a movement by file and row (fct_movement_sources), never its hash; a
+# release published before that mart prints the keys.
+ROWS_SQL = """(
+    select string_agg(s.source_zh, '；' order by s.event_date, s.source_file, s.source_row)
+    from marts.fct_movement_sources as s where s.movement_id = m.movement_id
+)"""
+HAS_SOURCES_SQL = """
+select count(*) from information_schema.tables
+where table_schema = 'marts' and table_name = 'fct_movement_sources'
 """
 
 
@@ -109,8 +114,8 @@ def explain(unit: str, item: str, year: int | None, scheme: str | None) -> str:
     with duckdb.connect(str(path), read_only=True) as con:
         scheme_code, unit_code = _match(con, unit, item, year, scheme)
         head = con.execute(ITEM_SQL, [scheme_code, unit_code, item]).fetchone()
-        has_rows = con.execute(HAS_ROWS_SQL).fetchone()[0]
-        moves = con.execute(MOVES_SQL.format(rows="source_rows_zh" if has_rows else "null"),
+        has_sources = con.execute(HAS_SOURCES_SQL).fetchone()[0]
+        moves = con.execute(MOVES_SQL.format(rows=ROWS_SQL if has_sources else "null"),
                             [unit_code, item, scheme_code]).fetchall()
     (scheme_code, scheme_year, unit_name, item_name, points, deductions, bonuses, score, self_score,
      composition, seed, seed_item, seed_text, status, missing_points) = head

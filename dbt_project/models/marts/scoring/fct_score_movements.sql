@@ -12,9 +12,9 @@
     movement_order: the order the rule applied them — an item's rule movements first (ledger events
     by date and row, the order a cap is used up), then its composition steps in the order
     composition runs (group cap, item floor, pool transfer and charge, pool floor, bonus caps,
-    missing data, the 折算 of a unit with items that do not apply, issue 32). source_rows_zh
-    names the file (and sheet) and row of every ledger row behind a movement (issue 32: `explain`
-    prints them, not the row hashes). status and status_zh: the macro item_status's values. -#}
+    missing data, the 折算 of a unit with items that do not apply, issue 32). The ledger rows
+    behind a movement, by file and row: fct_movement_sources. status and status_zh: the macro
+    item_status's values. -#}
 
 with rule_movements as (
     select * from {{ ref('int_scoring__rule_movements') }}
@@ -33,8 +33,7 @@ items as (
 ),
 
 events as (
-    select ledger_row_id, event_date, source_file, source_sheet, source_row
-    from {{ ref('int_scoring__events') }}
+    select ledger_row_id, event_date from {{ ref('int_scoring__events') }}
 ),
 
 conversion as (
@@ -181,23 +180,6 @@ ordered as (
     left join events on events.ledger_row_id = movements.source_keys
 ),
 
-located as (
-    -- the file (sheet) and row of each ledger row behind a movement
-    select
-        keys.source_keys,
-        string_agg(
-            e.source_file || coalesce('「' || nullif(e.source_sheet, '') || '」', '') || ' 第 ' || e.source_row || ' 行',
-            '；' order by e.source_file, e.source_sheet, e.source_row
-        ) as source_rows_zh
-    from (
-        select distinct source_keys, unnest(string_split(source_keys, ',')) as ledger_row_id
-        from ordered
-        where source_keys is not null
-    ) as keys
-    inner join events as e using (ledger_row_id)
-    group by keys.source_keys
-),
-
 final as (
     select
         ---------- ids
@@ -240,7 +222,6 @@ final as (
             end
         ) as source_keys,
         m.has_source_rows,
-        located.source_rows_zh,
         m.standard_code,
         ---------- the rule's source
         m.scheme_file,
@@ -252,7 +233,6 @@ final as (
         m.explanation_zh
     from ordered as m
     inner join items using (scheme_code, item_code)
-    left join located using (source_keys)
     left join status_labels as labels on labels.status = coalesce(m.status, 'scored')
 )
 
