@@ -32,7 +32,11 @@ def ghost_run(sample_run: Settings, tmp_path_factory: pytest.TempPathFactory) ->
     scheme = settings.raw_dir / "schemes" / "qinzhou_2024.yaml"
     text = scheme.read_text(encoding="utf-8")
     anchor = "  - {code: qinbei, name: 钦北区, kind: district}\n"
-    scheme.write_text(text.replace(anchor, anchor + GHOST), encoding="utf-8")
+    text = text.replace(anchor, anchor + GHOST)
+    # its air targets too: a step rule needs every unit's target (issue 32), data or not
+    for target in ("96.4", "27.2"):
+        text = text.replace(f"qinbei: {target}}}", f"qinbei: {target}, ghost: {target}}}")
+    scheme.write_text(text, encoding="utf-8")
     with environment_restored():
         os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
         os.environ.pop("ECOSCORE_WAREHOUSE", None)
