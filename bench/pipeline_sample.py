@@ -130,9 +130,9 @@ def launch_as_daemon(instance, workspace) -> str:
         get_remote_job_from_remote_repo,
         get_remote_repository_from_code_location,
     )
+    from pipelines.lib.run_launcher import PID_TAG
 
     from pipelines.lib.calendar import BEIJING
-    from pipelines.lib.run_launcher import PID_TAG
     from pipelines.ops.schedules import year_run_requests
 
     [request] = year_run_requests(dt.datetime(2024, 12, 31, 2, tzinfo=BEIJING), "bench", "bench")

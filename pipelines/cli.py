@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-import os
 import pkgutil
 import re
 import sys
 from pathlib import Path
 
 from pipelines.lib.settings import Settings, get_settings
-from pipelines.run import prepare_dagster_home, run_pipeline, year_months  # noqa: F401 (re-exported)
+from pipelines.run import run_pipeline, year_months  # noqa: F401 (re-exported)
 
 
 def busy_message(result) -> str | None:
@@ -139,34 +138,34 @@ def check_as_of(text: str, year: int) -> str:
     return day.isoformat()
 
 
-def select_shard(key: str, year: int) -> str | None:
-    """Point this process at one shard of the registry (ECOSCORE_SHARD); the problem when the
-    shard is unknown or its data folder does not hold exactly its schemes."""
+def select_shard(key: str, year: int) -> tuple[Settings | None, str | None]:
+    """The settings of one shard of the registry, or the problem when the shard is unknown or
+    its data folder does not hold exactly its schemes."""
     from pipelines.scheme.shards import ShardRegistryError, check_schemes, load_registry
 
     try:
         shard = load_registry().shard(key)
         problems = check_schemes(shard, year)
     except (ShardRegistryError, ValueError) as err:
-        return str(err)
+        return None, str(err)
     if problems:
-        return "\n".join(problems)
-    os.environ["ECOSCORE_SHARD"] = key
-    return None
+        return None, "\n".join(problems)
+    return shard.settings, None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.lib.calendar import current_year
 
+    settings = get_settings()
     if getattr(args, "shard", None):
-        problem = select_shard(args.shard, args.year or current_year())
+        settings, problem = select_shard(args.shard, args.year or current_year())
         if problem:
             print(problem, file=sys.stderr)
             return 2
     year = args.year or current_year()
-    check_year(get_settings(), year)
+    check_year(settings, year)
     as_of = check_as_of(args.as_of, year) if args.as_of else ""
-    return run_and_report(year=year, as_of=as_of,
+    return run_and_report(settings, year=year, as_of=as_of,
                           full_refresh=getattr(args, "full_refresh", False),
                           reopen_reason=args.reason if args.reopen else None,
                           verbose=getattr(args, "verbose", False),
@@ -180,14 +179,16 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     last = parse_date_argument("--to", args.to_date)
     if first > last:
         raise ArgumentProblem(f"--from {first} 晚于 --to {last}，--from 应不晚于 --to (from is after to)")
-    check_year(get_settings(), args.year or last.year, "--year" if args.year else "--to")
+    settings = get_settings()
+    check_year(settings, args.year or last.year, "--year" if args.year else "--to")
     months = (month_key(first), month_key(last))
     print(f"重算月份 re-running months {months[0]} … {months[1]} in one run")
-    return run_and_report(year=args.year or last.year, as_of="", months=months,
+    return run_and_report(settings, year=args.year or last.year, as_of="", months=months,
                           full_refresh=args.full_refresh, verbose=getattr(args, "verbose", False))
 
 
-def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
+def run_and_report(settings: Settings, year: int, as_of: str,
+                   months: tuple[str, str] | None = None,
                    full_refresh: bool = False, reopen_reason: str | None = None,
                    verbose: bool = False, reuse: bool = False) -> int:
     """Run the pipeline under a console session: stage lines, then warnings or the error block,
@@ -198,7 +199,6 @@ def run_and_report(year: int, as_of: str, months: tuple[str, str] | None = None,
     from pipelines.publish.finalize import FinalisedYearError, guard_publish
     from pipelines.run import remember_run, run_fingerprint, up_to_date_release
 
-    settings = get_settings()
     try:  # a finalised year: refuse before computing anything (the publish step checks again)
         guard_publish(settings, year, reopen_reason is not None, reopen_reason or "")
     except FinalisedYearError as err:

@@ -1,7 +1,9 @@
 """The Dagster code location: merges each domain's definitions, nothing else.
 
 Each domain folder (air, water, ledgers, scoring, quality, dbt, publish, ops) exports `defs`
-from its assets.py / schedules.py / sensors.py / checks.py; shared resources are bound here."""
+from its assets.py / schedules.py / sensors.py / checks.py; shared resources are bound here,
+from one `Settings` object: the code location's are those of its environment (`get_settings()`,
+read once here), `run_pipeline` passes its own."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import dagster as dg
 
 import pipelines
 from pipelines.lib.resources import RunParameters, WarehouseResource
+from pipelines.lib.settings import Settings, get_settings
 
 DEFINITION_MODULES = ("assets", "schedules", "sensors", "checks")
 
@@ -29,10 +32,15 @@ def domain_definitions() -> list[dg.Definitions]:
     ]
 
 
-def build_definitions(run: RunParameters | None = None,
-                      warehouse: WarehouseResource | None = None) -> dg.Definitions:
+def build_definitions(settings: Settings | None = None, **run: object) -> dg.Definitions:
+    """Every domain's definitions with the shared resources: the warehouse of `settings`
+    (default: this process's environment) — configurable at launch, so a shard's job gives its
+    own, and the run parameters (`run`: year, as_of, … as RunParameters fields), which read the
+    run's warehouse resource, whichever it is."""
+    warehouse = WarehouseResource.configure_at_launch(
+        **WarehouseResource.config_for(settings or get_settings()))
     shared = dg.Definitions(
-        resources={"warehouse": warehouse or WarehouseResource(), "run": run or RunParameters()},
+        resources={"warehouse": warehouse, "run": RunParameters(warehouse=warehouse, **run)},
         executor=dg.in_process_executor,
     )
     return dg.Definitions.merge(*domain_definitions(), shared)

@@ -7,15 +7,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipelines.lib.settings import PROJECT_ROOT, Settings, export_environment
+from pipelines.lib.settings import PROJECT_ROOT, Settings
 
 
-def prepare_dagster_home() -> None:
-    """Use the project's dagster.yaml and keep instance storage inside the project."""
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
-    storage = os.environ.setdefault("ECOSCORE_DAGSTER_STORAGE",
-                                    str(PROJECT_ROOT / ".dagster_home"))
-    Path(storage).mkdir(parents=True, exist_ok=True)
+def dagster_instance():
+    """The Dagster instance `ecoscore` records its runs in, read without writing the
+    environment: DAGSTER_HOME's dagster.yaml when DAGSTER_HOME is set (the Makefile sets the
+    project's: SQLite under ECOSCORE_DAGSTER_STORAGE; deploy/postgres: PostgreSQL), else
+    Dagster's SQLite storage in ECOSCORE_DAGSTER_STORAGE (default .dagster_home/) — the same
+    files, laid out as dagster.yaml's `storage: sqlite` lays them out, so the UI and the
+    daemon see these runs."""
+    import dagster as dg
+
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    storage = Path(os.environ.get("ECOSCORE_DAGSTER_STORAGE", PROJECT_ROOT / ".dagster_home"))
+    storage.mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.local_temp(str(storage))
 
 
 def year_months(settings: Settings, year: int) -> tuple[str, str]:
@@ -35,14 +43,14 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
     partitions `months` (first, last; default: the year's, see year_months). Returns the result."""
     import dagster as dg
 
-    from pipelines.definitions import build_definitions
+    from pipelines.dbt.project import prepare
     from pipelines.lib.partitions import range_tags
-    from pipelines.lib.resources import RunParameters, WarehouseResource
 
-    export_environment(settings)
-    run = RunParameters(year=year, as_of=as_of, full_refresh=full_refresh,
-                        reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
-    defs = build_definitions(run, WarehouseResource.for_settings(settings))
+    prepare(settings.warehouse_path)  # the dbt manifest, when a dbt file changed (not at import)
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(settings, year=year, as_of=as_of, full_refresh=full_refresh,
+                             reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
     job = defs.resolve_job_def("ecoscore_all")
     from pipelines.scheme.shards import DEFAULT_SHARD, SHARD_TAG
 
@@ -52,23 +60,22 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
         f" · 月份 months {months[0]} … {months[1]}" if months else "")
     # the warehouse's single-writer lock is taken by the run itself (WarehouseResource)
     if instance is not None or ephemeral:
-        return execute_watched(job, instance or dg.DagsterInstance.ephemeral(), tags, title)
-    prepare_dagster_home()
-    with dg.DagsterInstance.get() as instance:
-        return execute_watched(job, instance, tags, title)
+        return execute_watched(defs, job, instance or dg.DagsterInstance.ephemeral(), tags, title)
+    with dagster_instance() as instance:
+        return execute_watched(defs, job, instance, tags, title)
 
 
-def execute_watched(job, instance, tags: dict[str, str], title: str):
+def execute_watched(defs, job, instance, tags: dict[str, str], title: str):
     """Execute the job; inside a console session (pipelines/lib/console.py) its events and dbt's
     log lines drive the stage lines (display only: the run is the same either way)."""
-    from dagster._core.utils import make_new_run_id
+    import uuid
 
     from pipelines.lib import console
 
-    plan = console.plan_of(job) if console.active() else {}
-    model_total = console.dbt_model_total(job, plan) if plan else None
+    plan = console.plan_of(defs) if console.active() else {}
+    model_total = console.dbt_model_total(defs, plan) if plan else None
     with console.watching(title, plan, model_total, dbt_test_total() if plan else None) as watcher:
-        run_id = make_new_run_id()
+        run_id = str(uuid.uuid4())
         if watcher is not None:
             instance.add_event_listener(run_id, watcher.on_entry)
         return job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,

@@ -15,14 +15,33 @@ import io
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import zip_longest
 from pathlib import Path
 
 import pytest
 
-from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
+from pipelines.lib.settings import PROJECT_ROOT, Settings
 
 SAMPLE_RAW = PROJECT_ROOT / "data" / "raw"
+# the environment a test may point at its own data folder (for the `ecoscore` commands it calls,
+# which read their settings there); the pipeline itself never writes the environment
+ENVIRONMENT_KEYS = ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE", "ECOSCORE_MARTS_DIR")
+
+
+@contextmanager
+def environment_restored() -> Iterator[None]:
+    """ECOSCORE_DATA_DIR / ECOSCORE_WAREHOUSE / ECOSCORE_MARTS_DIR as they were on entry, whatever
+    the test set inside."""
+    saved = {key: os.environ.get(key) for key in ENVIRONMENT_KEYS}
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 # Official published values vendored with the tests (provenance and licence in its README).
 REAL_DATA = PROJECT_ROOT / "tests" / "data" / "real"
 
@@ -47,28 +66,28 @@ SHARED_FIXTURES = {"sample_run", "live_db", "xxcity_run"}
 
 @pytest.fixture
 def project_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """The project's Dagster instance (dagster.yaml: its storage classes and run launcher) on
-    SQLite in a private folder."""
+    """The project's Dagster instance (dagster.yaml: Dagster's SQLite storage, run launcher and
+    run queue) in a private folder."""
     import dagster as dg
 
-    from pipelines.lib.instance_storage import POSTGRES_URL_ENV
-
-    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
     monkeypatch.setenv("ECOSCORE_DAGSTER_STORAGE", str(tmp_path / "dagster"))
     with dg.DagsterInstance.from_config(str(PROJECT_ROOT)) as found:
         yield found
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under xdist, make the dbt manifest once in the controller before the workers start: each
-    worker's collection imports pipelines.dbt.project, and in a fresh clone two workers parsing
-    at once wait on dagster-dbt's lock until one times out."""
-    if not hasattr(config, "workerinput") and (config.getoption("numprocesses", None) or 0):
-        from pipelines.lib.dbt_launcher import manifest_is_stale, project_target
+    """Make the dbt manifest the dbt assets are defined from, once, before collection imports
+    them (importing does no work): in the controller under xdist, before the workers start."""
+    if not hasattr(config, "workerinput"):
+        from pipelines.lib.dbt_launcher import manifest_is_stale
         from pipelines.lib.settings import DBT_PROJECT_DIR
 
-        if manifest_is_stale(DBT_PROJECT_DIR / project_target() / "manifest.json"):
-            import pipelines.dbt.project  # noqa: F401  (parses: ~15 s; skipped when fresh)
+        # a cheap check first: importing the project (dagster-dbt) costs seconds
+        if manifest_is_stale(DBT_PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+                             / "manifest.json"):
+            from pipelines.dbt.project import prepare
+
+            prepare()  # parses (~15 s)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark

@@ -98,7 +98,7 @@ def checked(corpus_settings: Settings) -> dict:
     """The ledger models built in the corpus folder's own warehouse (what `ecoscore ledger-check`
     does in a scratch copy), so the tests can read the warehouse the gate reads."""
     from pipelines.ledgers.check import build_models, load_raw, read_results
-    from pipelines.lib.settings import environment_restored
+    from tests.conftest import environment_restored
 
     with environment_restored():
         load_raw(corpus_settings, 2024)

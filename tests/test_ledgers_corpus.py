@@ -141,7 +141,7 @@ def test_phone_numbers_in_descriptions_are_masked(checked):
 def test_contacts_stay_in_the_restricted_file_only(checked, corpus_settings: Settings):
     from pipelines.ledgers.check import build_models, load_raw
     from pipelines.ledgers.ingest import restricted_path
-    from pipelines.lib.settings import environment_restored
+    from tests.conftest import environment_restored
 
     # ledger-check works in a scratch copy it removes: load the corpus as the nightly run does
     with environment_restored():

@@ -12,7 +12,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.lib.settings import Settings, environment_restored
+from pipelines.lib.settings import Settings
+from tests.conftest import environment_restored
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -106,7 +106,7 @@ def test_a_second_run_gives_identical_marts(sample_run: Settings, tmp_path):
     import shutil
 
     from pipelines.cli import run_pipeline
-    from pipelines.lib.settings import environment_restored
+    from tests.conftest import environment_restored
 
     settings = Settings(data_dir=tmp_path / "data")
     shutil.copytree(sample_run.data_dir, settings.data_dir, symlinks=True)

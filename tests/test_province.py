@@ -28,6 +28,8 @@ from pipelines.scheme.shards import (
 
 BUNDLED = PROJECT_ROOT / "data" / "shards.yaml"
 
+POSTGRES_URL_ENV = "ECOSCORE_DAGSTER_POSTGRES_URL"  # deploy/postgres/dagster.yaml reads it
+
 
 def write_registry(root: Path, shards: list[dict]) -> Path:
     path = root / "shards.yaml"
@@ -103,14 +105,19 @@ def test_each_shard_has_its_own_job_tagged_for_one_run_per_shard():
     assert not any(key.path[0] == "province" for key in guilin.asset_layer.executable_asset_keys)
 
 
-def test_instance_storage_follows_the_environment(tmp_path: Path, monkeypatch):
-    from pipelines.lib.instance_storage import POSTGRES_URL_ENV, driver_url, storage_kind
+def test_one_machine_keeps_sqlite_and_several_share_postgres():
+    """Dagster's own storages by their documented keys: dagster.yaml (SQLite under
+    ECOSCORE_DAGSTER_STORAGE), deploy/postgres/dagster.yaml (the URL of every machine)."""
+    import yaml
 
-    monkeypatch.delenv(POSTGRES_URL_ENV, raising=False)
-    assert storage_kind() == "sqlite"
-    monkeypatch.setenv(POSTGRES_URL_ENV, "postgresql://u@127.0.0.1:5432/d")
-    assert storage_kind() == "postgres"
-    assert driver_url("postgresql://u@h/d") == "postgresql+psycopg2://u@h/d"
+    single = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    several = yaml.safe_load((PROJECT_ROOT / "deploy" / "postgres" / "dagster.yaml")
+                             .read_text(encoding="utf-8"))
+    assert single["storage"] == {"sqlite": {"base_dir": {"env": "ECOSCORE_DAGSTER_STORAGE"}}}
+    assert several["storage"] == {"postgres": {"postgres_url": {"env": POSTGRES_URL_ENV}}}
+    # the same queue (one run per shard) and launcher on either
+    assert {k: v for k, v in single.items() if k != "storage"} == \
+        {k: v for k, v in several.items() if k != "storage"}
 
 
 # ---------- the rollup over published releases (from the session's sample run)
@@ -246,12 +253,12 @@ def test_postgres_two_shards_in_parallel_and_a_failing_shard(postgres_url, tmp_p
     its own last release and the last province view as they were."""
     import dagster as dg
 
-    from pipelines.lib.instance_storage import POSTGRES_URL_ENV
-
     registry_file = province_copy(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECOSCORE_")}
-    env |= {"ECOSCORE_SHARDS": str(registry_file), POSTGRES_URL_ENV: postgres_url,
-            "DAGSTER_HOME": str(PROJECT_ROOT),
+    # the driver named, as deploy/postgres/dagster.yaml asks
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    env |= {"ECOSCORE_SHARDS": str(registry_file), POSTGRES_URL_ENV: url,
+            "DAGSTER_HOME": str(PROJECT_ROOT / "deploy" / "postgres"),
             "ECOSCORE_DAGSTER_STORAGE": str(tmp_path / "dagster")}
     done = province_run(env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

@@ -16,7 +16,8 @@ import polars as pl
 import pytest
 
 from pipelines.analysis.whatif import Scenario, run_scenario
-from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
+from pipelines.lib.settings import PROJECT_ROOT, Settings
+from tests.conftest import environment_restored
 
 QINZHOU_UNITS = {"zhongma", "lingshan", "pubei", "qinnan", "qinbei"}
 

@@ -14,10 +14,11 @@ import polars as pl
 import pytest
 import yaml
 
-from pipelines.lib.settings import PROJECT_ROOT, Settings, environment_restored
+from pipelines.lib.settings import PROJECT_ROOT, Settings
 from pipelines.scheme.draft.draft import draft_scheme
 from pipelines.scheme.draft.output import apply_resolutions, dump
 from pipelines.scheme.draft.tables import read_document
+from tests.conftest import environment_restored
 from tests.test_scheme_draft import SEEDS, rows_003, write_xlsx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

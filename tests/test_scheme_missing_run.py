@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from pipelines.lib.settings import Settings, environment_restored
+from pipelines.lib.settings import Settings
+from tests.conftest import environment_restored
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

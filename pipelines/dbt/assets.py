@@ -1,12 +1,28 @@
-"""Every dbt seed, model and test as Dagster assets and checks, grouped by domain folder so
-the UI's groups match the folders (models/<layer>/<domain>/...)."""
+"""Every dbt seed, model and test as Dagster assets and checks (grouped by domain folder, so the
+UI's groups match models/<layer>/<domain>/), built by one `dbt build` a run (issue 37).
+
+The step (`ecoscore_dbt`) selects what changed and streams what dbt reports:
+- what it builds: every asset and check the run asks for, less the models that do not read the
+  hourly air path when their inputs are unchanged since they were last built (reported cached,
+  pipelines/dbt/reuse.py); the incremental air path rebuilds only the days of the run's month
+  partitions (the dbt var `air_window`, macro air_window_where) — in full when its SQL changed
+  since its last build, or on --full-refresh.
+- what Dagster sees: each model and seed as a materialisation, each dbt test as an asset check
+  (passed or failed, with dbt's message), the moment dbt reports the node finished
+  (pipelines/lib/dbt_launcher.py `stream`) — so a build that fails half-way still shows every
+  model built before the failure and the failing test with its message; then the step fails,
+  naming the failed nodes, and nothing downstream (publishing) runs.
+
+Only public APIs: dbt's programmatic runner, dagster-dbt's `@dbt_assets`/`DagsterDbtTranslator`
+(the assets and checks, and the dbt unique id each spec carries), Dagster's results."""
 
 
 import datetime as dt
 import hashlib
 import json
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import dagster as dg
@@ -16,18 +32,14 @@ from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from pipelines.dbt import reuse
 from pipelines.dbt.project import dbt_project
 from pipelines.lib import dbt_launcher
-from pipelines.lib.partitions import monitoring_months, window_dates
+from pipelines.lib.partitions import run_months, window_dates
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.lib.warehouse import connect
 
 LAYERS = ("staging", "intermediate", "marts")
-
-# Dagster runs the dbt assets in three steps (before, on and after the partitioned air path).
-# dbt's default "eager" selection would run a test as soon as one of its models is built — a
-# singular test over scoring marts in the step that builds only their staging inputs.
-# "buildable" runs a test in the step where all its models are built or built before. (dagster-dbt
-# still sets "empty" itself when a run excludes some checks.)
-os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+STEP = "ecoscore_dbt"
+# the metadata key dagster-dbt gives every asset and check spec of a dbt project: the dbt node
+UNIQUE_ID = "dagster_dbt/unique_id"
 
 
 class DomainTranslator(DagsterDbtTranslator):
@@ -42,68 +54,51 @@ class DomainTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-# The heavy air path (station hourly → station daily → unit daily → daily AQI): partitioned by
-# month and incremental; selected by the tag its models carry (dbt_project/models/.../air/).
-AIR_HOURLY_PATH = "tag:air_hourly_path"
+# The heavy air path (station hourly → station daily → unit daily → daily AQI): incremental by
+# day; the models carry this tag (dbt_project/models/.../air/).
+AIR_HOURLY_PATH = "air_hourly_path"
 
 
-def dbt_vars(run: RunParameters) -> str:
-    """The run's dbt vars, the same in its three dbt steps: dbt re-parses the whole project
-    when the command line's vars differ from those of its last parse (in the warehouse's target
-    folder), so what changes from step to step or night to night (the air path's days) is
-    passed in the environment instead (air_window)."""
-    return json.dumps({"year": run.assessment_year, "as_of": run.as_of})
+@cache
+def _manifest(path: str, mtime: int) -> dict[str, Any]:
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
 
 
-def air_window(window: tuple[dt.date, dt.date]):
-    """The days the air path rebuilds, as ECOSCORE_AIR_FROM / ECOSCORE_AIR_TO during the dbt
-    call (macro air_window_where reads them)."""
-    return dbt_launcher.environment(ECOSCORE_AIR_FROM=window[0].isoformat(),
-                                    ECOSCORE_AIR_TO=window[1].isoformat())
+def load_manifest() -> dict[str, Any]:
+    """The project's manifest (what the assets were defined from), read once per version."""
+    return _manifest(str(dbt_project.manifest_path), dbt_project.manifest_path.stat().st_mtime_ns)
 
 
-def build(context: dg.AssetExecutionContext, run: RunParameters, warehouse: WarehouseResource,
-          full_refresh: bool | None = None) -> list[Any]:
-    """`dbt build` of this asset's selection on the run's warehouse, in its own target folder
-    (in this process: pipelines/lib/dbt_launcher.py `stream`)."""
-    return dbt_launcher.stream(build_args(run, full_refresh), context,
-                               target_path=warehouse.settings.dbt_target,
-                               warehouse=warehouse.settings.warehouse_path)
+def dbt_vars(run: RunParameters) -> dict[str, Any]:
+    """The vars every dbt invocation of the run shares (the project is parsed with them once;
+    the air path's window is added at compile time)."""
+    return {"year": run.assessment_year, "as_of": run.as_of}
 
 
 def relations_by_key() -> dict[dg.AssetKey, str]:
     """Each dbt model's asset key → its relation in the warehouse (schema.name)."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    manifest = load_manifest()
     translator = DomainTranslator()
-    return {translator.get_asset_key(node): f"{node['schema']}.{node['alias']}"
+    return {translator.get_asset_key(node): relation(node)
             for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")}
 
 
-def with_row_counts(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                    events: list[Any]) -> Iterator[Any]:
-    """The dbt events, materialisations with `dagster/row_count` (and, where rows record it,
-    the standards that produced them) attached. Counted after dbt exits: DuckDB lets no reader
-    in beside its writer, so dagster-dbt's fetch_row_counts (counting while dbt writes) fails."""
-    relations = relations_by_key()
-    keyed = {id(e): context.asset_key_for_output(e.output_name) for e in events
-             if isinstance(e, dg.Output)}
-    with connect(warehouse.settings, read_only=True) as con:
-        for event in events:
-            relation = relations.get(keyed.get(id(event)))
-            yield event.with_metadata({**event.metadata, **relation_metadata(con, relation)}) \
-                if relation else event
+def relation(node: Mapping[str, Any]) -> str:
+    return f"{node['schema']}.{node['alias']}"
 
 
-def relation_metadata(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, Any]:
+def relation_metadata(con: duckdb.DuckDBPyConnection, relation_name: str) -> dict[str, Any]:
+    """`dagster/row_count` and, where the rows record them, the standards or schemes they came
+    from (counted on the run's own connection while dbt writes: one process, one database)."""
     try:
         metadata: dict[str, Any] = {
-            "dagster/row_count": con.execute(f"select count(*) from {relation}").fetchone()[0]}
-        columns = {r[0] for r in con.execute(f"describe {relation}").fetchall()}
+            "dagster/row_count": con.execute(f"select count(*) from {relation_name}").fetchone()[0]}
+        columns = {r[0] for r in con.execute(f"describe {relation_name}").fetchall()}
         for column, label in (("standard_code", "standards"), ("scheme_code", "schemes")):
             if column in columns:
                 metadata[label] = con.execute(
                     f"select coalesce(string_agg(distinct {column}, ', ' order by {column}), '') "
-                    f"from {relation}").fetchone()[0]
+                    f"from {relation_name}").fetchone()[0]
         return metadata
     except duckdb.Error:
         return {}
@@ -117,23 +112,27 @@ def relation_metadata(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str
 NOT_IN_RUNS = ["--exclude-resource-type", "unit_test"]
 
 
-def build_args(run: RunParameters, full_refresh: bool | None = None) -> list[str]:
-    args = ["build", *NOT_IN_RUNS, "--vars", dbt_vars(run)]
-    rebuild = run.full_refresh if full_refresh is None else full_refresh
-    return [*args, "--full-refresh"] if rebuild else args
+def build_args(selection: Iterable[str], full_refresh: bool) -> list[str]:
+    """`dbt build` of exactly these nodes (names), their tests listed among them: dbt adds no
+    test of its own accord (`--indirect-selection empty`), so what runs is what Dagster asked
+    for. No JSON artifacts: nothing reads them."""
+    args = ["build", *NOT_IN_RUNS, "--indirect-selection", "empty", "--no-write-json",
+            "--select", *selection]
+    return [*args, "--full-refresh"] if full_refresh else args
 
+
+# ---------- the air path's window and SQL fingerprint
 
 FINGERPRINT_TABLE = "ops.air_hourly_path_fingerprint"
 
 
-def air_path_fingerprint() -> str:
+def air_path_fingerprint(manifest: Mapping[str, Any]) -> str:
     """A hash of the SQL the incremental air path is built from (its models and every macro
     they call). Rows an incremental table keeps from earlier runs were made by the SQL of those
     runs: when the SQL changes, the whole path is rebuilt, so an upgrade never mixes the two
     (nor stops on a table whose columns the new SQL no longer has)."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     nodes = sorted((n for n in manifest["nodes"].values()
-                    if n["resource_type"] == "model" and "air_hourly_path" in n.get("tags", [])),
+                    if n["resource_type"] == "model" and AIR_HOURLY_PATH in n.get("tags", [])),
                    key=lambda n: n["unique_id"])
     macros = sorted({m for n in nodes for m in n["depends_on"]["macros"]})
     digest = hashlib.sha256()
@@ -144,20 +143,34 @@ def air_path_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def stored_fingerprint(warehouse: WarehouseResource) -> str | None:
-    with connect(warehouse.settings, read_only=True) as con:
-        try:
-            row = con.execute(f"select fingerprint from {FINGERPRINT_TABLE}").fetchone()
-        except duckdb.CatalogException:
-            return None
+def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute(f"select fingerprint from {FINGERPRINT_TABLE}").fetchone()
+    except duckdb.CatalogException:
+        return None
     return row[0] if row else None
 
 
-def store_fingerprint(warehouse: WarehouseResource, fingerprint: str) -> None:
-    with connect(warehouse.settings) as con:
-        con.execute("create schema if not exists ops")
-        con.execute(f"create or replace table {FINGERPRINT_TABLE} as "
-                    "select ? as fingerprint, current_timestamp as built_at", [fingerprint])
+def store_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
+    con.execute("create schema if not exists ops")
+    con.execute(f"create or replace table {FINGERPRINT_TABLE} as "
+                "select ? as fingerprint, current_timestamp as built_at", [fingerprint])
+
+
+def air_window(tags: Mapping[str, str]) -> tuple[dt.date, dt.date] | None:
+    """The days the air path rebuilds: the run's month partitions plus a day on each side
+    (pipelines/lib/partitions.py window_dates); None when the run covers no month."""
+    months = run_months(tags)
+    if months is None:
+        return None
+    first, last = (dt.datetime.strptime(m, "%Y-%m") for m in months)
+    end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return window_dates(first, end)
+
+
+def window_var(window: tuple[dt.date, dt.date] | None) -> list[str] | str:
+    """The `air_window` var: [first, last] ISO dates, or 'none'."""
+    return [window[0].isoformat(), window[1].isoformat()] if window else "none"
 
 
 # Station-months whose PM2.5/PM10 looks sent in the wrong unit (stg_air__station_month_units) as
@@ -170,30 +183,28 @@ UNIT_SUSPECTS_APPLIED = "ops.air_unit_suspects_applied"
 Judgement = tuple[str, dt.date, str]
 
 
-def unit_suspects(warehouse: WarehouseResource, relation: str) -> set[Judgement] | None:
-    """The suspect station-month pollutants in `relation` (None when it does not exist)."""
-    query = UNIT_SUSPECTS if relation == "current" else f"select * from {relation}"
-    with connect(warehouse.settings, read_only=True) as con:
-        try:
-            return {tuple(r) for r in con.execute(query).fetchall()}
-        except duckdb.CatalogException:
-            return None
+def unit_suspects(con: duckdb.DuckDBPyConnection, relation_name: str) -> set[Judgement] | None:
+    """The suspect station-month pollutants in `relation_name` (None when it does not exist)."""
+    query = UNIT_SUSPECTS if relation_name == "current" else f"select * from {relation_name}"
+    try:
+        return {tuple(r) for r in con.execute(query).fetchall()}
+    except duckdb.CatalogException:
+        return None
 
 
-def store_unit_suspects(warehouse: WarehouseResource) -> None:
-    with connect(warehouse.settings) as con:
-        con.execute("create schema if not exists ops")
-        con.execute(f"create or replace table {UNIT_SUSPECTS_APPLIED} as {UNIT_SUSPECTS}")
+def store_unit_suspects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists ops")
+    con.execute(f"create or replace table {UNIT_SUSPECTS_APPLIED} as {UNIT_SUSPECTS}")
 
 
 def months_to_rejudge(current: set[Judgement], applied: set[Judgement],
-                      window: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:
+                      window: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
     """The days to rebuild because a month outside the run's window was judged differently from
     when its rows were built (a wrong-unit suspicion raised or lifted by another month's data):
     from the first such month's first day to the last one's last day; None when there is none."""
     changed = {month for _, month, _ in current ^ applied}
     outside = sorted(m for m in changed
-                     if m < window[0] or month_end(m) > window[1])
+                     if window is None or m < window[0] or month_end(m) > window[1])
     if not outside:
         return None
     return outside[0], month_end(outside[-1])
@@ -204,71 +215,221 @@ def month_end(first_day: dt.date) -> dt.date:
     return next_month - dt.timedelta(days=1)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_air_hourly",
-            dagster_dbt_translator=DomainTranslator(), select=AIR_HOURLY_PATH,
-            partitions_def=monitoring_months, backfill_policy=dg.BackfillPolicy.single_run())
-def air_hourly_models(context: dg.AssetExecutionContext, run: RunParameters,
-                      warehouse: WarehouseResource):
-    """The months of the run (one or a range, in one dbt invocation): their days are deleted
-    and rebuilt in every incremental model, then the tests run."""
-    window = window_dates(*context.partition_time_window)
-    context.log.info(f"重算 rebuilding days {window[0]} … {window[1]} "
-                     f"(partitions {context.partition_key_range.start} … "
-                     f"{context.partition_key_range.end})")
-    fingerprint = air_path_fingerprint()
-    stored = stored_fingerprint(warehouse)
-    rebuild = run.full_refresh or stored != fingerprint
-    if rebuild and not run.full_refresh:
+# ---------- the step's plan: what is built, what is reused
+
+@dataclass
+class StepPlan:
+    """What the run's one dbt invocation builds and what it reports from an earlier build."""
+
+    build: list[str]  # unique ids of the nodes dbt builds (models, seeds, tests)
+    reused: reuse.Reused | None  # the group reported from its recorded build
+    full_refresh: bool  # the air path from scratch (its SQL changed, or --full-refresh)
+    window: tuple[dt.date, dt.date] | None
+    before_nodes: list[str] = field(default_factory=list)  # the reusable group's unique ids
+    before_print: str | None = None  # its inputs' fingerprint (recorded after a good build)
+
+
+def spec_ids(assets_def: dg.AssetsDefinition) -> tuple[dict[str, dg.AssetKey],
+                                                        dict[str, dg.AssetCheckKey]]:
+    """The dbt unique id of each asset and check of the dbt assets (dagster-dbt puts it in
+    every spec's metadata)."""
+    def uid(metadata: Mapping[str, Any]) -> str:
+        value = metadata[UNIQUE_ID]
+        return str(getattr(value, "value", value))
+
+    assets = {uid(spec.metadata): spec.key for spec in assets_def.specs}
+    checks = {uid(spec.metadata): spec.key for spec in assets_def.check_specs}
+    return assets, checks
+
+
+def air_path_and_after(manifest: Mapping[str, Any]) -> set[str]:
+    """The unique ids of the air path's nodes and of every node downstream of it."""
+    found = {uid for uid, n in manifest["nodes"].items() if AIR_HOURLY_PATH in n.get("tags", [])}
+    todo = list(found)
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def selected_ids(context: dg.AssetExecutionContext) -> tuple[list[str], bool]:
+    """The unique ids of the assets and checks the run asks this step for, and whether that is
+    all of them (no UI subset)."""
+    assets, checks = spec_ids(context.assets_def)
+    keys, check_keys = set(context.selected_asset_keys), set(context.selected_asset_check_keys)
+    chosen = [u for u, k in assets.items() if k in keys] + \
+        [u for u, k in checks.items() if k in check_keys]
+    return sorted(chosen), len(chosen) == len(assets) + len(checks)
+
+
+def plan_step(context: dg.AssetExecutionContext, run: RunParameters,
+              warehouse: WarehouseResource, manifest: Mapping[str, Any]) -> StepPlan:
+    chosen, whole = selected_ids(context)
+    after = air_path_and_after(manifest)
+    window = air_window(context.run.tags)
+    before_nodes = [u for u in chosen if u not in after and reuse.in_group(manifest, u, after)]
+    with connect(warehouse.settings) as con:
+        stored = stored_fingerprint(con)
+        before_print = reuse.fingerprint(con, reuse.step_sources(manifest, before_nodes),
+                                         json.dumps(dbt_vars(run), sort_keys=True))
+        record = reuse.recorded(con, reuse.GROUP)
+        in_place = reuse.tables_in_place(con, [relation(manifest["nodes"][u]) for u in before_nodes
+                                               if manifest["nodes"][u]["resource_type"] != "test"])
+    full_refresh = run.full_refresh or stored != air_path_fingerprint(manifest)
+    reused = None
+    if (whole and not run.full_refresh and before_print is not None and record is not None
+            and record.fingerprint == before_print and in_place):
+        reused = record
+    build = [u for u in chosen if not (reused and u in before_nodes)]
+    return StepPlan(build=build, reused=reused, full_refresh=full_refresh, window=window,
+                    before_nodes=before_nodes if whole else [], before_print=before_print)
+
+
+# ---------- dbt's results as Dagster events
+
+@dataclass
+class Reporter:
+    """Turns each finished dbt node into its Dagster event (once per asset and check)."""
+
+    manifest: Mapping[str, Any]
+    assets: dict[str, dg.AssetKey]
+    checks: dict[str, dg.AssetCheckKey]
+    con: duckdb.DuckDBPyConnection
+    reported: set[str] = field(default_factory=set)
+    outcome: dict[str, Any] = field(default_factory=lambda: {"assets": {}, "checks": []})
+
+    def events(self, result: dbt_launcher.NodeResult) -> Iterator[Any]:
+        uid = result.unique_id
+        if uid in self.reported:
+            return
+        node = self.manifest["nodes"].get(uid, {})
+        common = {"dbt/unique_id": uid, "dbt/status": result.status,
+                  "dbt/seconds": round(result.seconds, 3)}
+        if uid in self.assets and result.status == "success":
+            self.reported.add(uid)
+            metadata = {**relation_metadata(self.con, relation(node)), **common}
+            self.outcome["assets"][self.assets[uid].to_user_string()] = \
+                metadata.get("dagster/row_count")
+            yield dg.MaterializeResult(asset_key=self.assets[uid], metadata=metadata)
+        elif uid in self.checks and result.status in ("pass", "warn", "fail", "error"):
+            self.reported.add(uid)
+            key = self.checks[uid]
+            warn_only = result.status == "warn"
+            check = dg.AssetCheckResult(
+                asset_key=key.asset_key, check_name=key.name, passed=result.status == "pass",
+                severity=dg.AssetCheckSeverity.WARN if warn_only else dg.AssetCheckSeverity.ERROR,
+                description=result.message if result.status != "pass" else None,
+                metadata={**common, **({"dbt/failures": result.failures}
+                                       if result.failures is not None else {})})
+            self.outcome["checks"].append({
+                "asset_key": key.asset_key.to_user_string(), "check_name": key.name,
+                "passed": check.passed, "severity": check.severity.value})
+            yield check
+
+
+def build_step(context: dg.AssetExecutionContext, run: RunParameters,
+               warehouse: WarehouseResource) -> Iterator[Any]:
+    """The step's events (see the module's docstring)."""
+    manifest = load_manifest()
+    plan = plan_step(context, run, warehouse, manifest)
+    settings = warehouse.settings
+    if plan.reused is not None:
+        context.log.info(f"输入未变，沿用运行 {plan.reused.run_id[:8]} 构建的表 "
+                         f"inputs unchanged since run {plan.reused.run_id} "
+                         f"({plan.reused.built_at:%Y-%m-%d %H:%M} UTC): "
+                         f"{len(plan.reused.outcome['assets'])} tables and "
+                         f"{len(plan.reused.outcome['checks'])} test results reused")
+        yield from reuse.cached_events(plan.reused)
+    if plan.full_refresh and not run.full_refresh:
         context.log.info("空气小时模型的 SQL 与上次构建不同（或首次构建）：整条路径全量重算 "
                          "(the air path's SQL changed since the last build, or none yet: full refresh)")
-    with air_window(window):
-        events = build(context, run, warehouse, full_refresh=rebuild)
-    store_fingerprint(warehouse, fingerprint)
-    if not rebuild:
-        rejudged = months_to_rejudge(unit_suspects(warehouse, "current") or set(),
-                                     unit_suspects(warehouse, UNIT_SUSPECTS_APPLIED) or set(), window)
-        if rejudged:
-            context.log.info(f"单位误报判断有变的月份重算 rebuilding {rejudged[0]} … {rejudged[1]}: "
-                             "a wrong-unit judgement changed outside the run's months")
-            with air_window(rejudged):
-                events = build(context, run, warehouse, full_refresh=False)
-    store_unit_suspects(warehouse)
-    yield from with_row_counts(context, warehouse, events)
+    elif plan.window:
+        context.log.info(f"空气小时路径重算 rebuilding the air path's days {plan.window[0]} … "
+                         f"{plan.window[1]}")
+    if not plan.build:
+        return
+    if plan.before_nodes:
+        with connect(settings) as con:
+            reuse.forget(con, reuse.GROUP)
+    base_vars = dbt_vars(run)
+    names = [manifest["nodes"][u]["name"] for u in plan.build]
+    assets, checks = spec_ids(context.assets_def)
+    window = "all" if plan.full_refresh else window_var(plan.window)
+    command = build_args(names, plan.full_refresh)
+    context.log.info(f"dbt build: {len(names)} nodes (in-process, dbt's programmatic runner)")
+    failures: list[dbt_launcher.NodeResult] = []
+    with connect(settings) as con:  # one database with dbt's (same process): counts as dbt writes
+        reporter = Reporter(manifest, assets, checks, con)
+        invocation = dbt_launcher.stream(command, warehouse=settings.warehouse_path,
+                                         target_path=settings.dbt_target,
+                                         vars={**base_vars, "air_window": window},
+                                         parse_vars=base_vars)
+        for result in invocation:
+            failures += [result] if result.failed else []
+            yield from reporter.events(result)
+        outcome = invocation.run
+        failures += rejudge(context, con, manifest, plan, invocation, base_vars, settings)
+        if not failures and outcome.success:
+            done = set(plan.build)
+            if plan.before_nodes and plan.before_print and set(plan.before_nodes) <= done:
+                reuse.remember(con, reuse.GROUP, plan.before_print, context.run_id,
+                               group_outcome(reporter.outcome, plan.before_nodes, assets, checks))
+    if failures or not outcome.success:
+        raise dg.Failure(description="dbt 构建失败 (dbt build failed):\n" + dbt_launcher.describe_failure(
+            dbt_launcher.DbtRun(args=outcome.args, success=False, results=failures,
+                                error=outcome.error)),
+            metadata={"failed_nodes": ", ".join(r.name for r in failures)[:2000]})
 
 
-# The rest of the project in two multi-assets, cut where the air path sits: the models that do
-# not read it (seeds, staging, most of intermediate) before, its descendants after. Dagster
-# needs an acyclic graph of steps; with one multi-asset on each side of the air path it split
-# that asset itself by depth, and put the seeds (roots of the graph) in a step of their own:
-# four dbt invocations. Cut here by hand, a run has three, and no step depends on itself.
-AFTER_AIR_PATH = f"{AIR_HOURLY_PATH}+"
+def group_outcome(outcome: Mapping[str, Any], nodes: list[str], assets: dict[str, dg.AssetKey],
+                  checks: dict[str, dg.AssetCheckKey]) -> dict[str, Any]:
+    """The part of the reported outcome that belongs to the reusable group's nodes."""
+    keys = {assets[u].to_user_string() for u in nodes if u in assets}
+    check_keys = {(checks[u].asset_key.to_user_string(), checks[u].name) for u in nodes if u in checks}
+    return {"assets": {k: v for k, v in outcome["assets"].items() if k in keys},
+            "checks": [c for c in outcome["checks"] if (c["asset_key"], c["check_name"]) in check_keys]}
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="ecoscore_dbt_models",
-            dagster_dbt_translator=DomainTranslator(), exclude=AFTER_AIR_PATH)
-def ecoscore_dbt_models(context: dg.AssetExecutionContext, run: RunParameters,
-                        warehouse: WarehouseResource):
-    """Seeds and every model that does not read the hourly air path, with their tests; not
-    built again when its inputs are unchanged since its last build (pipelines/dbt/reuse.py)."""
-    yield from reuse.build_unless_unchanged(
-        context, run, warehouse, dbt_vars(run),
-        lambda: with_row_counts(context, warehouse, build(context, run, warehouse)))
+def rejudge(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection,
+            manifest: Mapping[str, Any], plan: StepPlan, invocation: dbt_launcher.DbtStream,
+            base_vars: dict[str, Any], settings) -> list[dbt_launcher.NodeResult]:
+    """After the air path was built: record its SQL fingerprint and the wrong-unit judgements
+    its tables were built with; when a judgement changed for a month outside the run's window,
+    rebuild those months (and what reads them) in a second invocation. Returns its failures."""
+    air = {u for u, n in manifest["nodes"].items() if AIR_HOURLY_PATH in n.get("tags", [])}
+    built = {r.unique_id for r in invocation.run.results if r.status == "success"}
+    if not air & set(plan.build) or not air <= built:
+        return []
+    store_fingerprint(con, air_path_fingerprint(manifest))
+    changed = None if plan.full_refresh else months_to_rejudge(
+        unit_suspects(con, "current") or set(), unit_suspects(con, UNIT_SUSPECTS_APPLIED) or set(),
+        plan.window)
+    store_unit_suspects(con)
+    if changed is None:
+        return []
+    context.log.info(f"单位误报判断有变的月份重算 rebuilding {changed[0]} … {changed[1]}: "
+                     "a wrong-unit judgement changed outside the run's months")
+    again = dbt_launcher.stream(
+        build_args([manifest["nodes"][u]["name"] for u in plan.build
+                    if u in air_path_and_after(manifest)], False),
+        warehouse=settings.warehouse_path, target_path=settings.dbt_target,
+        vars={**base_vars, "air_window": window_var(changed)}, parse_vars=base_vars)
+    return [r for r in again if r.failed]
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            name="ecoscore_dbt_after_air", dagster_dbt_translator=DomainTranslator(),
-            select=AFTER_AIR_PATH, exclude=AIR_HOURLY_PATH)
-def ecoscore_dbt_after_air(context: dg.AssetExecutionContext, run: RunParameters,
-                           warehouse: WarehouseResource):
-    """The models downstream of the hourly air path (air marts, scoring; marts per assessment
-    year via the `year` var), with their tests."""
-    events = build(context, run, warehouse)
-    yield from with_row_counts(context, warehouse, events)
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name=STEP,
+            dagster_dbt_translator=DomainTranslator())
+def ecoscore_dbt(context: dg.AssetExecutionContext, run: RunParameters,
+                 warehouse: WarehouseResource):
+    """Seeds, models and tests of the whole project in one `dbt build` (module docstring)."""
+    yield from build_step(context, run, warehouse)
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:
     """Keys of every model under models/marts: what publishing exports."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    manifest = load_manifest()
     translator = DomainTranslator()
     return sorted(
         (translator.get_asset_key(node) for node in manifest["nodes"].values()
@@ -277,4 +438,4 @@ def mart_asset_keys() -> list[dg.AssetKey]:
     )
 
 
-defs = dg.Definitions(assets=[ecoscore_dbt_models, air_hourly_models, ecoscore_dbt_after_air])
+defs = dg.Definitions(assets=[ecoscore_dbt])

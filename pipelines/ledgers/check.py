@@ -14,11 +14,7 @@ import polars as pl
 
 from pipelines.lib import dbt_launcher
 from pipelines.lib.resources import RunParameters, WarehouseResource
-from pipelines.lib.settings import (
-    Settings,
-    environment_restored,
-    export_environment,
-)
+from pipelines.lib.settings import Settings
 
 # the per-file report and the items a quarantined row leaves pending review (待核)
 LEDGER_MARTS = ["+fct_ledger_file_report", "+int_ledgers__pending_items"]
@@ -33,9 +29,10 @@ def load_raw(settings: Settings, year: int) -> None:
     from pipelines.ledgers.assets import raw_ledgers
     from pipelines.scheme.assets import raw_schemes
 
+    warehouse = WarehouseResource.for_settings(settings)
     result = dg.materialize([raw_schemes, raw_ledgers], raise_on_error=False,
-                            resources={"warehouse": WarehouseResource.for_settings(settings),
-                                       "run": RunParameters(year=year)})
+                            resources={"warehouse": warehouse,
+                                       "run": RunParameters(warehouse=warehouse, year=year)})
     if not result.success:
         failures = [e.step_failure_data.error.message.strip()
                     for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
@@ -44,7 +41,6 @@ def load_raw(settings: Settings, year: int) -> None:
 
 def build_models(settings: Settings, year: int) -> None:
     """dbt build of the ledger models and everything they read (scheme staging), with tests."""
-    export_environment(settings)
     # cautious: only the tests of the selected models, not e.g. scoring tests that also read them
     run = dbt_launcher.invoke(
         ["build", "--indirect-selection", "cautious", "--select", *LEDGER_MARTS],
@@ -91,9 +87,8 @@ def check_ledgers(settings: Settings, year: int) -> dict[str, pl.DataFrame]:
     copy of the restricted contacts)."""
     scratch = scratch_for(settings)
     try:
-        with environment_restored():
-            load_raw(scratch, year)
-            build_models(scratch, year)
+        load_raw(scratch, year)
+        build_models(scratch, year)
         return read_results(scratch)
     finally:
         shutil.rmtree(scratch.data_dir, ignore_errors=True)

@@ -417,30 +417,24 @@ class RunWatcher:
             self.dbt_errors.append(f"{status} {name}")
 
 
-def plan_of(job: Any) -> dict[str, str]:
-    """Step key → stage for a Dagster job (each node is one step in this project)."""
-    from dagster import AssetKey
-    from dagster._core.definitions.dependency import NodeHandle
+def executable_assets(defs: Any) -> list[Any]:
+    """The Definitions' asset and asset-check definitions that run as steps (each one step in
+    this project: the in-process executor runs a node as one step)."""
+    from dagster import AssetsDefinition
 
-    plan = {}
-    for node in job.graph.nodes:
-        keys = job.asset_layer.get_selected_entity_keys_for_node(NodeHandle(node.name, None))
-        checks_only = bool(keys) and not any(isinstance(k, AssetKey) for k in keys)
-        plan[node.name] = step_stage(node.name, checks_only)
-    return plan
+    return [a for a in [*(defs.assets or []), *(defs.asset_checks or [])]
+            if isinstance(a, AssetsDefinition) and a.is_executable]
 
 
-def dbt_model_total(job: Any, plan: dict[str, str]) -> int:
-    """How many dbt models and seeds the job materialises (the assets of its dbt steps)."""
-    from dagster import AssetKey
-    from dagster._core.definitions.dependency import NodeHandle
+def plan_of(defs: Any) -> dict[str, str]:
+    """Step key → stage for the project's Definitions."""
+    return {a.op.name: step_stage(a.op.name, not a.keys and bool(a.check_keys))
+            for a in executable_assets(defs)}
 
-    keys = set()
-    for step, stage in plan.items():
-        if stage == "models":
-            keys |= {k for k in job.asset_layer.get_selected_entity_keys_for_node(NodeHandle(step, None))
-                     if isinstance(k, AssetKey)}
-    return len(keys)
+
+def dbt_model_total(defs: Any, plan: dict[str, str]) -> int:
+    """How many dbt models and seeds a whole run materialises (the assets of its dbt steps)."""
+    return sum(len(a.keys) for a in executable_assets(defs) if plan.get(a.op.name) == "models")
 
 
 # --- the session: log file, captured output, the active renderer ------------------------------

@@ -1,28 +1,29 @@
-"""The one place that starts dbt (issue 20 item 5).
+"""The one place that starts dbt (issue 20 item 5), through dbt's public programmatic runner
+(`dbt.cli.main.dbtRunner`, issue 37): in this process, no interpreter start and no dbt import per
+call, the parsed project kept per (target folder, warehouse, dbt files) so a later invocation
+skips parsing.
 
-Two ways in, one module (in `pipelines/lib` so every domain may use it):
-- `invoke(args, …)`: dbt's programmatic runner (`dbtRunner`) inside this process, for the
-  commands that build in a scratch warehouse (`ecoscore ledger-check`, `whatif`, the notebooks'
-  as-of rescoring, `ecoscore docs`) and the benchmarks. No interpreter start and no dbt import
-  per call; the parsed project is kept per (target folder, warehouse), so a second invocation
-  with other `--vars` (the as-of dates of a year) skips parsing altogether.
-- `stream(args, context, target_path, warehouse)`: the Dagster assets' invocation, in this process too
-  (issue 21): a dbt subprocess per step paid dbt's import and start (~5 s) and reloading its
-  parse (~2 s) three times a run; in the run's process dbt is imported once and the project
-  parsed once per (target folder, warehouse, dbt sources). dagster-dbt still chooses the step's
-  selection and turns each node's result into Dagster events.
+Two ways in:
+- `invoke(command, …)`: runs dbt and returns when it is done (`ecoscore ledger-check`, `whatif`,
+  the notebooks' as-of rescoring, `ecoscore docs`, the benchmarks, `prepare_manifest`).
+- `stream(command, …)`: the Dagster dbt asset's call. dbt runs in a worker thread and every node
+  result (`NodeResult`: model, seed or test, its status and dbt's message) is handed over the
+  moment dbt reports it finished, so the asset reports each model and test to Dagster as it
+  finishes — also when a later node fails the build.
+
+Everything an invocation needs is an argument: the warehouse travels as the dbt var `warehouse`
+(profiles.yml reads it), the target folder as `--target-path`; nothing is written to the
+environment. dbt-duckdb closes the warehouse when an invocation ends (profiles.yml `keep_open:
+false`): the file is free for the next reader or writer.
 
 Both report each finished node to the listeners registered with `add_listener` as a
 `Progress(index, total, name, resource_type, status)`: what a presenter needs for
-"dbt models i/N". `invoke` prints nothing; `stream` writes dbt's log lines to stdout, as
-dagster-dbt's subprocess did (the console counts the models there).
-"""
+"dbt models i/N". `stream` also writes dbt's log lines to stdout (the console counts them)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,19 +33,13 @@ from typing import Any
 
 from pipelines.lib.settings import DBT_PROJECT_DIR
 
-# the dbt sources whose change makes the project's manifest stale
-WATCHED = ("models", "macros", "seeds", "tests", "dbt_project.yml")
-
-
-def project_target() -> str:
-    """The project's own target folder (DBT_TARGET_PATH lets two checkouts' workers or tests
-    parse without sharing target/)."""
-    return os.environ.get("DBT_TARGET_PATH", "target")
+# the dbt sources whose change makes a parsed project stale
+WATCHED = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
 
 def manifest_is_stale(manifest: Path) -> bool:
-    """True when `manifest` is missing or older than a dbt source file: then it is parsed again
-    (pipelines/dbt/project.py). Cheap, and imports nothing of dbt or Dagster."""
+    """True when `manifest` is missing or older than a dbt source file. Cheap, and imports
+    nothing of dbt or Dagster."""
     return not manifest.exists() or sources_stamp()[1] > manifest.stat().st_mtime_ns
 
 
@@ -77,13 +72,26 @@ class Progress:
     status: str
 
 
+# dbt's statuses of a node that did not do its job: a model that failed, a test that failed at
+# severity error or could not run
+FAILED = frozenset({"error", "fail", "runtime error"})
+
+
 @dataclass(frozen=True)
 class NodeResult:
+    """One finished node as dbt reported it (its NodeFinished event)."""
+
+    unique_id: str
     name: str
     resource_type: str
-    status: str
+    status: str  # success, error, skipped, pass, fail, warn, …
     seconds: float
     message: str | None
+    failures: int | None = None  # a test's failing rows
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED
 
 
 @dataclass
@@ -97,12 +105,12 @@ class DbtRun:
     error: str = ""
 
     def failures(self) -> list[NodeResult]:
-        return [r for r in self.results if r.status in ("error", "fail", "runtime error")]
+        return [r for r in self.results if r.failed]
 
 
 Listener = Callable[[Progress], None]
 _listeners: list[Listener] = []
-_manifests: dict[tuple[str, str, tuple[int, int]], Any] = {}  # (target, warehouse, sources) → Manifest
+_manifests: dict[tuple[str, str, tuple[int, int], str], Any] = {}  # → dbt's parsed Manifest
 _lock = threading.RLock()  # dbt's runner keeps global state: one invocation at a time
 
 
@@ -117,48 +125,41 @@ def _notify(progress: Progress) -> None:
         listener(progress)
 
 
-def common_args(target_path: Path | str | None = None, vars: dict[str, Any] | None = None,
-                quiet: bool = True) -> list[str]:
-    """The arguments every invocation carries: this project, its profile, where to write."""
-    args = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+def common_args(warehouse: Path, target_path: Path | str | None = None,
+                vars: dict[str, Any] | None = None, quiet: bool = True) -> list[str]:
+    """The arguments every invocation carries: this project, its profile, the warehouse (the
+    var profiles.yml reads), where to write."""
+    args = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--vars", json.dumps({**(vars or {}), "warehouse": str(warehouse)})]
     if target_path is not None:
         args += ["--target-path", str(target_path)]
-    if vars is not None:
-        args += ["--vars", json.dumps(vars)]
     return [*args, "--quiet"] if quiet else args
 
 
-@contextlib.contextmanager
-def environment(**values: str | None) -> Iterator[None]:
-    """These environment variables set (None: left as they are) during the call, restored after:
-    what dbt reads through env_var() (the warehouse in profiles.yml, the air path's window)."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update({name: value for name, value in values.items() if value is not None})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _environment(warehouse: Path | None) -> contextlib.AbstractContextManager[None]:
-    """ECOSCORE_WAREHOUSE (read by profiles.yml) pointed at `warehouse` during the call."""
-    return environment(ECOSCORE_WAREHOUSE=None if warehouse is None else str(warehouse))
-
-
 class _Counter:
-    """Turns dbt's structured events into Progress: the total from the selection's size,
-    the index from each node's NodeFinished."""
+    """Turns dbt's structured events into Progress and NodeResults: the total from the
+    selection's size, the index from each node's NodeFinished."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_result: Callable[[NodeResult], None] | None = None,
+                 echo: bool = False) -> None:
         self.total = 0
         self.done = 0
+        self.on_result = on_result
+        self.echo = echo
+        self.error: BaseException | None = None  # the first error of this callback
 
     def __call__(self, event: Any) -> None:
+        # an exception raised here would fail the node dbt is running (or hang dbt's thread
+        # pool): it is kept and reported with the invocation instead
+        try:
+            self.handle(event)
+        except Exception as err:  # noqa: BLE001
+            self.error = self.error or err
+
+    def handle(self, event: Any) -> None:
         name = event.info.name
+        if self.echo and event.info.level in ("info", "warn", "error") and event.info.msg:
+            print(event.info.msg, flush=True)
         if name == "ConcurrencyLine":
             self.total = int(event.data.node_count)
         elif name == "NodeFinished":
@@ -166,88 +167,86 @@ class _Counter:
             node = event.data.node_info
             _notify(Progress(self.done, max(self.total, self.done), node.node_name,
                              node.resource_type, node.node_status))
+            if self.on_result is not None:
+                self.on_result(node_result(event))
 
 
-def invoke(command: list[str], *, warehouse: Path | None = None,
-           target_path: Path | str | None = None, vars: dict[str, Any] | None = None,
-           check: bool = True, reuse_parse: bool = True,
-           callback: Callable[[Any], None] | None = None,
-           env: dict[str, str | None] | None = None) -> DbtRun:
-    """Run `dbt <command>` in this process (e.g. ["build", "--select", "x+"]). The warehouse
-    defaults to ECOSCORE_WAREHOUSE, the target folder to dbt's own. With `reuse_parse`, the
-    project parsed by an earlier call for the same target folder and warehouse is reused (dbt
-    then renders the new vars at compile time; no model reads a var in its config; vars given
-    inside `command` count too). `callback` receives every dbt event instead of the progress
-    counter; `env`: more environment variables during the call. Raises DbtError when dbt fails,
-    unless `check` is false."""
+def node_result(event: Any) -> NodeResult:
+    """A NodeFinished event as a NodeResult."""
+    node, result = event.data.node_info, event.data.run_result
+    failures = int(result.num_failures) if node.resource_type == "test" else None
+    return NodeResult(unique_id=node.unique_id, name=node.node_name,
+                      resource_type=node.resource_type, status=result.status,
+                      seconds=float(result.execution_time or 0.0), message=result.message or None,
+                      failures=failures)
+
+
+def invoke(command: list[str], *, warehouse: Path, target_path: Path | str | None = None,
+           vars: dict[str, Any] | None = None, check: bool = True, reuse_parse: bool = True,
+           callback: Callable[[Any], None] | None = None) -> DbtRun:
+    """Run `dbt <command>` in this process (e.g. ["build", "--select", "x+"]) on `warehouse`; the
+    target folder defaults to dbt's own. With `reuse_parse`, the project parsed by an earlier
+    call for the same target folder and warehouse is reused (dbt then renders the new vars at
+    compile time; no model reads a var in its config). `callback` receives every dbt event
+    instead of the progress counter. Raises DbtError when dbt fails, unless `check` is false."""
     from dbt.cli.main import dbtRunner
 
-    args = [*command, *common_args(target_path, vars)]
+    args = [*command, *common_args(warehouse, target_path, vars)]
     started = time.perf_counter()
-    with _lock, _environment(warehouse), environment(**(env or {})):
-        manifest = _parsed(target_path, vars or _vars_of(command)) \
+    collected: list[NodeResult] = []
+    counter = _Counter(collected.append)
+    with _lock:
+        manifest = _parsed(warehouse, target_path, vars) \
             if reuse_parse and command[0] != "parse" else None
-        try:
-            result = dbtRunner(manifest=manifest,
-                               callbacks=[callback or _Counter()]).invoke(args)
-        finally:
-            release_warehouse()
-    run = DbtRun(args=args, success=bool(result.success), seconds=time.perf_counter() - started,
-                 results=_node_results(result.result),
-                 error=str(result.exception) if result.exception else "")
+        result = dbtRunner(manifest=manifest, callbacks=[callback or counter]).invoke(args)
+    error = result.exception or counter.error
+    run = DbtRun(args=args, success=bool(result.success) and counter.error is None,
+                 seconds=time.perf_counter() - started, results=collected,
+                 error=repr(error) if error else "")
     if check and not run.success:
         raise DbtError(describe_failure(run))
     return run
 
 
-def parse(*, warehouse: Path | None = None, target_path: Path | str | None = None,
+def parse(*, warehouse: Path, target_path: Path | str | None = None,
           vars: dict[str, Any] | None = None) -> float:
     """Parse the project for later invocations with this target folder and warehouse (what a
     long-lived process does once); returns the seconds it took."""
     started = time.perf_counter()
-    with _lock, _environment(warehouse):
-        _parsed(target_path, vars)
+    with _lock:
+        _parsed(warehouse, target_path, vars)
     return time.perf_counter() - started
 
 
-def _parsed(target_path: Path | str | None, vars: dict[str, Any] | None) -> Any:
-    """The parsed project (dbt's Manifest) for this target folder and the warehouse now in the
-    environment, parsed on first use (None when parsing fails: the invocation reports why)."""
+def _parsed(warehouse: Path, target_path: Path | str | None, vars: dict[str, Any] | None) -> Any:
+    """The parsed project (dbt's Manifest) for this target folder, warehouse and vars, parsed on
+    first use (None when parsing fails: the invocation then reports why). dbt's partial parsing
+    (the target folder's partial_parse.msgpack) makes a parse of unchanged files quick; vars or
+    a warehouse other than those of the last parse in that folder parse the whole project."""
     from dbt.cli.main import dbtRunner
 
-    key = (str(target_path), os.environ.get("ECOSCORE_WAREHOUSE", ""), sources_stamp())
+    key = (str(target_path), str(warehouse), sources_stamp(), json.dumps(vars, sort_keys=True))
     if key not in _manifests:
-        # no manifest.json: nothing reads the parse's (docs generate writes its own), and
-        # serialising it took ~1 s of every run's first dbt step
-        parsed = dbtRunner().invoke(["parse", "--no-write-json", *common_args(target_path, vars)])
+        # no manifest.json: nothing reads the parse's (docs generate and prepare_manifest
+        # write their own), and serialising it took ~1 s of every run's first dbt step
+        parsed = dbtRunner().invoke(["parse", "--no-write-json",
+                                     *common_args(warehouse, target_path, vars)])
         if not parsed.success:
             return None
         _manifests[key] = parsed.result
     return _manifests[key]
 
 
-def release_warehouse() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open between invocations of a process: the
-    file is free for the next reader or writer (a DuckDB file has one writer) once dbt is done."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        environment = DuckDBConnectionManager._ENV
-        DuckDBConnectionManager._ENV = None
-    if environment is not None:
-        environment.close()
-
-
-def _node_results(result: Any) -> list[NodeResult]:
-    nodes = getattr(result, "results", None) or []
-    found = []
-    for r in nodes:
-        node = getattr(r, "node", None)
-        if node is None:
-            continue
-        found.append(NodeResult(node.name, str(node.resource_type), str(r.status),
-                                float(r.execution_time or 0.0), r.message))
-    return found
+def prepare_manifest(target_path: Path, warehouse: Path) -> bool:
+    """Write the project's manifest.json (what Dagster's dbt assets are defined from) into
+    `target_path` when a dbt file is newer than it; True when it parsed. Called by the entry
+    points (`ecoscore`, `make setup`, the test session), never at import."""
+    manifest = target_path / "manifest.json"
+    if not manifest_is_stale(manifest):
+        return False
+    invoke(["parse"], warehouse=warehouse, target_path=target_path, reuse_parse=False,
+           vars={"year": 0})
+    return True
 
 
 def describe_failure(run: DbtRun) -> str:
@@ -258,78 +257,70 @@ def describe_failure(run: DbtRun) -> str:
     return "\n".join(lines[-20:]) or "dbt 失败 (dbt failed without a node result)"
 
 
-def stream(args: list[str], context: Any, target_path: Path, warehouse: Path) -> list[Any]:
-    """A Dagster dbt asset's `dbt <args>` in this process (see the module's docstring), in the
-    warehouse's own target folder: dagster-dbt chooses the step's selection (the assets and
-    checks Dagster asks for) and turns each node's result into Dagster events (materialisations,
-    check results), returned as a list; dbt's log lines go to stdout. No run_results.json or
-    manifest.json is written (nothing reads them; dbt serialised the whole manifest twice a
-    step). Raises DbtError, naming the failed nodes, when dbt fails."""
-    from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
-    from dbt_common.events.functions import msg_to_dict
-
-    manifest, translator, project, selection, indirect = _step_selection(context)
-    total = _selected_count(context)
-    results: list[Any] = []
-
-    def on_event(event: Any) -> None:
-        if event.info.level in ("info", "warn", "error") and event.info.msg:
-            print(event.info.msg, flush=True)
-        if event.info.name in RESULT_EVENTS:
-            results.append(DbtCoreCliEventMessage(raw_event=msg_to_dict(event),
-                                                  event_history_metadata={}))
-            node = event.data.node_info
-            _notify(Progress(len(results), max(total, len(results)), node.node_name,
-                             node.resource_type, node.node_status))
-
-    context.log.info(f"Running dbt command: `dbt {' '.join([*args, *selection])}` (in-process)")
-    # dbt itself prints nothing (on_event prints each line once, errors included) and keeps its
-    # log file in the warehouse's target folder, not in dbt_project/logs/
-    invoke([*args, *selection, "--no-write-json", "--log-level", "none", "--log-level-file",
-            "info", "--log-path", str(target_path)], warehouse=warehouse,
-           target_path=target_path, callback=on_event, env={"DBT_INDIRECT_SELECTION": indirect})
-    return [event for message in results for event in message.to_default_asset_events(
-        manifest=manifest, dagster_dbt_translator=translator, context=context,
-        target_path=Path(target_path), project=project)]
+_DONE = object()
 
 
-def _vars_of(args: list[str]) -> dict[str, Any] | None:
-    """The --vars of a command line (the project is parsed with them: a var without a default
-    must have a value)."""
-    return json.loads(args[args.index("--vars") + 1]) if "--vars" in args else None
+class DbtStream:
+    """`dbt <command>` in a worker thread, its node results handed over as dbt reports them:
+    iterate to receive each `NodeResult` the moment its node finished; `run` is the whole
+    invocation's outcome once the iteration ended. dbt's runner offers no way to stop a build
+    half-way, so an interrupted iteration waits for dbt to finish before it re-raises (the
+    build is never cut off mid-write; nothing after it runs)."""
+
+    def __init__(self, command: list[str], *, warehouse: Path, target_path: Path,
+                 vars: dict[str, Any], parse_vars: dict[str, Any] | None = None,
+                 echo: bool = True) -> None:
+        self.command, self.warehouse, self.target_path = command, warehouse, target_path
+        self.vars, self.parse_vars, self.echo = vars, parse_vars, echo
+        self.run: DbtRun | None = None
+        self._results: queue.Queue[Any] = queue.Queue()
+
+    def _work(self) -> None:
+        from dbt.cli.main import dbtRunner
+
+        # dbt itself prints nothing: with `echo`, each line is printed once by the callback; its
+        # log file stays in the warehouse's target folder, not in dbt_project/logs/
+        quiet = ["--log-level", "none", "--log-level-file", "info",
+                 "--log-path", str(self.target_path)] if self.echo else []
+        args = [*self.command, *quiet, *common_args(self.warehouse, self.target_path, self.vars)]
+        started = time.perf_counter()
+        collected: list[NodeResult] = []
+
+        def hand_over(result: NodeResult) -> None:
+            collected.append(result)
+            self._results.put(result)
+
+        counter = _Counter(hand_over, self.echo)
+        try:
+            with _lock:
+                manifest = _parsed(self.warehouse, self.target_path, self.parse_vars or self.vars)
+                outcome = dbtRunner(manifest=manifest, callbacks=[counter]).invoke(args)
+            error = outcome.exception or counter.error
+            self.run = DbtRun(args=args, success=bool(outcome.success) and counter.error is None,
+                              results=collected, seconds=time.perf_counter() - started,
+                              error=repr(error) if error else "")
+        except BaseException as err:  # noqa: BLE001 - reported as the invocation's error
+            self.run = DbtRun(args=args, success=False, results=collected,
+                              seconds=time.perf_counter() - started, error=repr(err))
+        finally:
+            self._results.put(_DONE)
+
+    def __iter__(self) -> Iterator[NodeResult]:
+        worker = threading.Thread(target=self._work, name="dbt")
+        worker.start()
+        try:
+            while (item := self._results.get()) is not _DONE:
+                yield item
+        finally:
+            worker.join()
 
 
-# dbt's events that carry a node's result (dagster-dbt's DbtCoreCliEventMessage.is_result_event)
-RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
-
-
-def _step_selection(context: Any) -> tuple[Any, Any, Any, list[str], str | None]:
-    """The manifest, translator and project of the step's dbt assets, dbt's selection arguments
-    for the assets and checks the step runs, and the DBT_INDIRECT_SELECTION they need (what
-    dagster-dbt's `DbtCliResource.cli` computes; passed as a list, so a long subset needs no
-    selector file)."""
-    from dagster_dbt.asset_utils import (
-        DAGSTER_DBT_EXCLUDE_METADATA_KEY,
-        DAGSTER_DBT_SELECT_METADATA_KEY,
-        DAGSTER_DBT_SELECTOR_METADATA_KEY,
-        get_manifest_and_translator_from_dbt_assets,
-        get_subset_selection_for_context,
-    )
-
-    manifest, translator, project = get_manifest_and_translator_from_dbt_assets(
-        [context.assets_def])
-    tags = context.op_execution_context.op.tags
-    selection, indirect = get_subset_selection_for_context(
-        context=context, manifest=manifest, select=tags.get(DAGSTER_DBT_SELECT_METADATA_KEY),
-        exclude=tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY),
-        selector=tags.get(DAGSTER_DBT_SELECTOR_METADATA_KEY), dagster_dbt_translator=translator,
-        current_dbt_indirect_selection_env=os.getenv("DBT_INDIRECT_SELECTION"))
-    return manifest, translator, project, list(selection), indirect
-
-
-def _selected_count(context: Any) -> int:
-    """Selected assets and checks of the step (what dagster-dbt will report)."""
-    try:
-        return len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-    except Exception:  # noqa: BLE001 - a context without a selection reports no total
-        return 0
+def stream(command: list[str], *, warehouse: Path, target_path: Path, vars: dict[str, Any],
+           parse_vars: dict[str, Any] | None = None, echo: bool = True) -> DbtStream:
+    """`dbt <command>` on `warehouse` in the warehouse's own target folder, each node's result
+    handed over as it finishes (DbtStream). The project is parsed (or its parse reused) with
+    `parse_vars` — the vars every invocation of a run shares — and `vars` (a superset: the air
+    path's window too) are rendered at compile time, so a new window never re-parses. dbt's log
+    lines go to stdout (`echo`); no JSON artifact is written (`--no-write-json` is the caller's)."""
+    return DbtStream(command, warehouse=warehouse, target_path=target_path, vars=vars,
+                     parse_vars=parse_vars, echo=echo)

@@ -36,10 +36,25 @@ def month_range(first: str, last: str) -> list[str]:
     return keys[keys.index(first):keys.index(last) + 1]
 
 
+# Dagster's run tags for the partitions a run covers (a range, or one partition)
+RANGE_START, RANGE_END, PARTITION = ("dagster/asset_partition_range_start",
+                                     "dagster/asset_partition_range_end", "dagster/partition")
+
+
 def range_tags(first: str, last: str) -> dict[str, str]:
     """Run tags that make one run cover the month partitions `first` … `last`."""
     month_range(first, last)
-    return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+    return {RANGE_START: first, RANGE_END: last}
+
+
+def run_months(tags: dict[str, str]) -> tuple[str, str] | None:
+    """The month partitions (first, last) a run covers, from its tags; None when it covers none
+    (a run of unpartitioned assets only)."""
+    if tags.get(RANGE_START) and tags.get(RANGE_END):
+        return tags[RANGE_START], tags[RANGE_END]
+    if MONTH_IN_NAME.fullmatch(tags.get(PARTITION, "")):
+        return tags[PARTITION], tags[PARTITION]
+    return None
 
 
 def window_dates(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:

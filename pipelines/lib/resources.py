@@ -1,6 +1,5 @@
-"""Dagster resources shared by every domain."""
-
-from __future__ import annotations
+"""Dagster resources shared by every domain. (No `from __future__ import annotations`: Dagster
+reads RunParameters' ResourceDependency field from its annotation.)"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ import polars as pl
 from pydantic import PrivateAttr
 
 from pipelines.lib.calendar import current_year, derive_run_year
-from pipelines.lib.settings import Settings, export_environment, get_settings
+from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import connect, replace_table, writer_lock
 
 
@@ -21,31 +20,35 @@ class WarehouseResource(dg.ConfigurableResource):
     Every asset that writes (ingest, dbt, publish) uses this resource, and Dagster enters it
     once per run (in-process executor) — so the run holds the warehouse's single-writer lock
     from its first step to its last, however it was started (`ecoscore run`, the schedule, the
-    sensor, the UI). A second run on the same warehouse fails at once with a clear message."""
+    sensor, the UI). A second run on the same warehouse fails at once with a clear message.
 
-    data_dir: str = ""
+    Its config is the installation's `Settings` (`config_for`): the code location binds the
+    settings it was started with, a shard's job sets its shard's as job config."""
+
+    data_dir: str
     warehouse_path: str = ""
     # a shard of a province deployment (pipelines/scheme/shards.py): its releases folder and key
     marts_dir: str = ""
     shard: str = ""
 
+    @staticmethod
+    def config_for(settings: Settings) -> dict[str, str]:
+        """The resource's config for these settings."""
+        return {"data_dir": str(settings.data_dir), "warehouse_path": str(settings.warehouse_path),
+                "marts_dir": str(settings.marts_override or ""), "shard": settings.shard}
+
     @classmethod
-    def for_settings(cls, settings: Settings) -> WarehouseResource:
-        return cls(data_dir=str(settings.data_dir), warehouse_path=str(settings.warehouse_path),
-                   marts_dir=str(settings.marts_override or ""), shard=settings.shard)
+    def for_settings(cls, settings: Settings) -> "WarehouseResource":
+        return cls(**cls.config_for(settings))
 
     @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
         run_id = context.run.run_id if context.run else "?"
         with writer_lock(self.settings, holder=f"run {run_id}"):
-            if self.data_dir:  # dbt (a subprocess) writes this warehouse, not the default one
-                export_environment(self.settings)
             yield self
 
     @property
     def settings(self) -> Settings:
-        if not self.data_dir:
-            return get_settings()
         override = Path(self.warehouse_path) if self.warehouse_path else None
         return Settings(data_dir=Path(self.data_dir), warehouse_override=override,
                         marts_override=Path(self.marts_dir) if self.marts_dir else None,
@@ -73,8 +76,12 @@ class RunParameters(dg.ConfigurableResource):
     its year as the schedule does when Dagster starts the run (`derive_run_year`): the one open
     year at the clock (Beijing time), finalised years left out; it fails before any step when
     that year has no scheme, when every open year is finalised, or in January when two years
-    are open (one run scores one year: the message gives the config of each)."""
+    are open (one run scores one year: the message gives the config of each). The year is derived
+    from the run's own warehouse settings (a shard's job: the shard's schemes and finalised years,
+    never the default layout's)."""
 
+    # the run's warehouse resource (the same one the assets get: a shard job's config reaches it)
+    warehouse: dg.ResourceDependency[WarehouseResource]
     year: int = 0
     as_of: str = ""
     # rebuild the incremental models from scratch (dbt --full-refresh) instead of by month
@@ -87,7 +94,7 @@ class RunParameters(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if not self.year:
-            self._derived_year = derive_run_year(get_settings())
+            self._derived_year = derive_run_year(self.warehouse.settings)
 
     @property
     def assessment_year(self) -> int:

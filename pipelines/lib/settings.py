@@ -1,12 +1,12 @@
-"""Where things live. Every path derives from environment variables so that tests, benchmarks
-and a second checkout never write into each other's warehouse."""
+"""Where things live: one `Settings` object per installation (data folder, warehouse, releases),
+made once where a process starts (`get_settings()` reads the environment) and handed on
+explicitly — to the Dagster resources, dbt (as arguments), the commands — so that tests,
+benchmarks, shards and a second checkout never write into each other's warehouse. Nothing here
+writes the environment."""
 
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,52 +93,13 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """Settings from the environment: ECOSCORE_SHARD (a shard of the registry,
-    pipelines/scheme/shards.py: its paths win), else ECOSCORE_DATA_DIR (default `data/` in the
-    project), ECOSCORE_WAREHOUSE (default `<data>/warehouse/ecoscore.duckdb`) and
-    ECOSCORE_MARTS_DIR (default `<data>/marts`)."""
-    if os.environ.get("ECOSCORE_SHARD"):
-        from pipelines.scheme.shards import shard_settings
-
-        return shard_settings(os.environ["ECOSCORE_SHARD"])
+    """The settings this process was started with, read from its environment — by an entry point
+    (the `ecoscore` command, the Dagster code location) once, then handed on as an object:
+    ECOSCORE_DATA_DIR (default `data/` in the project), ECOSCORE_WAREHOUSE (default
+    `<data>/warehouse/ecoscore.duckdb`) and ECOSCORE_MARTS_DIR (default `<data>/marts`). A shard's
+    settings come from the shard registry (pipelines/scheme/shards.py `Shard.settings`)."""
     data_dir = Path(os.environ.get("ECOSCORE_DATA_DIR", PROJECT_ROOT / "data")).resolve()
     warehouse = os.environ.get("ECOSCORE_WAREHOUSE")
     marts = os.environ.get("ECOSCORE_MARTS_DIR")
     return Settings(data_dir=data_dir, warehouse_override=Path(warehouse) if warehouse else None,
                     marts_override=Path(marts) if marts else None)
-
-
-ENVIRONMENT_KEYS = ("ECOSCORE_DATA_DIR", "ECOSCORE_WAREHOUSE", "ECOSCORE_MARTS_DIR",
-                    "ECOSCORE_SHARD")
-
-
-@contextmanager
-def environment_restored() -> Iterator[None]:
-    """ECOSCORE_DATA_DIR / ECOSCORE_WAREHOUSE as they were on entry, whatever ran inside (a
-    pipeline run points them at its own data folder: export_environment)."""
-    saved = {key: os.environ.get(key) for key in ENVIRONMENT_KEYS}
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def export_environment(settings: Settings) -> None:
-    """Make dbt (a subprocess) see the same warehouse as Python."""
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    os.environ["ECOSCORE_WAREHOUSE"] = str(settings.warehouse_path)
-    os.environ["ECOSCORE_DATA_DIR"] = str(settings.data_dir)
-    for key, value in (("ECOSCORE_MARTS_DIR", settings.marts_override),
-                       ("ECOSCORE_SHARD", settings.shard)):
-        if value:
-            os.environ[key] = str(value)
-        else:  # the environment says what these settings say, nothing left from before
-            os.environ.pop(key, None)
-    # dbt runs as a subprocess: find the dbt installed beside this Python first
-    bin_dir = str(Path(sys.executable).parent)
-    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

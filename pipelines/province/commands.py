@@ -66,17 +66,16 @@ def run_shards(registry: Registry, keys: list[str], year: int,
 
 def rollup(year: int, instance=None) -> int:
     """The province_rollup job in process (recorded in the project's Dagster instance)."""
-    import dagster as dg
+    from pipelines.dbt.project import prepare
+    from pipelines.run import dagster_instance
 
-    from pipelines.cli import prepare_dagster_home
+    prepare()
     from pipelines.definitions import build_definitions
-    from pipelines.lib.resources import RunParameters
 
-    job = build_definitions(RunParameters(year=year)).resolve_job_def("province_rollup")
+    job = build_definitions(year=year).resolve_job_def("province_rollup")
     tags = {"ecoscore/year": str(year)}
     if instance is None:
-        prepare_dagster_home()
-        with dg.DagsterInstance.get() as instance:
+        with dagster_instance() as instance:
             result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
     else:
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
@@ -114,7 +113,7 @@ def print_province(registry: Registry, year: int) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipelines.cli import prepare_dagster_home
+    from pipelines.dbt.project import prepare
     from pipelines.lib.calendar import current_year
 
     year = args.year or current_year()
@@ -128,8 +127,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
-    prepare_dagster_home()  # the children share this instance (SQLite here, or PostgreSQL)
-    import pipelines.dbt.project  # noqa: F401  (the dbt manifest, prepared once, not by each child)
+    # the children share this process's Dagster instance (the same environment: SQLite here, or
+    # PostgreSQL) and its dbt manifest, prepared once here, not by each child
+    prepare()
     parallel = args.parallel or len(keys)
     print(f"{year} 年 {len(keys)} 个考核主体，最多 {parallel} 个同时运行: {', '.join(keys)}")
     started = time.monotonic()

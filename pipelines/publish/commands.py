@@ -251,19 +251,17 @@ def export_release(settings, year: int, run_id: str | None, schemes: list[str] |
 def export_as_of(settings, year: int, as_of: date, schemes: list[str] | None, output: str | None):
     """Run the pipeline as of a date in a scratch folder (published results untouched) and write
     the files into -o DIR, else beside the as-of dashboard: data/marts/dashboards/<year>-asof-<D>/office/."""
-    from pipelines.lib.settings import environment_restored
     from pipelines.publish.dashboard.asof import asof_dir, release_as_of
     from pipelines.publish.office import OFFICE_DIR, build_office_files
 
     name = f"export-asof-{as_of}"
-    with environment_restored():
-        release, _ = release_as_of(settings, year, as_of, name)
-        out = Path(output) if output else asof_dir(settings, year, as_of) / OFFICE_DIR
-        made = build_office_files(release, year, as_of, out, record={"as_of": as_of.isoformat()},
-                                  schemes=schemes)
-        for files in made:  # the chart lives in the scratch release; keep a copy beside the files
-            if files.chart is not None:
-                files.chart = Path(shutil.copy2(files.chart, out / f"排名图_{files.scheme_code}.png"))
+    release, _ = release_as_of(settings, year, as_of, name)
+    out = Path(output) if output else asof_dir(settings, year, as_of) / OFFICE_DIR
+    made = build_office_files(release, year, as_of, out, record={"as_of": as_of.isoformat()},
+                              schemes=schemes)
+    for files in made:  # the chart lives in the scratch release; keep a copy beside the files
+        if files.chart is not None:
+            files.chart = Path(shutil.copy2(files.chart, out / f"排名图_{files.scheme_code}.png"))
     shutil.rmtree(settings.data_dir / "scratch" / name, ignore_errors=True)
     return made
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
+import yaml
+
+from pipelines.lib.files import read_yaml
 from pipelines.lib.settings import PROJECT_ROOT, Settings
 
 DEFAULT_REGISTRY = PROJECT_ROOT / "data" / "shards.yaml"
@@ -109,13 +111,14 @@ def _check_unique(path: Path, shards: list[Shard]) -> None:
 def load_registry(path: Path | None = None) -> Registry:
     """The registry at `path` (default: registry_path()), validated: known fields, unique keys,
     warehouses, release folders and schemes (two shards never write one file)."""
-    from pipelines.scheme.loader import _parse_yaml  # rejects duplicated keys
-
     path = (path or registry_path()).resolve()
     if not path.exists():
         raise ShardRegistryError(f"{path}: 分片登记文件不存在 (no shard registry); "
                                  "set ECOSCORE_SHARDS or write data/shards.yaml")
-    body = _parse_yaml(path, path.read_bytes())
+    try:
+        body = read_yaml(path)  # the one YAML reader: a repeated key is an error
+    except yaml.YAMLError as err:
+        raise ShardRegistryError(f"{path}: {err}") from err
     if not isinstance(body, dict) or not isinstance(body.get("shards"), list) \
             or not body["shards"]:
         raise ShardRegistryError(f"{path}: 应有 shards: 列表 (expected a non-empty `shards:` list)")
@@ -123,18 +126,6 @@ def load_registry(path: Path | None = None) -> Registry:
     _check_unique(path, shards)
     province = (path.parent / str(body.get("province", "province"))).resolve()
     return Registry(path=path, shards=tuple(shards), province_dir=province)
-
-
-@cache
-def _cached(path: str, mtime: float) -> Registry:
-    return load_registry(Path(path))
-
-
-def shard_settings(key: str) -> Settings:
-    """The settings (paths) of one shard of the registry."""
-    path = registry_path()
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _cached(str(path), mtime).shard(key).settings
 
 
 def check_schemes(shard: Shard, year: int) -> list[str]:

@@ -1,20 +1,21 @@
 {#- The heavy air path (station hourly → station daily → unit daily) is incremental by date.
-    Dagster sets ECOSCORE_AIR_FROM / ECOSCORE_AIR_TO (ISO dates, inclusive) from the month
-    partitions a run covers; a model rebuilt incrementally deletes those days and inserts them
-    again, so late or corrected hours recompute their whole day and everything downstream.
-    Without them, or with --full-refresh, every day is rebuilt: the same SQL, so the same rows.
-    Environment, not --vars: dbt re-parses the whole project when the command line's vars
-    change, and the days change from run to run (pipelines/dbt/assets.py, dbt_vars). Read only
-    when executing (`execute`): read while parsing, dbt would record the values and re-parse every
-    model that calls this whenever the days change, i.e. every night (~1.3 s). -#}
+    The run passes the days it rebuilds as the var `air_window`: [first, last] (ISO dates,
+    inclusive; Dagster's dbt asset sets it from the month partitions the run covers, one day
+    added on each side, pipelines/dbt/assets.py); a model rebuilt incrementally deletes those
+    days and inserts them again, so late or corrected hours recompute their whole day and
+    everything downstream. 'none': nothing of the path is rebuilt (no month in the run). Without
+    the var, or with --full-refresh, every day is rebuilt: the same SQL, so the same rows.
+    Read only when executing (`execute`): the project is parsed once with the run's other vars
+    and the window is rendered at compile time, so a new window never re-parses anything. -#}
 
 {% macro air_window_where(date_column) -%}
-{%- set air_from = env_var('ECOSCORE_AIR_FROM', '') if execute else '' -%}
-{%- set air_to = env_var('ECOSCORE_AIR_TO', '') if execute else '' -%}
-{%- if is_incremental() and air_from and air_to -%}
-{{ date_column }} between '{{ air_from }}'::date and '{{ air_to }}'::date
-{%- else -%}
+{%- set window = var('air_window', 'all') if execute else 'all' -%}
+{%- if not is_incremental() or window == 'all' -%}
 true
+{%- elif window == 'none' -%}
+false
+{%- else -%}
+{{ date_column }} between '{{ window[0] }}'::date and '{{ window[1] }}'::date
 {%- endif -%}
 {%- endmacro %}
 
@@ -26,4 +27,3 @@ delete from {{ this }} where {{ air_window_where(date_column) }}
 select 1
 {%- endif -%}
 {%- endmacro %}
-

@@ -22,7 +22,7 @@ import polars as pl
 
 from pipelines.lib.as_of import scores_as_of
 from pipelines.lib.console import stage
-from pipelines.lib.settings import Settings, environment_restored
+from pipelines.lib.settings import Settings
 from pipelines.publish.dashboard.data import month_end_before
 from pipelines.publish.dashboard.page import DashboardResult, build_dashboard
 from pipelines.publish.dashboard.static import Browser
@@ -93,27 +93,26 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
     """The as-of dashboard with the change since the previous month end."""
     started = time.perf_counter()
     previous_as_of = month_end_before(as_of) if as_of.month > 1 else None
-    with environment_restored():
-        release, scratch = release_as_of(settings, year, as_of, f"asof-{as_of}")
-        previous = None
-        if previous_as_of is not None:  # re-scored on the scratch run's own writer warehouse
-            previous = scores_as_of(scratch, year, [previous_as_of])["units"].drop("as_of_date")
-        pipeline_seconds = time.perf_counter() - started
-        out = asof_dir(settings, year, as_of)
-        if out.exists():
-            shutil.rmtree(out)
-        out.mkdir(parents=True)
-        for kept in ("quality", "office"):  # the scratch release goes; its report and office files stay
-            if (release / kept).is_dir():
-                shutil.copytree(release / kept, out / kept)
-        with stage("dashboard", note=f"截至 as of {as_of}"):
-            result = build_dashboard(release, title_for(year, as_of.isoformat()), year=year,
-                                     as_of=as_of.isoformat(), out_dir=out, previous=previous,
-                                     previous_label=previous_label(previous_as_of) if previous_as_of else "",
-                                     static=static, quality_report=out / "quality" / "index.html",
-                                     office_dir=out / "office",
-                                     figure_cache=settings.figure_cache)
-        shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
+    release, scratch = release_as_of(settings, year, as_of, f"asof-{as_of}")
+    previous = None
+    if previous_as_of is not None:  # re-scored on the scratch run's own writer warehouse
+        previous = scores_as_of(scratch, year, [previous_as_of])["units"].drop("as_of_date")
+    pipeline_seconds = time.perf_counter() - started
+    out = asof_dir(settings, year, as_of)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for kept in ("quality", "office"):  # the scratch release goes; its report and office files stay
+        if (release / kept).is_dir():
+            shutil.copytree(release / kept, out / kept)
+    with stage("dashboard", note=f"截至 as of {as_of}"):
+        result = build_dashboard(release, title_for(year, as_of.isoformat()), year=year,
+                                 as_of=as_of.isoformat(), out_dir=out, previous=previous,
+                                 previous_label=previous_label(previous_as_of) if previous_as_of else "",
+                                 static=static, quality_report=out / "quality" / "index.html",
+                                 office_dir=out / "office",
+                                 figure_cache=settings.figure_cache)
+    shutil.copy2(release / SCORES_FILE, out / SCORES_FILE)
     shutil.rmtree(settings.data_dir / "scratch" / f"asof-{as_of}", ignore_errors=True)
     return AsOfDashboard(result=result, out_dir=out, previous_as_of=previous_as_of,
                          pipeline_seconds=round(pipeline_seconds, 1))
