@@ -32,17 +32,20 @@ def domain_definitions() -> list[dg.Definitions]:
     ]
 
 
+def shared_resources(settings: Settings, **run: object) -> dict[str, object]:
+    """The resources every domain shares: the warehouse of `settings` — configurable at launch,
+    so a shard's job gives its own as job config — and the run parameters (`run`: year, as_of,
+    … as RunParameters fields), which read the run's own warehouse resource, whichever it is
+    (a shard's run derives its year from the shard's schemes)."""
+    warehouse = WarehouseResource.configure_at_launch(**WarehouseResource.config_for(settings))
+    return {"warehouse": warehouse, "run": RunParameters(warehouse=warehouse, **run)}
+
+
 def build_definitions(settings: Settings | None = None, **run: object) -> dg.Definitions:
-    """Every domain's definitions with the shared resources: the warehouse of `settings`
-    (default: this process's environment) — configurable at launch, so a shard's job gives its
-    own, and the run parameters (`run`: year, as_of, … as RunParameters fields), which read the
-    run's warehouse resource, whichever it is."""
-    warehouse = WarehouseResource.configure_at_launch(
-        **WarehouseResource.config_for(settings or get_settings()))
-    shared = dg.Definitions(
-        resources={"warehouse": warehouse, "run": RunParameters(warehouse=warehouse, **run)},
-        executor=dg.in_process_executor,
-    )
+    """Every domain's definitions with the shared resources (default settings: this process's
+    environment)."""
+    shared = dg.Definitions(resources=shared_resources(settings or get_settings(), **run),
+                            executor=dg.in_process_executor)
     return dg.Definitions.merge(*domain_definitions(), shared)
 
 

@@ -15,7 +15,8 @@ import pytest
 from pipelines.lib import console
 from pipelines.lib.console import ConsoleRenderer, RunWatcher, StageEvent
 
-# the steps of the real job `ecoscore_all`, by stage (pipelines.lib.console.plan_of)
+# steps like those of the real job `ecoscore_all`, by stage (pipelines.lib.console.plan_of),
+# with several dbt steps (the watcher counts dbt's lines across them)
 PLAN = {
     **{f"raw__{n}": "ingest" for n in ("air_stations", "air_station_hourly", "air_peer_groups",
                                       "water_sections", "water_section_monthly", "scoring_peers")},

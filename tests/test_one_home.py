@@ -44,9 +44,6 @@ MAY_IMPORT_DOMAINS = {"publish"}
 ALLOWED_EDGES = {
     # the as-of dashboard runs the whole pipeline in a scratch folder
     ("publish", "run"),
-    # settings resolve ECOSCORE_SHARD through the shard registry (pipelines/scheme/shards.py),
-    # imported lazily inside get_settings
-    ("lib", "scheme"),
 }
 
 
@@ -100,6 +97,77 @@ def test_no_domain_imports_another_domain():
     than the allowed ones fails, naming the file."""
     bad = sorted(f"{f}: {s} → {t}" for s, t, f in import_edges() if forbidden(s, t))
     assert bad == []
+
+
+def module_graph() -> dict[str, set[str]]:
+    """pipelines.* module → the pipelines.* modules it imports (at the top or inside a function:
+    a lazy import closes a circle just the same)."""
+    modules = {}
+    for path in python_sources():
+        parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # `from package import module` is an edge to the module (a package whose
+                # __init__ re-exports its modules is no circle)
+                found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules
+                          else node.module for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles of a graph: its strongly connected groups of two or more modules."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        order[node] = low[node] = len(order)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in order:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], order[nxt])
+        if low[node] == order[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in order:
+            visit(node)
+    return found
+
+
+def test_no_import_circle():
+    """Issue 37 item 4: no module of pipelines/ imports itself back through others (it was
+    lib/settings → scheme/shards → scheme/loader → scheme/registry → lib/settings: the settings
+    resolved a shard themselves; the shard's settings now come from the registry, explicitly)."""
+    assert cycles(module_graph()) == []
+
+
+def test_the_circle_check_finds_a_circle():
+    graph = {"settings": {"shards"}, "shards": {"loader"}, "loader": {"registry"},
+             "registry": {"settings"}, "cli": {"settings"}}
+    assert cycles(graph) == [["loader", "registry", "settings", "shards"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+    assert "pipelines.lib.settings" in module_graph()["pipelines.scheme.registry"]
 
 
 def test_the_import_graph_check_sees_an_edge():

@@ -1,8 +1,9 @@
 """Issue 9: a night's run redoes only what new data touched, and gets a full rebuild's answer.
 
 The air domain on a cut-down copy of the sample (January, then February arrives): the hourly
-path is partitioned by month, so February's run materialises February's partitions and the
-unpartitioned marts downstream, never January's; and every air table then equals a full
+feed is partitioned by month, so February's run reads February's file only and the incremental
+air path rebuilds February's days only (with a day on each side: issue 37, the one dbt
+invocation's `air_window`), then the marts downstream; and every air table then equals a full
 rebuild's from scratch."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import duckdb
 import pytest
 
 from pipelines.lib.partitions import range_tags
-from pipelines.lib.settings import Settings, export_environment
+from pipelines.lib.settings import Settings
 from tests.conftest import SAMPLE_RAW, make_data_dir
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -40,11 +41,8 @@ def two_month_sample(root: Path, with_february: bool) -> Settings:
 def run_air(settings: Settings, first: str, last: str, full_refresh: bool = False):
     """The air marts and everything upstream, for the month partitions first … last."""
     from pipelines.definitions import build_definitions
-    from pipelines.lib.resources import RunParameters, WarehouseResource
 
-    export_environment(settings)
-    defs = build_definitions(RunParameters(year=2024, full_refresh=full_refresh),
-                             WarehouseResource.for_settings(settings))
+    defs = build_definitions(settings, year=2024, full_refresh=full_refresh)
     graph = defs.resolve_asset_graph()
     selection = dg.AssetSelection.groups("air").upstream().required_multi_asset_neighbors().resolve(graph)
     result = defs.resolve_job_def("ecoscore_all").execute_in_process(
@@ -85,8 +83,19 @@ def test_the_new_month_run_materialises_only_the_new_months_partitions(nightly_t
     partitions = {key: parts for key, parts in materialised(february).items()
                   if graph.get(key).partitions_def is not None}
     assert dg.AssetKey(["raw", "air_station_hourly"]) in partitions
-    assert dg.AssetKey(["marts", "fct_air_unit_daily"]) in partitions
     assert all(parts == {"2024-02"} for parts in partitions.values()), partitions
+
+
+def test_the_air_path_rebuilds_only_the_new_months_days(nightly_then_rebuild):
+    """Every incremental air model of February's run rebuilt February's days (and one each
+    side), not January's: the dbt var `air_window` from the run's month partitions."""
+    _, february, _, _ = nightly_then_rebuild
+    days = {e.asset_key.path[-1]: e.materialization.metadata["ecoscore/days_rebuilt"].value
+            for e in february.get_asset_materialization_events()
+            if "ecoscore/days_rebuilt" in e.materialization.metadata}
+    assert {"stg_air__station_hourly_checked", "int_air__station_daily", "int_air__unit_daily",
+            "fct_air_unit_daily"} <= set(days)
+    assert set(days.values()) == {"2024-01-31 … 2024-03-01"}
 
 
 def test_the_new_month_run_reads_only_the_new_months_file(nightly_then_rebuild):

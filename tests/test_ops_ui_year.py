@@ -70,28 +70,56 @@ def clock(monkeypatch) -> int:
     return 2026
 
 
-def _one_asset_job(run: RunParameters) -> dg.ExecuteInProcessResult:
-    @dg.asset
-    def year_seen(run: RunParameters) -> int:
-        return run.assessment_year
-
-    return dg.materialize([year_seen], resources={"run": run}, raise_on_error=False)
+@dg.asset
+def year_seen(run: RunParameters) -> int:
+    return run.assessment_year
 
 
-def test_a_run_without_config_gets_the_derived_year(settings: Settings, monkeypatch, clock):
+def _one_asset_job(settings: Settings, **run: object) -> dg.ExecuteInProcessResult:
+    """The asset in a job with the project's shared resources on `settings`."""
+    from pipelines.definitions import shared_resources
+
+    return dg.materialize([year_seen], resources=shared_resources(settings, **run),
+                          raise_on_error=False)
+
+
+def test_a_run_without_config_gets_the_derived_year(settings: Settings, clock):
     """The resource derives the year when Dagster starts the run (the clock's year here)."""
-    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(settings.data_dir))
     scheme_file(settings, clock)
-    result = _one_asset_job(RunParameters())
+    result = _one_asset_job(settings)
     assert result.success
     assert result.output_for_node("year_seen") == clock
 
 
+def test_a_shard_job_without_a_year_takes_it_from_the_shard(tmp_path: Path, clock):
+    """Issue 37 item 4: a shard's job launched from the UI without a year derives it from the
+    shard's own schemes and finalised years (its warehouse resource, set by the job's config),
+    not from the default layout's: here only the shard has a scheme of the clock's year."""
+    from pipelines.definitions import shared_resources
+    from pipelines.ops.schedules import shard_job
+    from pipelines.scheme.shards import Shard
+
+    default = Settings(data_dir=tmp_path / "default")
+    scheme_file(default, clock - 2)  # the default layout could not score the clock's year
+    root = tmp_path / "shard"
+    shard = Shard(key="s", name="某县", level="county", schemes=(f"demo_{clock}",),
+                  data_dir=root, warehouse=root / "warehouse" / "ecoscore.duckdb",
+                  releases=root / "marts")
+    scheme_file(shard.settings, clock)
+    defs = dg.Definitions(assets=[year_seen], jobs=[shard_job(shard)],
+                          resources=shared_resources(default))
+    result = defs.resolve_job_def("ecoscore_s").execute_in_process(raise_on_error=False)
+    assert result.success, [str(e.message) for e in result.all_events if e.is_failure]
+    assert result.output_for_node("year_seen") == clock
+    # the default layout's job (no shard config) cannot: it has no scheme of that year
+    plain = dg.materialize([year_seen], resources=shared_resources(default), raise_on_error=False)
+    assert not plain.success
+
+
 def test_a_run_without_config_and_without_a_scheme_fails_before_any_step(settings: Settings,
-                                                                          monkeypatch, clock):
-    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(settings.data_dir))
+                                                                          clock):
     year = clock
-    result = _one_asset_job(RunParameters())
+    result = _one_asset_job(settings)
     assert not result.success
     assert not [e for e in result.all_events if e.event_type_value == "STEP_START"]
     failure = "\n".join(str(e.message) + str(getattr(e.event_specific_data, "error", "") or "")
@@ -99,7 +127,6 @@ def test_a_run_without_config_and_without_a_scheme_fails_before_any_step(setting
     assert f"没有 {year} 年的考核方案文件" in failure
 
 
-def test_a_run_with_a_year_is_not_derived(settings: Settings, monkeypatch):
-    monkeypatch.setenv("ECOSCORE_DATA_DIR", str(settings.data_dir))
-    result = _one_asset_job(RunParameters(year=2024))
+def test_a_run_with_a_year_is_not_derived(settings: Settings):
+    result = _one_asset_job(settings, year=2024)
     assert result.success and result.output_for_node("year_seen") == 2024

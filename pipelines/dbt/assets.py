@@ -297,6 +297,7 @@ class Reporter:
     assets: dict[str, dg.AssetKey]
     checks: dict[str, dg.AssetCheckKey]
     con: duckdb.DuckDBPyConnection
+    air_days: str = ""  # the days the air path's models rebuilt ("all": every day)
     reported: set[str] = field(default_factory=set)
     outcome: dict[str, Any] = field(default_factory=lambda: {"assets": {}, "checks": []})
 
@@ -310,6 +311,8 @@ class Reporter:
         if uid in self.assets and result.status == "success":
             self.reported.add(uid)
             metadata = {**relation_metadata(self.con, relation(node)), **common}
+            if AIR_HOURLY_PATH in node.get("tags", []) and self.air_days:
+                metadata["ecoscore/days_rebuilt"] = self.air_days
             self.outcome["assets"][self.assets[uid].to_user_string()] = \
                 metadata.get("dagster/row_count")
             yield dg.MaterializeResult(asset_key=self.assets[uid], metadata=metadata)
@@ -361,7 +364,8 @@ def build_step(context: dg.AssetExecutionContext, run: RunParameters,
     context.log.info(f"dbt build: {len(names)} nodes (in-process, dbt's programmatic runner)")
     failures: list[dbt_launcher.NodeResult] = []
     with connect(settings) as con:  # one database with dbt's (same process): counts as dbt writes
-        reporter = Reporter(manifest, assets, checks, con)
+        days = "all" if window == "all" else "none" if window == "none" else " … ".join(window)
+        reporter = Reporter(manifest, assets, checks, con, air_days=days)
         invocation = dbt_launcher.stream(command, warehouse=settings.warehouse_path,
                                          target_path=settings.dbt_target,
                                          vars={**base_vars, "air_window": window},
