@@ -1,19 +1,21 @@
 """Benchmark: the whole pipeline (`ecoscore run --year 2024`) on the bundled sample, in a private
 data folder, then two nights as the schedule runs them (the month's partition, 2024-12), each
 bringing one more day of hourly air data: the full run sees December up to the 29th, the first
-night adds the 30th (and rebuilds the dbt step before the air path: the ledger files' change
-flags go from new to unchanged), the second adds the 31st with nothing else new (that step is
-reused, pipelines/dbt/reuse.py; the dashboard draws only the figures that changed).
+night adds the 30th (and rebuilds the dbt models that do not read the air path: the ledger
+files' change flags go from new to unchanged), the second adds the 31st with nothing else new
+(those models are reused, pipelines/dbt/reuse.py; the dashboard draws only the figures that
+changed).
 
 Every run uses the Dagster instance on disk (the project's dagster.yaml, its storage in the
-private folder). The full run is `ecoscore run`: a fresh Python process. The nights are launched
-as the daemon launches the schedule's runs: this process plays the daemon (a code server for
-pipelines.definitions, the run created from the job's plan, then `instance.launch_run` through
-dagster.yaml's run launcher, pipelines/lib/run_launcher.py), so the first night pays the fork
-server's start (the daemon's first run) and the steady night starts warm, as every night after
-it does. The wall time counts from the run's creation to its end: the imports, the code
-location's definitions and the event log writes, not only the steps. `--fresh-nights` runs the
-nights as fresh processes instead (as `ecoscore run` does, the sixth session's way).
+private folder). The full run is `ecoscore run`: a fresh Python process. The nights run as a
+deployment runs them, through public interfaces only: a real `dagster-daemon run` (its own code
+server for pipelines.definitions, the project's run queue and Dagster's DefaultRunLauncher: a new
+Python process per run), each night's run submitted with `dagster job launch` carrying the
+schedule's own run request (config and tags of `year_run_requests` at the 2024-12-31 02:00
+tick). The wall time counts from the run's creation to its end: the queue, the run process's
+start (imports, the code location's definitions), the event log writes and the steps; the queue
+wait (the daemon polls the queue) is printed apart. `--fresh-nights` runs the nights as fresh
+`ecoscore run`-like processes instead.
 Prints input rows, the wall seconds of each run and the seconds inside its steps, its 12 slowest
 steps, the peak memory of the largest run process and the load average.
 
@@ -24,25 +26,28 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.lib.settings import Settings, export_environment  # noqa: E402
+from pipelines.lib.settings import Settings  # noqa: E402
 
 YEAR = 2024
 MONTH = "2024-12"
+BIN = Path(sys.executable).parent
 
-
-LAUNCHED_PEAK_KB = [0]  # launched runs are the fork server's children, not this process's
+LAUNCHED_PEAK_KB = [0]  # launched runs are the daemon's grandchildren, not this process's
 
 
 def peak_mb() -> float:
@@ -50,13 +55,21 @@ def peak_mb() -> float:
     return max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, LAUNCHED_PEAK_KB[0]) / 1024
 
 
-def high_water_kb(pid: str | None) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except (OSError, ValueError):
-        return 0
-    return next((int(line.split()[1]) for line in status.splitlines()
-                 if line.startswith("VmHWM:")), 0)
+def run_process_high_water_kb(run_id: str) -> int:
+    """VmHWM of the process executing `run_id` (`dagster api execute_run …` names the run)."""
+    peak = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if run_id.encode() not in (proc / "cmdline").read_bytes():
+                continue
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        peak = max([peak, *(int(line.split()[1]) for line in status.splitlines()
+                            if line.startswith("VmHWM:"))])
+    return peak
 
 
 def step_seconds(instance, run_id: str) -> dict[str, float]:
@@ -65,10 +78,10 @@ def step_seconds(instance, run_id: str) -> dict[str, float]:
             for stat in instance.get_run_step_stats(run_id)}
 
 
-def report(label: str, instance, run_id: str, ok: bool, wall: float) -> None:
+def report(label: str, instance, run_id: str, ok: bool, wall: float, note: str = "") -> None:
     steps = step_seconds(instance, run_id)
-    print(f"{label}: {'ok' if ok else 'FAILED'} in {wall:.1f} s wall, {sum(steps.values()):.1f} s "
-          f"in steps (load average {load_avg()})")
+    print(f"{label}: {'ok' if ok else 'FAILED'} in {wall:.1f} s wall{note}, "
+          f"{sum(steps.values()):.1f} s in steps (load average {load_avg()})")
     for step, seconds in sorted(steps.items(), key=lambda kv: -kv[1])[:12]:
         print(f"  {step:<40} {seconds:6.1f} s")
 
@@ -85,9 +98,8 @@ def load_avg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def run_in_fresh_process(data_dir: Path, storage: Path, months: str) -> tuple[str, float]:
+def run_in_fresh_process(env: dict[str, str], data_dir: Path, months: str) -> tuple[str, float]:
     """`run_one` in a new interpreter; returns (run id, wall seconds from its start to its exit)."""
-    env = {**os.environ, "ECOSCORE_DAGSTER_STORAGE": str(storage), "DAGSTER_HOME": str(ROOT)}
     start = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--run-one", str(data_dir), months],
                           env=env, capture_output=True, text=True)
@@ -97,58 +109,52 @@ def run_in_fresh_process(data_dir: Path, storage: Path, months: str) -> tuple[st
     return done.stdout.split()[-1], wall
 
 
-def start_fork_server(log: Path) -> None:
-    """Start the run launcher's fork server with its output, and so its runs', going to `log`
-    (the daemon's would go to the daemon's log), not into this report."""
-    import multiprocessing.forkserver
-
-    from pipelines.lib import run_launcher
-
-    run_launcher.fork_server()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
+def start_daemon(env: dict[str, str], workspace: Path, log: Path) -> subprocess.Popen:
+    """`dagster-daemon run` on the bench's instance and workspace (its output to `log`)."""
     with open(log, "ab") as out:
-        os.dup2(out.fileno(), 1)
-        os.dup2(out.fileno(), 2)
+        return subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", str(workspace)],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                                start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End the daemon and the code server it started (its process group, which it leads)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            multiprocessing.forkserver.ensure_running()
-        finally:
-            for fd, saved_fd in ((1, saved[0]), (2, saved[1])):
-                os.dup2(saved_fd, fd)
-                os.close(saved_fd)
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
 
 
-def launch_as_daemon(instance, workspace) -> str:
-    """Create the nightly run from the schedule's own run request at its 02:00 tick of
-    2024-12-31 Beijing time (pipelines/ops/schedules.py `year_run_requests`: job ecoscore_all,
-    year 2024 in its config, month 2024-12 in its tags) and launch it through the instance's
-    run launcher, as the daemon's run queue does; wait for its end. Returns the run id."""
-    from dagster._cli.job import _create_run
-    from dagster._cli.workspace.cli_target import (
-        get_code_location_from_workspace,
-        get_remote_job_from_remote_repo,
-        get_remote_repository_from_code_location,
-    )
-    from pipelines.lib.run_launcher import PID_TAG
-
+def launch_as_scheduled(instance, env: dict[str, str], workspace: Path, log: Path) -> tuple[str, float]:
+    """Submit the nightly run of the schedule's 02:00 tick of 2024-12-31 Beijing time
+    (pipelines/ops/schedules.py `year_run_requests`: job ecoscore_all, year 2024 in its config,
+    month 2024-12 in its tags) with `dagster job launch`; the daemon's queue launches it. Waits
+    for its end; returns the run id and the seconds it waited in the queue."""
     from pipelines.lib.calendar import BEIJING
     from pipelines.ops.schedules import year_run_requests
 
     [request] = year_run_requests(dt.datetime(2024, 12, 31, 2, tzinfo=BEIJING), "bench", "bench")
-    context = workspace.create_request_context()
-    location = get_code_location_from_workspace(context, None)
-    repo = get_remote_repository_from_code_location(location, None)
-    job = get_remote_job_from_remote_repo(repo, "ecoscore_all")
-    run = _create_run(instance=instance, code_location=location, remote_repo=repo, remote_job=job,
-                      run_config=request.run_config, tags=request.tags,
-                      op_selection=None, run_id=None)
-    instance.launch_run(run.run_id, context)
-    pid = instance.get_run_by_id(run.run_id).tags.get(PID_TAG)
-    while not instance.get_run_by_id(run.run_id).is_finished:
-        LAUNCHED_PEAK_KB[0] = max(LAUNCHED_PEAK_KB[0], high_water_kb(pid))
+    run_id = str(uuid.uuid4())
+    with open(log, "ab") as out:
+        subprocess.run([str(BIN / "dagster"), "job", "launch", "-w", str(workspace),
+                        "-j", "ecoscore_all", "--run-id", run_id,
+                        "--config-json", json.dumps(request.run_config),
+                        "--tags", json.dumps(request.tags)],
+                       env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=True)
+    launched = None
+    while True:
+        run = instance.get_run_by_id(run_id)
+        if launched is None and run.status.value not in ("QUEUED", "NOT_STARTED"):
+            launched = time.time()
+        LAUNCHED_PEAK_KB[0] = max(LAUNCHED_PEAK_KB[0], run_process_high_water_kb(run_id))
+        if run.is_finished:
+            break
         time.sleep(0.05)
-    return run.run_id
+    record = instance.get_run_record_by_id(run_id)
+    queued = (launched or time.time()) - record.create_timestamp.timestamp()
+    return run_id, queued
 
 
 def run_one(data_dir: str, months: str) -> int:
@@ -165,13 +171,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-nightly", action="store_true", help="the full run only")
     parser.add_argument("--fresh-nights", action="store_true",
-                        help="the nights as fresh processes, not launched as the daemon does")
+                        help="the nights as fresh processes, not launched by the daemon")
     parser.add_argument("--run-one", nargs=2, metavar=("DATA_DIR", "MONTHS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_one:
         return run_one(*args.run_one)
     import dagster as dg
 
+    print(f"load average at start: {load_avg()} (1, 5, 15 min; {os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
         storage = Path(tmp) / "dagster"
@@ -188,35 +195,45 @@ def main() -> int:
                       f"nightly run (month {MONTH}; first night after the full run: 12-30 arrives"),
                      ("9999", MONTH, f"nightly run (month {MONTH}; steady state: 12-31 arrives, "
                                      "nothing else new")]
-        os.environ["ECOSCORE_DAGSTER_STORAGE"] = str(storage)
-        os.environ["DAGSTER_HOME"] = str(ROOT)
-        export_environment(settings)  # the code server and the launched runs read the data here
-        from dagster._core.workspace.context import WorkspaceProcessContext
-        from dagster._core.workspace.load_target import ModuleTarget
-
+        # every process of the bench (the full run, the daemon and its runs) reads this data
+        # folder and this Dagster storage from its environment, as a deployment's do
+        env = {**os.environ, "ECOSCORE_DATA_DIR": str(settings.data_dir),
+               "ECOSCORE_DAGSTER_STORAGE": str(storage), "DAGSTER_HOME": str(ROOT)}
+        env.pop("ECOSCORE_WAREHOUSE", None)
+        workspace = Path(tmp) / "workspace.yaml"
+        workspace.write_text(f"load_from:\n  - python_module:\n      module_name: pipelines.definitions\n"
+                             f"      working_directory: {ROOT}\n", encoding="utf-8")
+        log = Path(tmp) / "daemon.log"
+        daemon = None
         ok = True
-        with dg.DagsterInstance.from_config(str(ROOT)) as instance, WorkspaceProcessContext(
-                instance, ModuleTarget(module_name="pipelines.definitions", attribute=None,
-                                       working_directory=str(ROOT), location_name=None)) as daemon:
-            for index, (last_hour, months, label) in enumerate(runs):
-                arrived = until(december, feed, last_hour)
-                if index == 0 or args.fresh_nights:
-                    run_id, wall = run_in_fresh_process(settings.data_dir, storage, months)
-                    how = "a fresh process"
-                else:
-                    started = time.perf_counter()
-                    if index == 1:  # the daemon's first run starts its fork server
-                        start_fork_server(Path(tmp) / "runs.log")
-                    run_id = launch_as_daemon(instance, daemon)
-                    wall = time.perf_counter() - started
-                    how = ("launched as the daemon does, its fork server starting" if index == 1
-                           else "launched as the daemon does, warm")
-                result = instance.get_run_by_id(run_id)
-                ok = result is not None and result.is_success
-                report(f"{label}, {arrived:,} rows; {how})", instance, run_id, ok, wall)
-                if not ok:
-                    break
+        with dg.DagsterInstance.local_temp(str(storage)) as instance:
+            try:
+                if not (args.no_nightly or args.fresh_nights):  # started early: up by the nights
+                    daemon = start_daemon(env, workspace, log)
+                for index, (last_hour, months, label) in enumerate(runs):
+                    arrived = until(december, feed, last_hour)
+                    note = ""
+                    if index == 0 or args.fresh_nights:
+                        run_id, wall = run_in_fresh_process(env, settings.data_dir, months)
+                        how = "a fresh process"
+                    else:
+                        run_id, queued = launch_as_scheduled(instance, env, workspace, log)
+                        record = instance.get_run_record_by_id(run_id)
+                        wall = record.end_time - record.create_timestamp.timestamp()
+                        note = f" ({queued:.1f} s of it queued, {wall - queued:.1f} s launched)"
+                        how = "submitted to the daemon's queue, launched by Dagster's DefaultRunLauncher"
+                    result = instance.get_run_by_id(run_id)
+                    ok = result is not None and result.is_success
+                    report(f"{label}, {arrived:,} rows; {how})", instance, run_id, ok, wall, note)
+                    if not ok:
+                        break
+            finally:
+                if daemon is not None:
+                    stop(daemon)
+        if not ok and log.exists():
+            print(log.read_text(encoding="utf-8", errors="replace")[-3000:])
         print(f"peak memory: {peak_mb():.0f} MB (the largest run process, dbt included)")
+        print(f"load average at end: {load_avg()}")
         return 0 if ok else 1
 
 

@@ -75,33 +75,37 @@ def dbt_vars(run: RunParameters) -> dict[str, Any]:
     return {"year": run.assessment_year, "as_of": run.as_of}
 
 
-def relations_by_key() -> dict[dg.AssetKey, str]:
-    """Each dbt model's asset key → its relation in the warehouse (schema.name)."""
-    manifest = load_manifest()
-    translator = DomainTranslator()
-    return {translator.get_asset_key(node): relation(node)
-            for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")}
-
-
 def relation(node: Mapping[str, Any]) -> str:
     return f"{node['schema']}.{node['alias']}"
 
 
-def relation_metadata(con: duckdb.DuckDBPyConnection, relation_name: str) -> dict[str, Any]:
-    """`dagster/row_count` and, where the rows record them, the standards or schemes they came
-    from (counted on the run's own connection while dbt writes: one process, one database)."""
+RECORDED_COLUMNS = (("standard_code", "standards"), ("scheme_code", "schemes"))
+
+
+def recorded_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Relation (schema.name) → which of standard_code / scheme_code its rows record (one query
+    for the whole warehouse, before dbt runs: a model's columns rarely change)."""
+    names = [column for column, _ in RECORDED_COLUMNS]
+    found: dict[str, list[str]] = {}
+    for schema, table, column in con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            f"where column_name in ({', '.join('?' for _ in names)}) order by all", names).fetchall():
+        found.setdefault(f"{schema}.{table}", []).append(column)
+    return found
+
+
+def relation_metadata(con: duckdb.DuckDBPyConnection, relation_name: str,
+                      columns: list[str]) -> dict[str, Any]:
+    """`dagster/row_count` and, where the rows record them (`columns`), the standards or schemes
+    they came from: one query, on the run's own connection while dbt writes (one process, one
+    database)."""
+    labels = dict(RECORDED_COLUMNS)
+    listed = "".join(f", coalesce(string_agg(distinct {c}, ', ' order by {c}), '')" for c in columns)
     try:
-        metadata: dict[str, Any] = {
-            "dagster/row_count": con.execute(f"select count(*) from {relation_name}").fetchone()[0]}
-        columns = {r[0] for r in con.execute(f"describe {relation_name}").fetchall()}
-        for column, label in (("standard_code", "standards"), ("scheme_code", "schemes")):
-            if column in columns:
-                metadata[label] = con.execute(
-                    f"select coalesce(string_agg(distinct {column}, ', ' order by {column}), '') "
-                    f"from {relation_name}").fetchone()[0]
-        return metadata
+        row = con.execute(f"select count(*){listed} from {relation_name}").fetchone()
     except duckdb.Error:
         return {}
+    return {"dagster/row_count": row[0], **{labels[c]: v for c, v in zip(columns, row[1:], strict=True)}}
 
 
 # dbt's unit tests check the SQL of a rule against fixed fixture rows: they do not read the data,
@@ -298,6 +302,7 @@ class Reporter:
     checks: dict[str, dg.AssetCheckKey]
     con: duckdb.DuckDBPyConnection
     air_days: str = ""  # the days the air path's models rebuilt ("all": every day)
+    columns: dict[str, list[str]] = field(default_factory=dict)  # recorded_columns()
     reported: set[str] = field(default_factory=set)
     outcome: dict[str, Any] = field(default_factory=lambda: {"assets": {}, "checks": []})
 
@@ -310,7 +315,8 @@ class Reporter:
                   "dbt/seconds": round(result.seconds, 3)}
         if uid in self.assets and result.status == "success":
             self.reported.add(uid)
-            metadata = {**relation_metadata(self.con, relation(node)), **common}
+            name = relation(node)
+            metadata = {**relation_metadata(self.con, name, self.columns.get(name, [])), **common}
             if AIR_HOURLY_PATH in node.get("tags", []) and self.air_days:
                 metadata["ecoscore/days_rebuilt"] = self.air_days
             self.outcome["assets"][self.assets[uid].to_user_string()] = \
@@ -342,8 +348,9 @@ def build_step(context: dg.AssetExecutionContext, run: RunParameters,
         context.log.info(f"输入未变，沿用运行 {plan.reused.run_id[:8]} 构建的表 "
                          f"inputs unchanged since run {plan.reused.run_id} "
                          f"({plan.reused.built_at:%Y-%m-%d %H:%M} UTC): "
-                         f"{len(plan.reused.outcome['assets'])} tables and "
-                         f"{len(plan.reused.outcome['checks'])} test results reused")
+                         f"{len(plan.reused.outcome['assets'])} tables reused, their "
+                         f"{len(plan.reused.outcome['checks'])} tests not run again (their "
+                         "latest results stand)")
         yield from reuse.cached_events(plan.reused)
     if plan.full_refresh and not run.full_refresh:
         context.log.info("空气小时模型的 SQL 与上次构建不同（或首次构建）：整条路径全量重算 "
@@ -353,7 +360,7 @@ def build_step(context: dg.AssetExecutionContext, run: RunParameters,
                          f"{plan.window[1]}")
     if not plan.build:
         return
-    if plan.before_nodes:
+    if plan.before_nodes and plan.reused is None:  # built now: no record until it succeeds
         with connect(settings) as con:
             reuse.forget(con, reuse.GROUP)
     base_vars = dbt_vars(run)
@@ -365,7 +372,8 @@ def build_step(context: dg.AssetExecutionContext, run: RunParameters,
     failures: list[dbt_launcher.NodeResult] = []
     with connect(settings) as con:  # one database with dbt's (same process): counts as dbt writes
         days = "all" if window == "all" else "none" if window == "none" else " … ".join(window)
-        reporter = Reporter(manifest, assets, checks, con, air_days=days)
+        reporter = Reporter(manifest, assets, checks, con, air_days=days,
+                            columns=recorded_columns(con))
         invocation = dbt_launcher.stream(command, warehouse=settings.warehouse_path,
                                          target_path=settings.dbt_target,
                                          vars={**base_vars, "air_window": window},
