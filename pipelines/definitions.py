@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 import pipelines
-from pipelines.lib.resources import RunParameters, WarehouseResource
+from pipelines.lib.resources import RunParameters, WarehouseResource, WarmUp
 from pipelines.lib.settings import Settings, get_settings
 
 DEFINITION_MODULES = ("assets", "schedules", "sensors", "checks")
@@ -38,7 +38,8 @@ def shared_resources(settings: Settings, **run: object) -> dict[str, object]:
     … as RunParameters fields), which read the run's own warehouse resource, whichever it is
     (a shard's run derives its year from the shard's schemes)."""
     warehouse = WarehouseResource.configure_at_launch(**WarehouseResource.config_for(settings))
-    return {"warehouse": warehouse, "run": RunParameters(warehouse=warehouse, **run)}
+    parameters = RunParameters(warehouse=warehouse, **run)
+    return {"warehouse": warehouse, "run": parameters, "warm_up": WarmUp(run=parameters)}
 
 
 def build_definitions(settings: Settings | None = None, **run: object) -> dg.Definitions:

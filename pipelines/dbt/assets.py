@@ -33,7 +33,7 @@ from pipelines.dbt import reuse
 from pipelines.dbt.project import dbt_project
 from pipelines.lib import dbt_launcher
 from pipelines.lib.partitions import run_months, window_dates
-from pipelines.lib.resources import RunParameters, WarehouseResource
+from pipelines.lib.resources import RunParameters, WarehouseResource, WarmUp
 from pipelines.lib.warehouse import connect
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -434,8 +434,9 @@ def rejudge(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection,
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name=STEP,
             dagster_dbt_translator=DomainTranslator())
 def ecoscore_dbt(context: dg.AssetExecutionContext, run: RunParameters,
-                 warehouse: WarehouseResource):
-    """Seeds, models and tests of the whole project in one `dbt build` (module docstring)."""
+                 warehouse: WarehouseResource, warm_up: WarmUp):
+    """Seeds, models and tests of the whole project in one `dbt build` (module docstring); a
+    run with this step warms dbt and Great Expectations up while it ingests (`warm_up`)."""
     yield from build_step(context, run, warehouse)
 
 
