@@ -91,3 +91,32 @@ def test_a_result_is_handed_over_before_dbt_has_finished(tmp_path: Path):
                                    for kind, status, _ in seen)
     assert seen[0][2]  # handed over before the invocation had an outcome
     assert stream.run is not None and stream.run.success and len(stream.run.results) == 14
+
+
+def test_the_unit_totals_are_checked_once_by_dbt_and_a_wrong_total_fails(sample_run: Settings,
+                                                                         tmp_path: Path):
+    """Issue 37 item 4, one home for "total = base + every movement" (SPEC §4: 年度目标考核得分 =
+    各单项目标分值 − 扣分 + 加分): dbt's `assert_unit_totals_add_up` (an asset check on
+    fct_unit_scores); no quality suite computes it again. A total 1.5 points off fails it,
+    naming the unit."""
+    from pipelines.lib import dbt_launcher
+
+    warehouse = tmp_path / "ecoscore.duckdb"
+    shutil.copy2(sample_run.warehouse_path, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        unit = con.execute("select unit_code from marts.fct_unit_scores order by all limit 1").fetchone()[0]
+        con.execute("update marts.fct_unit_scores set total_score = total_score - 1.5 "
+                    "where unit_code = ?", [unit])
+    run = dbt_launcher.invoke(["test", "--select", "assert_unit_totals_add_up"], warehouse=warehouse,
+                              target_path=tmp_path / "target", vars={"year": 2024}, check=False)
+    [failed] = run.failures()
+    assert failed.name == "assert_unit_totals_add_up" and failed.failures == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select unit_code from (" + compiled(tmp_path) + ")").fetchall()
+    assert rows == [(unit,)]
+
+
+def compiled(target: Path) -> str:
+    """The compiled SQL of the singular test (dbt writes it under the target folder)."""
+    [path] = (target / "target" / "compiled").rglob("assert_unit_totals_add_up.sql")
+    return path.read_text(encoding="utf-8")

@@ -249,3 +249,18 @@ def test_air_hour_labels_and_validity_have_one_home():
              "air_station_hourly_checked": "staging.stg_air__station_hourly_checked"}
     for suite, model in reads.items():
         assert model in inspect.getsource(FRAMES[suite]), suite
+
+
+def test_unit_totals_are_reconciled_in_one_place():
+    """Issue 37 item 4: "total = base points + Σ movements" (SPEC §4) is dbt's singular test
+    tests/scoring/assert_unit_totals_add_up.sql (an asset check on fct_unit_scores); the quality
+    suites (Great Expectations) no longer compute it again."""
+    from pipelines.lib.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
+
+    test = (DBT_PROJECT_DIR / "tests" / "scoring" / "assert_unit_totals_add_up.sql").read_text(
+        encoding="utf-8")
+    assert "units.base_points + coalesce(moved.moved, 0)" in test
+    frames = (PIPELINES / "quality" / "frames.py").read_text(encoding="utf-8")
+    assert "base_points" not in frames and "total_score" not in frames
+    suites = " ".join(p.read_text(encoding="utf-8") for p in EXPECTATIONS_DIR.glob("*.yaml"))
+    assert "unexplained_points" not in suites

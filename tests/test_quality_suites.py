@@ -176,20 +176,6 @@ def test_a_score_above_its_item_points_blocks():
     assert finding.rows == [{"scheme_code": "s", "unit_code": "b", "item_code": "1"}]
 
 
-def test_a_total_that_does_not_reconcile_with_its_movements_blocks():
-    con = duckdb.connect()
-    con.execute("create schema marts")
-    con.execute("create table marts.fct_unit_scores as select * from (values "
-                "('s', 'a', 6.0, 6.0), ('s', 'b', 4.0, 6.0)) t(scheme_code, unit_code, total_score, "
-                "base_points)")
-    con.execute("create table marts.fct_score_movements as select * from (values "
-                "('s', 'b', -1.5)) t(scheme_code, unit_code, points)")
-    frame, parameters = FRAMES["mart_unit_scores"](con, 2024, "")
-    findings = {f.why.split("（")[0]: f for f in validate(SUITES["mart_unit_scores"], frame, parameters)}
-    assert findings["总分与扣分加分明细对不上"].level == BLOCK
-    assert findings["总分与扣分加分明细对不上"].rows == [{"scheme_code": "s", "unit_code": "b"}]
-
-
 PII = "发布的数据中出现个人信息（身份证号、电话号码或签名姓名）"
 
 

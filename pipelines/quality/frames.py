@@ -173,24 +173,6 @@ def mart_score_movements(con: duckdb.DuckDBPyConnection, year: int, as_of: str) 
     return frame, {}
 
 
-def mart_unit_scores(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
-    """Totals against the movements: score = base − deductions + bonuses (SPEC §4)."""
-    frame = con.sql("""
-        with moved as (
-            select scheme_code, unit_code, sum(points)::double as moved
-            from marts.fct_score_movements
-            group by all
-        )
-        select s.scheme_code, s.unit_code, s.total_score::double as total_score,
-            s.base_points::double as base_points, coalesce(m.moved, 0) as moved,
-            round(s.total_score::double - s.base_points::double - coalesce(m.moved, 0), 6)
-                as unexplained_points
-        from marts.fct_unit_scores as s
-        left join moved as m using (scheme_code, unit_code)
-    """).pl()
-    return frame, {}
-
-
 def published_columns(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
     """Every published column, with the first text value in it that holds personal data (an ID
     number, a phone number, a signed name: the one rule of pipelines/lib/personal.py), masked —
@@ -340,6 +322,5 @@ FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, int, str], Frame]] = {
     "ledger_events": ledger_events,
     "mart_unit_item_scores": mart_unit_item_scores,
     "mart_score_movements": mart_score_movements,
-    "mart_unit_scores": mart_unit_scores,
     "published_personal_data": published_columns,
 }
