@@ -264,3 +264,61 @@ def test_unit_totals_are_reconciled_in_one_place():
     assert "base_points" not in frames and "total_score" not in frames
     suites = " ".join(p.read_text(encoding="utf-8") for p in EXPECTATIONS_DIR.glob("*.yaml"))
     assert "unexplained_points" not in suites
+
+
+def test_station_completeness_is_counted_once():
+    """Issue 37 item 4: a station-month's completeness is int_air__station_monthly's valid days
+    against the days the standard asks for (GB 3095-2012 表4; macros/air/feed.sql): the quality
+    check air_station_completeness and the dashboard both read that model; the dashboard counts
+    no hours and knows no day count of its own."""
+    import inspect
+
+    from pipelines.publish.dashboard import data
+    from pipelines.quality.frames import FRAMES
+
+    dashboard = inspect.getsource(data.station_completeness).replace(
+        data.station_completeness.__doc__, "")  # the code, not its docstring
+    assert "intermediate.int_air__station_monthly" in dashboard
+    for rule in ("_hours", "24 *", "monthrange", "27", "25"):
+        assert rule not in dashboard, rule
+    assert "intermediate.int_air__station_monthly" in inspect.getsource(FRAMES["air_station_completeness"])
+
+
+def test_the_monthly_water_rules_have_one_home():
+    """Issue 37 item 4: sections, months, numbers and section-months sent twice are judged by
+    stg_water__section_monthly_checked; the quality suite reads its `problem_kind` after dbt
+    built it (no raw gate parsing the cells a second time beside it)."""
+    import inspect
+
+    from pipelines.lib.settings import EXPECTATIONS_DIR
+    from pipelines.quality.frames import FRAMES
+    from pipelines.quality.suites import load_suites
+
+    suites = {s.name: s for s in load_suites()}
+    assert "raw_water_section_monthly" not in suites
+    assert suites["water_section_monthly_checked"].asset == ["staging", "stg_water__section_monthly_checked"]
+    frame = inspect.getsource(FRAMES["water_section_monthly_checked"])
+    assert "from staging.stg_water__section_monthly_checked" in frame
+    for rule in ("raw.water_section_monthly", "strptime", "water_parse_value", "count(distinct"):
+        assert rule not in frame, rule
+    assert (EXPECTATIONS_DIR / "water_section_monthly_checked.yaml").exists()
+
+
+# a list of formats a date written by a person is parsed with (SQL: try_strptime(x, ['%Y-%m', …]))
+DATE_FORMATS = re.compile(r"strptime\([^;]{0,120}?'%Y[-/年]%m", re.DOTALL)
+
+
+def test_the_date_formats_people_write_have_one_home():
+    """Issue 37 item 4: the formats of a date (2024-03-05, 2024/3/5) and of a month (2024-03,
+    2024/03, 2024年03月) a person writes in an input file are listed once, in
+    macros/ops/dates.sql (`parse_date`, `parse_month`); the staging models, fct_as_of_cuts and
+    the quality frames call them. (The air feed's timestamps have their own home,
+    macros/air/feed.sql.)"""
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+
+    home = DBT_PROJECT_DIR / "macros" / "ops" / "dates.sql"
+    air_feed = {DBT_PROJECT_DIR / "macros" / "air" / "feed.sql", PIPELINES / "air" / "calculator.py"}
+    places = [p for p in [*DBT_PROJECT_DIR.joinpath("models").rglob("*.sql"),
+                          *DBT_PROJECT_DIR.joinpath("macros").rglob("*.sql"), *python_sources()]
+              if p not in air_feed and DATE_FORMATS.search(p.read_text(encoding="utf-8"))]
+    assert places == [home]

@@ -1,5 +1,8 @@
-"""The water and ledger gates on their own (no pipeline run): a few bad cells or rows are listed
-as quarantined with file, (sheet,) row, column and reason; a whole unusable input blocks."""
+"""The water and ledger checks on their own (no pipeline run): a few bad cells or rows are listed
+as quarantined with file, (sheet,) row, column and reason; a whole unusable input blocks. The
+monthly water cells are judged by the model that owns the rules
+(stg_water__section_monthly_checked, built here by dbt alone: issue 37), the registry of
+sections by its raw gate."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.lib.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from pipelines.lib import dbt_launcher
+from pipelines.lib.settings import PROJECT_ROOT
 from pipelines.lib.warehouse import replace_table
-from pipelines.quality.frames import FRAMES, WATER_MONTH_FORMATS
+from pipelines.quality.frames import FRAMES
 from pipelines.quality.suites import BLOCK, PASS, QUARANTINED, Finding, load_suites, validate
 from pipelines.water.ingest import SECTION_COLUMNS, read_section_monthly, read_table
 
@@ -40,28 +44,50 @@ def findings_of(name: str, con: duckdb.DuckDBPyConnection) -> dict[str, Finding]
     return {f.why.split("：")[0]: f for f in validate(SUITES[name], frame, parameters)}
 
 
-def water_findings(raw: Path, name: str = "raw_water_section_monthly") -> dict[str, Finding]:
-    con = duckdb.connect()
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One scratch warehouse for the module's water cases: dbt parses once for it."""
+    return tmp_path_factory.mktemp("water_checked") / "w.duckdb"
+
+
+def load_raw(raw: Path, con: duckdb.DuckDBPyConnection) -> None:
     replace_table(con, "raw", "water_section_monthly", read_section_monthly(raw))
     replace_table(con, "raw", "water_sections", read_table(raw, "sections.csv", SECTION_COLUMNS, "断面名录"))
-    return findings_of(name, con)
+
+
+def water_findings(raw: Path, warehouse: Path) -> dict[str, Finding]:
+    """The monthly cells loaded, the checked model built by dbt (its sections and the indicator
+    aliases with it), the suite run on what the model says."""
+    with duckdb.connect(str(warehouse)) as con:
+        load_raw(raw, con)
+    dbt_launcher.invoke(["build", "--select", "+stg_water__section_monthly_checked",
+                         "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"],
+                        warehouse=warehouse, target_path=warehouse.parent / "target",
+                        vars={"year": 2024})
+    with duckdb.connect(str(warehouse)) as con:
+        return findings_of("water_section_monthly_checked", con)
+
+
+def registry_findings(raw: Path) -> dict[str, Finding]:
+    """The raw gate on the registry of sections (before dbt)."""
+    con = duckdb.connect()
+    load_raw(raw, con)
+    return findings_of("raw_water_sections", con)
 
 
 def failing(findings: dict[str, Finding]) -> dict[str, str]:
     return {why: f.level for why, f in findings.items() if f.level != PASS}
 
 
-def test_the_sample_water_inputs_pass_every_expectation(water_raw: Path):
-    assert failing(water_findings(water_raw)) == {}
-    assert failing(water_findings(water_raw, "raw_water_sections")) == {}
+@pytest.mark.e2e  # dbt builds the model
+def test_the_sample_water_inputs_pass_every_expectation(water_raw: Path, warehouse: Path):
+    assert failing(water_findings(water_raw, warehouse)) == {}
+    assert failing(registry_findings(water_raw)) == {}
 
 
-def test_the_month_formats_are_the_staging_models_own():
-    staging = DBT_PROJECT_DIR / "models" / "staging" / "water" / "stg_water__section_monthly_checked.sql"
-    assert WATER_MONTH_FORMATS in staging.read_text(encoding="utf-8")
-
-
-def test_a_few_bad_water_cells_are_quarantined_with_file_row_and_column(water_raw: Path):
+@pytest.mark.e2e
+def test_a_few_bad_water_cells_are_quarantined_with_file_row_and_column(water_raw: Path,
+                                                                        warehouse: Path):
     def add_faults(lines: list[str]) -> list[str]:
         cells = lines[1].split(",")  # 钦江高速公路桥,2024-01,7.18,5.96,…
         unknown = ",".join(["不存在的断面", *cells[1:]])
@@ -71,7 +97,7 @@ def test_a_few_bad_water_cells_are_quarantined_with_file_row_and_column(water_ra
 
     rewrite(water_raw / MONTHLY, add_faults)
     n = len((water_raw / MONTHLY).read_text(encoding="utf-8").splitlines())
-    findings = water_findings(water_raw)
+    findings = water_findings(water_raw, warehouse)
     assert failing(findings) == {"断面不在断面名录中（sections.csv）": QUARANTINED,
                                  "监测值不是数值（缺测请留空或写 --）": QUARANTINED,
                                  "监测值为负": QUARANTINED}
@@ -84,18 +110,22 @@ def test_a_few_bad_water_cells_are_quarantined_with_file_row_and_column(water_ra
     assert negative.where() == f"{MONTHLY} 第 {n} 行 高锰酸盐指数(mg/L) 列：-0.5（共 1 行）"
 
 
-def test_a_monthly_file_of_unknown_sections_blocks_and_names_the_file(water_raw: Path):
+@pytest.mark.e2e
+def test_a_monthly_file_of_unknown_sections_blocks_and_names_the_file(water_raw: Path,
+                                                                      warehouse: Path):
     rewrite(water_raw / MONTHLY, lambda lines: [lines[0], *("某" + line for line in lines[1:])])
-    finding = water_findings(water_raw)["断面不在断面名录中（sections.csv）"]
+    finding = water_findings(water_raw, warehouse)["断面不在断面名录中（sections.csv）"]
     assert finding.level == BLOCK
     assert f"{MONTHLY} 中" in finding.why and "整份文件不可用" in finding.why
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("token", ["--", "NaN", "", "-;"])
-def test_missing_water_value_tokens_are_missing_values_not_faults(water_raw: Path, token: str):
+def test_missing_water_value_tokens_are_missing_values_not_faults(water_raw: Path, warehouse: Path,
+                                                                  token: str):
     rewrite(water_raw / MONTHLY, lambda lines: [lines[0], ",".join(
         [*lines[1].split(",")[:3], token, *lines[1].split(",")[4:]]), *lines[2:]])
-    assert failing(water_findings(water_raw)) == {}
+    assert failing(water_findings(water_raw, warehouse)) == {}
 
 
 def test_a_section_registered_twice_or_with_an_unreadable_target_class_blocks(water_raw: Path):
@@ -105,7 +135,7 @@ def test_a_section_registered_twice_or_with_an_unreadable_target_class_blocks(wa
         return [lines[0], lines[1], ",".join(second), *lines[3:], lines[1]]
 
     rewrite(water_raw / "water" / "sections.csv", break_registry)
-    findings = water_findings(water_raw, "raw_water_sections")
+    findings = registry_findings(water_raw)
     assert findings["断面编码重复"].level == BLOCK
     assert [r["source_row"] for r in findings["断面编码重复"].rows] == [2, 12]
     target = findings["目标水质类别无法识别（应为 I–V、Ⅰ–Ⅴ 或 1–5）"]

@@ -76,6 +76,9 @@ REFERENCE_RELATIONS = {"dim_schemes": "staging.stg_scheme__schemes",
                        "dim_water_classes": "standards.std_gb3838_classes",
                        "dim_peer_ranks": "staging.stg_scoring__peers",
                        "fct_air_station_daily": "intermediate.int_air__station_daily",
+                       # valid days per station-month (GB 3095-2012 表4): the dashboard's
+                       # completeness, counted where the quality check counts it
+                       "fct_air_station_monthly": "intermediate.int_air__station_monthly",
                        # what scoring read (`ecoscore scheme check` measures a scheme against it)
                        "fct_scoring_measures": "intermediate.int_scoring__measures",
                        "fct_ledger_measures": "intermediate.int_scoring__ledger_measures",

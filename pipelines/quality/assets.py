@@ -29,7 +29,6 @@ from pipelines.quality.suites import (
 # suites are gates on raw tables, before dbt, and which read models).
 EXTRA_DEPS = {"raw_air_station_hourly": [["raw", "air_stations"], ["raw", "air_national_stations"]],
               "raw_schemes": [["raw", "scheme_items"], ["raw", "scheme_units"]],
-              "raw_water_section_monthly": [["raw", "water_sections"]],
               "ledger_events": [["raw", "ledger_rows"], ["raw", "ledger_files"],
                                 ["intermediate", "int_ledgers__quarantine"]]}
 

@@ -5,16 +5,18 @@ GX validates DataFrames, not SQL (GX's SQL datasource returns empty results on D
 
 - Gates before dbt read raw tables — they must stop an unusable file before any model is built
   from it, and a new file's rows outside the run's months (a time in the future) never reach the
-  incremental checked table. `raw_air_station_hourly`, `raw_water_section_monthly`,
-  `raw_water_sections`, `raw_schemes`. They parse cells with the very macros the staging models
-  use (macros/air/feed.sql, macros/water/gb3838.sql, rendered with plain jinja2: no second
-  parser) and judge each row on its own; nothing in them labels hours, counts valid hours or
-  days, or builds a day.
+  incremental checked table. `raw_air_station_hourly`, `raw_water_sections`, `raw_schemes`.
+  They parse cells with the very macros the staging models use (macros/air/feed.sql, rendered
+  with plain jinja2: no second parser) and judge each row on its own; nothing in them labels
+  hours, counts valid hours or days, or builds a day.
 - Checks after dbt read the model that owns the rule, as a plain select over it:
   `air_station_completeness` (valid days per station-month: int_air__station_monthly, built on
   int_air__station_daily's 20-hour rule and macros/air/feed.sql's 27/25 days),
   `air_station_hourly_checked` (the hour's natural day, by the station's hour label:
-  stg_air__station_hourly_checked), `ledger_events` (the rows and reasons
+  stg_air__station_hourly_checked), `water_section_monthly_checked` (sections, months,
+  numbers and copies sent twice: stg_water__section_monthly_checked's `problem_kind`, issue 37 —
+  the monthly water cells are a view, so nothing of a bad file persists before the check holds
+  publishing back), `ledger_events` (the rows and reasons
   int_ledgers__quarantine sets aside), the marts and the published columns. The Dagster check
   targets that model's asset, so it runs after it (pipelines/quality/assets.py)."""
 
@@ -32,9 +34,6 @@ from pipelines.lib.settings import DBT_PROJECT_DIR
 
 AIR_COLUMNS = ["pm2_5", "pm10", "so2", "no2", "co", "o3"]
 BOUNDS_SEED = DBT_PROJECT_DIR / "seeds" / "standards" / "std_air_physical_bounds.csv"
-WATER_ALIAS_SEED = DBT_PROJECT_DIR / "seeds" / "standards" / "std_gb3838_indicator_aliases.csv"
-# The month formats stg_water__section_monthly_checked accepts (a test keeps the two equal).
-WATER_MONTH_FORMATS = "['%Y-%m', '%Y/%m', '%Y-%m-%d', '%Y/%m/%d', '%Y年%m月']"
 # Ledger columns int_ledgers__row_problems / int_ledgers__duplicates quarantine a row for.
 LEDGER_CHECKED_COLUMNS = ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
                           "quantity", "amount", "amount_unit", "deadline", "completed_date", "status",
@@ -198,63 +197,19 @@ def personal_data_hits(con: duckdb.DuckDBPyConnection, columns: pl.DataFrame) ->
                                 "text_value": pl.String})
 
 
-def raw_water_section_monthly(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
-    """One row per monitoring cell that names a GB 3838 indicator, parsed as
-    stg_water__section_monthly_checked parses it, with what makes it unusable."""
-    water = dbt_macros("water/gb3838.sql")
-    aliases = pl.read_csv(WATER_ALIAS_SEED, infer_schema=False)  # noqa: F841 (read by DuckDB)
-    frame = con.sql(f"""
-        with sections as (
-            select upper(trim(section_code)) as section_code, trim(section_name) as section_name
-            from raw.water_sections
-        ),
-        parsed as (
-            select cells.source_file, cells.source_row::bigint as source_row,
-                cells.header as source_column,
-                aliases.indicator,
-                cells.raw_value,
-                coalesce(cells.section_code, cells.section_name) as section_text,
-                coalesce(upper(trim(cells.section_code)), by_name.section_code) as section_code,
-                try_strptime(trim(cells.monitor_month), {WATER_MONTH_FORMATS}) as month_start,
-                {water.water_parse_value('cells.raw_value')} as value,
-                case when {water.water_parse_value('cells.raw_value')} is null
-                    and lower(trim(coalesce(cells.raw_value, ''))) not in ({water.water_missing_tokens()})
-                    then cells.raw_value end as value_not_number
-            from raw.water_section_monthly as cells
-            inner join aliases on lower(trim(aliases.alias)) = lower(trim(cells.header))
-            left join sections as by_name on by_name.section_name = trim(cells.section_name)
-        )
-        ,
-        usable as (
-            select parsed.* from parsed
-            inner join sections as known using (section_code)
-            where month_start is not null and value_not_number is null
-                and coalesce(value >= 0, true)
-        ),
-        -- a section-month sent in more than one row whose versions give an indicator different
-        -- values (a missing cell differs from a value; an absent or faulty cell says nothing):
-        -- issue 15 part 1, as stg_water__section_monthly_checked compares them
-        versions as (
-            select section_code, month_start, count(distinct (source_file, source_row)) as n_versions
-            from usable group by all having n_versions > 1
-        ),
-        conflicts as (
-            select u.section_code, u.month_start, u.indicator,
-                string_agg(coalesce(nullif(trim(u.raw_value), ''), '缺测') || '（' || u.source_file
-                    || ' 第 ' || u.source_row::varchar || ' 行）', '、'
-                    order by u.source_file, u.source_row) as versions_text
-            from usable as u inner join versions as v using (section_code, month_start)
-            group by all
-            having count(distinct coalesce(u.value::varchar, '缺测')) > 1
-        )
-        select parsed.* exclude (value, indicator, raw_value), parsed.value::double as value,
-            known.section_code is not null as section_is_known,
-            year(parsed.month_start) as period_year,
-            c.versions_text as conflicting_versions
-        from parsed
-        left join sections as known on known.section_code = parsed.section_code
-        left join conflicts as c on c.section_code = parsed.section_code
-            and c.month_start = parsed.month_start and c.indicator = parsed.indicator
+def water_section_monthly_checked(con: duckdb.DuckDBPyConnection, year: int, as_of: str) -> Frame:
+    """Every monitoring cell as stg_water__section_monthly_checked parsed and judged it (the
+    model owns the rules; `problem_kind` says which one a cell broke)."""
+    frame = con.sql("""
+        select source_file, source_row::bigint as source_row, header as source_column,
+            problem_kind is distinct from 'unknown_section' as section_is_known,
+            case when problem_kind <> 'unreadable_month' or problem_kind is null
+                then make_date(obs_year, obs_month, 1) end as month_start,
+            case when problem_kind = 'not_a_number' then raw_value end as value_not_number,
+            value::double as value,
+            case when problem_kind = 'conflicting_indicator' then problem end as conflicting_versions,
+            obs_year as period_year
+        from staging.stg_water__section_monthly_checked
     """).pl()
     return frame, {"year": year, "year_before": year - 1}
 
@@ -317,7 +272,7 @@ FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, int, str], Frame]] = {
     "air_station_completeness": air_station_completeness,
     "air_unit_official_check": air_unit_official_check,
     "raw_schemes": raw_schemes,
-    "raw_water_section_monthly": raw_water_section_monthly,
+    "water_section_monthly_checked": water_section_monthly_checked,
     "raw_water_sections": raw_water_sections,
     "ledger_events": ledger_events,
     "mart_unit_item_scores": mart_unit_item_scores,

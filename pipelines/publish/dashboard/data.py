@@ -6,7 +6,6 @@ its panel says so instead of failing the page."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -211,35 +210,26 @@ def verdict_colour(verdict: str) -> str:
 
 
 def station_completeness(release_dir: Path, year: int, as_of: date) -> pl.DataFrame | None:
-    """Per station and month: PM2.5 hours received / hours in the month up to the as-of date
-    (%), from the station-daily intermediate in the release's warehouse copy."""
+    """Per station and month of `year` up to the as-of date: valid days ÷ the days the standard
+    asks for (%), as int_air__station_monthly counts them (published as fct_air_station_monthly)
+    — the one home of station completeness
+    (a valid day: ≥ 20 valid PM2.5 hours; 27 valid days a month, 25 in February: GB 3095-2012
+    表4, macros/air/feed.sql), the measure the quality check air_station_completeness reads. A
+    month without any PM2.5 hour shows 0; months after the as-of date are not shown."""
+    last_month = as_of.month if as_of.year == year else 12
     frame = query_release(release_dir, f"""
-        with received as (
-            select station_code, month(obs_date) as obs_month, sum(pm2_5_hours) as hours
-            from marts.fct_air_station_daily
-            where year(obs_date) = {int(year)} and obs_date <= '{as_of.isoformat()}'::date
-            group by all
-        )
-        select s.station_code, s.station_name, m.obs_month, coalesce(r.hours, 0) as hours
+        select s.station_code, s.station_name, m.obs_month,
+            coalesce(c.valid_days, 0) as valid_days, c.required_days
         from marts.dim_air_stations s
-        cross join (select unnest(range(1, 13)) as obs_month) m
-        left join received r on r.station_code = s.station_code and r.obs_month = m.obs_month
+        cross join (select unnest(range(1, {last_month + 1})) as obs_month) m
+        left join marts.fct_air_station_monthly c
+            on c.station_code = s.station_code and c.obs_year = {int(year)}
+            and c.obs_month = m.obs_month
         order by all""")
     if frame is None:
         return None
-    expected = pl.DataFrame({
-        "obs_month": list(range(1, 13)),
-        "expected_hours": [24 * _days_in_month_upto(year, m, as_of) for m in range(1, 13)],
-    }, schema={"obs_month": pl.Int64, "expected_hours": pl.Int64})
-    return (frame.with_columns(pl.col("obs_month").cast(pl.Int64))
-            .join(expected, on="obs_month", how="left")
-            .filter(pl.col("expected_hours") > 0)
-            .with_columns(completeness=(100 * pl.col("hours").cast(pl.Float64) / pl.col("expected_hours"))
-                          .round(1)))
-
-
-def _days_in_month_upto(year: int, month: int, as_of: date) -> int:
-    if (year, month) > (as_of.year, as_of.month):
-        return 0
-    last = calendar.monthrange(year, month)[1]
-    return as_of.day if (year, month) == (as_of.year, as_of.month) else last
+    # a month without any PM2.5 hour has no row in the model: 0 valid days, 0 %
+    return frame.with_columns(pl.col("obs_month").cast(pl.Int64)).with_columns(
+        completeness=pl.when(pl.col("valid_days") == 0).then(0.0)
+        .otherwise(100 * pl.col("valid_days").cast(pl.Float64) / pl.col("required_days"))
+        .clip(upper_bound=100).round(1))

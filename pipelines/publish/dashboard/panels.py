@@ -683,7 +683,8 @@ def quality_panel(gates: pl.DataFrame | None, completeness: pl.DataFrame | None,
     link = f"详细报告（问题行、文件）：{report_link}。" if report_link and gates is not None else ""
     return Panel(key="07_quality", title=title, figures=figures, tables=tables,
                  missing=missing + ("。" if missing else ""),
-                 note=link + "完整率 = 当月收到的 PM2.5 小时值个数 ÷ 当月应有小时数（截至统计日）。")
+                 note=link + ("完整率 = 当月 PM2.5 日均值有效的天数 ÷ 标准要求的有效天数"
+                                    "（GB 3095-2012 表4），截至统计日，最高 100%。"))
 
 
 # ---------- department duties (seed 002)

@@ -1,18 +1,20 @@
 {#- What an as-of run (`--as-of`, dbt var `as_of`) left out: per dated input, the rows dated
     after the as-of date (macros/ops/as_of.sql cuts them in staging), their first and last
     date, and the rows without a date that were kept. Empty without an as-of date. The as-of
-    dashboard prints it under its title. -#}
+    dashboard prints it under its title. Each input's date is the one its staging model cuts on
+    (the air hours' and ledger events' models, the `_dated` staging models' `known_on`):
+    nothing here reads a raw table or parses a date again (issue 37). -#}
 
 -- the inputs, declared whatever the as-of date (dbt builds its graph from a parse without one)
 -- depends_on: {{ ref('stg_air__station_hourly_checked') }}
 -- depends_on: {{ ref('int_ledgers__row_problems') }}
 -- depends_on: {{ ref('int_ledgers__duplicates') }}
 -- depends_on: {{ ref('int_ledgers__rows_resolved') }}
--- depends_on: {{ source('raw_water', 'water_section_monthly') }}
--- depends_on: {{ source('raw_water', 'water_drinking_samples') }}
--- depends_on: {{ source('raw_water', 'water_wastewater_plants') }}
--- depends_on: {{ source('raw_scoring', 'scoring_published_measures') }}
--- depends_on: {{ source('raw_scoring', 'scoring_self_scores') }}
+-- depends_on: {{ ref('stg_water__section_monthly_dated') }}
+-- depends_on: {{ ref('stg_water__drinking_samples_dated') }}
+-- depends_on: {{ ref('stg_water__wastewater_plants_dated') }}
+-- depends_on: {{ ref('stg_scoring__published_measures_dated') }}
+-- depends_on: {{ ref('stg_scoring__self_scores_dated') }}
 
 {%- if var('as_of', '') %}
 
@@ -44,19 +46,17 @@
             and rows.ledger_row_id not in (select ledger_row_id from ledger_rejected)
     ),
 
-    -- one row per section and month (the raw table has one row per cell); the month formats are
-    -- those stg_water__section_monthly_checked reads
+    -- the other dated inputs as their staging models read and date them (the `_dated` models:
+    -- the staging model of each cuts on the same `known_on`); one row per section and month
+    -- for the monthly water cells (one row per cell there)
     water_months as (
         select distinct
             'water_section_months' as input_code,
             '地表水断面月度监测' as input_zh,
             '月份结束后计入' as date_rule_zh,
-            coalesce(section_code, section_name) as section,
-            last_day(try_strptime(
-                trim(monitor_month),
-                ['%Y-%m', '%Y/%m', '%Y-%m-%d', '%Y/%m/%d', '%Y年%m月']
-            )::date) as cut_date
-        from {{ source('raw_water', 'water_section_monthly') }}
+            coalesce(section_code, source_file || '#' || source_row::varchar) as section,
+            known_on as cut_date
+        from {{ ref('stg_water__section_monthly_dated') }}
     ),
 
     drinking as (
@@ -65,13 +65,8 @@
             '饮用水水源地采样' as input_zh,
             '按采样日期' as date_rule_zh,
             source_code,
-            sample_date::date as cut_date
-        from (
-            select
-                source_code,
-                try_strptime(trim(sample_date), ['%Y-%m-%d', '%Y/%m/%d']) as sample_date
-            from {{ source('raw_water', 'water_drinking_samples') }}
-        )
+            known_on as cut_date
+        from {{ ref('stg_water__drinking_samples_dated') }}
     ),
 
     wastewater as (
@@ -79,8 +74,8 @@
             'wastewater_plant_months' as input_code,
             '污水处理厂月度数据' as input_zh,
             '月份结束后计入' as date_rule_zh,
-            last_day(try_strptime(trim(month), ['%Y-%m', '%Y/%m'])::date) as cut_date
-        from {{ source('raw_water', 'water_wastewater_plants') }}
+            known_on as cut_date
+        from {{ ref('stg_water__wastewater_plants_dated') }}
     ),
 
     published as (
@@ -88,8 +83,8 @@
             'published_measures' as input_code,
             '公开发布的指标值' as input_zh,
             '按发布日期（未注明日期的按全年已知保留）' as date_rule_zh,
-            try_strptime(trim(published_on), ['%Y-%m-%d', '%Y/%m/%d'])::date as cut_date
-        from {{ source('raw_scoring', 'scoring_published_measures') }}
+            known_on as cut_date
+        from {{ ref('stg_scoring__published_measures_dated') }}
     ),
 
     self_scores as (
@@ -97,8 +92,8 @@
             'self_scores' as input_code,
             '单位自评分' as input_zh,
             '按报送日期（未注明日期的保留）' as date_rule_zh,
-            try_strptime(trim(submitted_on), ['%Y-%m-%d', '%Y/%m/%d'])::date as cut_date
-        from {{ source('raw_scoring', 'scoring_self_scores') }}
+            known_on as cut_date
+        from {{ ref('stg_scoring__self_scores_dated') }}
     ),
 
     dated as (

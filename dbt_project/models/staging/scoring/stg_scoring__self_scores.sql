@@ -1,20 +1,9 @@
 {{ config(tags=['as_of']) }}
-with source as (
-    select * from {{ source('raw_scoring', 'scoring_self_scores') }}
-),
+{#- Self scores of stg_scoring__self_scores_dated.
+    As of a date (`--as-of`, dbt var `as_of`): only the rows known by then, cut on the date
+    the dated model gives each row (`known_on`) with the one macro (macros/ops/as_of.sql);
+    fct_as_of_cuts lists the others from the dated model. Without an as-of date: every row. -#}
 
-renamed as (
-    select
-        scheme_code,
-        unit_code,
-        item_code,
-        self_score::decimal(18, 4) as self_score,
-        -- optional: the day the unit submitted it (cut by an as-of run when later)
-        try_strptime(trim(submitted_on), ['%Y-%m-%d', '%Y/%m/%d'])::date as submitted_on,
-        source_file,
-        source_row
-    from source
-)
-
-select * from renamed
-where {{ known_as_of('submitted_on') }}
+select * exclude (known_on)
+from {{ ref('stg_scoring__self_scores_dated') }}
+where {{ known_as_of('known_on') }}

@@ -1,31 +1,9 @@
 {{ config(tags=['as_of']) }}
-with source as (
-    select * from {{ source('raw_water', 'water_drinking_samples') }}
-),
+{#- Drinking-water source samples of stg_water__drinking_samples_dated.
+    As of a date (`--as-of`, dbt var `as_of`): only the rows known by then, cut on the date
+    the dated model gives each row (`known_on`) with the one macro (macros/ops/as_of.sql);
+    fct_as_of_cuts lists the others from the dated model. Without an as-of date: every row. -#}
 
-aliases as (
-    select * from {{ ref('std_gb3838_indicator_aliases') }}
-),
-
-renamed as (
-    select
-        ---------- ids
-        upper(trim(s.source_code)) as source_code,
-        trim(s.source_name) as source_name,
-        lower(trim(s.unit_code)) as unit_code,
-        try_strptime(trim(s.sample_date), ['%Y-%m-%d', '%Y/%m/%d'])::date as sample_date,
-        aliases.indicator,
-        ---------- properties
-        -- GB 3838-2002 表1 第8项 (TP): the one rule of 湖/库/河 (macros/water/gb3838.sql)
-        coalesce({{ water_waterbody('s.waterbody') }}, 'river') as waterbody,
-        ---------- measures
-        {{ water_parse_value('s.value') }} as value,
-        trim(s.factor) as factor,
-        s.source_file,
-        s.source_row
-    from source as s
-    left join aliases on lower(trim(aliases.alias)) = lower(trim(s.factor))
-)
-
-select * from renamed
-where {{ known_as_of('sample_date') }}
+select * exclude (known_on)
+from {{ ref('stg_water__drinking_samples_dated') }}
+where {{ known_as_of('known_on') }}

@@ -1,26 +1,9 @@
 {{ config(tags=['as_of']) }}
-with source as (
-    select * from {{ source('raw_water', 'water_wastewater_plants') }}
-),
+{#- Waste-water plant months of stg_water__wastewater_plants_dated.
+    As of a date (`--as-of`, dbt var `as_of`): only the rows known by then, cut on the date
+    the dated model gives each row (`known_on`) with the one macro (macros/ops/as_of.sql);
+    fct_as_of_cuts lists the others from the dated model. Without an as-of date: every row. -#}
 
-renamed as (
-    select
-        ---------- ids
-        upper(trim(plant_code)) as plant_code,
-        trim(plant_name) as plant_name,
-        lower(trim(unit_code)) as unit_code,
-        year(try_strptime(trim(month), ['%Y-%m', '%Y/%m']))::integer as obs_year,
-        month(try_strptime(trim(month), ['%Y-%m', '%Y/%m']))::integer as obs_month,
-        ---------- properties
-        -- seed 001 item 6(2)②: 漓江流域内 / 非漓江流域内 have different thresholds
-        lower(trim(li_river_basin)) in ('是', 'y', 'yes', 'true', '1') as in_li_river_basin,
-        ---------- measures
-        try_cast(trim(influent_cod_mg_l) as decimal(18, 4)) as influent_cod_mg_l,
-        try_cast(trim(load_rate_pct) as decimal(18, 4)) as load_rate_pct,
-        source_file,
-        source_row
-    from source
-)
-
-select * from renamed
-where obs_year is null or {{ known_as_of(month_end('obs_year', 'obs_month')) }}
+select * exclude (known_on)
+from {{ ref('stg_water__wastewater_plants_dated') }}
+where {{ known_as_of('known_on') }}
