@@ -14,7 +14,10 @@ export ECOSCORE_DAGSTER_STORAGE ?= $(CURDIR)/.dagster_home
 
 .PHONY: setup demo demo-2020 demo-2022 demo-national test test-all test-fast ui lint lint-sql lint-fix browser office papers clean
 
+# then the dbt manifest Dagster's dbt assets are defined from, parsed again when a dbt file is
+# newer than it (importing the code never parses)
 setup: $(VENV)/.installed
+	@$(BIN)/python -m pipelines.lib.dbt_launcher
 
 # The lock file pins every package; uv installs exactly that set, compiled to bytecode once
 # (--compile-bytecode, ~20 s): every `ecoscore` command, Dagster run worker and test process
@@ -115,7 +118,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not e2e" --durations=10
 
 ui: setup
-	@echo "Dagster UI: http://127.0.0.1:3000"
+	@echo "Dagster UI: http://127.0.0.1:3000 (after editing dbt files: make setup, then reload the code location)"
 	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 # sqlfluff reads dbt_project/.sqlfluff (DuckDB dialect, jinja templater with dbt's builtins).

@@ -6,7 +6,7 @@ and peak memory.
 
     .venv/bin/python bench/air_national.py [--stations 1700]
 
-Everything is written under a temp folder (ECOSCORE_DATA_DIR, DBT_TARGET_PATH=target-bench-air).
+Everything is written under a temp folder (its own data folder; dbt's target folder target-bench-air).
 """
 
 from __future__ import annotations
@@ -208,7 +208,6 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecoscore-air-bench-") as tmp:
         settings = Settings(data_dir=(args.keep or Path(tmp)) / "data")
-        os.environ["ECOSCORE_WAREHOUSE"] = str(settings.warehouse_path)
         t0 = time.perf_counter()
         if not (settings.raw_dir / "air").exists():
             generate(settings.raw_dir, args.stations)

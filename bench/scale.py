@@ -50,7 +50,6 @@ def measure_case(folder: Path) -> dict:
     from pipelines.lib.settings import Settings
 
     settings = Settings(data_dir=folder / "data")
-    os.environ["ECOSCORE_WAREHOUSE"] = str(settings.warehouse_path)
     parse = air_national.dbt_launcher.parse(warehouse=settings.warehouse_path,
                                             target_path=air_national.DBT_TARGET,
                                             vars=air_national.DBT_VARS)

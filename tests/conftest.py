@@ -79,15 +79,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Make the dbt manifest the dbt assets are defined from, once, before collection imports
     them (importing does no work): in the controller under xdist, before the workers start."""
     if not hasattr(config, "workerinput"):
-        from pipelines.lib.dbt_launcher import manifest_is_stale
-        from pipelines.lib.settings import DBT_PROJECT_DIR
+        from pipelines.lib.dbt_launcher import prepare_manifest
 
-        # a cheap check first: importing the project (dagster-dbt) costs seconds
-        if manifest_is_stale(DBT_PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
-                             / "manifest.json"):
-            from pipelines.dbt.project import prepare
-
-            prepare()  # parses (~15 s)
+        prepare_manifest(PROJECT_ROOT / "data" / "warehouse" / "ecoscore.duckdb")  # ~15 s if stale
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark

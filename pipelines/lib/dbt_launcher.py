@@ -23,6 +23,7 @@ Both report each finished node to the listeners registered with `add_listener` a
 from __future__ import annotations
 
 import json
+import os
 import queue
 import threading
 import time
@@ -32,6 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.lib.settings import DBT_PROJECT_DIR
+
+# where the project's manifest.json (what Dagster's dbt assets are defined from) lives: dbt's own
+# variable lets two checkouts or test workers keep their own
+MANIFEST_DIR = DBT_PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
 
 # the dbt sources whose change makes a parsed project stale
 WATCHED = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
@@ -237,10 +242,11 @@ def _parsed(warehouse: Path, target_path: Path | str | None, vars: dict[str, Any
     return _manifests[key]
 
 
-def prepare_manifest(target_path: Path, warehouse: Path) -> bool:
+def prepare_manifest(warehouse: Path, target_path: Path = MANIFEST_DIR) -> bool:
     """Write the project's manifest.json (what Dagster's dbt assets are defined from) into
     `target_path` when a dbt file is newer than it; True when it parsed. Called by the entry
-    points (`ecoscore`, `make setup`, the test session), never at import."""
+    points (`ecoscore`, `make setup`, `make ui`, the test session), never at import. The
+    warehouse only names the DuckDB catalogue in the manifest (a parse opens no database)."""
     manifest = target_path / "manifest.json"
     if not manifest_is_stale(manifest):
         return False
@@ -324,3 +330,10 @@ def stream(command: list[str], *, warehouse: Path, target_path: Path, vars: dict
     lines go to stdout (`echo`); no JSON artifact is written (`--no-write-json` is the caller's)."""
     return DbtStream(command, warehouse=warehouse, target_path=target_path, vars=vars,
                      parse_vars=parse_vars, echo=echo)
+
+
+if __name__ == "__main__":  # `make setup` / `make ui`: python -m pipelines.lib.dbt_launcher
+    from pipelines.lib.settings import get_settings
+
+    parsed = prepare_manifest(get_settings().warehouse_path)
+    print(f"dbt manifest {'parsed' if parsed else 'up to date'}: {MANIFEST_DIR / 'manifest.json'}")
