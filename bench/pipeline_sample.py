@@ -226,12 +226,21 @@ def main() -> int:
                     ok = result is not None and result.is_success
                     report(f"{label}, {arrived:,} rows; {how})", instance, run_id, ok, wall, note)
                     if not ok:
+                        for entry in instance.all_logs(run_id):
+                            if entry.is_dagster_event and entry.dagster_event.event_type_value in (
+                                    "ENGINE_EVENT", "STEP_FAILURE", "RUN_FAILURE", "RUN_CANCELED",
+                                    "RUN_CANCELING", "RESOURCE_INIT_FAILURE"):
+                                print(f"  {entry.dagster_event.event_type_value}: "
+                                      f"{(entry.message or '')[:500]}")
                         break
             finally:
                 if daemon is not None:
                     stop(daemon)
         if not ok and log.exists():
-            print(log.read_text(encoding="utf-8", errors="replace")[-3000:])
+            kept = ROOT / "bench" / "out" / "daemon.log"  # /bench/out/ is not committed
+            kept.parent.mkdir(exist_ok=True)
+            shutil.copy(log, kept)
+            print(f"the daemon's log: {kept}")
         print(f"peak memory: {peak_mb():.0f} MB (the largest run process, dbt included)")
         print(f"load average at end: {load_avg()}")
         return 0 if ok else 1

@@ -37,8 +37,11 @@ def shared_resources(settings: Settings, **run: object) -> dict[str, object]:
     so a shard's job gives its own as job config — and the run parameters (`run`: year, as_of,
     … as RunParameters fields), which read the run's own warehouse resource, whichever it is
     (a shard's run derives its year from the shard's schemes)."""
+    # partial resources (configure_at_launch, with these values as defaults): a resource that
+    # depends on one gets the run's configured value (a schedule's year, a shard job's
+    # warehouse), not a copy of the defaults
     warehouse = WarehouseResource.configure_at_launch(**WarehouseResource.config_for(settings))
-    parameters = RunParameters(warehouse=warehouse, **run)
+    parameters = RunParameters.configure_at_launch(warehouse=warehouse, **run)
     return {"warehouse": warehouse, "run": parameters, "warm_up": WarmUp(run=parameters)}
 
 

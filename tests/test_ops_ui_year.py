@@ -127,6 +127,19 @@ def test_a_run_without_config_and_without_a_scheme_fails_before_any_step(setting
     assert f"没有 {year} 年的考核方案文件" in failure
 
 
+def test_a_run_configured_with_a_year_gives_it_to_every_resource(settings: Settings):
+    """The schedule's run config (`resources.run.config.year`) reaches the `run` resource and
+    the resources built on it (the dbt step's WarmUp parses for that year): one partial
+    resource, shared, not a copy of the defaults."""
+    from pipelines.definitions import shared_resources
+
+    resources = shared_resources(settings)
+    assert resources["warm_up"].run is resources["run"]
+    result = dg.materialize([year_seen], resources=resources, raise_on_error=False,
+                            run_config={"resources": {"run": {"config": {"year": 2024}}}})
+    assert result.success and result.output_for_node("year_seen") == 2024
+
+
 def test_a_run_with_a_year_is_not_derived(settings: Settings):
     result = _one_asset_job(settings, year=2024)
     assert result.success and result.output_for_node("year_seen") == 2024
