@@ -106,15 +106,21 @@ def run_config_for(year: int, **values: object) -> dict:
     return {"resources": {"run": {"config": {"year": year, **values}}}}
 
 
+# What a run's later steps import, in the order they need it: the quality gates, then (after dbt's
+# parse) the dashboard and the office files.
+WARM_IMPORTS_FIRST = ("great_expectations",)
+WARM_IMPORTS_LATER = ("plotly.graph_objects", "kaleido", "pikepdf", "xlsxwriter", "openpyxl", "docx")
+
+
 class WarmUp(dg.ConfigurableResource):
-    """What a run's first dbt step and first quality check would otherwise wait for, started in a
-    background thread when the run starts (Dagster sets a run's resources up before its first
-    step, and only for runs with a step that uses them): importing Great Expectations (~3 s) and
-    dbt's parse of the project for the run's warehouse and vars (partial parsing: ~1–2 s, and
-    dbt's first-use work). Meanwhile the ingest steps run, mostly in polars and DuckDB (native
-    code) and on the event log's disk writes, so both overlap. Nothing it does is kept but what
-    dbt and Python keep anyway (the parsed project, the imported modules); a failure only means
-    the step pays the cost itself (and reports the error there)."""
+    """What a run's steps would otherwise wait for, started in a background thread when the run
+    starts (Dagster sets a run's resources up before its first step, and only for runs with a
+    step that uses them): importing Great Expectations (~3 s), dbt's parse of the project for the
+    run's warehouse and vars (partial parsing: ~1–2 s, and dbt's first-use work), then the
+    dashboard's and office files' libraries. Meanwhile the ingest steps run, mostly in polars and
+    DuckDB (native code) and on the event log's disk writes, so both overlap. Nothing it does is
+    kept but what dbt and Python keep anyway (the parsed project, the imported modules); a
+    failure only means the step pays the cost itself (and reports the error there)."""
 
     run: dg.ResourceDependency[RunParameters]
 
@@ -126,11 +132,13 @@ class WarmUp(dg.ConfigurableResource):
 
         settings = self.run.warehouse.settings
         vars = {"year": self.run.assessment_year, "as_of": self.run.as_of}
+        steps = [*(lambda m=m: importlib.import_module(m) for m in WARM_IMPORTS_FIRST),
+                 lambda: dbt_launcher.parse(warehouse=settings.warehouse_path,
+                                            target_path=settings.dbt_target, vars=vars),
+                 *(lambda m=m: importlib.import_module(m) for m in WARM_IMPORTS_LATER)]
 
         def warm() -> None:
-            for step in (lambda: importlib.import_module("great_expectations"),
-                         lambda: dbt_launcher.parse(warehouse=settings.warehouse_path,
-                                                    target_path=settings.dbt_target, vars=vars)):
+            for step in steps:
                 try:
                     step()
                 except Exception:  # noqa: BLE001 - a warm-up: the step that needs it reports
