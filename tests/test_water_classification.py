@@ -111,7 +111,7 @@ def test_the_water_staging_models_use_the_calculators_waterbody_rule():
     from pipelines.lib.settings import DBT_PROJECT_DIR
 
     staging = DBT_PROJECT_DIR / "models" / "staging" / "water"
-    for name in ("stg_water__sections.sql", "stg_water__drinking_samples.sql"):
+    for name in ("stg_water__sections.sql", "stg_water__drinking_samples_dated.sql"):
         sql = (staging / name).read_text(encoding="utf-8")
         assert "water_waterbody(" in sql and "'水库'" not in sql, name
 
