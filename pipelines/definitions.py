@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 import pipelines
-from pipelines.lib.resources import RunParameters, WarehouseResource, WarmUp
+from pipelines.lib.resources import shared_resources
 from pipelines.lib.settings import Settings, get_settings
 
 DEFINITION_MODULES = ("assets", "schedules", "sensors", "checks")
@@ -30,19 +30,6 @@ def domain_definitions() -> list[dg.Definitions]:
         for module in DEFINITION_MODULES
         if (root / domain / f"{module}.py").exists()
     ]
-
-
-def shared_resources(settings: Settings, **run: object) -> dict[str, object]:
-    """The resources every domain shares: the warehouse of `settings` — configurable at launch,
-    so a shard's job gives its own as job config — and the run parameters (`run`: year, as_of,
-    … as RunParameters fields), which read the run's own warehouse resource, whichever it is
-    (a shard's run derives its year from the shard's schemes)."""
-    # partial resources (configure_at_launch, with these values as defaults): a resource that
-    # depends on one gets the run's configured value (a schedule's year, a shard job's
-    # warehouse), not a copy of the defaults
-    warehouse = WarehouseResource.configure_at_launch(**WarehouseResource.config_for(settings))
-    parameters = RunParameters.configure_at_launch(warehouse=warehouse, **run)
-    return {"warehouse": warehouse, "run": parameters, "warm_up": WarmUp(run=parameters)}
 
 
 def build_definitions(settings: Settings | None = None, **run: object) -> dg.Definitions:

@@ -77,7 +77,7 @@ def year_seen(run: RunParameters) -> int:
 
 def _one_asset_job(settings: Settings, **run: object) -> dg.ExecuteInProcessResult:
     """The asset in a job with the project's shared resources on `settings`."""
-    from pipelines.definitions import shared_resources
+    from pipelines.lib.resources import shared_resources
 
     return dg.materialize([year_seen], resources=shared_resources(settings, **run),
                           raise_on_error=False)
@@ -95,7 +95,7 @@ def test_a_shard_job_without_a_year_takes_it_from_the_shard(tmp_path: Path, cloc
     """Issue 37 item 4: a shard's job launched from the UI without a year derives it from the
     shard's own schemes and finalised years (its warehouse resource, set by the job's config),
     not from the default layout's: here only the shard has a scheme of the clock's year."""
-    from pipelines.definitions import shared_resources
+    from pipelines.lib.resources import shared_resources
     from pipelines.ops.schedules import shard_job
     from pipelines.scheme.shards import Shard
 
@@ -131,7 +131,7 @@ def test_a_run_configured_with_a_year_gives_it_to_every_resource(settings: Setti
     """The schedule's run config (`resources.run.config.year`) reaches the `run` resource and
     the resources built on it (the dbt step's WarmUp parses for that year): one partial
     resource, shared, not a copy of the defaults."""
-    from pipelines.definitions import shared_resources
+    from pipelines.lib.resources import shared_resources
 
     resources = shared_resources(settings)
     assert resources["warm_up"].run is resources["run"]

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from pipelines.lib import dbt_launcher
-from pipelines.lib.resources import RunParameters, WarehouseResource
+from pipelines.lib.resources import shared_resources
 from pipelines.lib.settings import Settings
 
 # the per-file report and the items a quarantined row leaves pending review (待核)
@@ -29,10 +29,8 @@ def load_raw(settings: Settings, year: int) -> None:
     from pipelines.ledgers.assets import raw_ledgers
     from pipelines.scheme.assets import raw_schemes
 
-    warehouse = WarehouseResource.for_settings(settings)
     result = dg.materialize([raw_schemes, raw_ledgers], raise_on_error=False,
-                            resources={"warehouse": warehouse,
-                                       "run": RunParameters(warehouse=warehouse, year=year)})
+                            resources=shared_resources(settings, year=year))
     if not result.success:
         failures = [e.step_failure_data.error.message.strip()
                     for e in result.all_events if e.event_type_value == "STEP_FAILURE"]

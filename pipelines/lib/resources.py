@@ -145,3 +145,16 @@ class WarmUp(dg.ConfigurableResource):
                     pass
 
         threading.Thread(target=warm, name="warm-up", daemon=True).start()
+
+
+def shared_resources(settings: Settings, **run: object) -> dict[str, object]:
+    """The resources every domain shares: the warehouse of `settings` — configurable at launch,
+    so a shard's job gives its own as job config — the run parameters (`run`: year, as_of, … as
+    RunParameters fields), which read the run's own warehouse resource, whichever it is (a
+    shard's run derives its year from the shard's schemes), and the warm-up built on them.
+    Partial resources (configure_at_launch, these values as defaults): a resource that depends
+    on one gets the run's configured value and the same instance (the warehouse's lock is taken
+    once), not a copy of the defaults."""
+    warehouse = WarehouseResource.configure_at_launch(**WarehouseResource.config_for(settings))
+    parameters = RunParameters.configure_at_launch(warehouse=warehouse, **run)
+    return {"warehouse": warehouse, "run": parameters, "warm_up": WarmUp(run=parameters)}
