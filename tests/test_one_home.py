@@ -269,16 +269,18 @@ def test_unit_totals_are_reconciled_in_one_place():
 def test_station_completeness_is_counted_once():
     """Issue 37 item 4: a station-month's completeness is int_air__station_monthly's valid days
     against the days the standard asks for (GB 3095-2012 表4; macros/air/feed.sql): the quality
-    check air_station_completeness and the dashboard both read that model; the dashboard counts
-    no hours and knows no day count of its own."""
+    check air_station_completeness reads that model, the dashboard its published copy
+    (fct_air_station_monthly); the dashboard counts no hours and knows no day count of its own."""
     import inspect
 
     from pipelines.publish.dashboard import data
+    from pipelines.publish.release import REFERENCE_RELATIONS
     from pipelines.quality.frames import FRAMES
 
     dashboard = inspect.getsource(data.station_completeness).replace(
         data.station_completeness.__doc__, "")  # the code, not its docstring
-    assert "intermediate.int_air__station_monthly" in dashboard
+    assert "marts.fct_air_station_monthly" in dashboard
+    assert REFERENCE_RELATIONS["fct_air_station_monthly"] == "intermediate.int_air__station_monthly"
     for rule in ("_hours", "24 *", "monthrange", "27", "25"):
         assert rule not in dashboard, rule
     assert "intermediate.int_air__station_monthly" in inspect.getsource(FRAMES["air_station_completeness"])
