@@ -23,7 +23,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.lib.settings import Settings, environment_restored
+from pipelines.lib.settings import Settings
+from tests.conftest import environment_restored
 from tests.test_ledgers_office_files import FORMULAS, HIDDEN_SHEET, write_corpus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

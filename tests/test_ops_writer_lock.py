@@ -91,7 +91,8 @@ def test_a_scheduled_run_fails_fast_while_ecoscore_run_writes(
             run_config=request.run_config, tags=request.tags, raise_on_error=False,
             instance=dg.DagsterInstance.ephemeral())
         seconds = time.monotonic() - started
-        assert first.poll() is None, "the first run must still be writing"
+        # no check that the first run is still going: under load it may finish meanwhile; the
+        # busy message naming the first run's lock (below) proves the two overlapped
     finally:
         stop(first)
     assert not result.success
@@ -120,7 +121,8 @@ def test_ecoscore_run_fails_fast_while_a_run_started_like_the_ui_writes(
         started = time.monotonic()
         code = main(["run", "--year", "2024"])
         seconds = time.monotonic() - started
-        assert first.poll() is None, "the first run must still be writing"
+        # no check that the first run is still going: under load it may finish meanwhile; the
+        # busy message naming the first run's lock (below) proves the two overlapped
     finally:
         stop(first)
     err = capsys.readouterr().err

@@ -7,6 +7,7 @@ sections by its raw gate."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -149,9 +150,11 @@ FUNDS = "ledgers/财政局/资金投入台账.xlsx"
 
 
 def ledger_warehouse(rows: list[tuple[str, str, int]], quarantine: list[tuple[int, str, str]],
-                     file_problems: list[tuple[str, str]] = ()) -> duckdb.DuckDBPyConnection:
-    """raw.ledger_rows (file, sheet, row), the quarantine (row index, column, reason) and
-    raw.ledger_files, shaped as the ledger models write them."""
+                     file_problems: list[tuple[str, str]] = (),
+                     dates: list[date | None] | None = None) -> duckdb.DuckDBPyConnection:
+    """raw.ledger_rows (file, sheet, row), the quarantine (row index, column, reason),
+    raw.ledger_files and each row's date as read (int_ledgers__rows_resolved; none by default),
+    shaped as the ledger models write them."""
     con = duckdb.connect()
     ledger_rows = pl.DataFrame(  # noqa: F841 (read by DuckDB)
         [(f"id{i}", f, s, r, None) for i, (f, s, r) in enumerate(rows)],
@@ -164,7 +167,12 @@ def ledger_warehouse(rows: list[tuple[str, str, int]], quarantine: list[tuple[in
         [(f, None, None, p) for f, p in file_problems],
         schema={"source_file": pl.String, "source_sheet": pl.String, "header_row": pl.Int64,
                 "file_problem": pl.String}, orient="row")
+    resolved = pl.DataFrame(  # noqa: F841
+        {"ledger_row_id": [f"id{i}" for i in range(len(rows))],
+         "event_date": dates or [None] * len(rows)},
+        schema={"ledger_row_id": pl.String, "event_date": pl.Date})
     con.execute("create schema raw; create schema intermediate")
+    con.execute("create table intermediate.int_ledgers__rows_resolved as select * from resolved")
     con.execute("create table raw.ledger_rows as select * from ledger_rows")
     con.execute("create table raw.ledger_files as select * from files")
     con.execute("create table intermediate.int_ledgers__quarantine as select * from found")
@@ -198,3 +206,21 @@ def test_a_ledger_file_that_cannot_be_read_blocks_naming_it():
     con = ledger_warehouse([], [], [(FUNDS, problem)])
     finding = findings_of("ledger_events", con)["台账文件或工作表无法使用，其中的事项全部缺失"]
     assert finding.level == BLOCK and finding.files == {FUNDS: 1} and finding.rows[0]["value"] == problem
+
+
+OTHER_YEAR = ("日期不在考核年度 2023 年（考核期 2023-01-01 至 2023-12-31）内，不计入任何指标"
+              "（其他年度的事项请在“方案编码”列写明该年度的方案）")
+
+
+def test_a_ledger_kept_across_years_is_not_blocked_by_its_rows_of_another_year():
+    """A 2023 run reading a ledger whose rows are all 2024's: each row is quarantined (日期不在考核
+    年度, never used), the file is not condemned; an unreadable date in most rows still blocks."""
+    rows = [(FUNDS, "资金投入", r) for r in (5, 6, 7)]
+    other_year = [(i, "event_date", OTHER_YEAR) for i in range(3)]
+    con = ledger_warehouse(rows, other_year, dates=[date(2024, 3, 1)] * 3)
+    findings = findings_of("ledger_events", con)
+    assert failing(findings) == {"日期不在考核年度": QUARANTINED}
+    assert findings["日期不在考核年度"].unexpected == 3
+    unreadable = [(i, "event_date", "日期无法识别") for i in range(2)]
+    con = ledger_warehouse(rows, unreadable)
+    assert findings_of("ledger_events", con)["日期有误"].level == BLOCK

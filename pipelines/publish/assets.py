@@ -2,14 +2,13 @@
 
 
 import dagster as dg
-import polars as pl
 
 from pipelines.dbt.assets import mart_asset_keys
 from pipelines.lib.interrupts import raise_if_stopped
 from pipelines.lib.resources import RunParameters, WarehouseResource
 from pipelines.publish import release
 from pipelines.publish.dashboard.asof import build_dashboard_for_run
-from pipelines.publish.dashboard.data import data_as_of, read_mart
+from pipelines.publish.dashboard.data import data_as_of
 from pipelines.publish.dashboard.static import BrowserResource
 from pipelines.publish.finalize import guard_publish, record_reopen, status_zh
 from pipelines.publish.office import OFFICE_DIR, build_office_files
@@ -74,12 +73,9 @@ def office_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                  run: RunParameters) -> dg.MaterializeResult:
     staged = _staged(warehouse, context.run.run_id)
     year = run.assessment_year
-    daily = read_mart(staged, "fct_air_unit_daily")
-    if daily is not None:
-        daily = daily.filter(pl.col("obs_year") == year)
     # the run's parameters are what release.json will record (a finalisation flag, when runs
     # carry one, makes the files say 定稿; otherwise 初步)
-    made = build_office_files(staged, year, data_as_of(daily, year, run.as_of), staged / OFFICE_DIR,
+    made = build_office_files(staged, year, data_as_of(staged, year, run.as_of), staged / OFFICE_DIR,
                               record=run.model_dump())
     for files in made:
         if files.chart is None:

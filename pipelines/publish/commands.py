@@ -77,7 +77,7 @@ def rebuild_live(settings, year: int, static: bool, status: str | None = None,
 
     from pipelines.publish.dashboard import build_dashboard
     from pipelines.publish.dashboard.asof import previous_label, published_previous_scores, title_for
-    from pipelines.publish.dashboard.data import data_as_of, read_mart
+    from pipelines.publish.dashboard.data import data_as_of
     from pipelines.publish.release import live_release
 
     live = live_release(settings, year)
@@ -87,8 +87,7 @@ def rebuild_live(settings, year: int, static: bool, status: str | None = None,
     record_file = live / "release.json"
     record = json.loads(record_file.read_text(encoding="utf-8")) if record_file.exists() else {}
     as_of = record.get("as_of") or ""
-    daily = read_mart(live, "fct_air_unit_daily")
-    found = published_previous_scores(settings, year, data_as_of(daily, year, as_of))
+    found = published_previous_scores(settings, year, data_as_of(live, year, as_of))
     fresh, current, old = live / "dashboard.new", live / "dashboard", live / "dashboard.old"
     for stale in (fresh, old):
         shutil.rmtree(stale, ignore_errors=True)
@@ -215,9 +214,7 @@ def export_release(settings, year: int, run_id: str | None, schemes: list[str] |
     office/ folder, replaced in one step."""
     import json
 
-    import polars as pl
-
-    from pipelines.publish.dashboard.data import data_as_of, read_mart
+    from pipelines.publish.dashboard.data import data_as_of
     from pipelines.publish.office import OFFICE_DIR, build_office_files
     from pipelines.publish.release import live_release
 
@@ -228,9 +225,7 @@ def export_release(settings, year: int, run_id: str | None, schemes: list[str] |
                                 "或用 --release 指定 data/marts/releases/ 下的运行编号。")
     record_file = release / "release.json"
     record = json.loads(record_file.read_text(encoding="utf-8")) if record_file.exists() else {}
-    daily = read_mart(release, "fct_air_unit_daily")
-    daily = daily.filter(pl.col("obs_year") == year) if daily is not None else None
-    as_of = data_as_of(daily, year, record.get("as_of") or "")
+    as_of = data_as_of(release, year, record.get("as_of") or "")
     if output:
         return build_office_files(release, year, as_of, Path(output), record=record, schemes=schemes)
     fresh, current, old = release / f"{OFFICE_DIR}.new", release / OFFICE_DIR, release / f"{OFFICE_DIR}.old"

@@ -122,12 +122,9 @@ def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as
                             status: str = "", browser: Browser | None = None) -> DashboardResult:
     """The dashboard of a pipeline run, in its staging release; the change column compares
     with an as-of dashboard made for the previous month end, when there is one."""
-    from pipelines.publish.dashboard.data import data_as_of, read_mart
+    from pipelines.publish.dashboard.data import data_as_of
 
-    daily = read_mart(release_dir, "fct_air_unit_daily")
-    if daily is not None:
-        daily = daily.filter(pl.col("obs_year") == year)
-    found = published_previous_scores(settings, year, data_as_of(daily, year, as_of))
+    found = published_previous_scores(settings, year, data_as_of(release_dir, year, as_of))
     return build_dashboard(release_dir, title_for(year, as_of), year=year, as_of=as_of,
                            previous=found[0] if found else None,
                            previous_label=previous_label(found[1]) if found else "",

@@ -218,9 +218,7 @@ def build_dashboard(release_dir: Path, title: str, *, year: int, as_of: str = ""
     into `figure_cache` (a hash of each figure's input names them) are not drawn again; the
     others are drawn by `browser` (None: a Chromium started for this page)."""
     started = time.perf_counter()
-    daily = data.read_mart(release_dir, "fct_air_unit_daily")
-    as_of_date = data.data_as_of(daily.filter(pl.col("obs_year") == year) if daily is not None else None,
-                                 year, as_of)
+    as_of_date = data.data_as_of(release_dir, year, as_of)
     out = out_dir or release_dir / "dashboard"
     report = quality_report or release_dir / "quality" / "index.html"
     link = os.path.relpath(report, out) if report.exists() else ""
