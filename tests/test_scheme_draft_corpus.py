@@ -318,9 +318,24 @@ def test_cli_compare_lists_only_items_that_differ(tmp_path, capsys):
     assert "形状与参数一致 155 项" in printed
 
 
-def test_refused_document_names_the_file(tmp_path):
-    """A document no reader understands is refused with the file's name (its items count as missed)."""
+def test_a_document_without_scoring_content_is_refused_naming_the_file(tmp_path):
+    """Only a document with no scoring content at all (no points, no scoring word) is refused, with
+    the file's name and what was looked for."""
     path = tmp_path / "prose.txt"
     path.write_text("为加强河湖管理，制定本办法。\n考核由县河长办组织实施。\n", encoding="utf-8")
-    with pytest.raises(TableError, match="prose.txt"):
-        read_document(path)
+    with pytest.raises(TableError, match="prose.txt.*没有找到评分内容"):
+        draft_file(path, "prose", "prose", [], year=2024)
+
+
+def test_a_layout_no_reader_knows_is_drafted_line_by_line_all_flagged(tmp_path):
+    """Scoring lines in a layout no reader knows (here: each row's cells on lines of their own, joined
+    by ＞) are never refused: each sentence holding points or a scoring word becomes a flagged item
+    quoting it, so nothing is missed and nothing is silently read."""
+    path = tmp_path / "arrows.txt"
+    path.write_text("某县河长制考核\n巡河制度＞建立巡河台账＞未建立的扣2分。\n"
+                    "河长公示牌＞设立规范＞每缺一块扣0.5分，扣完为止。\n", encoding="utf-8")
+    body = draft_file(path, "arrows", "arrows", [], year=2024)
+    texts = [i["source"]["text"] for i in body["items"]]
+    assert any("未建立的扣2分" in t for t in texts) and any("每缺一块扣0.5分" in t for t in texts)
+    assert body["items"] and all(i.get("needs_review") for i in body["items"])
+    assert "未能识别评分表的版式" in body["scheme"]["review_reason"]

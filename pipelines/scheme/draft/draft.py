@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.scheme.draft import grammar
+from pipelines.scheme.draft.audit import audit, item_sums
+from pipelines.scheme.draft.coverage import sweep
 from pipelines.scheme.draft.indicators import Indicator, Outline, outline
 from pipelines.scheme.draft.numbers import normalize
-from pipelines.scheme.draft.tables import Document
+from pipelines.scheme.draft.tables import Document, TableError
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEVEL1 = re.compile(r"(^|[\n。；;：:])([ \t]*)([（(](\d{1,2})[）)])(?![ \t]*[—\-－~至、]|[ \t]*项|[（(])")
@@ -657,7 +659,7 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
     for parent, at in placed.items():
         children = [i for i in drafter.items if parent_of(i["code"]) == parent]
         drafter.items[at]["points"] = grammar.num(str(round(sum(c["points"] for c in children), 6)))
-    totals = _check_sums(drafter.items) + reconcile(plan, drafter.items, assessed)
+    totals = item_sums(drafter.items, drafter.groups) + reconcile(plan, drafter.items, assessed)
     scheme: dict[str, Any] = {"code": code, "name": name or doc.title, "year": year or _year(doc.title),
                               "source": f"seed {seed} ({doc.path.name})" if seed else doc.path.name}
     if drafter.bonus_cap is not None:
@@ -688,9 +690,21 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
                                 "size": int(p[5:]) if p[5:] else 2} for p in sorted(peers)]
     body["items"] = drafter.items
     body["_totals"] = totals
+    audit(body)
+    if sweep(doc, body, seed):
+        scheme["needs_review"] = True
+        missed = sum(1 for i in body["items"] if i["code"].startswith("X"))
+        scheme["review_reason"] = "；".join(filter(None, [
+            scheme.get("review_reason"),
+            f"{missed} 句评分内容未能按表格读取，已逐句列为待确认条目（X1…）" if doc.form != "lines" else
+            f"未能识别评分表的版式：已逐句列出含评分内容的 {missed} 句（X1…），均待确认"]))
+    if not body["items"]:
+        raise TableError(f"{doc.path}: 没有找到评分内容：既无带分值或评分标准的表格行，"
+                         "也无含分值或评分用语的文字")
     return body
 
 
+NO_BASE = re.compile(r"不设基础分|未设分值|不设分值")
 RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[~～\-—至]\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 
 
@@ -730,6 +744,12 @@ def _draft_indicator(drafter: Drafter, ind: Indicator) -> None:
     else:
         drafter.clause(root, ind.code, ind.name, ind.label, points, False, units_, {})
     item = drafter.items[first]
+    rules = [i for i in drafter.items[first:] if "rule" in i]
+    if len(rules) == 1 and span is None and points is not None and rules[0]["points"] == points:
+        rules[0]["_read"] = {"printed": True}   # the row's own points (its cell, 「制度建设(9分)」)
+    if NO_BASE.search(normalize(ind.points_text)):
+        for placed in drafter.items[first:]:    # 不设基础分: the row's deductions come off the total
+            placed.setdefault("_read", {})["no_base"] = True
     stated = titled_points(ind.criteria)
     if len(stated) == 1 and points and stated[0] != points:
         # 「…（20分）」 in the clause, 5 in the points column: which is meant is for a person
@@ -805,6 +825,13 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
                 found.append(ind)
         return found
 
+    def codes(inds: list[Indicator]) -> list[str]:
+        """The items a total sums: its indicators' (a container's for a department's rows)."""
+        return list(dict.fromkeys(i.parent or i.code for i in inds if not i.bonus))
+
+    def inside(section: Any) -> list[Indicator]:
+        return [i for i in plan.indicators if _in_section(i.section, section)]
+
     for section in plan.sections:
         if section.points is None or section.as_item:
             continue
@@ -814,8 +841,9 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
         if units:
             for unit in units:
                 # what the department can score: its rows' parts (县矿管局 20 + 10 + 20 under 60)
-                total = sum(points_of_indicator(i, parts=bool(i.unit)) for i in inds if i.unit in ("", unit))
-                out.append(_total(unit, section.points, total, "unit"))
+                mine = [i for i in inds if i.unit in ("", unit)]
+                total = sum(points_of_indicator(i, parts=bool(i.unit)) for i in mine)
+                out.append({**_total(unit, section.points, total, "unit"), "codes": codes(mine)})
             adds = all(t["adds_up"] for t in out if t["scope"] == "unit" and t["label"] in units)
             worst = next((t["sum"] for t in out if t["scope"] == "unit" and t["label"] in units
                           and not t["adds_up"]), section.points)
@@ -824,7 +852,7 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
             continue
         total = sum(points_of_indicator(i) for i in inds) + sum(float(s.points or 0) for s in subs)
         out.append({**_total(section.label or section.title, section.points, total, "section"),
-                    "title": section.title})
+                    "title": section.title, "codes": codes(inside(section))})
     # groups a column states (「城镇建设（650分）」 over its rows, 「（100分）」 in 类别)
     groups: dict[str, tuple[float | int, list[Indicator]]] = {}
     for ind in plan.indicators:
@@ -834,15 +862,24 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
         keys = list(dict.fromkeys(i.parent or i.code for i in inds))
         total = sum(float(by_code[k]["points"]) for k in keys
                     if k in by_code and by_code[k].get("kind") != "bonus")
-        out.append(_total(label, stated, total, "section"))
+        out.append({**_total(label, stated, total, "section"), "codes": codes(inds)})
     if plan.total is not None:
         base = [s for s in plan.sections if s.parent is None and not s.outside_base and not s.as_item]
         loose = [i for i in members(None) if not i.outside_base]
         total = sum(float(s.points or 0) for s in base) + sum(points_of_indicator(i) for i in loose)
         if not base and plan.column_sections:
             total = sum(points_of_indicator(i) for i in plan.indicators if not i.bonus)
-        out.append(_total(plan.total_label, plan.total, total, "document"))
+        out.append({**_total(plan.total_label, plan.total, total, "document"),
+                    "codes": codes([i for i in plan.indicators if not i.outside_base])})
     return out
+
+
+def _in_section(section: Any, outer: Any) -> bool:
+    while section is not None:
+        if section is outer:
+            return True
+        section = section.parent
+    return False
 
 
 def _total(label: str, stated: float | int, total: float, scope: str) -> dict[str, Any]:
@@ -862,35 +899,6 @@ def _lead_coop_item(drafter: Drafter, ind: Indicator, points: float | int | None
     if points and abs(total - points) > 1e-6:
         flag(item, f"牵头与配合分值合计 {total:g} 与分值 {points:g} 不一致")
         item["_status"] = grammar.GUESSED
-
-
-def _check_sums(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Items whose points its parts must add up to (「（9分）」 over ①②③): flagged when they do not;
-    returned as checked totals."""
-    out = []
-    for item in items:
-        if "rule" in item or not item["points"]:
-            continue
-        children = [i for i in items if parent_of(i["code"]) == item["code"] and i.get("kind") != "bonus"]
-        if not children:
-            continue
-        by_unit: dict[tuple[str, ...], float] = {}
-        for c in children:
-            key = tuple(c.get("units", []))
-            by_unit[key] = by_unit.get(key, 0.0) + c["points"]
-        if len(by_unit) > 1 and () in by_unit:
-            shared = by_unit.pop(())            # rows every unit answers (一 of a department table)
-            by_unit = {k: v + shared for k, v in by_unit.items()}
-        # a department table's 二: each department's rows add up to its points, not all of them together
-        total = max(by_unit.values(), key=lambda v: abs(v - item["points"])) if len(by_unit) > 1 \
-            else sum(c["points"] for c in children)
-        adds = abs(total - item["points"]) <= 1e-9
-        out.append({"label": item["source"]["item"], "stated": item["points"],
-                    "sum": grammar.num(str(round(total, 6))), "adds_up": adds, "scope": "item",
-                    "code": item["code"]})
-        if not adds and not item.get("needs_review"):
-            flag(item, f"分值 {item['points']:g} 与下级指标分值合计 {total:g} 不一致")
-    return out
 
 
 def _units(units: list[dict[str, str]], items: list[dict[str, Any]],
@@ -938,6 +946,7 @@ def finish(body: dict[str, Any]) -> dict[str, Any]:
     body.pop("_totals", None)
     for item in body["items"]:
         item.pop("_status", None)
+        item.pop("_read", None)
     return body
 
 

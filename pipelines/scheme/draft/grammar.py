@@ -1194,7 +1194,7 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
     # what was left unread is said: a scoring word no rule took flags every rule of the clause — a
     # stray phrase, or 扣分 / 加分 without its points inside a condition (超年度控制目标要求的扣分)
     loose = [p.text(text) for p in stray if p.kind not in ("OTHERWISE", "NO_DEDUCT", "EXCUSED", "NO_BONUS")]
-    loose += [p.text(text) for p in items if p.kind == "COND" and _unread_sign(p)]
+    loose += [p.text(text) for p in items if p.kind == "COND" and unread_sign(p)]
     if loose:
         words = "、".join(dict.fromkeys(loose))
         for _, reading in out:
@@ -1210,7 +1210,7 @@ def read_rules(text: str, ctx: Ctx) -> list[tuple[str, Reading]]:
     return out
 
 
-def _unread_sign(p: Phrase) -> bool:
+def unread_sign(p: Phrase) -> bool:
     """「…的扣分」 / 「…的，加分」 ending a sentence among plain words: points taken or added for a case,
     the amount not said (超年度控制目标要求的扣分;) — not 被…扣分的, 在原扣分基础上, 从…得分中扣分."""
     toks = p.toks

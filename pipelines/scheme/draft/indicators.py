@@ -185,7 +185,7 @@ def outline(doc: Document) -> Outline:
                                      rec.row, bonus=rec.bonus)
             result.column_sections.setdefault(number, (column, column))
         section = stack[-1] if stack else None
-        _add_row(result, rec, section, column_section)
+        _add_row(result, rec, section, column_section, doc.form in MERGES_RECORDED)
     _sections_that_are_items(result)
     _repeated_numbers(result)
     return result
@@ -204,7 +204,13 @@ def _title_points(text: str) -> float | int | None:
     return int(value) if value.is_integer() else value
 
 
-def _add_row(result: Outline, rec: Record, section: Section | None, column_section: Section | None) -> None:
+# forms that record a merged cell as merged (rowspan, box rules): there a points cell repeated in the next
+# row is its own (a .docx or .xlsx built by copying may repeat a merged value instead)
+MERGES_RECORDED = ("html", "boxed")
+
+
+def _add_row(result: Outline, rec: Record, section: Section | None, column_section: Section | None,
+             merges_recorded: bool = False) -> None:
     number, name = indicator_head(rec)
     out = result.indicators
     criteria = rec.cells.get("criteria", "")
@@ -236,9 +242,11 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
     last = out[-1] if out else None
     # a row continues the indicator above when the document merged them: same number and the points
     # merged, repeated or left empty (seed 001's indicator 5 over four rows) — a row with points of its own
-    # is an item of its own (a department's three rows under one number)
+    # is an item of its own (a department's three rows under one number); where the form records merged
+    # cells, a points cell of the row's own (not merged) is its own points even when it repeats the value
+    repeated = rec.cells.get("points") == last.points_text if last is not None else False
     continues = last is not None and last.code == code and not rec.bonus and last.section is section and (
-        "points" in rec.merged or not rec.cells.get("points") or rec.cells.get("points") == last.points_text
+        "points" in rec.merged or not rec.cells.get("points") or repeated and not merges_recorded
         and rec.cells.get("unit", "") == last.unit and rec.cells.get("indicator", "") == last.raw_name != "")
     if continues and last is not None:
         if criteria and criteria not in last.criteria:

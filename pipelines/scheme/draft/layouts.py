@@ -103,7 +103,66 @@ def html_tables(text: str) -> list[Table]:
     return out
 
 
+def html_lines(text: str) -> list[str]:
+    """The page's text as a reader sees it: a line per paragraph and per table cell (scripts and
+    styles left out)."""
+    import lxml.html
+
+    root = lxml.html.fromstring(text)
+    for bad in list(root.iter("script", "style")):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    parts: list[str] = []
+
+    def walk(node) -> None:  # noqa: ANN001 — an lxml element
+        tag = node.tag if isinstance(node.tag, str) else ""
+        block = tag in (*BLOCKS, "td", "th", "h1", "h2", "h3", "h4", "caption", "table")
+        if block:
+            parts.append("\n")
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(root)
+    return [line.strip() for line in "".join(parts).replace("\xa0", " ").splitlines() if line.strip()]
+
+
 # ---------------------------------------------------------------- Word and Excel
+
+def docx_lines(path: Path) -> list[str]:
+    """Every paragraph of the document, in and out of its tables, a line each (a merged cell once)."""
+    import docx
+
+    doc = docx.Document(str(path))
+    out = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        seen: set[int] = set()
+        for row in table.rows:
+            for cell in row.cells:
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    out += cell.text.splitlines()
+    return [line.strip() for line in out if line.strip()]
+
+
+def xlsx_lines(path: Path) -> list[str]:
+    """Every filled cell of every sheet (hidden ones too), a line per line of its text."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(str(path), data_only=True)
+    out: list[str] = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if value is not None:
+                    out += str(value).splitlines()
+    return [line.strip() for line in out if line.strip()]
+
 
 def docx_tables(path: Path) -> tuple[str, list[Table]]:
     import docx

@@ -25,7 +25,7 @@ SPECIAL = (
     ("QUOTED", re.compile(r"[“\"']([^”\"']{1,6})[”\"']")),
     ("STOP", re.compile(r"[。;；]")),
 )
-DATA_KEYS = ("events", "measures", "ranked")
+DATA_KEYS = ("events", "measures", "ranked", "hedges")
 
 
 @cache
@@ -51,6 +51,10 @@ def events() -> dict[str, str]:
 
 def measures() -> dict[str, str]:
     return dict(vocabulary()["measures"])
+
+
+def hedges() -> list[str]:
+    return list(vocabulary()["hedges"])
 
 
 def directions() -> dict[str, str]:

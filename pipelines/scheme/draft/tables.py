@@ -76,6 +76,7 @@ class Document:
     title: str
     records: list[Record] = field(default_factory=list)
     form: str = ""
+    lines: list[str] = field(default_factory=list)      # all its text, a line per paragraph or cell
 
 
 def _compact(text: str) -> str:
@@ -893,7 +894,9 @@ def chunk_cells(cells: list[str]) -> list[list[list[str]]]:
 
 
 def read_document(path: Path) -> Document:
-    """The records of every table in the file; raises TableError naming the file."""
+    """The records of every table in the file, and all its text line by line (what no table reader
+    took is still there for a person: coverage.py); raises TableError naming the file when it cannot
+    be read at all."""
     suffix = path.suffix.lower()
     if suffix not in (".docx", ".xlsx", ".txt", ".tsv", ".html", ".htm"):
         raise TableError(f"{path}: 不支持的文件类型 {path.suffix}（支持 .docx、.xlsx、.html、.txt）")
@@ -902,13 +905,19 @@ def read_document(path: Path) -> Document:
     try:
         if suffix == ".docx":
             title, tables = layouts.docx_tables(path)
+            lines = layouts.docx_lines(path)
         elif suffix == ".xlsx":
             title, tables = layouts.xlsx_tables(path)
+            lines = layouts.xlsx_lines(path)
         elif suffix in (".html", ".htm"):
-            tables = layouts.html_tables(layouts.decode(path.read_bytes()))
-            title = next((t.title for t in tables if t.title), path.stem)
+            text = layouts.decode(path.read_bytes())
+            tables = layouts.html_tables(text)
+            lines = layouts.html_lines(text)
+            title = next((t.title for t in tables if t.title), "") or next(iter(lines), path.stem)
         else:
-            title, tables = text_tables(layouts.decode(path.read_bytes()))
+            text = layouts.decode(path.read_bytes())
+            title, tables = text_tables(text)
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
     except layouts.LayoutError as err:
         raise TableError(f"{path}: {err}") from err
     records: list[Record] = []
@@ -918,7 +927,7 @@ def read_document(path: Path) -> Document:
         records += found
         if above and title in ("", path.stem):
             title = above
-    if not any(r.kind == "row" and (r.cells.get("criteria") or r.cells.get("points")) for r in records):
-        raise TableError(f"{path}: 没有找到评分表：既无带分值或评分标准的表格行，也无带分值的编号条款")
     form = tables[0].form if tables else ""
-    return Document(path=path, title=(title or path.stem).strip(), records=records, form=form)
+    if not any(r.kind == "row" and (r.cells.get("criteria") or r.cells.get("points")) for r in records):
+        records, form = [], "lines"     # no table read: its scoring lines go to a person, one by one
+    return Document(path=path, title=(title or path.stem).strip(), records=records, form=form, lines=lines)

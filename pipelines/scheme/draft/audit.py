@@ -1,0 +1,410 @@
+"""The checks a drafted item must pass to be written without a flag — whatever reader or grammar rule
+produced it. An item goes out unflagged only when its reading is complete and consistent:
+
+- complete: every quantity its clause prints (points 3分, a level 90% / 5个百分点 / 20微克/立方米 / 50万元,
+  a count 3次, a ratio 1倍) is a parameter of its rule, its points or its target — a number the rule
+  did not take is a condition the rule does not hold (「超标3次以上的扣5分」 read as 扣5分 per event);
+  calendar dates and periods (2018年7月底前, 24小时), list numbers, names (PM2.5, SO2) and a count of
+  one (每发现1起) are not quantities;
+- consistent: its rule's amounts and caps fit its points (a cap or a per-event amount above the
+  item's points, points earned on an item of 0 points, deductions off the total no words of the
+  clause ask for); its sign fits its kind (a clause that only adds points in a base item, one that
+  only deducts in a bonus item); its points reconcile with every total stated over it (the item's
+  parts, its section, its department, the document);
+- definite: nothing in its clause leaves the rule to a person or to another text (视情况, 另行,
+  原则上, 参照 … — vocabulary.yaml's `hedges`).
+
+Anything else is flagged with the reason. And nothing is missed: every line of the document holding
+scoring content (points or a scoring word) that no drafted item quotes becomes a flagged item quoting
+it (`sweep`), so a layout the readers do not know still reaches a person, line by line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pipelines.scheme.draft import grammar, lexicon
+from pipelines.scheme.draft.numbers import normalize
+
+MEASURE = ("PCT", "PP", "MUNIT")
+EARNING = ("all_or_nothing",)
+
+
+def flag(item: dict[str, Any], reason: str) -> None:
+    """Mark the item for a person, with the reason (once); a reading the grammar was sure of becomes a
+    guess."""
+    item["needs_review"] = True
+    if item.get("_status") == grammar.PARSED:
+        item["_status"] = grammar.GUESSED
+    if reason not in str(item.get("review_reason", "")):
+        item["review_reason"] = "；".join(filter(None, [item.get("review_reason"), reason]))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", normalize(text or ""))
+
+
+# ---------------------------------------------------------------- complete: every quantity used
+
+def quantities(text: str) -> Iterator[tuple[float, str, str]]:
+    """(value, kind, the words) of each quantity a clause prints: kind is points (3分), share (得100%分:
+    a share of the points), measure (90% / 5个百分点 / 20微克/立方米 / 50万元), count (3次, never 1) or
+    ratio (1倍); `kind` ends in `+` when a threshold word follows (3次以上, 10%以下: a level to pass).
+    Dates, periods, list numbers, names and numbers in 《》 are not quantities."""
+    toks = lexicon.tokens(normalize(text))
+    for n, tok in enumerate(toks):
+        if tok.type != "NUM":
+            continue
+        before = text_before(toks, n)
+        if re.search(r"[A-Za-z]$", before):          # PM2.5, SO2, GB3838: a name
+            continue
+        k = n + 1
+        # a range 75-100%: the first number takes the unit of the second
+        if k + 1 < len(toks) and toks[k].type == "RANGE_SEP" and toks[k + 1].type == "NUM":
+            k += 2
+        after = toks[k] if k < len(toks) else None
+        if after is None:
+            continue
+        value = float(tok.value)
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        following = "".join(t.value for t in toks[k + 1:k + 3])
+        previous = toks[n - 1] if n else None
+        passed = following.startswith(("以上", "以下", "及以上", "及以下", "以内", "(含)以上")) or (
+            previous is not None and previous.type in ("OP_GT", "OP_GE", "OP_LT", "OP_LE", "AT_LEAST"))
+        threshold = "+" if passed else ""
+        words = tok.value + after.value
+        if after.type == "FEN":
+            yield value, "points", words
+        elif after.type == "PCT" and nxt is not None and nxt.type == "FEN":
+            yield value, "share", words + "分"
+        elif after.type in MEASURE:
+            yield value, "measure" + threshold, words
+        elif after.type == "COUNTER" and value != 1:
+            yield value, "count" + threshold, words
+        elif after.type == "TEXT" and after.value.startswith("倍"):
+            yield value, "ratio", tok.value + "倍"
+
+
+def text_before(toks: list[lexicon.Tok], n: int) -> str:
+    return toks[n - 1].value if n and toks[n - 1].end == toks[n].start else ""
+
+
+# the rule parameters that are points (amounts, caps) — the others are levels, counts, days, places
+POINT_KEYS = ("amount", "cap", "amount_per_step", "points", "extra_deduction", "per_place", "per_month",
+              "per_worst_month", "per_class_improved", "bonus_cap", "amount_per_day", "below_per_unit",
+              "below_per_unit_under_floor", "escalation", "severity_amounts", "clause_caps")
+
+
+def rule_numbers(item: dict[str, Any], context: list[float]) -> tuple[set[float], set[float]]:
+    """(points, levels) the item holds: its rule's amounts and caps, its points and the points of the
+    items above it; its rule's steps, thresholds, anchors, places, days (a share as a percent) and
+    its target."""
+    points: set[float] = {0.0, *context, abs(float(item.get("points") or 0))}
+    levels: set[float] = {0.0}
+
+    def walk(value: Any, key: str, inside_points: bool) -> None:
+        if isinstance(value, bool):
+            return
+        is_points = inside_points or key in POINT_KEYS
+        if isinstance(value, int | float):
+            (points if is_points else levels).add(abs(float(value)))
+            if key.endswith("share"):
+                levels.add(round(abs(float(value)) * 100, 6))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, str(k), is_points and key in ("severity_amounts", "clause_caps"))
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key, is_points)
+        elif isinstance(value, str) and key == "peer_group":
+            levels.update(float(d) for d in re.findall(r"\d+", value))
+    walk(item.get("rule", {}), "", False)
+    walk([r.get("points") for r in item.get("responsible", [])], "points", True)   # lead/cooperating
+    for key in ("target", "targets"):
+        walk(item.get(key), key, False)
+    return points, levels
+
+
+# rule shapes scored on a measure: every level the clause prints must be one of theirs
+MEASURED = ("step_shortfall", "step_surplus", "tiers", "interpolation", "proportional", "ranking",
+            "lateness", "monthly_waiver", "station_outlier_days")
+
+
+def unused_quantities(item: dict[str, Any], context: list[float]) -> list[str]:
+    """The quantities of the item's clause its rule does not hold (the words quoted). Points must be
+    its amounts, caps or points (or parts adding up to its points: 得1分；…得1分 under 2), and a share
+    of the points (得100%分) never is. A rule scored on a measure must hold every level, count and
+    ratio printed — a proportional rule's levels and counts say what completing is (任务数16台). A rule
+    scored on a record holds the conditions that say what the record is — the levels of a task done
+    (建成区污水处理率达80%以上, 报道8篇以上: all_or_nothing) or of an event (未达到95%的每项扣1分, 每天
+    洒水不低于6次…每少1次) — but not a threshold on how many events count (超标3次以上的扣5分)."""
+    rule = item.get("rule") or {}
+    shape = rule.get("shape")
+    points, levels = rule_numbers(item, context)
+    text = item.get("source", {}).get("text", "")
+    out: list[str] = []
+    parts: list[tuple[float, str]] = []
+    shortfall = bool(re.search(r"(?:每|^|[^多])(?:少|缺|差)\d|每(?:少|缺|差)|少于|不足", _compact(text)))
+    for value, kind, words in quantities(text):
+        held = points if kind == "points" else levels
+        if kind != "share" and any(abs(value - h) < 1e-9 for h in held):
+            continue
+        if kind == "points":
+            parts.append((value, words))
+        elif kind == "share":
+            out.append(words)
+        elif shape in MEASURED and shape != "proportional":
+            out.append(words)
+        elif shape == "per_event" and kind == "count+" and not shortfall:
+            out.append(words)
+    if parts and abs(sum(v for v, _ in parts) - float(item.get("points") or 0)) > 1e-9:
+        out += [w for _, w in parts]
+    return list(dict.fromkeys(out))
+
+
+# phrases (phrases.lark) that leave a clause to a person: a clause holding one has no rule of its own
+FOR_A_PERSON = ("JUDGED", "DELEGATED", "FORMULA", "RATIO_BONUS", "RANGE")
+QUIET = ("OTHERWISE", "NO_DEDUCT", "EXCUSED", "NO_BONUS", "REACHED", "AT_LEAST")
+
+
+def unread_phrases(text: str) -> list[str]:
+    """The scoring phrases of a clause no rule of the clause grammar takes (a stray 不得分, 扣2分 after
+    a cap), 「…的扣分」 without its amount, and phrases that leave the clause to a person (酌情, 见计算
+    公式, 按…比例加分, 0~7): whatever rule was drafted from the clause, these were not read into it."""
+    items = grammar.phrases(normalize(text))
+    _, stray = grammar.rules_of(items)
+    source = normalize(text)
+    out = [p.text(source) for p in stray if p.kind not in QUIET]
+    out += [p.text(source) for p in items if p.kind == "COND" and grammar.unread_sign(p)]
+    out += [p.text(source) for p in items if p.kind in FOR_A_PERSON]
+    return list(dict.fromkeys(out))
+
+
+# words that score, which a rule must have read: a reading without them misses how points are given
+UNREAD_SCORING = re.compile(r"赋分|内插|插值|折算|加权|平均分|得分率")
+READS_THEM = ("proportional", "interpolation")
+
+
+# ---------------------------------------------------------------- definite: no word for a person
+
+def hedges(text: str) -> list[str]:
+    """Words that leave the rule to a person or another text (vocabulary.yaml `hedges`)."""
+    compact = _compact(text)
+    return [word for word in lexicon.hedges() if word in compact]
+
+
+# ---------------------------------------------------------------- consistent: rule against points
+
+def _signs(text: str) -> tuple[bool, bool]:
+    """(the clause adds points, the clause takes points off): 加/奖 N分 / 加分; 扣 N分 / 不得分 / 全扣
+    (a heading's 加扣分 deducts nothing)."""
+    toks = lexicon.tokens(normalize(text))
+    adds = deducts = False
+    for n, t in enumerate(toks):
+        nxt = toks[n + 1] if n + 1 < len(toks) else None
+        if t.type == "ADD" and nxt is not None and nxt.type in ("NUM", "FEN"):
+            adds = True
+        if t.type in ("DEDUCT", "EXTRA_DEDUCT") and nxt is not None and nxt.type == "NUM":
+            deducts = True
+        if t.type in ("DEDUCT_ALL", "VOID"):
+            deducts = True
+    return adds, deducts
+
+
+# words that put an item's deductions on the total score
+OFF_THE_TOTAL = re.compile(r"从总分中|总分中扣|倒扣|另扣|另加扣|加扣|不设基础分|不设分值|未设分值|"
+                          r"扣分不封顶|不封顶")
+
+
+def inconsistencies(item: dict[str, Any], pooled: bool = False, above: str = "") -> list[str]:
+    """What the item's rule says against its points, kind and clause. `pooled`: the item's deductions
+    come out of points held above it (a parent's points, a capped group); `above`: the clauses of the
+    items above it."""
+    rule = item.get("rule") or {}
+    shape = rule.get("shape")
+    points = float(item.get("points") or 0)
+    bonus = item.get("kind") == "bonus"
+    text = item.get("source", {}).get("text", "")
+    out: list[str] = []
+    charged = bool(item.get("charged_to")) or bool(rule.get("unless_city_completed"))
+    overflow = bool(item.get("overflow_to_total"))
+    if shape == "all_or_nothing" and not bonus and points <= 0 and rule.get("evaluate_on") != "city":
+        out.append("完成得分的规则，但本项分值为 0：分值或未读到（如在另一行）")
+    if shape in ("per_event", "step_shortfall") and not bonus and points > 0 and not overflow:
+        amount = rule.get("amount") or rule.get("amount_per_step") or 0
+        if amount and float(amount) > points + 1e-9:
+            out.append(f"每次扣 {float(amount):g} 分，超过本项分值 {points:g} 分")
+        cap = rule.get("cap")
+        if cap is not None and float(cap) > points + 1e-9:
+            out.append(f"扣分上限 {float(cap):g} 分，超过本项分值 {points:g} 分")
+    if shape == "tiers" and not bonus and points > 0:
+        worst = max((abs(float(t.get("points", 0))) for t in rule.get("tiers", [])), default=0)
+        if worst > points + 1e-9:
+            out.append(f"分档分值 {worst:g} 分，超过本项分值 {points:g} 分")
+    adds, deducts = _signs(text)
+    if rule and not bonus and adds and not deducts and shape in ("per_event", "step_surplus"):
+        out.append("条款只加分，却在基本分条目中：应为加分项")
+    if rule and bonus and deducts and not adds and shape in ("per_event", "step_shortfall"):
+        out.append("条款只扣分，却在加分项中：请核对类别")
+    if rule and not bonus and points <= 0 and overflow and not charged and not pooled and shape in (
+            "per_event", "step_shortfall") and not item.get("_read", {}).get("no_base") \
+            and not OFF_THE_TOTAL.search(_compact(text + above)):
+        out.append("本项无分值，扣分从总分中扣：原文未这样说，分值或未读到")
+    return out
+
+
+# ---------------------------------------------------------------- a task that is no task
+
+# a clause that says what is assessed rather than what must be done (考核…情况, 是否…, 包括：)
+DESCRIBES = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.．、]?)?(?:主要)?"
+                       r"(?:考核|考评|评价|评估|检查)(?!组|办|工作)|情况[。.]?$|是否|包括[:：]|指标解释|数据来源")
+# a clause scored by another document: 依据《…考核办法》
+ELSEWHERE = re.compile(r"(?:依据|按照|根据|参照|详见|见)《[^》]*(?:考核|考评|评分|评估|计分|细则)[^》]*》")
+SCORED = re.compile(r"[扣得加奖计]\s*\d|不得分|不计分|全扣|扣除|分值")
+
+
+def task_doubts(item: dict[str, Any]) -> list[str]:
+    """An all-or-nothing read from a clause without a scoring word (a task and its points) that
+    describes what is assessed, or leaves the scoring to another document."""
+    rule = item.get("rule") or {}
+    text = _compact(item.get("source", {}).get("text", ""))
+    out = []
+    if ELSEWHERE.search(text):
+        out.append("评分依据另一文件（依据《…》）：请按该文件写明规则")
+    body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text)
+    if rule.get("shape") == "all_or_nothing" and not SCORED.search(body) and DESCRIBES.search(body):
+        out.append("条款只说明考核什么（考核…情况 / 是否…），未说明如何计分：请写明规则")
+    return out
+
+
+# ---------------------------------------------------------------- points that add up
+
+DEDUCTING = ("per_event", "step_shortfall", "ranking")
+
+
+def parent_of(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def item_sums(items: list[dict[str, Any]],
+              groups: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Items whose points their parts must add up to (「（9分）」 over ①②③; a department's rows under
+    二's 60, each department apart), or hold (得5分，按以下情形扣分，最高扣5分: parts that only deduct,
+    each deduction within the points or the group capped at them): the totals checked, as the report
+    lists them."""
+    capped_groups = {g["code"] for g in groups or [] if g.get("deduction_cap") is not None}
+    out = []
+    for item in items:
+        if "rule" in item or not item["points"]:
+            continue
+        children = [i for i in items if parent_of(i["code"]) == item["code"] and i.get("kind") != "bonus"]
+        if not children:
+            continue
+        leaves = [i for i in items if i["code"].startswith(item["code"] + ".") and "rule" in i
+                  and i.get("kind") != "bonus"]
+        if leaves and all(not c["points"] and c["rule"].get("shape") in DEDUCTING for c in leaves):
+            # 得5分，按以下情形扣分: its parts deduct from its points — each within them (a cap, an amount)
+            worst = max(max(float(c["rule"].get("cap") or 0), float(c["rule"].get("amount") or 0),
+                            float(c["rule"].get("amount_per_step") or 0)) for c in leaves)
+            capped = item["code"] in capped_groups
+            out.append({"label": item["source"]["item"], "stated": item["points"],
+                        "sum": item["points"] if capped or worst <= item["points"] else worst,
+                        "adds_up": capped or worst <= item["points"], "scope": "item", "code": item["code"]})
+            continue
+        by_unit: dict[tuple[str, ...], float] = {}
+        for c in children:
+            key = tuple(c.get("units", []))
+            by_unit[key] = by_unit.get(key, 0.0) + c["points"]
+        if len(by_unit) > 1 and () in by_unit:
+            shared = by_unit.pop(())            # rows every unit answers (一 of a department table)
+            by_unit = {k: v + shared for k, v in by_unit.items()}
+        # a department table's 二: each department's rows add up to its points, not all of them together
+        total = max(by_unit.values(), key=lambda v: abs(v - item["points"])) if len(by_unit) > 1 \
+            else sum(c["points"] for c in children)
+        total = round(total, 6)
+        out.append({"label": item["source"]["item"], "stated": item["points"],
+                    "sum": int(total) if float(total).is_integer() else total,
+                    "adds_up": abs(total - item["points"]) <= 1e-9, "scope": "item", "code": item["code"]})
+    return out
+
+
+def printed(item: dict[str, Any]) -> bool:
+    """The item's points are printed for it: its row's points cell, or 「N分」 in its own clause."""
+    points = float(item.get("points") or 0)
+    return bool(item.get("_read", {}).get("printed")) or points > 0 and any(
+        kind == "points" and abs(value - points) < 1e-9
+        for value, kind, _ in quantities(item.get("source", {}).get("text", "")))
+
+
+def _within(code: str, scope: str) -> bool:
+    return code == scope or code.startswith(scope + ".")
+
+
+# ---------------------------------------------------------------- the pass
+
+def _parents(code: str, by_code: dict[str, dict[str, Any]]) -> list[str]:
+    out = []
+    while "." in code:
+        code = code.rsplit(".", 1)[0]
+        if code in by_code:
+            out.append(code)
+    return out
+
+
+def _ancestors(code: str, by_code: dict[str, dict[str, Any]]) -> list[float]:
+    return [float(by_code[c].get("points") or 0) for c in _parents(code, by_code)]
+
+
+def audit(body: dict[str, Any]) -> None:
+    """Flag, with its reason, every item of the draft whose reading is not complete, consistent and
+    definite (the module's docstring); totals that do not add up flag the items they sum."""
+    items = body["items"]
+    by_code = {i["code"]: i for i in items}
+    grouped = {c for g in body.get("groups", []) for c in g.get("items", [])
+               if g.get("deduction_cap") is not None or g.get("overflow_to_total")}
+    totals = body.setdefault("_totals", [])
+    if not any(t.get("scope") == "item" for t in totals):
+        totals += item_sums(items, body.get("groups"))
+    for total in totals:
+        if total["adds_up"]:
+            continue
+        # the points stated over them do not add up. More than stated: something is counted that is
+        # not there (a section row read as an item, a part twice) — every item under it is in doubt.
+        # Less: a row is missing or a fragment was kept — the items whose points were worked out
+        # (split, summed, inherited, not printed) are in doubt, those printed in their own row or
+        # clause are not.
+        scope = [total["code"]] if total.get("scope") == "item" else total.get("codes", [])
+        over = float(total["sum"]) > float(total["stated"])
+        why = (f"{total['label']} 载明 {total['stated']:g} 分，所含条目合计 {total['sum']:g} 分："
+               "本项分值待核对")
+        for item in items:
+            if not any(_within(item["code"], c) for c in scope):
+                continue
+            if item["code"] in scope and "rule" not in item:
+                flag(item, why)
+            elif "rule" in item and (over or not printed(item)):
+                flag(item, why)
+    for item in items:
+        if "rule" not in item:
+            continue
+        for reason in task_doubts(item):
+            flag(item, reason)
+        text = item.get("source", {}).get("text", "")
+        context = _ancestors(item["code"], by_code)
+        unused = unused_quantities(item, context)
+        if unused:
+            flag(item, f"条款中的数值未被规则用上：{'、'.join(unused)}（规则未包含这一条件）")
+        leftover = unread_phrases(text)
+        if leftover:
+            flag(item, f"条款中有规则未读入的评分用语：{'、'.join(leftover)}")
+        words = hedges(text)
+        if item["rule"].get("shape") not in READS_THEM:
+            words += UNREAD_SCORING.findall(_compact(text))
+        if words:
+            flag(item, f"条款含需人工判断或另有依据的用语：{'、'.join(words)}")
+        pooled = any(float(by_code[c].get("points") or 0) > 0 for c in _parents(item["code"], by_code)) \
+            or item["code"] in grouped
+        above = "".join(by_code[c]["source"]["text"] for c in _parents(item["code"], by_code))
+        for reason in inconsistencies(item, pooled, above):
+            flag(item, reason)
