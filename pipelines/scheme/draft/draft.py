@@ -704,6 +704,7 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
     return body
 
 
+SCORING_NOTE = re.compile(r"[扣加奖得减]\s*\d|\d\s*分|不得分|不计分|[扣加]分|一票否决|折算|=|×")
 NO_BASE = re.compile(r"不设基础分|未设分值|不设分值")
 RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[~～\-—至]\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 
@@ -750,6 +751,11 @@ def _draft_indicator(drafter: Drafter, ind: Indicator) -> None:
     if NO_BASE.search(normalize(ind.points_text)):
         for placed in drafter.items[first:]:    # 不设基础分: the row's deductions come off the total
             placed.setdefault("_read", {})["no_base"] = True
+    if SCORING_NOTE.search(normalize(ind.notes)):
+        # 备注: 「未按时报送的另扣1分」 in a column no reader takes: the row's rule may not be all of it
+        note = re.sub(r"\s+", " ", ind.notes).strip()[:60]
+        for placed in drafter.items[first:]:
+            flag(placed, f"未读取的栏目（备注、说明等）另有评分内容：「{note}」：请核对本项规则")
     stated = titled_points(ind.criteria)
     if len(stated) == 1 and points and stated[0] != points:
         # 「…（20分）」 in the clause, 5 in the points column: which is meant is for a person

@@ -81,11 +81,19 @@ def _unit_names(draft: dict[str, Any], item: dict[str, Any]) -> set[str]:
     return {names.get(code, code) for code in item.get("units", [])} | set(item.get("responsible_units", []))
 
 
+# a list marker opening a quote: 「(1)未按时完成普扫」 is quoted by an item holding 未按时完成普扫
+MARKER = re.compile(r"^(?:[(（]\d{1,2}[)）]|[①-⑳]|\d{1,2}[、.．](?!\d)|[一二三四五六七八九十]+、)")
+
+
 def _candidates(draft: dict[str, Any], quote: str, name: str | None) -> list[dict[str, Any]]:
-    want = _text(quote)
-    # the items whose clause holds the words; only when none does, those named by them
-    found = [i for i in draft["items"] if want in _text(i.get("source", {}).get("text", ""))] \
-        or [i for i in draft["items"] if want in _text(i.get("name", ""))]
+    found: list[dict[str, Any]] = []
+    for want in dict.fromkeys([_text(quote), MARKER.sub("", _text(quote))]):
+        # the items whose clause holds the words (with or without their list marker); only when none
+        # does, those named by them
+        found = [i for i in draft["items"] if want in _text(i.get("source", {}).get("text", ""))] \
+            or [i for i in draft["items"] if want in _text(i.get("name", ""))]
+        if found:
+            break
     if name:
         found = [i for i in found if _text(name) in _text(i.get("name", ""))
                  or _text(name) in _text(i.get("source", {}).get("text", ""))]

@@ -60,6 +60,7 @@ class Indicator:
     parent: str = ""                # the code of a container (a department's rows)
     groups: list[tuple[str, float | int]] = field(default_factory=list)   # column groups with points
     outside_base: bool = False      # a section-item of 「六、奖扣分项目」: not part of the base total
+    notes: str = ""                 # cells of columns not read (备注, 说明, 计算公式)
 
 
 @dataclass
@@ -255,6 +256,8 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
             last.units += "\n" + rec.cells["units"]
         if coop:
             last.coop.append((coop, rec.cells.get("coop_points", "")))
+        if rec.cells.get("notes") and rec.cells["notes"] not in last.notes:
+            last.notes += "\n" + rec.cells["notes"]
         last.rows.append(rec.row)
         return
     if rec.bonus and last is not None and last.bonus and code == last.code:
@@ -270,7 +273,8 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
                          rows=[rec.row], lead=rec.cells.get("lead", ""),
                          raw_name=rec.cells.get("indicator", ""),
                          coop=[(coop, rec.cells.get("coop_points", ""))] if coop else [], section=section,
-                         unit=rec.cells.get("unit", ""), task=rec.cells.get("task", ""), groups=groups))
+                         unit=rec.cells.get("unit", ""), task=rec.cells.get("task", ""), groups=groups,
+                         notes=rec.cells.get("notes", "")))
 
 
 def _zh(section: str | None) -> str:
