@@ -293,7 +293,6 @@ def item_sums(items: list[dict[str, Any]],
     二's 60, each department apart), or hold (得5分，按以下情形扣分，最高扣5分: parts that only deduct,
     each deduction within the points or the group capped at them): the totals checked, as the report
     lists them."""
-    capped_groups = {g["code"] for g in groups or [] if g.get("deduction_cap") is not None}
     out = []
     for item in items:
         if "rule" in item or not item["points"]:
@@ -304,13 +303,21 @@ def item_sums(items: list[dict[str, Any]],
         leaves = [i for i in items if i["code"].startswith(item["code"] + ".") and "rule" in i
                   and i.get("kind") != "bonus"]
         if leaves and all(not c["points"] and c["rule"].get("shape") in DEDUCTING for c in leaves):
-            # 得5分，按以下情形扣分: its parts deduct from its points — each within them (a cap, an amount)
-            worst = max(max(float(c["rule"].get("cap") or 0), float(c["rule"].get("amount") or 0),
-                            float(c["rule"].get("amount_per_step") or 0)) for c in leaves)
-            capped = item["code"] in capped_groups
+            # 得5分，按以下情形扣分: its parts deduct from its points — each within them (its cap or its
+            # amount, or its capped group's cap); parts the text sends to the total (从总分中扣) stand outside
+            worst = 0.0
+            for leaf in leaves:
+                group = next((g for g in groups or [] if leaf["code"] in g.get("items", [])), None)
+                above = "".join(i["source"]["text"] for i in items if _within(leaf["code"], i["code"]))
+                if group and group.get("overflow_to_total") or OFF_THE_TOTAL.search(_compact(above)):
+                    continue
+                rule = leaf["rule"]
+                worst = max(worst, float(group["deduction_cap"]) if group and group.get("deduction_cap")
+                            is not None else max(float(rule.get("cap") or 0), float(rule.get("amount") or 0),
+                                                  float(rule.get("amount_per_step") or 0)))
             out.append({"label": item["source"]["item"], "stated": item["points"],
-                        "sum": item["points"] if capped or worst <= item["points"] else worst,
-                        "adds_up": capped or worst <= item["points"], "scope": "item", "code": item["code"]})
+                        "sum": item["points"] if worst <= item["points"] else worst,
+                        "adds_up": worst <= item["points"] + 1e-9, "scope": "item", "code": item["code"]})
             continue
         by_unit: dict[tuple[str, ...], float] = {}
         for c in children:

@@ -443,8 +443,10 @@ class Drafter:
                     item["charged_to"] = target_codes
                     item.pop("overflow_to_total", None)
         if re.search(r"按以下情形扣分", lead) and points:
-            flag(self.items[first - 1], f"「按以下情形扣分」：{points:g} 分由下列情形扣减，"
-                                        "请确定各情形从哪一项扣分（charged_to / groups）")
+            # which points each case comes out of is the reader's guess: the cases are in doubt with it
+            for placed in [self.items[first - 1]] + [i for i in self.items[first:] if "rule" in i]:
+                flag(placed, f"「按以下情形扣分」：{points:g} 分由下列情形扣减，"
+                             "请确定各情形从哪一项扣分（charged_to / groups）")
         if cap is not None and code != "B":
             children = [i["code"] for i in self.items[first:] if parent_of(i["code"]) == code]
             # the heading's own cap: an indicator's (N) or a clause's within one (N(k))

@@ -325,7 +325,7 @@ def _cells_by_role(row: list[Cell], roles: dict[int, str]) -> dict[str, str]:
     for n in sorted(roles):
         role = roles[n]
         if role == "ignore":
-            role = "notes"              # 备注, 说明, 计算公式 …: not read, but a person must see scoring there
+            role = "notes"          # 备注, 说明, 计算公式: not read, but a person must see scoring there
         text = (row[n].text if n < len(row) and not row[n].left else "").strip()
         texts.setdefault(role, [])
         if text and text not in texts[role]:
