@@ -315,7 +315,7 @@ def item_sums(items: list[dict[str, Any]],
                 worst = max(worst, float(group["deduction_cap"]) if group and group.get("deduction_cap")
                             is not None else max(float(rule.get("cap") or 0), float(rule.get("amount") or 0),
                                                   float(rule.get("amount_per_step") or 0)))
-            out.append({"label": item["source"]["item"], "stated": item["points"],
+            out.append({"label": item["source"].get("item", item["code"]), "stated": item["points"],
                         "sum": item["points"] if worst <= item["points"] else worst,
                         "adds_up": worst <= item["points"] + 1e-9, "scope": "item", "code": item["code"]})
             continue
@@ -330,7 +330,7 @@ def item_sums(items: list[dict[str, Any]],
         total = max(by_unit.values(), key=lambda v: abs(v - item["points"])) if len(by_unit) > 1 \
             else sum(c["points"] for c in children)
         total = round(total, 6)
-        out.append({"label": item["source"]["item"], "stated": item["points"],
+        out.append({"label": item["source"].get("item", item["code"]), "stated": item["points"],
                     "sum": int(total) if float(total).is_integer() else total,
                     "adds_up": abs(total - item["points"]) <= 1e-9, "scope": "item", "code": item["code"]})
     return out

@@ -117,6 +117,8 @@ def indicator_head(record: Record) -> tuple[str, str]:
     """(number, name) from 序号 or from the indicator cell「5．打好蓝天保卫战」/「3.1 道路。…」."""
     number = record.cells.get("number", "").strip()
     name = record.cells.get("indicator", "").strip()
+    if number and not re.fullmatch(r"[\d.．、()（）一二三四五六七八九十]{1,8}", number):
+        number, name = "", name or re.sub(r"\s+", "", number)[:30]   # a sentence in the 序号 column
     if not name and not number:                 # a table without a name column: the clause names itself
         head = record.cells.get("criteria", "").strip().split("\n", 1)[0]
         m = re.match(r"^\s*(\d+(?:\.\d+)+)\s+([^。;；,，]{1,20})", head)
