@@ -392,8 +392,12 @@ def audit(body: dict[str, Any]) -> None:
                 flag(item, why)
             elif "rule" in item and (over or not printed(item)):
                 flag(item, why)
+    parents = {parent_of(i["code"]) for i in items}
     for item in items:
         if "rule" not in item:
+            if item["code"] not in parents and not item.get("needs_review"):
+                # a row with nothing read from it (and nothing under it) is a person's to read
+                flag(item, "未读出评分规则：请写明本项的评分规则，或删除本条")
             continue
         for reason in task_doubts(item):
             flag(item, reason)
