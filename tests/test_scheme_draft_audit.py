@@ -162,3 +162,40 @@ def test_scoring_text_outside_the_table_becomes_a_flagged_item(tmp_path):
     body = draft_file(path, "after", "after", [], year=2024)
     quoting = [i for i in body["items"] if "通报" in i["source"]["text"]]
     assert quoting and all(i.get("needs_review") for i in quoting)
+
+
+def test_scores_standing_alone_in_cells_are_read_with_the_text_before_them(tmp_path):
+    """A deduction list kept one cell a line, its scores signed (-3/项, -2分): no table reader takes it,
+    and nothing of it is lost — each row a flagged item quoting its text and its score."""
+    path = tmp_path / "signed.txt"
+    path.write_text("某区排污单位环境管理扣分标准\n一级指标\n二级指标\n扣分\n环境管理\n未落实排污许可\n-3/项\n"
+                    "未建立环境管理台账\n-2分\n", encoding="utf-8")
+    body = draft_file(path, "signed", "signed", [], year=2024)
+    texts = [i["source"]["text"] for i in body["items"]]
+    assert any("未落实排污许可" in t and "-3/项" in t for t in texts)
+    assert any("未建立环境管理台账" in t and "-2分" in t for t in texts)
+    assert all(i.get("needs_review") for i in body["items"])
+
+
+def test_a_table_whose_points_are_bare_numbers_under_a_points_header_is_never_refused(tmp_path):
+    """Cells between | over several lines (a page index's copy of an HTML table), points bare numbers
+    under 分值 and no scoring word: every cell of text reaches a person, grouped up to its points."""
+    path = tmp_path / "bare.txt"
+    path.write_text("| \n\t 考核项目 | \n\t 分值 | \n\t 考核内容 | \n"
+                    "| \n\t 制度建设 | \n\t 15 | \n\t 建立河湖巡查制度 | \n"
+                    "| \n\t 队伍建设 | \n\t 10 | \n\t 配齐河道保洁员 | \n", encoding="utf-8")
+    body = draft_file(path, "bare", "bare", [], year=2024)
+    texts = " ".join(i["source"]["text"] for i in body["items"])
+    assert "建立河湖巡查制度" in texts and "配齐河道保洁员" in texts
+    assert all(i.get("needs_review") for i in body["items"])
+
+
+def test_a_scoring_phrase_cut_by_a_line_break_is_read_over_the_break(tmp_path):
+    """A PDF's text breaks 「…方案得」 / 「1 分,否则不得分.」: the task and its points are one sentence."""
+    path = tmp_path / "broken.txt"
+    path.write_text("某市考核细则\n序号  考核内容    分值  评分标准\n"
+                    "1     开展巡河    5     每少巡河1次扣1分\n\n"
+                    "另:制定年度工作方案得\n1 分,否则不得分.\n", encoding="utf-8")
+    body = draft_file(path, "broken", "broken", [], year=2024)
+    quoting = [i for i in body["items"] if "年度工作方案得" in i["source"]["text"].replace(" ", "")]
+    assert quoting and all(i.get("needs_review") for i in quoting)

@@ -1,8 +1,10 @@
-"""Nothing missed: every line of the document that holds scoring content — points (3分, （20分）) or a
-scoring word (扣, 加/奖 N分, 得N分, 不得分, 一票否决, 扣完为止 …) — is quoted by some drafted item or was
-read as the table's frame (a header, a section row, a total). What no reader took becomes an item of
-its own, flagged, quoting the line: a person decides what it is. A document whose layout no reader
-knows is drafted this way line by line; only a document with no scoring content at all is refused."""
+"""Nothing missed: every line of the document that holds scoring content — points (3分, （20分）, a
+signed score -5/项, a bare number under a 分值 header), or a scoring word (扣, 加/奖 N分, 得N分, 不得分,
+一票否决, 扣完为止 …) — is quoted by some drafted item or was read as the table's frame (a header, a
+section row, a total). What no reader took becomes an item of its own, flagged, quoting it: a person
+decides what it is. A document whose layout no reader knows is drafted line by line — every cell of
+text, grouped up to its points, a flagged item; only a document with no scoring content at all is
+refused."""
 
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ SCORING = re.compile(r"\d+(?:\.\d+)?\s*分|[扣加奖得减]\s*\d|[扣加减]分
                      r"全扣|倒扣|酌情[扣加]")
 # a line that only heads or frames a table (序号 分值 评分标准; 总分100分)
 FRAME = re.compile(r"^(?:[(（]?\s*\d+(?:\.\d+)?\s*分?\s*[)）]?|总分|合计|满分)$")
+# a cell that is a score by itself: signed (-5, +2分, -5/项, -2分/次) — or bare (10) under a points header
+SIGNED = re.compile(r"^[-－+＋]\s*\d+(?:\.\d+)?\s*分?(?:\s*/\s*[项次个处起件户人家篇条])?$")
+BARE = re.compile(r"^\d{1,3}(?:\.\d+)?\s*分?$")
+POINTS_HEADER = re.compile(r"分值|权重|标准分|分数|加减分|应得分|满分")
 REASON = ("原文此句含评分内容（分值或评分用语），但没有读入任何条目（版式未能识别，或在表格之外）："
           "请确认是否为考核条目并写明规则，或删除本条")
 
@@ -70,30 +76,115 @@ def _frame(sentence: str) -> str:
                   sentence)
 
 
-def uncovered(doc: Document, body: dict[str, Any]) -> list[str]:
-    """The sentences of the document holding scoring content that no item and no table cell read
-    holds (in document order, each once): each line cut at its cell separators and stops."""
-    seen_parts = [i.get("source", {}).get("text", "") for i in body["items"]]
-    seen_parts += [i.get("name", "") for i in body["items"]]
+def _seen(doc: Document, body: dict[str, Any]) -> str:
+    parts = [i.get("source", {}).get("text", "") for i in body["items"]]
+    parts += [i.get("name", "") for i in body["items"]]
     for record in doc.records:
-        seen_parts += list(record.cells.values())
-        seen_parts.append("".join(record.cells.values()))     # a row run together, as a copy glues it
-    seen = "\u0000".join(_compact(p) for p in seen_parts if p)
+        parts += list(record.cells.values())
+        parts.append("".join(record.cells.values()))     # a row run together, as a copy glues it
+    return "\u0000".join(_compact(p) for p in parts if p)
+
+
+def cells(doc: Document) -> list[str]:
+    """The document's text cut into cells: each line at its cell separators."""
+    return [c.strip() for line in doc.lines for c in SEPARATORS.split(line) if c.strip()]
+
+
+def points_cells(doc: Document) -> re.Pattern[str]:
+    """What a score standing alone in a cell looks like in this document: signed always; a bare number
+    only where a points header (分值, 权重, 加减分 …) says the table has a points column."""
+    headed = any(POINTS_HEADER.search(c) and len(_compact(c)) <= 8 for c in cells(doc))
+    return re.compile(f"{SIGNED.pattern}|{BARE.pattern}") if headed else SIGNED
+
+
+def has_scoring_content(doc: Document) -> bool:
+    scores = points_cells(doc)
+    return any(SCORING.search(_frame(_compact(c))) or scores.match(_compact(c)) for c in cells(doc))
+
+
+def uncovered(doc: Document, body: dict[str, Any]) -> list[str]:
+    """What of the document holds scoring content that no item and no table cell read holds (in
+    document order, each once): each cell's sentences where they score; a score alone in a cell
+    (-5/项, or 10 under 分值) with the text before it; a scoring phrase a line break cut (…方案得 | 1分)
+    with its sentence."""
+    seen = _seen(doc, body)
     out: list[str] = []
-    for line in doc.lines:
-        for segment in SEPARATORS.split(line):
-            for sentence in sentences(segment):
-                key = _frame(_compact(sentence).strip("\"'“”‘’。；;，,"))
-                if not key or not SCORING.search(key) or FRAME.match(key) or _held(key, seen):
-                    continue
-                if sentence not in out:
-                    out.append(sentence)
+    scores = points_cells(doc)
+    before = ""
+    for cell in cells(doc):
+        key_cell = _compact(cell)
+        if scores.match(key_cell) and not FRAME.match(key_cell.lstrip("+＋")) or SIGNED.match(key_cell):
+            # a score standing alone: the row it belongs to is the text before it
+            if before and not _held_text(before, seen):
+                quote = f"{before} ｜ {cell}"
+                if quote not in out:
+                    out.append(quote)
+            continue
+        for sentence in sentences(cell):
+            key = _frame(_compact(sentence).strip("\"'“”‘’。；;，,"))
+            if not key or not SCORING.search(key) or FRAME.match(key) or _held(key, seen):
+                continue
+            if sentence not in out:
+                out.append(sentence)
+        if len(key_cell) >= 2 and not re.fullmatch(r"[\d.、．()（）]+", key_cell):
+            before = cell
+    out += [s for s in _broken(doc, seen) if s not in out]
     return out
 
 
+def _held_text(text: str, seen: str) -> bool:
+    key = _compact(text)
+    return key in seen or len(key) > 8 and _within_seen(key, 0, len(key), len(key), seen)
+
+
+def _broken(doc: Document, seen: str) -> list[str]:
+    """Scoring phrases a line break cuts (「…制定年度考核工作方案得」 / 「1 分,否则不得分.」, a PDF's text):
+    read over the lines joined, each checked in its sentence."""
+    lines = [_compact(line) for line in doc.lines]
+    joined = "".join(lines)
+    ends, at = [], 0
+    for line in lines:
+        at += len(line)
+        ends.append(at)
+    out = []
+    for m in SCORING.finditer(joined):
+        first = next(n for n, end in enumerate(ends) if m.start() < end)
+        if m.end() <= ends[first] or joined[ends[first] - 1] not in "扣加奖得减":
+            continue            # within one line (read with its line), or cells that only sit side by side
+        start = max(joined.rfind(stop, 0, m.start()) for stop in "。；;") + 1
+        stops = [p for p in (joined.find(stop, m.end()) for stop in "。；;") if p >= 0]
+        end = min(stops) + 1 if stops else len(joined)
+        sentence = joined[start:end]
+        if not _within_seen(sentence, m.start() - start, m.end() - start, min(8, len(sentence)), seen):
+            out.append(sentence)
+    return out
+
+
+def line_items(doc: Document) -> list[str]:
+    """A document no reader could read, as a person would go through it: every cell of text, the cells
+    up to a score (or a sentence's end) together — one quote each."""
+    scores = points_cells(doc)
+    out: list[str] = []
+    group: list[str] = []
+    for cell in cells(doc):
+        key = _compact(cell)
+        group.append(cell)
+        if scores.match(key) or SIGNED.match(key) or re.search(r"[。；;]$", key):
+            out.append(" ｜ ".join(group))
+            group = []
+    if group:
+        out.append(" ｜ ".join(group))
+    title = _compact(doc.title)
+    return [q for q in out if len(_compact(q)) >= 4 and _compact(q) != title]
+
+
 def sweep(doc: Document, body: dict[str, Any], seed: str) -> int:
-    """Append a flagged item for every uncovered sentence (codes X1, X2 …); returns how many."""
-    found = uncovered(doc, body)
+    """Append a flagged item for every uncovered sentence (codes X1, X2 …) — for a document no reader
+    could read, for every cell of text (line_items); returns how many."""
+    if not body["items"] and doc.form == "lines":
+        found = line_items(doc) if has_scoring_content(doc) else []
+    else:
+        found = uncovered(doc, body)
     codes = {i["code"] for i in body["items"]}
     n = 0
     for sentence in found:
