@@ -70,6 +70,8 @@ def quantities(text: str) -> Iterator[tuple[float, str, str]]:
         nxt = toks[k + 1] if k + 1 < len(toks) else None
         following = "".join(t.value for t in toks[k + 1:k + 3])
         previous = toks[n - 1] if n else None
+        # 每增加500亩 / 每有100亩 / 每完成1000亩: the size of the unit a rule counts in
+        unit = any(t.type == "EACH" for t in toks[max(0, n - 3):n])
         passed = following.startswith(("以上", "以下", "及以上", "及以下", "以内", "(含)以上")) or (
             previous is not None and previous.type in ("OP_GT", "OP_GE", "OP_LT", "OP_LE", "AT_LEAST"))
         threshold = "+" if passed else ""
@@ -79,9 +81,9 @@ def quantities(text: str) -> Iterator[tuple[float, str, str]]:
         elif after.type == "PCT" and nxt is not None and nxt.type == "FEN":
             yield value, "share", words + "分"
         elif after.type in MEASURE:
-            yield value, "measure" + threshold, words
+            yield value, "unit" if unit else "measure" + threshold, words
         elif after.type == "COUNTER" and value != 1:
-            yield value, "count" + threshold, words
+            yield value, "unit" if unit else "count" + threshold, words
         elif after.type == "TEXT" and after.value.startswith("倍"):
             yield value, "ratio", tok.value + "倍"
 
@@ -154,7 +156,7 @@ def unused_quantities(item: dict[str, Any], context: list[float]) -> list[str]:
             parts.append((value, words))
         elif kind == "share":
             out.append(words)
-        elif shape in MEASURED and shape != "proportional":
+        elif shape in MEASURED and shape != "proportional" or kind == "unit":
             out.append(words)
         elif shape == "per_event" and kind == "count+" and not shortfall:
             out.append(words)
@@ -231,6 +233,9 @@ def inconsistencies(item: dict[str, Any], pooled: bool = False, above: str = "")
     overflow = bool(item.get("overflow_to_total"))
     if shape == "all_or_nothing" and not bonus and points <= 0 and rule.get("evaluate_on") != "city":
         out.append("完成得分的规则，但本项分值为 0：分值或未读到（如在另一行）")
+    if shape in ("proportional", "interpolation", "tiers") and not bonus and points <= 0 and not overflow \
+            and not charged:
+        out.append("按比例或分档计分的规则，但本项分值为 0：分值或未读到")
     if shape in ("per_event", "step_shortfall") and not bonus and points > 0 and not overflow:
         amount = rule.get("amount") or rule.get("amount_per_step") or 0
         if amount and float(amount) > points + 1e-9:
@@ -257,16 +262,53 @@ def inconsistencies(item: dict[str, Any], pooled: bool = False, above: str = "")
 # ---------------------------------------------------------------- a task that is no task
 
 # a clause that says what is assessed rather than what must be done (考核…情况, 是否…, 包括：)
-DESCRIBES = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.．、]?)?(?:主要)?"
-                       r"(?:考核|考评|评价|评估|检查)(?!组|办|工作)|情况[。.]?$|是否|包括[:：]|指标解释|数据来源")
+DESCRIBES = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.．、]?)?(?:本条|本项|本指标)?(?:主要)?"
+                       r"(?:考核|考评|评价|评估|检查)(?!组|办|工作)|情况[。.]?$|是否|包括[:：]|指标解释|数据来源|"
+                       r"主要是检查|以查看.{0,12}为主")
 # a clause scored by another document: 依据《…考核办法》
 ELSEWHERE = re.compile(r"(?:依据|按照|根据|参照|详见|见)《[^》]*(?:考核|考评|评分|评估|计分|细则)[^》]*》")
 SCORED = re.compile(r"[扣得加奖计]\s*\d|不得分|不计分|全扣|扣除|分值")
 
 
+# a clause that opens on the one before it (不符合以上要求…, 否则…): its rule is that clause's
+BACK_REFERENCE = re.compile(r"^(?:[(（]?\d{1,2}[)）.．、]?)?"
+                            r"(?:不符合以上|不符合上述|以上|上述|前述|否则|同上)")
+# a part opening on the points of the part before it (共计5分。未硬化巷道…): the split cut in the wrong place
+LEADING_POINTS = re.compile(r"^(?:共计|合计|总计|满分|计)\s*\d+(?:\.\d+)?\s*分[，,]?(?:扣完为止)?[。；;]")
+# letters and digits no clause writes (「每发31从ECSAS34公共…」): a copy's garbage, where rows may have run
+# together or a scoring phrase been cut
+GARBLED = re.compile(r"[A-Z]{4,}\d|\d[A-Z]{4,}")
+# a title with its points closing the clause after a stop (…不得分。应急管理(3分)): the next item's heading
+TITLE_AT_END = re.compile(r"[。；;][^。；;，,:：]{2,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）][。；;]?$")
+
+
+def reading_doubts(item: dict[str, Any]) -> list[str]:
+    """What the clause's shape says against the reading: a clause that opens on the one before it; a
+    title and its points closing it (the next item's heading read as this one's points); an exception
+    (…的，可不扣分) to an all-or-nothing, which has no way to hold one."""
+    text = _compact(item.get("source", {}).get("text", ""))
+    rule = item.get("rule") or {}
+    out = []
+    if BACK_REFERENCE.search(text):
+        out.append("条款承接上文（以上 / 上述 / 否则…）：其规则属于上一条款，请合并核对")
+    if GARBLED.search(text):
+        out.append(f"条款含乱码（{GARBLED.search(text).group(0)}）：原文或有行粘连、评分用语残缺，请对照原件核对")
+    if LEADING_POINTS.search(text):
+        out.append("条款开头是上一部分的分值（共计N分。…）：拆分位置或有误，请核对")
+    end = TITLE_AT_END.search(text)
+    if end and re.search(r"[扣得加奖]\s*\d|不得分|扣完为止", text[:end.start()]) \
+            and not re.search(r"[扣得加奖计]|否则|比例", re.sub(r"[(（][^)）]*[)）]", "", end.group(0))):
+        # the clause's rule ends before it; the words after are a title, not a task
+        out.append("条款末尾是另一标题及其分值（…。XX(N分)）：分值或属于下一项，请核对")
+    if rule.get("shape") == "all_or_nothing" and re.search(r"不扣分|免于扣分|不予扣分", text):
+        out.append("条款另有不扣分的例外情形：all_or_nothing 无法表达，请核对")
+    return out
+
+
 def task_doubts(item: dict[str, Any]) -> list[str]:
     """An all-or-nothing read from a clause without a scoring word (a task and its points) that
-    describes what is assessed, or leaves the scoring to another document."""
+    describes what is assessed, leaves the scoring to another document, or is only a title and its
+    points."""
     rule = item.get("rule") or {}
     text = _compact(item.get("source", {}).get("text", ""))
     out = []
@@ -275,6 +317,10 @@ def task_doubts(item: dict[str, Any]) -> list[str]:
     body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text)
     if rule.get("shape") == "all_or_nothing" and not SCORED.search(body) and DESCRIBES.search(body):
         out.append("条款只说明考核什么（考核…情况 / 是否…），未说明如何计分：请写明规则")
+    title = re.sub(r"[(（]\d+(?:\.\d+)?分[)）][。:：]?$", "", text)
+    if rule.get("shape") == "all_or_nothing" and not re.sub(r"[\W_]", "", body) and DESCRIBES.search(title):
+        # 队伍建设情况(15分) and nothing else: the heading of what is assessed, its parts not read under it
+        out.append("条款只有所考核内容的标题和分值（…情况(N分)），没有任务或评分标准：请核对其下各条")
     return out
 
 
@@ -363,6 +409,19 @@ def _ancestors(code: str, by_code: dict[str, dict[str, Any]]) -> list[float]:
     return [float(by_code[c].get("points") or 0) for c in _parents(code, by_code)]
 
 
+def _awards_before(items: list[dict[str, Any]], item: dict[str, Any], most: int = 5) -> list[dict[str, Any]]:
+    """The all-or-nothing parts (得N分) right before the item in the document's order, rows without a
+    rule (their headings) passed over, up to the first part of another shape."""
+    out: list[dict[str, Any]] = []
+    for earlier in reversed(items[:items.index(item)]):
+        if "rule" not in earlier:
+            continue
+        if earlier["rule"].get("shape") != "all_or_nothing" or len(out) >= most:
+            break
+        out.append(earlier)
+    return out
+
+
 def audit(body: dict[str, Any]) -> None:
     """Flag, with its reason, every item of the draft whose reading is not complete, consistent and
     definite (the module's docstring); totals that do not add up flag the items they sum."""
@@ -394,12 +453,18 @@ def audit(body: dict[str, Any]) -> None:
                 flag(item, why)
     parents = {parent_of(i["code"]) for i in items}
     for item in items:
+        if BACK_REFERENCE.search(_compact(item.get("source", {}).get("text", ""))):
+            # 不符合以上要求… : the awards just above it (得N分 parts) are the conditions it refers to,
+            # so their rule is not complete on its own either
+            for earlier in _awards_before(items, item):
+                flag(earlier, "下文另有承接本条的评分（不符合以上要求 / 否则…）：本项规则不完整，请合并核对")
+    for item in items:
         if "rule" not in item:
             if item["code"] not in parents and not item.get("needs_review"):
                 # a row with nothing read from it (and nothing under it) is a person's to read
                 flag(item, "未读出评分规则：请写明本项的评分规则，或删除本条")
             continue
-        for reason in task_doubts(item):
+        for reason in task_doubts(item) + reading_doubts(item):
             flag(item, reason)
         text = item.get("source", {}).get("text", "")
         context = _ancestors(item["code"], by_code)
@@ -419,3 +484,9 @@ def audit(body: dict[str, Any]) -> None:
         above = "".join(by_code[c]["source"]["text"] for c in _parents(item["code"], by_code))
         for reason in inconsistencies(item, pooled, above):
             flag(item, reason)
+    for item in items:
+        # a part of a row charged to another part's points (「…得10分…未完成任务的按比例扣分」) stands or
+        # falls with that part's reading
+        if any(by_code.get(c, {}).get("needs_review") and parent_of(c) == parent_of(item["code"])
+               for c in item.get("charged_to", [])):
+            flag(item, f"扣分计入的条目（{'、'.join(item['charged_to'])}）待核对：本项随之核对")

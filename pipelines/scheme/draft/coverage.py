@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipelines.scheme.draft.numbers import normalize
-from pipelines.scheme.draft.tables import Document
+from pipelines.scheme.draft.tables import Document, role_of
 
 SCORING = re.compile(r"\d+(?:\.\d+)?\s*分|[扣加奖得减]\s*\d|[扣加减]分|不得分|不计分|一票否决|扣完为止|"
                      r"全扣|倒扣|酌情[扣加]")
@@ -176,6 +176,32 @@ def line_items(doc: Document) -> list[str]:
         out.append(" ｜ ".join(group))
     title = _compact(doc.title)
     return [q for q in out if len(_compact(q)) >= 4 and _compact(q) != title]
+
+
+# a section's name on a line of its own, its points on the next (「社区」「(50分)」: a table kept one cell
+# a line)
+LABEL = re.compile(r"^[\u4e00-\u9fff、“”\"]{2,12}$")
+POINTS_ONLY = re.compile(r"^[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+
+
+def unchecked_totals(doc: Document, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The section totals the document states (a name on its line, its points on the next) that no
+    total of the draft checks and no item holds: each one is reported as not reconciled (the draft
+    could not tell which items it covers), never passed over."""
+    known = [str(t["label"]) for t in body.get("_totals", [])] + [i.get("name", "") for i in body["items"]]
+    stated = {float(t["stated"]) for t in body.get("_totals", [])}
+    out: list[dict[str, Any]] = []
+    lines = [_compact(line) for line in doc.lines]
+    for label, nxt in zip(lines, lines[1:], strict=False):
+        m = POINTS_ONLY.match(nxt)
+        if m is None or not LABEL.match(label) or SCORING.search(label) or role_of(label) \
+                or float(m.group(1)) in stated:
+            continue        # a header's word (得分 (100分)), or a total the draft checks already
+        if any(label == k or label in k and k.startswith(label) for k in known if k):
+            continue
+        out.append({"label": label, "stated": float(m.group(1)), "sum": 0, "adds_up": False,
+                    "scope": "section", "codes": [], "unchecked": True})
+    return out
 
 
 def sweep(doc: Document, body: dict[str, Any], seed: str) -> int:

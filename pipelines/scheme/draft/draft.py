@@ -14,7 +14,7 @@ from typing import Any
 
 from pipelines.scheme.draft import grammar
 from pipelines.scheme.draft.audit import audit, item_sums
-from pipelines.scheme.draft.coverage import sweep
+from pipelines.scheme.draft.coverage import sweep, unchecked_totals
 from pipelines.scheme.draft.indicators import Indicator, Outline, outline
 from pipelines.scheme.draft.numbers import normalize
 from pipelines.scheme.draft.tables import Document, TableError
@@ -163,7 +163,8 @@ def points_of(text: str, bare: bool = True) -> float | int | None:
         or TRAILING_POINTS.search(norm)      # …的审核工作（30分） on the clause's last line / …监测（20）
     if m:
         return grammar.num(m.group(1))
-    m = re.match(r"^[^。]*?[,，]\s*(\d+(?:\.\d+)?)\s*分[。.]", norm)     # …，3分。(001 6(4)②)
+    # …，3分。(001 6(4)②) / 1.节能目标逐级分解,1分; (a part ending on ；)
+    m = re.match(r"^[^。；;]*?[,，]\s*(\d+(?:\.\d+)?)\s*分(?:[。.；;]|\s*$)", norm)
     if m and bare:
         return grammar.num(m.group(1))
     m = re.search(r"分别得(?:基本分)?\s*(\d+(?:\.\d+)?)[、,，]", norm)      # 003 一.2(1)
@@ -693,6 +694,13 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
     body["items"] = drafter.items
     body["_totals"] = totals
     audit(body)
+    unchecked = unchecked_totals(doc, body)
+    if unchecked:
+        body["_totals"] += unchecked
+        scheme["needs_review"] = True
+        stated = "；".join(f"{t['label']} 载明 {t['stated']:g} 分" for t in unchecked)
+        scheme["review_reason"] = "；".join(filter(None, [scheme.get("review_reason"),
+                                                          f"合计未能核对（所含条目未读出）：{stated}"]))
     if sweep(doc, body, seed):
         scheme["needs_review"] = True
         missed = sum(1 for i in body["items"] if i["code"].startswith("X"))

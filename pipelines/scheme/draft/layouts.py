@@ -330,6 +330,38 @@ def pipe_rows(text: str) -> list[list[str]] | None:
     return rows
 
 
+def pipe_led_rows(text: str) -> list[list[str]] | None:
+    """A table whose cells each open a line with | and whose rows each end on a line that is only |
+    (how a law site prints an HTML table as text): a row's first cell is the lines before its first |
+    line, each | line opens a cell that the lines after it continue. Rows with fewer cells than the
+    widest are filled from the right (a merged first column is the one missing). None unless at least
+    three rows end that way."""
+    lines = text.splitlines()
+    if sum(1 for line in lines if line.strip() == "|") < 3 or \
+            sum(1 for line in lines if line.lstrip().startswith("|") and line.strip() != "|") < 6:
+        return None
+    rows: list[list[str]] = []
+    cells: list[list[str]] = [[]]
+    for line in lines:
+        stripped = line.strip()
+        if stripped == "|":
+            row = ["\n".join(c).strip() for c in cells]
+            if not row[0]:
+                row = row[1:]
+            if any(row):
+                rows.append(row)
+            cells = [[]]
+        elif stripped.startswith("|"):
+            cells.append([stripped[1:].strip()])
+        elif stripped:
+            cells[-1].append(stripped)
+    if rows and "\n" in rows[0][0]:
+        # the header's first word; the lines before it are the title
+        rows[0][0] = rows[0][0].rsplit("\n", 1)[1]
+    width = max((len(r) for r in rows), default=0)
+    return [[""] * (width - len(r)) + r for r in rows] if len(rows) >= 3 else None
+
+
 def paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs, each stripped (a web page's table, one cell per paragraph)."""
     out, current = [], []

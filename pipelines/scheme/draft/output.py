@@ -63,7 +63,8 @@ def _totals_text(totals: list[dict[str, Any]]) -> list[str]:
     lines = [f"合计核对：载明的合计 {len(totals)} 处，相符 {len(totals) - len(wrong)}，不符 {len(wrong)}"]
 
     def line(t: dict[str, Any]) -> str:
-        verdict = "相符" if t["adds_up"] else f"不符（条目合计 {t['sum']:g} 分）"
+        verdict = "相符" if t["adds_up"] else "未能核对（所含条目未读出）" if t.get("unchecked") \
+            else f"不符（条目合计 {t['sum']:g} 分）"
         return f"  {t['label']}：载明 {t['stated']:g} 分，{verdict}"
 
     units = [t for t in totals if t["scope"] == "unit"]

@@ -580,8 +580,13 @@ class Node:
 
     @property
     def points(self) -> str:
-        m = POINTS_IN_TITLE.search(self.text.split("\n", 1)[0][:60])
-        return m.group(1) if m and m.start() <= 40 else ""
+        line = self.text.split("\n", 1)[0]
+        m = POINTS_IN_TITLE.search(line[:60])
+        if m and m.start() <= 40:
+            return m.group(1)
+        # a long clause closing on its points: 「3、各村(社区)要…确保30分钟内队伍集结到位。(3分)」
+        m = re.search(r"[。；;][(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）][。.]?$", line)
+        return m.group(1) if m and "\n" not in self.text.strip() else ""
 
     def scoring(self) -> bool:
         body = normalize(self.text)
@@ -775,6 +780,21 @@ def _glued_by_points(text: str, line: str, words: list[str], roles: list[str | N
     anchors = list(GLUED_POINTS.finditer(body))
     if len(anchors) < 2:
         return None
+    points = [m.group(1) for m in anchors]
+    if "number" in roles and roles.index("number") < roles.index("points"):
+        # 序号 before the points: a row's points run into the next row's number (「…扣0.5分。33主要…」
+        # is 3 points, then row 3) — split where the digits end on the number the next row must have
+        following, split = 2, []
+        for n, digits in enumerate(points):
+            # the next number, or one a little after it when the copy lost a row or its number
+            number = next((str(k) for k in range(following, following + 3)
+                           if len(digits) > len(str(k)) and digits.endswith(str(k))), None)
+            if number is not None and "." not in digits:
+                split.append(n)
+                points[n] = digits[:-len(number)]
+                following = int(number) + 1
+        if len(split) < 3 or len(split) * 3 < len(points):
+            points = [m.group(1) for m in anchors]      # not the rows' numbers: the digits as written
     header = ["序号", "考核内容", "分值", *(["评分标准"] if with_criteria else [])]
     width = len(header)
     rows: list[list[Cell]] = [[Cell(h) for h in header]]
@@ -804,7 +824,7 @@ def _glued_by_points(text: str, line: str, words: list[str], roles: list[str | N
             lead = lead[section.end():].strip()
         number = re.match(r"^[(（](\d{1,2})[)）]\s*", lead)
         row = [Cell(number.group(1) if number else ""), Cell(lead[number.end():] if number else lead),
-               Cell(m.group(1))]
+               Cell(points[n])]
         if with_criteria:
             row.append(Cell(criteria.strip()))
         rows.append(row)
@@ -834,6 +854,11 @@ def text_tables(text: str) -> tuple[str, list[Table]]:
         rows = layouts.tsv_rows(text)
         title = next((r[0].strip() for r in rows if len(r) == 1 and r[0].strip()), first_line)
         return title, [Table([[Cell(c) for c in row] for row in rows], form="tsv")]
+    led = layouts.pipe_led_rows(text)
+    if led is not None:
+        title = next((line.strip() for line in lines if line.strip() and "|" not in line
+                      and re.search(r"表|细则|办法|标准", line)), first_line)
+        return title, [Table([[Cell(c) for c in row] for row in led], form="pipes")]
     pipes = layouts.pipe_rows(text)
     if pipes is not None:
         if len(pipes) == 1 or max(len(r) for r in pipes) > 12 and len(pipes) <= 2:
