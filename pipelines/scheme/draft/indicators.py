@@ -341,4 +341,6 @@ def _repeated_numbers(result: Outline) -> None:
             ind.code = f"{code}.{k}"
             ind.label = f"{ind.label}-{k}"
         first = inds[0]
-        result.containers[code] = (first.unit or first.name, first.unit, first.section)
+        # a container quotes its name, or (rows with neither name nor unit) its first part's first line
+        title = first.unit or first.name or next(iter(first.criteria.strip().splitlines()), "")[:40] or code
+        result.containers[code] = (title, first.unit, first.section)
