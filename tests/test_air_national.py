@@ -99,6 +99,42 @@ def test_a_gzipped_day_file_reads_as_the_file_it_holds(tmp_path: Path):
     assert national.read_wide(packed, "a", "unit_name").drop("source_file").equals(plain)
 
 
+def test_an_archive_file_ending_without_a_newline_reads_when_gzip_proves_it_whole(tmp_path: Path):
+    """CNEMC's national archive writes its day files without a final newline (every file of the
+    mirror in tests/data/real/cnemc_national). Packed in gzip, whose CRC-32 and length prove the
+    bytes arrived whole, such a file reads as it is; the same bytes as a plain .csv are refused
+    as a copy still under way (house rule: whole-file faults name file and line)."""
+    path = wide_day(tmp_path / "plain" / "china_cities_20230121.csv", "20230121", ["北京", "天津"],
+                    lambda h, t, c: "12")
+    unended = path.read_bytes().rstrip(b"\n")
+    path.write_bytes(unended)
+    packed = national_dir(tmp_path) / "china_cities_20230121.csv.gz"
+    packed.parent.mkdir(parents=True)
+    packed.write_bytes(gzip.compress(unended))
+    long = national.read_wide(packed, "air/national/china_cities_20230121.csv.gz", "unit_name")
+    assert long.height == 2 * len(TYPES) * 2
+    with pytest.raises(InputFileError, match=r"china_cities_20230121.csv: 第 31 行.*末字段可能被截短"):
+        national.read_wide(path, "air/national/china_cities_20230121.csv", "unit_name")
+
+
+def test_a_packed_file_cut_before_packing_or_a_cut_gzip_is_refused_naming_the_file(tmp_path: Path):
+    """gzip proves the transfer, not the source: a last line shorter than the header inside a
+    whole gzip (the source's own cut, as in the real 2023-01-20 station file) is refused naming
+    the line; a gzip stream that stops half-way is refused naming the file."""
+    path = wide_day(tmp_path / "plain" / "china_sites_20230120.csv", "20230120",
+                    ["1001A", "1002A", "1003A"], lambda h, t, c: "10")
+    cut_at_source = path.read_text(encoding="utf-8").rstrip("\n").rsplit(",", 2)[0]
+    packed = national_dir(tmp_path) / "china_sites_20230120.csv.gz"
+    packed.parent.mkdir(parents=True)
+    packed.write_bytes(gzip.compress(cut_at_source.encode()))
+    source_cut = r"china_sites_20230120.csv.gz: 第 31 行不完整.*只有 4 个字段，表头有 6 个"
+    with pytest.raises(InputFileError, match=source_cut):
+        national.sites_as_feed(packed, "air/national/china_sites_20230120.csv.gz")
+    whole = gzip.compress(path.read_bytes())
+    packed.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InputFileError, match=r"china_sites_20230120.csv.gz: gzip 压缩文件不完整或已损坏"):
+        national.sites_as_feed(packed, "air/national/china_sites_20230120.csv.gz")
+
 def test_the_stations_published_daily_values_are_hour_zero_of_the_next_day_file(tmp_path: Path):
     """A station day file's hour 0 closes the previous day: its *_24h types are that day's
     real-time daily values (raw.air_station_published_daily)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import re
 import tempfile
+import zlib
 from pathlib import Path
 
 import polars as pl
@@ -69,17 +70,26 @@ def file_month(path: Path) -> str:
     return f"{match.group(1)}-{match.group(2)}"
 
 
-def read_wide(path: Path, label: str, key: str) -> pl.DataFrame:
+def read_wide(path: Path, label: str, key: str, arrived_whole: bool = False) -> pl.DataFrame:
     """A national wide day file, long: date, hour, type, `key` (the column's name: a station code
     or a city), value, with the file and its row (header = 1). Empty cells are left out: the file
     has a cell for every station every hour, most of them written. A `.csv.gz` file is read
-    through its decompressed copy, checked as the file it holds."""
+    through its decompressed copy, checked as the file it holds: gzip's CRC-32 and length prove
+    it arrived whole, so the archive's files, which end without a newline, are read as they are
+    (a plain `.csv` without its last newline is refused as a copy still under way); a cut or
+    damaged gzip stream is refused naming the file."""
     if path.suffix == ".gz":
+        try:
+            held = gzip.decompress(path.read_bytes())
+        except (EOFError, OSError, zlib.error) as err:
+            raise InputFileError(
+                f"{label}: gzip 压缩文件不完整或已损坏（{err}）：如文件仍在复制或下载，请等传完再运行"
+                " (truncated or corrupt gzip)") from err
         with tempfile.TemporaryDirectory() as scratch:
             plain = Path(scratch) / path.stem
-            plain.write_bytes(gzip.decompress(path.read_bytes()))
-            return read_wide(plain, label, key)
-    check_csv_integrity(path, label)
+            plain.write_bytes(held)
+            return read_wide(plain, label, key, arrived_whole=True)
+    check_csv_integrity(path, label, arrived_whole=arrived_whole)
     try:
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     except pl.exceptions.PolarsError as err:

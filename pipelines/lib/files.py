@@ -86,13 +86,17 @@ def decode_bytes(data: bytes, name: str) -> str:
     raise InputFileError(f"{name}: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）")
 
 
-def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False) -> None:
+def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False,
+                        arrived_whole: bool = False) -> None:
     """Raise InputFileError, naming the file and the line, unless the file is a whole CSV: not
     empty, not a header alone (unless allowed: a ledger with nothing to report), not cut off (a
     quote left open, or a last line without its newline — a transfer that stopped half-way, even
-    inside the last field, where the field count still matches). Works on bytes (commas, quotes
-    and newlines are single bytes in UTF-8 and GBK alike), so a large feed costs a few scans, not
-    a parse."""
+    inside the last field, where the field count still matches). `arrived_whole`: the bytes came
+    out of a container that proves they are all there (a gzip stream, checked against its CRC-32
+    and length), so a last line without its newline is the writer's own ending — CNEMC's national
+    archive writes none — and is accepted when it has the header's field count (a shorter one
+    was cut before it was packed, and is refused). Works on bytes (commas, quotes and newlines
+    are single bytes in UTF-8 and GBK alike), so a large feed costs a few scans, not a parse."""
     data = path.read_bytes()
     if not data or data.isspace():
         raise InputFileError(f"{label}: 文件为空 (empty file)")
@@ -104,7 +108,7 @@ def check_csv_integrity(path: Path, label: str, allow_header_only: bool = False)
     # the widest record before the last: the header (a ledger may open with a one-cell title)
     width = max(fields for _, fields in records[:-1])
     last_line, last = records[-1]
-    if not data.endswith((b"\n", b"\r")):
+    if not data.endswith((b"\n", b"\r")) and not (arrived_whole and last >= width):
         # every program that writes CSV (Excel, WPS, the feed's export, polars, pandas) ends the
         # last line; without it the file stopped mid-line — a copy still under way — and a cut
         # inside the last field keeps its field count (an O3 of 87 read as 8): refuse it

@@ -20,7 +20,8 @@ select
     max(rule_value) filter (where rule_code = 'daily_mean_rounding') as daily_mean_rounding,
     max(rule_value) filter (where rule_code = 'iaqi_rounding') as iaqi_rounding,
     max(rule_value) filter (where rule_code = 'station_daily_basis') as station_daily_basis,
-    max(rule_value) filter (where rule_code = 'co_unit_decimals')::integer as co_unit_decimals
+    max(rule_value) filter (where rule_code = 'co_unit_decimals')::integer as co_unit_decimals,
+    max(rule_value) filter (where rule_code = 'co_unit_mean') as co_unit_mean
 from {{ ref('std_air_unit_conventions') }}
 group by convention_code
 {%- endmacro %}
@@ -45,4 +46,51 @@ case
     when {{ mode }} = 'half_up' then round(({{ value }})::decimal(18, 6), {{ decimals }})
     else round_even(({{ value }})::decimal(18, 6), {{ decimals }})
 end
+{%- endmacro %}
+
+
+{% macro air_co_binary64_sum(value, station_column) -%}
+{#- The stations' CO added one after another in station-code order in IEEE 754 binary64 (seed
+    std_air_unit_conventions, rule co_unit_mean = binary64_station_order: how CNEMC's city CO is
+    computed, measured on its city and station files of 2023-01-21..22). An aggregate: NULL when
+    no station has a value; divide by count({{ value }}) for the mean. list_sum adds a list's
+    doubles one after another (checked: equal to a sequential binary64 sum on 20,000 random
+    lists; sum() itself may not keep an ORDER BY); a lambda fold would say it too, but sqlfluff
+    cannot parse DuckDB's lambda syntax. -#}
+list_sum(list(({{ value }})::double order by {{ station_column }}) filter (where ({{ value }}) is not null))
+{%- endmacro %}
+
+
+{% macro air_unit_co(exact_mean, binary64_mean, mode) -%}
+{#- A unit's CO (mg/m³) by its convention (needs the `convention` columns): to 0.01 or 0.1
+    (rule co_unit_decimals), rounded by `mode` from the exact mean (rule co_unit_mean = exact:
+    HJ 663-2013's arithmetic mean) or, under binary64_station_order, from the binary64 mean
+    (air_co_binary64_sum) at its exact binary value — so a tie such as 0.475 lands on the side
+    its binary value lies (0.47499999999999997780 → 0.47), as CNEMC's published CO does. A unit
+    value with no binary64 mean (a fed unit value) is rounded from its exact value. -#}
+case
+    when convention.co_unit_decimals = 2 then
+        case
+            when convention.co_unit_mean = 'binary64_station_order' and ({{ binary64_mean }}) is not null
+                then {{ air_round_binary64(binary64_mean, 2, mode) }}
+            else {{ air_round(exact_mean, 2, mode) }}
+        end
+    else
+        case
+            when convention.co_unit_mean = 'binary64_station_order' and ({{ binary64_mean }}) is not null
+                then {{ air_round_binary64(binary64_mean, 1, mode) }}
+            else {{ air_round(exact_mean, 1, mode) }}
+        end
+end
+{%- endmacro %}
+
+
+{% macro air_round_binary64(value, decimals, mode) -%}
+{#- A binary64 value rounded at its exact binary value (not at the decimal it stands for):
+    printf writes the double's exact expansion to 20 decimals — finer than any binary64 gap
+    near a CO value, so no false tie is made —, then half up or half to even. -#}
+(case
+    when {{ mode }} = 'half_up' then round(printf('%.20f', {{ value }})::decimal(38, 20), {{ decimals }})
+    else round_even(printf('%.20f', {{ value }})::decimal(38, 20), {{ decimals }})
+end)::decimal(18, {{ decimals }})
 {%- endmacro %}

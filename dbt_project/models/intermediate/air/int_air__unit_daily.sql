@@ -6,10 +6,11 @@
     - `standard`: the mean over the stations whose daily value is valid (≥ 20 hours, GB 3095-2012
       表4 / HJ 663-2013 §4), rounded half to even (GB/T 8170-2008 §3.3);
     - `cnemc_published`: the mean of the stations' published 24-hour values
-      (stg_air__station_published_daily, from the national station files; without one, the
-      mean of the hours the station has that day rounded half up, CO to 0.1), whatever their
-      number of hours, rounded half up (CO to 0.01): CNEMC's real-time city 24-hour value
-      (measured on 2023-01-20..23).
+      (stg_air__station_published_daily, from the national station files; a pollutant a station
+      left blank that day does not count; a station that published nothing that day counts with
+      the mean of the hours it has rounded half up, CO to 0.1), whatever their number of hours,
+      rounded half up — CO to 0.01 from its binary64 mean in station-code order (rule
+      co_unit_mean) —: CNEMC's real-time city 24-hour value (measured on 2023-01-20..23).
     A unit-day with no counted station is taken from the unit-level feeds (issue 33 item 5,
     stg_air__unit_feed_daily: the provincial platform's unit 日报, CNEMC's city files), rounded by
     the same rule; `value_source` says which ('stations' or the feed).
@@ -22,6 +23,7 @@
     pre_hook="{{ air_window_delete('obs_date') }}",
 ) }}
 {%- set daily_cols = ['pm2_5_24h', 'pm10_24h', 'so2_24h', 'no2_24h', 'co_24h', 'o3_1h_max', 'o3_8h_max'] %}
+{%- set co_chosen = "case when convention.station_daily_basis = 'published_24h' then station_values.co_24h_published else station_values.co_24h_valid end" %}
 
 with station_daily as (
     select * from {{ ref('int_air__station_daily') }}
@@ -52,16 +54,18 @@ convention as (
 ),
 
 -- each station's daily value both ways the conventions count it: its published 24-hour value
--- (or, without one, the mean of the hours it has, rounded half up) and its valid 24-hour mean
+-- (a station that published that day but left a pollutant blank does not count for it; one
+-- that published nothing that day — no national station file — counts with the mean of the
+-- hours it has, rounded half up) and its valid 24-hour mean
 station_values as (
     select
         coalesce(station_daily.station_code, published.station_code) as station_code,
         coalesce(station_daily.obs_date, published.obs_date) as obs_date,
     {%- for c in daily_cols %}
-        coalesce(
-            published.{{ c }},
-            {{ air_round('station_daily.' ~ c ~ '_all', 1 if c.startswith('co') else 0, "'half_up'") }}
-        ) as {{ c }}_published,
+        case
+            when published.station_code is not null then published.{{ c }}
+            else {{ air_round('station_daily.' ~ c ~ '_all', 1 if c.startswith('co') else 0, "'half_up'") }}
+        end as {{ c }}_published,
         station_daily.{{ c }} as {{ c }}_valid{{ "," if not loop.last }}
     {%- endfor %}
     from station_daily
@@ -74,6 +78,7 @@ station_means as (
         any_value(unit_stations.unit_name) as unit_name,
         station_values.obs_date,
         count(*) as n_stations_reporting,
+        {{ air_co_binary64_sum(co_chosen, 'station_values.station_code') }} / count({{ co_chosen }}) as co_24h_mean_binary64,
     {%- for c in daily_cols %}
         {%- set chosen = "case when convention.station_daily_basis = 'published_24h' then station_values." ~ c ~ "_published else station_values." ~ c ~ "_valid end" %}
         avg({{ chosen }}) as {{ c }}_mean,
@@ -97,6 +102,7 @@ unit_means as (
         f.unit_name,
         f.obs_date,
         0 as n_stations_reporting,
+        null::double as co_24h_mean_binary64,
         {%- for c in daily_cols %}
             f.{{ c }} as {{ c }}_mean,
             0 as {{ c }}_stations,
@@ -123,11 +129,7 @@ final as (
         ---------- measures (rounded, as looked up)
         {%- for c in daily_cols %}
             {%- if c.startswith('co') %}
-                case
-                    when convention.co_unit_decimals = 2
-                        then {{ air_round('unit_means.co_24h_mean', 2, 'convention.daily_mean_rounding') }}
-                    else {{ air_round('unit_means.co_24h_mean', 1, 'convention.daily_mean_rounding') }}
-                end as co_24h,
+                {{ air_unit_co('unit_means.co_24h_mean', 'unit_means.co_24h_mean_binary64', 'convention.daily_mean_rounding') }} as co_24h,
             {%- else %}
                 {{ air_round('unit_means.' ~ c ~ '_mean', 0, 'convention.daily_mean_rounding') }} as {{ c }},
             {%- endif %}

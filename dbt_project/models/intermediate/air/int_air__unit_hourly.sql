@@ -4,7 +4,10 @@
     chooses (seed std_air_unit_conventions, rule hourly_mean_rounding: half up under
     `cnemc_published` — 100 % of CNEMC's city-hours on 2023-01-20..22 —, half to even under
     `standard`, GB/T 8170-2008 §3.3); μg/m³ to whole numbers, CO to 0.01 mg/m³ (as CNEMC's city
-    file publishes it) or 0.1 (standard; rule co_unit_decimals). Hours are Beijing time;
+    file publishes it) or 0.1 (standard; rule co_unit_decimals), from the exact mean (standard)
+    or, as CNEMC computes it, the binary64 mean summed in station-code order, rounded at its
+    binary value (rule co_unit_mean: 100 % of city CO hours on 2023-01-21 and 2023-01-22, the
+    exact mean 95 %). Hours are Beijing time;
     `timepoint` labels the end of the hour as the feed does (CNEMC), `period_start` its start. -#}
 {{ config(
     materialized='incremental',
@@ -41,6 +44,7 @@ unit_means as (
         any_value(hourly.period_start) as period_start,
         any_value(hourly.obs_date) as obs_date,
         count(*) as n_stations_reporting,
+        {{ air_co_binary64_sum('hourly.co', 'hourly.station_code') }} / count(hourly.co) as co_mean_binary64,
     {%- for c in cols %}
         avg(hourly.{{ c }}) as {{ c }}_mean,
         count(hourly.{{ c }}) as {{ c }}_stations{{ "," if not loop.last }}
@@ -65,11 +69,7 @@ final as (
         ---------- measures (μg/m³; CO mg/m³), rounded by the convention
         {%- for c in cols %}
             {%- if c == 'co' %}
-                case
-                    when convention.co_unit_decimals = 2
-                        then {{ air_round('unit_means.co_mean', 2, 'convention.hourly_mean_rounding') }}
-                    else {{ air_round('unit_means.co_mean', 1, 'convention.hourly_mean_rounding') }}
-                end as co,
+                {{ air_unit_co('unit_means.co_mean', 'unit_means.co_mean_binary64', 'convention.hourly_mean_rounding') }} as co,
             {%- else %}
                 {{ air_round('unit_means.' ~ c ~ '_mean', 0, 'convention.hourly_mean_rounding') }} as {{ c }},
             {%- endif %}
