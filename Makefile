@@ -90,15 +90,29 @@ demo-2022: setup
 	ECOSCORE_DATA_DIR=$(CURDIR)/data/samples/fangchenggang_2022 $(BIN)/ecoscore run --year 2022
 
 # A real month of CNEMC's city files (January 2023, 375 cities, in its own data folder
-# data/samples/cnemc_2023_01; raw/air/national links to the vendored tests/data/real/cnemc_national):
-# every city's monthly statistics and ranking, then the 339-city national figures beside the
-# Ministry's. Skipped, saying so, while the real files are not vendored.
+# data/samples/cnemc_2023_01): every city's monthly statistics and ranking, then the 339-city
+# national figures beside the Ministry's. The real files are not in the repository (public data
+# is placed by the steering repository under shared/data/real/); the first folder holding
+# cities_2023-01/china_cities_*.csv* wins: $ECOSCORE_REAL_NATIONAL, a local
+# tests/data/real/cnemc_national (never committed), the shared copy beside the checkout
+# (../shared for /work/main, ../../shared for a worktree under /work/wt). The sample's
+# raw/air/national is linked to it (untracked). With none, it says what is missing and where it
+# looked, and skips (it does not fail).
+NATIONAL_CANDIDATES := $(ECOSCORE_REAL_NATIONAL) tests/data/real/cnemc_national \
+  ../shared/data/real/cnemc_national ../../shared/data/real/cnemc_national
+NATIONAL_FOUND = $(firstword $(foreach d,$(NATIONAL_CANDIDATES),$(if $(wildcard $(d)/cities_2023-01/china_cities_*.csv*),$(d))))
+NATIONAL_LINK := data/samples/cnemc_2023_01/raw/air/national
 demo-national: setup
-	@if ls data/samples/cnemc_2023_01/raw/air/national/china_cities_*.csv* >/dev/null 2>&1; then \
+	@if [ -n "$(NATIONAL_FOUND)" ]; then \
+	  ln -sfn "$(abspath $(NATIONAL_FOUND))/cities_2023-01" $(NATIONAL_LINK) && \
+	  echo "demo-national: CNEMC's city files of January 2023 from $(NATIONAL_FOUND)/cities_2023-01" && \
 	  ECOSCORE_DATA_DIR=$(CURDIR)/data/samples/cnemc_2023_01 $(BIN)/ecoscore run --year 2023 && \
 	  ECOSCORE_DATA_DIR=$(CURDIR)/data/samples/cnemc_2023_01 $(BIN)/ecoscore air national --month 2023-01; \
-	else echo "demo-national: no city files under data/samples/cnemc_2023_01/raw/air/national" \
-	  "(tests/data/real/cnemc_national/cities_2023-01 not vendored): skipped"; fi
+	else echo "demo-national: skipped — CNEMC's real city files of January 2023" \
+	  "(cities_2023-01/china_cities_20230101.csv.gz … china_cities_20230201.csv.gz)" \
+	  "are in none of: $(strip $(NATIONAL_CANDIDATES)). They are placed by the steering" \
+	  "repository under shared/data/real/cnemc_national (tests/data/real/README.md says how);" \
+	  "ECOSCORE_REAL_NATIONAL=<folder> names another copy."; fi
 
 # TEST_WORKERS=0 runs in one process. One file per worker at a time (loadfile): a module's own
 # pipeline runs happen once; the shared sample run happens once for all workers (tests/conftest.py).
