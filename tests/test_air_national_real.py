@@ -35,7 +35,8 @@ CANDIDATES += [REAL_DATA / "cnemc_national",
                PROJECT_ROOT.parents[1] / "shared" / "data" / "real" / "cnemc_national"]
 REAL = next((p for p in CANDIDATES if (p / "README.md").exists()), None)
 pytestmark = pytest.mark.skipif(
-    REAL is None, reason="real national files (cnemc_national) not placed: looked in " + ", ".join(map(str, CANDIDATES)))
+    REAL is None,
+    reason="real national files (cnemc_national) not placed: looked in " + ", ".join(map(str, CANDIDATES)))
 DEMO_REGISTRY = PROJECT_ROOT / "data" / "samples" / "cnemc_2023_01" / "raw" / "registry"
 TUNED, HELD_OUT = "2023-01-21", "2023-01-22"
 
