@@ -136,7 +136,7 @@ def test_the_console_counts_the_quarantine_by_class(quarantined_run):
 
     settings, run_id = quarantined_run
     line = dict(warning_items(settings, run_id))["数据质量 quality"]
-    assert "部门台账 · 金额有误 1" in line and "部门台账 · 日期有误 1" in line, line
+    assert "部门台账 · 金额有误 1" in line and "部门台账 · 日期不在考核年度 1" in line, line
     quarantine = scores(settings.current_release, "quarantine_ledgers")
     reasons = " | ".join(quarantine.filter(
         pl.col("source_file") == "ledgers/sample/qinzhou_2024_资金投入.csv")["reason"].to_list())
