@@ -47,11 +47,13 @@ print(f"数据版本：{run['run_id']}，考核年度 {run['year']}，截至 {ru
 # %% [markdown]
 # ## 总分、等次与排名
 #
-# 总分 = 基础分 − 扣分 + 加分；一个单位可能参加多个方案（市对县区、县对乡镇），各算各的。
+# 总分 = 基础分 − 失分 + 加分，失分 = 扣分 + 从总分扣减 + 数据缺失未计分（各列与逐项得分表中
+# 同名列含义相同，是各项之和）；一个单位可能参加多个方案（市对县区、县对乡镇），各算各的。
 
 # %%
 totals = con.sql("""
     select scheme_code as 方案, unit_name as 单位, base_points as 基础分, deductions as 扣分,
+           overflow_deductions as 从总分扣减, missing_points as 未计分, points_lost as 失分,
            bonuses as 加分, total_score as 总分, grade as 等次, score_rank as 排名,
            grade_note_zh as 等次说明
     from fct_unit_scores
@@ -59,7 +61,7 @@ totals = con.sql("""
     order by 方案
 """, params=[UNIT, YEAR]).pl()
 for row in totals.iter_rows(named=True):
-    print(f"{row['单位']}（{row['方案']}）：基础分 {float(row['基础分']):g}，扣 {float(row['扣分']):g} 分，"
+    print(f"{row['单位']}（{row['方案']}）：基础分 {float(row['基础分']):g}，失 {float(row['失分']):g} 分，"
           f"加 {float(row['加分']):g} 分，总分 {float(row['总分']):g} 分，"
           f"等次「{row['等次']}」，排名第 {row['排名']}")
 totals
@@ -67,16 +69,17 @@ totals
 # %% [markdown]
 # ## 逐项得分
 #
-# 得分在 0 与分值之间，`失分` = 分值 − 得分；加分单列。每项计入总分的是 得分 + 加分，超出本项
-# 分值、按方案从总分扣减的部分列在 `从总分扣减`。`组合说明` 写出分组封顶、不设基础分的项从
+# 得分在 0 与分值之间；加分单列。每项计入总分的是 得分 + 加分，超出本项分值、按方案从
+# 总分扣减的部分列在 `从总分扣减`；`失分` = 扣分 + 从总分扣减 + 数据缺失未计分
+# = 分值 − 得分 + 从总分扣减。`组合说明` 写出分组封顶、不设基础分的项从
 # 其他项扣减、扣至零分为止、加分封顶等方案规则的作用。
 
 # %%
 items = con.sql("""
     select scheme_code as 方案, item_code as 指标编号, item_name as 指标, item_kind as 类别,
            points as 分值, deductions as 扣分, bonuses as 加分, score as 得分,
-           points - score as 失分, score_with_bonuses as 计入总分,
-           overflow_deductions as 从总分扣减, composition_zh as 组合说明
+           overflow_deductions as 从总分扣减, points_lost as 失分, score_with_bonuses as 计入总分,
+           composition_zh as 组合说明
     from fct_unit_item_scores
     where unit_code = ? and scheme_year = ?
     order by scheme_code, item_order

@@ -34,7 +34,6 @@ YEAR = 2024
 # %%
 from datetime import date
 
-import duckdb
 import polars as pl
 
 from pipelines.air.calculator import calculate
@@ -118,21 +117,19 @@ fig.show()
 # %% [markdown]
 # ## 2. 各站点
 #
-# 站点日均值取自只读数仓副本（`marts.fct_air_station_daily`，已发布的站点日均值），按 GB/T 8170 四舍六入五成双
-# 修约后用与流水线相同的 HJ 633 计算站点日 AQI（`pipelines.air.calculator`，即 `ecoscore aqi`）。
+# 站点日均值取自已发布的站点日集市（`fct_air_station_daily`；单位有哪些站点见
+# `dim_air_unit_stations`），按 GB/T 8170 四舍六入五成双修约后用与流水线相同的 HJ 633
+# 计算站点日 AQI（`pipelines.air.calculator`，即 `ecoscore aqi`）。
 # 单位的日 AQI 是各站日均值的平均再计算，站点的非优良天多，说明它把单位拉下来的可能性大。
 
 # %%
-warehouse = duckdb.connect(str(release / "ecoscore.duckdb"), read_only=True)
-stations = warehouse.sql("""
-    select us.station_code, s.station_name, s.station_level, sd.obs_date,
+stations = con.sql("""
+    select us.station_code, sd.station_name, sd.station_level, sd.obs_date,
            sd.pm2_5_24h, sd.pm10_24h, sd.so2_24h, sd.no2_24h, sd.co_24h, sd.o3_1h_max, sd.o3_8h_max
-    from marts.dim_air_unit_stations as us
-    inner join marts.dim_air_stations as s using (station_code)
-    inner join marts.fct_air_station_daily as sd using (station_code)
-    where us.unit_code = ? and year(sd.obs_date) = ?
+    from dim_air_unit_stations as us
+    inner join fct_air_station_daily as sd using (station_code)
+    where us.unit_code = ? and sd.obs_year = ?
 """, params=[UNIT, YEAR]).pl()
-warehouse.close()
 
 # GB/T 8170 修约（四舍六入五成双）：PM、SO2、NO2、O3 取整，CO 保留一位小数，与单位日均值一致
 rounded = stations.with_columns(

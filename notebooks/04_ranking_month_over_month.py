@@ -57,6 +57,29 @@ dates = ([date.fromisoformat(str(d)) for d in MONTH_ENDS] if MONTH_ENDS is not N
          else [d for d in month_ends(YEAR) if d < released_as_of])
 print(f"已发布结果截至 {released_as_of}；重新计分的月末：{', '.join(map(str, dates))}")
 
+# %% [markdown]
+# ## 已发布的逐月排名（`fct_unit_score_monthly`）
+#
+# 每个月末的得分、排名和等次已在发布结果中（每月第一次运行时按该月末重新计分并保存，之后不再
+# 改动），`rank_change` > 0 表示名次上升。只看名次如何变化，读这张表即可；下面再对选定的月末
+# 重新计分，逐项找出名次变化的原因。
+
+# %%
+monthly = con.sql("""
+    select month_end, unit_name, score_rank, rank_change, total_score, total_change, grade
+    from fct_unit_score_monthly
+    where scheme_code = ? and scheme_year = ?
+    order by month_end, score_rank
+""", params=[SCHEME, YEAR]).pl()
+published_ranks = (monthly.select("unit_name", pl.col("month_end").cast(pl.String), "score_rank")
+                   .pivot(on="month_end", index="unit_name", values="score_rank")
+                   .rename({"unit_name": "单位"}))
+print(published_ranks)
+moves = monthly.filter(pl.col("rank_change") != 0)
+for r in moves.iter_rows(named=True):
+    print(f"{r['month_end']}：{r['unit_name']} 名次{'上升' if r['rank_change'] > 0 else '下降'} "
+          f"{abs(r['rank_change'])} 位，第 {r['score_rank']} 名（总分 {float(r['total_score']):g}）")
+
 # %%
 rescored = scores_as_of(get_settings(), YEAR, dates)  # on a snapshot of the writer's warehouse
 published_units = con.sql("select ?::date as as_of_date, * from fct_unit_scores where scheme_year = ?",
@@ -133,6 +156,9 @@ summary = {
     "totals": {f"{r['as_of_date']}:{r['unit_code']}": float(r["total_score"])
                for r in units.iter_rows(named=True)},
     "rank_changes": changes.height,
+    "published_month_ends": sorted({str(d) for d in monthly["month_end"]}),
+    "published_moves": {f"{r['month_end']}:{r['unit_name']}": r["rank_change"]
+                        for r in moves.iter_rows(named=True)},
     # each re-scored date's own air deductions (seed 001 5(1)①②), before composition
     "air_steps": {f"{r['as_of_date']}:{r['unit_code']}:{r['item_code']}": float(r["points"])
                   for r in rescored["movements"].filter(

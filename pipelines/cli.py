@@ -187,14 +187,32 @@ def cmd_backfill(args: argparse.Namespace) -> int:
                           full_refresh=args.full_refresh, verbose=getattr(args, "verbose", False))
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    """`ecoscore history`: a run that scores every month end of the year not recorded yet
+    (month ends `all` for this run, whatever ECOSCORE_MONTH_ENDS says), or, with --rebuild,
+    every month end again."""
+    from pipelines.lib.calendar import current_year
+    from pipelines.publish import history
+
+    year = args.year or current_year()
+    settings = get_settings()
+    if args.rebuild and settings.warehouse_path.exists():
+        print(f"{year} 年的月末得分将全部重新计算 (every month end of {year} is scored again)")
+        history.forget_month_ends(settings, year)
+    return run_and_report(settings, year=year, as_of="", month_ends="all",
+                          verbose=getattr(args, "verbose", False))
+
+
 def run_and_report(settings: Settings, year: int, as_of: str,
                    months: tuple[str, str] | None = None,
                    full_refresh: bool = False, reopen_reason: str | None = None,
-                   verbose: bool = False, reuse: bool = False) -> int:
+                   verbose: bool = False, reuse: bool = False, month_ends: str = "") -> int:
     """Run the pipeline under a console session: stage lines, then warnings or the error block,
     the log file's path, and the scores table with where the results are. With `reuse`, a plain
     run (no as-of, months, full refresh or reopening) whose year was last published by
-    `ecoscore run` from the very same inputs, code and date computes nothing again."""
+    `ecoscore run` from the very same inputs, code and date computes nothing again.
+    `month_ends`: which month ends the run scores (all / latest / off; default
+    ECOSCORE_MONTH_ENDS, pipelines/publish/history.py)."""
     from pipelines.lib import console
     from pipelines.publish.finalize import FinalisedYearError, guard_publish
     from pipelines.run import remember_run, run_fingerprint, up_to_date_release
@@ -204,7 +222,7 @@ def run_and_report(settings: Settings, year: int, as_of: str,
     except FinalisedYearError as err:
         print(err, file=sys.stderr)
         return 4
-    plain = not (as_of or months or full_refresh or reopen_reason is not None)
+    plain = not (as_of or months or full_refresh or reopen_reason is not None or month_ends)
     fingerprint = run_fingerprint(settings, year, as_of) if plain else None
     same = up_to_date_release(settings, year, fingerprint) if fingerprint and reuse else None
     if same:
@@ -214,7 +232,7 @@ def run_and_report(settings: Settings, year: int, as_of: str,
         return 0
     with console.session(settings.logs_dir, "backfill" if months else "run", verbose) as current:
         code, result, message = run_guarded(settings, year, as_of, months, full_refresh,
-                                            reopen_reason)
+                                            reopen_reason, month_ends)
         report_run(settings, current, year, code, result, message)
     if code == 0 and fingerprint:
         remember_run(settings, year, fingerprint, result.run_id)
@@ -224,7 +242,7 @@ def run_and_report(settings: Settings, year: int, as_of: str,
 
 
 def run_guarded(settings: Settings, year: int, as_of: str, months: tuple[str, str] | None,
-                full_refresh: bool, reopen_reason: str | None):
+                full_refresh: bool, reopen_reason: str | None, month_ends: str = ""):
     """(exit code, Dagster result or None, message): 0 published, 1 failed, 3 another run
     writes the warehouse, 128+n stopped by signal n."""
     import signal
@@ -236,7 +254,7 @@ def run_guarded(settings: Settings, year: int, as_of: str, months: tuple[str, st
     with watch_for_stop():  # a SIGTERM / Ctrl-C anywhere in the run: nothing is published
         try:
             result = run_pipeline(settings, year, as_of, months=months, full_refresh=full_refresh,
-                                  reopen_reason=reopen_reason)
+                                  reopen_reason=reopen_reason, month_ends=month_ends)
         except WarehouseBusyError as err:
             return 3, None, str(err)
         except KeyboardInterrupt:
@@ -365,6 +383,16 @@ def build_parser() -> argparse.ArgumentParser:
                           help="从头重建逐时空气数据表 (rebuild the incremental air models from scratch)")
     add_verbose(backfill)
     backfill.set_defaults(func=cmd_backfill)
+    months = sub.add_parser("history", help="补算本年度尚未记录的各月末得分（fct_unit_score_monthly）"
+                                            "并发布；--rebuild 全部重算 (score every month end of "
+                                            "the year not recorded yet, then publish)")
+    months.add_argument("--year", type=int,
+                        help="考核年度，默认当年 (assessment year; default: the current year)")
+    months.add_argument("--rebuild", action="store_true",
+                        help="先清除本年度已记录的月末得分，全部重算（方案更正之后） "
+                             "(forget the year's recorded month ends first)")
+    add_verbose(months)
+    months.set_defaults(func=cmd_history)
     paths = sub.add_parser("paths", help="显示数仓和发布结果的位置 (print where the warehouse and marts are)")
     paths.set_defaults(func=cmd_paths)
     for module in domain_command_modules():

@@ -38,9 +38,10 @@ def year_months(settings: Settings, year: int) -> tuple[str, str]:
 
 def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool = False,
                  months: tuple[str, str] | None = None, full_refresh: bool = False,
-                 instance=None, reopen_reason: str | None = None):
+                 instance=None, reopen_reason: str | None = None, month_ends: str = ""):
     """Materialise every asset in one in-process Dagster run; the hourly air path for the month
-    partitions `months` (first, last; default: the year's, see year_months). Returns the result."""
+    partitions `months` (first, last; default: the year's, see year_months); `month_ends`: which
+    month ends it scores (RunParameters.month_ends). Returns the result."""
     import dagster as dg
 
     from pipelines.dbt.project import prepare
@@ -50,7 +51,8 @@ def run_pipeline(settings: Settings, year: int, as_of: str = "", ephemeral: bool
     from pipelines.definitions import build_definitions
 
     defs = build_definitions(settings, year=year, as_of=as_of, full_refresh=full_refresh,
-                             reopen=reopen_reason is not None, reopen_reason=reopen_reason or "")
+                             reopen=reopen_reason is not None, reopen_reason=reopen_reason or "",
+                             month_ends=month_ends)
     job = defs.resolve_job_def("ecoscore_all")
     from pipelines.scheme.shards import DEFAULT_SHARD, SHARD_TAG
 

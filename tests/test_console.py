@@ -196,6 +196,7 @@ def test_an_unknown_step_stage_comes_from_its_name() -> None:
     assert console.step_stage("raw__new_feed", False) == "ingest"
     assert console.step_stage("raw__new_feed_some_suite", True) == "quality"
     assert console.step_stage("published_release", False) == "publish"
+    assert console.step_stage("ops__unit_score_month_ends", False) == "months"  # issue 35
 
 
 def test_live_terminal_output_draws_bars_then_leaves_the_lines() -> None:
@@ -286,7 +287,7 @@ def test_the_default_output_of_a_sample_run_is_short_and_names_its_log(
     text = log.read_text(encoding="utf-8")
     assert "STEP_START" in text and " of " in text and "PASS" in text  # Dagster's and dbt's lines
     stages = [line for line in shown.splitlines() if line.startswith("  ✓")]
-    assert len(stages) == 6, shown
+    assert len(stages) == 7, shown  # ingest, quality, month ends, models, tests, dashboard, publish
     models = next(line for line in stages if "dbt 模型" in line)
     done, total = models.split()[4].split("/")
     assert done == total and int(total) > 80

@@ -118,14 +118,23 @@ def test_water_matrix_marks_the_months_a_section_missed_its_target():
 
 
 def test_nightly_dashboard_finds_the_previous_month_end_scores(tmp_path: Path):
+    """The change since the previous month end: the release's own month-end history
+    (fct_unit_score_monthly, issue 35) first, else an as-of dashboard made for that date."""
     settings = Settings(data_dir=tmp_path)
-    assert published_previous_scores(settings, 2024, date(2024, 10, 15)) is None
+    release = tmp_path / "release"
+    release.mkdir()
+    assert published_previous_scores(settings, release, 2024, date(2024, 10, 15)) is None
     folder = asof_dir(settings, 2024, date(2024, 9, 30))
     folder.mkdir(parents=True)
     pl.DataFrame({"unit_code": ["a"], "score_rank": [1], "total_score": [6.0]}).write_parquet(
         folder / "fct_unit_scores.parquet")
-    scores, when = published_previous_scores(settings, 2024, date(2024, 10, 15))
+    scores, when = published_previous_scores(settings, release, 2024, date(2024, 10, 15))
     assert when == date(2024, 9, 30) and scores["unit_code"].to_list() == ["a"]
+    pl.DataFrame({"unit_code": ["a", "a"], "month_end": [date(2024, 8, 31), date(2024, 9, 30)],
+                  "score_rank": [2, 3], "total_score": [7.0, 5.5]}).write_parquet(
+        release / "fct_unit_score_monthly.parquet")
+    scores, when = published_previous_scores(settings, release, 2024, date(2024, 10, 15))
+    assert when == date(2024, 9, 30) and scores["total_score"].to_list() == [5.5]
 
 
 def test_published_dashboard_is_one_offline_chinese_file(sample_run: Settings):
@@ -175,7 +184,8 @@ def test_cli_refuses_an_as_of_date_outside_the_year(capsys):
 
 def _scores(scheme: str, year: int, unit: str, name: str) -> dict:
     return {"scheme_code": scheme, "scheme_year": year, "unit_code": unit, "unit_name": name,
-            "base_points": 100.0, "deductions": 0.0, "bonuses": 0.0, "total_score": 100.0,
+            "base_points": 100.0, "deductions": 0.0, "deductions_with_overflow": 0.0, "bonuses": 0.0,
+            "total_score": 100.0,
             "grade": "优秀", "score_rank": 1}
 
 

@@ -122,7 +122,8 @@ def _small_scheme(with_status: bool) -> OfficeData:
     """Two units, a heading with two items, one bonus item; unit b lacks data on 1.2."""
     scores = pl.DataFrame({
         "unit_code": ["a", "b"], "unit_name": ["甲县", "乙县"], "score_rank": [1, 2],
-        "base_points": [10.0, 10.0], "deductions": [1.0, 3.5], "bonuses": [0.5, 0.0],
+        "base_points": [10.0, 10.0], "deductions": [1.0, 3.0], "bonuses": [0.5, 0.0],
+        "deductions_with_overflow": [1.0, 3.5], "points_lost": [1.0, 3.5],
         "total_score": [9.5, 6.5], "grade": ["优秀", "合格"], "grade_note_zh": [None, None],
         "overflow_deductions": [0.0, 0.5], "missing_items": [0, 1 if with_status else 0]})
     items = pl.DataFrame({
@@ -266,8 +267,9 @@ def test_workbook_summary_matches_the_scores_and_its_formulas_give_the_totals(sa
         for r, unit in enumerate(scores.iter_rows(named=True), start=4):
             row = [ws.cell(r, c).value for c in range(1, 11)]
             assert row[0] == unit["score_rank"] and row[1] == unit["unit_name"]
-            shown = balanced(unit["base_points"], unit["deductions"], unit["bonuses"], unit["total_score"],
-                             missing=unit["missing_points"])
+            # 扣分 includes what overflows into the total (issue 35: deductions_with_overflow)
+            shown = balanced(unit["base_points"], unit["deductions_with_overflow"], unit["bonuses"],
+                             unit["total_score"], missing=unit["missing_points"])
             assert row[2:6] == [float(v) for v in shown[:4]]
             assert all(isinstance(v, int | float) for v in row[2:6])  # numbers stored as numbers
             assert row[6] == f"=C{r}-D{r}-E{r}+F{r}"

@@ -81,20 +81,27 @@ def test_totals_equal_base_minus_deductions_plus_bonuses(sample_run: Settings):
     # SPEC §4: 年度目标考核得分=各单项目标分值-扣分+加分, after composition (caps, pools,
     # overflow into the total), so the check is against the composed item scores; deductions
     # beyond an item's points (001 18(1): 不够扣减的分数从总分中扣减) are its overflow_deductions.
-    # an item that does not apply to the unit (001 14(2) for 资源县, issue 32) leaves its base
+    # an item that does not apply to the unit (001 14(2) for 资源县, issue 32) leaves its base.
+    # Issue 35 (one name per concept): every points column of fct_unit_scores is the sum of the
+    # column of the same name in fct_unit_item_scores.
     items = read_mart(sample_run, "fct_unit_item_scores")
+    same_names = ["deductions_before_composition", "deductions", "overflow_deductions",
+                  "deductions_with_overflow", "bonuses_before_composition", "bonuses",
+                  "missing_points", "points_lost"]
     summed = items.group_by("scheme_code", "unit_code").agg(
         (pl.col("points") - pl.col("not_applicable_points")).sum().alias("base"),
-        (pl.col("deductions") + pl.col("overflow_deductions") + pl.col("missing_points")).sum()
-        .alias("deducted"),
-        pl.col("bonuses").sum().alias("added"))
+        *[pl.col(c).sum().alias(f"items_{c}") for c in same_names])
     joined = scores.join(summed, on=["scheme_code", "unit_code"], how="left")
     assert joined.height == scores.height
     for r in joined.iter_rows(named=True):
+        for column in same_names:
+            assert r[column] == r[f"items_{column}"], (r["unit_code"], column)
         # points an item without input was not credited (issue 14) are apart from deductions
-        assert r["total_score"] == (r["base_points"] - r["deductions"] - r["missing_points"]
-                                    + r["bonuses"] + r["conversion_points"]), r["unit_code"]
-        assert r["total_score"] == (r["base"] - r["deducted"] + r["added"]
+        assert r["points_lost"] == r["deductions"] + r["overflow_deductions"] + r["missing_points"]
+        assert r["deductions_with_overflow"] == r["deductions"] + r["overflow_deductions"]
+        assert r["total_score"] == (r["base_points"] - r["points_lost"] + r["bonuses"]
+                                    + r["conversion_points"]), r["unit_code"]
+        assert r["total_score"] == (r["base"] - r["items_points_lost"] + r["items_bonuses"]
                                     + r["conversion_points"]), r["unit_code"]
         assert r["base_points"] == r["base"] and r["full_points"] >= r["base_points"], r["unit_code"]
 

@@ -25,13 +25,13 @@ from pipelines.lib.settings import Settings
 from pipelines.publish import release
 settings = Settings(data_dir=Path(sys.argv[1]))
 write_database = release.published_database
-def write_then_hang(release_dir):  # the kill lands while the release is being written
-    result = write_database(release_dir)
+def write_then_hang(release_dir, *args):  # the kill lands while the release is being written
+    result = write_database(release_dir, *args)
     print("writing", flush=True)
     time.sleep(60)
     return result
 release.published_database = write_then_hang
-release.export_marts(settings, "killed-run", 2024)
+release.export_marts(settings, "killed-run")
 """
 
 
@@ -47,7 +47,7 @@ def small_warehouse(settings: Settings) -> None:
 def test_a_publish_killed_mid_write_is_cleaned_by_the_next_one(tmp_path: Path):
     settings = Settings(data_dir=tmp_path / "data")
     small_warehouse(settings)
-    release.export_marts(settings, "good-run", 2024)
+    release.export_marts(settings, "good-run")
     release.switch_live(settings, "good-run", {"year": 2024})
     live = settings.current_release.resolve()
     child = subprocess.Popen([sys.executable, "-c", WRITER, str(settings.data_dir)], cwd=PROJECT_ROOT,
@@ -61,7 +61,7 @@ def test_a_publish_killed_mid_write_is_cleaned_by_the_next_one(tmp_path: Path):
         assert con.execute("select count(*) from marts.fct_unit_scores").fetchone() == (1,)
     (settings.marts_dir / ".current.tmp").symlink_to("releases/killed-run.staging")
     started = time.time()
-    release.export_marts(settings, "next-run", 2024)
+    release.export_marts(settings, "next-run")
     assert not (settings.releases_dir / "killed-run.staging").exists()
     assert not (settings.marts_dir / ".current.tmp").is_symlink()
     assert (settings.releases_dir / "next-run.staging" / "fct_unit_scores.parquet").exists()
@@ -70,10 +70,10 @@ def test_a_publish_killed_mid_write_is_cleaned_by_the_next_one(tmp_path: Path):
 
 def test_the_published_database_holds_exactly_the_release_files(tmp_path: Path,
                                                                  monkeypatch):
-    """Issue 31 item 7: ecoscore.duckdb holds one table marts.<stem> per Parquet file of the
-    release — the marts, the quarantine lists, the reference relations under their published
-    names — and no raw, staging or intermediate relation; it reads the same from another folder
-    with the writer's warehouse gone (tables, not views over paths)."""
+    """Issue 31 item 7, issue 35 item 3: ecoscore.duckdb holds one table marts.<stem> per Parquet
+    file of the release — every mart (the quarantine lists, the reference marts dim_* and what
+    scoring read are marts too) — and no raw, staging or intermediate relation; it reads the same
+    from another folder with the writer's warehouse gone (tables, not views over paths)."""
     settings = Settings(data_dir=tmp_path / "data")
     small_warehouse(settings)
     with duckdb.connect(str(settings.warehouse_path)) as con:
@@ -83,12 +83,15 @@ def test_the_published_database_holds_exactly_the_release_files(tmp_path: Path,
         con.execute("create table staging.stg_scheme__grades as select 's' as scheme_code, "
                     "'优秀' as grade, 90 as min_score")
         con.execute("create table intermediate.int_ledgers__quarantine as select 'f.csv' as source_file")
-        con.execute("create table intermediate.int_scoring__measures as select 1 as x")
-    release.export_marts(settings, "run1", 2024)
+        con.execute("create table marts.dim_scheme_grades as select 's' as scheme_code, "
+                    "'优秀' as grade, 90 as min_score")
+        con.execute("create table marts.quarantine_ledgers as select 'f.csv' as source_file")
+        con.execute("create table marts.fct_scoring_measures as select 1 as x")
+    release.export_marts(settings, "run1")
     final = release.switch_live(settings, "run1", {"year": 2024})
     stems = {p.stem for p in final.glob("*.parquet")}
-    assert stems == {"fct_unit_scores", "fct_unit_score_history", "quarantine_ledgers",
-                     "dim_scheme_grades", "fct_scoring_measures"}
+    assert stems == {"fct_unit_scores", "quarantine_ledgers", "dim_scheme_grades",
+                     "fct_scoring_measures"}
     settings.warehouse_path.unlink()
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
@@ -100,14 +103,13 @@ def test_the_published_database_holds_exactly_the_release_files(tmp_path: Path,
 
 
 def test_personal_data_in_a_published_relation_stops_the_publish(tmp_path: Path):
-    """The personal-data gate scans everything published: a name in a reference relation too."""
+    """The personal-data gate scans everything published: a name in a reference mart too."""
     import pytest
 
     settings = Settings(data_dir=tmp_path / "data")
     small_warehouse(settings)
     with duckdb.connect(str(settings.warehouse_path)) as con:
-        con.execute("create schema staging")
-        con.execute("create table staging.stg_scheme__schemes as select 's' as scheme_code, "
+        con.execute("create table marts.dim_schemes as select 's' as scheme_code, "
                     "'负责人王小明' as scheme_name")
     with pytest.raises(release.PersonalDataError, match="dim_schemes.parquet 列 scheme_name"):
-        release.export_marts(settings, "run1", 2024)
+        release.export_marts(settings, "run1")

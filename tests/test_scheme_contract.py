@@ -203,12 +203,13 @@ def test_dashboard_ranking_shows_missing_data_in_red():
     from pipelines.publish.dashboard.panels import ranking_table
 
     base = {"scheme_code": "s", "base_points": 100.0, "deductions": 0.0, "bonuses": 0.0,
-            "missing_points": 0.0}
+            "deductions_with_overflow": 0.0, "missing_points": 0.0}
     scores = pl.DataFrame([
         {**base, "unit_code": "ghost", "unit_name": "幽灵区", "total_score": 40.0, "score_rank": None,
          "grade": None, "is_ranked": False, "missing_items": 12, "missing_points": 60.0},
         {**base, "unit_code": "a", "unit_name": "甲县", "total_score": 90.0, "score_rank": 1,
-         "grade": "优秀", "is_ranked": True, "missing_items": 1, "deductions": 10.0},
+         "grade": "优秀", "is_ranked": True, "missing_items": 1, "deductions": 10.0,
+         "deductions_with_overflow": 10.0},
     ])
     rows = ranking(scores, None).to_dicts()
     assert [r["unit_code"] for r in rows] == ["a", "ghost"]

@@ -1,12 +1,16 @@
-"""The data dictionary of the published marts: dbt docs as one static HTML page, and a short
-Markdown dictionary (English column, Chinese label, type, description, tests, lineage)."""
+"""The data dictionary of the published marts (issue 35): in every release, `dictionary/` holds
+it as Markdown and as one offline HTML page (English column, Chinese label, published type,
+contract constraints, description, tests; each mart's grain, lineage and readers), generated
+from the dbt manifest and the release's files; `ecoscore docs` adds dbt's own docs site."""
 
 from __future__ import annotations
 
 import csv
+import html
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -74,61 +78,165 @@ def _tests_by_model(manifest: dict) -> dict[str, dict[str, list[str]]]:
     return found
 
 
-def markdown_dictionary(manifest: dict, release: Path) -> str:
-    """One section per published mart: what it is, its columns with Chinese labels and types."""
+DICTIONARY_DIR = "dictionary"  # <release>/dictionary/: data_dictionary.md and index.html
+
+
+@dataclass
+class Column:
+    name: str
+    label_zh: str
+    data_type: str
+    description: str
+    key: bool
+    not_null: bool
+    tests: list[str]
+
+
+@dataclass
+class Section:
+    name: str
+    domain: str
+    description: str
+    rows: int
+    key: list[str]
+    parents: list[str]
+    readers: list[str]
+    tests: list[str]
+    columns: list[Column]
+
+
+def _constraints(node: dict) -> tuple[list[str], set[str]]:
+    """(the model's primary key, its not-null columns) from its contract."""
+    key = next((c.get("columns", []) for c in node.get("constraints", []) if c["type"] == "primary_key"), [])
+    not_null = {name for name, column in node.get("columns", {}).items()
+                if any(c["type"] == "not_null" for c in column.get("constraints", []))}
+    return list(key), not_null | set(key)
+
+
+def _readers(manifest: dict) -> dict[str, list[str]]:
+    """model unique_id → the exposures that read it (dashboard, office files, notebooks)."""
+    found: dict[str, list[str]] = {}
+    for exposure in manifest.get("exposures", {}).values():
+        for uid in exposure.get("depends_on", {}).get("nodes", []):
+            found.setdefault(uid, []).append(exposure.get("label") or exposure["name"])
+    return found
+
+
+def dictionary_sections(manifest: dict, release: Path) -> list[Section]:
+    """One section per published Parquet file of the release (every mart and quarantine list):
+    its model's description, grain, lineage and readers, and each column's Chinese label,
+    published type, contract constraints, description and tests."""
     labels = glossary()
-    nodes = manifest["nodes"]
-    tests = _tests_by_model(manifest)
-    marts = sorted((n for n in nodes.values()
-                    if n["resource_type"] == "model" and n["fqn"][1] == "marts"),
-                   key=lambda n: (n["fqn"][2], n["name"]))
-    lines = ["# 数据字典 Data dictionary — published marts", "",
-             f"Release: `{release.name}`. Each mart is `{release}/<name>.parquet` and table "
-             "`marts.<name>` in the release's read-only `ecoscore.duckdb`.", ""]
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    tests, readers = _tests_by_model(manifest), _readers(manifest)
+    sections = []
     con = duckdb.connect()
-    for node in marts:
-        path = release / f"{node['name']}.parquet"
-        types = ({r[0]: r[1] for r in con.execute(
-            f"describe select * from read_parquet('{path}')").fetchall()} if path.exists() else {})
-        rows = con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0] \
-            if path.exists() else 0
-        model_tests = tests.get(node["unique_id"], {})
-        lines += [f"## {node['name']}  ({node['fqn'][2]})", "",
-                  (node.get("description") or "").strip() or "_(no description yet)_", "",
-                  f"- rows in this release: {rows}",
-                  f"- built from: {', '.join(_parents(node, nodes)) or '—'}",
-                  f"- model tests: {', '.join(sorted(model_tests.get('', []))) or '—'}", "",
-                  "| column | 中文 | type | description | tests |", "|---|---|---|---|---|"]
-        documented = node.get("columns", {})
-        for column in types or documented:
-            doc = documented.get(column, {})
-            lines.append(
-                f"| `{column}` | {labels.get(column, '')} | {types.get(column, doc.get('data_type') or '')} "
-                f"| {(doc.get('description') or '').replace('|', '/')} "
-                f"| {', '.join(sorted(model_tests.get(column, [])))} |")
+    try:
+        for path in sorted(release.glob("*.parquet")):
+            node = nodes.get(path.stem, {})
+            relation = f"read_parquet('{path.as_posix()}')"
+            types = con.execute(f"describe select * from {relation}").fetchall()
+            key, not_null = _constraints(node)
+            model_tests = tests.get(node.get("unique_id", ""), {})
+            documented = node.get("columns", {})
+            columns = [Column(name=name, label_zh=labels.get(name, ""), data_type=kind.lower(),
+                              description=_text(documented.get(name, {}).get("description")),
+                              key=name in key, not_null=name in not_null,
+                              tests=sorted(model_tests.get(name, [])))
+                       for name, kind, *_ in types]
+            sections.append(Section(
+                name=path.stem, domain=node.get("fqn", ["", "", "release"])[2],
+                description=_text(node.get("description")),
+                rows=con.execute(f"select count(*) from {relation}").fetchone()[0], key=key,
+                parents=_parents(node, manifest["nodes"]) if node else [],
+                readers=sorted(readers.get(node.get("unique_id", ""), [])),
+                tests=sorted(model_tests.get("", [])), columns=columns))
+    finally:
+        con.close()
+    return sorted(sections, key=lambda s: (s.domain, s.name))
+
+
+def _text(description: str | None) -> str:
+    return " ".join((description or "").split())
+
+
+def _checks(column: Column) -> list[str]:
+    return (["key"] if column.key else []) + (["not null"] if column.not_null and not column.key else []) \
+        + column.tests
+
+
+INTRO = ("Each mart is `<name>.parquet` in the release folder and the table `marts.<name>` in its "
+         "read-only `ecoscore.duckdb`, with the same columns, types and rows. Types and keys are "
+         "dbt model contracts: a build that would publish another type fails. Columns that mean "
+         "the same thing have the same name in every mart.")
+
+
+def markdown_dictionary(manifest: dict, release: Path) -> str:
+    """The data dictionary as Markdown: one section per published file."""
+    lines = ["# 数据字典 Data dictionary — published marts", "", f"Release: `{release.name}`. {INTRO}", ""]
+    for section in dictionary_sections(manifest, release):
+        lines += [f"## {section.name}  ({section.domain})", "",
+                  section.description or "_(no description)_", "",
+                  f"- rows in this release: {section.rows}",
+                  f"- one row per: {', '.join(section.key) or '—'}",
+                  f"- built from: {', '.join(section.parents) or '—'}",
+                  f"- read by: {', '.join(section.readers) or '—'}",
+                  f"- model tests: {', '.join(section.tests) or '—'}", "",
+                  "| column | 中文 | type | description | constraints, tests |", "|---|---|---|---|---|"]
+        for c in section.columns:
+            lines.append(f"| `{c.name}` | {c.label_zh} | {c.data_type} | "
+                         f"{(c.description or '_(no description)_').replace('|', '/')} | "
+                         f"{', '.join(_checks(c))} |")
         lines.append("")
-    lines += release_only_sections(con, release, {n["name"] for n in marts}, labels)
-    con.close()
     return "\n".join(lines)
 
 
-def release_only_sections(con: duckdb.DuckDBPyConnection, release: Path, models: set[str],
-                          labels: dict[str, str]) -> list[str]:
-    """Published fct_* Parquet files that no dbt model builds (the publish step writes them from
-    several releases, e.g. fct_unit_score_history): their columns, read from the file."""
-    lines: list[str] = []
-    for path in sorted(release.glob("fct_*.parquet")):
-        if path.stem in models:
-            continue
-        types = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
-        rows = con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
-        lines += [f"## {path.stem}  (release)", "",
-                  "Written by the publish step when the release is made (not a dbt model).", "",
-                  f"- rows in this release: {rows}", "",
-                  "| column | 中文 | type |", "|---|---|---|"]
-        lines += [f"| `{name}` | {labels.get(name, '')} | {kind} |" for name, kind, *_ in types]
-        lines.append("")
-    return lines
+def html_dictionary(manifest: dict, release: Path) -> str:
+    """The same dictionary as one offline HTML page (no script, no external file)."""
+    esc = html.escape
+    sections = dictionary_sections(manifest, release)
+    parts = ['<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
+             f"<title>数据字典 Data dictionary — {esc(release.name)}</title>",
+             "<style>body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em;max-width:80em}"
+             "table{border-collapse:collapse;width:100%;margin-bottom:2em}"
+             "th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}"
+             "th{background:#DDEBF7}code{font-size:95%}.missing{color:#c00}</style></head><body>",
+             "<h1>数据字典 Data dictionary — published marts</h1>",
+             f"<p>Release: <code>{esc(release.name)}</code>. {esc(INTRO)}</p><ul>"]
+    parts += [f'<li><a href="#{esc(s.name)}">{esc(s.name)}</a> ({esc(s.domain)}, {s.rows} rows)</li>'
+              for s in sections]
+    parts.append("</ul>")
+    for s in sections:
+        parts += [f'<h2 id="{esc(s.name)}">{esc(s.name)} <small>({esc(s.domain)})</small></h2>',
+                  f"<p>{esc(s.description) or '<span class=missing>(no description)</span>'}</p><ul>",
+                  f"<li>rows in this release: {s.rows}</li>",
+                  f"<li>one row per: {esc(', '.join(s.key) or '—')}</li>",
+                  f"<li>built from: {esc(', '.join(s.parents) or '—')}</li>",
+                  f"<li>read by: {esc(', '.join(s.readers) or '—')}</li>",
+                  f"<li>model tests: {esc(', '.join(s.tests) or '—')}</li></ul>",
+                  "<table><tr><th>column</th><th>中文</th><th>type</th><th>description</th>"
+                  "<th>constraints, tests</th></tr>"]
+        for c in s.columns:
+            text = esc(c.description) if c.description else "<span class=missing>(no description)</span>"
+            parts.append(f"<tr><td><code>{esc(c.name)}</code></td><td>{esc(c.label_zh)}</td>"
+                         f"<td>{esc(c.data_type)}</td><td>{text}</td>"
+                         f"<td>{esc(', '.join(_checks(c)))}</td></tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_release_dictionary(manifest_path: Path, release: Path) -> tuple[Path, Path]:
+    """The dictionary of a release, in the release (<release>/dictionary/): data_dictionary.md
+    and index.html, generated from the dbt manifest (descriptions, contracts, tests, exposures)
+    and the release's own files (types, rows)."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    out = release / DICTIONARY_DIR
+    out.mkdir(exist_ok=True)
+    md, page = out / "data_dictionary.md", out / "index.html"
+    md.write_text(markdown_dictionary(manifest, release), encoding="utf-8")
+    page.write_text(html_dictionary(manifest, release), encoding="utf-8")
+    return md, page
 
 
 def build_docs(settings: Settings, out_dir: Path) -> tuple[Path, Path]:

@@ -269,11 +269,13 @@ def selected_ids(context: dg.AssetExecutionContext) -> tuple[list[str], bool]:
 
 
 def plan_step(context: dg.AssetExecutionContext, run: RunParameters,
-              warehouse: WarehouseResource, manifest: Mapping[str, Any]) -> StepPlan:
+              warehouse: WarehouseResource, manifest: Mapping[str, Any],
+              reusable: bool = True) -> StepPlan:
     chosen, whole = selected_ids(context)
     after = air_path_and_after(manifest)
     window = air_window(context.run.tags)
-    before_nodes = [u for u in chosen if u not in after and reuse.in_group(manifest, u, after)]
+    before_nodes = [u for u in chosen if u not in after and reuse.in_group(manifest, u, after)] \
+        if reusable else []
     with connect(warehouse.settings) as con:
         stored = stored_fingerprint(con)
         before_print = reuse.fingerprint(con, reuse.step_sources(manifest, before_nodes),
@@ -283,7 +285,7 @@ def plan_step(context: dg.AssetExecutionContext, run: RunParameters,
                                                if manifest["nodes"][u]["resource_type"] != "test"])
     full_refresh = run.full_refresh or stored != air_path_fingerprint(manifest)
     reused = None
-    if (whole and not run.full_refresh and before_print is not None and record is not None
+    if (whole and before_nodes and not run.full_refresh and before_print is not None and record is not None
             and record.fingerprint == before_print and in_place):
         reused = record
     build = [u for u in chosen if not (reused and u in before_nodes)]
@@ -339,10 +341,12 @@ class Reporter:
 
 
 def build_step(context: dg.AssetExecutionContext, run: RunParameters,
-               warehouse: WarehouseResource) -> Iterator[Any]:
-    """The step's events (see the module's docstring)."""
+               warehouse: WarehouseResource, reusable: bool = True) -> Iterator[Any]:
+    """The step's events (see the module's docstring); `reusable`: whether the models that do
+    not read the air path may be reported from their last build (the run's step, not the
+    month-end history's)."""
     manifest = load_manifest()
-    plan = plan_step(context, run, warehouse, manifest)
+    plan = plan_step(context, run, warehouse, manifest, reusable)
     settings = warehouse.settings
     if plan.reused is not None:
         context.log.info(f"输入未变，沿用运行 {plan.reused.run_id[:8]} 构建的表 "
@@ -431,13 +435,31 @@ def rejudge(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection,
     return [r for r in again if r.failed]
 
 
+# The month-end history mart (fct_unit_score_monthly, tag month_end_history) reads the month-end
+# snapshots the publish asset `ops/unit_score_month_ends` records after the scoring marts and
+# every quality check (pipelines/publish/history.py): it cannot be built in the run's one dbt
+# step, which comes before them, so it is a step of its own, built after the snapshots.
+MONTH_END_HISTORY = "tag:month_end_history"
+MONTH_END_STEP = "month_end_history"
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name=STEP,
-            dagster_dbt_translator=DomainTranslator())
+            dagster_dbt_translator=DomainTranslator(), exclude=MONTH_END_HISTORY)
 def ecoscore_dbt(context: dg.AssetExecutionContext, run: RunParameters,
                  warehouse: WarehouseResource, warm_up: WarmUp):
-    """Seeds, models and tests of the whole project in one `dbt build` (module docstring); a
-    run with this step warms dbt and Great Expectations up while it ingests (`warm_up`)."""
+    """Seeds, models and tests of the whole project (but the month-end history's) in one `dbt
+    build` (module docstring); a run with this step warms dbt and Great Expectations up while it
+    ingests (`warm_up`)."""
     yield from build_step(context, run, warehouse)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name=MONTH_END_STEP,
+            dagster_dbt_translator=DomainTranslator(), select=MONTH_END_HISTORY)
+def month_end_history(context: dg.AssetExecutionContext, run: RunParameters,
+                      warehouse: WarehouseResource):
+    """fct_unit_score_monthly over the month-end snapshots, with its tests, after the snapshots
+    are recorded (pipelines/publish/history.py): a `dbt build` of its few nodes, never reused."""
+    yield from build_step(context, run, warehouse, reusable=False)
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:
@@ -451,4 +473,4 @@ def mart_asset_keys() -> list[dg.AssetKey]:
     )
 
 
-defs = dg.Definitions(assets=[ecoscore_dbt])
+defs = dg.Definitions(assets=[ecoscore_dbt, month_end_history])

@@ -30,8 +30,9 @@ from pipelines.lib import personal
 from pipelines.lib.files import InputFileError, check_csv_integrity, input_files
 from pipelines.lib.settings import Settings
 
-CACHE_VERSION = 4  # 2: one masking rule for IDs, phones and signatures (lib/personal.py);
-# 3: the unit an amount states (amount_unit_value); 4: names after a person label (经办人李某)
+CACHE_VERSION = 5  # 2: one masking rule for IDs, phones and signatures (lib/personal.py);
+# 3: the unit an amount states (amount_unit_value); 4: names after a person label (经办人李某);
+# 5: 责任部门 (department_written)
 ROWS_CACHE = f"ledger_rows_cache_v{CACHE_VERSION}"
 FILES_CACHE = f"ledger_files_cache_v{CACHE_VERSION}"
 PUBLIC_FIELDS = [f for f in FIELDS if f not in PERSONAL_FIELDS]

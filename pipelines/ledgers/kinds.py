@@ -14,6 +14,9 @@ from pipelines.scheme import registry
 COLUMNS: list[tuple[str, str]] = [
     ("scheme_code", "方案编码"),
     ("unit_code", "单位编码"),
+    # the department answering for the row (issue 35: points lost by department); without it the
+    # ledger's folder or file name, else the item's lead department in the scheme
+    ("department", "责任部门"),
     ("item_code", "指标编号"),
     ("event_date", "日期"),
     ("event_kind", "事项类型"),
@@ -42,6 +45,7 @@ PERSONAL_FIELDS = ["contact_name", "contact_phone"]
 EXTRA_HEADER_LABELS: dict[str, list[str]] = {
     "scheme_code": ["方案", "考核方案"],
     "unit_code": ["单位", "责任单位", "单位代码", "单位名称", "被考核单位"],
+    "department": ["填报部门", "牵头部门", "部门", "责任部门编码", "部门名称"],
     "item_code": ["指标", "指标编码", "指标代码", "考核指标编号", "指标序号"],
     "event_date": ["发生日期", "事项日期", "时间", "发现日期", "通报日期"],
     "event_kind": ["类型", "事项", "事项类别"],

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipelines.ledgers.kinds import KINDS, LABELS, LEDGERS, STATUS_LABELS, TEMPLATE_LISTS_SHEET, column_header
 from pipelines.lib.files import read_yaml
 from pipelines.lib.names import UnknownNameError, resolve, scheme_file_units
-from pipelines.scheme.loader import duty_event_kinds, duty_units
+from pipelines.scheme.loader import departments, duty_event_kinds, duty_units, item_departments
 
 # Which event kinds a ledger-read measure counts (schemes' `measure: ledger.*`).
 MEASURE_KINDS = {
@@ -92,8 +92,21 @@ def ledger_plan(body: dict[str, Any], unit: str) -> dict[str, list[tuple[str, st
 
 
 def sheet_columns(ledger: str) -> list[str]:
-    return ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
+    return ["scheme_code", "unit_code", "department", "item_code", "event_date", "event_kind",
             *LEDGERS[ledger][1], "description", "contact_name", "contact_phone"]
+
+
+def department_names(body: dict[str, Any], unit: str, item_codes: list[str]) -> list[str]:
+    """The 责任部门 a row of these items may name (issue 35): the items' departments in the
+    scheme, leads first; none for a unit that is a department itself (seeds 000, 002: its rows
+    answer to it, so its sheets have no 责任部门 column)."""
+    known = {d["code"]: d["name"] for d in departments(body)}
+    if unit in known:
+        return []
+    named = item_departments(body)
+    leads = [named[c][0][0] for c in item_codes if c in named]
+    others = [d for c in item_codes if c in named for d in named[c][0][1:]]
+    return [known[d] for d in dict.fromkeys(leads + others)]
 
 
 def add_list(lists: Worksheet, column: int, title: str, values: list[str]) -> str:
@@ -115,8 +128,8 @@ def add_dropdown(sheet: Worksheet, column: int, source: str, prompt: str) -> Non
 
 
 def example_value(code: str, scheme: str, unit: str, item: str, kind: str,
-                  year: int) -> object:
-    examples = {"scheme_code": scheme, "unit_code": unit, "item_code": item,
+                  year: int, department: str = "") -> object:
+    examples = {"scheme_code": scheme, "unit_code": unit, "department": department, "item_code": item,
                 "event_date": f"{year}-03-05", "event_kind": KINDS[kind].label_zh, "quantity": 1,
                 "amount": 3.5, "amount_unit": "万元", "severity": "一般", "issuing_level": "市",
                 "status": STATUS_LABELS["confirmed"], "approval_ref": "（剔除时填写）",
@@ -128,14 +141,17 @@ def example_value(code: str, scheme: str, unit: str, item: str, kind: str,
 
 def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: str, unit: str,
                        entries: list[tuple[str, str, list[str]]], list_column: int,
-                       year: int) -> None:
+                       year: int, department_list: list[str]) -> None:
     title, _ = LEDGERS[ledger]
     sheet = book.create_sheet(title)
     columns = sheet_columns(ledger)
+    if not department_list:  # a scheme naming no department: the column would have no choice
+        columns.remove("department")
     kinds = list(dict.fromkeys(k for _, _, ks in entries for k in ks))
     sheet.cell(1, 1, f"{title}（{unit}）— 从第 {FIRST_DATA_ROW} 行起每行填写一件事项；第 2 行为示例")
     for column, code in enumerate(columns, 1):
-        example = example_value(code, scheme, unit, entries[0][0], kinds[0], year)
+        example = example_value(code, scheme, unit, entries[0][0], kinds[0], year,
+                                department_list[0] if department_list else "")
         sheet.cell(2, column, example).font = EXAMPLE_FONT
         header = sheet.cell(3, column, column_header(code, kinds))
         header.font, header.fill = Font(bold=True), HEADER_FILL
@@ -154,6 +170,8 @@ def write_ledger_sheet(book: Workbook, lists: Worksheet, ledger: str, scheme: st
              "status": add_list(lists, list_column + 4, "状态", list(STATUS_LABELS.values())),
              "amount_unit": add_list(lists, list_column + 5, "金额单位", ["元", "万元"]),
              "issuing_level": add_list(lists, list_column + 6, "发文层级", ["国家", "自治区", "市", "县"])}
+    if department_list:
+        drops["department"] = add_list(lists, list_column + 7, f"{title}责任部门", department_list)
     for column, code in enumerate(columns, 1):
         if code in drops:
             add_dropdown(sheet, column, drops[code], f"请从下拉列表中选择{LABELS[code]}")
@@ -215,6 +233,8 @@ def write_instructions(sheet: Worksheet, scheme: dict[str, Any], unit: dict[str,
         "6. 金额以表头注明的单位（万元）填写，不要填元；数量须为正数，单位见表头（如 数量（处））。"
         "超出合理范围的数值（如 400000 万元）会被隔离。",
         "7. 联系人和联系电话只用于核实，不会出现在任何发布结果中。",
+        "8. 责任部门：对本行事项负责的部门，从下拉列表选择（本表指标的牵头与配合部门）；"
+        "不填时按台账所在文件夹（如 台账/生态环境局/）或指标的牵头部门计。",
         "",
         "本单位需要填写的台账：",
     ]
@@ -246,8 +266,9 @@ def build_template(scheme_path: Path, unit_code: str, output: Path) -> list[str]
     write_duty_list(book, body, unit_code)
     lists = book.create_sheet(TEMPLATE_LISTS_SHEET)
     for n, (ledger, entries) in enumerate(plan.items()):
-        write_ledger_sheet(book, lists, ledger, body["scheme"]["code"], unit_code, entries, 1 + 7 * n,
-                           int(body["scheme"]["year"]))  # a validated scheme always has its year
+        write_ledger_sheet(book, lists, ledger, body["scheme"]["code"], unit_code, entries, 1 + 8 * n,
+                           int(body["scheme"]["year"]),  # a validated scheme always has its year
+                           department_names(body, unit_code, [e[0] for e in entries]))
     lists.sheet_state = "hidden"
     output.parent.mkdir(parents=True, exist_ok=True)
     book.save(output)

@@ -1,6 +1,7 @@
-"""Scores as of a date, re-computed on a snapshot of the writer's warehouse: the one home of as-of
-scoring (issue 20 part 5). The notebooks' ranking by month end and the as-of dashboard's
-"change since last month" (the previous month end's scores) both call `scores_as_of`.
+"""Scores as of a date, re-computed on a copy of the writer's warehouse: the one home of as-of
+scoring (issue 20 part 5). The notebooks' ranking by month end, the as-of dashboard's
+"change since last month" (the previous month end's scores) and the nightly month-end history
+(fct_unit_score_monthly, pipelines/publish/history.py) all call it.
 
 An `ecoscore run --as-of D` differs from the full-year run only where the `as_of` var is read:
 the models tagged `as_of` that cut each dated input (air hours, ledger events, water months,
@@ -14,6 +15,7 @@ files, every mart) is a pipeline run: `pipelines/publish/dashboard/asof.py` `rel
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Iterable
 from datetime import date
@@ -50,17 +52,39 @@ def scores_as_of(settings: Settings, year: int, dates: Iterable[date]) -> dict[s
     them from its Parquet files)."""
     from pipelines.lib.warehouse import snapshot
 
-    found: dict[str, list[pl.DataFrame]] = {name: [] for name in SCORE_MARTS}
     with tempfile.TemporaryDirectory(prefix="ecoscore-asof-") as scratch:
         db = snapshot(settings, Path(scratch) / "asof.duckdb")
-        for as_of in sorted(dates):
-            _rescore(db, year, as_of, Path(scratch))
-            con = duckdb.connect(str(db), read_only=True)
-            try:
-                for name, mart in SCORE_MARTS.items():
-                    found[name].append(con.sql(
-                        f"select ?::date as as_of_date, * from marts.{mart} where scheme_year = ?",
-                        params=[as_of, year]).pl())
-            finally:
-                con.close()
-    return {name: pl.concat(frames) if frames else pl.DataFrame() for name, frames in found.items()}
+        return rescore_copy(db, year, dates, Path(scratch))
+
+
+def warehouse_scores_as_of(warehouse: Path, year: int, dates: Iterable[date],
+                           workdir: Path) -> dict[str, pl.DataFrame]:
+    """`scores_as_of` on a copy of a warehouse the caller may read as it stands — the run's own
+    warehouse after its dbt steps, the run holding the writer lock (the month-end history,
+    pipelines/publish/history.py). The copy and dbt's target folder live in `workdir`; a workdir
+    kept between calls keeps dbt's parse (a new one parses the project once, ~10 s)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / "asof.duckdb"
+    shutil.copy2(warehouse, db)
+    try:
+        return rescore_copy(db, year, dates, workdir)
+    finally:
+        db.unlink(missing_ok=True)
+
+
+def rescore_copy(db: Path, year: int, dates: Iterable[date],
+                 workdir: Path) -> dict[str, pl.DataFrame]:
+    """Re-score the scratch copy `db` as of each date in turn and collect SCORE_MARTS."""
+    found: dict[str, list[pl.DataFrame]] = {name: [] for name in SCORE_MARTS}
+    for as_of in sorted(dates):
+        _rescore(db, year, as_of, workdir)
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            for name, mart in SCORE_MARTS.items():
+                found[name].append(con.sql(
+                    f"select ?::date as as_of_date, * from marts.{mart} where scheme_year = ?",
+                    params=[as_of, year]).pl())
+        finally:
+            con.close()
+    return {name: pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+            for name, frames in found.items()}

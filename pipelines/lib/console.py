@@ -32,6 +32,7 @@ STAGES: dict[str, str] = {
     "quality": "质量检查 quality",
     "models": "dbt 模型 models",
     "tests": "dbt 测试 tests",
+    "months": "月末得分 month ends",
     "publish": "发布 publish",
     "dashboard": "驾驶舱 dashboard",
 }
@@ -282,7 +283,8 @@ DBT_ERROR_HEADS = ("Database Error in", "Compilation Error in", "Runtime Error i
 
 def step_stage(step_key: str, checks_only: bool) -> str:
     """The stage a Dagster step belongs to: a step that only evaluates asset checks is quality,
-    the dbt steps are models (and tests), publish and dashboard by name, the rest ingest."""
+    the dbt steps are models (and tests), publish, dashboard and the month-end history by name,
+    the rest ingest."""
     if checks_only:
         return "quality"
     if step_key.startswith("ecoscore_dbt"):
@@ -291,6 +293,8 @@ def step_stage(step_key: str, checks_only: bool) -> str:
         return "dashboard"
     if step_key in ("release_candidate", "office_files", "published_release"):
         return "publish"
+    if step_key in ("ops__unit_score_month_ends", "month_end_history"):
+        return "months"  # the month ends re-scored and their mart (publish/history.py)
     return "ingest"
 
 
@@ -396,6 +400,13 @@ class RunWatcher:
                 self._error_tail -= 1
             return
         index, status, rest = int(match["i"]), match["status"], match["rest"].strip()
+        if self.started and not any(self.plan.get(s, step_stage(s, False)) == "models"
+                                    for s in self.started if s not in self.ended):
+            # dbt of another stage (the month-end history's mart and re-scoring): its errors
+            # are kept above, its nodes are not the run's models and tests
+            if status in ("FAIL", "ERROR"):
+                self.dbt_errors.append(f"{status} {rest.split(' ..', 1)[0].strip()}")
+            return
         if status == "START":
             self._kinds[index] = "test" if rest.split(" ", 1)[0] in TEST_KINDS else "model"
             return

@@ -89,6 +89,9 @@ class RunParameters(dg.ConfigurableResource):
     # a finalised (定稿) year is republished only when reopened, with a reason (recorded)
     reopen: bool = False
     reopen_reason: str = ""
+    # which month ends the run scores for fct_unit_score_monthly: all / latest / off; empty =
+    # ECOSCORE_MONTH_ENDS, else all (pipelines/publish/history.py; `ecoscore history` says all)
+    month_ends: str = ""
 
     _derived_year: int = PrivateAttr(default=0)
 

@@ -3,10 +3,12 @@
 
 import dagster as dg
 
+from pipelines.analysis.dictionary import write_release_dictionary
 from pipelines.dbt.assets import mart_asset_keys
+from pipelines.dbt.project import dbt_project
 from pipelines.lib.interrupts import raise_if_stopped
 from pipelines.lib.resources import RunParameters, WarehouseResource
-from pipelines.publish import release
+from pipelines.publish import history, release
 from pipelines.publish.dashboard.asof import build_dashboard_for_run
 from pipelines.publish.dashboard.data import data_as_of
 from pipelines.publish.dashboard.static import BrowserResource
@@ -35,16 +37,62 @@ def _staged(warehouse: WarehouseResource, run_id: str):
     return staged
 
 
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["raw", history.PUBLISHED_YEARS], group_name=GROUP, kinds={"parquet", "duckdb"},
+                        description="Every other assessment year's published unit scores (its live "
+                                    "release; 定稿 once finalised, else 初步), for fct_unit_score_history."),
+           dg.AssetSpec(["raw", history.RELEASE_RUN], group_name=GROUP, kinds={"duckdb"},
+                        description="This run's assessment year, release (run id) and status.")],
+    name="published_year_scores")
+def published_year_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                          run: RunParameters):
+    published, this_run = history.published_year_scores(warehouse.settings, run.assessment_year,
+                                                        context.run.run_id)
+    written = warehouse.replace_many("raw", {history.PUBLISHED_YEARS: published,
+                                             history.RELEASE_RUN: this_run})
+    for table, rows in written.items():
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata={"rows": rows})
+
+
+MONTHLY_MART = dg.AssetKey(["marts", "fct_unit_score_monthly"])
+
+
+@dg.asset(key=["ops", "unit_score_month_ends"], group_name=GROUP, kinds={"dbt", "duckdb"},
+          deps=[*(k for k in mart_asset_keys() if k != MONTHLY_MART), *checked_model_keys()],
+          description="Each unit's scores as of every month end of the year so far: a month end "
+                      "is recorded once, by the run that first finds it past (re-scored as of that "
+                      "date on a copy of the warehouse; 31 December of a closed year from the "
+                      "run's own scores), after every quality check passed. Which month ends: the run's "
+                      "month_ends, else ECOSCORE_MONTH_ENDS: all (default) / latest / off.")
+def unit_score_month_ends(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                          run: RunParameters) -> dg.MaterializeResult:
+    raise_if_stopped("unit_score_month_ends")
+    mode = history.month_end_mode(run.month_ends)
+    done = history.record_month_ends(warehouse.settings, run.assessment_year, context.run.run_id,
+                                     as_of=run.as_of, mode=mode)
+    if done.pending:
+        context.log.info(f"月末得分尚缺 {len(done.pending)} 个月（{history.MODE_ENV}="
+                         f"{mode}）：{', '.join(map(str, done.pending))}；"
+                         "以后的运行或 ecoscore history 补算 (later runs or `ecoscore history` add them)")
+    return dg.MaterializeResult(metadata={
+        "recorded": [str(d) for d in done.recorded], "rescored": len(done.rescored),
+        "pending": [str(d) for d in done.pending], "seconds": round(done.seconds, 1)})
+
+
 @dg.asset(group_name=GROUP, deps=[*mart_asset_keys(), *checked_model_keys()], kinds={"parquet"},
-          description="Every mart exported to Parquet, with the quarantine lists, a read-only "
-                      "copy of the warehouse and the units' scores over the years "
-                      "(fct_unit_score_history, from every year's live release), in this run's "
-                      "staging release folder.")
+          description="Every mart exported to Parquet (the units' scores over the years and month "
+                      "by month included), with the quarantine lists, a read-only copy of the "
+                      "warehouse and the data dictionary (dictionary/: Markdown and HTML), in this "
+                      "run's staging release folder.")
 def release_candidate(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                       run: RunParameters) -> dg.MaterializeResult:
     raise_if_stopped("release_candidate")
-    counts = release.export_marts(warehouse.settings, context.run.run_id, run.assessment_year)
-    return dg.MaterializeResult(metadata={f"rows_{k}": v for k, v in counts.items()})
+    counts = release.export_marts(warehouse.settings, context.run.run_id)
+    staged = release.staging_dir(warehouse.settings, context.run.run_id)
+    # the data dictionary of exactly what is published, in the release (issue 35)
+    md, page = write_release_dictionary(dbt_project.manifest_path, staged)
+    return dg.MaterializeResult(metadata={**{f"rows_{k}": v for k, v in counts.items()},
+                                          "dictionary": str(page.relative_to(staged))})
 
 
 @dg.asset(group_name=GROUP, deps=[release_candidate], kinds={"plotly", "html"},
@@ -103,5 +151,6 @@ def published_release(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     return dg.MaterializeResult(metadata={"release": str(final), "year": year})
 
 
-defs = dg.Definitions(assets=[release_candidate, dashboard, office_files, published_release],
+defs = dg.Definitions(assets=[published_year_scores, unit_score_month_ends, release_candidate, dashboard,
+                              office_files, published_release],
                       resources={"browser": BrowserResource()})

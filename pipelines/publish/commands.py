@@ -87,7 +87,7 @@ def rebuild_live(settings, year: int, static: bool, status: str | None = None,
     record_file = live / "release.json"
     record = json.loads(record_file.read_text(encoding="utf-8")) if record_file.exists() else {}
     as_of = record.get("as_of") or ""
-    found = published_previous_scores(settings, year, data_as_of(live, year, as_of))
+    found = published_previous_scores(settings, live, year, data_as_of(live, year, as_of))
     fresh, current, old = live / "dashboard.new", live / "dashboard", live / "dashboard.old"
     for stale in (fresh, old):
         shutil.rmtree(stale, ignore_errors=True)

@@ -19,10 +19,6 @@ from pipelines.lib.calendar import final_record, finalised_years  # noqa: F401 (
 from pipelines.lib.settings import Settings
 
 KEEP_RELEASES = 5
-# Quarantine views published beside the marts (what was not used, and why).
-QUARANTINE_RELATIONS = {"quarantine_air": "staging.stg_air__quarantine",
-                        "quarantine_ledgers": "intermediate.int_ledgers__quarantine",
-                        "quarantine_water": "staging.stg_water__quarantine"}
 
 
 def staging_dir(settings: Settings, run_id: str) -> Path:
@@ -35,12 +31,6 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         "where table_schema = 'marts' order by table_name"
     ).fetchall()
     return [r[0] for r in rows]
-
-
-def existing_relations(con: duckdb.DuckDBPyConnection, relations: dict[str, str]) -> dict[str, str]:
-    present = {f"{s}.{t}" for s, t in con.execute(
-        "select table_schema, table_name from information_schema.tables").fetchall()}
-    return {name: rel for name, rel in relations.items() if rel in present}
 
 
 def clean_interrupted(settings: Settings, run_id: str) -> list[str]:
@@ -61,36 +51,16 @@ def clean_interrupted(settings: Settings, run_id: str) -> list[str]:
     return removed
 
 
-# Reference relations published beside the marts, under a published name (the tables a reader
-# of the marts needs to read them: the schemes' items and grades, stations, the standards'
-# classes, station-day values behind the air marts). No personal data; no raw, staging or
-# intermediate relation is published under its own name.
-REFERENCE_RELATIONS = {"dim_schemes": "staging.stg_scheme__schemes",
-                       "dim_scheme_units": "staging.stg_scheme__units",
-                       "dim_scheme_items": "staging.stg_scheme__items",
-                       "dim_scheme_grades": "staging.stg_scheme__grades",
-                       "dim_air_stations": "staging.stg_air__stations",
-                       "dim_air_unit_stations": "staging.stg_air__unit_stations",
-                       "dim_water_sections": "staging.stg_water__sections",
-                       "dim_aqi_levels": "standards.std_aqi_levels",
-                       "dim_water_classes": "standards.std_gb3838_classes",
-                       "dim_peer_ranks": "staging.stg_scoring__peers",
-                       "fct_air_station_daily": "intermediate.int_air__station_daily",
-                       # valid days per station-month (GB 3095-2012 表4): the dashboard's
-                       # completeness, counted where the quality check counts it
-                       "fct_air_station_monthly": "intermediate.int_air__station_monthly",
-                       # what scoring read (`ecoscore scheme check` measures a scheme against it)
-                       "fct_scoring_measures": "intermediate.int_scoring__measures",
-                       "fct_ledger_measures": "intermediate.int_scoring__ledger_measures",
-                       "fct_ledger_events": "intermediate.int_ledgers__events"}
 PUBLISHED_SCHEMA = "marts"
 
 
-def export_marts(settings: Settings, run_id: str, year: int | None = None) -> dict[str, int]:
-    """Write every mart, the quarantine lists and the reference relations as Parquet into the
-    run's staging folder, (given the run's year) the units' scores over the years, and the
-    published `ecoscore.duckdb` holding exactly those files' tables (published_database). Returns
-    row counts by file stem. Leftovers of a killed publish go first."""
+def export_marts(settings: Settings, run_id: str) -> dict[str, int]:
+    """Write every mart as Parquet into the run's staging folder — the scores, the quarantine
+    lists, the reference marts (dim_*, station days, what scoring read) and the units' scores over
+    the years and month by month (fct_unit_score_history, fct_unit_score_monthly: dbt marts like
+    the others, pipelines/publish/history.py) — and the published `ecoscore.duckdb` holding
+    exactly those files' tables (published_database). Every one is a dbt mart under an enforced
+    contract (issue 35). Returns row counts by file stem. Leftovers of a killed publish go first."""
     clean_interrupted(settings, run_id)
     target = staging_dir(settings, run_id)
     if target.exists():
@@ -100,36 +70,53 @@ def export_marts(settings: Settings, run_id: str, year: int | None = None) -> di
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         relations = {t: f"marts.{t}" for t in mart_tables(con)}
-        relations |= existing_relations(con, QUARANTINE_RELATIONS)
-        relations |= existing_relations(con, REFERENCE_RELATIONS)
         for stem, relation in relations.items():
             path = target / f"{stem}.parquet"
             con.execute(f"copy (select * from {relation} order by all) to '{path}' (format parquet)")
             counts[stem] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+        keys = mart_keys(con)
     finally:
         con.close()
     include_quality_report(settings, run_id, target)
-    if year is not None:
-        counts[HISTORY_STEM] = write_score_history(settings, target, year)
-    published_database(target)
+    published_database(target, keys)
     refuse_personal_data(target)
     return counts
 
 
-def published_database(release_dir: Path) -> Path:
+def mart_keys(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, list]]:
+    """{mart: {"primary key": [columns], "not null": [columns]}}: the constraints the marts' dbt
+    contracts put on the writer's tables (issue 35), for the published tables to carry."""
+    keys: dict[str, dict[str, list]] = {}
+    for table, kind, columns in con.execute(
+            "select table_name, lower(constraint_type), constraint_column_names "
+            "from duckdb_constraints() where schema_name = 'marts' "
+            "and constraint_type in ('PRIMARY KEY', 'NOT NULL') order by all").fetchall():
+        keys.setdefault(table, {}).setdefault(kind, []).extend(
+            columns if kind == "not null" else [columns])
+    return keys
+
+
+def published_database(release_dir: Path, keys: dict[str, dict[str, list]] | None = None) -> Path:
     """The release's `ecoscore.duckdb`: one table `marts.<stem>` per Parquet file of the release
-    (the published marts, quarantine lists and reference relations) and nothing else — raw,
-    staging and intermediate stay in the writer's warehouse (issue 31). Tables, not views: DuckDB
-    resolves a relative path in a view against the reader's working folder, not the database
-    file's, so a view would tie a copied release to the folder it was made in."""
+    (the published marts, quarantine lists and reference marts) and nothing else — raw, staging
+    and intermediate stay in the writer's warehouse (issue 31) —, each with the primary key and
+    not-null columns of its mart's contract (`keys`, mart_keys; issue 35). Tables, not views:
+    DuckDB resolves a relative path in a view against the reader's working folder, not the
+    database file's, so a view would tie a copied release to the folder it was made in."""
     path = release_dir / "ecoscore.duckdb"
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:
         con.execute(f"create schema {PUBLISHED_SCHEMA}")
         for parquet in sorted(release_dir.glob("*.parquet")):
-            con.execute(f'create table {PUBLISHED_SCHEMA}."{parquet.stem}" as '
-                        f"select * from read_parquet('{parquet.as_posix()}')")
+            table = f'{PUBLISHED_SCHEMA}."{parquet.stem}"'
+            con.execute(f"create table {table} as select * from read_parquet('{parquet.as_posix()}')")
+            constraints = (keys or {}).get(parquet.stem, {})
+            for column in constraints.get("not null", []):
+                con.execute(f'alter table {table} alter column "{column}" set not null')
+            for columns in constraints.get("primary key", []):
+                quoted = ", ".join('"' + column + '"' for column in columns)
+                con.execute(f"alter table {table} add primary key ({quoted})")
         con.execute("checkpoint")
     finally:
         con.close()
@@ -277,54 +264,3 @@ def live_release(settings: Settings, year: int | None = None) -> Path | None:
             json.loads(record.read_text(encoding="utf-8")).get("year") == year:
         return settings.current_release.resolve()
     return None
-
-
-HISTORY_STEM = "fct_unit_score_history"
-HISTORY_SQL = """
-with years as ({union}),
-final as (
-    select
-        ---------- ids
-        unit_code, assessment_year, scheme_code,
-        ---------- the year's result
-        unit_name, total_score, grade, score_rank, year_status, release_run_id,
-        ---------- against the unit's previous assessed year
-        total_score - lag(total_score) over by_unit as total_change,
-        lag(score_rank) over by_unit - score_rank as rank_change
-    from years
-    window by_unit as (partition by unit_code order by assessment_year, scheme_code)
-)
-select * from final order by all
-"""
-
-
-def history_sources(settings: Settings, target: Path, year: int) -> dict[int, tuple[Path, str, str]]:
-    """{year: (its fct_unit_scores.parquet, status, release run id)}: this run's year from the
-    staged release, every other year from its live release."""
-    sources = {year: (target / "fct_unit_scores.parquet", "初步", target.name.removesuffix(".staging"))}
-    for other in published_years(settings):
-        path = settings.year_release(other) / "fct_unit_scores.parquet"
-        if other != year and path.exists():
-            status = "定稿" if final_record(settings, other) is not None else "初步"
-            sources[other] = (path, status, settings.year_release(other).resolve().name)
-    return sources
-
-
-def write_score_history(settings: Settings, target: Path, year: int) -> int:
-    """`fct_unit_score_history`: each unit's total, grade and rank in every assessment year
-    with a live release (this run's year from its own scores), the year's status (初步/定稿),
-    and the change against the unit's previous year. Returns its row count."""
-    sources = history_sources(settings, target, year)
-    if not sources[year][0].exists():
-        return 0
-    union = " union all ".join(
-        f"select unit_code, {y} as assessment_year, scheme_code, unit_name, "
-        f"total_score::decimal(18, 4) as total_score, grade, score_rank::integer as score_rank, "
-        f"'{status}' as year_status, '{run_id}' as release_run_id "
-        f"from read_parquet('{path.as_posix()}') where scheme_year = {y}"
-        for y, (path, status, run_id) in sorted(sources.items()))
-    out = target / f"{HISTORY_STEM}.parquet"
-    with duckdb.connect() as con:
-        con.execute(f"copy ({HISTORY_SQL.format(union=union)}) to '{out.as_posix()}' "
-                    "(format parquet)")
-        return con.execute(f"select count(*) from read_parquet('{out.as_posix()}')").fetchone()[0]

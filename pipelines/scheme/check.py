@@ -55,9 +55,9 @@ def _assessed(item: dict[str, Any], body: dict[str, Any]) -> list[str]:
     return item.get("units") or [u["code"] for u in body["units"] if u.get("assessed", True)]
 
 
-# What the check reads: the names a release publishes (pipelines/publish/release.py
-# REFERENCE_RELATIONS; its ecoscore.duckdb holds the published marts only), else — a writer's
-# warehouse given with --warehouse — the models themselves.
+# What the check reads: the marts a release publishes (fct_scoring_measures, fct_ledger_measures,
+# fct_ledger_events, dim_peer_ranks: dbt marts under contract; its ecoscore.duckdb holds the
+# published marts only), else — an older warehouse given with --warehouse — the models before them.
 RELATIONS = {"MEASURES": ("marts.fct_scoring_measures", "intermediate.int_scoring__measures"),
              "LEDGER_MEASURES": ("marts.fct_ledger_measures", "intermediate.int_scoring__ledger_measures"),
              "EVENTS": ("marts.fct_ledger_events", "intermediate.int_ledgers__events"),

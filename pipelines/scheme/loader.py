@@ -20,7 +20,7 @@ from pipelines.scheme import registry
 
 SCHEMA_PATH = Path(__file__).with_name("scheme_schema.yaml")
 TABLES = ("schemes", "units", "items", "targets", "grades", "groups", "group_items", "pools",
-          "peer_groups", "item_reads", "duties")
+          "peer_groups", "item_reads", "duties", "departments", "item_departments")
 DUTY_LEDGER = "duties"  # the ledger kind (registry_event_kinds.csv) of duty completion rows
 MISSING_DATA_POLICIES = ("flag", "zero", "block")
 
@@ -416,6 +416,60 @@ def _check_group_scopes(path: Path, body: dict[str, Any]) -> None:
                     f"（{a['code']} 为{SCOPE_ZH[a['scope']]}级，{b['code']} 为{SCOPE_ZH[b['scope']]}级）")
 
 
+def departments(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scheme's departments (责任部门): its `departments` list, and every unit of kind
+    department (seeds 000, 002: the assessed units are departments), each {code, name, aliases,
+    is_unit}."""
+    found = [{"code": d["code"], "name": d["name"], "aliases": list(d.get("aliases", [])),
+              "is_unit": False} for d in body.get("departments", [])]
+    found += [{"code": u["code"], "name": u["name"], "aliases": [], "is_unit": True}
+              for u in body["units"] if u.get("kind") == "department"]
+    return found
+
+
+def item_departments(body: dict[str, Any]) -> dict[str, tuple[list[str], bool]]:
+    """Item code → (its departments, lead first; whether they are the nearest ancestor's) for
+    every item that names departments or sits under one that does."""
+    own = {i["code"]: list(i["departments"]) for i in body["items"] if i.get("departments")}
+    parents = {i["code"]: parent_code(i) for i in body["items"]}
+    found: dict[str, tuple[list[str], bool]] = {}
+    for item in body["items"]:
+        code, inherited = item["code"], False
+        while code is not None and code not in own:
+            # a code between two levels may have no item of its own (5.1.4 of 5.1.4.1)
+            code = parents[code] if code in parents else parent_code({"code": code})
+            inherited = True
+        if code is not None:
+            found[item["code"]] = (own[code], inherited)
+    return found
+
+
+def _check_departments(path: Path, body: dict[str, Any]) -> None:
+    """Department codes unique and apart from the units' codes (a department unit is its own
+    department); a name or alias names one department only; an item names known departments."""
+    listed = body.get("departments", [])
+    dupes = _duplicates([d["code"] for d in listed])
+    if dupes:
+        raise SchemeError(f"{path}: 部门编码重复: {', '.join(dupes)}")
+    clash = sorted({d["code"] for d in listed} & {u["code"] for u in body["units"]})
+    if clash:
+        raise SchemeError(f"{path}: departments: 部门编码与单位编码相同: {', '.join(clash)}"
+                          "（部门类单位 kind: department 本身即是部门，无需在 departments 中重复）")
+    names: dict[str, str] = {}
+    for d in departments(body):
+        for name in dict.fromkeys([d["name"], *d["aliases"]]):
+            if names.setdefault(name, d["code"]) != d["code"]:
+                raise SchemeError(f"{path}: departments: 名称「{name}」同时指 {names[name]} 和 "
+                                  f"{d['code']} 两个部门")
+    known = {d["code"] for d in departments(body)}
+    for n, item in enumerate(body["items"]):
+        for k, code in enumerate(item.get("departments", [])):
+            if code not in known:
+                raise SchemeError(f"{path}: items/{n} ({item['code']})/departments/{k}: 未定义的部门 "
+                                  f"{code}{registry.did_you_mean(code, known)}（在 departments 中定义，"
+                                  "或为 kind: department 的单位）")
+
+
 def _check_references(path: Path, body: dict[str, Any]) -> None:
     """What a JSON Schema cannot say: codes unique, every reference exists, pools acyclic."""
     unit_codes = [u["code"] for u in body["units"]]
@@ -425,6 +479,7 @@ def _check_references(path: Path, body: dict[str, Any]) -> None:
         if dupes:
             raise SchemeError(f"{path}: {kind}编码重复: {', '.join(dupes)}")
     _check_units(path, body)
+    _check_departments(path, body)
     _check_tree(path, body, set(item_codes))
     _check_pools(path, body, set(item_codes))
     _check_groups(path, body, set(item_codes))
@@ -589,6 +644,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                "duty_role": pl.String, "lead_unit": pl.String, "lead_text": pl.String,
                "cooperating_units": pl.String, "cooperating_text": pl.String,
                "deadline": pl.String, "deadline_basis": pl.String},
+    "departments": {"scheme_code": pl.String, "department_code": pl.String,
+                    "department_name": pl.String, "aliases": pl.String, "is_unit": pl.Boolean},
+    "item_departments": {"scheme_code": pl.String, "item_code": pl.String,
+                         "department_code": pl.String, "department_order": pl.Int64,
+                         "is_inherited": pl.Boolean},
 }
 
 
@@ -636,6 +696,15 @@ def scheme_tables(schemes: list[Scheme], root: Path) -> dict[str, pl.DataFrame]:
         for p in s.body.get("peer_groups", []):
             rows["peer_groups"].append({"scheme_code": s.code, "peer_group": p["code"],
                                         "peer_group_name": p["name"], "peer_group_size": p["size"]})
+        rows["departments"] += [
+            {"scheme_code": s.code, "department_code": d["code"], "department_name": d["name"],
+             "aliases": json.dumps(d["aliases"], ensure_ascii=False), "is_unit": d["is_unit"]}
+            for d in departments(s.body)]
+        rows["item_departments"] += [
+            {"scheme_code": s.code, "item_code": code, "department_code": department,
+             "department_order": order, "is_inherited": inherited}
+            for code, (named, inherited) in item_departments(s.body).items()
+            for order, department in enumerate(named, start=1)]
         assessed = [u["code"] for u in s.body["units"] if u.get("assessed", True)]
         for order, item in enumerate(s.body["items"]):
             rows["items"].append(_item_row(s, order, item))

@@ -6,7 +6,8 @@
        movements and composition movements), so every lost or gained point is a row there;
     3. the caps the composition applied hold: bonuses ≤ the scheme's bonus cap (001 二、加分项:
        10), each group's deductions and bonuses ≤ its cap (001 18(2): 10);
-    4. the unit's deductions and bonuses equal the items' sums.
+    4. the unit's deductions, overflow and bonuses equal the items' sums (one meaning per name),
+       and total = base points − points lost + bonuses (+ the 折算).
     Returns the units (or groups) where one fails. -#}
 {# a Dagster asset check on the unit totals (a test of several models needs its asset named) #}
 {{ config(meta={'dagster': {'ref': {'name': 'fct_unit_scores'}}}) }}
@@ -19,7 +20,8 @@ items as (
     select
         scheme_code, unit_code,
         sum(points - not_applicable_points) as base_points,
-        sum(deductions + overflow_deductions) as deductions,
+        sum(deductions) as deductions,
+        sum(overflow_deductions) as overflow_deductions,
         sum(bonuses) as bonuses,
         sum(points - deductions - missing_points - not_applicable_points - overflow_deductions + bonuses)
             as total_from_items
@@ -46,6 +48,8 @@ unit_failures as (
         or abs(units.total_score - units.base_points - coalesce(moved.moved, 0)) > 0.0001
         or units.base_points <> items.base_points
         or units.deductions <> items.deductions
+        or units.overflow_deductions <> items.overflow_deductions
+        or units.total_score <> units.base_points - units.points_lost + units.bonuses + units.conversion_points
         or units.bonuses <> items.bonuses
         or units.bonuses > coalesce(schemes.bonus_cap, units.bonuses)
 ),

@@ -23,7 +23,7 @@ import polars as pl
 from pipelines.lib.as_of import scores_as_of
 from pipelines.lib.console import stage
 from pipelines.lib.settings import Settings
-from pipelines.publish.dashboard.data import month_end_before
+from pipelines.publish.dashboard.data import month_end_before, read_mart
 from pipelines.publish.dashboard.page import DashboardResult, build_dashboard
 from pipelines.publish.dashboard.static import Browser
 
@@ -58,12 +58,21 @@ def previous_label(previous_as_of: date) -> str:
     return f"上月末（{previous_as_of.month} 月 {previous_as_of.day} 日，按同一数据与方案重新计分）"
 
 
-def published_previous_scores(settings: Settings, year: int, as_of: date) -> tuple[pl.DataFrame, date] | None:
-    """For the nightly dashboard: the scores of an as-of dashboard made for the end of the
-    previous month (by `ecoscore dashboard --as-of`), when one exists."""
+def published_previous_scores(settings: Settings, release_dir: Path, year: int,
+                              as_of: date) -> tuple[pl.DataFrame, date] | None:
+    """For the nightly dashboard: each unit's scores as of the end of the previous month — the
+    release's own month-end history (fct_unit_score_monthly), else an as-of dashboard made for
+    that date (`ecoscore dashboard --as-of`) — when there are any."""
     previous = month_end_before(as_of)
+    if previous.year != year:
+        return None
+    monthly = read_mart(release_dir, "fct_unit_score_monthly")
+    if monthly is not None:
+        rows = monthly.filter(pl.col("month_end") == previous)
+        if rows.height:
+            return rows, previous
     path = asof_dir(settings, year, previous) / SCORES_FILE
-    return (pl.read_parquet(path), previous) if previous.year == year and path.exists() else None
+    return (pl.read_parquet(path), previous) if path.exists() else None
 
 
 def scratch_settings(settings: Settings, name: str) -> Settings:
@@ -121,10 +130,11 @@ def build_as_of(settings: Settings, year: int, as_of: date, static: bool = True)
 def build_dashboard_for_run(settings: Settings, release_dir: Path, year: int, as_of: str,
                             status: str = "", browser: Browser | None = None) -> DashboardResult:
     """The dashboard of a pipeline run, in its staging release; the change column compares
-    with an as-of dashboard made for the previous month end, when there is one."""
+    with the previous month end (the release's fct_unit_score_monthly, else an as-of dashboard
+    made for that date), when there is one."""
     from pipelines.publish.dashboard.data import data_as_of
 
-    found = published_previous_scores(settings, year, data_as_of(release_dir, year, as_of))
+    found = published_previous_scores(settings, release_dir, year, data_as_of(release_dir, year, as_of))
     return build_dashboard(release_dir, title_for(year, as_of), year=year, as_of=as_of,
                            previous=found[0] if found else None,
                            previous_label=previous_label(found[1]) if found else "",

@@ -1,17 +1,14 @@
 """What the dashboard reads, and the few figures it derives from the published marts.
 
-Everything comes from one release folder: its Parquet marts and its read-only warehouse copy
-(standards, station-level intermediates). A mart that is not published yet reads as None, so
-its panel says so instead of failing the page."""
+Everything comes from one release folder's published Parquet marts (issue 35: the dashboard
+reads published marts only; the standards and the station days are marts too). A mart that is
+not published yet reads as None, so its panel says so instead of failing the page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 # Air measures where a higher value is better (优良天数比率); concentrations are better lower.
@@ -24,50 +21,16 @@ def read_mart(release_dir: Path, stem: str) -> pl.DataFrame | None:
     return pl.read_parquet(path) if path.exists() else None
 
 
-_open: dict[Path, duckdb.DuckDBPyConnection] = {}  # release copies held open by release_open
-
-
-@contextmanager
-def release_open(release_dir: Path) -> Iterator[None]:
-    """The release's read-only warehouse copy opened once for every query_release inside the
-    block (opening it costs ~50 ms; a page makes a dozen queries)."""
-    path = release_dir / "ecoscore.duckdb"
-    if not path.exists() or path in _open:
-        yield
-        return
-    _open[path] = duckdb.connect(str(path), read_only=True)
-    try:
-        yield
-    finally:
-        _open.pop(path).close()
-
-
-def query_release(release_dir: Path, sql: str) -> pl.DataFrame | None:
-    """A query on the release's read-only warehouse copy; None when a relation is missing."""
-    path = release_dir / "ecoscore.duckdb"
-    if not path.exists():
-        return None
-    held = _open.get(path)
-    con = held or duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql).pl()
-    except duckdb.CatalogException:
-        return None
-    finally:
-        if held is None:
-            con.close()
-
-
 def aqi_levels(release_dir: Path) -> pl.DataFrame | None:
-    """HJ 633-2012 表2 levels with their official colours, from the standards seed."""
-    return query_release(release_dir, "select level, level_name, category, colour "
-                                      "from marts.dim_aqi_levels order by level")
+    """HJ 633-2012 表2 levels with their official colours (mart dim_aqi_levels)."""
+    frame = read_mart(release_dir, "dim_aqi_levels")
+    return None if frame is None else frame.select("level", "level_name", "category", "colour").sort("level")
 
 
 def water_classes(release_dir: Path) -> pl.DataFrame | None:
-    """GB 3838-2002 classes with their display colours, from the standards seed."""
-    return query_release(release_dir, "select class, label_zh, status_zh, colour "
-                                      "from marts.dim_water_classes order by class")
+    """GB 3838-2002 classes with their display colours (mart dim_water_classes)."""
+    frame = read_mart(release_dir, "dim_water_classes")
+    return None if frame is None else frame.select("class", "label_zh", "status_zh", "colour").sort("class")
 
 
 def month_end_before(as_of: date) -> date:
@@ -119,9 +82,9 @@ def ranking(scores: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame
 
 
 def scheme_names(release_dir: Path) -> dict[str, str]:
-    """scheme_code → the scheme's Chinese name, from the release's warehouse copy."""
-    frame = query_release(release_dir, "select scheme_code, scheme_name from marts.dim_schemes")
-    return {} if frame is None else dict(frame.iter_rows())
+    """scheme_code → the scheme's Chinese name (mart dim_schemes)."""
+    frame = read_mart(release_dir, "dim_schemes")
+    return {} if frame is None else dict(frame.select("scheme_code", "scheme_name").iter_rows())
 
 
 def scheme_reports(release_dir: Path) -> dict[str, dict]:
@@ -129,7 +92,7 @@ def scheme_reports(release_dir: Path) -> dict[str, dict]:
     scheme_schema.yaml), {} where the scheme has none or the release predates it."""
     import json
 
-    frame = query_release(release_dir, "select * from marts.dim_schemes")
+    frame = read_mart(release_dir, "dim_schemes")
     if frame is None:
         return {}
     if "report" not in frame.columns:  # a release from before schemes had a report block
@@ -227,25 +190,25 @@ def verdict_colour(verdict: str) -> str:
 
 def station_completeness(release_dir: Path, year: int, as_of: date) -> pl.DataFrame | None:
     """Per station and month of `year` up to the as-of date: valid days ÷ the days the standard
-    asks for (%), as int_air__station_monthly counts them (published as fct_air_station_monthly)
-    — the one home of station completeness
-    (a valid day: ≥ 20 valid PM2.5 hours; 27 valid days a month, 25 in February: GB 3095-2012
-    表4, macros/air/feed.sql), the measure the quality check air_station_completeness reads. A
+    asks for (%), as int_air__station_monthly counts them (the mart fct_air_station_monthly) —
+    the one home of station completeness (a valid day: ≥ 20 valid PM2.5 hours; 27 valid days a
+    month, 25 in February: GB 3095-2012 表4, macros/air/feed.sql), the measure the quality check
+    air_station_completeness reads — over every station of the registry (dim_air_stations). A
     month without any PM2.5 hour shows 0; months after the as-of date are not shown."""
-    last_month = as_of.month if as_of.year == year else 12
-    frame = query_release(release_dir, f"""
-        select s.station_code, s.station_name, m.obs_month,
-            coalesce(c.valid_days, 0) as valid_days, c.required_days
-        from marts.dim_air_stations s
-        cross join (select unnest(range(1, {last_month + 1})) as obs_month) m
-        left join marts.fct_air_station_monthly c
-            on c.station_code = s.station_code and c.obs_year = {int(year)}
-            and c.obs_month = m.obs_month
-        order by all""")
-    if frame is None:
+    stations = read_mart(release_dir, "dim_air_stations")
+    monthly = read_mart(release_dir, "fct_air_station_monthly")
+    if stations is None or monthly is None:
         return None
+    last_month = as_of.month if as_of.year == year else 12
+    months = pl.DataFrame({"obs_month": list(range(1, last_month + 1))}, schema={"obs_month": pl.Int64})
+    counted = (monthly.filter(pl.col("obs_year") == year)
+               .select("station_code", pl.col("obs_month").cast(pl.Int64), "valid_days", "required_days"))
+    frame = (stations.select("station_code", "station_name").join(months, how="cross")
+             .join(counted, on=["station_code", "obs_month"], how="left")
+             .with_columns(pl.col("valid_days").fill_null(0))
+             .sort("station_code", "station_name", "obs_month"))
     # a month without any PM2.5 hour has no row in the model: 0 valid days, 0 %
-    return frame.with_columns(pl.col("obs_month").cast(pl.Int64)).with_columns(
+    return frame.with_columns(
         completeness=pl.when(pl.col("valid_days") == 0).then(0.0)
         .otherwise(100 * pl.col("valid_days").cast(pl.Float64) / pl.col("required_days"))
         .clip(upper_bound=100).round(1))

@@ -42,12 +42,6 @@ class DashboardResult:
 
 def collect_panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | None,
                    previous_label: str, report_link: str = "") -> list[Panel]:
-    with data.release_open(release_dir):
-        return _panels(release_dir, year, as_of, previous, previous_label, report_link)
-
-
-def _panels(release_dir: Path, year: int, as_of: date, previous: pl.DataFrame | None,
-            previous_label: str, report_link: str) -> list[Panel]:
     scores = _of_year(data.read_mart(release_dir, "fct_unit_scores"), year)
     movements = _of_year(data.read_mart(release_dir, "fct_score_movements"), year)
     daily = data.read_mart(release_dir, "fct_air_unit_daily")

@@ -155,7 +155,7 @@ def score_parts(row: dict, decimals: int) -> tuple[str, str, str, str, str]:
     """分值, 扣分, 未计分, 加分, 总分 as printed, adding up (pipelines/lib/wording.balanced)."""
     from pipelines.lib.wording import balanced
 
-    parts = balanced(row["base_points"], row["deductions"], row["bonuses"], row["total_score"],
+    parts = balanced(row["base_points"], row["deductions_with_overflow"], row["bonuses"], row["total_score"],
                      decimals, missing=row.get("missing_points") or 0,
                      conversion=row.get("conversion_points") or 0)  # 折算: in the grade note
     return tuple(points(p, decimals) for p in parts)

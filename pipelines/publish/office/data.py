@@ -1,5 +1,5 @@
-"""What the office files read: one scheme's rows from a release's Parquet marts (the same marts
-the dashboard reads) and its scheme tables from the release's read-only warehouse copy.
+"""What the office files read: one scheme's rows from a release's published Parquet marts (the
+same marts the dashboard reads; the scheme's items, grades and government from its dim_* marts).
 
 Items without data carry status 'missing' (数据缺失) in fct_unit_item_scores /
 fct_score_movements and are counted per unit in fct_unit_scores.missing_items; release.json
@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.lib.wording import DEFAULT_DECIMALS
-from pipelines.publish.dashboard.data import query_release, read_mart, scheme_names, scheme_reports
+from pipelines.publish.dashboard.data import read_mart, scheme_names, scheme_reports
 
 MISSING = "missing"
 NOT_APPLICABLE = "not_applicable"
@@ -128,10 +128,11 @@ def item_positions(item_scores: pl.DataFrame) -> dict[str, int]:
 
 def _item_tree(release_dir: Path, scheme_code: str) -> dict[str, dict]:
     """item_code → {name, parent, points} of every item of the scheme, headings included."""
-    frame = query_release(release_dir, "select item_code, parent_code, item_name, points "
-                                       f"from marts.dim_scheme_items where scheme_code = '{scheme_code}'")
+    frame = read_mart(release_dir, "dim_scheme_items")
     if frame is None:
         return {}
+    frame = frame.filter(pl.col("scheme_code") == scheme_code).select(
+        "item_code", "parent_code", "item_name", "points")
     return {r["item_code"]: r for r in frame.iter_rows(named=True)}
 
 
@@ -208,15 +209,18 @@ def _ledger_files(release_dir: Path, scheme_code: str) -> pl.DataFrame | None:
 
 
 def scheme_places(release_dir: Path, scheme_code: str) -> tuple[set[str], set[str]]:
-    """The air stations and water sections of the scheme's units (from the release's reference
-    tables): the air and water quarantines a scheme's papers show."""
-    units = f"(select unit_code from marts.dim_scheme_units where scheme_code = '{scheme_code}')"
-    stations = query_release(release_dir, f"select station_code from marts.dim_air_unit_stations "
-                                          f"where unit_code in {units}")
-    sections = query_release(release_dir, f"select section_code from marts.dim_water_sections "
-                                          f"where unit_code in {units}")
-    return (set() if stations is None else set(stations["station_code"].to_list()),
-            set() if sections is None else set(sections["section_code"].to_list()))
+    """The air stations and water sections of the scheme's units (marts dim_scheme_units,
+    dim_air_unit_stations, dim_water_sections): the air and water quarantines a scheme's papers
+    show."""
+    units = read_mart(release_dir, "dim_scheme_units")
+    if units is None:
+        return set(), set()
+    codes = units.filter(pl.col("scheme_code") == scheme_code)["unit_code"].to_list()
+    def of_units(stem: str, column: str) -> set[str]:
+        frame = read_mart(release_dir, stem)
+        return set() if frame is None else set(frame.filter(pl.col("unit_code").is_in(codes))[column])
+
+    return of_units("dim_air_unit_stations", "station_code"), of_units("dim_water_sections", "section_code")
 
 
 def quarantine_rows(release_dir: Path, scheme_code: str | None = None,
@@ -291,8 +295,9 @@ def scheme_codes(release_dir: Path, year: int) -> list[str]:
 def assessment_subject(release_dir: Path, scheme_code: str, year: int) -> str:
     """What the titles call the assessment: 资源县2024年度生态环境保护目标责任考核 (the scheme's
     government without 人民政府); empty when the release has no scheme table."""
-    frame = query_release(release_dir, "select government from marts.dim_schemes "
-                                       f"where scheme_code = '{scheme_code}'")
+    frame = read_mart(release_dir, "dim_schemes")
+    if frame is not None:
+        frame = frame.filter(pl.col("scheme_code") == scheme_code)
     if frame is None or frame.is_empty() or not frame["government"][0]:
         return ""
     place = frame["government"][0].removesuffix("人民政府")
@@ -300,8 +305,9 @@ def assessment_subject(release_dir: Path, scheme_code: str, year: int) -> str:
 
 
 def grade_order(release_dir: Path, scheme_code: str, scores: pl.DataFrame) -> list[str]:
-    frame = query_release(release_dir, "select grade from marts.dim_scheme_grades "
-                                       f"where scheme_code = '{scheme_code}' order by min_score desc")
+    frame = read_mart(release_dir, "dim_scheme_grades")
+    if frame is not None:
+        frame = frame.filter(pl.col("scheme_code") == scheme_code).sort("min_score", descending=True)
     if frame is not None and frame.height:
         return frame["grade"].to_list()
     return [g for g in ["优秀", "良好", "合格", "不合格"] if g in set(scores["grade"].to_list())]
@@ -345,8 +351,9 @@ def _of_scheme(frame: pl.DataFrame | None, scheme_code: str) -> pl.DataFrame:
 
 
 def scheme_government(release_dir: Path, scheme_code: str) -> str:
-    frame = query_release(release_dir, "select government from marts.dim_schemes "
-                                       f"where scheme_code = '{scheme_code}'")
+    frame = read_mart(release_dir, "dim_schemes")
+    if frame is not None:
+        frame = frame.filter(pl.col("scheme_code") == scheme_code)
     return "" if frame is None or frame.is_empty() else (frame["government"][0] or "")
 
 

@@ -227,8 +227,8 @@ def ranking_table(doc: DocumentObject, data: OfficeData) -> None:
         if conversion:  # 折算 (issue 32): the total is converted, the parts are not
             notes.append(f"折算{points(conversion, data.decimals, signed=True)}分")
         base, deducted, gaps, bonus, total = balanced(
-            unit["base_points"], unit["deductions"], unit["bonuses"], unit["total_score"], data.decimals,
-            missing=unit.get("missing_points") or 0, conversion=conversion)
+            unit["base_points"], unit["deductions_with_overflow"], unit["bonuses"], unit["total_score"],
+            data.decimals, missing=unit.get("missing_points") or 0, conversion=conversion)
         values = [str(unit["score_rank"]) if unit["score_rank"] is not None else "—", unit["unit_name"],
                   points(base, data.decimals), points(deducted + gaps, data.decimals),
                   points(bonus, data.decimals), points(total, data.decimals), unit["grade"] or "不评定",

@@ -174,7 +174,7 @@ def summary_sheet(book: xlsxwriter.Workbook, styles: Styles, data: OfficeData) -
     for r, unit in enumerate(data.scores.iter_rows(named=True), start=3):
         conversion = unit.get("conversion_points") or 0
         base, deducted, gaps, bonus, total = balanced(
-            unit["base_points"], unit["deductions"], unit["bonuses"], unit["total_score"],
+            unit["base_points"], unit["deductions_with_overflow"], unit["bonuses"], unit["total_score"],
             data.decimals, missing=unit.get("missing_points") or 0, conversion=conversion)
         causes = cause_lines(data, unit["unit_code"])
         note = causes or (unit["grade_note_zh"] or "")

@@ -6,6 +6,12 @@ with rows as (
     select * from {{ ref('int_ledgers__rows_resolved') }}
 ),
 
+departments as (
+    -- the department answering for the row (责任部门): the unit, the 责任部门 column, the file's
+    -- folder or name, else the item's lead department
+    select * from {{ ref('int_ledgers__row_departments') }}
+),
+
 rejected as (
     select ledger_row_id from {{ ref('int_ledgers__row_problems') }}
     union
@@ -19,6 +25,9 @@ final as (
         rows.scheme_code::varchar as scheme_code,
         rows.unit_code::varchar as unit_code,
         rows.item_code::varchar as item_code,
+        departments.department_code::varchar as department_code,
+        departments.department_name::varchar as department_name,
+        departments.department_basis::varchar as department_basis,
         ---------- event
         rows.event_date::date as event_date,
         rows.event_kind::varchar as event_kind,
@@ -37,6 +46,7 @@ final as (
         rows.source_sheet::varchar as source_sheet,
         rows.source_row::integer as source_row
     from rows
+    left join departments using (ledger_row_id)
     where
         rows.ledger_row_id not in (select ledger_row_id from rejected)
         and not rows.other_year

@@ -15,6 +15,8 @@ row_faults as (
 file_faults as (
     select
         null::varchar as ledger_row_id,
+        null::varchar as department_code,
+        null::varchar as department_name,
         source_file,
         source_sheet,
         header_row as source_row,
@@ -29,6 +31,9 @@ final as (
     select
         'ledgers' as input_name,
         row_faults.ledger_row_id,
+        -- the department answering for the row, when its scheme could be read (责任部门)
+        departments.department_code,
+        departments.department_name,
         rows.source_file,
         rows.source_sheet,
         rows.source_row,
@@ -37,6 +42,7 @@ final as (
         row_faults.reason
     from row_faults
     inner join rows using (ledger_row_id)
+    left join {{ ref('int_ledgers__row_departments') }} as departments using (ledger_row_id)
     union all
     select 'ledgers' as input_name, * from file_faults
 )

@@ -53,6 +53,38 @@ glossary as (
     select * from {{ ref('glossary') }}
 ),
 
+unit_departments as (
+    -- the department answering for the unit's item (责任部门, issue 35): a department unit is its
+    -- own (seeds 000, 002: its role 牵头/配合 from `responsible` or its duty), any other unit's
+    -- item is answered for by the item's lead department in the scheme (seed 003 牵头单位, seed
+    -- 001 考核单位 first named)
+    select
+        targets.scheme_code, targets.item_code, targets.unit_code,
+        coalesce(own.department_code, lead.department_code) as department_code,
+        coalesce(own.department_name, lead_names.department_name) as department_name,
+        case
+            when own.department_code is not null then coalesce(targets.unit_role, duties.duty_role)
+            when lead.department_code is not null then 'lead'
+        end as department_role,
+        case
+            when own.department_code is not null then 'unit'
+            when lead.department_code is not null then 'scheme_item'
+        end as department_basis
+    from targets
+    left join {{ ref('stg_scheme__departments') }} as own
+        on own.scheme_code = targets.scheme_code and own.department_code = targets.unit_code and own.is_unit
+    left join {{ ref('stg_scheme__item_departments') }} as lead
+        on
+            lead.scheme_code = targets.scheme_code and lead.item_code = targets.item_code
+            and lead.department_order = 1
+    left join {{ ref('stg_scheme__departments') }} as lead_names
+        on lead_names.scheme_code = lead.scheme_code and lead_names.department_code = lead.department_code
+    left join {{ ref('stg_scheme__duties') }} as duties
+        on
+            duties.scheme_code = targets.scheme_code and duties.item_code = targets.item_code
+            and duties.unit_code = targets.unit_code
+),
+
 final as (
     select
         ---------- ids
@@ -68,6 +100,11 @@ final as (
         items.item_kind,
         targets.unit_points::decimal(18, 4) as points,
         targets.unit_role,
+        ---------- the department answering for it (责任部门)
+        unit_departments.department_code,
+        unit_departments.department_name,
+        unit_departments.department_role,
+        unit_departments.department_basis,
         targets.zero_if_notices,
         targets.notices_within,
         items.rule_shape,
@@ -103,6 +140,7 @@ final as (
     inner join schemes using (scheme_code)
     inner join targets using (scheme_code, item_code)
     inner join units using (scheme_code, unit_code)
+    left join unit_departments using (scheme_code, item_code, unit_code)
     left join domain_measures
         on
             domain_measures.unit_code = targets.unit_code

@@ -78,6 +78,11 @@ final as (
         schemes.scheme_year,
         duties.unit_code,
         units.unit_name,
+        -- the department answering for the duty (责任部门): the assessed department itself
+        duties.unit_code as department_code,
+        units.unit_name as department_name,
+        duties.duty_role as department_role,
+        'unit' as department_basis,
         units.duty_class,
         duties.item_code,
         items.item_order,

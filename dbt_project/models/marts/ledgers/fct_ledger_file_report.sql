@@ -19,9 +19,26 @@ with files as (
 ),
 
 loaded as (
-    select source_file, count(*) as rows_loaded
+    select
+        source_file,
+        count(*) as rows_loaded,
+        -- the department the file's rows answer to (责任部门), when they all answer to one
+        case when count(distinct department_code) = 1 then any_value(department_code) end
+            as department_code,
+        case when count(distinct department_code) = 1 then any_value(department_name) end
+            as department_name
     from {{ ref('int_ledgers__events') }}
     group by source_file
+),
+
+department_unknown as (
+    -- rows whose 责任部门 names no department of the scheme: loaded, answered for by the
+    -- file's or the item's department (int_ledgers__row_departments), and reported here
+    select rows.source_file, count(*) as rows_department_unknown
+    from {{ ref('int_ledgers__row_departments') }} as d
+    inner join {{ ref('int_ledgers__rows_resolved') }} as rows using (ledger_row_id)
+    where d.is_department_unknown
+    group by rows.source_file
 ),
 
 other_year as (
@@ -65,6 +82,8 @@ final as (
         files.source_file,
         files.file_hash,
         files.change,
+        loaded.department_code,
+        loaded.department_name,
         ---------- counts
         files.rows_read::integer as rows_read,
         coalesce(loaded.rows_loaded, 0)::integer as rows_loaded,
@@ -74,6 +93,7 @@ final as (
         coalesce(after_as_of.rows_after_as_of, 0)::integer as rows_after_as_of,
         files.file_problems::integer as file_problems,
         coalesce(unread.rows_unread, 0)::integer as rows_unread,
+        coalesce(department_unknown.rows_department_unknown, 0)::integer as rows_department_unknown,
         files.file_problem_zh,
         ---------- for people
         case
@@ -101,6 +121,12 @@ final as (
             when coalesce(unread.rows_unread, 0) > 0
                 then '；警告：' || unread.rows_unread || ' 行的事项类型没有指标读取，不计分'
             else ''
+        end || case
+            when coalesce(department_unknown.rows_department_unknown, 0) > 0
+                then
+                    '；警告：' || department_unknown.rows_department_unknown
+                    || ' 行的责任部门不在考核方案的部门名单中，按文件夹或指标的牵头部门计'
+            else ''
         end as status_zh
     from files
     left join loaded using (source_file)
@@ -108,6 +134,7 @@ final as (
     left join other_year using (source_file)
     left join after_as_of using (source_file)
     left join unread using (source_file)
+    left join department_unknown using (source_file)
 )
 
 select * from final

@@ -33,7 +33,8 @@ items as (
 ),
 
 events as (
-    select ledger_row_id, event_date from {{ ref('int_scoring__events') }}
+    select ledger_row_id, event_date, department_code, department_name, department_basis
+    from {{ ref('int_scoring__events') }}
 ),
 
 conversion as (
@@ -170,6 +171,16 @@ movements as (
 ordered as (
     select
         movements.* exclude (step_rank),
+        -- the ledger rows the movement was computed from (its source keys that are ledger row
+        -- ids: one event, or the rows a ledger measure sums): 0 for any other movement
+        coalesce(len(list_intersect(
+            string_split(movements.source_keys, ','),
+            (select list(e.ledger_row_id) from events as e)
+        )), 0) as ledger_rows,
+        -- a movement of one ledger event answers to the event's department (责任部门)
+        events.department_code as event_department_code,
+        events.department_name as event_department_name,
+        events.department_basis as event_department_basis,
         row_number() over (
             partition by movements.scheme_code, movements.unit_code, movements.item_code
             order by
@@ -194,6 +205,14 @@ final as (
         m.item_code,
         items.item_name,
         m.movement_order,
+        ---------- the department answering for it (责任部门): the ledger event's for a movement
+        -- of one event, else the unit's item's (fct_unit_item_scores)
+        coalesce(m.event_department_code, grid.department_code) as department_code,
+        coalesce(m.event_department_name, grid.department_name) as department_name,
+        case
+            when m.event_department_code is not null then m.event_department_basis
+            else grid.department_basis
+        end as department_basis,
         ---------- movement
         m.movement_kind,
         m.rule_shape,
@@ -222,6 +241,7 @@ final as (
             end
         ) as source_keys,
         m.has_source_rows,
+        m.ledger_rows::integer as ledger_rows,
         m.standard_code,
         ---------- the rule's source
         m.scheme_file,
@@ -234,6 +254,7 @@ final as (
     from ordered as m
     inner join items using (scheme_code, item_code)
     left join status_labels as labels on labels.status = coalesce(m.status, 'scored')
+    left join grid using (scheme_code, unit_code, item_code)
 )
 
 select * from final

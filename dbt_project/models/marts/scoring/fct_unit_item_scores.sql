@@ -22,7 +22,11 @@
        (step 8, int_scoring__compose_conversion, fct_unit_scores).
     score = points − deductions − missing_points − not_applicable_points (得分, within [0,
     points]); bonuses (加分) sit beside it and score_with_bonuses = score + bonuses; the unit
-    total = Σ score_with_bonuses − Σ overflow (+ the conversion under 折算). Each step is its own
+    total = Σ score_with_bonuses − Σ overflow (+ the conversion under 折算).
+    deductions_with_overflow = deductions + overflow_deductions (every point the item's
+    deductions took from the total), points_lost = that + missing_points (points −
+    not_applicable_points − score + overflow; a point that does not apply is not lost): the same
+    names and meanings in fct_unit_scores, summed per unit. Each step is its own
     intermediate model, int_scoring__compose_movements (1), _group_caps (2), _item_floor (3),
     _pools (4), _bonus_cap (6), _missing (7), _conversion (8), unit-tested in
     models/intermediate/scoring/_scoring__compose.yml; this mart names and explains the result. -#}
@@ -56,6 +60,12 @@ final as (
         b.item_name,
         b.item_kind,
         b.unit_role,
+        ---------- the department answering for the unit's item (责任部门): the unit itself when
+        -- it is a department (seeds 000, 002), else the item's lead department in the scheme
+        b.department_code,
+        b.department_name,
+        b.department_role,
+        b.department_basis,
         ---------- points
         b.points,
         b.item_deductions::decimal(18, 4) as deductions_before_composition,
@@ -67,6 +77,10 @@ final as (
         (b.points - b.deductions - b.missing_points - b.not_applicable_points + b.bonuses)::decimal(18, 4)
             as score_with_bonuses,
         b.overflow_deductions::decimal(18, 4) as overflow_deductions,
+        -- every point deductions took from the unit's total: on the item and beyond it
+        (b.deductions + b.overflow_deductions)::decimal(18, 4) as deductions_with_overflow,
+        -- what the item did not add of its points: deductions, overflow, points not credited
+        (b.deductions + b.overflow_deductions + b.missing_points)::decimal(18, 4) as points_lost,
         ss.self_score,
         ---------- data behind it: the item's status (macro item_status: pending 待核, not_applicable,
         -- missing, flagged, scored) and its Chinese label

@@ -1,6 +1,8 @@
 {#- Each unit's total: Σ item points − deductions + bonuses (SPEC §4: 年度目标考核得分=各单项
     目标分值-扣分+加分), after composition (fct_unit_item_scores), with the deductions that
-    overflow into the total (不够扣减的分数从总分中扣减, 001 18(1)); its grade by the scheme's
+    overflow into the total (不够扣减的分数从总分中扣减, 001 18(1)): total_score = base_points −
+    points_lost + bonuses (+ conversion_points under 折算), points_lost = deductions + overflow_deductions + missing_points (every
+    points column means what it means in fct_unit_item_scores, summed); its grade by the scheme's
     thresholds, overridden by a veto (一票否决 → 不合格, seed 001 21(2)) and bounded by grade caps
     (不得确定为优秀); its rank (ties share a rank); the self score (自评分) beside it.
     Missing data (fct_unit_item_scores step 7): a base item whose rule found no input makes the
@@ -45,10 +47,15 @@ totals as (
         any_value(unit_name) as unit_name,
         -- 应得分: the points of the items that apply to the unit
         sum(points - not_applicable_points)::decimal(18, 4) as base_points,
-        -- deductions beyond an item's points that come off the total (001 18(1)) count here
-        sum(deductions + overflow_deductions)::decimal(18, 4) as deductions,
+        -- the same names and meanings as fct_unit_item_scores (summed over the unit's items):
+        -- deductions come off the items' scores, overflow_deductions off the total (001 18(1))
+        sum(deductions_before_composition)::decimal(18, 4) as deductions_before_composition,
+        sum(deductions)::decimal(18, 4) as deductions,
         sum(overflow_deductions)::decimal(18, 4) as overflow_deductions,
+        sum(deductions_with_overflow)::decimal(18, 4) as deductions_with_overflow,
+        sum(bonuses_before_composition)::decimal(18, 4) as bonuses_before_composition,
         sum(bonuses)::decimal(18, 4) as bonuses,
+        sum(points_lost)::decimal(18, 4) as points_lost,
         sum(score_with_bonuses - overflow_deductions)::decimal(18, 4) as scored_total,
         sum(self_score)::decimal(18, 4) as self_score,
         count(self_score) as self_scored_items,

@@ -20,6 +20,7 @@ renamed as (
         ---------- as written
         scheme_code,
         unit_code as unit_written,
+        department as department_written,
         item_code as item_written,
         event_date as event_date_written,
         event_kind as event_kind_written,
