@@ -79,15 +79,19 @@ def test_a_scheduled_run_fails_fast_while_ecoscore_run_writes(
     from pipelines.cli import busy_message
     from pipelines.definitions import defs
 
+    # the job and the schedule's request resolved before the first run starts, so that once it
+    # holds the lock only the scheduled run itself remains (under load the first run could
+    # otherwise end while the definitions load)
+    job = defs.resolve_job_def("ecoscore_all")
+    request = nightly_request()  # exactly what the schedule hands the daemon
     log = tmp_path / "ecoscore_run.log"
     first = start([str(Path(sys.executable).parent / "ecoscore"), "run", "--year", "2024"],
                   instance_env, log)
     try:
         holder = wait_until_held(data_settings, first, log)
         assert holder.startswith("run ")
-        request = nightly_request()  # exactly what the schedule hands the daemon
         started = time.monotonic()
-        result = defs.resolve_job_def("ecoscore_all").execute_in_process(
+        result = job.execute_in_process(
             run_config=request.run_config, tags=request.tags, raise_on_error=False,
             instance=dg.DagsterInstance.ephemeral())
         seconds = time.monotonic() - started
