@@ -273,14 +273,15 @@ def test_station_completeness_is_counted_once():
     (fct_air_station_monthly); the dashboard counts no hours and knows no day count of its own."""
     import inspect
 
+    from pipelines.lib.settings import PROJECT_ROOT
     from pipelines.publish.dashboard import data
-    from pipelines.publish.release import REFERENCE_RELATIONS
     from pipelines.quality.frames import FRAMES
 
     dashboard = inspect.getsource(data.station_completeness).replace(
         data.station_completeness.__doc__, "")  # the code, not its docstring
-    assert "marts.fct_air_station_monthly" in dashboard
-    assert REFERENCE_RELATIONS["fct_air_station_monthly"] == "intermediate.int_air__station_monthly"
+    assert "read_mart(release_dir, \"fct_air_station_monthly\")" in dashboard
+    mart = PROJECT_ROOT / "dbt_project" / "models" / "marts" / "air" / "fct_air_station_monthly.sql"
+    assert "ref('int_air__station_monthly')" in mart.read_text(encoding="utf-8")  # its published copy
     for rule in ("_hours", "24 *", "monthrange", "27", "25"):
         assert rule not in dashboard, rule
     assert "intermediate.int_air__station_monthly" in inspect.getsource(FRAMES["air_station_completeness"])

@@ -85,8 +85,10 @@ def test_a_scheduled_run_fails_fast_while_ecoscore_run_writes(
     job = defs.resolve_job_def("ecoscore_all")
     request = nightly_request()  # exactly what the schedule hands the daemon
     log = tmp_path / "ecoscore_run.log"
-    first = start([str(Path(sys.executable).parent / "ecoscore"), "run", "--year", "2024"],
-                  instance_env, log)
+    # --force: computed again even when nothing changed (a reused run holds the lock a few
+    # seconds only)
+    first = start([str(Path(sys.executable).parent / "ecoscore"), "run", "--year", "2024",
+                   "--force"], instance_env, log)
     try:
         holder = wait_until_held(data_settings, first, log)
         assert holder.startswith("run ")

@@ -58,7 +58,7 @@ def test_the_command_reuses_and_force_computes(data_settings: Settings,
     run.remember_run(data_settings, 2024, run.run_fingerprint(data_settings, 2024, ""), "r1")
     computed = []
 
-    def fake_run(settings, year, as_of, months, full_refresh, reopen_reason):
+    def fake_run(settings, year, as_of, months, full_refresh, reopen_reason, month_ends=""):
         computed.append(year)
         return 1, None, "stopped here"
 
