@@ -51,7 +51,9 @@ final as (
         events.description,
         ---------- what scoring did with it alone
         coalesce(moved.movements, 0)::integer as movements,
-        coalesce(moved.points_moved, 0)::decimal(18, 4) as points_moved,
+        -- null, not 0, when the row moved nothing of its own (counted in a ledger measure, or not
+        -- scored): an absent movement is never shown as a number
+        moved.points_moved::decimal(18, 4) as points_moved,
         ---------- where it was written
         events.source_file,
         events.source_sheet,
