@@ -50,13 +50,16 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def wait_until_held(settings: Settings, process: subprocess.Popen, log: Path) -> str:
-    """Wait until `process`'s run holds the warehouse lock; returns what the lock file says."""
+    """Wait until `process`'s run holds the warehouse lock, then pause it there (SIGSTOP to its
+    group: a stopped process keeps its lock) so that it cannot end while the second run starts,
+    however loaded the machine; returns what the lock file says. `stop` ends it."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the first run ended early:\n{log.read_text()[-3000:]}"
         lock = settings.lock_path
         text = lock.read_text() if lock.exists() else ""
         if f"pid {process.pid}" in text:
+            os.killpg(process.pid, signal.SIGSTOP)
             with pytest.raises(WarehouseBusyError):  # it is held now, not just written
                 with writer_lock(settings):
                     pass
@@ -77,16 +80,17 @@ def nightly_request() -> dg.RunRequest:
 def test_a_scheduled_run_fails_fast_while_ecoscore_run_writes(
         data_settings: Settings, instance_env: dict[str, str], tmp_path: Path):
     from pipelines.cli import busy_message
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_definitions
 
-    # the job and the schedule's request resolved before the first run starts, so that once it
-    # holds the lock only the scheduled run itself remains (under load the first run could
-    # otherwise end while the definitions load)
-    job = defs.resolve_job_def("ecoscore_all")
+    # the code location of this test's data folder: `pipelines.definitions.defs` is bound to the
+    # settings of the environment it was first imported in, maybe another test's folder.
+    # The job and the schedule's request resolved before the first run starts: once the first
+    # run holds the lock only the scheduled run itself remains
+    job = build_definitions(data_settings).resolve_job_def("ecoscore_all")
     request = nightly_request()  # exactly what the schedule hands the daemon
     log = tmp_path / "ecoscore_run.log"
     # --force: computed again even when nothing changed (a reused run holds the lock a few
-    # seconds only)
+    # seconds only, maybe less than the 0.5 s between two looks at the lock file)
     first = start([str(Path(sys.executable).parent / "ecoscore"), "run", "--year", "2024",
                    "--force"], instance_env, log)
     try:
@@ -97,8 +101,6 @@ def test_a_scheduled_run_fails_fast_while_ecoscore_run_writes(
             run_config=request.run_config, tags=request.tags, raise_on_error=False,
             instance=dg.DagsterInstance.ephemeral())
         seconds = time.monotonic() - started
-        # no check that the first run is still going: under load it may finish meanwhile; the
-        # busy message naming the first run's lock (below) proves the two overlapped
     finally:
         stop(first)
     assert not result.success
@@ -127,8 +129,6 @@ def test_ecoscore_run_fails_fast_while_a_run_started_like_the_ui_writes(
         started = time.monotonic()
         code = main(["run", "--year", "2024"])
         seconds = time.monotonic() - started
-        # no check that the first run is still going: under load it may finish meanwhile; the
-        # busy message naming the first run's lock (below) proves the two overlapped
     finally:
         stop(first)
     err = capsys.readouterr().err
