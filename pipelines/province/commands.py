@@ -128,8 +128,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
     # the children share this process's Dagster instance (the same environment: SQLite here, or
-    # PostgreSQL) and its dbt manifest, prepared once here, not by each child
+    # PostgreSQL) and its dbt manifest, prepared once here, not by each child: opening the
+    # instance creates its storage's tables, and two children creating PostgreSQL's at once
+    # collide (type "snapshots" already exists)
     prepare()
+    from pipelines.run import dagster_instance
+
+    with dagster_instance():
+        pass
     parallel = args.parallel or len(keys)
     print(f"{year} 年 {len(keys)} 个考核主体，最多 {parallel} 个同时运行: {', '.join(keys)}")
     started = time.monotonic()
