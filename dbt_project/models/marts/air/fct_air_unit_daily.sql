@@ -16,14 +16,6 @@ with unit_daily as (
     where {{ air_window_where('obs_date') }}
 ),
 
-pollutants as (
-    select * from {{ ref('std_pollutants') }}
-),
-
-convention as (
-    {{ air_unit_convention() }}
-),
-
 concentrations_long as (
     unpivot (
         select
@@ -36,33 +28,7 @@ concentrations_long as (
     into name pollutant value conc
 ),
 
-concentrations as (
-    select concentrations_long.*, convention.iaqi_rounding
-    from concentrations_long
-    {{ air_unit_convention_join('concentrations_long.unit_code') }}
-),
-
-iaqi as (
-    -- HJ 633-2012 表1 注3 (O3 8 h above 800: O3 by its 1-hour IAQI) is applied in the macro
-    {{ iaqi_with_hj633_notes('concentrations', ref('std_aqi_breakpoints'), rounding='c.iaqi_rounding') }}
-),
-
-iaqi_named as (
-    select iaqi.*, pollutants.display_name, pollutants.sort_order
-    from iaqi
-    inner join pollutants using (pollutant)
-),
-
-aqi as (
-    {{ aqi_from_iaqi('iaqi_named', ['unit_code', 'obs_date'], ref('std_aqi_levels')) }}
-),
-
-iaqi_wide as (
-    pivot (select unit_code, obs_date, pollutant, iaqi from iaqi)
-    on pollutant in ('so2_24h', 'no2_24h', 'pm10_24h', 'pm2_5_24h', 'co_24h', 'o3_1h', 'o3_8h')
-    using max(iaqi)
-    group by unit_code, obs_date
-),
+{{ air_unit_aqi_ctes('concentrations_long', ['unit_code', 'obs_date'], ['so2_24h', 'no2_24h', 'pm10_24h', 'pm2_5_24h', 'co_24h', 'o3_1h', 'o3_8h']) }},
 
 final as (
     select

@@ -22,14 +22,6 @@ standards as (
     select * from {{ ref('std_standards') }}
 ),
 
-convention as (
-    {{ air_unit_convention() }}
-),
-
-pollutants as (
-    select * from {{ ref('std_pollutants') }}
-),
-
 with_standard as (
     select
         unit_hourly.*,
@@ -55,32 +47,7 @@ concentrations_long as (
     into name pollutant value conc
 ),
 
-concentrations as (
-    select concentrations_long.*, convention.iaqi_rounding
-    from concentrations_long
-    {{ air_unit_convention_join('concentrations_long.unit_code') }}
-),
-
-iaqi as (
-    {{ iaqi_with_hj633_notes('concentrations', ref('std_aqi_breakpoints'), rounding='c.iaqi_rounding') }}
-),
-
-iaqi_named as (
-    select iaqi.*, pollutants.display_name, pollutants.sort_order
-    from iaqi
-    inner join pollutants using (pollutant)
-),
-
-aqi as (
-    {{ aqi_from_iaqi('iaqi_named', ['unit_code', 'timepoint'], ref('std_aqi_levels')) }}
-),
-
-iaqi_wide as (
-    pivot (select unit_code, timepoint, pollutant, iaqi from iaqi)
-    on pollutant in ('pm2_5_24h', 'pm10_24h', 'so2_1h', 'no2_1h', 'co_1h', 'o3_1h')
-    using max(iaqi)
-    group by unit_code, timepoint
-),
+{{ air_unit_aqi_ctes('concentrations_long', ['unit_code', 'timepoint'], ['pm2_5_24h', 'pm10_24h', 'so2_1h', 'no2_1h', 'co_1h', 'o3_1h']) }},
 
 final as (
     select
