@@ -38,9 +38,9 @@ BOUNDS_SEED = DBT_PROJECT_DIR / "seeds" / "standards" / "std_air_physical_bounds
 LEDGER_CHECKED_COLUMNS = ["scheme_code", "unit_code", "item_code", "event_date", "event_kind",
                           "quantity", "amount", "amount_unit", "deadline", "completed_date", "status",
                           "approval_ref", "evidence_ref", "issuing_level"]
-# Published relations: the whole warehouse, since the release carries a read-only copy of it
-# (every schema: raw, staging, intermediate, marts, standards), and the Parquet files are exports
-# of its marts and quarantine lists.
+# The relations the personal-data gate scans: the whole writer warehouse (every schema), more than
+# is published — a release's ecoscore.duckdb and Parquet files hold the marts only (issue 31) and
+# release_candidate scans those files again — so nothing a mart could be built from holds any.
 PUBLISHED_FILTER = ("table_catalog = current_database() "
                     "and table_schema not in ('information_schema', 'pg_catalog')")
 
