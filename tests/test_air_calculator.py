@@ -316,8 +316,12 @@ def test_hj633_notes_2_and_3_at_the_800_boundary_in_the_models_macro(
 
 
 def test_the_daily_air_mart_applies_the_hj633_notes_through_the_macro() -> None:
-    """HJ 633-2012 表1 注2/注3 live in one macro: fct_air_unit_daily calls it, not the bare lookup."""
+    """HJ 633-2012 表1 注2/注3 live in one macro: the unit marts (日报 and 实时报) reach it through
+    their shared chain air_unit_aqi_ctes, never the bare lookup."""
     from pipelines.lib.settings import DBT_PROJECT_DIR
 
-    sql = (DBT_PROJECT_DIR / "models" / "marts" / "air" / "fct_air_unit_daily.sql").read_text("utf-8")
-    assert "iaqi_with_hj633_notes(" in sql and "iaqi_from_breakpoints(" not in sql
+    chain = (DBT_PROJECT_DIR / "macros" / "air" / "unit_aqi.sql").read_text("utf-8")
+    assert "iaqi_with_hj633_notes(" in chain and "iaqi_from_breakpoints(" not in chain
+    for mart in ("fct_air_unit_daily", "fct_air_unit_hourly"):
+        sql = (DBT_PROJECT_DIR / "models" / "marts" / "air" / f"{mart}.sql").read_text("utf-8")
+        assert "air_unit_aqi_ctes(" in sql and "iaqi_from_breakpoints(" not in sql, mart
