@@ -305,6 +305,26 @@ def reading_doubts(item: dict[str, Any]) -> list[str]:
     return out
 
 
+def bare_title(item: dict[str, Any]) -> bool:
+    """The clause is only a title and its points (「免疫密度(40分)」): no word of a rule after them."""
+    text = _compact(item.get("source", {}).get("text", ""))
+    body = re.sub(r"^[^。:：]{0,30}?[(（]\d+(?:\.\d+)?分[)）][。:：]?$", "", text)
+    return bool(text) and not body
+
+
+def points_apart(item: dict[str, Any], siblings: list[dict[str, Any]]) -> list[str]:
+    """An all-or-nothing read from a title and its points alone, beside deductions under the same
+    heading whose points are printed nowhere (二、计分标准 1、…(60分) and 三、扣分标准 1、(1)…扣5分: the
+    points in one place, their rule in another) — the points are the deductions', not a task's."""
+    if (item.get("rule") or {}).get("shape") != "all_or_nothing" or not bare_title(item):
+        return []
+    if any((s.get("rule") or {}).get("shape") in DEDUCTING and not s.get("points") and not printed(s)
+           for s in siblings if s is not item):
+        return ["条款只有标题和分值，同一标题下另有未载分值的扣分条款：分值或属于这些扣分（分值与扣分标准分列两处），"
+                "请合并核对"]
+    return []
+
+
 def task_doubts(item: dict[str, Any]) -> list[str]:
     """An all-or-nothing read from a clause without a scoring word (a task and its points) that
     describes what is assessed, leaves the scoring to another document, or is only a title and its
@@ -464,7 +484,8 @@ def audit(body: dict[str, Any]) -> None:
                 # a row with nothing read from it (and nothing under it) is a person's to read
                 flag(item, "未读出评分规则：请写明本项的评分规则，或删除本条")
             continue
-        for reason in task_doubts(item) + reading_doubts(item):
+        siblings = [i for i in items if parent_of(i["code"]) == parent_of(item["code"])]
+        for reason in task_doubts(item) + reading_doubts(item) + points_apart(item, siblings):
             flag(item, reason)
         text = item.get("source", {}).get("text", "")
         context = _ancestors(item["code"], by_code)
