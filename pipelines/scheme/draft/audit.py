@@ -320,8 +320,8 @@ def points_apart(item: dict[str, Any], siblings: list[dict[str, Any]]) -> list[s
         return []
     if any((s.get("rule") or {}).get("shape") in DEDUCTING and not s.get("points") and not printed(s)
            for s in siblings if s is not item):
-        return ["条款只有标题和分值，同一标题下另有未载分值的扣分条款：分值或属于这些扣分（分值与扣分标准分列两处），"
-                "请合并核对"]
+        return ["条款只有标题和分值，同一标题下另有未载分值的扣分条款："
+                "分值或属于这些扣分（分值与扣分标准分列两处），请合并核对"]
     return []
 
 
