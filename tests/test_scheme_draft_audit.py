@@ -385,7 +385,8 @@ def test_a_title_with_points_beside_unpointed_deductions_under_its_heading_is_no
     """town_animal_epidemic 二 1 「专业大户实行「一对一」监管(60分)」 and 二 2 「免疫密度(40分)」 (round 6,
     drafted 1.1 and 2.1): the points are printed in 二、计分标准, the deductions in 三、扣分标准
     (「未落实专业户监管人员的一户扣5分」) — the title and its points are no all-or-nothing task of 60
-    points. A task beside a deduction with points of its own, or a task with words of its own, stays a task."""
+    points. A task beside a deduction with points of its own, or a task with words of its own, stays
+    a task."""
     deduction = {"shape": "per_event", "event_kinds": ["inspection_finding"], "amount": 5}
     body = {"items": [
         item("专业大户实行「一对一」监管", 60, None, code="1"),
