@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.scheme.draft import grammar
+from pipelines.scheme.draft import grammar, lexicon
 from pipelines.scheme.draft.audit import audit, item_sums
 from pipelines.scheme.draft.coverage import sweep, unchecked_totals
 from pipelines.scheme.draft.indicators import Indicator, Outline, outline
@@ -170,13 +170,21 @@ def points_of(text: str, bare: bool = True) -> float | int | None:
     m = re.search(r"分别得(?:基本分)?\s*(\d+(?:\.\d+)?)[、,，]", norm)      # 003 一.2(1)
     if m:
         return grammar.num(m.group(1))
-    found = [float(v) for v in re.findall(r"(?<!均)得(?:分)?\s*(\d+(?:\.\d+)?)\s*分", norm)]
+    found = [float(v) for v in EARNED.findall(norm)]
     if not found:
         return None
     # 得1分；…得2分 add up (001 5(2)①); 力争 得60分 / 确保 得54分 are alternatives (003 二.2)
     return grammar.num(str(max(found) if "力争" in norm or "确保" in norm else round(sum(found), 6)))
 
 
+# a level of government a part of a clause names (省级, 市级, 县级, 乡镇级, 村级; 所在县(市、区))
+GOVERNMENT_LEVEL = re.compile(r"(?:^|[，,；;。])[^，,；;。]{0,6}?(?:所在)?(省|市|县|乡镇|村)"
+                              r"(?:级|[(（]市、区[)）])")
+# points earned, in any of the vocabulary's words for it (得10分, 记10分, 计5分, 赋3分), not an average
+# (均得) nor a sum (合计10分, 共计, 累计, 总计)
+EARNED = re.compile(r"(?<![均合共累总])(?:" + "|".join(
+    sorted((re.escape(str(w)) for w in lexicon.vocabulary()["EARN"]), key=len, reverse=True))
+    + r")(?:分)?\s*(\d+(?:\.\d+)?)\s*分(?!钟)")
 TITLED = re.compile(r"(?<![扣得加奖计减])[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 
 
@@ -288,6 +296,13 @@ class Drafter:
                 shown = "、".join(f"{v:g}" for v in levels)
                 reading.guess(f"各条得分逐档递减（{shown} 分）：或为按达到的档次取其一，"
                               "而非逐条相加：请核对")
+        named = [set(GOVERNMENT_LEVEL.findall(normalize(piece))) for piece, _ in pieces]
+        if len(pieces) >= 2 and all(len(n) == 1 for n in named) and len(set().union(*named)) > 1:
+            # 市级已建立…领导小组，记0.5分，示范区所在县(市、区)已建立…，记0.5分: the same task at two levels
+            # of government — which the assessed unit answers for is not said
+            shown = "、".join(f"{next(iter(n))}级" for n in named)
+            for _, reading in pieces:
+                reading.guess(f"各部分分属不同层级（{shown}）：被考核单位负责哪一部分，请核对")
         base = []
         city = city_link(code, pieces)
         for j, (piece, reading) in enumerate(pieces, start=1):

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.scheme.draft.numbers import normalize
+from pipelines.scheme.draft.numbers import cn_int, normalize
 
 RIGHT, FLAGGED, SILENT, MISSED = "right", "flagged", "silently wrong", "missed"
 
@@ -162,16 +162,28 @@ def evaluate(draft: dict[str, Any], expected: dict[str, Any], name: str = "") ->
         result.totals_checked += 1
         same_points = [t for t in reported.values()
                        if abs(float(t["stated"]) - float(total["points"])) < 1e-9]
+        # the document's mark and the draft's code name one total: 「(五)」 is the draft's 5
+        marked = [t for t in same_points if _mark(str(total["label"])) and
+                  _mark(str(t["label"])) == _mark(str(total["label"]))]
         mine = reported.get(str(total["label"])) or next(
             (t for t in same_points
              if str(total["label"]) in t["label"] or t["label"] in str(total["label"])),
-            None) or (same_points[0] if len(same_points) == 1 else None)
+            None) or (marked[0] if len(marked) == 1 else None) \
+            or (same_points[0] if len(same_points) == 1 else None)
         if mine is None:
             result.totals_wrong.append(f"{total['label']}: 草稿未核对此合计")
         elif bool(mine["adds_up"]) != bool(total["adds_up"]):
             verdict = "认为相符" if mine["adds_up"] else "认为不符"
             result.totals_wrong.append(f"{total['label']}: 草稿{verdict}")
     return result
+
+
+def _mark(label: str) -> str:
+    """The number a section mark stands for (「(五)」, 「五、」, 「5」 → "5"); "" for a name."""
+    m = re.fullmatch(r"\s*[(（]?\s*([一二三四五六七八九十]+|\d{1,2})\s*[)）]?\s*[、.．]?\s*", label)
+    if not m:
+        return ""
+    return m.group(1) if m.group(1).isdigit() else str(cn_int(m.group(1)))
 
 
 def figures(results: list[DocumentResult]) -> dict[str, float | int]:

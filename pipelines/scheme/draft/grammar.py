@@ -178,6 +178,9 @@ def _phrases(text: str) -> tuple[Phrase, ...]:
     n = 0
     while n < len(toks):
         found = _longest(_phrase_parser(), lark_tokens, n) if toks[n].type != "STOP" else None
+        if found is not None and str(found[1].data) == "range_points" and found[0] < len(toks) \
+                and toks[found[0]].type == "COUNTER" and all(t.type != "FEN" for t in toks[n:found[0]]):
+            found = None        # 「1-2个乡镇」: a range of a count, not of points
         if found is None:
             if out and out[-1].kind == "COND":
                 out[-1].toks.append(toks[n])

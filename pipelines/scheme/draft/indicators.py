@@ -331,8 +331,10 @@ def _repeated_numbers(result: Outline) -> None:
     for code, inds in groups.items():
         if len(inds) < 2:
             continue
-        if len({i.unit for i in inds}) > 1:
-            # one number printed twice for two units (石城 二.30 县工业园区管委会, 县能源办): two items
+        at = [result.indicators.index(i) for i in inds]
+        if len({i.unit for i in inds}) > 1 or at[-1] - at[0] + 1 != len(inds):
+            # one number printed twice for two units (石城 二.30 县工业园区管委会, 县能源办), or numbering
+            # that starts again (「护林防火…1.～5.」 then 「安全生产…1、」): two items, not one row's parts
             for k, ind in enumerate(inds[1:], start=2):
                 ind.code = f"{code}n{k}"
             continue

@@ -45,6 +45,15 @@ def _words() -> tuple[dict[str, str], int]:
     return out, max(len(w) for w in out)
 
 
+@cache
+def amount_phrase() -> re.Pattern[str]:
+    """A verb of the vocabulary's scoring words before an amount of points (扣5分, 得10分, 记2分, 加0.5分):
+    what makes a line of an outline a scoring line, whatever verb the document uses."""
+    words = [str(w) for token in ("DEDUCT", "EXTRA_DEDUCT", "ADD", "EARN") for w in vocabulary()[token]]
+    verbs = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?:{verbs})\s*\d+(?:\.\d+)?\s*分(?!钟)")
+
+
 def events() -> dict[str, str]:
     return dict(vocabulary()["events"])
 
@@ -104,6 +113,8 @@ def tokens(text: str) -> list[Tok]:
             found = (words[word.group(0)], word.end())
         for kind, pattern in SPECIAL:
             m = pattern.match(text, n)
+            if m and kind == "QUOTED" and words.get(m.group(1)) == "VETO":
+                continue        # 「予以“一票否决”」: a scoring word quoted for emphasis, not a grade
             # a number or an ordinal wins over a shorter word it starts (第一 over 第; 10 over 1)
             if m and (found is None or m.end() > found[1] or kind in ("NUM", "DOCNAME", "QUOTED", "STOP")):
                 found = (kind, m.end())

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.scheme.draft import layouts
+from pipelines.scheme.draft import layouts, lexicon
 from pipelines.scheme.draft.layouts import Cell, Table
 from pipelines.scheme.draft.numbers import normalize
 
@@ -590,8 +590,8 @@ class Node:
 
     def scoring(self) -> bool:
         body = normalize(self.text)
-        return bool(re.search(r"[扣得加奖]\s*\d+(?:\.\d+)?\s*分|不得分|一票否决|分别[扣奖加]|扣分|加分",
-                              body))
+        return bool(lexicon.amount_phrase().search(body)
+                    or re.search(r"不得分|一票否决|分别[扣奖加]|扣分|加分", body))
 
 
 def outline_table(text: str) -> Table | None:
