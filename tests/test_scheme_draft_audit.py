@@ -473,3 +473,23 @@ def test_the_scorer_pairs_a_documents_section_mark_with_the_drafts_code():
     assert result.totals_checked == 1 and result.totals_wrong == []
     result = evaluate(draft, {"items": [], "totals": [{"label": "(六)", "points": 10, "adds_up": True}]})
     assert result.totals_wrong == ["(六): 草稿未核对此合计"]
+
+
+def test_merged_cells_a_copy_ran_into_a_row_are_totals_over_their_rows(tmp_path):
+    """xidian_village_garbage: 「…农村村庄环境卫生考核评分45分村庄环境公共区域18分1主要道路…」 and
+    「…厕所12分7公共厕所…」 — the 类别 and 检查内容 cells over the rows, with their points, run into the row's text
+    before its number: each is a total over its rows (厕所 12 = 3 + 9), the outer over the inner ones;
+    the row's clause is its own text."""
+    path = tmp_path / "glued.txt"
+    path.write_text("某镇村庄环境卫生考核评分表类别检查内容序号评分细则标准分值"
+                    "村庄环境考核评分12分公共区域6分1主要道路有垃圾堆积,每发现1处扣0.5分。22绿化带内有白色垃圾,"
+                    "每发现1处扣0.5分。23建筑外立面有乱涂乱贴的,每发现1处扣0.5分。2厕所6分4公共厕所设施损坏的,"
+                    "每发现1处扣1分。35露天粪缸,每发现1处扣3分。3\n", encoding="utf-8")
+    body = draft_file(path, "glued", "glued", [], year=2024)
+    totals = {t["label"][-4:]: (t["stated"], t["adds_up"])
+              for t in body["_totals"] if t["scope"] == "section"}
+    assert totals.get("公共区域") == (6, True) and totals.get("厕所") == (6, True)
+    assert totals.get("考核评分") == (12, True)
+    toilets = next(i for i in body["items"] if "公共厕所设施损坏" in i["source"]["text"])
+    assert "厕所6分" not in toilets["source"]["text"] and toilets["points"] == 3
+    assert not any(i["code"].startswith("X") for i in body["items"])

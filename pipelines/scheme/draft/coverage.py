@@ -82,6 +82,10 @@ def _seen(doc: Document, body: dict[str, Any]) -> str:
     for record in doc.records:
         parts += list(record.cells.values())
         parts.append("".join(record.cells.values()))     # a row run together, as a copy glues it
+        for k in range(1, len(record.groups) + 1):
+            # the merged cells a copy ran into the row (「厕所12分7公共厕所…」), as the copy has them
+            heads = "".join(f"{label}{points:g}分" for label, points in record.groups[-k:])
+            parts.append(heads + "".join(record.cells.values()))
     return "\u0000".join(_compact(p) for p in parts if p)
 
 

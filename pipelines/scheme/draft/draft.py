@@ -890,7 +890,8 @@ def reconcile(plan: Outline, items: list[dict[str, Any]], assessed: dict[str, st
         for label, stated in ind.groups:
             groups.setdefault(label, (stated, []))[1].append(ind)
     for label, (stated, inds) in groups.items():
-        keys = list(dict.fromkeys(i.parent or i.code for i in inds))
+        # the rows themselves where a container holds them (rows sharing a number), else their items
+        keys = list(dict.fromkeys(i.code if i.code in by_code else i.parent or i.code for i in inds))
         total = sum(float(by_code[k]["points"]) for k in keys
                     if k in by_code and by_code[k].get("kind") != "bonus")
         out.append({**_total(label, stated, total, "section"), "codes": codes(inds)})

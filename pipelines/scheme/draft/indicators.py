@@ -269,7 +269,7 @@ def _add_row(result: Outline, rec: Record, section: Section | None, column_secti
     groups = [(rec.cells[role].strip(), points) for role in ("section", "indicator")
               if rec.cells.get(role) and (points := _title_points(rec.cells[role])) is not None
               and (role == "section" or "indicator" in rec.merged or rec.cells.get("criteria"))
-              and BRACKET_POINTS.search(normalize(rec.cells[role]))]
+              and BRACKET_POINTS.search(normalize(rec.cells[role]))] + list(rec.groups)
     out.append(Indicator(code=code, label=label, name=name, points_text=rec.cells.get("points", ""),
                          criteria=criteria, units=rec.cells.get("units", ""), bonus=rec.bonus,
                          rows=[rec.row], lead=rec.cells.get("lead", ""),

@@ -32,6 +32,9 @@ class Table:
     title: str = ""
     form: str = ""                                   # html, docx, xlsx, tsv, pipes, boxed, cells, outline
     marks: dict[int, str] = field(default_factory=dict)   # row index → a line printed before it (二、加分项)
+    # row index → the merged cells over it with their points, outermost first, that a copy ran into the
+    # row's text (「农村村庄环境卫生考核评分45分村庄环境公共区域18分1主要道路…」): totals over its rows
+    groups: dict[int, list[tuple[str, float | int]]] = field(default_factory=dict)
 
 
 class LayoutError(ValueError):

@@ -68,6 +68,7 @@ class Record:
     bonus: bool = False
     kind: str = "row"
     merged: set[str] = field(default_factory=set)
+    groups: list[tuple[str, float | int]] = field(default_factory=list)  # totals over it (Table.groups)
 
 
 @dataclass
@@ -314,7 +315,7 @@ def records_from_table(table: Table, index: int, bonus: bool) -> tuple[list[Reco
                 and not cells.get("criteria"):
             continue
         records.append(Record(cells=cells, row=r, table=index, bonus=before if kind == "total" else bonus,
-                              kind=kind, merged=merged))
+                              kind=kind, merged=merged, groups=table.groups.get(r - 1, [])))
     return records, bonus, title
 
 
@@ -785,20 +786,27 @@ def _glued_by_points(text: str, line: str, words: list[str], roles: list[str | N
         # 序号 before the points: a row's points run into the next row's number (「…扣0.5分。33主要…」
         # is 3 points, then row 3) — split where the digits end on the number the next row must have
         following, split = 2, []
+        numbered: dict[int, int] = {0: 1}
         for n, digits in enumerate(points):
             # the next number, or one a little after it when the copy lost a row or its number
             number = next((str(k) for k in range(following, following + 3)
                            if len(digits) > len(str(k)) and digits.endswith(str(k))), None)
             if number is not None and "." not in digits:
                 split.append(n)
+                numbered[n + 1] = int(number)           # the row after these points
                 points[n] = digits[:-len(number)]
                 following = int(number) + 1
         if len(split) < 3 or len(split) * 3 < len(points):
             points = [m.group(1) for m in anchors]      # not the rows' numbers: the digits as written
+            split = []
+    else:
+        split, numbered = [], {}
     header = ["序号", "考核内容", "分值", *(["评分标准"] if with_criteria else [])]
     width = len(header)
     rows: list[list[Cell]] = [[Cell(h) for h in header]]
-    lead_start = 0
+    groups: dict[int, list[tuple[str, float | int]]] = {}
+    over: list[tuple[str, float | int]] = []        # the merged cells over the rows, outermost first
+    lead_start, last = 0, 0
     for n, m in enumerate(anchors):
         lead = body[lead_start:m.start()].strip()
         end = anchors[n + 1].start() if n + 1 < len(anchors) else len(body)
@@ -822,13 +830,48 @@ def _glued_by_points(text: str, line: str, words: list[str], roles: list[str | N
         if section:
             rows.append([Cell(section.group(1))] + [Cell(section.group(1), left=True)] * (width - 1))
             lead = lead[section.end():].strip()
+        if split:
+            # the row's number: as the points before it were split, else a little after the last one
+            last = numbered.get(n) or last + 1
+            heads, lead, last = _merged_heads(lead, range(last, last + 3) if n not in numbered else [last])
+            if len(heads) >= 2 or not over:
+                over = heads                            # 「类别45分 + 检查内容18分」: a new outer cell
+            elif heads:
+                over = [*over[:-1], *heads]             # 「厕所12分」: the next inner cell, same outer
+            if over:
+                groups[len(rows)] = list(over)
         number = re.match(r"^[(（](\d{1,2})[)）]\s*", lead)
         row = [Cell(number.group(1) if number else ""), Cell(lead[number.end():] if number else lead),
                Cell(points[n])]
         if with_criteria:
             row.append(Cell(criteria.strip()))
         rows.append(row)
-    return Table(rows, title=title, form="glued")
+    return Table(rows, title=title, form="glued", groups=groups)
+
+
+# a merged cell's text and points a copy ran into a row's text before the row's number
+MERGED_HEAD = re.compile(r"([^\d\s。，,；;:：()（）]{2,20}?)(\d+(?:\.\d+)?)分")
+
+
+def _merged_heads(lead: str, numbers: range | list[int]) -> tuple[list[tuple[str, float | int]], str, int]:
+    """The merged cells (name and points) run into a row's text before its number, outermost first:
+    「农村村庄环境卫生考核评分45分村庄环境公共区域18分1主要道路…」 row 1 → [(…考核评分, 45),
+    (村庄环境公共区域, 18)] and 「1主要道路…」, and the row's number. Only when a number the row may have
+    follows them: else the text is the row's own."""
+    heads: list[tuple[str, float | int]] = []
+    rest = lead
+    while (m := MERGED_HEAD.match(rest)) is not None:
+        heads.append((m.group(1), _num(m.group(2))))
+        rest = rest[m.end():]
+    found = re.match(r"(\d{1,2})(?![\d.分])", rest)
+    if not heads or not found or int(found.group(1)) not in numbers:
+        return [], lead, numbers[0]
+    return heads, rest, int(found.group(1))
+
+
+def _num(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 # ---------------------------------------------------------------- documents
