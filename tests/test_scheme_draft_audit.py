@@ -477,9 +477,9 @@ def test_the_scorer_pairs_a_documents_section_mark_with_the_drafts_code():
 
 def test_merged_cells_a_copy_ran_into_a_row_are_totals_over_their_rows(tmp_path):
     """xidian_village_garbage: 「…农村村庄环境卫生考核评分45分村庄环境公共区域18分1主要道路…」 and
-    「…厕所12分7公共厕所…」 — the 类别 and 检查内容 cells over the rows, with their points, run into the row's text
-    before its number: each is a total over its rows (厕所 12 = 3 + 9), the outer over the inner ones;
-    the row's clause is its own text."""
+    「…厕所12分7公共厕所…」 — the 类别 and 检查内容 cells over the rows, with their points, run into the
+    row's text before its number: each is a total over its rows (厕所 12 = 3 + 9), the outer over the
+    inner ones; the row's clause is its own text."""
     path = tmp_path / "glued.txt"
     path.write_text("某镇村庄环境卫生考核评分表类别检查内容序号评分细则标准分值"
                     "村庄环境考核评分12分公共区域6分1主要道路有垃圾堆积,每发现1处扣0.5分。22绿化带内有白色垃圾,"
