@@ -25,8 +25,8 @@ from pipelines.scheme.draft.tables import TableError, read_document
 CORPUS = Path(__file__).parent / "data" / "drafting"
 SPLIT = yaml.safe_load((CORPUS / "split.yaml").read_text(encoding="utf-8"))
 # the validation set's figures as docs/drafting.md reports them (never tuned on): not to get worse
-# (round 7, 33 items: its figures are recorded once it is measured blind)
-VALIDATION_REPORTED = {"items": 33}
+# (round 7, measured blind once: 33 items, silently wrong 10 — 1 an extra rule —, missed 5)
+VALIDATION_REPORTED = {"items": 33, SILENT: 10, MISSED: 5}
 # the rounds opened for development after they were measured (4, 5 and 6) and those before (0–3)
 FIRST_ROUNDS = [n for r in (0, 1, 2, 3) for n in SPLIT["rounds"][r]]
 LATER_ROUNDS = [n for r in (4, 5, 6) for n in SPLIT["rounds"][r]]
