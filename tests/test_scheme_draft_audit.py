@@ -493,3 +493,35 @@ def test_merged_cells_a_copy_ran_into_a_row_are_totals_over_their_rows(tmp_path)
     toilets = next(i for i in body["items"] if "公共厕所设施损坏" in i["source"]["text"])
     assert "厕所6分" not in toilets["source"]["text"] and toilets["points"] == 3
     assert not any(i["code"].startswith("X") for i in body["items"])
+
+
+def test_a_document_total_beside_its_word_is_reported_when_the_draft_cannot_check_it(tmp_path):
+    """longtian_2013_village_sanitation: 「…可视范围墙体无商业广告。5合计100龙田镇…」 in a sheet no reader
+    takes — the 合计 100 is reported as not checked (the draft cannot tell which items it covers), never
+    passed over; 共计5分，扣完为止 is a part's cap, not the document's total."""
+    path = tmp_path / "sheet.txt"
+    path.write_text("某镇乡村环境卫生检查评比公示栏\n杂物、农具堆码整齐。5做到不占道,垃圾及时收集。5未规范不得分"
+                    "可视范围墙体无商业广告。5合计100某镇评比人员:每发现一处扣1分,共计5分,扣完为止。\n",
+                    encoding="utf-8")
+    body = draft_file(path, "sheet", "sheet", [], year=2024)
+    stated = [t for t in body["_totals"] if t.get("unchecked") and t["scope"] == "document"]
+    assert [(t["label"], t["stated"]) for t in stated] == [("合计", 100)]
+    assert "合计未能核对" in body["scheme"]["review_reason"]
+
+
+def test_rows_numbered_like_the_sections_that_are_items_keep_codes_of_their_own(tmp_path):
+    """A document listing its parts and their points first (「三、考核办法 … (一)…共计20分; (二)…共计30分」)
+    and then the parts with their items (「四、考核内容 (一)… 1、…(10分)」): the parts of 四 are items 1 and
+    2 with their rows 1.1, 1.2 …; the list's rows, numbered 1, 2, 3 by the reader, must not take the
+    same codes (every item its own code: `scheme check` and the ledgers key on it). Written for the
+    invariant after round 7's blind measurement (its documents' items not looked at)."""
+    path = tmp_path / "parts.txt"
+    path.write_text("某市河道管理工作考核办法(试行)\n一、考核办法\n考核内容分为以下3个方面;\n"
+                    "(一)河道保洁工作情况,共计20分;\n(二)河道巡查制度情况,共计30分;\n(三)河道整治工作情况,共计50分。\n"
+                    "二、考核内容\n(一)河道保洁工作情况,共20分。\n1、各河段保洁员是否按要求落实;(10分)\n"
+                    "2、是否明确各级河段保洁职责。(10分)\n(二)河道巡查制度情况,共30分。\n"
+                    "1、是否成立巡查工作领导小组;(10分)\n2、是否建立各项巡查制度;(20分)\n", encoding="utf-8")
+    body = draft_file(path, "parts", "parts", [], year=2024)
+    codes = [i["code"] for i in body["items"]]
+    assert len(codes) == len(set(codes)), codes
+    assert {"1.1", "1.2", "2.1", "2.2"} <= set(codes)

@@ -185,6 +185,8 @@ def line_items(doc: Document) -> list[str]:
 # a section's name on a line of its own, its points on the next (「社区」「(50分)」: a table kept one cell
 # a line)
 LABEL = re.compile(r"^[\u4e00-\u9fff、“”\"]{2,12}$")
+# a total of the document by its word, its points right after it (not 共计, a part's cap: 共计5分，扣完为止)
+STATED_TOTAL = re.compile(r"(?:^|(?<=[\d。；;，,:：|｜]))(合计|总计|总分)[:：|｜]?(\d{2,4})(?:分)?(?![\d.])")
 POINTS_ONLY = re.compile(r"^[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
 
 
@@ -205,6 +207,16 @@ def unchecked_totals(doc: Document, body: dict[str, Any]) -> list[dict[str, Any]
             continue
         out.append({"label": label, "stated": float(m.group(1)), "sum": 0, "adds_up": False,
                     "scope": "section", "codes": [], "unchecked": True})
+    # the document's total written beside its word (「…5合计100龙田镇…」, 「合计 | 100」): checked by the
+    # draft's document total, else reported as not checked
+    checked = {str(t["label"]) for t in body.get("_totals", []) if t.get("scope") == "document"}
+    for line in lines:
+        for m in STATED_TOTAL.finditer(line):
+            label = m.group(1)
+            if label in checked or any(t["label"] == label for t in out):
+                continue
+            out.append({"label": label, "stated": float(m.group(2)), "sum": 0, "adds_up": False,
+                        "scope": "document", "codes": [], "unchecked": True})
     return out
 
 

@@ -660,6 +660,16 @@ def draft_scheme(doc: Document, seed: str, code: str, units: list[dict[str, str]
     drafter = Drafter(seed=seed, targets=document_targets("\n".join(i.criteria for i in inds)),
                       count_targets=indicator_count_targets(inds))
     _section_items(plan, drafter)
+    taken = {i["code"] for i in drafter.items}
+    for ind in inds:
+        if ind.code in taken and not ind.parent:
+            # rows numbered 1, 2 … outside the sections that are items 1, 2 (「三、考核办法」's list of the
+            # parts before 「四、考核内容」's parts): every item its own code
+            k = 2
+            while f"{ind.code}n{k}" in taken:
+                k += 1
+            ind.code = f"{ind.code}n{k}"
+        taken.add(ind.code)
     assessed = {u: f"u{n:02d}" for n, u in enumerate(dict.fromkeys(i.unit for i in inds if i.unit), start=1)}
     placed: dict[str, int] = {}
     for ind in inds:
