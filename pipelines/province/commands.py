@@ -128,24 +128,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
     # the children share this process's Dagster instance (the same environment: SQLite here, or
-    # PostgreSQL) and its dbt manifest, prepared once here, not by each child: opening the
-    # instance creates its storage's tables, and two children creating PostgreSQL's at once
-    # collide (type "snapshots" already exists)
+    # PostgreSQL) and its dbt manifest, prepared once here, not by each child. The instance is
+    # opened before they start — opening it creates its storage's tables, which two children
+    # creating at once collide on (PostgreSQL: type "snapshots" already exists) — and records the
+    # rollup after them.
     prepare()
     from pipelines.run import dagster_instance
 
-    with dagster_instance():
-        pass
     parallel = args.parallel or len(keys)
     print(f"{year} 年 {len(keys)} 个考核主体，最多 {parallel} 个同时运行: {', '.join(keys)}")
-    started = time.monotonic()
-    outcomes = run_shards(registry, keys, year, parallel)
-    for key, code, seconds in outcomes:
-        state = "成功 ok" if code == 0 else f"失败 failed (exit {code}); 上次发布的结果保持不变"
-        print(f"  {key:<10} {seconds:7.1f} s  {state}  log: "
-              f"{registry.province_dir / 'logs' / f'{year}-{key}.log'}")
-    print(f"分片运行共 {time.monotonic() - started:.1f} s (shards, wall clock)")
-    code = rollup(year)
+    with dagster_instance() as instance:
+        started = time.monotonic()
+        outcomes = run_shards(registry, keys, year, parallel)
+        for key, code, seconds in outcomes:
+            state = "成功 ok" if code == 0 else f"失败 failed (exit {code}); 上次发布的结果保持不变"
+            print(f"  {key:<10} {seconds:7.1f} s  {state}  log: "
+                  f"{registry.province_dir / 'logs' / f'{year}-{key}.log'}")
+        print(f"分片运行共 {time.monotonic() - started:.1f} s (shards, wall clock)")
+        code = rollup(year, instance)
     print_province(registry, year)
     failed = [k for k, c, _ in outcomes if c != 0]
     return 1 if failed or code else 0
