@@ -325,3 +325,41 @@ def test_the_date_formats_people_write_have_one_home():
                           *DBT_PROJECT_DIR.joinpath("macros").rglob("*.sql"), *python_sources()]
               if p not in air_feed and DATE_FORMATS.search(p.read_text(encoding="utf-8"))]
     assert places == [home]
+
+
+# a comparison on an item's department order: the rule "the first named leads", spelled again
+DEPARTMENT_ORDER_RULE = re.compile(r"department_order\s*(=|<>|!=|>=|<=|>|<|\bin\b|\bbetween\b)",
+                                   re.IGNORECASE)
+
+
+def test_the_lead_department_of_an_item_is_decided_in_one_place():
+    """Issue 37 item 4 (review): which of an item's departments leads (牵头) — the first the
+    document names: seed 001's 考核单位, seed 003's 牵头单位 before its 责任单位 — is decided once,
+    by stg_scheme__item_departments (`department_role` 'lead' / 'cooperating'). The ledger rows'
+    department (int_ledgers__row_departments), the scoring grid (int_scoring__unit_items), the
+    items' mart (dim_scheme_items) and the departments' mart (dim_departments) read
+    department_role; no other model or macro compares department_order (it only orders lists)."""
+    from pipelines.lib.settings import DBT_PROJECT_DIR
+
+    home = DBT_PROJECT_DIR / "models" / "staging" / "scheme" / "stg_scheme__item_departments.sql"
+    places = [p for p in [*DBT_PROJECT_DIR.joinpath("models").rglob("*.sql"),
+                          *DBT_PROJECT_DIR.joinpath("macros").rglob("*.sql")]
+              if DEPARTMENT_ORDER_RULE.search(p.read_text(encoding="utf-8"))]
+    assert places == [home]
+    assert "case when department_order = 1 then 'lead' else 'cooperating' end as department_role" in \
+        home.read_text(encoding="utf-8")
+    readers = ["intermediate/ledgers/int_ledgers__row_departments.sql",
+               "intermediate/scoring/int_scoring__unit_items.sql",
+               "marts/scheme/dim_scheme_items.sql", "marts/scheme/dim_departments.sql"]
+    for model in readers:
+        sql = (DBT_PROJECT_DIR / "models" / model).read_text(encoding="utf-8")
+        assert "department_role = 'lead'" in sql, model
+
+
+def test_the_lead_department_check_sees_the_old_spelling():
+    """The check can fail: it finds the comparisons the four models used to spell, and not a
+    list ordered by department_order."""
+    for spelled in ("and items.department_order = 1", "filter (where department_order > 1)",
+                    "where department_order=1 and not is_inherited"):
+        assert DEPARTMENT_ORDER_RULE.search(spelled), spelled
+    assert not DEPARTMENT_ORDER_RULE.search("string_agg(department_name, '、' order by department_order)")

@@ -93,7 +93,7 @@ by_item as (
     inner join {{ ref('stg_scheme__item_departments') }} as items
         on
             items.scheme_code = rows.scheme_code and items.item_code = rows.item_code
-            and items.department_order = 1
+            and items.department_role = 'lead'
 ),
 
 chosen as (

@@ -76,7 +76,7 @@ unit_departments as (
     left join {{ ref('stg_scheme__item_departments') }} as lead
         on
             lead.scheme_code = targets.scheme_code and lead.item_code = targets.item_code
-            and lead.department_order = 1
+            and lead.department_role = 'lead'
     left join {{ ref('stg_scheme__departments') }} as lead_names
         on lead_names.scheme_code = lead.scheme_code and lead_names.department_code = lead.department_code
     left join {{ ref('stg_scheme__duties') }} as duties

@@ -9,7 +9,7 @@ with departments as (
 led as (
     select scheme_code, department_code, count(*) as items_led
     from {{ ref('stg_scheme__item_departments') }}
-    where department_order = 1 and not is_inherited
+    where department_role = 'lead' and not is_inherited
     group by all
 ),
 

@@ -17,6 +17,7 @@ item_departments as (
         d.item_code,
         d.department_code,
         d.department_order,
+        d.department_role,
         d.is_inherited,
         names.department_name
     from {{ ref('stg_scheme__item_departments') }} as d
@@ -27,10 +28,10 @@ departments as (
     select
         scheme_code,
         item_code,
-        any_value(department_code) filter (where department_order = 1) as department_code,
-        any_value(department_name) filter (where department_order = 1) as department_name,
-        string_agg(department_name, '、' order by department_order) filter (where department_order > 1)
-            as cooperating_departments_zh,
+        any_value(department_code) filter (where department_role = 'lead') as department_code,
+        any_value(department_name) filter (where department_role = 'lead') as department_name,
+        string_agg(department_name, '、' order by department_order)
+        filter (where department_role = 'cooperating') as cooperating_departments_zh,
         bool_and(is_inherited) as departments_inherited
     from item_departments
     group by all
