@@ -62,25 +62,34 @@ list_sum(list(({{ value }})::double order by {{ station_column }}) filter (where
 
 
 {% macro air_unit_co(exact_mean, binary64_mean, mode) -%}
-{#- A unit's CO (mg/m³) by its convention (needs the `convention` columns): to 0.01 or 0.1
-    (rule co_unit_decimals), rounded by `mode` from the exact mean (rule co_unit_mean = exact:
+{#- A unit's CO (mg/m³) by its convention (needs the `convention` columns): to the convention's
+    decimals (rule co_unit_decimals: 2 under cnemc_published, CNEMC's city files; 1 under
+    standard, HJ 663-2013 §4), rounded by `mode` from the exact mean (rule co_unit_mean = exact:
     HJ 663-2013's arithmetic mean) or, under binary64_station_order, from the binary64 mean
     (air_co_binary64_sum) at its exact binary value — so a tie such as 0.475 lands on the side
     its binary value lies (0.47499999999999997780 → 0.47), as CNEMC's published CO does. A unit
-    value with no binary64 mean (a fed unit value) is rounded from its exact value. -#}
+    value with no binary64 mean (a fed unit value) is rounded from its exact value. DuckDB rounds
+    a decimal exactly only to a constant number of places, so the one expression
+    (air_unit_co_to) is written out for each number of decimals the seed allows (its
+    accepted_values test); another number stops the model naming the convention. -#}
+case convention.co_unit_decimals
+    {%- for decimals in [2, 1] %}
+    when {{ decimals }} then {{ air_unit_co_to(exact_mean, binary64_mean, decimals, mode) }}
+    {%- endfor %}
+    else error(
+        'std_air_unit_conventions: ' || convention.convention_code || ' co_unit_decimals '
+        || coalesce(convention.co_unit_decimals::varchar, 'missing') || ' is not 1 or 2'
+    )
+end
+{%- endmacro %}
+
+
+{% macro air_unit_co_to(exact_mean, binary64_mean, decimals, mode) -%}
+{#- air_unit_co at a constant number of decimals. -#}
 case
-    when convention.co_unit_decimals = 2 then
-        case
-            when convention.co_unit_mean = 'binary64_station_order' and ({{ binary64_mean }}) is not null
-                then {{ air_round_binary64(binary64_mean, 2, mode) }}
-            else {{ air_round(exact_mean, 2, mode) }}
-        end
-    else
-        case
-            when convention.co_unit_mean = 'binary64_station_order' and ({{ binary64_mean }}) is not null
-                then {{ air_round_binary64(binary64_mean, 1, mode) }}
-            else {{ air_round(exact_mean, 1, mode) }}
-        end
+    when convention.co_unit_mean = 'binary64_station_order' and ({{ binary64_mean }}) is not null
+        then {{ air_round_binary64(binary64_mean, decimals, mode) }}
+    else {{ air_round(exact_mean, decimals, mode) }}
 end
 {%- endmacro %}
 
