@@ -38,29 +38,17 @@ def month_end_before(as_of: date) -> date:
     return as_of.replace(day=1) - timedelta(days=1)
 
 
-def data_as_of(release_dir: Path, year: int, as_of: str) -> date:
-    """The date a release's data reach ("数据截至"): the run's as-of date, else the last day within
-    the year that any scoring input reaches — an air day, the end of a water month, a ledger
-    event (a year with one day of air data and a year of ledgers is not "as of 1 January");
-    31 December when the release holds none."""
-    if as_of:
-        return date.fromisoformat(as_of)
-    reached = [_latest(release_dir, "fct_air_unit_daily", pl.col("obs_date"),
-                       pl.col("obs_year") == year),
-               _latest(release_dir, "fct_water_section_monthly",
-                       pl.date(pl.col("obs_year"), pl.col("obs_month"), 1).dt.month_end(),
-                       pl.col("obs_year") == year),
-               _latest(release_dir, "fct_ledger_events", pl.col("event_date"),
-                       pl.col("event_date").dt.year() == year)]
-    found = [d for d in reached if d is not None]
-    return min(max(found), date(year, 12, 31)) if found else date(year, 12, 31)
-
-
-def _latest(release_dir: Path, stem: str, day: pl.Expr, in_year: pl.Expr) -> date | None:
-    path = release_dir / f"{stem}.parquet"
-    if not path.exists():
-        return None
-    return pl.scan_parquet(path).filter(in_year).select(day.max()).collect().item()
+def data_as_of(release_dir: Path, year: int, as_of: str = "") -> date:
+    """The date a release's data reach ("数据截至"), as the mart fct_data_as_of says for the year
+    (the rule lives there: the run's as-of date, else the last day within the year any scoring
+    input reaches). A release published before that mart existed says the as-of date it was
+    made for, else 31 December."""
+    frame = read_mart(release_dir, "fct_data_as_of")
+    found = (None if frame is None
+             else frame.filter(pl.col("assessment_year") == year)["data_as_of"].to_list())
+    if found:
+        return found[0]
+    return date.fromisoformat(as_of) if as_of else date(year, 12, 31)
 
 
 def ranking(scores: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
