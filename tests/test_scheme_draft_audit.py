@@ -2,7 +2,7 @@
 and the sweep that leaves nothing of a document unread (coverage.py).
 
 The cases are the drafter's own past errors: every item it emitted silently wrong in the blind
-validation rounds 1–6 (tests/data/drafting/history/silent_wrong.yaml, drafted by the code of each
+validation rounds 1–7 (tests/data/drafting/history/silent_wrong.yaml, drafted by the code of each
 round's measurement) must come out of today's audit flagged, whatever its document's words — each
 cause closed by a general check (or, for a reader's error, by the reader: its document drafted today
 holds the item right or flagged)."""
@@ -52,9 +52,11 @@ REASONS = {
     "opens_on_the_clause_before": ("承接上文",),
     "title_closing_the_clause": ("另一标题及其分值",),
     "points_apart_from_their_rules": ("分值与扣分标准分列两处",),
+    # round 7
+    "indicator_named_with_points": ("所测指标的名称和分值", "全文只有指标名称和分值"),
 }
 # causes closed by a reader change: the draft no longer holds the item as the round drafted it
-READER_CAUSES = {"points_run_into_next_number"}
+READER_CAUSES = {"points_run_into_next_number", "points_cell_after_its_clause"}
 ENTRIES = [(case, wrong) for case in CASES for wrong in case["silently_wrong"]
            if wrong["cause"] not in READER_CAUSES]
 READER_ENTRIES = [(case, wrong) for case in CASES for wrong in case["silently_wrong"]
@@ -68,11 +70,11 @@ def item(text: str, points: float, rule: dict[str, Any] | None = None, **more: A
     return out
 
 
-def test_the_history_holds_every_silently_wrong_item_of_rounds_1_to_6():
-    """62 items against today's expected files: rounds 1, 2, 3 29, 4, 3; rounds 4, 5, 6 7, 13, 2 (round
-    4's 8 counted two expected items quoting one draft item, xidian R2.3), every cause named."""
+def test_the_history_holds_every_silently_wrong_item_of_rounds_1_to_7():
+    """72 items against today's expected files: rounds 1, 2, 3 29, 4, 3; rounds 4, 5, 6, 7 7, 13, 2, 10
+    (round 4's 8 counted two expected items quoting one draft item, xidian R2.3), every cause named."""
     rounds = [case["round"] for case, _ in ENTRIES + READER_ENTRIES]
-    assert [rounds.count(r) for r in (1, 2, 3, 4, 5, 6)] == [29, 4, 3, 7, 13, 2]
+    assert [rounds.count(r) for r in (1, 2, 3, 4, 5, 6, 7)] == [29, 4, 3, 7, 13, 2, 10]
     assert {wrong["cause"] for _, wrong in ENTRIES} == set(REASONS)
 
 
@@ -95,12 +97,16 @@ def test_every_silently_wrong_item_of_the_blind_rounds_is_flagged_by_the_audit(c
 def test_every_silently_wrong_item_a_reader_misread_is_read_right_or_flagged_today(case, wrong):
     """xidian_village_garbage (round 4): 「…每发现1处扣0.5分。33…」 — the points cell run into the next
     row's number (3 and row 3, drafted as 33); the reader now splits them
-    (test_points_run_into_the_next_rows_number_are_split_from_it): every expected item the wrong item
-    quoted is right or flagged in today's draft."""
+    (test_points_run_into_the_next_rows_number_are_split_from_it). rural_env_rectification_cells
+    (round 7): each wrapped line a paragraph and each row's points after its clause — 经费保障到位 drafted
+    with the next row's 4 points and a fragment of its clause; the reader now joins the lines and reads
+    the points after the clause (test_lines_cut_at_one_width_are_joined_and_points_close_their_clause).
+    Every expected item the wrong item quoted is right or flagged in today's draft."""
     want = yaml.safe_load((CORPUS / "expected" / f"{case['document']}.yaml").read_text(encoding="utf-8"))
     body = draft_file(CORPUS / "docs" / want["document"], case["document"], "corpus", [], year=2024)
     result = evaluate(body, want, case["document"])
-    drafted = next(i for i in case["items"] if i["code"] == wrong["code"])["source"]["text"]
+    wrong_item = next(i for i in case["items"] if i["code"] == wrong["code"])
+    drafted = wrong_item["source"]["text"] + "\n" + wrong_item["name"]     # a fragment's row: its name
     quoted = [r for r in result.items if _bare(r.quote) in _bare(drafted)]
     assert quoted and all(r.status in (RIGHT, FLAGGED) for r in quoted), quoted
 
@@ -173,7 +179,7 @@ def test_totals_that_do_not_add_up_flag_what_was_worked_out_not_what_was_printed
     printed for them stay unflagged, a part whose points were worked out is flagged; holding more
     than stated flags everything under it."""
     rule = {"shape": "all_or_nothing"}
-    under = {"items": [item("甲（30分）", 30, rule, code="1"), item("乙", 20, rule, code="2")],
+    under = {"items": [item("甲（30分）", 30, rule, code="1"), item("乙，未完成不得分", 20, rule, code="2")],
              "_totals": [{"label": "二", "stated": 60, "sum": 50, "adds_up": False, "scope": "section",
                           "codes": ["1", "2"]}]}
     audit(under)
@@ -525,3 +531,110 @@ def test_rows_numbered_like_the_sections_that_are_items_keep_codes_of_their_own(
     codes = [i["code"] for i in body["items"]]
     assert len(codes) == len(set(codes)), codes
     assert {"1.1", "1.2", "2.1", "2.2"} <= set(codes)
+
+
+# ---------------------------------------------------------------- round 7: its silent errors and misses
+# Each check below closes a cause of an item round 7 (opened for development) drafted silently wrong or
+# left out; the texts are written for the check, their documents named.
+
+def test_lines_cut_at_one_width_are_joined_and_points_close_their_clause(tmp_path):
+    """rural_env_rectification_cells (round 7, 经费保障到位 drafted with the next row's points): a copy
+    keeping each wrapped line of a cell as a paragraph, each row's clause before its points cell
+    (「1、成立…每缺」「一项扣0.5分」「1」「10分」): the lines cut at the document's width are one cell again,
+    a points cell closes the clause before it, and a second points cell right after the first (10分) is
+    the merged 项目 cell's total, not a row."""
+    cut = ["某市农村环境综合整治管理考核标准及评分细则", "序号项", "考核标准", "具体", "分值", "项目",
+           "分值", "扣分得分", "1 队",
+           "1、成立农村环境综合整治领导机构,确", "定专人负责,制定具体实施方案,每缺", "一项扣0.5分", "1",
+           "10分",
+           "2、经费保障到位。镇街、村居有专项的", "农村保洁经费,查看文件、预算及相关",
+           "财务报表和收据。资金未落实扣2分;", "资金配额不足扣1分。", "4",
+           "3、管理制度健全。有日常保洁管理制度", "和检查考核评比制度,管理制度查阅资", "料。缺少一项扣1分。",
+           "2"]
+    path = tmp_path / "cut.txt"
+    path.write_text("\n\n".join(cut) + "\n", encoding="utf-8")
+    body = draft_file(path, "cut", "cut", [], year=2024)
+    rows = {i["source"]["text"][2:8]: i for i in body["items"] if "rule" in i}
+    first = rows["成立农村环境"]
+    assert first["points"] == 1 and "每缺一项扣0.5分" in first["source"]["text"]
+    funds = rows["经费保障到位"]
+    assert funds["points"] == 4 and "资金配额不足扣1分" in funds["source"]["text"]
+    assert rows["管理制度健全"]["points"] == 2
+    assert not any(i["points"] == 10 and "rule" in i for i in body["items"])
+
+
+def _cut(paragraph: str, width: int) -> list[str]:
+    """A paragraph as a copy cut at one width keeps it: lines of at most `width` columns (CJK two)."""
+    from pipelines.scheme.draft.layouts import _width
+    lines, line = [], ""
+    for ch in paragraph:
+        if _width(line + ch) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return lines + [line]
+
+
+def test_a_sentence_a_line_break_cut_is_quoted_whole_by_the_sweep(tmp_path):
+    """zhejiang_small_town_counties (round 7, four items missed): cells run together, no layout known,
+    each paragraph cut at the copy's width (「…列入对乡镇的年度目标」「责任制考核的,得1.5分。」): the lines
+    are joined before the document is read, so the item a person is shown quotes the whole sentence."""
+    paragraphs = ["1.5县(市、区)将小城镇环境综合整治行动列入对乡镇的年度目标责任制考核的,得1.5分。",
+                  "1.53.1主要领导挂帅的得0.5分,非主要领导挂帅的得0.1分,无领导挂帅的不得分;3.2成立小城镇环境综合"
+                  "整治行动领导小组及其办公室的得0.5分,未成立的不得分;3.3各成员部门分工明确的得0.5分,分工不明确的不"
+                  "得分。",
+                  "25.1制定小城镇环境综合整治行动方案的得0.5分,未制定的不得分,制定并组织落实的,得0.5分;5.2制定小城"
+                  "镇环境综合整治行动年度工作计划的得0.5分,未制定的不得分,制定并组织落实的,得0.5分。"]
+    path = tmp_path / "wrapped.txt"
+    path.write_text("某省小城镇环境综合整治行动县市区考核计分表\n"
+                    + "\n\n".join("\n".join(_cut(p, 58)) for p in paragraphs) + "\n", encoding="utf-8")
+    texts = [_bare(i["source"]["text"]) for i in draft_file(path, "w", "w", [], year=2024)["items"]]
+    for quote in ("列入对乡镇的年度目标责任制考核的,得1.5分",
+                  "成立小城镇环境综合整治行动领导小组及其办公室的得0.5分",
+                  "制定小城镇环境综合整治行动年度工作计划的得0.5分"):
+        assert any(quote in t for t in texts), quote
+
+
+def test_lines_that_end_where_their_text_ends_are_kept_apart():
+    """An outline or a table of cells whose lines end on a stop, a bracket or a short word keeps its
+    lines: only a copy cut at one width (five lines or more, a quarter of them) is joined."""
+    from pipelines.scheme.draft.layouts import unwrap
+    outline = "某县考核细则\n一、组织领导(10分)\n1、成立领导小组，得5分。\n2、制定工作方案，得5分。\n"
+    assert unwrap(outline) == outline
+    cells = "某表\n\n序号\n\n考核内容\n\n分值\n\n1\n\n建立台账\n\n5\n"
+    assert unwrap(cells) == cells
+
+
+def test_a_measures_name_with_its_points_is_no_task():
+    """guangdong_env_responsibility_index (round 7, eight items): 「集中式饮用水源地水质达标率(6分)」
+    「城市环境空气质量(18分)」 name what is measured — a rate or a quality whose target and scoring are not
+    printed (vocabulary.yaml `indicator_names`), not a task done for its points; a task named with its
+    points keeps its reading (shicheng 「制定景区污染防治方案（10分）」)."""
+    assert "所测指标的名称和分值" in "".join(task_doubts(item("集中式饮用水源地水质达标率(6分)", 6, AON)))
+    assert "所测指标的名称和分值" in "".join(task_doubts(item("城市环境空气质量(18分)", 18, AON)))
+    assert task_doubts(item("制定景区污染防治方案（10分）", 10, AON)) == []
+
+
+def test_an_index_of_indicators_and_weights_says_nothing_of_how_they_score():
+    """guangdong_env_responsibility_index: 「五、主要污染物总量减排任务(15分)」「六、重金属污染综合防治(8分)」
+    — in a draft where no clause holds a scoring word (the document lists indicators and their points
+    only), a title and its points are flagged; beside clauses that score, a task named with its points
+    stays a task."""
+    index = {"items": [item("主要污染物总量减排任务(15分)", 15, AON, code="5"),
+                       item("重金属污染综合防治(8分)", 8, AON, code="6")]}
+    audit(index)
+    assert all("全文只有指标名称和分值" in i.get("review_reason", "") for i in index["items"])
+    scored = {"items": [item("重金属污染综合防治(8分)", 8, AON, code="6"),
+                        item("每少巡河1次扣1分（2分）", 2,
+                             {"shape": "per_event", "event_kinds": ["x"], "amount": 1, "cap": 2}, code="7")]}
+    audit(scored)
+    assert not scored["items"][0].get("needs_review")
+
+
+def test_a_heading_whose_clause_says_what_is_checked_after_doubled_stops_is_no_task():
+    """forest_farm_management (round 7, (三) read as a 30-point task): 「森林管护站运行和一线管护人员管理
+    情况(30分)。。检查管护站运行和护林员的管理。」 — the copy doubled the stop; the clause still only says
+    what is checked."""
+    heading = "森林管护站运行和一线管护人员管理情况(30分)。。检查管护站运行和护林员的管理。"
+    doubts = "".join(task_doubts(item(heading, 30, AON)))
+    assert "只说明考核什么" in doubts

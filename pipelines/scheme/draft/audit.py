@@ -325,23 +325,38 @@ def points_apart(item: dict[str, Any], siblings: list[dict[str, Any]]) -> list[s
     return []
 
 
-def task_doubts(item: dict[str, Any]) -> list[str]:
+def task_doubts(item: dict[str, Any], unscored: bool = False) -> list[str]:
     """An all-or-nothing read from a clause without a scoring word (a task and its points) that
     describes what is assessed, leaves the scoring to another document, or is only a title and its
-    points."""
+    points — of what is measured (…达标率(6分), …空气质量(18分)), or in a draft where no clause says how
+    anything scores (`unscored`: an index of indicators and their weights)."""
     rule = item.get("rule") or {}
     text = _compact(item.get("source", {}).get("text", ""))
     out = []
     if ELSEWHERE.search(text):
         out.append("评分依据另一文件（依据《…》）：请按该文件写明规则")
-    body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text)
+    # the clause after its title and points; stops a copy doubled (「…(30分)。。检查…」) are no words
+    body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text).lstrip("。.．;；:：,，")
     if rule.get("shape") == "all_or_nothing" and not SCORED.search(body) and DESCRIBES.search(body):
         out.append("条款只说明考核什么（考核…情况 / 是否…），未说明如何计分：请写明规则")
     title = re.sub(r"[(（]\d+(?:\.\d+)?分[)）][。:：]?$", "", text)
     if rule.get("shape") == "all_or_nothing" and not re.sub(r"[\W_]", "", body) and DESCRIBES.search(title):
         # 队伍建设情况(15分) and nothing else: the heading of what is assessed, its parts not read under it
         out.append("条款只有所考核内容的标题和分值（…情况(N分)），没有任务或评分标准：请核对其下各条")
+    elif rule.get("shape") == "all_or_nothing" and not re.sub(r"[\W_]", "", body) and title:
+        if title.endswith(tuple(lexicon.indicator_names())):
+            # 集中式饮用水源地水质达标率(6分): a measure's name — its target and its scoring not printed
+            out.append("条款只有所测指标的名称和分值（…率 / …质量），目标值与计分方法未载明：请写明规则")
+        elif unscored:
+            out.append("全文只有指标名称和分值，没有一条评分标准：本项如何计分未载明，请写明规则")
     return out
+
+
+def unscored_draft(items: list[dict[str, Any]]) -> bool:
+    """No clause of the draft holds a scoring word: the document lists indicators and their points
+    (an index of weights), it does not say how they score."""
+    clauses = (_compact(i.get("source", {}).get("text", "")) for i in items)
+    return not any(SCORED.search(re.sub(r"[(（]\d+(?:\.\d+)?分[)）]", "", c)) for c in clauses)
 
 
 # ---------------------------------------------------------------- points that add up
@@ -472,6 +487,7 @@ def audit(body: dict[str, Any]) -> None:
             elif "rule" in item and (over or not printed(item)):
                 flag(item, why)
     parents = {parent_of(i["code"]) for i in items}
+    unscored = unscored_draft(items)
     for item in items:
         if BACK_REFERENCE.search(_compact(item.get("source", {}).get("text", ""))):
             # 不符合以上要求… : the awards just above it (得N分 parts) are the conditions it refers to,
@@ -485,7 +501,7 @@ def audit(body: dict[str, Any]) -> None:
                 flag(item, "未读出评分规则：请写明本项的评分规则，或删除本条")
             continue
         siblings = [i for i in items if parent_of(i["code"]) == parent_of(item["code"])]
-        for reason in task_doubts(item) + reading_doubts(item) + points_apart(item, siblings):
+        for reason in task_doubts(item, unscored) + reading_doubts(item) + points_apart(item, siblings):
             flag(item, reason)
         text = item.get("source", {}).get("text", "")
         context = _ancestors(item["code"], by_code)

@@ -365,6 +365,48 @@ def pipe_led_rows(text: str) -> list[list[str]] | None:
     return [[""] * (width - len(r)) + r for r in rows] if len(rows) >= 3 else None
 
 
+# a line that ends a sentence or a cell: what follows it is not its continuation
+_LINE_END = re.compile(r"[。；;：:)）!！?？」”]$")
+_CELL_SEPARATORS = re.compile(r"[\t|│┃├┤┼┬┴╋┣┫┳┻┌┐└┘]|\S {2,}\S|\u3000{2,}")
+
+
+def unwrap(text: str) -> str:
+    """A copy that cut its lines at one width (a PDF's or a narrow column's text, one wrapped line a
+    paragraph): a line at least that wide that ends no sentence continues on the next line of text,
+    blank lines between them dropped. The width is the document's own: the one most lines that end
+    mid-sentence reach (within 4 columns, a CJK character two), found on at least 5 such lines and a
+    quarter of all lines — a table of cells or an outline whose lines end where their text ends keeps
+    its lines. Tables kept with separators (tabs, |, box rules, runs of spaces) are never unwrapped."""
+    lines = text.splitlines()
+    texts = [line.strip() for line in lines if line.strip()]
+    if not texts or any(_CELL_SEPARATORS.search(line) for line in texts):
+        return text
+    open_ended = [_width(line) for line in texts if _width(line) >= 24 and not _LINE_END.search(line)]
+    if not open_ended:
+        return text
+    width = max(range(24, max(open_ended) + 1),
+                key=lambda w: sum(1 for x in open_ended if w - 4 <= x <= w))
+    cut = sum(1 for x in open_ended if width - 4 <= x <= width)
+    if cut < 5 or cut < len(texts) / 4:
+        return text
+    out: list[str] = []
+    joining = False
+    title = texts[0]                # the document's first line is its title, never a wrapped cell
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            if not joining:
+                out.append(line)
+            continue
+        if joining:
+            out[-1] += stripped
+        else:
+            out.append(stripped)
+        joining = not _LINE_END.search(out[-1]) and _width(stripped) >= width - 6 \
+            and out[-1] != title
+    return "\n".join(out)
+
+
 def paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs, each stripped (a web page's table, one cell per paragraph)."""
     out, current = [], []

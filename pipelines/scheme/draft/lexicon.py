@@ -25,7 +25,7 @@ SPECIAL = (
     ("QUOTED", re.compile(r"[“\"']([^”\"']{1,6})[”\"']")),
     ("STOP", re.compile(r"[。;；]")),
 )
-DATA_KEYS = ("events", "measures", "ranked", "hedges")
+DATA_KEYS = ("events", "measures", "ranked", "hedges", "indicator_names")
 
 
 @cache
@@ -64,6 +64,10 @@ def measures() -> dict[str, str]:
 
 def hedges() -> list[str]:
     return list(vocabulary()["hedges"])
+
+
+def indicator_names() -> list[str]:
+    return list(vocabulary()["indicator_names"])
 
 
 def directions() -> dict[str, str]:

@@ -374,6 +374,9 @@ def stream_table(cells: list[str]) -> Table | None:
     if not header:
         return _headless_stream(body, anchors)
     at = roles.index(anchor) if anchor in roles else 1
+    if anchor == "points" and "criteria" in roles[:at] and anchors[0] > 0 \
+            and _clause(body[anchors[0] - 1]):
+        return _clause_first_stream(body, anchors)
     before_roles = roles[:at] if roles else ["indicator"]
     after_roles = roles[at + 1:] if roles else ["criteria"]
     width = max(len(roles), 1 + len(before_roles) + len(after_roles))
@@ -439,6 +442,38 @@ def stream_table(cells: list[str]) -> Table | None:
             rows.append([Cell(total_row[0]), *[Cell(t) for t in total_row[1:]]] + [Cell("")] * 0)
         last_values = [c.text for c in row]
         previous_end = nxt - len(carry)
+    return Table(rows, form="cells")
+
+
+def _clause(text: str) -> bool:
+    """A cell of criteria: clause text with a scoring word, not a short name or a number."""
+    return len(_compact(text)) > 6 and bool(SCORING.search(normalize(text))) \
+        and not NUMBER_CELL.fullmatch(text)
+
+
+def _clause_first_stream(body: list[str], anchors: list[int]) -> Table:
+    """The header puts the criteria before the points and so does the body — each row's clause, then
+    its points cell (「1、成立…每缺一项扣0.5分」「1」): a points cell closes the row of the clause cells
+    just before it (a clause continued in a cell of its own joins it); the short cells before them
+    (「1 队」, a merged 项目 cell's number and first character) head a section; a points cell right after
+    another one, with nothing between, is a merged cell's total over its rows, not a row."""
+    rows: list[list[Cell]] = [[Cell("评分标准"), Cell("分值")]]
+    previous = 0
+    for a in anchors:
+        lead = body[previous:a]
+        previous = a + 1
+        if not lead:
+            continue                    # 「1」「10分」: the second is the merged 项目 cell's total
+        first_clause = len(lead)
+        while first_clause > 0 and _clause(lead[first_clause - 1]):
+            first_clause -= 1
+        for text in lead[:first_clause]:
+            rows.append([Cell(text), Cell(text, left=True)])
+        clause = "".join(lead[first_clause:])
+        if clause:
+            rows.append([Cell(clause), Cell(body[a])])
+    for text in body[previous:]:         # a row cut before its points: read as clause text, no points
+        rows.append([Cell(text), Cell("")])
     return Table(rows, form="cells")
 
 
@@ -983,7 +1018,7 @@ def read_document(path: Path) -> Document:
             lines = layouts.html_lines(text)
             title = next((t.title for t in tables if t.title), "") or next(iter(lines), path.stem)
         else:
-            text = layouts.decode(path.read_bytes())
+            text = layouts.unwrap(layouts.decode(path.read_bytes()))
             title, tables = text_tables(text)
             lines = [line.strip() for line in text.splitlines() if line.strip()]
     except layouts.LayoutError as err:
