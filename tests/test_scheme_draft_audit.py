@@ -638,3 +638,36 @@ def test_a_heading_whose_clause_says_what_is_checked_after_doubled_stops_is_no_t
     heading = "森林管护站运行和一线管护人员管理情况(30分)。。检查管护站运行和护林员的管理。"
     doubts = "".join(task_doubts(item(heading, 30, AON)))
     assert "只说明考核什么" in doubts
+
+
+def test_a_sections_points_written_in_words_are_its_total(tmp_path):
+    """arxan_grid_supervision (round 7, its two stated totals not checked): 「(一)网格化环境监管工作安排
+    部署情况,共20分。」 over 1、…(10分) and 2、…(10分) — 共20分 closing a heading is the section's points,
+    checked against its rows; the same heading listed before with 共计20分 and nothing under it is flagged
+    as a title with its points, not read as a 20-point task."""
+    path = tmp_path / "words.txt"
+    path.write_text("某市环境监管网格化管理工作考核办法\n三、考核办法\n(一)网格安排部署情况,共计20分;\n"
+                    "(二)网格体系建立情况,共计30分。\n四、考核内容\n(一)网格安排部署情况,共20分。\n"
+                    "1、各网格责任人按要求落实,未落实的每个扣2分;(10分)\n2、明确各级网格职责,未明确的不得分。(10分)\n"
+                    "(二)网格体系建立情况,共30分。\n1、成立网格化工作领导小组,未成立的不得分;(10分)\n"
+                    "2、建立巡查制度,每缺一项扣5分;(20分)\n", encoding="utf-8")
+    body = draft_file(path, "words", "words", [], year=2024)
+    totals = {(t["stated"], t["adds_up"]) for t in body["_totals"] if not t.get("unchecked")}
+    assert {(20, True), (30, True)} <= totals
+    listed = [i for i in body["items"] if i["source"]["text"].endswith(("共计20分;", "共计30分。"))]
+    assert listed and all(i.get("needs_review") for i in listed if "rule" in i)
+
+
+def test_an_unnumbered_category_on_its_own_line_heads_the_numbered_items_after_it(tmp_path):
+    """guangdong_env_responsibility_index (round 7, its two stated totals not checked, 「污染控制指标(40分)」
+    read as the end of 四's title): a category and its points alone on a line, between numbered
+    headings, heads those after it — its total checked against them, no item's text."""
+    path = tmp_path / "index.txt"
+    path.write_text("某省环境保护责任考核指标体系\n环境质量指标(20分)\n一、城市空气质量优良天数比例(12分)\n"
+                    "二、集中式饮用水源地水质达标率(8分)\n污染控制指标(15分)\n三、主要污染物总量减排任务(10分)\n"
+                    "四、危险废物处置率(5分)\n", encoding="utf-8")
+    body = draft_file(path, "index", "index", [], year=2024)
+    totals = {t["label"]: (t["stated"], t["adds_up"]) for t in body["_totals"]}
+    assert any("环境质量指标" in k and v == (20, True) for k, v in totals.items()), totals
+    assert any("污染控制指标" in k and v == (15, True) for k, v in totals.items()), totals
+    assert not any("污染控制指标" in i["source"]["text"] for i in body["items"] if "rule" in i)

@@ -267,6 +267,8 @@ DESCRIBES = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）.．
                        r"主要是检查|以查看.{0,12}为主")
 # a clause scored by another document: 依据《…考核办法》
 ELSEWHERE = re.compile(r"(?:依据|按照|根据|参照|详见|见)《[^》]*(?:考核|考评|评分|评估|计分|细则)[^》]*》")
+# a title's points: in brackets (20分), or closing it in words (，共20分 / ，共计30分)
+TITLE_POINTS = r"(?:[(（]\d+(?:\.\d+)?分[)）]|[,，](?:共计|合计|共|计)\d+(?:\.\d+)?分)"
 SCORED = re.compile(r"[扣得加奖计]\s*\d|不得分|不计分|全扣|扣除|分值")
 
 
@@ -336,10 +338,10 @@ def task_doubts(item: dict[str, Any], unscored: bool = False) -> list[str]:
     if ELSEWHERE.search(text):
         out.append("评分依据另一文件（依据《…》）：请按该文件写明规则")
     # the clause after its title and points; stops a copy doubled (「…(30分)。。检查…」) are no words
-    body = re.sub(r"^[^。:：]{0,30}?[(]\d+(?:\.\d+)?分[)][。:：]?", "", text).lstrip("。.．;；:：,，")
+    body = re.sub(rf"^[^。:：]{{0,30}}?{TITLE_POINTS}[。:：;；]?", "", text).lstrip("。.．;；:：,，")
     if rule.get("shape") == "all_or_nothing" and not SCORED.search(body) and DESCRIBES.search(body):
         out.append("条款只说明考核什么（考核…情况 / 是否…），未说明如何计分：请写明规则")
-    title = re.sub(r"[(（]\d+(?:\.\d+)?分[)）][。:：]?$", "", text)
+    title = re.sub(rf"{TITLE_POINTS}[。:：;；]?$", "", text)
     if rule.get("shape") == "all_or_nothing" and not re.sub(r"[\W_]", "", body) and DESCRIBES.search(title):
         # 队伍建设情况(15分) and nothing else: the heading of what is assessed, its parts not read under it
         out.append("条款只有所考核内容的标题和分值（…情况(N分)），没有任务或评分标准：请核对其下各条")

@@ -599,6 +599,11 @@ MARKERS = (
 )
 HEADING = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS))
 POINTS_IN_TITLE = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# an unnumbered category and its points, alone on its line: 「环境质量指标(35分)」
+CATEGORY_LINE = re.compile(r"^[\u4e00-\u9fff、]{2,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+# a short heading whose points close it in words (共20分, 共计30分, 计10分), nothing after them
+SUMMED_IN_TITLE = re.compile(r"([^。；;:：]{2,40}?)[,，]\s*(?:共计|合计|共|计)\s*"
+                             r"(\d+(?:\.\d+)?)\s*分[。；;.]?")
 
 
 @dataclass
@@ -622,7 +627,11 @@ class Node:
             return m.group(1)
         # a long clause closing on its points: 「3、各村(社区)要…确保30分钟内队伍集结到位。(3分)」
         m = re.search(r"[。；;][(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）][。.]?$", line)
-        return m.group(1) if m and "\n" not in self.text.strip() else ""
+        if m and "\n" not in self.text.strip():
+            return m.group(1)
+        # a heading closing on its points in words: 「(一)网格化环境监管工作安排部署情况,共20分。」
+        m = SUMMED_IN_TITLE.fullmatch(line.strip())
+        return m.group(2) if m and not SCORING.search(normalize(m.group(1))) else ""
 
     def scoring(self) -> bool:
         body = normalize(self.text)
@@ -650,8 +659,22 @@ def outline_table(text: str) -> Table | None:
             or m.lastgroup in ("l1", "l2") and POINTS_IN_TITLE.match(flat, m.end() + 2) is None
             and re.match(r"[^。；;(（]{2,30}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", flat[m.end():])
             and not _inside_brackets(flat, m.start())]
+    # a category on a line of its own, unnumbered, with its points (「污染控制指标(40分)」 between 四、 and
+    # 五、): a heading over the numbered ones after it, not the end of the item before it
+    categories, at = set(), 0
+    for n, line in enumerate(lines):
+        if n and CATEGORY_LINE.match(line) and not HEADING.match(line):
+            categories.add(at)
+        at += len(line) + 1
+    if any(c > min(cuts, default=0) for c in categories):
+        cuts = sorted(set(cuts) | categories)
+    else:
+        categories = set()              # no numbered heading after them: not an outline's categories
     nodes: list[Node] = []
     for a, b in zip(cuts, [*cuts[1:], len(flat)], strict=False):
+        if a in categories:
+            nodes.append(Node("l0", "", flat[a:b].strip()))
+            continue
         m = HEADING.match(flat, a)
         assert m is not None
         level = "l3" if m.lastgroup in (None, "l3b") else m.lastgroup
@@ -710,6 +733,8 @@ def _marker_number(marker: str) -> str:
     from pipelines.scheme.draft.numbers import cn_int
 
     core = re.sub(r"[()（）、.．\s]", "", marker)
+    if not core:
+        return ""                       # an unnumbered category
     circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
     if core in circled:
         return str(circled.index(core) + 1)
