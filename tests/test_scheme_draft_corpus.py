@@ -25,11 +25,11 @@ from pipelines.scheme.draft.tables import TableError, read_document
 CORPUS = Path(__file__).parent / "data" / "drafting"
 SPLIT = yaml.safe_load((CORPUS / "split.yaml").read_text(encoding="utf-8"))
 # the validation set's figures as docs/drafting.md reports them (never tuned on): not to get worse
-# (round 7, measured blind once: 33 items, silently wrong 10 — 1 an extra rule —, missed 5)
-VALIDATION_REPORTED = {"items": 33, SILENT: 10, MISSED: 5}
-# the rounds opened for development after they were measured (4, 5 and 6) and those before (0–3)
+# (round 8: 28 items, written before the drafter first ran on them; measured blind once)
+VALIDATION_REPORTED = {"items": 28}
+# the rounds opened for development after they were measured (4–7) and those before (0–3)
 FIRST_ROUNDS = [n for r in (0, 1, 2, 3) for n in SPLIT["rounds"][r]]
-LATER_ROUNDS = [n for r in (4, 5, 6) for n in SPLIT["rounds"][r]]
+LATER_ROUNDS = [n for r in (4, 5, 6, 7) for n in SPLIT["rounds"][r]]
 
 
 def expected(name: str) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def test_corpus_has_its_documents_provenance_and_a_split_written_down():
 
 def test_development_set_nothing_silently_wrong_nothing_missed(drafts):
     """The documents the reader and grammar were built on: every item right or flagged. Rounds 0–3:
-    70 % right, every stated total reported as it is; rounds 4–6 (opened after their blind
+    70 % right, every stated total reported as it is; rounds 4–7 (opened after their blind
     measurement): a quarter right, and no stated total said to add up when it does not (some are not
     found at all: docs/drafting.md)."""
     assert sorted(FIRST_ROUNDS + LATER_ROUNDS) == sorted(SPLIT["dev"])
