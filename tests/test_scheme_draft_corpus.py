@@ -25,8 +25,8 @@ from pipelines.scheme.draft.tables import TableError, read_document
 CORPUS = Path(__file__).parent / "data" / "drafting"
 SPLIT = yaml.safe_load((CORPUS / "split.yaml").read_text(encoding="utf-8"))
 # the validation set's figures as docs/drafting.md reports them (never tuned on): not to get worse
-# (round 8: 28 items, written before the drafter first ran on them; measured blind once)
-VALIDATION_REPORTED = {"items": 28}
+# (round 8, measured blind once: 28 items, silently wrong 0, missed 8)
+VALIDATION_REPORTED = {"items": 28, SILENT: 0, MISSED: 8}
 # the rounds opened for development after they were measured (4–7) and those before (0–3)
 FIRST_ROUNDS = [n for r in (0, 1, 2, 3) for n in SPLIT["rounds"][r]]
 LATER_ROUNDS = [n for r in (4, 5, 6, 7) for n in SPLIT["rounds"][r]]
