@@ -190,6 +190,16 @@ def column_roles(header: list[str] | None, body: list[list[Cell]], width: int) -
             if c not in roles and profiles[c].filled and _counts_up(body, c):
                 roles[c] = "number"
                 break
+    # no column named for what is assessed: the first column before the points (or the criteria) that
+    # holds short names in most rows, not numbers, not clauses (「考核验收内容」「1.1政府召开会议部署…」)
+    if not {"indicator", "section", "task"} & set(roles.values()):
+        anchor = next((c for c in sorted(roles) if roles[c] in ("points", "criteria")), width)
+        for c in range(anchor):
+            p = profiles[c]
+            if c not in roles and p.filled and p.filled * 2 >= len(body) and mean_length(c) > 2 \
+                    and p.share(p.numeric + p.ranges) < 0.5 and p.share(p.scoring) < 0.3:
+                roles[c] = "indicator"
+                break
     # a column of department names under 考核项目 (no header of its own): the unit each row assesses
     for c in range(width):
         p = profiles[c]
