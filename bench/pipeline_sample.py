@@ -179,7 +179,8 @@ def main() -> int:
     import dagster as dg
 
     print(f"load average at start: {load_avg()} (1, 5, 15 min; {os.cpu_count()} cores)")
-    with tempfile.TemporaryDirectory() as tmp:
+    # the daemon's code server may still be closing its files when the folder is removed
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
         storage = Path(tmp) / "dagster"
         storage.mkdir()

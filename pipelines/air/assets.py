@@ -1,10 +1,13 @@
-"""Dagster assets of the air domain: raw feed and registry tables."""
+"""Dagster assets of the air domain: the raw hourly feed (by month) and the registry tables (one step)."""
 
+
+from functools import partial
 
 import dagster as dg
 
 from pipelines.air import ingest, national
 from pipelines.lib.partitions import monitoring_months
+from pipelines.lib.raw_tables import RawTable, raw_tables_asset
 from pipelines.lib.resources import WarehouseResource
 from pipelines.lib.warehouse import connect
 
@@ -35,123 +38,72 @@ def raw_air_station_hourly(context: dg.AssetExecutionContext,
     })
 
 
-@dg.asset(key=["raw", "air_stations"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="Station registry (站点名录) from data/raw/registry/stations.csv.")
-def raw_air_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = ingest.read_registry(warehouse.settings.raw_dir, "stations.csv",
-                                 ingest.STATION_COLUMNS, allow_header_only=True)
-    return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", "air_stations", frame)})
+def registry(name: str, columns: list[str], optional: tuple[str, ...] = ()):
+    """A reader of data/raw/registry/<name> (strings; a header alone is an empty table)."""
+    return partial(ingest.read_registry, name=name, columns=columns, optional=optional,
+                   allow_header_only=True)
 
 
-@dg.asset(key=["raw", "air_unit_stations"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="Assessment stations of each unit (考核站点) from "
-                      "data/raw/registry/unit_stations.csv.")
-def raw_air_unit_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = ingest.read_registry(warehouse.settings.raw_dir, "unit_stations.csv",
-                                 ingest.UNIT_STATION_COLUMNS, ingest.UNIT_STATION_OPTIONAL,
-                                 allow_header_only=True)
-    rows = warehouse.replace("raw", "air_unit_stations", frame)
-    return dg.MaterializeResult(metadata={"rows": rows})
+def optional_registry(name: str, columns: list[str]):
+    """A reader of data/raw/registry/<name>, an empty table without the file."""
+    return partial(national.read_optional_registry, name=name, columns=columns)
 
 
-def registry_asset(table: str, file_name: str, columns: list[str], description: str,
-                   allow_header_only: bool = False) -> dg.AssetsDefinition:
-    """A registry CSV under data/raw/registry/ loaded as strings into raw.<table>."""
-
-    @dg.asset(key=["raw", table], group_name=GROUP,
-              kinds={"polars", "duckdb"}, description=description)
-    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        frame = ingest.read_registry(warehouse.settings.raw_dir, file_name, columns,
-                                     allow_header_only=allow_header_only)
-        return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", table, frame)})
-
-    return _asset
+def source_files(frame) -> dict[str, int]:
+    return {"files": frame["source_file"].n_unique() if frame.height else 0}
 
 
-raw_air_peer_groups = registry_asset(
-    "air_peer_groups", "peer_groups.csv", ingest.PEER_GROUP_COLUMNS,
-    "Peer groups for ranking (同类排名) from data/raw/registry/peer_groups.csv.",
-    allow_header_only=True)
-raw_air_station_districts = registry_asset(
-    "air_station_districts", "station_districts.csv", ingest.STATION_DISTRICT_COLUMNS,
-    "The district each station stands in (站点所在辖区; seed 001 item 5(1)⑤) from "
-    "data/raw/registry/station_districts.csv (a header alone is an empty table: the national "
-    "station list may be all there is).", allow_header_only=True)
-raw_air_event_windows = registry_asset(
-    "air_event_windows", "event_windows.csv", ingest.EVENT_WINDOW_COLUMNS,
-    "Configured time windows (除夕 19:00 – 初一 06:00, seed 001 item 5(11)①) from "
-    "data/raw/registry/event_windows.csv.", allow_header_only=True)
+# The small tables of the domain, loaded by one step (pipelines/lib/raw_tables.py).
+REGISTRIES = [
+    RawTable("air_stations", "Station registry (站点名录) from data/raw/registry/stations.csv.",
+             registry("stations.csv", ingest.STATION_COLUMNS)),
+    RawTable("air_unit_stations", "Assessment stations of each unit (考核站点) from "
+                                  "data/raw/registry/unit_stations.csv.",
+             registry("unit_stations.csv", ingest.UNIT_STATION_COLUMNS, ingest.UNIT_STATION_OPTIONAL)),
+    RawTable("air_peer_groups", "Peer groups for ranking (同类排名) from "
+                                "data/raw/registry/peer_groups.csv.",
+             registry("peer_groups.csv", ingest.PEER_GROUP_COLUMNS)),
+    RawTable("air_station_districts",
+             "The district each station stands in (站点所在辖区; seed 001 item 5(1)⑤) from "
+             "data/raw/registry/station_districts.csv (a header alone is an empty table: the "
+             "national station list may be all there is).",
+             registry("station_districts.csv", ingest.STATION_DISTRICT_COLUMNS)),
+    RawTable("air_event_windows", "Configured time windows (除夕 19:00 – 初一 06:00, seed 001 item "
+                                  "5(11)①) from data/raw/registry/event_windows.csv.",
+             registry("event_windows.csv", ingest.EVENT_WINDOW_COLUMNS)),
+    RawTable("air_national_stations",
+             "The national station list (全国站点列表: 监测点编码, 监测点名称, 城市, 经度, 纬度, 对照点) "
+             "from data/raw/air/national/站点列表*.csv, as strings: names, the city each station "
+             "counts for and the 对照点 flag. Empty without a list.", national.read_station_list),
+    RawTable("air_unit_official",
+             "CNEMC's official city values (全国城市逐日文件 china_cities_YYYYMMDD.csv under "
+             "data/raw/air/national/), long: city, date, hour, type, value as published. The "
+             "reference the computed unit values are checked against, and a unit-level feed of "
+             "its own. Empty without such files.", national.read_official, describe=source_files),
+    RawTable("air_station_published_daily",
+             "The stations' published 24-hour values (站点实时日均值: the *_24h types at hour 0 of "
+             "each national station day file, data/raw/air/national/china_sites_YYYYMMDD.csv, "
+             "i.e. the previous day's values), long, as strings. Under the cnemc_published "
+             "convention a city's daily value is their mean. Empty without such files.",
+             national.read_published_daily),
+    RawTable("air_unit_feed",
+             "Unit-level daily feeds (单位日报: a county's or city's daily values from the "
+             "provincial platform) from data/raw/air/units/*.csv, as strings: unit_code, date, "
+             "pm2_5, pm10, so2, no2, co, o3_8h_max (optional unit_name, o3_1h_max). They flow into "
+             "the same daily, monthly and annual statistics and scoring as units computed from "
+             "station hours. Empty without such files.", national.read_unit_feed),
+    RawTable("air_national_cities",
+             "The cities the national averages cover (全国339个地级及以上城市, one unit_code a row "
+             "— the city as the national files name it) from data/raw/registry/"
+             "national_cities.csv; empty without it.",
+             optional_registry("national_cities.csv", national.NATIONAL_CITY_COLUMNS)),
+    RawTable("air_national_published",
+             "The Ministry's published national figures (生态环境部 全国环境空气质量状况 月报: month, "
+             "measure, published_value, unit, source) from data/raw/registry/"
+             "national_published.csv; empty without it.",
+             optional_registry("national_published.csv", national.NATIONAL_PUBLISHED_COLUMNS)),
+]
 
+raw_air_registries = raw_tables_asset("raw_air_registries", GROUP, REGISTRIES)
 
-
-@dg.asset(key=["raw", "air_national_stations"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="The national station list (全国站点列表: 监测点编码, 监测点名称, 城市, 经度, 纬度, "
-                      "对照点) from data/raw/air/national/站点列表*.csv, as strings: names, the "
-                      "city each station counts for and the 对照点 flag. Empty without a list.")
-def raw_air_national_stations(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = national.read_station_list(warehouse.settings.raw_dir)
-    return dg.MaterializeResult(metadata={
-        "rows": warehouse.replace("raw", "air_national_stations", frame)})
-
-
-@dg.asset(key=["raw", "air_unit_official"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="CNEMC's official city values (全国城市逐日文件 china_cities_YYYYMMDD.csv "
-                      "under data/raw/air/national/), long: city, date, hour, type, value as "
-                      "published. The reference the computed unit values are checked against, "
-                      "and a unit-level feed of its own. Empty without such files.")
-def raw_air_unit_official(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = national.read_official(warehouse.settings.raw_dir)
-    return dg.MaterializeResult(metadata={
-        "rows": warehouse.replace("raw", "air_unit_official", frame),
-        "files": len(frame["source_file"].unique()) if frame.height else 0})
-
-
-@dg.asset(key=["raw", "air_station_published_daily"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="The stations' published 24-hour values (站点实时日均值: the *_24h types at "
-                      "hour 0 of each national station day file, data/raw/air/national/"
-                      "china_sites_YYYYMMDD.csv, i.e. the previous day's values), long, as strings. "
-                      "Under the cnemc_published convention a city's daily value is their mean. "
-                      "Empty without such files.")
-def raw_air_station_published_daily(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = national.read_published_daily(warehouse.settings.raw_dir)
-    return dg.MaterializeResult(metadata={
-        "rows": warehouse.replace("raw", "air_station_published_daily", frame)})
-
-
-@dg.asset(key=["raw", "air_unit_feed"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="Unit-level daily feeds (单位日报: a county's or city's daily values from the "
-                      "provincial platform) from data/raw/air/units/*.csv, as strings: unit_code, "
-                      "date, pm2_5, pm10, so2, no2, co, o3_8h_max (optional unit_name, o3_1h_max). "
-                      "They flow into the same daily, monthly and annual statistics and scoring as "
-                      "units computed from station hours. Empty without such files.")
-def raw_air_unit_feed(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = national.read_unit_feed(warehouse.settings.raw_dir)
-    return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", "air_unit_feed", frame)})
-
-
-@dg.asset(key=["raw", "air_national_cities"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="The cities the national averages cover (全国339个地级及以上城市, one "
-                      "unit_code a row — the city as the national files name it) from "
-                      "data/raw/registry/national_cities.csv; empty without it.")
-def raw_air_national_cities(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = national.read_optional_registry(warehouse.settings.raw_dir, "national_cities.csv",
-                                            national.NATIONAL_CITY_COLUMNS)
-    return dg.MaterializeResult(metadata={"rows": warehouse.replace("raw", "air_national_cities", frame)})
-
-
-@dg.asset(key=["raw", "air_national_published"], group_name=GROUP, kinds={"polars", "duckdb"},
-          description="The Ministry's published national figures (生态环境部 全国环境空气质量状况 "
-                      "月报: month, measure, published_value, unit, source) from "
-                      "data/raw/registry/national_published.csv; empty without it.")
-def raw_air_national_published(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    frame = national.read_optional_registry(warehouse.settings.raw_dir, "national_published.csv",
-                                            national.NATIONAL_PUBLISHED_COLUMNS)
-    return dg.MaterializeResult(metadata={
-        "rows": warehouse.replace("raw", "air_national_published", frame)})
-
-
-defs = dg.Definitions(assets=[raw_air_station_hourly, raw_air_stations, raw_air_unit_stations,
-                              raw_air_peer_groups, raw_air_station_districts, raw_air_event_windows,
-                              raw_air_national_stations, raw_air_unit_official,
-                              raw_air_station_published_daily, raw_air_unit_feed,
-                              raw_air_national_cities, raw_air_national_published])
+defs = dg.Definitions(assets=[raw_air_station_hourly, raw_air_registries])
