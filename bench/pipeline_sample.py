@@ -19,12 +19,13 @@ wait (the daemon polls the queue) is printed apart. `--fresh-nights` runs the ni
 Prints input rows, the wall seconds of each run and the seconds inside its steps, its 12 slowest
 steps, the peak memory of the largest run process and the load average.
 
-    .venv/bin/python bench/pipeline_sample.py [--no-nightly] [--fresh-nights]
+    .venv/bin/python bench/pipeline_sample.py [--no-nightly] [--fresh-nights] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -157,6 +158,14 @@ def launch_as_scheduled(instance, env: dict[str, str], workspace: Path, log: Pat
     return run_id, queued
 
 
+@contextlib.contextmanager
+def kept_folder(folder: Path):
+    """`folder`, emptied, as the bench's working folder (not removed at the end)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    yield str(folder.resolve())
+
+
 def run_one(data_dir: str, months: str) -> int:
     """The child: one pipeline run on the instance of DAGSTER_HOME; prints its run id."""
     from pipelines.run import run_pipeline
@@ -172,6 +181,8 @@ def main() -> int:
     parser.add_argument("--no-nightly", action="store_true", help="the full run only")
     parser.add_argument("--fresh-nights", action="store_true",
                         help="the nights as fresh processes, not launched by the daemon")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="work in DIR (made empty first) and leave it there, to look at the runs")
     parser.add_argument("--run-one", nargs=2, metavar=("DATA_DIR", "MONTHS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_one:
@@ -180,7 +191,8 @@ def main() -> int:
 
     print(f"load average at start: {load_avg()} (1, 5, 15 min; {os.cpu_count()} cores)")
     # the daemon's code server may still be closing its files when the folder is removed
-    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
+    with kept_folder(args.keep) if args.keep else \
+            tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
         storage = Path(tmp) / "dagster"
         storage.mkdir()
