@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelines.scheme.draft import grammar, lexicon
-from pipelines.scheme.draft.numbers import normalize
+from pipelines.scheme.draft.numbers import BRACKETED_POINTS, normalize
 
 MEASURE = ("PCT", "PP", "MUNIT")
 EARNING = ("all_or_nothing",)
@@ -281,7 +281,7 @@ LEADING_POINTS = re.compile(r"^(?:共计|合计|总计|满分|计)\s*\d+(?:\.\d+
 # together or a scoring phrase been cut
 GARBLED = re.compile(r"[A-Z]{4,}\d|\d[A-Z]{4,}")
 # a title with its points closing the clause after a stop (…不得分。应急管理(3分)): the next item's heading
-TITLE_AT_END = re.compile(r"[。；;][^。；;，,:：]{2,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）][。；;]?$")
+TITLE_AT_END = re.compile(r"[。；;][^。；;，,:：]{2,20}" + BRACKETED_POINTS + r"[。；;]?$")
 
 
 def reading_doubts(item: dict[str, Any]) -> list[str]:

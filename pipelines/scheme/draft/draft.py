@@ -16,7 +16,7 @@ from pipelines.scheme.draft import grammar, lexicon
 from pipelines.scheme.draft.audit import audit, item_sums
 from pipelines.scheme.draft.coverage import sweep, unchecked_totals
 from pipelines.scheme.draft.indicators import Indicator, Outline, outline
-from pipelines.scheme.draft.numbers import normalize
+from pipelines.scheme.draft.numbers import BRACKETED_POINTS, normalize
 from pipelines.scheme.draft.tables import Document, TableError
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -106,7 +106,7 @@ def segment(criteria: str) -> Clause:
     return root
 
 
-ENDS_WITH_POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*[。;；]?\s*$")
+ENDS_WITH_POINTS = re.compile(BRACKETED_POINTS + r"\s*[。;；]?\s*$")
 
 
 def _parts_ending_with_points(criteria: str) -> Clause | None:
@@ -117,7 +117,7 @@ def _parts_ending_with_points(criteria: str) -> Clause | None:
     if LEVEL0.search(criteria) or LEVEL1.search(criteria):
         return None
     sentences = [s for s in re.findall(r"[^。;；\n]*[。;；\n]?", criteria) if s.strip()]
-    own_title = r"\s*[^，,]{1,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*[。:：]?\s*"
+    own_title = r"\s*[^，,]{1,20}" + BRACKETED_POINTS + r"\s*[。:：]?\s*"
     if sentences and re.fullmatch(own_title, sentences[0]):
         sentences = sentences[1:]               # 「造林(25分)。」: the row's own title
     ends = [n for n, s in enumerate(sentences) if ENDS_WITH_POINTS.search(s)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.scheme.draft.numbers import cn_int, normalize
+from pipelines.scheme.draft.numbers import BRACKETED_POINTS, cn_int, normalize
 from pipelines.scheme.draft.tables import Document, Record
 
 SECTION_MARK = re.compile(r"^\s*(?:([一二三四五六七八九十]+)\s*[、.．]|[(（]([一二三四五六七八九十]+)[)）]|"
@@ -173,7 +173,7 @@ def outline(doc: Document) -> Outline:
                 code = f"{stack[-1].code}.{code}"
             text = rec.cells.get("criteria", "")
             if not text.strip() or re.sub(r"\s+", "", text) in re.sub(r"\s+", "", title + label) \
-                    or re.fullmatch(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*", text):
+                    or re.fullmatch(r"\s*" + BRACKETED_POINTS + r"\s*", text):
                 text = ""
             section = Section(code, label, BRACKET_POINTS.sub("", title).strip(), points, level, rec.row,
                               text=text, parent=stack[-1] if stack else None, bonus=rec.bonus)

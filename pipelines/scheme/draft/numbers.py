@@ -10,6 +10,9 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 WIDE = str.maketrans("０１２３４５６７８９（）％．，；：＋－／＜＞＝～", "0123456789()%.,;:+-/<>=~")
 NUMERAL = "零〇一二两三四五六七八九十百千"
+# points written in brackets after a title or a clause, 「(20分)」「（3.5 分）」: a regex fragment the
+# drafter's patterns are built from (no group; POINTS_IN_TITLE captures the number itself)
+BRACKETED_POINTS = r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]"
 # a Chinese numeral is read as a number only before one of these (never in 一票否决, 三基本)
 UNITS = ("个百分点", "百分点", "分", "个", "起", "次", "件", "家", "项", "天", "日", "月", "年",
          "倍", "万元", "元", "处", "台", "名", "位", "篇", "辆", "类", "期", "例", "套", "条",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipelines.scheme.draft import layouts, lexicon
 from pipelines.scheme.draft.layouts import Cell, Table
-from pipelines.scheme.draft.numbers import normalize
+from pipelines.scheme.draft.numbers import BRACKETED_POINTS, normalize
 
 # header word → column role; a header cell takes the first role whose word it holds (order matters)
 ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -258,7 +258,7 @@ def row_kind(cells: dict[str, str], raw: list[Cell]) -> str:
     number = _compact(cells.get("number", ""))
     distinct = {t for t in texts}
     if len(distinct) == 1 and not PLAIN_NUMBER.match(next(iter(distinct))) and (
-            SECTION_HEAD.match(next(iter(distinct))) or re.search(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$",
+            SECTION_HEAD.match(next(iter(distinct))) or re.search(BRACKETED_POINTS + r"\s*$",
                                                                  next(iter(distinct)))):
         return "section"                    # a row of one spanning cell: 「一、重点工作指标(135分)」
     if ORDINAL.match(number) and not re.fullmatch(r"\d+", number):
@@ -372,7 +372,7 @@ def stream_table(cells: list[str]) -> Table | None:
     # join 「(9分)」 and short continuations onto the cell before
     joined: list[str] = []
     for c in body:
-        if joined and re.fullmatch(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", _compact(c)) \
+        if joined and re.fullmatch(BRACKETED_POINTS, _compact(c)) \
                 and not NUMBER_CELL.fullmatch(joined[-1]) and not SECTION_HEAD.match(joined[-1]):
             joined[-1] += c
         else:
@@ -508,7 +508,7 @@ def _headless_stream(body: list[str], anchors: list[int]) -> Table:
     for a in anchors:
         lead = body[previous:a]
         for text in lead[:-1]:
-            if re.fullmatch(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", _compact(text)) \
+            if re.fullmatch(BRACKETED_POINTS, _compact(text)) \
                     or SECTION_HEAD.match(text):
                 rows.append([Cell(text), Cell(text, left=True)])
         if lead:
@@ -610,7 +610,7 @@ MARKERS = (
 HEADING = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS))
 POINTS_IN_TITLE = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 # an unnumbered category and its points, alone on its line: 「环境质量指标(35分)」
-CATEGORY_LINE = re.compile(r"^[\u4e00-\u9fff、]{2,20}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+CATEGORY_LINE = re.compile(r"^[\u4e00-\u9fff、]{2,20}" + BRACKETED_POINTS + r"$")
 # a short heading whose points close it in words (共20分, 共计30分, 计10分), nothing after them
 SUMMED_IN_TITLE = re.compile(r"([^。；;:：]{2,40}?)[,，]\s*(?:共计|合计|共|计)\s*"
                              r"(\d+(?:\.\d+)?)\s*分[。；;.]?")
@@ -663,11 +663,11 @@ def outline_table(text: str) -> Table | None:
             if m.start() == 0
             or flat[m.start() - 1] in "\n 　。；;" and not _inside_brackets(flat, m.start())
             # right after a heading's points: 「(一)…(60分)1.PM2.5…」「(40分)1扬尘治理(9分)」
-            or re.search(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", flat[:m.start()])
+            or re.search(BRACKETED_POINTS + r"$", flat[:m.start()])
             and not _inside_brackets(flat, m.start())
             # a section heading with its points run into the text before it: 「…设置(一)空气质量…(60分)」
             or m.lastgroup in ("l1", "l2") and POINTS_IN_TITLE.match(flat, m.end() + 2) is None
-            and re.match(r"[^。；;(（]{2,30}[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", flat[m.end():])
+            and re.match(r"[^。；;(（]{2,30}" + BRACKETED_POINTS, flat[m.end():])
             and not _inside_brackets(flat, m.start())]
     # a category on a line of its own, unnumbered, with its points (「污染控制指标(40分)」 between 四、 and
     # 五、): a heading over the numbered ones after it, not the end of the item before it
@@ -831,7 +831,7 @@ def glued_table(text: str) -> Table | None:
 GLUED_POINTS = re.compile(r"(?<=[。;；!！?？])\s*(\d{1,3}(?:\.\d+)?)(?![\d.]|\s*[月日年天个次项条处%分])"
                           r"(?=\s*[\u4e00-\u9fff“\"(（]|\s*$)")
 GLUED_SECTION = re.compile(r"^\s*((?:[一二三四五六七八九十]+\s*[、.．]\s*)?[^\s。，,；;:：(（]{2,16}"
-                           r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])")
+                           + BRACKETED_POINTS + r")")
 
 
 def _glued_by_points(text: str, line: str, words: list[str], roles: list[str | None]) -> Table | None:
