@@ -37,12 +37,11 @@ final as (
         water.last_day as last_water_month_end,
         ledgers.last_day as last_ledger_event_date,
         ---------- 数据截至
+        ---------- (each last day is within the year already: greatest skips a missing one)
         coalesce(
             {{ as_of_date() }},
-            least(
-                coalesce(greatest(air.last_day, water.last_day, ledgers.last_day), make_date({{ year }}, 12, 31)),
-                make_date({{ year }}, 12, 31)
-            )
+            greatest(air.last_day, water.last_day, ledgers.last_day),
+            make_date({{ year }}, 12, 31)
         ) as data_as_of
     from air cross join water cross join ledgers
 )
