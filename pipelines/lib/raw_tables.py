@@ -18,8 +18,8 @@ import polars as pl
 from pipelines.lib.resources import WarehouseResource
 
 
-def row_count(frame: pl.DataFrame) -> dict[str, Any]:
-    return {"rows": frame.height}
+def no_more(frame: pl.DataFrame) -> dict[str, Any]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class RawTable:
     description: str
     read: Callable[[Path], pl.DataFrame]
     kinds: frozenset[str] = frozenset({"polars", "duckdb"})
-    # the metadata a materialisation carries (default: its row count)
-    describe: Callable[[pl.DataFrame], Mapping[str, Any]] = field(default=row_count)
+    # what a materialisation carries besides its row count (water's cells and files)
+    describe: Callable[[pl.DataFrame], Mapping[str, Any]] = field(default=no_more)
 
     @property
     def key(self) -> dg.AssetKey:
